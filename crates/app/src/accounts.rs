@@ -1,0 +1,281 @@
+//! Creating accounts, changing passwords and recovering access with the
+//! recovery code. The root key is created here and only ever stored wrapped.
+
+use between_domain::ValidationErrors;
+use between_store::{CredentialKind, NewAccount, UserRow};
+use jiff::tz::TimeZone;
+use uuid::Uuid;
+
+use crate::credential::{self, Opened, Template};
+use crate::crypto::{self, Key};
+use crate::error::AppError;
+use crate::keyring::new_kind_keys;
+use crate::principal::{Access, Principal, Role, User};
+use crate::{now_micros, App};
+
+pub const MIN_PASSWORD_CHARS: usize = 8;
+const MAX_PASSWORD_BYTES: usize = 1024;
+
+/// What is needed to create an account.
+#[derive(Debug, Clone)]
+pub struct NewUser<'a> {
+    pub name: &'a str,
+    pub password: &'a str,
+    pub role: Role,
+    pub time_zone: &'a str,
+}
+
+/// A created account and its recovery code, shown to the person once.
+#[derive(Debug, Clone)]
+pub struct Registered {
+    pub user: User,
+    pub recovery_code: String,
+}
+
+/// Names are what people sign in with: 1–32 of a–z, 0–9, `.`, `_`, `-`,
+/// case-insensitive (stored in lower case).
+pub fn validate_name(name: &str) -> Result<String, ValidationErrors> {
+    let name = name.trim().to_lowercase();
+    let ok_chars = name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    if name.is_empty() || name.chars().count() > 32 || !ok_chars {
+        return Err(ValidationErrors::single(
+            "name",
+            "A name is 1 to 32 letters, digits, dots, dashes or underscores.",
+        ));
+    }
+    Ok(name)
+}
+
+pub fn validate_password(password: &str) -> Result<(), ValidationErrors> {
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(ValidationErrors::single(
+            "password",
+            format!("The password is too short: use at least {MIN_PASSWORD_CHARS} characters."),
+        ));
+    }
+    if password.len() > MAX_PASSWORD_BYTES {
+        return Err(ValidationErrors::single(
+            "password",
+            "The password is too long.",
+        ));
+    }
+    Ok(())
+}
+
+pub fn validate_time_zone(zone: &str) -> Result<TimeZone, ValidationErrors> {
+    TimeZone::get(zone.trim()).map_err(|_| {
+        ValidationErrors::single(
+            "time_zone",
+            format!(
+                "\"{}\" is not a known time zone; use an IANA name such as Europe/Berlin.",
+                zone.trim()
+            ),
+        )
+    })
+}
+
+impl App {
+    /// Whether the web may create an account now: always for the very first
+    /// one, afterwards only when the deployment allows open registration.
+    pub async fn web_registration_open(&self) -> Result<bool, AppError> {
+        Ok(self.config.open_registration || self.store.count_users().await? == 0)
+    }
+
+    pub async fn register(&self, new: NewUser<'_>) -> Result<Registered, AppError> {
+        let mut errors = ValidationErrors::new();
+        let name = validate_name(new.name)
+            .map_err(|e| errors.add("name", e.to_string()))
+            .ok();
+        let _ = validate_password(new.password).map_err(|e| errors.add("password", e.to_string()));
+        let zone = validate_time_zone(new.time_zone)
+            .map_err(|e| errors.add("time_zone", e.to_string()))
+            .ok();
+        let (Some(name), Some(zone)) = (name, zone) else {
+            return Err(errors.into());
+        };
+        if !errors.is_empty() {
+            return Err(errors.into());
+        }
+        let now = now_micros();
+        let user_id = Uuid::now_v7();
+        let root = Key::random();
+        let recovery_code = crypto::new_recovery_code();
+        let password_hash = crypto::hash_password(new.password.as_bytes())
+            .map_err(|e| AppError::Corrupt(e.to_string()))?;
+        let template = |kind, label| Template {
+            user_id,
+            kind,
+            label,
+            access: Access::Full,
+            now,
+            expires_at: None,
+        };
+        let credentials = vec![
+            credential::for_password(
+                template(CredentialKind::Password, "password"),
+                new.password.as_bytes(),
+                &root,
+            )?,
+            credential::for_password(
+                template(CredentialKind::Recovery, "recovery code"),
+                crypto::normalise_recovery_code(&recovery_code).as_bytes(),
+                &root,
+            )?,
+        ];
+        let user = UserRow {
+            id: user_id,
+            name,
+            role: new.role.as_str().to_string(),
+            time_zone: zone.iana_name().unwrap_or("UTC").to_string(),
+            password_hash,
+            created_at: now,
+        };
+        self.store
+            .create_account(&NewAccount {
+                kind_keys: new_kind_keys(user_id, &root, now),
+                credentials,
+                user: user.clone(),
+            })
+            .await?;
+        tracing::info!(user_id = %user_id, "account created");
+        Ok(Registered {
+            user: User::from_row(&user),
+            recovery_code,
+        })
+    }
+
+    /// Re-wraps the root key under a new password; nothing is re-encrypted.
+    pub async fn change_password(
+        &self,
+        p: &Principal,
+        old: &str,
+        new: &str,
+    ) -> Result<(), AppError> {
+        validate_password(new)?;
+        let row = self
+            .store
+            .user_by_id(p.user.id)
+            .await?
+            .ok_or_else(|| AppError::NotFound("The account".into()))?;
+        if !crypto::verify_password(old.as_bytes(), &row.password_hash) {
+            return Err(AppError::invalid(
+                "current_password",
+                "The current password is not right.",
+            ));
+        }
+        let root = p.keys.root().ok_or_else(|| {
+            AppError::Forbidden("This credential cannot change the password.".into())
+        })?;
+        self.set_password(p.user.id, new, root).await
+    }
+
+    async fn set_password(
+        &self,
+        user_id: Uuid,
+        password: &str,
+        root: &Key,
+    ) -> Result<(), AppError> {
+        let hash = crypto::hash_password(password.as_bytes())
+            .map_err(|e| AppError::Corrupt(e.to_string()))?;
+        let row = credential::for_password(
+            Template {
+                user_id,
+                kind: CredentialKind::Password,
+                label: "password",
+                access: Access::Full,
+                now: now_micros(),
+                expires_at: None,
+            },
+            password.as_bytes(),
+            root,
+        )?;
+        self.store
+            .replace_credentials(user_id, CredentialKind::Password, &row)
+            .await?;
+        self.store.update_password_hash(user_id, &hash).await?;
+        Ok(())
+    }
+
+    /// Sets a new password with the recovery code, keeping all data, and
+    /// returns a new recovery code (each code works once).
+    pub async fn recover(
+        &self,
+        name: &str,
+        code: &str,
+        new_password: &str,
+    ) -> Result<String, AppError> {
+        validate_password(new_password)?;
+        let wrong = || AppError::Unauthorized("That name and recovery code do not match.".into());
+        let user = self
+            .store
+            .user_by_name(&name.trim().to_lowercase())
+            .await?
+            .ok_or_else(wrong)?;
+        let rows = self
+            .store
+            .credentials_of_user(user.id, Some(CredentialKind::Recovery))
+            .await?;
+        let normalised = crypto::normalise_recovery_code(code);
+        let mut root = None;
+        for row in &rows {
+            if let Ok(Opened::Root(key)) =
+                credential::open_with_password(row, normalised.as_bytes())
+            {
+                root = Some(key);
+                break;
+            }
+        }
+        let root = root.ok_or_else(wrong)?;
+        self.set_password(user.id, new_password, &root).await?;
+        let next_code = crypto::new_recovery_code();
+        let recovery = credential::for_password(
+            Template {
+                user_id: user.id,
+                kind: CredentialKind::Recovery,
+                label: "recovery code",
+                access: Access::Full,
+                now: now_micros(),
+                expires_at: None,
+            },
+            crypto::normalise_recovery_code(&next_code).as_bytes(),
+            &root,
+        )?;
+        self.store
+            .replace_credentials(user.id, CredentialKind::Recovery, &recovery)
+            .await?;
+        // Whoever knew the old password is signed out.
+        self.store
+            .delete_credentials_of_kind(user.id, CredentialKind::Session)
+            .await?;
+        Ok(next_code)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_simple_and_case_insensitive() {
+        assert_eq!(validate_name(" Ada.L ").unwrap(), "ada.l");
+        for bad in ["", "a b", "ümlaut", &"x".repeat(33)] {
+            assert!(validate_name(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn short_passwords_are_refused_with_the_minimum() {
+        let err = validate_password("short").unwrap_err();
+        assert!(err.to_string().contains('8'));
+        assert!(validate_password("long enough").is_ok());
+    }
+
+    #[test]
+    fn unknown_zones_are_named() {
+        let err = validate_time_zone("Mars/Olympus").unwrap_err();
+        assert!(err.to_string().contains("Mars/Olympus"));
+        assert!(validate_time_zone("America/New_York").is_ok());
+    }
+}

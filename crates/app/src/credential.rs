@@ -1,0 +1,164 @@
+//! Building and opening credentials. A credential row holds the keys its
+//! secret opens, sealed under a key derived from that secret: argon2id for
+//! passwords and recovery codes, HKDF for high-entropy session and token
+//! secrets. The lookup hash (for finding the row) is a separate HKDF output.
+
+use between_store::{CredentialKind, CredentialRow};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::crypto::{self, Key};
+use crate::error::AppError;
+use crate::keyring::{DataKind, Keyring};
+use crate::principal::Access;
+
+fn aad(user_id: Uuid, credential_id: Uuid) -> Vec<u8> {
+    format!("credential|{user_id}|{credential_id}").into_bytes()
+}
+
+/// The lookup hash under which a secret's credential row is found.
+pub(crate) fn lookup_of(secret: &str) -> Vec<u8> {
+    crypto::derive(secret.as_bytes(), "credential-lookup")
+        .as_bytes()
+        .to_vec()
+}
+
+fn wrap_key_of(secret: &str) -> Key {
+    crypto::derive(secret.as_bytes(), "credential-wrap")
+}
+
+/// Kind keys handed to a write-only credential.
+#[derive(Serialize, Deserialize)]
+struct GrantedKey {
+    id: Uuid,
+    kind: String,
+    key: Vec<u8>,
+}
+
+pub(crate) struct Template<'a> {
+    pub user_id: Uuid,
+    pub kind: CredentialKind,
+    pub label: &'a str,
+    pub access: Access,
+    pub now: i64,
+    pub expires_at: Option<i64>,
+}
+
+fn seal_grant(wrap: &Key, aad: &[u8], keys: &Keyring, access: Access) -> Result<Vec<u8>, AppError> {
+    match access {
+        Access::Full => {
+            let root = keys.root().ok_or_else(|| {
+                AppError::Forbidden("This credential cannot create others.".into())
+            })?;
+            Ok(crypto::seal(wrap, aad, root.as_bytes()))
+        }
+        Access::WriteOnly => {
+            let granted: Vec<GrantedKey> = keys
+                .current_keys(&DataKind::ALL)?
+                .into_iter()
+                .map(|(id, kind, key)| GrantedKey {
+                    id,
+                    kind: kind.as_str().into(),
+                    key: key.as_bytes().to_vec(),
+                })
+                .collect();
+            let bytes =
+                rmp_serde::to_vec(&granted).map_err(|e| AppError::Corrupt(e.to_string()))?;
+            Ok(crypto::seal(wrap, aad, &bytes))
+        }
+    }
+}
+
+/// A credential opened by a high-entropy secret (session, device, token).
+pub(crate) fn for_secret(
+    t: Template<'_>,
+    secret: &str,
+    keys: &Keyring,
+) -> Result<CredentialRow, AppError> {
+    let id = Uuid::now_v7();
+    Ok(CredentialRow {
+        id,
+        user_id: t.user_id,
+        kind: t.kind,
+        label: t.label.to_string(),
+        scope: t.access.as_str().to_string(),
+        lookup: Some(lookup_of(secret)),
+        salt: None,
+        wrapped: seal_grant(&wrap_key_of(secret), &aad(t.user_id, id), keys, t.access)?,
+        created_at: t.now,
+        last_used_at: None,
+        expires_at: t.expires_at,
+    })
+}
+
+/// A credential opened by a password or recovery code (argon2id, own salt).
+pub(crate) fn for_password(
+    t: Template<'_>,
+    password: &[u8],
+    root: &Key,
+) -> Result<CredentialRow, AppError> {
+    let id = Uuid::now_v7();
+    let salt = crypto::random_bytes::<16>().to_vec();
+    let wrap = crypto::derive_from_password(password, &salt)
+        .map_err(|e| AppError::Corrupt(e.to_string()))?;
+    Ok(CredentialRow {
+        id,
+        user_id: t.user_id,
+        kind: t.kind,
+        label: t.label.to_string(),
+        scope: Access::Full.as_str().to_string(),
+        lookup: None,
+        salt: Some(salt),
+        wrapped: crypto::seal(&wrap, &aad(t.user_id, id), root.as_bytes()),
+        created_at: t.now,
+        last_used_at: None,
+        expires_at: None,
+    })
+}
+
+/// What a credential opened.
+pub(crate) enum Opened {
+    Root(Key),
+    Keys(Vec<(Uuid, DataKind, Key)>),
+}
+
+pub(crate) fn open_with_secret(row: &CredentialRow, secret: &str) -> Result<Opened, AppError> {
+    open_with(row, &wrap_key_of(secret))
+}
+
+pub(crate) fn open_with_password(row: &CredentialRow, password: &[u8]) -> Result<Opened, AppError> {
+    let salt = row
+        .salt
+        .as_deref()
+        .ok_or_else(|| AppError::Corrupt("credential without salt".into()))?;
+    let wrap = crypto::derive_from_password(password, salt)
+        .map_err(|e| AppError::Corrupt(e.to_string()))?;
+    open_with(row, &wrap)
+}
+
+fn open_with(row: &CredentialRow, wrap: &Key) -> Result<Opened, AppError> {
+    let bytes = crypto::open(wrap, &aad(row.user_id, row.id), &row.wrapped).map_err(|_| {
+        AppError::Unauthorized("These credentials do not open this account.".into())
+    })?;
+    match Access::parse(&row.scope) {
+        Some(Access::Full) => Key::from_slice(&bytes)
+            .map(Opened::Root)
+            .map_err(|_| AppError::Corrupt("bad root key length".into())),
+        Some(Access::WriteOnly) => {
+            let granted: Vec<GrantedKey> =
+                rmp_serde::from_slice(&bytes).map_err(|e| AppError::Corrupt(e.to_string()))?;
+            granted
+                .into_iter()
+                .map(|g| {
+                    let kind = DataKind::parse(&g.kind)
+                        .ok_or_else(|| AppError::Corrupt(format!("unknown kind {}", g.kind)))?;
+                    let key =
+                        Key::from_slice(&g.key).map_err(|_| AppError::Corrupt("bad key".into()))?;
+                    Ok((g.id, kind, key))
+                })
+                .collect::<Result<_, _>>()
+                .map(Opened::Keys)
+        }
+        None => Err(AppError::Corrupt(format!("unknown scope {}", row.scope))),
+    }
+}

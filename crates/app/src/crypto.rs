@@ -1,0 +1,236 @@
+//! The cryptographic primitives Between uses, wrapped so the rest of the code
+//! cannot misuse them: XChaCha20-Poly1305 with random nonces for sealing,
+//! HKDF-SHA256 to separate keys by purpose, argon2id for passwords and
+//! recovery codes. No hand-written cryptography.
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+use hkdf::Hkdf;
+use rand::rngs::OsRng;
+use rand::RngCore;
+use sha2::Sha256;
+use thiserror::Error;
+use zeroize::{Zeroize, Zeroizing};
+
+/// Version tag in front of every sealed blob, so the format can evolve.
+const SEAL_V1: u8 = 1;
+const NONCE_LEN: usize = 24;
+
+#[derive(Debug, Error, PartialEq, Eq)]
+pub enum CryptoError {
+    #[error("the data could not be decrypted with this key")]
+    Open,
+    #[error("the key derivation failed: {0}")]
+    Kdf(String),
+}
+
+/// A 256-bit symmetric key, wiped from memory when dropped.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Key(Zeroizing<[u8; 32]>);
+
+impl std::fmt::Debug for Key {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Key(…)")
+    }
+}
+
+impl Key {
+    pub fn random() -> Key {
+        let mut bytes = [0u8; 32];
+        OsRng.fill_bytes(&mut bytes);
+        let key = Key(Zeroizing::new(bytes));
+        bytes.zeroize();
+        key
+    }
+
+    pub fn from_slice(bytes: &[u8]) -> Result<Key, CryptoError> {
+        let array: [u8; 32] = bytes.try_into().map_err(|_| CryptoError::Open)?;
+        Ok(Key(Zeroizing::new(array)))
+    }
+
+    pub fn as_bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+}
+
+/// Encrypts and authenticates `plaintext`, binding it to `aad` (the record
+/// it belongs to) so ciphertext cannot be moved between records or users.
+pub fn seal(key: &Key, aad: &[u8], plaintext: &[u8]) -> Vec<u8> {
+    let cipher = XChaCha20Poly1305::new(key.as_bytes().into());
+    let mut nonce = [0u8; NONCE_LEN];
+    OsRng.fill_bytes(&mut nonce);
+    let ciphertext = cipher
+        .encrypt(
+            XNonce::from_slice(&nonce),
+            Payload {
+                msg: plaintext,
+                aad,
+            },
+        )
+        .unwrap_or_default(); // only fails for inputs beyond 256 GiB
+    let mut out = Vec::with_capacity(1 + NONCE_LEN + ciphertext.len());
+    out.push(SEAL_V1);
+    out.extend_from_slice(&nonce);
+    out.extend_from_slice(&ciphertext);
+    out
+}
+
+/// Decrypts what `seal` produced with the same key and `aad`.
+pub fn open(key: &Key, aad: &[u8], sealed: &[u8]) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
+    if sealed.len() < 1 + NONCE_LEN + 16 || sealed[0] != SEAL_V1 {
+        return Err(CryptoError::Open);
+    }
+    let cipher = XChaCha20Poly1305::new(key.as_bytes().into());
+    let nonce = XNonce::from_slice(&sealed[1..1 + NONCE_LEN]);
+    cipher
+        .decrypt(
+            nonce,
+            Payload {
+                msg: &sealed[1 + NONCE_LEN..],
+                aad,
+            },
+        )
+        .map(Zeroizing::new)
+        .map_err(|_| CryptoError::Open)
+}
+
+/// Derives an independent key for one `purpose` from a high-entropy secret.
+pub fn derive(secret: &[u8], purpose: &str) -> Key {
+    let hk = Hkdf::<Sha256>::new(None, secret);
+    let mut okm = [0u8; 32];
+    let info = format!("between/v1/{purpose}");
+    // 32 bytes is far below HKDF-SHA256's 8160-byte limit.
+    let _ = hk.expand(info.as_bytes(), &mut okm);
+    let key = Key(Zeroizing::new(okm));
+    okm.zeroize();
+    key
+}
+
+/// Derives a key-wrapping key from a password or recovery code (argon2id
+/// with its own salt, separate from the login hash).
+pub fn derive_from_password(password: &[u8], salt: &[u8]) -> Result<Key, CryptoError> {
+    let mut out = [0u8; 32];
+    Argon2::default()
+        .hash_password_into(password, salt, &mut out)
+        .map_err(|e| CryptoError::Kdf(e.to_string()))?;
+    let key = Key(Zeroizing::new(out));
+    out.zeroize();
+    Ok(key)
+}
+
+/// An argon2id PHC string for verifying a password at sign-in.
+pub fn hash_password(password: &[u8]) -> Result<String, CryptoError> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password, &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| CryptoError::Kdf(e.to_string()))
+}
+
+pub fn verify_password(password: &[u8], phc: &str) -> bool {
+    PasswordHash::new(phc)
+        .map(|hash| Argon2::default().verify_password(password, &hash).is_ok())
+        .unwrap_or(false)
+}
+
+pub fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut bytes = [0u8; N];
+    OsRng.fill_bytes(&mut bytes);
+    bytes
+}
+
+/// A new high-entropy secret for a session, device login or token, as text.
+pub fn new_secret() -> String {
+    URL_SAFE_NO_PAD.encode(random_bytes::<32>())
+}
+
+/// A recovery code people can write down: 25 characters of Crockford base32
+/// (125 bits) in groups of five.
+pub fn new_recovery_code() -> String {
+    const ALPHABET: &[u8] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    let bytes = random_bytes::<25>();
+    let chars: Vec<char> = bytes
+        .iter()
+        .map(|b| ALPHABET[(*b & 31) as usize] as char)
+        .collect();
+    chars
+        .chunks(5)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// Recovery codes are compared without dashes, spaces or case, and with
+/// the letters people confuse with digits mapped as Crockford does.
+pub fn normalise_recovery_code(code: &str) -> String {
+    code.chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| match c.to_ascii_uppercase() {
+            'O' => '0',
+            'I' | 'L' => '1',
+            other => other,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sealed_data_opens_only_with_its_key_and_aad() {
+        let key = Key::random();
+        let sealed = seal(&key, b"entry:1", b"dear diary");
+        assert_eq!(
+            open(&key, b"entry:1", &sealed).unwrap().as_slice(),
+            b"dear diary"
+        );
+        assert_eq!(
+            open(&Key::random(), b"entry:1", &sealed),
+            Err(CryptoError::Open)
+        );
+        assert_eq!(open(&key, b"entry:2", &sealed), Err(CryptoError::Open));
+        let mut tampered = sealed.clone();
+        let last = tampered.len() - 1;
+        tampered[last] ^= 1;
+        assert_eq!(open(&key, b"entry:1", &tampered), Err(CryptoError::Open));
+    }
+
+    #[test]
+    fn sealing_twice_gives_different_ciphertext() {
+        let key = Key::random();
+        assert_ne!(seal(&key, b"", b"same"), seal(&key, b"", b"same"));
+    }
+
+    #[test]
+    fn derived_keys_differ_by_purpose_and_are_stable() {
+        let secret = random_bytes::<32>();
+        assert_ne!(derive(&secret, "lookup"), derive(&secret, "wrap"));
+        assert_eq!(derive(&secret, "wrap"), derive(&secret, "wrap"));
+    }
+
+    #[test]
+    fn passwords_verify_only_themselves() {
+        let phc = hash_password(b"correct horse").unwrap();
+        assert!(phc.starts_with("$argon2id$"));
+        assert!(verify_password(b"correct horse", &phc));
+        assert!(!verify_password(b"wrong horse", &phc));
+        assert!(!verify_password(b"x", "not a hash"));
+    }
+
+    #[test]
+    fn recovery_codes_are_grouped_and_forgiving_to_type() {
+        let code = new_recovery_code();
+        assert_eq!(code.len(), 29);
+        assert_eq!(code.matches('-').count(), 4);
+        let typed = code.to_lowercase().replace('-', " ");
+        assert_eq!(
+            normalise_recovery_code(&typed),
+            normalise_recovery_code(&code)
+        );
+    }
+}

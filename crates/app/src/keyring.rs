@@ -1,0 +1,166 @@
+//! The keys of a signed-in person: their root key (when the credential opens
+//! it) and the kind keys it unwraps. Data of each kind is encrypted under
+//! that kind's current key; older keys stay for reading.
+
+use std::collections::HashMap;
+
+use between_store::{KindKeyRow, Store};
+use uuid::Uuid;
+
+use crate::crypto::{self, Key};
+use crate::error::AppError;
+
+/// The kinds of data that get their own key: the lines along which data may
+/// ever be shared (DESIGN.md's key model).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DataKind {
+    /// Private journal entries.
+    Journal,
+    /// Entries marked "share with therapist".
+    SharedJournal,
+}
+
+impl DataKind {
+    pub const ALL: [DataKind; 2] = [DataKind::Journal, DataKind::SharedJournal];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DataKind::Journal => "journal",
+            DataKind::SharedJournal => "shared_journal",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<DataKind> {
+        DataKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// Additional data binding a wrapped kind key to its owner and kind.
+pub(crate) fn kind_key_aad(user_id: Uuid, key_id: Uuid, kind: &str) -> Vec<u8> {
+    format!("kind-key|{user_id}|{key_id}|{kind}").into_bytes()
+}
+
+#[derive(Debug, Clone)]
+pub struct Keyring {
+    user_id: Uuid,
+    root: Option<Key>,
+    keys: HashMap<Uuid, (DataKind, Key)>,
+    current: HashMap<DataKind, Uuid>,
+}
+
+impl Keyring {
+    /// Unwraps every kind key of the user with the root key.
+    pub(crate) async fn unlock(
+        store: &Store,
+        user_id: Uuid,
+        root: Key,
+    ) -> Result<Keyring, AppError> {
+        let rows = store.kind_keys(user_id).await?;
+        let mut ring = Keyring {
+            user_id,
+            root: None,
+            keys: HashMap::new(),
+            current: HashMap::new(),
+        };
+        for row in rows {
+            ring.add_row(&root, &row)?;
+        }
+        ring.root = Some(root);
+        Ok(ring)
+    }
+
+    /// A keyring holding only some kind keys (write-only credentials).
+    pub(crate) fn partial(user_id: Uuid, keys: Vec<(Uuid, DataKind, Key)>) -> Keyring {
+        let mut ring = Keyring {
+            user_id,
+            root: None,
+            keys: HashMap::new(),
+            current: HashMap::new(),
+        };
+        for (id, kind, key) in keys {
+            ring.current.insert(kind, id);
+            ring.keys.insert(id, (kind, key));
+        }
+        ring
+    }
+
+    fn add_row(&mut self, root: &Key, row: &KindKeyRow) -> Result<(), AppError> {
+        let Some(kind) = DataKind::parse(&row.kind) else {
+            return Ok(()); // a kind this version does not know yet
+        };
+        let bytes = crypto::open(
+            root,
+            &kind_key_aad(self.user_id, row.id, &row.kind),
+            &row.wrapped,
+        )
+        .map_err(|_| AppError::Corrupt(format!("the {} key does not open", row.kind)))?;
+        let key =
+            Key::from_slice(&bytes).map_err(|_| AppError::Corrupt("bad key length".into()))?;
+        // Rows come oldest first, so the last one of a kind is current.
+        self.current.insert(kind, row.id);
+        self.keys.insert(row.id, (kind, key));
+        Ok(())
+    }
+
+    pub fn user_id(&self) -> Uuid {
+        self.user_id
+    }
+
+    pub(crate) fn root(&self) -> Option<&Key> {
+        self.root.as_ref()
+    }
+
+    /// The key to encrypt new data of `kind` with.
+    pub(crate) fn current(&self, kind: DataKind) -> Result<(Uuid, &Key), AppError> {
+        let id = self
+            .current
+            .get(&kind)
+            .ok_or_else(|| AppError::Corrupt(format!("no {} key", kind.as_str())))?;
+        let (_, key) = &self.keys[id];
+        Ok((*id, key))
+    }
+
+    /// The key a stored record names.
+    pub(crate) fn by_id(&self, id: Uuid) -> Result<&Key, AppError> {
+        self.keys
+            .get(&id)
+            .map(|(_, key)| key)
+            .ok_or_else(|| AppError::Forbidden("This credential cannot open that data.".into()))
+    }
+
+    /// The current key of each kind, for handing to a write-only credential.
+    pub(crate) fn current_keys(
+        &self,
+        kinds: &[DataKind],
+    ) -> Result<Vec<(Uuid, DataKind, Key)>, AppError> {
+        kinds
+            .iter()
+            .map(|kind| {
+                self.current(*kind)
+                    .map(|(id, key)| (id, *kind, key.clone()))
+            })
+            .collect()
+    }
+}
+
+/// Creates a fresh kind key for each kind, wrapped by `root`.
+pub(crate) fn new_kind_keys(user_id: Uuid, root: &Key, now: i64) -> Vec<KindKeyRow> {
+    DataKind::ALL
+        .iter()
+        .map(|kind| {
+            let id = Uuid::now_v7();
+            let key = Key::random();
+            KindKeyRow {
+                id,
+                user_id,
+                kind: kind.as_str().to_string(),
+                wrapped: crypto::seal(
+                    root,
+                    &kind_key_aad(user_id, id, kind.as_str()),
+                    key.as_bytes(),
+                ),
+                created_at: now,
+            }
+        })
+        .collect()
+}

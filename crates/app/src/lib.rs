@@ -1,0 +1,80 @@
+//! Use cases of Between, shared by the web app, the JSON API and the CLI:
+//! accounts and credentials, authorisation, encryption at rest, and the
+//! journal. Front ends stay thin; every rule lives here or in the domain.
+
+pub mod accounts;
+mod credential;
+pub mod crypto;
+pub mod error;
+pub mod journal;
+pub mod keyring;
+pub mod principal;
+pub mod sessions;
+pub mod throttle;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use between_store::Store;
+use jiff::Timestamp;
+
+pub use error::AppError;
+pub use principal::{Access, Principal, Role, User};
+
+/// Settings of one deployment.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// A web session ends after this long without a request.
+    pub session_idle: Duration,
+    /// Whether anyone may create an account from the web once the first
+    /// account exists (otherwise only the CLI can).
+    pub open_registration: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            session_idle: Duration::from_secs(60 * 60),
+            open_registration: false,
+        }
+    }
+}
+
+/// The application: a store plus the deployment's settings. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct App {
+    pub(crate) store: Store,
+    pub(crate) config: Arc<Config>,
+    pub(crate) throttle: Arc<throttle::Throttle>,
+}
+
+impl App {
+    pub fn new(store: Store, config: Config) -> App {
+        App {
+            store,
+            config: Arc::new(config),
+            throttle: Arc::default(),
+        }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+}
+
+/// Timestamps are stored as microseconds since the Unix epoch.
+pub(crate) fn micros(t: Timestamp) -> i64 {
+    t.as_microsecond()
+}
+
+pub(crate) fn from_micros(us: i64) -> Result<Timestamp, AppError> {
+    Timestamp::from_microsecond(us).map_err(|_| AppError::Corrupt(format!("bad timestamp {us}")))
+}
+
+pub(crate) fn now_micros() -> i64 {
+    micros(Timestamp::now())
+}

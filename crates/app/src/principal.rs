@@ -1,0 +1,104 @@
+//! Who is making a request, with what credential, and the keys it opened.
+
+use between_store::{CredentialKind, UserRow};
+use jiff::tz::TimeZone;
+use uuid::Uuid;
+
+use crate::error::AppError;
+use crate::keyring::Keyring;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Client,
+    Therapist,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Client => "client",
+            Role::Therapist => "therapist",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        match s {
+            "client" => Some(Role::Client),
+            "therapist" => Some(Role::Therapist),
+            _ => None,
+        }
+    }
+}
+
+/// An account as the rest of the app sees it.
+#[derive(Debug, Clone)]
+pub struct User {
+    pub id: Uuid,
+    pub name: String,
+    pub role: Role,
+    pub time_zone: TimeZone,
+}
+
+impl User {
+    pub(crate) fn from_row(row: &UserRow) -> User {
+        User {
+            id: row.id,
+            name: row.name.clone(),
+            role: Role::parse(&row.role).unwrap_or(Role::Client),
+            // An unknown zone (e.g. removed from the tz database) falls back to UTC.
+            time_zone: TimeZone::get(&row.time_zone).unwrap_or(TimeZone::UTC),
+        }
+    }
+
+    pub fn time_zone_name(&self) -> &str {
+        self.time_zone.iana_name().unwrap_or("UTC")
+    }
+}
+
+/// What a credential lets its holder do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Read and write everything the account owns.
+    Full,
+    /// Add journal entries, read nothing (e.g. a phone shortcut).
+    WriteOnly,
+}
+
+impl Access {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Access::Full => "read-write",
+            Access::WriteOnly => "write-only",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Access> {
+        match s {
+            "read-write" | "full" => Some(Access::Full),
+            "write-only" => Some(Access::WriteOnly),
+            _ => None,
+        }
+    }
+}
+
+/// A signed-in person for the length of one request or command.
+#[derive(Debug, Clone)]
+pub struct Principal {
+    pub user: User,
+    pub credential_id: Uuid,
+    pub credential_kind: CredentialKind,
+    pub access: Access,
+    pub(crate) keys: Keyring,
+}
+
+impl Principal {
+    /// Refuses reading with a write-only credential.
+    pub fn require_read(&self) -> Result<(), AppError> {
+        match self.access {
+            Access::Full => Ok(()),
+            Access::WriteOnly => Err(AppError::Forbidden(
+                "This token is write-only: it can add entries but not read them.".into(),
+            )),
+        }
+    }
+}

@@ -1,0 +1,298 @@
+//! Signing in and out, and the credentials a person holds: web sessions
+//! (ending after inactivity), device logins for the CLI, and API tokens.
+//! Each is a random secret that only its holder has; the store keeps a
+//! lookup hash and the keys sealed under a key derived from the secret.
+
+use std::time::Instant;
+
+use between_store::{CredentialKind, CredentialRow};
+use jiff::Timestamp;
+use uuid::Uuid;
+
+use crate::credential::{self, Opened, Template};
+use crate::crypto;
+use crate::error::AppError;
+use crate::keyring::Keyring;
+use crate::principal::{Access, Principal, User};
+use crate::{from_micros, micros, now_micros, App};
+
+/// Prefix of API tokens and device logins, so they are recognisable in
+/// configuration files and secret scanners.
+pub const TOKEN_PREFIX: &str = "btw_";
+
+/// A credential as its owner sees it in "Devices & tokens".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CredentialInfo {
+    pub id: Uuid,
+    pub kind: CredentialKind,
+    pub label: String,
+    pub access: Access,
+    pub created_at: Timestamp,
+    pub last_used_at: Option<Timestamp>,
+    pub expires_at: Option<Timestamp>,
+}
+
+impl CredentialInfo {
+    fn from_row(row: &CredentialRow) -> Result<CredentialInfo, AppError> {
+        Ok(CredentialInfo {
+            id: row.id,
+            kind: row.kind,
+            label: row.label.clone(),
+            access: Access::parse(&row.scope).unwrap_or(Access::Full),
+            created_at: from_micros(row.created_at)?,
+            last_used_at: row.last_used_at.map(from_micros).transpose()?,
+            expires_at: row.expires_at.map(from_micros).transpose()?,
+        })
+    }
+}
+
+/// What kind of credential a sign-in creates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignInAs {
+    /// A browser session that ends after inactivity.
+    WebSession,
+    /// A saved CLI login on one machine, until revoked.
+    Device,
+}
+
+/// Label length limit for devices and tokens.
+const MAX_LABEL_CHARS: usize = 80;
+
+fn clean_label(label: &str, fallback: &str) -> Result<String, AppError> {
+    let label = label.split_whitespace().collect::<Vec<_>>().join(" ");
+    if label.chars().count() > MAX_LABEL_CHARS {
+        return Err(AppError::invalid(
+            "name",
+            format!("A label can be at most {MAX_LABEL_CHARS} characters long."),
+        ));
+    }
+    Ok(if label.is_empty() {
+        fallback.to_string()
+    } else {
+        label
+    })
+}
+
+impl App {
+    /// Checks a name and password and creates a new credential holding the
+    /// root key. `client` identifies the caller for rate limiting (an IP
+    /// address, or "cli").
+    pub async fn sign_in(
+        &self,
+        name: &str,
+        password: &str,
+        client: &str,
+        as_: SignInAs,
+        label: &str,
+    ) -> Result<(Principal, String), AppError> {
+        let name = name.trim().to_lowercase();
+        self.throttle
+            .check(client, &name, Instant::now())
+            .map_err(|minutes| AppError::Throttled { minutes })?;
+        let wrong = || AppError::Unauthorized("That name and password do not match.".into());
+        let Some(user) = self.store.user_by_name(&name).await? else {
+            // Spend the same time as a real check, so names cannot be probed by timing.
+            let _ = crypto::hash_password(password.as_bytes());
+            self.throttle.record_failure(client, &name, Instant::now());
+            return Err(wrong());
+        };
+        if !crypto::verify_password(password.as_bytes(), &user.password_hash) {
+            self.throttle.record_failure(client, &name, Instant::now());
+            return Err(wrong());
+        }
+        self.throttle.record_success(client, &name);
+        let password_row = self
+            .store
+            .credentials_of_user(user.id, Some(CredentialKind::Password))
+            .await?
+            .into_iter()
+            .next()
+            .ok_or_else(|| AppError::Corrupt("account without a password credential".into()))?;
+        let Opened::Root(root) =
+            credential::open_with_password(&password_row, password.as_bytes())?
+        else {
+            return Err(AppError::Corrupt(
+                "password credential without root key".into(),
+            ));
+        };
+        let keys = Keyring::unlock(&self.store, user.id, root).await?;
+        let (kind, label, expires_at, secret) = match as_ {
+            SignInAs::WebSession => (
+                CredentialKind::Session,
+                clean_label(label, "web browser")?,
+                Some(self.idle_expiry(Timestamp::now())),
+                crypto::new_secret(),
+            ),
+            SignInAs::Device => (
+                CredentialKind::Device,
+                clean_label(label, "device")?,
+                None,
+                format!("{TOKEN_PREFIX}{}", crypto::new_secret()),
+            ),
+        };
+        let row = credential::for_secret(
+            Template {
+                user_id: user.id,
+                kind,
+                label: &label,
+                access: Access::Full,
+                now: now_micros(),
+                expires_at,
+            },
+            &secret,
+            &keys,
+        )?;
+        self.store.insert_credential(&row).await?;
+        tracing::info!(user_id = %user.id, kind = kind.as_str(), "signed in");
+        let principal = Principal {
+            user: User::from_row(&user),
+            credential_id: row.id,
+            credential_kind: kind,
+            access: Access::Full,
+            keys,
+        };
+        Ok((principal, secret))
+    }
+
+    fn idle_expiry(&self, now: Timestamp) -> i64 {
+        micros(now) + i64::try_from(self.config.session_idle.as_micros()).unwrap_or(i64::MAX / 2)
+    }
+
+    /// Opens the account behind a session, device or token secret.
+    pub async fn authenticate(&self, secret: &str) -> Result<Principal, AppError> {
+        let invalid = || {
+            AppError::Unauthorized(
+                "This sign-in is not valid (any more). Please sign in again.".into(),
+            )
+        };
+        if secret.is_empty() || secret.len() > 200 {
+            return Err(invalid());
+        }
+        let row = self
+            .store
+            .credential_by_lookup(&credential::lookup_of(secret))
+            .await?
+            .ok_or_else(invalid)?;
+        let now = Timestamp::now();
+        if row.expires_at.is_some_and(|at| at <= micros(now)) {
+            self.store.delete_credential(row.user_id, row.id).await?;
+            return Err(AppError::Unauthorized(
+                "Your session ended after a while without activity. Please sign in again.".into(),
+            ));
+        }
+        let user = self
+            .store
+            .user_by_id(row.user_id)
+            .await?
+            .ok_or_else(invalid)?;
+        let (keys, access) = match credential::open_with_secret(&row, secret)? {
+            Opened::Root(root) => (
+                Keyring::unlock(&self.store, user.id, root).await?,
+                Access::Full,
+            ),
+            Opened::Keys(keys) => (Keyring::partial(user.id, keys), Access::WriteOnly),
+        };
+        // Record use (and move a session's idle expiry) at most once a
+        // minute, so reading does not turn every request into a write.
+        if row
+            .last_used_at
+            .is_none_or(|t| micros(now) - t > 60_000_000)
+        {
+            let expires_at = match row.kind {
+                CredentialKind::Session => Some(self.idle_expiry(now)),
+                _ => row.expires_at,
+            };
+            self.store
+                .touch_credential(row.id, micros(now), expires_at)
+                .await?;
+        }
+        Ok(Principal {
+            user: User::from_row(&user),
+            credential_id: row.id,
+            credential_kind: row.kind,
+            access,
+            keys,
+        })
+    }
+
+    /// Ends the credential this request came with.
+    pub async fn sign_out(&self, p: &Principal) -> Result<(), AppError> {
+        self.store
+            .delete_credential(p.user.id, p.credential_id)
+            .await?;
+        Ok(())
+    }
+
+    /// Ends every web session of the account, this one included. Device
+    /// logins and tokens stay until revoked on their own page.
+    pub async fn sign_out_everywhere(&self, p: &Principal) -> Result<u64, AppError> {
+        Ok(self
+            .store
+            .delete_credentials_of_kind(p.user.id, CredentialKind::Session)
+            .await?)
+    }
+
+    /// A personal access token for the API; the secret is shown once.
+    pub async fn create_token(
+        &self,
+        p: &Principal,
+        label: &str,
+        access: Access,
+    ) -> Result<(CredentialInfo, String), AppError> {
+        p.require_read()?;
+        let label = clean_label(label, "API token")?;
+        let secret = format!("{TOKEN_PREFIX}{}", crypto::new_secret());
+        let row = credential::for_secret(
+            Template {
+                user_id: p.user.id,
+                kind: CredentialKind::Token,
+                label: &label,
+                access,
+                now: now_micros(),
+                expires_at: None,
+            },
+            &secret,
+            &p.keys,
+        )?;
+        self.store.insert_credential(&row).await?;
+        Ok((CredentialInfo::from_row(&row)?, secret))
+    }
+
+    /// Sessions, device logins and tokens of the account, newest first.
+    pub async fn credentials(&self, p: &Principal) -> Result<Vec<CredentialInfo>, AppError> {
+        p.require_read()?;
+        self.store
+            .credentials_of_user(p.user.id, None)
+            .await?
+            .iter()
+            .filter(|row| {
+                matches!(
+                    row.kind,
+                    CredentialKind::Session | CredentialKind::Device | CredentialKind::Token
+                )
+            })
+            .map(CredentialInfo::from_row)
+            .collect()
+    }
+
+    /// Revokes a session, device login or token of the account.
+    pub async fn revoke_credential(&self, p: &Principal, id: Uuid) -> Result<(), AppError> {
+        p.require_read()?;
+        let revocable = self
+            .store
+            .credentials_of_user(p.user.id, None)
+            .await?
+            .into_iter()
+            .any(|row| {
+                row.id == id
+                    && matches!(
+                        row.kind,
+                        CredentialKind::Session | CredentialKind::Device | CredentialKind::Token
+                    )
+            });
+        if !revocable || !self.store.delete_credential(p.user.id, id).await? {
+            return Err(AppError::NotFound(format!("The credential {id}")));
+        }
+        Ok(())
+    }
+}

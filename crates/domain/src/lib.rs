@@ -1,0 +1,13 @@
+//! Pure domain logic of Between: what an entry is, what makes it valid, the
+//! feelings vocabulary, guided prompts, search matching and time parsing.
+//! No IO and no async, so everything here is tested exhaustively.
+
+pub mod entry;
+pub mod feelings;
+pub mod prompts;
+pub mod search;
+pub mod timespec;
+pub mod validation;
+
+pub use entry::{Entry, EntryContent, Feeling, PromptAnswer};
+pub use validation::ValidationErrors;

@@ -1,0 +1,187 @@
+//! Journal entries: plain timestamps for range queries and paging, and one
+//! encrypted payload holding everything the person wrote.
+
+use sqlx::any::AnyRow;
+use sqlx::Row;
+use uuid::Uuid;
+
+use crate::error::parse_uuid;
+use crate::{Store, StoreError};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntryRow {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub key_id: Uuid,
+    pub occurred_at: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub deleted_at: Option<i64>,
+    pub payload: Vec<u8>,
+}
+
+/// Which entries to list. Times are microseconds since the Unix epoch;
+/// `since` is inclusive and `until` exclusive. Results are newest first.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EntryQuery {
+    pub since: Option<i64>,
+    pub until: Option<i64>,
+    /// `true` lists only deleted entries, `false` only live ones.
+    pub deleted: bool,
+    /// Keyset paging: only entries strictly older than this (occurred_at, id).
+    pub before: Option<(i64, Uuid)>,
+    pub limit: Option<i64>,
+}
+
+const COLUMNS: &str =
+    "id, user_id, key_id, occurred_at, created_at, updated_at, deleted_at, payload";
+
+fn from_row(row: &AnyRow) -> Result<EntryRow, StoreError> {
+    Ok(EntryRow {
+        id: parse_uuid(row.try_get("id")?)?,
+        user_id: parse_uuid(row.try_get("user_id")?)?,
+        key_id: parse_uuid(row.try_get("key_id")?)?,
+        occurred_at: row.try_get("occurred_at")?,
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
+        deleted_at: row.try_get("deleted_at")?,
+        payload: row.try_get("payload")?,
+    })
+}
+
+impl Store {
+    pub async fn insert_entry(&self, e: &EntryRow) -> Result<(), StoreError> {
+        let sql =
+            format!("INSERT INTO entries ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)");
+        sqlx::query(&sql)
+            .bind(e.id.to_string())
+            .bind(e.user_id.to_string())
+            .bind(e.key_id.to_string())
+            .bind(e.occurred_at)
+            .bind(e.created_at)
+            .bind(e.updated_at)
+            .bind(e.deleted_at)
+            .bind(e.payload.clone())
+            .execute(&self.pool)
+            .await
+            .map_err(|err| StoreError::conflict_or(err, "An entry with this id already exists."))?;
+        Ok(())
+    }
+
+    /// Replaces the content of a live entry; `false` if the user has no such entry.
+    pub async fn update_entry(&self, e: &EntryRow) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE entries SET key_id = $1, occurred_at = $2, updated_at = $3, payload = $4 \
+             WHERE user_id = $5 AND id = $6 AND deleted_at IS NULL",
+        )
+        .bind(e.key_id.to_string())
+        .bind(e.occurred_at)
+        .bind(e.updated_at)
+        .bind(e.payload.clone())
+        .bind(e.user_id.to_string())
+        .bind(e.id.to_string())
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// One entry of a user, live or deleted.
+    pub async fn entry(&self, user_id: Uuid, id: Uuid) -> Result<Option<EntryRow>, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM entries WHERE user_id = $1 AND id = $2");
+        let row = sqlx::query(&sql)
+            .bind(user_id.to_string())
+            .bind(id.to_string())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(from_row).transpose()
+    }
+
+    pub async fn list_entries(
+        &self,
+        user_id: Uuid,
+        q: &EntryQuery,
+    ) -> Result<Vec<EntryRow>, StoreError> {
+        let mut sql = format!("SELECT {COLUMNS} FROM entries WHERE user_id = $1");
+        sql.push_str(if q.deleted {
+            " AND deleted_at IS NOT NULL"
+        } else {
+            " AND deleted_at IS NULL"
+        });
+        let mut n = 1;
+        let mut next = || {
+            n += 1;
+            n
+        };
+        if q.since.is_some() {
+            sql.push_str(&format!(" AND occurred_at >= ${}", next()));
+        }
+        if q.until.is_some() {
+            sql.push_str(&format!(" AND occurred_at < ${}", next()));
+        }
+        if q.before.is_some() {
+            let (a, b, c) = (next(), next(), next());
+            sql.push_str(&format!(
+                " AND (occurred_at < ${a} OR (occurred_at = ${b} AND id < ${c}))"
+            ));
+        }
+        sql.push_str(" ORDER BY occurred_at DESC, id DESC");
+        if q.limit.is_some() {
+            sql.push_str(&format!(" LIMIT ${}", next()));
+        }
+        let mut query = sqlx::query(&sql).bind(user_id.to_string());
+        if let Some(since) = q.since {
+            query = query.bind(since);
+        }
+        if let Some(until) = q.until {
+            query = query.bind(until);
+        }
+        if let Some((at, id)) = q.before {
+            query = query.bind(at).bind(at).bind(id.to_string());
+        }
+        if let Some(limit) = q.limit {
+            query = query.bind(limit);
+        }
+        let rows = query.fetch_all(&self.pool).await?;
+        rows.iter().map(from_row).collect()
+    }
+
+    /// Marks a live entry deleted; `false` if the user has no such live entry.
+    pub async fn soft_delete_entry(
+        &self,
+        user_id: Uuid,
+        id: Uuid,
+        at: i64,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE entries SET deleted_at = $1 WHERE user_id = $2 AND id = $3 AND deleted_at IS NULL",
+        )
+        .bind(at)
+        .bind(user_id.to_string())
+        .bind(id.to_string())
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// Brings back a deleted entry; `false` if the user has no such deleted entry.
+    pub async fn restore_entry(&self, user_id: Uuid, id: Uuid) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE entries SET deleted_at = NULL WHERE user_id = $1 AND id = $2 AND deleted_at IS NOT NULL",
+        )
+        .bind(user_id.to_string())
+        .bind(id.to_string())
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// Removes for good the entries deleted before `cutoff`.
+    pub async fn purge_deleted_entries(&self, cutoff: i64) -> Result<u64, StoreError> {
+        let done =
+            sqlx::query("DELETE FROM entries WHERE deleted_at IS NOT NULL AND deleted_at < $1")
+                .bind(cutoff)
+                .execute(&self.pool)
+                .await?;
+        Ok(done.rows_affected())
+    }
+}

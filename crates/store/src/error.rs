@@ -1,0 +1,34 @@
+//! The store's error type. Callers mostly care whether a failure was a
+//! conflict (their input clashes with stored data) or a system failure.
+
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum StoreError {
+    #[error("unsupported database URL \"{0}\": use sqlite://PATH or postgres://…")]
+    UnsupportedUrl(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("stored data is damaged: {0}")]
+    Corrupt(String),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("could not migrate the database schema: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+impl StoreError {
+    /// Maps a unique-constraint violation to `Conflict` with a message for people.
+    pub(crate) fn conflict_or(err: sqlx::Error, message: &str) -> StoreError {
+        match &err {
+            sqlx::Error::Database(db) if db.is_unique_violation() => {
+                StoreError::Conflict(message.to_string())
+            }
+            _ => StoreError::Database(err),
+        }
+    }
+}
+
+pub(crate) fn parse_uuid(s: &str) -> Result<uuid::Uuid, StoreError> {
+    uuid::Uuid::parse_str(s).map_err(|_| StoreError::Corrupt(format!("bad id {s:?}")))
+}

@@ -1,0 +1,22 @@
+//! Storage of Between: one API over SQLite (the embedded default) and
+//! PostgreSQL (multi-user deployments). This is the only crate that writes
+//! SQL. It stores ciphertext and plain metadata; it never sees what a person
+//! wrote.
+
+mod connect;
+mod credentials;
+mod entries;
+mod error;
+mod keys;
+mod meta;
+mod users;
+
+pub use connect::{Backend, Store};
+pub use credentials::{CredentialKind, CredentialRow};
+pub use entries::{EntryQuery, EntryRow};
+pub use error::StoreError;
+pub use keys::KindKeyRow;
+pub use users::{NewAccount, UserRow};
+
+#[cfg(feature = "testing")]
+pub mod testing;

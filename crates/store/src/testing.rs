@@ -1,0 +1,146 @@
+//! Fresh, isolated stores for tests on either backend.
+//!
+//! PostgreSQL tests use `BETWEEN_TEST_POSTGRES_URL` (an account allowed to
+//! create databases; default `postgres://postgres@127.0.0.1:5432/postgres`)
+//! and get a database of their own, dropped afterwards. When the server
+//! cannot be reached they skip with a visible message, unless
+//! `BETWEEN_REQUIRE_SERVICES=1` (set by CI), when they fail.
+
+#![allow(clippy::unwrap_used)]
+
+use sqlx::any::AnyPoolOptions;
+use sqlx::Executor;
+
+use crate::Store;
+
+pub const DEFAULT_ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
+
+/// A store that lives as long as this value.
+pub struct TestDb {
+    pub store: Store,
+    pub url: String,
+    _dir: Option<tempfile::TempDir>,
+    postgres: Option<(String, String)>,
+}
+
+/// Whether services such as PostgreSQL and Chromium must be present.
+pub fn services_required() -> bool {
+    std::env::var("BETWEEN_REQUIRE_SERVICES").is_ok_and(|v| v == "1")
+}
+
+impl TestDb {
+    /// A new SQLite store in a temporary directory.
+    pub async fn sqlite() -> TestDb {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let url = format!("sqlite://{}", dir.path().join("between.db").display());
+        let store = Store::connect(&url).await.expect("open SQLite store");
+        TestDb {
+            store,
+            url,
+            _dir: Some(dir),
+            postgres: None,
+        }
+    }
+
+    /// The SQLite database file, for tests that inspect bytes on disk.
+    pub fn sqlite_path(&self) -> Option<std::path::PathBuf> {
+        self._dir.as_ref().map(|d| d.path().join("between.db"))
+    }
+
+    /// A new PostgreSQL database, or `None` (with a message) when no server
+    /// is reachable and services are not required.
+    pub async fn postgres() -> Option<TestDb> {
+        sqlx::any::install_default_drivers();
+        let admin = std::env::var("BETWEEN_TEST_POSTGRES_URL")
+            .unwrap_or_else(|_| DEFAULT_ADMIN_URL.to_string());
+        let pool = match AnyPoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(std::time::Duration::from_secs(5))
+            .connect(&admin)
+            .await
+        {
+            Ok(pool) => pool,
+            Err(err) => {
+                if services_required() {
+                    panic!("PostgreSQL is required (BETWEEN_REQUIRE_SERVICES=1) but unreachable at {}: {err}", crate::connect::redact(&admin));
+                }
+                eprintln!(
+                    "SKIPPED: PostgreSQL test, no server at {} ({err})",
+                    crate::connect::redact(&admin)
+                );
+                return None;
+            }
+        };
+        let name = format!("between_test_{}", uuid::Uuid::now_v7().simple());
+        pool.execute(format!("CREATE DATABASE {name}").as_str())
+            .await
+            .expect("create test database");
+        pool.close().await;
+        let url = replace_database(&admin, &name);
+        let store = Store::connect(&url).await.expect("open PostgreSQL store");
+        Some(TestDb {
+            store,
+            url,
+            _dir: None,
+            postgres: Some((admin, name)),
+        })
+    }
+}
+
+fn replace_database(url: &str, database: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, format!("?{q}")),
+        None => (url, String::new()),
+    };
+    let authority_start = base.find("://").map_or(0, |i| i + 3);
+    let base = match base[authority_start..].find('/') {
+        Some(slash) => &base[..authority_start + slash],
+        None => base,
+    };
+    format!("{base}/{database}{query}")
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let Some((admin, name)) = self.postgres.take() else {
+            return;
+        };
+        // Drop runs inside the test's runtime; do the async clean-up on a
+        // thread of its own. FORCE ends the test's own open connections.
+        let _ = std::thread::spawn(move || {
+            let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
+                return;
+            };
+            rt.block_on(async move {
+                if let Ok(pool) = AnyPoolOptions::new()
+                    .max_connections(1)
+                    .connect(&admin)
+                    .await
+                {
+                    let _ = pool
+                        .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
+                        .await;
+                    pool.close().await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::replace_database;
+
+    #[test]
+    fn the_database_name_is_swapped_keeping_credentials_and_options() {
+        assert_eq!(
+            replace_database("postgres://a:b@h:5433/app?sslmode=disable", "t1"),
+            "postgres://a:b@h:5433/t1?sslmode=disable"
+        );
+        assert_eq!(replace_database("postgres://h", "t1"), "postgres://h/t1");
+    }
+}

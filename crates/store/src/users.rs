@@ -1,0 +1,112 @@
+//! Accounts. The name is plain because it is what a person signs in with;
+//! the password hash is an argon2id PHC string.
+
+use sqlx::any::AnyRow;
+use sqlx::Row;
+use uuid::Uuid;
+
+use crate::error::parse_uuid;
+use crate::{Store, StoreError};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserRow {
+    pub id: Uuid,
+    pub name: String,
+    pub role: String,
+    pub time_zone: String,
+    pub password_hash: String,
+    pub created_at: i64,
+}
+
+fn user_from_row(row: &AnyRow) -> Result<UserRow, StoreError> {
+    Ok(UserRow {
+        id: parse_uuid(row.try_get("id")?)?,
+        name: row.try_get("name")?,
+        role: row.try_get("role")?,
+        time_zone: row.try_get("time_zone")?,
+        password_hash: row.try_get("password_hash")?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+const USER_COLUMNS: &str = "id, name, role, time_zone, password_hash, created_at";
+
+impl Store {
+    pub async fn count_users(&self) -> Result<i64, StoreError> {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM users")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(row.try_get("n")?)
+    }
+
+    pub async fn user_by_name(&self, name: &str) -> Result<Option<UserRow>, StoreError> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE name = $1");
+        let row = sqlx::query(&sql)
+            .bind(name)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(user_from_row).transpose()
+    }
+
+    pub async fn user_by_id(&self, id: Uuid) -> Result<Option<UserRow>, StoreError> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
+        let row = sqlx::query(&sql)
+            .bind(id.to_string())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(user_from_row).transpose()
+    }
+
+    pub async fn update_password_hash(&self, user_id: Uuid, hash: &str) -> Result<(), StoreError> {
+        sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+            .bind(hash)
+            .bind(user_id.to_string())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn update_time_zone(&self, user_id: Uuid, zone: &str) -> Result<(), StoreError> {
+        sqlx::query("UPDATE users SET time_zone = $1 WHERE id = $2")
+            .bind(zone)
+            .bind(user_id.to_string())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}
+
+/// Everything needed to create an account in one transaction: the user, its
+/// kind keys and its first credentials, so no half-made account can exist.
+pub struct NewAccount {
+    pub user: UserRow,
+    pub kind_keys: Vec<crate::KindKeyRow>,
+    pub credentials: Vec<crate::CredentialRow>,
+}
+
+impl Store {
+    pub async fn create_account(&self, account: &NewAccount) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let u = &account.user;
+        sqlx::query(
+            "INSERT INTO users (id, name, role, time_zone, password_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(u.id.to_string())
+        .bind(&u.name)
+        .bind(&u.role)
+        .bind(&u.time_zone)
+        .bind(&u.password_hash)
+        .bind(u.created_at)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| StoreError::conflict_or(e, &format!("The name \"{}\" is already taken.", u.name)))?;
+        for key in &account.kind_keys {
+            crate::keys::insert_kind_key(&mut tx, key).await?;
+        }
+        for cred in &account.credentials {
+            crate::credentials::insert_credential(&mut tx, cred).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}

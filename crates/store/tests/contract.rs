@@ -1,0 +1,273 @@
+//! The store contract: the same stories run against SQLite and PostgreSQL.
+
+#![allow(clippy::unwrap_used)]
+
+use between_store::{
+    CredentialKind, CredentialRow, EntryQuery, EntryRow, KindKeyRow, NewAccount, Store, StoreError,
+    UserRow,
+};
+use uuid::Uuid;
+
+macro_rules! on_both_backends {
+    ($($story:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test] async fn $story() { let db = between_store::testing::TestDb::sqlite().await; super::$story(&db.store).await; })*
+        }
+        mod postgres {
+            $(#[tokio::test] async fn $story() { if let Some(db) = between_store::testing::TestDb::postgres().await { super::$story(&db.store).await; } })*
+        }
+    };
+}
+
+on_both_backends!(
+    accounts_are_created_whole_and_names_are_unique,
+    credentials_are_found_by_lookup_and_revoked,
+    entries_are_listed_newest_first_within_a_range_and_paged,
+    entries_of_one_user_are_invisible_to_another,
+    deleted_entries_are_restorable_until_purged,
+);
+
+fn account(name: &str) -> NewAccount {
+    let user_id = Uuid::now_v7();
+    NewAccount {
+        user: UserRow {
+            id: user_id,
+            name: name.into(),
+            role: "client".into(),
+            time_zone: "Europe/Berlin".into(),
+            password_hash: "$argon2id$fake".into(),
+            created_at: 1,
+        },
+        kind_keys: vec![KindKeyRow {
+            id: Uuid::now_v7(),
+            user_id,
+            kind: "journal".into(),
+            wrapped: vec![1, 2, 3],
+            created_at: 1,
+        }],
+        credentials: vec![CredentialRow {
+            id: Uuid::now_v7(),
+            user_id,
+            kind: CredentialKind::Password,
+            label: "password".into(),
+            scope: "full".into(),
+            lookup: None,
+            salt: Some(vec![9; 16]),
+            wrapped: vec![4, 5, 6],
+            created_at: 1,
+            last_used_at: None,
+            expires_at: None,
+        }],
+    }
+}
+
+fn entry(user: &NewAccount, occurred_at: i64) -> EntryRow {
+    EntryRow {
+        id: Uuid::now_v7(),
+        user_id: user.user.id,
+        key_id: user.kind_keys[0].id,
+        occurred_at,
+        created_at: occurred_at,
+        updated_at: occurred_at,
+        deleted_at: None,
+        payload: vec![0xAB; 40],
+    }
+}
+
+async fn accounts_are_created_whole_and_names_are_unique(store: &Store) {
+    let a = account("ada");
+    store.create_account(&a).await.unwrap();
+    assert_eq!(
+        store.user_by_name("ada").await.unwrap(),
+        Some(a.user.clone())
+    );
+    assert_eq!(store.kind_keys(a.user.id).await.unwrap(), a.kind_keys);
+    assert_eq!(store.count_users().await.unwrap(), 1);
+
+    let err = store.create_account(&account("ada")).await.unwrap_err();
+    assert!(
+        matches!(err, StoreError::Conflict(ref m) if m.contains("ada")),
+        "{err}"
+    );
+    assert_eq!(
+        store.count_users().await.unwrap(),
+        1,
+        "a failed account leaves nothing behind"
+    );
+    assert!(!store.store_id().await.unwrap().is_empty());
+}
+
+async fn credentials_are_found_by_lookup_and_revoked(store: &Store) {
+    let a = account("bo");
+    store.create_account(&a).await.unwrap();
+    let session = CredentialRow {
+        id: Uuid::now_v7(),
+        kind: CredentialKind::Session,
+        label: "Firefox".into(),
+        lookup: Some(vec![7; 32]),
+        salt: None,
+        expires_at: Some(100),
+        ..a.credentials[0].clone()
+    };
+    store.insert_credential(&session).await.unwrap();
+    assert_eq!(
+        store.credential_by_lookup(&[7; 32]).await.unwrap(),
+        Some(session.clone())
+    );
+    store
+        .touch_credential(session.id, 50, Some(150))
+        .await
+        .unwrap();
+    let touched = store.credential_by_lookup(&[7; 32]).await.unwrap().unwrap();
+    assert_eq!(
+        (touched.last_used_at, touched.expires_at),
+        (Some(50), Some(150))
+    );
+    assert_eq!(
+        store
+            .credentials_of_user(a.user.id, None)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+
+    assert_eq!(store.delete_expired_credentials(149).await.unwrap(), 0);
+    assert_eq!(
+        store
+            .delete_credentials_of_kind(a.user.id, CredentialKind::Session)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(store.credential_by_lookup(&[7; 32]).await.unwrap(), None);
+    assert!(!store
+        .delete_credential(a.user.id, session.id)
+        .await
+        .unwrap());
+}
+
+async fn entries_are_listed_newest_first_within_a_range_and_paged(store: &Store) {
+    let a = account("cy");
+    store.create_account(&a).await.unwrap();
+    let mut all = Vec::new();
+    for t in [10, 20, 30, 40, 50] {
+        let e = entry(&a, t);
+        store.insert_entry(&e).await.unwrap();
+        all.push(e);
+    }
+    let times = |rows: Vec<EntryRow>| rows.iter().map(|r| r.occurred_at).collect::<Vec<_>>();
+    let listed = store
+        .list_entries(a.user.id, &EntryQuery::default())
+        .await
+        .unwrap();
+    assert_eq!(times(listed), vec![50, 40, 30, 20, 10]);
+
+    let range = EntryQuery {
+        since: Some(20),
+        until: Some(40),
+        ..Default::default()
+    };
+    assert_eq!(
+        times(store.list_entries(a.user.id, &range).await.unwrap()),
+        vec![30, 20]
+    );
+
+    let page1 = store
+        .list_entries(
+            a.user.id,
+            &EntryQuery {
+                limit: Some(2),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let last = page1.last().unwrap();
+    let page2 = store
+        .list_entries(
+            a.user.id,
+            &EntryQuery {
+                limit: Some(2),
+                before: Some((last.occurred_at, last.id)),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!((times(page1), times(page2)), (vec![50, 40], vec![30, 20]));
+
+    let mut changed = all[0].clone();
+    changed.payload = vec![1, 2];
+    changed.occurred_at = 60;
+    changed.updated_at = 61;
+    assert!(store.update_entry(&changed).await.unwrap());
+    assert_eq!(
+        store.entry(a.user.id, changed.id).await.unwrap(),
+        Some(changed)
+    );
+}
+
+async fn entries_of_one_user_are_invisible_to_another(store: &Store) {
+    let (a, b) = (account("dee"), account("eve"));
+    store.create_account(&a).await.unwrap();
+    store.create_account(&b).await.unwrap();
+    let e = entry(&a, 10);
+    store.insert_entry(&e).await.unwrap();
+    assert_eq!(store.entry(b.user.id, e.id).await.unwrap(), None);
+    assert!(store
+        .list_entries(b.user.id, &EntryQuery::default())
+        .await
+        .unwrap()
+        .is_empty());
+    let mut hijack = e.clone();
+    hijack.user_id = b.user.id;
+    assert!(!store.update_entry(&hijack).await.unwrap());
+    assert!(!store.soft_delete_entry(b.user.id, e.id, 5).await.unwrap());
+    assert_eq!(store.entry(a.user.id, e.id).await.unwrap(), Some(e));
+}
+
+async fn deleted_entries_are_restorable_until_purged(store: &Store) {
+    let a = account("fay");
+    store.create_account(&a).await.unwrap();
+    let (e1, e2) = (entry(&a, 10), entry(&a, 20));
+    store.insert_entry(&e1).await.unwrap();
+    store.insert_entry(&e2).await.unwrap();
+    assert!(store
+        .soft_delete_entry(a.user.id, e1.id, 100)
+        .await
+        .unwrap());
+    assert!(store
+        .soft_delete_entry(a.user.id, e2.id, 200)
+        .await
+        .unwrap());
+    let deleted = EntryQuery {
+        deleted: true,
+        ..Default::default()
+    };
+    assert_eq!(
+        store.list_entries(a.user.id, &deleted).await.unwrap().len(),
+        2
+    );
+    assert!(store
+        .list_entries(a.user.id, &EntryQuery::default())
+        .await
+        .unwrap()
+        .is_empty());
+
+    assert!(store.restore_entry(a.user.id, e2.id).await.unwrap());
+    assert!(
+        !store.restore_entry(a.user.id, e2.id).await.unwrap(),
+        "restoring twice does nothing"
+    );
+    assert_eq!(store.purge_deleted_entries(150).await.unwrap(), 1);
+    assert_eq!(store.entry(a.user.id, e1.id).await.unwrap(), None);
+    assert_eq!(
+        store
+            .list_entries(a.user.id, &EntryQuery::default())
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+}
