@@ -200,19 +200,25 @@ impl App {
 
     /// Sets a new password with the recovery code, keeping all data, and
     /// returns a new recovery code (each code works once).
+    /// `client` identifies the caller for rate limiting, as in sign-in.
     pub async fn recover(
         &self,
         name: &str,
         code: &str,
         new_password: &str,
+        client: &str,
     ) -> Result<String, AppError> {
         validate_password(new_password)?;
-        let wrong = || AppError::Unauthorized("That name and recovery code do not match.".into());
-        let user = self
-            .store
-            .user_by_name(&name.trim().to_lowercase())
-            .await?
-            .ok_or_else(wrong)?;
+        let name = name.trim().to_lowercase();
+        self.throttle
+            .check(client, &name, std::time::Instant::now())
+            .map_err(|minutes| AppError::Throttled { minutes })?;
+        let wrong = || {
+            self.throttle
+                .record_failure(client, &name, std::time::Instant::now());
+            AppError::Unauthorized("That name and recovery code do not match.".into())
+        };
+        let user = self.store.user_by_name(&name).await?.ok_or_else(wrong)?;
         let rows = self
             .store
             .credentials_of_user(user.id, Some(CredentialKind::Recovery))

@@ -5,6 +5,7 @@
 pub mod accounts;
 mod credential;
 pub mod crypto;
+pub mod demo;
 pub mod error;
 pub mod journal;
 pub mod keyring;

@@ -115,17 +115,24 @@ async fn the_recovery_code_resets_a_forgotten_password_without_losing_data(db: &
     let (p, old_session, code) = signed_in(&app, "dee").await;
     let entry = app.add_entry(&p, note("kept safe"), None).await.unwrap();
     assert!(app
-        .recover("dee", "AAAAA-BBBBB-CCCCC-DDDDD-EEEEE", "new password 1")
+        .recover(
+            "dee",
+            "AAAAA-BBBBB-CCCCC-DDDDD-EEEEE",
+            "new password 1",
+            "t"
+        )
         .await
         .is_err());
     let typed_sloppily = code.to_lowercase().replace('-', " ");
     let next_code = app
-        .recover("dee", &typed_sloppily, "new password 1")
+        .recover("dee", &typed_sloppily, "new password 1", "t")
         .await
         .unwrap();
     assert_ne!(next_code, code);
     assert!(
-        app.recover("dee", &code, "new password 2").await.is_err(),
+        app.recover("dee", &code, "new password 2", "t")
+            .await
+            .is_err(),
         "a code works once"
     );
     assert!(
@@ -140,7 +147,7 @@ async fn the_recovery_code_resets_a_forgotten_password_without_losing_data(db: &
         app.entry(&p2, entry.id).await.unwrap().content.text,
         "kept safe"
     );
-    app.recover("dee", &next_code, "new password 3")
+    app.recover("dee", &next_code, "new password 3", "t")
         .await
         .unwrap();
 }

@@ -1,1 +1,32 @@
-fn main() {}
+//! `between`: the web app, the JSON API and the CLI in one binary. This file
+//! only parses arguments and maps errors to exit codes: 2 for bad input, 1
+//! for failures of the system.
+
+mod cli;
+mod json;
+mod web;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let args = cli::Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(err) => {
+            eprintln!("between: could not start: {err}");
+            return ExitCode::from(1);
+        }
+    };
+    match runtime.block_on(cli::run(args)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("between: {}", err.message());
+            ExitCode::from(err.exit_code())
+        }
+    }
+}

@@ -185,3 +185,39 @@ impl Store {
         Ok(done.rows_affected())
     }
 }
+
+impl Store {
+    /// Inserts many entries in one transaction: all or none.
+    pub async fn insert_entries(&self, rows: &[EntryRow]) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let sql =
+            format!("INSERT INTO entries ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)");
+        for e in rows {
+            sqlx::query(&sql)
+                .bind(e.id.to_string())
+                .bind(e.user_id.to_string())
+                .bind(e.key_id.to_string())
+                .bind(e.occurred_at)
+                .bind(e.created_at)
+                .bind(e.updated_at)
+                .bind(e.deleted_at)
+                .bind(e.payload.clone())
+                .execute(&mut *tx)
+                .await
+                .map_err(|err| {
+                    StoreError::conflict_or(err, "An entry with this id already exists.")
+                })?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Removes every entry of a user for good (used to refill demo data).
+    pub async fn delete_all_entries(&self, user_id: Uuid) -> Result<u64, StoreError> {
+        let done = sqlx::query("DELETE FROM entries WHERE user_id = $1")
+            .bind(user_id.to_string())
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
+    }
+}

@@ -110,3 +110,22 @@ impl Store {
         Ok(())
     }
 }
+
+impl Store {
+    /// Deletes an account and everything it owns.
+    pub async fn delete_user(&self, user_id: Uuid) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        for table in ["entries", "credentials", "kind_keys"] {
+            sqlx::query(&format!("DELETE FROM {table} WHERE user_id = $1"))
+                .bind(user_id.to_string())
+                .execute(&mut *tx)
+                .await?;
+        }
+        let done = sqlx::query("DELETE FROM users WHERE id = $1")
+            .bind(user_id.to_string())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(done.rows_affected() > 0)
+    }
+}

@@ -1,0 +1,64 @@
+//! `between demo`: a `demo` account full of realistic synthetic data, for
+//! trying the app, screenshots and benchmarks. Running it again replaces
+//! the demo account with a fresh one.
+
+use std::time::Instant;
+
+use between_app::accounts::NewUser;
+use between_app::{demo, Role};
+use clap::Args;
+use jiff::Timestamp;
+
+use super::login::save_device_login;
+use super::{CliError, CliResult, Context};
+
+pub const DEMO_USER: &str = "demo";
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// How many years of data.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=30))]
+    years: u32,
+    /// Seed for the generator; the same seed gives the same journal.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Time zone of the demo account.
+    #[arg(long, value_name = "ZONE", default_value = "Europe/London")]
+    tz: String,
+}
+
+pub async fn run(ctx: &Context, args: DemoArgs) -> CliResult {
+    let started = Instant::now();
+    let app = ctx.app().await?;
+    let store = app.store();
+    if let Some(old) = store
+        .user_by_name(DEMO_USER)
+        .await
+        .map_err(|e| CliError::System(e.into()))?
+    {
+        store
+            .delete_user(old.id)
+            .await
+            .map_err(|e| CliError::System(e.into()))?;
+    }
+    let password = between_app::crypto::new_secret()[..16].to_string();
+    app.register(NewUser {
+        name: DEMO_USER,
+        password: &password,
+        role: Role::Client,
+        time_zone: &args.tz,
+    })
+    .await?;
+    save_device_login(ctx, &app, DEMO_USER, &password).await?;
+    let p = ctx.principal_for(&app, DEMO_USER).await?;
+    let entries = demo::journal(args.years, args.seed, Timestamp::now(), &p.user.time_zone);
+    let count = app.add_entries(&p, entries).await?;
+    println!(
+        "Created the account \"{DEMO_USER}\" with {count} entries over {} year(s) in {:.1} s.",
+        args.years,
+        started.elapsed().as_secs_f64()
+    );
+    println!("Sign in to the web app as \"{DEMO_USER}\" with the password: {password}");
+    println!("A device login was saved, so `between --user {DEMO_USER} journal list` works too.");
+    Ok(())
+}

@@ -1,0 +1,93 @@
+//! `between login` / `between logout`: save or remove a device login, a
+//! credential of its own that can be revoked from the web.
+
+use between_app::sessions::SignInAs;
+use between_app::App;
+use clap::Args;
+
+use super::logins::{Logins, SavedLogin};
+use super::{read_password_stdin, CliError, CliResult, Context};
+
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    name: String,
+    /// Read the password from standard input.
+    #[arg(long)]
+    password_stdin: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LogoutArgs {
+    /// Whose login to remove (default: --user, or the only saved one).
+    name: Option<String>,
+}
+
+fn device_label() -> String {
+    let host = std::fs::read_to_string("/etc/hostname").unwrap_or_default();
+    let host = host.trim();
+    if host.is_empty() {
+        "CLI".to_string()
+    } else {
+        format!("CLI on {host}")
+    }
+}
+
+pub async fn save_device_login(ctx: &Context, app: &App, name: &str, password: &str) -> CliResult {
+    let (principal, secret) = app
+        .sign_in(name, password, "cli", SignInAs::Device, &device_label())
+        .await?;
+    let store_id = app
+        .store()
+        .store_id()
+        .await
+        .map_err(|e| CliError::System(e.into()))?;
+    let mut logins = Logins::load(&ctx.paths.config_dir)?;
+    let replaced = logins.put(SavedLogin {
+        store_id,
+        user: principal.user.name.clone(),
+        secret,
+    });
+    logins.save(&ctx.paths.config_dir)?;
+    if let Some(old) = replaced {
+        if let Ok(old) = app.authenticate(&old.secret).await {
+            app.sign_out(&old).await?;
+        }
+    }
+    Ok(())
+}
+
+pub async fn login(ctx: &Context, args: LoginArgs) -> CliResult {
+    if !args.password_stdin {
+        return Err(CliError::input(
+            "pass the password on standard input with --password-stdin",
+        ));
+    }
+    let password = read_password_stdin()?;
+    let app = ctx.app().await?;
+    save_device_login(ctx, &app, &args.name, &password).await?;
+    println!(
+        "Saved a device login for \"{}\".",
+        args.name.trim().to_lowercase()
+    );
+    Ok(())
+}
+
+pub async fn logout(ctx: &Context, args: LogoutArgs) -> CliResult {
+    let app = ctx.app().await?;
+    let store_id = app
+        .store()
+        .store_id()
+        .await
+        .map_err(|e| CliError::System(e.into()))?;
+    let mut logins = Logins::load(&ctx.paths.config_dir)?;
+    let wanted = args.name.or_else(|| ctx.user.clone());
+    let user = logins.pick(&store_id, wanted.as_deref())?.user.clone();
+    if let Some(login) = logins.remove(&store_id, &user) {
+        logins.save(&ctx.paths.config_dir)?;
+        if let Ok(principal) = app.authenticate(&login.secret).await {
+            app.sign_out(&principal).await?;
+        }
+    }
+    println!("Removed the device login for \"{user}\".");
+    Ok(())
+}

@@ -1,0 +1,167 @@
+//! The command line: global flags (each also an environment variable), one
+//! module per subcommand, and the shared steps of opening the store and
+//! signing in with a saved device login.
+
+mod demo;
+mod error;
+mod journal;
+mod login;
+mod logins;
+mod paths;
+mod serve;
+mod token;
+mod user;
+
+use std::io::Read;
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+use between_app::{App, Config, Principal};
+use between_store::Store;
+use clap::{Parser, Subcommand};
+
+pub use error::{CliError, CliResult};
+pub use user::system_zone;
+
+/// Between: a private companion for the time between therapy sessions.
+#[derive(Debug, Parser)]
+#[command(name = "between", version, about, propagate_version = true)]
+pub struct Cli {
+    /// Where the embedded SQLite store lives (default: the XDG data directory).
+    #[arg(long, env = "BETWEEN_DATA_DIR", global = true, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    /// sqlite://PATH or postgres://…; overrides the data directory's SQLite file.
+    #[arg(
+        long,
+        env = "BETWEEN_DATABASE_URL",
+        global = true,
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    database_url: Option<String>,
+    /// Where saved device logins live (default: the XDG config directory). Never inside the data directory.
+    #[arg(long, env = "BETWEEN_CONFIG_DIR", global = true, value_name = "DIR")]
+    config_dir: Option<PathBuf>,
+    /// Which account to act as; may be omitted when one login for this store is saved.
+    #[arg(long, env = "BETWEEN_USER", global = true, value_name = "NAME")]
+    user: Option<String>,
+    /// The address people reach the server at, used in links.
+    #[arg(
+        long,
+        env = "BETWEEN_PUBLIC_URL",
+        global = true,
+        value_name = "URL",
+        default_value = "http://127.0.0.1:8080"
+    )]
+    public_url: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Manage accounts.
+    #[command(subcommand)]
+    User(user::UserCommand),
+    /// Save a device login so later commands need no password.
+    Login(login::LoginArgs),
+    /// Remove a saved device login (and revoke it).
+    Logout(login::LogoutArgs),
+    /// Write and read journal entries.
+    #[command(subcommand)]
+    Journal(journal::JournalCommand),
+    /// Personal access tokens for the JSON API.
+    #[command(subcommand)]
+    Token(token::TokenCommand),
+    /// Run the web app and JSON API.
+    Serve(serve::ServeArgs),
+    /// Create (or refill) a `demo` account with realistic synthetic data.
+    Demo(demo::DemoArgs),
+}
+
+/// What every subcommand gets: resolved paths and flags.
+pub struct Context {
+    paths: paths::Paths,
+    user: Option<String>,
+    public_url: String,
+}
+
+pub async fn run(cli: Cli) -> CliResult {
+    let ctx = Context {
+        paths: paths::Paths::resolve(cli.data_dir, cli.database_url, cli.config_dir)?,
+        user: cli.user,
+        public_url: cli.public_url,
+    };
+    match cli.command {
+        Command::User(cmd) => user::run(&ctx, cmd).await,
+        Command::Login(args) => login::login(&ctx, args).await,
+        Command::Logout(args) => login::logout(&ctx, args).await,
+        Command::Journal(cmd) => journal::run(&ctx, cmd).await,
+        Command::Token(cmd) => token::run(&ctx, cmd).await,
+        Command::Serve(args) => serve::run(&ctx, args).await,
+        Command::Demo(args) => demo::run(&ctx, args).await,
+    }
+}
+
+impl Context {
+    /// Opens (and migrates) the store.
+    async fn store(&self) -> CliResult<Store> {
+        let url = self.paths.database_url()?;
+        Store::connect(&url)
+            .await
+            .with_context(|| {
+                format!(
+                    "could not open the store at {}",
+                    self.paths.database_display()
+                )
+            })
+            .map_err(CliError::System)
+    }
+
+    async fn app(&self) -> CliResult<App> {
+        Ok(App::new(self.store().await?, Config::default()))
+    }
+
+    /// Signs in with the saved device login for `--user` (or the only one).
+    async fn principal(&self, app: &App) -> CliResult<Principal> {
+        self.login_as(app, self.user.as_deref()).await
+    }
+
+    /// Signs in with the saved device login of `name`.
+    async fn principal_for(&self, app: &App, name: &str) -> CliResult<Principal> {
+        self.login_as(app, Some(name)).await
+    }
+
+    async fn login_as(&self, app: &App, name: Option<&str>) -> CliResult<Principal> {
+        let store_id = app
+            .store()
+            .store_id()
+            .await
+            .map_err(|e| CliError::System(e.into()))?;
+        let logins = logins::Logins::load(&self.paths.config_dir)?;
+        let login = logins.pick(&store_id, name)?;
+        app.authenticate(&login.secret).await.map_err(|err| match err {
+            between_app::AppError::Unauthorized(_) => CliError::input(format!(
+                "the saved login for \"{}\" is no longer valid (revoked?); run `between login {}` again",
+                login.user, login.user
+            )),
+            other => other.into(),
+        })
+    }
+}
+
+/// Reads a password (or other secret) from standard input: the first line,
+/// without its line ending.
+fn read_password_stdin() -> CliResult<String> {
+    let mut input = String::new();
+    std::io::stdin()
+        .read_to_string(&mut input)
+        .context("could not read the password from standard input")?;
+    let password = input.lines().next().unwrap_or("").to_string();
+    if password.is_empty() {
+        return Err(CliError::input(
+            "no password on standard input (--password-stdin)",
+        ));
+    }
+    Ok(password)
+}

@@ -1,0 +1,71 @@
+//! `between serve`: the web app and JSON API on one listener.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use between_app::{App, Config};
+use clap::Args;
+
+use super::{CliResult, Context};
+use crate::web::{self, WebSettings};
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "BETWEEN_LISTEN", default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// Minutes without activity after which a web session ends.
+    #[arg(long, env = "BETWEEN_SESSION_IDLE_MINUTES", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=43_200))]
+    session_idle_minutes: u64,
+    /// Let anyone create an account from the web (default: only the first account; later ones via the CLI).
+    #[arg(long, env = "BETWEEN_OPEN_REGISTRATION")]
+    open_registration: bool,
+    /// The name shown in titles and headers; choose something neutral if others might see the screen.
+    #[arg(long, env = "BETWEEN_APP_TITLE", default_value = "Between")]
+    app_title: String,
+    /// Where the quick-exit button leads.
+    #[arg(
+        long,
+        env = "BETWEEN_EXIT_URL",
+        default_value = "https://www.bbc.co.uk/weather"
+    )]
+    exit_url: String,
+}
+
+pub async fn run(ctx: &Context, args: ServeArgs) -> CliResult {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("BETWEEN_LOG")
+                .unwrap_or_else(|_| "info".into()),
+        )
+        .init();
+    let store = ctx.store().await?;
+    let app = App::new(
+        store,
+        Config {
+            session_idle: Duration::from_secs(args.session_idle_minutes * 60),
+            open_registration: args.open_registration,
+        },
+    );
+    let settings = WebSettings {
+        title: args.app_title,
+        exit_url: args.exit_url,
+        secure_cookies: ctx.public_url.starts_with("https://"),
+        public_url: ctx.public_url.trim_end_matches('/').to_string(),
+    };
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .with_context(|| format!("could not listen on {}", args.listen))?;
+    tracing::info!(address = %args.listen, store = %ctx.paths.database_display(), "Between is listening");
+    println!(
+        "Between is running at {} (Ctrl-C stops it).",
+        settings.public_url
+    );
+    web::serve(listener, app, settings, shutdown_signal()).await?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let _ = tokio::signal::ctrl_c().await;
+}

@@ -1,0 +1,134 @@
+//! `between token …`: personal access tokens for the JSON API.
+
+use anyhow::Context as _;
+use between_app::sessions::CredentialInfo;
+use between_app::Access;
+use between_store::CredentialKind;
+use clap::{Args, Subcommand, ValueEnum};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::{CliError, CliResult, Context};
+use crate::json::rfc3339;
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create a token; the token is printed once.
+    Create(CreateArgs),
+    /// List tokens and device logins.
+    List(ListArgs),
+    /// Revoke a token, device login or session by id.
+    Revoke(RevokeArgs),
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ScopeArg {
+    /// Read and write everything.
+    ReadWrite,
+    /// Add journal entries only, read nothing (e.g. for a phone shortcut).
+    WriteOnly,
+}
+
+#[derive(Debug, Args)]
+pub struct CreateArgs {
+    /// A label to recognise the token by.
+    #[arg(long, value_name = "LABEL", default_value = "")]
+    name: String,
+    #[arg(long, value_enum, default_value = "read-write")]
+    scope: ScopeArg,
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RevokeArgs {
+    id: String,
+}
+
+pub async fn run(ctx: &Context, cmd: TokenCommand) -> CliResult {
+    let app = ctx.app().await?;
+    let p = ctx.principal(&app).await?;
+    let tz = p.user.time_zone.clone();
+    let info_json = |c: &CredentialInfo| {
+        json!({
+            "id": c.id,
+            "kind": c.kind.as_str(),
+            "name": c.label,
+            "scope": c.access.as_str(),
+            "created_at": rfc3339(c.created_at, &tz),
+            "last_used_at": c.last_used_at.map(|t| rfc3339(t, &tz)),
+        })
+    };
+    match cmd {
+        TokenCommand::Create(args) => {
+            let access = match args.scope {
+                ScopeArg::ReadWrite => Access::Full,
+                ScopeArg::WriteOnly => Access::WriteOnly,
+            };
+            let (info, secret) = app.create_token(&p, &args.name, access).await?;
+            if args.json {
+                let mut value = info_json(&info);
+                value["token"] = json!(secret);
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&value).context("could not encode JSON")?
+                );
+            } else {
+                println!("{secret}");
+            }
+        }
+        TokenCommand::List(args) => {
+            let creds: Vec<CredentialInfo> = app
+                .credentials(&p)
+                .await?
+                .into_iter()
+                .filter(|c| c.kind != CredentialKind::Session)
+                .collect();
+            if args.json {
+                let list: Vec<_> = creds.iter().map(info_json).collect();
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&list).context("could not encode JSON")?
+                );
+            } else if creds.is_empty() {
+                println!("No tokens or device logins.");
+            } else {
+                for c in &creds {
+                    let used = c
+                        .last_used_at
+                        .map(|t| {
+                            t.to_zoned(tz.clone())
+                                .strftime("%Y-%m-%d %H:%M")
+                                .to_string()
+                        })
+                        .unwrap_or_else(|| "never used".into());
+                    let this = if c.id == p.credential_id {
+                        "  (this device)"
+                    } else {
+                        ""
+                    };
+                    println!(
+                        "{}  {:<6}  {:<10}  {:<24}  {used}{this}",
+                        c.id,
+                        c.kind.as_str(),
+                        c.access.as_str(),
+                        c.label
+                    );
+                }
+            }
+        }
+        TokenCommand::Revoke(args) => {
+            let id = Uuid::parse_str(args.id.trim())
+                .map_err(|_| CliError::input(format!("\"{}\" is not a token id", args.id)))?;
+            app.revoke_credential(&p, id).await?;
+            println!("Revoked {id}.");
+        }
+    }
+    Ok(())
+}

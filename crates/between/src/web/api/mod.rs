@@ -1,0 +1,80 @@
+//! The JSON API under `/api/v1`: bearer-token authentication, one error
+//! shape (`{"error":{"code","message","fields"}}`), and the OpenAPI
+//! document that describes it.
+
+mod entries;
+mod error;
+
+use axum::extract::FromRequestParts;
+use axum::http::header;
+use axum::http::request::Parts;
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use axum::Router;
+use between_app::{AppError, Principal};
+
+pub use error::ApiError;
+
+use super::WebState;
+
+/// Largest accepted JSON body.
+pub const BODY_LIMIT: usize = 1024 * 1024;
+
+pub const OPENAPI: &str = include_str!("../../../openapi.json");
+
+pub fn routes() -> Router<WebState> {
+    Router::new()
+        .route("/openapi.json", get(openapi))
+        .route("/entries", get(entries::list).post(entries::create))
+        .route("/entries/search", get(entries::search))
+        .route(
+            "/entries/{id}",
+            get(entries::show)
+                .patch(entries::patch)
+                .delete(entries::delete),
+        )
+        .route("/entries/{id}/restore", post(entries::restore))
+        .fallback(|| async {
+            ApiError::new(
+                axum::http::StatusCode::NOT_FOUND,
+                "not_found",
+                "There is no such API endpoint.",
+            )
+        })
+        .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
+}
+
+async fn openapi() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "application/json")], OPENAPI)
+}
+
+/// The account behind `Authorization: Bearer TOKEN`.
+pub struct ApiPrincipal(pub Principal);
+
+impl FromRequestParts<WebState> for ApiPrincipal {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &WebState,
+    ) -> Result<Self, Self::Rejection> {
+        let header = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .ok_or_else(|| {
+                AppError::Unauthorized(
+                    "Send a token in the Authorization header: `Authorization: Bearer TOKEN`."
+                        .into(),
+                )
+            })?;
+        let token = header
+            .strip_prefix("Bearer ")
+            .or_else(|| header.strip_prefix("bearer "))
+            .map(str::trim)
+            .ok_or_else(|| {
+                AppError::Unauthorized("The Authorization header must be `Bearer TOKEN`.".into())
+            })?;
+        Ok(ApiPrincipal(state.app.authenticate(token).await?))
+    }
+}

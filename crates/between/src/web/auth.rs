@@ -1,0 +1,149 @@
+//! Who is asking: the session cookie for pages (redirecting to sign-in when
+//! missing or expired) and the client address for rate limiting.
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, FromRequestParts, OriginalUri};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, HeaderValue};
+use axum::response::{IntoResponse, Redirect, Response};
+use between_app::{AppError, Principal};
+use between_store::CredentialKind;
+
+use super::csrf;
+use super::errors::PageError;
+use super::WebState;
+
+pub const SESSION_COOKIE: &str = "between_session";
+
+/// The value of cookie `name`, if the request has it.
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+fn cookie_header(name: &str, value: &str, secure: bool, max_age: Option<i64>) -> HeaderValue {
+    let mut s = format!("{name}={value}; Path=/; HttpOnly; SameSite=Strict");
+    if let Some(age) = max_age {
+        s.push_str(&format!("; Max-Age={age}"));
+    }
+    if secure {
+        s.push_str("; Secure");
+    }
+    HeaderValue::from_str(&s).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// A cookie that lives until the browser closes; the server ends it sooner
+/// after inactivity.
+pub fn session_cookie(secret: &str, secure: bool) -> HeaderValue {
+    cookie_header(SESSION_COOKIE, secret, secure, None)
+}
+
+pub fn clear_session_cookie(secure: bool) -> HeaderValue {
+    cookie_header(SESSION_COOKIE, "", secure, Some(0))
+}
+
+pub fn csrf_cookie(token: &str, secure: bool) -> HeaderValue {
+    cookie_header(csrf::ANON_COOKIE, token, secure, None)
+}
+
+/// A signed-in person on a page request, with the form token for their session.
+pub struct SignedIn {
+    pub principal: Principal,
+    pub csrf: String,
+}
+
+async fn signed_in(parts: &Parts, state: &WebState) -> Result<Option<SignedIn>, PageError> {
+    let Some(secret) = cookie(&parts.headers, SESSION_COOKIE) else {
+        return Ok(None);
+    };
+    match state.app.authenticate(secret).await {
+        Ok(principal) if principal.credential_kind == CredentialKind::Session => {
+            Ok(Some(SignedIn {
+                principal,
+                csrf: csrf::for_session(secret),
+            }))
+        }
+        Ok(_) | Err(AppError::Unauthorized(_)) => Ok(None),
+        Err(err) => Err(err.into()),
+    }
+}
+
+impl FromRequestParts<WebState> for SignedIn {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &WebState,
+    ) -> Result<Self, Self::Rejection> {
+        match signed_in(parts, state).await {
+            Ok(Some(s)) => Ok(s),
+            Ok(None) => {
+                let path = parts
+                    .extensions
+                    .get::<OriginalUri>()
+                    .map(|u| u.0.path().to_string())
+                    .unwrap_or_else(|| parts.uri.path().to_string());
+                let target = if parts.method == axum::http::Method::GET
+                    && path.starts_with('/')
+                    && !path.starts_with("//")
+                {
+                    format!(
+                        "/signin?next={}",
+                        form_urlencoded::byte_serialize(path.as_bytes()).collect::<String>()
+                    )
+                } else {
+                    "/signin".to_string()
+                };
+                let mut response = Redirect::to(&target).into_response();
+                if cookie(&parts.headers, SESSION_COOKIE).is_some() {
+                    response.headers_mut().insert(
+                        header::SET_COOKIE,
+                        clear_session_cookie(state.settings.secure_cookies),
+                    );
+                }
+                Err(response)
+            }
+            Err(err) => Err(err.into_response()),
+        }
+    }
+}
+
+/// A page request that may or may not be signed in.
+pub struct MaybeSignedIn(pub Option<SignedIn>);
+
+impl FromRequestParts<WebState> for MaybeSignedIn {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &WebState,
+    ) -> Result<Self, Self::Rejection> {
+        signed_in(parts, state)
+            .await
+            .map(MaybeSignedIn)
+            .map_err(IntoResponse::into_response)
+    }
+}
+
+/// The client's address, for rate limiting sign-in attempts.
+pub struct ClientAddr(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let addr = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip().to_string())
+            .unwrap_or_else(|| "unknown".into());
+        Ok(ClientAddr(addr))
+    }
+}

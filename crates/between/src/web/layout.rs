@@ -1,0 +1,56 @@
+//! What every page's frame needs: the app title, who is signed in, the form
+//! token for the sign-out button, the quick-exit address and a notice.
+
+use super::auth::SignedIn;
+use super::WebState;
+
+pub struct Layout {
+    pub app_title: String,
+    pub page_title: String,
+    pub user: Option<String>,
+    pub csrf: String,
+    pub exit_url: String,
+    pub notice: Option<String>,
+    /// Which navigation item is current.
+    pub section: &'static str,
+}
+
+impl Layout {
+    pub fn new(state: &WebState, page_title: impl Into<String>, section: &'static str) -> Layout {
+        Layout {
+            app_title: state.settings.title.clone(),
+            page_title: page_title.into(),
+            user: None,
+            csrf: String::new(),
+            exit_url: state.settings.exit_url.clone(),
+            notice: None,
+            section,
+        }
+    }
+
+    pub fn signed_in(
+        state: &WebState,
+        s: &SignedIn,
+        page_title: impl Into<String>,
+        section: &'static str,
+    ) -> Layout {
+        Layout {
+            user: Some(s.principal.user.name.clone()),
+            csrf: s.csrf.clone(),
+            ..Layout::new(state, page_title, section)
+        }
+    }
+
+    pub fn with_notice(mut self, notice: Option<impl Into<String>>) -> Layout {
+        self.notice = notice.map(Into::into);
+        self
+    }
+
+    pub fn full_title(&self) -> String {
+        if self.page_title.is_empty() {
+            self.app_title.clone()
+        } else {
+            format!("{} · {}", self.page_title, self.app_title)
+        }
+    }
+}

@@ -1,0 +1,99 @@
+//! The web front end: server-rendered HTML pages and the JSON API on one
+//! axum router, with security headers, body limits and request logs that
+//! never contain what people wrote.
+
+mod api;
+mod auth;
+mod csrf;
+mod errors;
+mod forms;
+mod layout;
+mod middleware;
+mod routes;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use between_app::App;
+
+pub use layout::Layout;
+
+/// Settings of the web front end.
+#[derive(Debug, Clone)]
+pub struct WebSettings {
+    /// Shown in titles; may be neutral so the tab does not give away what it is.
+    pub title: String,
+    /// Where the quick-exit button leads.
+    pub exit_url: String,
+    /// Mark cookies `Secure` (when served over HTTPS).
+    pub secure_cookies: bool,
+    /// The address people reach the server at, without a trailing slash.
+    pub public_url: String,
+}
+
+impl Default for WebSettings {
+    fn default() -> Self {
+        WebSettings {
+            title: "Between".into(),
+            exit_url: "https://www.bbc.co.uk/weather".into(),
+            secure_cookies: false,
+            public_url: "http://127.0.0.1:8080".into(),
+        }
+    }
+}
+
+/// What every handler gets.
+#[derive(Clone)]
+pub struct WebState {
+    pub app: App,
+    pub settings: Arc<WebSettings>,
+}
+
+/// The whole router: pages, static files and the API.
+pub fn router(app: App, settings: WebSettings) -> Router {
+    let state = WebState {
+        app,
+        settings: Arc::new(settings),
+    };
+    routes::routes()
+        .nest("/api/v1", api::routes())
+        .layer(axum::middleware::from_fn(middleware::log_requests))
+        .layer(axum::middleware::from_fn(middleware::security_headers))
+        .with_state(state)
+}
+
+/// Serves until `shutdown` completes, then finishes running requests.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    app: App,
+    settings: WebSettings,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    tokio::spawn(housekeeping(app.clone()));
+    let router = router(app, settings);
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await?;
+    Ok(())
+}
+
+/// Removes expired sessions and entries deleted more than 30 days ago.
+async fn housekeeping(app: App) {
+    let mut tick = tokio::time::interval(Duration::from_secs(60 * 60));
+    loop {
+        tick.tick().await;
+        let now = jiff::Timestamp::now().as_microsecond();
+        if let Err(err) = app.store().delete_expired_credentials(now).await {
+            tracing::warn!(error = %err, "could not remove expired sessions");
+        }
+        if let Err(err) = app.purge_expired_deletions().await {
+            tracing::warn!(error = %err, "could not purge old deleted entries");
+        }
+    }
+}

@@ -1,0 +1,514 @@
+//! Account pages: first-run set-up, sign in and out (with a draft carried
+//! across an expired session), and recovery with the recovery code.
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use between_app::accounts::NewUser;
+use between_app::sessions::SignInAs;
+use between_app::{AppError, Role};
+use between_domain::ValidationErrors;
+use serde::Deserialize;
+
+use super::entry_form::EntryForm;
+use super::journal::render_draft;
+use crate::web::auth::{clear_session_cookie, session_cookie, ClientAddr, MaybeSignedIn, SignedIn};
+use crate::web::csrf::{self, AnonCsrf};
+use crate::web::errors::{render, PageError, PageResult};
+use crate::web::forms::FormData;
+use crate::web::{Layout, WebState};
+
+const DRAFT_PREFIX: &str = "draft:";
+
+/// Adds a Set-Cookie header to a response.
+fn with_cookie(mut response: Response, cookie: Option<HeaderValue>) -> Response {
+    if let Some(c) = cookie {
+        response.headers_mut().append(header::SET_COOKIE, c);
+    }
+    response
+}
+
+pub async fn index(State(state): State<WebState>, MaybeSignedIn(s): MaybeSignedIn) -> PageResult {
+    if s.is_some() {
+        return Ok(Redirect::to("/journal").into_response());
+    }
+    if state
+        .app
+        .store()
+        .count_users()
+        .await
+        .map_err(|e| PageError::Internal(e.to_string()))?
+        == 0
+    {
+        return Ok(Redirect::to("/setup").into_response());
+    }
+    Ok(Redirect::to("/signin").into_response())
+}
+
+#[derive(Template)]
+#[template(path = "setup.html")]
+struct SetupPage {
+    layout: Layout,
+    first: bool,
+    csrf: String,
+    name: String,
+    time_zone: String,
+    zones: Vec<String>,
+    errors: ValidationErrors,
+    form_error: Option<String>,
+}
+
+fn zones() -> Vec<String> {
+    let mut zones: Vec<String> = jiff::tz::db().available().map(|n| n.to_string()).collect();
+    zones.sort();
+    zones
+}
+
+async fn setup_page(
+    state: &WebState,
+    csrf: String,
+    name: &str,
+    zone: &str,
+    errors: ValidationErrors,
+    form_error: Option<String>,
+) -> PageResult<SetupPage> {
+    let first = state
+        .app
+        .store()
+        .count_users()
+        .await
+        .map_err(|e| PageError::Internal(e.to_string()))?
+        == 0;
+    Ok(SetupPage {
+        layout: Layout::new(
+            state,
+            if first {
+                "Welcome"
+            } else {
+                "Create an account"
+            },
+            "setup",
+        ),
+        first,
+        csrf,
+        name: name.to_string(),
+        time_zone: zone.to_string(),
+        zones: zones(),
+        errors,
+        form_error,
+    })
+}
+
+pub async fn setup_form(State(state): State<WebState>, token: AnonCsrf) -> PageResult {
+    if !state.app.web_registration_open().await? {
+        return Ok(Redirect::to("/signin").into_response());
+    }
+    let zone = crate::cli::system_zone();
+    let page = setup_page(
+        &state,
+        token.token.clone(),
+        "",
+        &zone,
+        ValidationErrors::new(),
+        None,
+    )
+    .await?;
+    Ok(with_cookie(render(&page)?, token.set_cookie))
+}
+
+#[derive(Template)]
+#[template(path = "welcome.html")]
+struct WelcomePage {
+    layout: Layout,
+    heading: &'static str,
+    code: String,
+    next: &'static str,
+}
+
+pub async fn setup(
+    State(state): State<WebState>,
+    token: AnonCsrf,
+    ClientAddr(client): ClientAddr,
+    body: Bytes,
+) -> PageResult {
+    if !state.app.web_registration_open().await? {
+        return Err(PageError::BadRequest(
+            "New accounts can only be created by the operator on this server.".into(),
+        ));
+    }
+    let form = FormData::parse(&body);
+    let (name, zone) = (form.get("name"), form.get("time_zone"));
+    if token.set_cookie.is_some() || !csrf::matches(&token.token, form.get(csrf::FIELD)) {
+        let page = setup_page(&state, token.token.clone(), name, zone, ValidationErrors::new(),
+            Some("This form had expired, so nothing was created. Please enter your password again and submit.".into())).await?;
+        return Ok(with_cookie(
+            (StatusCode::BAD_REQUEST, render(&page)?).into_response(),
+            token.set_cookie,
+        ));
+    }
+    let registered = state
+        .app
+        .register(NewUser {
+            name,
+            password: form.get("password"),
+            role: Role::Client,
+            time_zone: zone,
+        })
+        .await;
+    let registered = match registered {
+        Ok(r) => r,
+        Err(AppError::Invalid(errors)) => {
+            let page = setup_page(&state, token.token, name, zone, errors, None).await?;
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
+        }
+        Err(AppError::Conflict(message)) => {
+            let page = setup_page(
+                &state,
+                token.token,
+                name,
+                zone,
+                ValidationErrors::single("name", message),
+                None,
+            )
+            .await?;
+            return Ok((StatusCode::CONFLICT, render(&page)?).into_response());
+        }
+        Err(err) => return Err(err.into()),
+    };
+    let (principal, secret) = state
+        .app
+        .sign_in(
+            &registered.user.name,
+            form.get("password"),
+            &client,
+            SignInAs::WebSession,
+            "web browser",
+        )
+        .await?;
+    let s = SignedIn {
+        principal,
+        csrf: csrf::for_session(&secret),
+    };
+    let page = WelcomePage {
+        layout: Layout::signed_in(&state, &s, "Your recovery code", "setup"),
+        heading: "Your account is ready",
+        code: registered.recovery_code,
+        next: "/journal/new",
+    };
+    Ok(with_cookie(
+        render(&page)?,
+        Some(session_cookie(&secret, state.settings.secure_cookies)),
+    ))
+}
+
+/// The recovery code as a file to keep.
+pub async fn recovery_code_file(s: SignedIn, body: Bytes) -> PageResult {
+    let form = FormData::parse(&body);
+    if !csrf::matches(&s.csrf, form.get(csrf::FIELD)) {
+        return Err(PageError::BadRequest(
+            "This page had expired; the recovery code is still shown on it.".into(),
+        ));
+    }
+    let code: String = form
+        .get("code")
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .take(40)
+        .collect();
+    let text = format!(
+        "Recovery code for the account \"{}\":\n\n{code}\n\nKeep this private. It opens your journal if you forget your password.\n",
+        s.principal.user.name
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"recovery-code.txt\"",
+            ),
+        ],
+        text,
+    )
+        .into_response())
+}
+
+#[derive(Template)]
+#[template(path = "signin.html")]
+struct SigninPage {
+    layout: Layout,
+    csrf: String,
+    next: String,
+    name: String,
+    error: Option<String>,
+    draft: Vec<(String, String)>,
+    has_draft: bool,
+    registration_open: bool,
+}
+
+#[derive(Deserialize)]
+pub struct SigninParams {
+    next: Option<String>,
+    notice: Option<String>,
+}
+
+/// Only local paths, so a crafted link cannot send people elsewhere.
+fn safe_next(next: &str) -> String {
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+        next.to_string()
+    } else {
+        "/journal".to_string()
+    }
+}
+
+pub async fn signin_form(
+    State(state): State<WebState>,
+    token: AnonCsrf,
+    MaybeSignedIn(s): MaybeSignedIn,
+    Query(q): Query<SigninParams>,
+) -> PageResult {
+    if s.is_some() {
+        return Ok(Redirect::to("/journal").into_response());
+    }
+    let notice = match q.notice.as_deref() {
+        Some("signed-out") => Some("You are signed out."),
+        Some("recovered") => Some("Your new password is set. Sign in with it."),
+        _ => None,
+    };
+    let page = SigninPage {
+        layout: Layout::new(&state, "Sign in", "signin").with_notice(notice),
+        csrf: token.token.clone(),
+        next: safe_next(q.next.as_deref().unwrap_or("/journal")),
+        name: String::new(),
+        error: None,
+        draft: Vec::new(),
+        has_draft: false,
+        registration_open: state.app.web_registration_open().await?,
+    };
+    Ok(with_cookie(render(&page)?, token.set_cookie))
+}
+
+/// The sign-in page for someone whose session ended while they wrote: the
+/// entry travels along in hidden fields and comes back after signing in.
+pub async fn signin_with_draft(state: &WebState, form: &EntryForm, action: &str) -> PageResult {
+    let token = crate::web::csrf::AnonCsrf {
+        token: between_app::crypto::new_secret(),
+        set_cookie: None,
+    };
+    let mut draft: Vec<(String, String)> = form.to_pairs();
+    draft.push(("_action".into(), action.to_string()));
+    let page = SigninPage {
+        layout: Layout::new(state, "Sign in", "signin"),
+        csrf: token.token.clone(),
+        next: action.to_string(),
+        name: String::new(),
+        error: None,
+        draft,
+        has_draft: true,
+        registration_open: false,
+    };
+    let cookie = crate::web::auth::csrf_cookie(&token.token, state.settings.secure_cookies);
+    Ok(with_cookie(
+        (StatusCode::UNAUTHORIZED, render(&page)?).into_response(),
+        Some(cookie),
+    ))
+}
+
+pub async fn signin(
+    State(state): State<WebState>,
+    token: AnonCsrf,
+    ClientAddr(client): ClientAddr,
+    body: Bytes,
+) -> PageResult {
+    let form = FormData::parse(&body);
+    let draft_pairs: Vec<(String, String)> = form
+        .pairs()
+        .iter()
+        .filter_map(|(k, v)| {
+            k.strip_prefix(DRAFT_PREFIX)
+                .map(|k| (k.to_string(), v.clone()))
+        })
+        .collect();
+    let page = |error: String| SigninPage {
+        layout: Layout::new(&state, "Sign in", "signin"),
+        csrf: token.token.clone(),
+        next: safe_next(form.get("next")),
+        name: form.get("name").to_string(),
+        error: Some(error),
+        has_draft: !draft_pairs.is_empty(),
+        draft: draft_pairs.clone(),
+        registration_open: false,
+    };
+    if token.set_cookie.is_some() || !csrf::matches(&token.token, form.get(csrf::FIELD)) {
+        let p = page("This sign-in form had expired (or cookies are blocked). Please enter your password again.".into());
+        return Ok(with_cookie(
+            (StatusCode::BAD_REQUEST, render(&p)?).into_response(),
+            token.set_cookie,
+        ));
+    }
+    let result = state
+        .app
+        .sign_in(
+            form.get("name"),
+            form.get("password"),
+            &client,
+            SignInAs::WebSession,
+            "web browser",
+        )
+        .await;
+    let (principal, secret) = match result {
+        Ok(ok) => ok,
+        Err(err @ (AppError::Unauthorized(_) | AppError::Throttled { .. })) => {
+            let status = if matches!(err, AppError::Throttled { .. }) {
+                StatusCode::TOO_MANY_REQUESTS
+            } else {
+                StatusCode::UNAUTHORIZED
+            };
+            return Ok((status, render(&page(err.to_string()))?).into_response());
+        }
+        Err(err) => return Err(err.into()),
+    };
+    let cookie = Some(session_cookie(&secret, state.settings.secure_cookies));
+    if !draft_pairs.is_empty() {
+        let s = SignedIn {
+            principal,
+            csrf: csrf::for_session(&secret),
+        };
+        let draft = FormData::parse(
+            form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(draft_pairs.iter())
+                .finish()
+                .as_bytes(),
+        );
+        let entry_form = EntryForm::from_form(&draft, "");
+        let action = safe_next(draft.get("_action"));
+        let action = if action.starts_with("/journal") {
+            action
+        } else {
+            "/journal".into()
+        };
+        return Ok(with_cookie(
+            render_draft(&state, &s, &entry_form, &action)?,
+            cookie,
+        ));
+    }
+    Ok(with_cookie(
+        Redirect::to(&safe_next(form.get("next"))).into_response(),
+        cookie,
+    ))
+}
+
+fn check_csrf(s: &SignedIn, body: &Bytes) -> Result<(), PageError> {
+    if csrf::matches(&s.csrf, FormData::parse(body).get(csrf::FIELD)) {
+        Ok(())
+    } else {
+        Err(PageError::BadRequest("This page had been open for a long time, so nothing was done. Reload it and try again.".into()))
+    }
+}
+
+pub async fn signout(State(state): State<WebState>, s: SignedIn, body: Bytes) -> PageResult {
+    check_csrf(&s, &body)?;
+    state.app.sign_out(&s.principal).await?;
+    Ok(with_cookie(
+        Redirect::to("/signin?notice=signed-out").into_response(),
+        Some(clear_session_cookie(state.settings.secure_cookies)),
+    ))
+}
+
+pub async fn signout_everywhere(
+    State(state): State<WebState>,
+    s: SignedIn,
+    body: Bytes,
+) -> PageResult {
+    check_csrf(&s, &body)?;
+    state.app.sign_out_everywhere(&s.principal).await?;
+    Ok(with_cookie(
+        Redirect::to("/signin?notice=signed-out").into_response(),
+        Some(clear_session_cookie(state.settings.secure_cookies)),
+    ))
+}
+
+#[derive(Template)]
+#[template(path = "recover.html")]
+struct RecoverPage {
+    layout: Layout,
+    csrf: String,
+    name: String,
+    code: String,
+    error: Option<String>,
+}
+
+pub async fn recover_form(State(state): State<WebState>, token: AnonCsrf) -> PageResult {
+    let page = RecoverPage {
+        layout: Layout::new(&state, "Recover access", "signin"),
+        csrf: token.token.clone(),
+        name: String::new(),
+        code: String::new(),
+        error: None,
+    };
+    Ok(with_cookie(render(&page)?, token.set_cookie))
+}
+
+pub async fn recover(
+    State(state): State<WebState>,
+    token: AnonCsrf,
+    ClientAddr(client): ClientAddr,
+    body: Bytes,
+) -> PageResult {
+    let form = FormData::parse(&body);
+    let page = |error: String| RecoverPage {
+        layout: Layout::new(&state, "Recover access", "signin"),
+        csrf: token.token.clone(),
+        name: form.get("name").to_string(),
+        code: form.get("code").to_string(),
+        error: Some(error),
+    };
+    if token.set_cookie.is_some() || !csrf::matches(&token.token, form.get(csrf::FIELD)) {
+        let p = page("This form had expired. Please submit it again.".into());
+        return Ok(with_cookie(
+            (StatusCode::BAD_REQUEST, render(&p)?).into_response(),
+            token.set_cookie,
+        ));
+    }
+    let name = form.get("name");
+    let next_code = match state
+        .app
+        .recover(name, form.get("code"), form.get("password"), &client)
+        .await
+    {
+        Ok(code) => code,
+        Err(err) if err.is_input_error() => {
+            return Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                render(&page(err.to_string()))?,
+            )
+                .into_response());
+        }
+        Err(err) => return Err(err.into()),
+    };
+    let (principal, secret) = state
+        .app
+        .sign_in(
+            name,
+            form.get("password"),
+            &client,
+            SignInAs::WebSession,
+            "web browser",
+        )
+        .await?;
+    let s = SignedIn {
+        principal,
+        csrf: csrf::for_session(&secret),
+    };
+    let page = WelcomePage {
+        layout: Layout::signed_in(&state, &s, "Your new recovery code", "setup"),
+        heading: "Your new password is set",
+        code: next_code,
+        next: "/journal",
+    };
+    Ok(with_cookie(
+        render(&page)?,
+        Some(session_cookie(&secret, state.settings.secure_cookies)),
+    ))
+}

@@ -1,0 +1,517 @@
+//! Journal pages: the list by day, one entry, the entry form (new and
+//! edit), delete with confirmation, "Recently deleted", and search.
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use between_app::journal::{Cursor, ListEntries};
+use between_app::AppError;
+use between_domain::{feelings, Entry, ValidationErrors};
+use jiff::tz::TimeZone;
+use jiff::Timestamp;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::account::signin_with_draft;
+use super::entry_form::{EntryForm, EntryFormView};
+use crate::web::auth::{MaybeSignedIn, SignedIn};
+use crate::web::errors::{render, PageError, PageResult};
+use crate::web::forms::FormData;
+use crate::web::{csrf, Layout, WebState};
+
+const PAGE_SIZE: usize = 50;
+
+pub struct FeelingChip {
+    pub name: String,
+    pub intensity: u8,
+    pub quadrant: &'static str,
+}
+
+pub struct EntryRowView {
+    pub id: Uuid,
+    pub time: String,
+    pub mood: Option<u8>,
+    pub excerpt: String,
+    pub starred: bool,
+    pub feelings: Vec<FeelingChip>,
+    pub tags: Vec<String>,
+}
+
+pub struct DayView {
+    pub label: String,
+    pub entries: Vec<EntryRowView>,
+}
+
+fn chips(e: &Entry) -> Vec<FeelingChip> {
+    let mut f: Vec<&between_domain::Feeling> = e.content.feelings.iter().collect();
+    f.sort_by_key(|f| std::cmp::Reverse(f.intensity));
+    f.into_iter()
+        .map(|f| FeelingChip {
+            name: f.name.clone(),
+            intensity: f.intensity,
+            quadrant: feelings::lookup(&f.name)
+                .map(|n| n.quadrant.slug())
+                .unwrap_or("other"),
+        })
+        .collect()
+}
+
+/// Groups entries (newest first) under their local day.
+fn by_day(entries: &[Entry], tz: &TimeZone) -> Vec<DayView> {
+    let mut days: Vec<DayView> = Vec::new();
+    let mut current = None;
+    for e in entries {
+        let local = e.occurred_at.to_zoned(tz.clone());
+        if current != Some(local.date()) {
+            current = Some(local.date());
+            days.push(DayView {
+                label: local.strftime("%A %-d %B %Y").to_string(),
+                entries: Vec::new(),
+            });
+        }
+        let excerpt = e.content.excerpt(120);
+        let row = EntryRowView {
+            id: e.id,
+            time: local.strftime("%H:%M").to_string(),
+            mood: e.content.mood,
+            excerpt: if excerpt.is_empty() {
+                "(no text)".into()
+            } else {
+                excerpt
+            },
+            starred: e.content.starred,
+            feelings: chips(e),
+            tags: e.content.tags.clone(),
+        };
+        if let Some(day) = days.last_mut() {
+            day.entries.push(row);
+        }
+    }
+    days
+}
+
+fn notice(code: Option<&str>) -> Option<&'static str> {
+    match code? {
+        "saved" => Some("Saved."),
+        "deleted" => Some("Moved to Recently deleted. You can restore it for 30 days."),
+        "restored" => Some("Restored."),
+        _ => None,
+    }
+}
+
+fn parse_id(id: &str) -> Result<Uuid, PageError> {
+    Uuid::parse_str(id).map_err(|_| PageError::NotFound)
+}
+
+#[derive(Template)]
+#[template(path = "journal.html")]
+struct JournalPage {
+    layout: Layout,
+    heading: &'static str,
+    empty_message: &'static str,
+    days: Vec<DayView>,
+    next_link: Option<String>,
+    deleted: bool,
+}
+
+#[derive(Deserialize)]
+pub struct ListParams {
+    before: Option<String>,
+    notice: Option<String>,
+}
+
+pub async fn list(
+    State(state): State<WebState>,
+    s: SignedIn,
+    Query(q): Query<ListParams>,
+) -> PageResult {
+    let after = match q.before.as_deref() {
+        Some(c) => Some(Cursor::decode(c)?),
+        None => None,
+    };
+    let page = state
+        .app
+        .list_entries(
+            &s.principal,
+            &ListEntries {
+                after,
+                limit: Some(PAGE_SIZE),
+                ..Default::default()
+            },
+        )
+        .await?;
+    render(&JournalPage {
+        layout: Layout::signed_in(&state, &s, "Journal", "journal")
+            .with_notice(notice(q.notice.as_deref())),
+        heading: "Journal",
+        empty_message: "No entries yet. Write the first one: a line is enough.",
+        days: by_day(&page.entries, &s.principal.user.time_zone),
+        next_link: page.next.map(|c| format!("/journal?before={}", c.encode())),
+        deleted: false,
+    })
+}
+
+pub async fn deleted(
+    State(state): State<WebState>,
+    s: SignedIn,
+    Query(q): Query<ListParams>,
+) -> PageResult {
+    let after = match q.before.as_deref() {
+        Some(c) => Some(Cursor::decode(c)?),
+        None => None,
+    };
+    let page = state
+        .app
+        .list_entries(
+            &s.principal,
+            &ListEntries {
+                deleted: true,
+                after,
+                limit: Some(PAGE_SIZE),
+                ..Default::default()
+            },
+        )
+        .await?;
+    render(&JournalPage {
+        layout: Layout::signed_in(&state, &s, "Recently deleted", "journal"),
+        heading: "Recently deleted",
+        empty_message: "Nothing here. Deleted entries stay here for 30 days.",
+        days: by_day(&page.entries, &s.principal.user.time_zone),
+        next_link: page
+            .next
+            .map(|c| format!("/journal/deleted?before={}", c.encode())),
+        deleted: true,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "entry_form.html")]
+pub struct EntryFormPage {
+    pub layout: Layout,
+    pub heading: String,
+    pub action: String,
+    pub cancel: String,
+    pub form: EntryFormView,
+    pub errors: ValidationErrors,
+    pub form_error: Option<String>,
+}
+
+impl EntryFormPage {
+    pub fn new(layout: Layout, action: String, form: &EntryForm) -> EntryFormPage {
+        let editing = action != "/journal";
+        EntryFormPage {
+            layout,
+            heading: if editing {
+                "Edit entry".into()
+            } else {
+                "New entry".into()
+            },
+            cancel: if editing {
+                action.clone()
+            } else {
+                "/journal".into()
+            },
+            action,
+            form: form.view(),
+            errors: ValidationErrors::new(),
+            form_error: None,
+        }
+    }
+}
+
+pub async fn new_form(State(state): State<WebState>, s: SignedIn) -> PageResult {
+    let form = EntryForm::blank(Timestamp::now(), &s.principal.user.time_zone);
+    render(&EntryFormPage::new(
+        Layout::signed_in(&state, &s, "New entry", "new"),
+        "/journal".into(),
+        &form,
+    ))
+}
+
+/// Saves a posted entry form (new when `id` is `None`), or shows it again
+/// with what went wrong.
+async fn save(
+    state: WebState,
+    session: Option<SignedIn>,
+    id: Option<Uuid>,
+    body: Bytes,
+) -> PageResult {
+    let data = FormData::parse(&body);
+    let form = EntryForm::from_form(&data, "");
+    let action = id
+        .map(|id| format!("/journal/{id}"))
+        .unwrap_or_else(|| "/journal".into());
+    let Some(s) = session else {
+        return signin_with_draft(&state, &form, &action).await;
+    };
+    let again =
+        |errors: ValidationErrors, form_error: Option<String>, status: StatusCode| -> PageResult {
+            let title = if id.is_some() {
+                "Edit entry"
+            } else {
+                "New entry"
+            };
+            let mut page = EntryFormPage::new(
+                Layout::signed_in(&state, &s, title, "new"),
+                action.clone(),
+                &form,
+            );
+            page.errors = errors;
+            page.form_error = form_error;
+            Ok((status, render(&page)?).into_response())
+        };
+    if !csrf::matches(&s.csrf, data.get(csrf::FIELD)) {
+        return again(
+            ValidationErrors::new(),
+            Some("This form was open for a long time or came from elsewhere, so it was not saved. Your text is below: check it and save again.".into()),
+            StatusCode::BAD_REQUEST,
+        );
+    }
+    let tz = s.principal.user.time_zone.clone();
+    let (content, occurred_at) = match form.parse(&tz) {
+        Ok(parts) => parts,
+        Err(errors) => return again(errors, None, StatusCode::UNPROCESSABLE_ENTITY),
+    };
+    let saved = match id {
+        None => {
+            state
+                .app
+                .add_entry(&s.principal, content, occurred_at)
+                .await
+        }
+        Some(id) => {
+            state
+                .app
+                .update_entry(&s.principal, id, content, occurred_at)
+                .await
+        }
+    };
+    match saved {
+        Ok(entry) => {
+            Ok(Redirect::to(&format!("/journal/{}?notice=saved", entry.id)).into_response())
+        }
+        Err(AppError::Invalid(errors)) => again(errors, None, StatusCode::UNPROCESSABLE_ENTITY),
+        Err(AppError::Conflict(message)) => {
+            again(ValidationErrors::new(), Some(message), StatusCode::CONFLICT)
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
+pub async fn create(
+    State(state): State<WebState>,
+    MaybeSignedIn(s): MaybeSignedIn,
+    body: Bytes,
+) -> PageResult {
+    save(state, s, None, body).await
+}
+
+pub async fn update(
+    State(state): State<WebState>,
+    MaybeSignedIn(s): MaybeSignedIn,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> PageResult {
+    save(state, s, Some(parse_id(&id)?), body).await
+}
+
+pub async fn edit_form(
+    State(state): State<WebState>,
+    s: SignedIn,
+    Path(id): Path<String>,
+) -> PageResult {
+    let entry = state.app.entry(&s.principal, parse_id(&id)?).await?;
+    if entry.deleted_at.is_some() {
+        return Ok(Redirect::to(&format!("/journal/{}", entry.id)).into_response());
+    }
+    let form = EntryForm::from_entry(&entry, &s.principal.user.time_zone);
+    render(&EntryFormPage::new(
+        Layout::signed_in(&state, &s, "Edit entry", "journal"),
+        format!("/journal/{}", entry.id),
+        &form,
+    ))
+}
+
+#[derive(Template)]
+#[template(path = "entry.html")]
+struct EntryPage {
+    layout: Layout,
+    id: Uuid,
+    when: String,
+    mood: Option<u8>,
+    starred: bool,
+    shared: bool,
+    deleted: Option<String>,
+    feelings: Vec<FeelingChip>,
+    text: String,
+    prompts: Vec<(String, String)>,
+    triggers: Vec<String>,
+    tags: Vec<String>,
+}
+
+#[derive(Deserialize)]
+pub struct NoticeParam {
+    notice: Option<String>,
+}
+
+pub async fn show(
+    State(state): State<WebState>,
+    s: SignedIn,
+    Path(id): Path<String>,
+    Query(q): Query<NoticeParam>,
+) -> PageResult {
+    let e = state.app.entry(&s.principal, parse_id(&id)?).await?;
+    let tz = &s.principal.user.time_zone;
+    let when = e
+        .occurred_at
+        .to_zoned(tz.clone())
+        .strftime("%A %-d %B %Y, %H:%M")
+        .to_string();
+    render(&EntryPage {
+        layout: Layout::signed_in(&state, &s, when.clone(), "journal")
+            .with_notice(notice(q.notice.as_deref())),
+        id: e.id,
+        when,
+        mood: e.content.mood,
+        starred: e.content.starred,
+        shared: e.content.shared,
+        deleted: e
+            .deleted_at
+            .map(|d| d.to_zoned(tz.clone()).strftime("%-d %B %Y").to_string()),
+        feelings: chips(&e),
+        text: e.content.text.clone(),
+        prompts: e
+            .content
+            .prompts
+            .iter()
+            .map(|p| (p.prompt.clone(), p.answer.clone()))
+            .collect(),
+        triggers: e.content.triggers.clone(),
+        tags: e.content.tags.clone(),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "entry_delete.html")]
+struct DeletePage {
+    layout: Layout,
+    id: Uuid,
+    when: String,
+    excerpt: String,
+}
+
+pub async fn delete_confirm(
+    State(state): State<WebState>,
+    s: SignedIn,
+    Path(id): Path<String>,
+) -> PageResult {
+    let e = state.app.entry(&s.principal, parse_id(&id)?).await?;
+    if e.deleted_at.is_some() {
+        return Ok(Redirect::to(&format!("/journal/{}", e.id)).into_response());
+    }
+    render(&DeletePage {
+        layout: Layout::signed_in(&state, &s, "Delete entry", "journal"),
+        id: e.id,
+        when: e
+            .occurred_at
+            .to_zoned(s.principal.user.time_zone.clone())
+            .strftime("%-d %B %Y, %H:%M")
+            .to_string(),
+        excerpt: e.content.excerpt(80),
+    })
+}
+
+fn check_csrf(s: &SignedIn, body: &Bytes) -> Result<(), PageError> {
+    let data = FormData::parse(body);
+    if csrf::matches(&s.csrf, data.get(csrf::FIELD)) {
+        Ok(())
+    } else {
+        Err(PageError::BadRequest(
+            "This button was on a page that was open for a long time or came from elsewhere, so nothing was done. Go back, reload the page and try again.".into(),
+        ))
+    }
+}
+
+pub async fn delete(
+    State(state): State<WebState>,
+    s: SignedIn,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> PageResult {
+    check_csrf(&s, &body)?;
+    state.app.delete_entry(&s.principal, parse_id(&id)?).await?;
+    Ok(Redirect::to("/journal?notice=deleted").into_response())
+}
+
+pub async fn restore(
+    State(state): State<WebState>,
+    s: SignedIn,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> PageResult {
+    check_csrf(&s, &body)?;
+    let e = state
+        .app
+        .restore_entry(&s.principal, parse_id(&id)?)
+        .await?;
+    Ok(Redirect::to(&format!("/journal/{}?notice=restored", e.id)).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "search.html")]
+struct SearchPage {
+    layout: Layout,
+    query: String,
+    searched: bool,
+    count: usize,
+    days: Vec<DayView>,
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct SearchParams {
+    q: Option<String>,
+}
+
+pub async fn search(
+    State(state): State<WebState>,
+    s: SignedIn,
+    Query(q): Query<SearchParams>,
+) -> PageResult {
+    let query = q.q.unwrap_or_default();
+    let mut page = SearchPage {
+        layout: Layout::signed_in(&state, &s, "Search", "search"),
+        query: query.clone(),
+        searched: false,
+        count: 0,
+        days: Vec::new(),
+        error: None,
+    };
+    if !query.trim().is_empty() {
+        let found = state.app.search_entries(&s.principal, &query, 500).await?;
+        page.searched = true;
+        page.count = found.len();
+        page.days = by_day(&found, &s.principal.user.time_zone);
+    }
+    render(&page)
+}
+
+/// Exposed for the sign-in page, which re-shows a draft after signing in.
+pub fn render_draft(
+    state: &WebState,
+    s: &SignedIn,
+    form: &EntryForm,
+    action: &str,
+) -> Result<Response, PageError> {
+    let mut page = EntryFormPage::new(
+        Layout::signed_in(state, s, "Your entry", "new"),
+        action.to_string(),
+        form,
+    );
+    page.form_error = Some(
+        "You are signed in again. Your entry is below, not saved yet: check it and save.".into(),
+    );
+    render(&page)
+}

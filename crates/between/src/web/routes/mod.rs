@@ -1,0 +1,54 @@
+//! The route table of the pages: one place to see every URL.
+
+mod account;
+mod entry_form;
+mod journal;
+mod settings;
+mod statics;
+
+use axum::routing::{get, post};
+use axum::Router;
+
+use super::WebState;
+
+/// Largest accepted form body: a long entry with every field filled.
+const FORM_LIMIT: usize = 2 * 1024 * 1024;
+
+pub fn routes() -> Router<WebState> {
+    Router::new()
+        .route("/", get(account::index))
+        .route("/setup", get(account::setup_form).post(account::setup))
+        .route("/recovery-code.txt", post(account::recovery_code_file))
+        .route("/signin", get(account::signin_form).post(account::signin))
+        .route("/signout", post(account::signout))
+        .route("/signout-everywhere", post(account::signout_everywhere))
+        .route(
+            "/recover",
+            get(account::recover_form).post(account::recover),
+        )
+        .route("/journal", get(journal::list).post(journal::create))
+        .route("/journal/new", get(journal::new_form))
+        .route("/journal/search", get(journal::search))
+        .route("/journal/deleted", get(journal::deleted))
+        .route("/journal/{id}", get(journal::show).post(journal::update))
+        .route("/journal/{id}/edit", get(journal::edit_form))
+        .route(
+            "/journal/{id}/delete",
+            get(journal::delete_confirm).post(journal::delete),
+        )
+        .route("/journal/{id}/restore", post(journal::restore))
+        .route("/settings", get(settings::settings))
+        .route(
+            "/settings/password",
+            get(settings::password_form).post(settings::change_password),
+        )
+        .route("/settings/devices", get(settings::devices))
+        .route("/settings/devices/{id}/revoke", post(settings::revoke))
+        .route("/settings/tokens", post(settings::create_token))
+        .route("/static/style.css", get(statics::style))
+        .route("/static/app.js", get(statics::script))
+        .route("/static/icon.svg", get(statics::icon))
+        .route("/manifest.webmanifest", get(statics::manifest))
+        .route("/healthz", get(statics::healthz))
+        .layer(axum::extract::DefaultBodyLimit::max(FORM_LIMIT))
+}

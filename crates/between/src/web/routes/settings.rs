@@ -1,0 +1,198 @@
+//! Settings pages: password change, "Devices & tokens" (list, revoke,
+//! create an API token).
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Redirect};
+use between_app::sessions::CredentialInfo;
+use between_app::{Access, AppError};
+use between_store::CredentialKind;
+use uuid::Uuid;
+
+use crate::web::auth::{clear_session_cookie, SignedIn};
+use crate::web::csrf;
+use crate::web::errors::{render, PageError, PageResult};
+use crate::web::forms::FormData;
+use crate::web::{Layout, WebState};
+
+fn check_csrf(s: &SignedIn, form: &FormData) -> Result<(), PageError> {
+    if csrf::matches(&s.csrf, form.get(csrf::FIELD)) {
+        Ok(())
+    } else {
+        Err(PageError::BadRequest("This page had been open for a long time, so nothing was done. Reload it and try again.".into()))
+    }
+}
+
+#[derive(Template)]
+#[template(path = "settings.html")]
+struct SettingsPage {
+    layout: Layout,
+    user: String,
+    zone: String,
+}
+
+pub async fn settings(State(state): State<WebState>, s: SignedIn) -> PageResult {
+    render(&SettingsPage {
+        layout: Layout::signed_in(&state, &s, "Settings", "settings"),
+        user: s.principal.user.name.clone(),
+        zone: s.principal.user.time_zone_name().to_string(),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "password.html")]
+struct PasswordPage {
+    layout: Layout,
+    error: Option<String>,
+}
+
+pub async fn password_form(State(state): State<WebState>, s: SignedIn) -> PageResult {
+    render(&PasswordPage {
+        layout: Layout::signed_in(&state, &s, "Change password", "settings"),
+        error: None,
+    })
+}
+
+pub async fn change_password(
+    State(state): State<WebState>,
+    s: SignedIn,
+    body: Bytes,
+) -> PageResult {
+    let form = FormData::parse(&body);
+    let again = |message: String, status| -> PageResult {
+        let page = PasswordPage {
+            layout: Layout::signed_in(&state, &s, "Change password", "settings"),
+            error: Some(message),
+        };
+        Ok((status, render(&page)?).into_response())
+    };
+    if !csrf::matches(&s.csrf, form.get(csrf::FIELD)) {
+        return again(
+            "This form had expired. Please enter both passwords again.".into(),
+            StatusCode::BAD_REQUEST,
+        );
+    }
+    match state
+        .app
+        .change_password(
+            &s.principal,
+            form.get("current_password"),
+            form.get("new_password"),
+        )
+        .await
+    {
+        Ok(()) => Ok(Redirect::to("/settings/devices?notice=password").into_response()),
+        Err(AppError::Invalid(e)) => again(e.to_string(), StatusCode::UNPROCESSABLE_ENTITY),
+        Err(err) => Err(err.into()),
+    }
+}
+
+pub struct CredentialView {
+    pub id: Uuid,
+    pub label: String,
+    pub kind: &'static str,
+    pub access: &'static str,
+    pub created: String,
+    pub last_used: String,
+    pub current: bool,
+}
+
+#[derive(Template)]
+#[template(path = "devices.html")]
+struct DevicesPage {
+    layout: Layout,
+    credentials: Vec<CredentialView>,
+    new_token: Option<String>,
+}
+
+async fn devices_page(
+    state: &WebState,
+    s: &SignedIn,
+    new_token: Option<String>,
+    notice: Option<&str>,
+) -> PageResult {
+    let tz = s.principal.user.time_zone.clone();
+    let fmt = |t: jiff::Timestamp| {
+        t.to_zoned(tz.clone())
+            .strftime("%-d %b %Y %H:%M")
+            .to_string()
+    };
+    let credentials = state
+        .app
+        .credentials(&s.principal)
+        .await?
+        .into_iter()
+        .map(|c: CredentialInfo| CredentialView {
+            id: c.id,
+            label: c.label.clone(),
+            kind: match c.kind {
+                CredentialKind::Session => "browser session",
+                CredentialKind::Device => "device login",
+                _ => "API token",
+            },
+            access: match c.access {
+                Access::Full => "read and write",
+                Access::WriteOnly => "write-only",
+            },
+            created: fmt(c.created_at),
+            last_used: c.last_used_at.map(fmt).unwrap_or_else(|| "never".into()),
+            current: c.id == s.principal.credential_id,
+        })
+        .collect();
+    render(&DevicesPage {
+        layout: Layout::signed_in(state, s, "Devices & tokens", "settings").with_notice(notice),
+        credentials,
+        new_token,
+    })
+}
+
+#[derive(serde::Deserialize)]
+pub struct NoticeParam {
+    notice: Option<String>,
+}
+
+pub async fn devices(
+    State(state): State<WebState>,
+    s: SignedIn,
+    axum::extract::Query(q): axum::extract::Query<NoticeParam>,
+) -> PageResult {
+    let notice = match q.notice.as_deref() {
+        Some("password") => Some("Your password is changed."),
+        Some("revoked") => Some("Revoked. It no longer opens your journal."),
+        _ => None,
+    };
+    devices_page(&state, &s, None, notice).await
+}
+
+pub async fn revoke(
+    State(state): State<WebState>,
+    s: SignedIn,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> PageResult {
+    check_csrf(&s, &FormData::parse(&body))?;
+    let id = Uuid::parse_str(&id).map_err(|_| PageError::NotFound)?;
+    state.app.revoke_credential(&s.principal, id).await?;
+    if id == s.principal.credential_id {
+        let mut response = Redirect::to("/signin?notice=signed-out").into_response();
+        response.headers_mut().insert(
+            header::SET_COOKIE,
+            clear_session_cookie(state.settings.secure_cookies),
+        );
+        return Ok(response);
+    }
+    Ok(Redirect::to("/settings/devices?notice=revoked").into_response())
+}
+
+pub async fn create_token(State(state): State<WebState>, s: SignedIn, body: Bytes) -> PageResult {
+    let form = FormData::parse(&body);
+    check_csrf(&s, &form)?;
+    let access = Access::parse(form.get("scope")).unwrap_or(Access::WriteOnly);
+    let (_, secret) = state
+        .app
+        .create_token(&s.principal, form.get("name"), access)
+        .await?;
+    devices_page(&state, &s, Some(secret), None).await
+}

@@ -1,0 +1,67 @@
+//! Static assets compiled into the binary: stylesheet, the little script
+//! for quick exit, the icon and the web app manifest.
+
+use axum::extract::State;
+use axum::http::header;
+use axum::response::IntoResponse;
+use serde_json::json;
+
+use crate::web::WebState;
+
+const CACHE: &str = "public, max-age=3600";
+
+pub async fn style() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, CACHE),
+        ],
+        include_str!("../../../static/style.css"),
+    )
+}
+
+pub async fn script() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, CACHE),
+        ],
+        include_str!("../../../static/app.js"),
+    )
+}
+
+pub async fn icon() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, CACHE),
+        ],
+        include_str!("../../../static/icon.svg"),
+    )
+}
+
+/// Lets people add the app to their phone's home screen, under the
+/// deployment's (possibly neutral) title.
+pub async fn manifest(State(state): State<WebState>) -> impl IntoResponse {
+    let manifest = json!({
+        "name": state.settings.title,
+        "short_name": state.settings.title,
+        "start_url": "/journal",
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#f7f6f2",
+        "theme_color": "#35566f",
+        "icons": [{"src": "/static/icon.svg", "sizes": "any", "type": "image/svg+xml", "purpose": "any"}],
+    });
+    (
+        [
+            (header::CONTENT_TYPE, "application/manifest+json"),
+            (header::CACHE_CONTROL, CACHE),
+        ],
+        manifest.to_string(),
+    )
+}
+
+pub async fn healthz() -> &'static str {
+    "ok"
+}
