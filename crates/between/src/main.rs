@@ -2,12 +2,9 @@
 //! only parses arguments and maps errors to exit codes: 2 for bad input, 1
 //! for failures of the system.
 
-mod cli;
-mod json;
-mod web;
-
 use std::process::ExitCode;
 
+use between::cli;
 use clap::Parser;
 
 fn main() -> ExitCode {

@@ -1,0 +1,7 @@
+//! The `between` binary's library: the CLI, the web front end (pages and
+//! JSON API) and the JSON shapes they share. `main.rs` is only glue, and
+//! tests drive these modules directly.
+
+pub mod cli;
+pub mod json;
+pub mod web;
