@@ -97,7 +97,51 @@ pub(crate) fn redact(url: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::redact;
+    use super::*;
+    use sqlx::Row;
+
+    /// WAL with synchronous=FULL is what makes an acknowledged write durable.
+    #[tokio::test]
+    async fn sqlite_runs_in_wal_mode_with_full_sync_on_every_connection() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::connect(&format!("sqlite://{}", dir.path().join("t.db").display()))
+            .await
+            .unwrap();
+        let mut held = Vec::new();
+        for _ in 0..4 {
+            held.push(store.pool.acquire().await.unwrap());
+        }
+        for conn in &mut held {
+            let mode: String = sqlx::query("PRAGMA journal_mode")
+                .fetch_one(&mut **conn)
+                .await
+                .unwrap()
+                .get(0);
+            let sync: i64 = sqlx::query("PRAGMA synchronous")
+                .fetch_one(&mut **conn)
+                .await
+                .unwrap()
+                .get(0);
+            let fk: i64 = sqlx::query("PRAGMA foreign_keys")
+                .fetch_one(&mut **conn)
+                .await
+                .unwrap()
+                .get(0);
+            assert_eq!((mode.as_str(), sync, fk), ("wal", 2, 1));
+        }
+    }
+
+    #[test]
+    fn unknown_url_schemes_are_refused_without_echoing_passwords() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let err = rt
+            .block_on(Store::connect("mysql://u:hunter2@h/db"))
+            .unwrap_err();
+        assert!(!err.to_string().contains("hunter2"), "{err}");
+        assert!(err.to_string().contains("sqlite://"));
+    }
 
     #[test]
     fn passwords_never_appear_in_redacted_urls() {

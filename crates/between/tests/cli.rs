@@ -1,0 +1,327 @@
+//! The CLI contract, run as a real process: names of commands and flags,
+//! output, exit codes (2 for bad input, 1 for the system), and that bad
+//! input writes nothing.
+
+#![allow(clippy::unwrap_used)]
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+struct Cli {
+    data: tempfile::TempDir,
+    config: tempfile::TempDir,
+}
+
+impl Cli {
+    fn new() -> Cli {
+        Cli {
+            data: tempfile::tempdir().unwrap(),
+            config: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn run(&self, args: &[&str], stdin: &str) -> Output {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_between"))
+            .args(args)
+            .env("BETWEEN_DATA_DIR", self.data.path())
+            .env("BETWEEN_CONFIG_DIR", self.config.path())
+            .env_remove("BETWEEN_USER")
+            .env_remove("BETWEEN_DATABASE_URL")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(stdin.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    }
+
+    fn ok(&self, args: &[&str], stdin: &str) -> String {
+        let out = self.run(args, stdin);
+        assert!(
+            out.status.success(),
+            "{args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    fn fails(&self, args: &[&str], stdin: &str, code: i32) -> String {
+        let out = self.run(args, stdin);
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stderr).unwrap()
+    }
+
+    fn with_account(name: &str) -> Cli {
+        let cli = Cli::new();
+        cli.ok(
+            &[
+                "user",
+                "add",
+                name,
+                "--password-stdin",
+                "--tz",
+                "Europe/Berlin",
+                "--login",
+            ],
+            "pass word 123\n",
+        );
+        cli
+    }
+}
+
+#[test]
+fn user_add_prints_a_recovery_code_and_saves_a_private_device_login() {
+    let cli = Cli::new();
+    let out = cli.ok(
+        &[
+            "user",
+            "add",
+            "ada",
+            "--password-stdin",
+            "--tz",
+            "Europe/Berlin",
+            "--login",
+        ],
+        "pass word 123\n",
+    );
+    assert!(out.contains("Recovery code"));
+    let code_line = out
+        .lines()
+        .find(|l| l.len() == 29 && l.matches('-').count() == 4);
+    assert!(code_line.is_some(), "{out}");
+    let logins = cli.config.path().join("logins.json");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            std::fs::metadata(&logins).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
+    assert!(!cli.data.path().join("logins.json").exists());
+    let err = cli.fails(
+        &["user", "add", "ada", "--password-stdin"],
+        "another password\n",
+        2,
+    );
+    assert!(err.contains("already taken"), "{err}");
+}
+
+#[test]
+fn journal_add_list_show_edit_delete_restore_and_search() {
+    let cli = Cli::with_account("bo");
+    let id = cli
+        .ok(
+            &[
+                "journal",
+                "add",
+                "Hard meeting",
+                "--mood",
+                "4",
+                "--feeling",
+                "anxious=7",
+                "--feeling",
+                "calm=2",
+                "--trigger",
+                "work meeting",
+                "--tag",
+                "work",
+                "--at",
+                "2026-02-03 09:15",
+                "--star",
+            ],
+            "",
+        )
+        .trim()
+        .to_string();
+    let from_stdin = cli
+        .ok(
+            &["journal", "add", "--mood", "7"],
+            "Written on stdin\nwith two lines\n",
+        )
+        .trim()
+        .to_string();
+    let shown: serde_json::Value =
+        serde_json::from_str(&cli.ok(&["journal", "show", &id, "--json"], "")).unwrap();
+    assert_eq!(shown["occurred_at"], "2026-02-03T09:15:00+01:00");
+    assert_eq!(shown["feelings"][0]["name"], "anxious");
+    assert_eq!(shown["starred"], true);
+    let stdin_entry: serde_json::Value =
+        serde_json::from_str(&cli.ok(&["journal", "show", &from_stdin, "--json"], "")).unwrap();
+    assert_eq!(stdin_entry["text"], "Written on stdin\nwith two lines");
+
+    let list = cli.ok(&["journal", "list"], "");
+    assert!(
+        list.contains("Tuesday 3 February 2026")
+            && list.contains("anxious 7")
+            && list.contains(&id),
+        "{list}"
+    );
+    let ranged: serde_json::Value = serde_json::from_str(&cli.ok(
+        &[
+            "journal",
+            "list",
+            "--since",
+            "2026-02-03",
+            "--until",
+            "2026-02-03",
+            "--json",
+        ],
+        "",
+    ))
+    .unwrap();
+    assert_eq!(ranged.as_array().unwrap().len(), 1);
+
+    cli.ok(&["journal", "edit", &id, "--mood", "6", "--unstar"], "");
+    let edited: serde_json::Value =
+        serde_json::from_str(&cli.ok(&["journal", "show", &id, "--json"], "")).unwrap();
+    assert_eq!(
+        (
+            edited["mood"].clone(),
+            edited["starred"].clone(),
+            edited["text"].clone()
+        ),
+        (6.into(), false.into(), "Hard meeting".into())
+    );
+
+    let found: serde_json::Value =
+        serde_json::from_str(&cli.ok(&["journal", "search", "MEETING", "--json"], "")).unwrap();
+    assert_eq!(found.as_array().unwrap().len(), 1);
+
+    cli.ok(&["journal", "delete", &id], "");
+    assert!(!cli.ok(&["journal", "list"], "").contains(&id));
+    assert!(cli.ok(&["journal", "list", "--deleted"], "").contains(&id));
+    cli.ok(&["journal", "restore", &id], "");
+    assert!(cli.ok(&["journal", "list"], "").contains(&id));
+}
+
+#[test]
+fn bad_input_exits_2_with_one_clear_sentence_and_writes_nothing() {
+    let cli = Cli::with_account("cy");
+    for (args, says) in [
+        (
+            vec!["journal", "add", "x", "--mood", "11"],
+            "--mood must be between 1 and 10",
+        ),
+        (
+            vec!["journal", "add", "x", "--feeling", "sad"],
+            "NAME=INTENSITY",
+        ),
+        (vec!["journal", "add", "x", "--feeling", "sad=12"], "sad=12"),
+        (vec!["journal", "add", "x", "--at", "someday"], "someday"),
+        (vec!["journal", "add"], "needs something"),
+        (
+            vec!["journal", "show", "nope"],
+            "\"nope\" is not an entry id",
+        ),
+        (
+            vec!["journal", "show", "01900000-0000-7000-8000-000000000000"],
+            "was not found",
+        ),
+        (vec!["journal", "list", "--since", "yesterday"], "yesterday"),
+        (vec!["token", "revoke", "x"], "not a token id"),
+    ] {
+        let err = cli.fails(&args, "", 2);
+        assert!(err.contains(says), "{args:?}: {err}");
+        assert_eq!(err.trim().lines().count(), 1, "{err}");
+    }
+    assert_eq!(cli.ok(&["journal", "list"], "").trim(), "No entries.");
+    let err = cli.fails(&["--user", "nobody", "journal", "list"], "", 2);
+    assert!(err.contains("no saved login for \"nobody\""), "{err}");
+}
+
+#[test]
+fn system_failures_exit_1() {
+    let cli = Cli::with_account("dee");
+    let out = Command::new(env!("CARGO_BIN_EXE_between"))
+        .args(["journal", "list"])
+        .env("BETWEEN_CONFIG_DIR", cli.config.path())
+        .env("BETWEEN_DATABASE_URL", "postgres://nobody@127.0.0.1:1/none")
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn tokens_are_created_listed_and_revoked() {
+    let cli = Cli::with_account("eve");
+    let plain = cli.ok(
+        &[
+            "token",
+            "create",
+            "--name",
+            "shortcut",
+            "--scope",
+            "write-only",
+        ],
+        "",
+    );
+    assert!(plain.trim().starts_with("btw_") && plain.trim().lines().count() == 1);
+    let json: serde_json::Value =
+        serde_json::from_str(&cli.ok(&["token", "create", "--json"], "")).unwrap();
+    assert!(json["token"].as_str().unwrap().starts_with("btw_"));
+    let list = cli.ok(&["token", "list"], "");
+    assert!(
+        list.contains("shortcut") && list.contains("write-only") && list.contains("(this device)"),
+        "{list}"
+    );
+    cli.ok(&["token", "revoke", json["id"].as_str().unwrap()], "");
+    assert!(!cli
+        .ok(&["token", "list", "--json"], "")
+        .contains(json["id"].as_str().unwrap()));
+}
+
+#[test]
+fn logout_revokes_the_device_login() {
+    let cli = Cli::with_account("fay");
+    cli.ok(&["logout"], "");
+    let err = cli.fails(&["journal", "list"], "", 2);
+    assert!(err.contains("no saved login"), "{err}");
+    cli.ok(&["login", "fay", "--password-stdin"], "pass word 123\n");
+    cli.ok(&["journal", "list"], "");
+    cli.fails(&["login", "fay", "--password-stdin"], "wrong password\n", 2);
+}
+
+#[test]
+fn demo_fills_an_account_deterministically() {
+    let cli = Cli::new();
+    let out = cli.ok(&["demo", "--years", "1", "--seed", "3"], "");
+    assert!(out.contains("password:"), "{out}");
+    let first: serde_json::Value =
+        serde_json::from_str(&cli.ok(&["--user", "demo", "journal", "list", "--json"], ""))
+            .unwrap();
+    let n = first.as_array().unwrap().len();
+    assert!((250..=450).contains(&n), "{n}");
+    cli.ok(&["demo", "--years", "1", "--seed", "3"], "");
+    let second: serde_json::Value =
+        serde_json::from_str(&cli.ok(&["--user", "demo", "journal", "list", "--json"], ""))
+            .unwrap();
+    let texts = |v: &serde_json::Value| {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["text"].clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        texts(&first),
+        texts(&second),
+        "a refill with the same seed gives the same journal"
+    );
+}
