@@ -146,6 +146,18 @@ impl App {
         })
     }
 
+    /// Changes the zone in which the person's days begin and end.
+    pub async fn set_time_zone(&self, p: &Principal, zone: &str) -> Result<User, AppError> {
+        p.require_read()?;
+        let tz = validate_time_zone(zone)?;
+        let name = tz.iana_name().unwrap_or("UTC");
+        self.store.update_time_zone(p.user.id, name).await?;
+        Ok(User {
+            time_zone: tz.clone(),
+            ..p.user.clone()
+        })
+    }
+
     /// Re-wraps the root key under a new password; nothing is re-encrypted.
     pub async fn change_password(
         &self,

@@ -7,6 +7,7 @@ mod credential;
 pub mod crypto;
 pub mod demo;
 pub mod error;
+pub mod invites;
 pub mod journal;
 pub mod keyring;
 pub mod principal;

@@ -275,3 +275,63 @@ async fn only_the_first_account_may_register_from_the_web_unless_open(db: &TestD
         .unwrap_err();
     assert!(matches!(err, AppError::Conflict(_)), "{err}");
 }
+
+mod invites {
+    use super::*;
+    use between_app::accounts::NewUser;
+    use between_app::Role;
+    use jiff::SignedDuration;
+
+    on_both_backends!(an_invitation_creates_one_account_and_survives_a_failed_attempt);
+
+    async fn an_invitation_creates_one_account_and_survives_a_failed_attempt(db: &TestDb) {
+        let app = app_on(db.store.clone()).await;
+        let invite = app
+            .create_invite(Role::Therapist, SignedDuration::from_hours(24 * 7))
+            .await
+            .unwrap();
+        assert_eq!(
+            app.check_invite(&invite.code).await.unwrap(),
+            Role::Therapist
+        );
+        let short = NewUser {
+            name: "kai",
+            password: "short",
+            role: Role::Client,
+            time_zone: "UTC",
+        };
+        assert!(matches!(
+            app.register_with_invite(&invite.code, short).await,
+            Err(AppError::Invalid(_))
+        ));
+        let good = NewUser {
+            name: "kai",
+            password: PASSWORD,
+            role: Role::Client,
+            time_zone: "UTC",
+        };
+        let made = app
+            .register_with_invite(&invite.code, good.clone())
+            .await
+            .unwrap();
+        assert_eq!(
+            made.user.role,
+            Role::Therapist,
+            "the invitation decides the role"
+        );
+        let again = NewUser {
+            name: "lee",
+            ..good
+        };
+        let err = app
+            .register_with_invite(&invite.code, again)
+            .await
+            .unwrap_err();
+        assert!(err.to_string().contains("not valid"), "{err}");
+        assert!(app.check_invite("made-up").await.is_err());
+        assert!(app
+            .create_invite(Role::Client, SignedDuration::ZERO)
+            .await
+            .is_err());
+    }
+}

@@ -576,3 +576,99 @@ async fn the_entry_form_offers_the_mood_meter_and_guided_prompts() {
         "sharing is off by default"
     );
 }
+
+#[tokio::test]
+async fn an_invitation_link_lets_one_more_person_sign_up() {
+    let t = TestApp::new().await;
+    t.signed_in("first").await;
+    let invite = t
+        .app
+        .create_invite(
+            between_app::Role::Client,
+            jiff::SignedDuration::from_hours(24),
+        )
+        .await
+        .unwrap();
+    let mut jar = Jar::default();
+    let form = t.get(&format!("/setup?invite={}", invite.code), &jar).await;
+    assert_eq!(form.status, StatusCode::OK);
+    jar.absorb(&form);
+    assert_eq!(form.hidden("invite"), invite.code);
+    let done = t
+        .post_form(
+            "/setup",
+            &jar,
+            &[
+                ("csrf", &form.hidden("csrf")),
+                ("invite", &invite.code),
+                ("name", "second"),
+                ("password", PASSWORD),
+                ("time_zone", "UTC"),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    let used = t
+        .get(&format!("/setup?invite={}", invite.code), &Jar::default())
+        .await;
+    assert_eq!(used.status, StatusCode::BAD_REQUEST);
+    assert!(used.body.contains("not valid"));
+    let without = t
+        .post_form(
+            "/setup",
+            &jar,
+            &[
+                ("csrf", &form.hidden("csrf")),
+                ("name", "third"),
+                ("password", PASSWORD),
+                ("time_zone", "UTC"),
+            ],
+        )
+        .await;
+    assert_eq!(without.status, StatusCode::BAD_REQUEST);
+    assert_eq!(t.app.store().count_users().await.unwrap(), 2);
+}
+
+#[tokio::test]
+async fn the_time_zone_can_be_changed_and_decides_the_day_of_an_entry() {
+    let t = TestApp::new().await;
+    let jar = t.signed_in("zed").await;
+    let csrf = t.csrf(&jar).await;
+    t.post_form(
+        "/journal",
+        &jar,
+        &[
+            ("csrf", &csrf),
+            ("text", "Late night"),
+            ("occurred_at", "2026-04-01T23:30"),
+        ],
+    )
+    .await;
+    assert!(t
+        .get("/journal", &jar)
+        .await
+        .body
+        .contains("Wednesday 1 April 2026"));
+    let bad = t
+        .post_form(
+            "/settings/time-zone",
+            &jar,
+            &[("csrf", &csrf), ("time_zone", "Mars/Base")],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("Mars/Base"));
+    let ok = t
+        .post_form(
+            "/settings/time-zone",
+            &jar,
+            &[("csrf", &csrf), ("time_zone", "America/New_York")],
+        )
+        .await;
+    assert_eq!(ok.location(), "/settings?notice=zone");
+    let list = t.get("/journal", &jar).await.body;
+    assert!(
+        list.contains("17:30"),
+        "23:30 in Berlin is 17:30 in New York"
+    );
+}

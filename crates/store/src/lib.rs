@@ -7,6 +7,7 @@ mod connect;
 mod credentials;
 mod entries;
 mod error;
+mod invites;
 mod keys;
 mod meta;
 mod users;
@@ -15,6 +16,7 @@ pub use connect::{Backend, Store};
 pub use credentials::{CredentialKind, CredentialRow};
 pub use entries::{EntryQuery, EntryRow};
 pub use error::StoreError;
+pub use invites::InviteRow;
 pub use keys::KindKeyRow;
 pub use users::{NewAccount, UserRow};
 

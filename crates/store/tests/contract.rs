@@ -3,8 +3,8 @@
 #![allow(clippy::unwrap_used)]
 
 use between_store::{
-    CredentialKind, CredentialRow, EntryQuery, EntryRow, KindKeyRow, NewAccount, Store, StoreError,
-    UserRow,
+    CredentialKind, CredentialRow, EntryQuery, EntryRow, InviteRow, KindKeyRow, NewAccount, Store,
+    StoreError, UserRow,
 };
 use uuid::Uuid;
 
@@ -25,6 +25,8 @@ on_both_backends!(
     entries_are_listed_newest_first_within_a_range_and_paged,
     entries_of_one_user_are_invisible_to_another,
     deleted_entries_are_restorable_until_purged,
+    an_invite_is_used_once,
+    deleting_a_user_removes_everything_it_owns,
 );
 
 fn account(name: &str) -> NewAccount {
@@ -269,5 +271,64 @@ async fn deleted_entries_are_restorable_until_purged(store: &Store) {
             .unwrap()
             .len(),
         1
+    );
+}
+
+async fn an_invite_is_used_once(store: &Store) {
+    let invite = InviteRow {
+        id: Uuid::now_v7(),
+        lookup: vec![3; 32],
+        role: "client".into(),
+        created_at: 1,
+        expires_at: 10,
+        used_at: None,
+    };
+    store.insert_invite(&invite).await.unwrap();
+    assert_eq!(
+        store.invite_by_lookup(&[3; 32]).await.unwrap(),
+        Some(invite.clone())
+    );
+    assert!(store.use_invite(invite.id, 5).await.unwrap());
+    assert!(!store.use_invite(invite.id, 6).await.unwrap(), "only once");
+    store.release_invite(invite.id).await.unwrap();
+    assert!(store.use_invite(invite.id, 7).await.unwrap());
+    assert_eq!(
+        store
+            .invite_by_lookup(&[3; 32])
+            .await
+            .unwrap()
+            .unwrap()
+            .used_at,
+        Some(7)
+    );
+}
+
+async fn deleting_a_user_removes_everything_it_owns(store: &Store) {
+    let (a, b) = (account("gil"), account("hue"));
+    store.create_account(&a).await.unwrap();
+    store.create_account(&b).await.unwrap();
+    store.insert_entry(&entry(&a, 1)).await.unwrap();
+    store.insert_entry(&entry(&b, 1)).await.unwrap();
+    assert!(store.delete_user(a.user.id).await.unwrap());
+    assert_eq!(store.user_by_name("gil").await.unwrap(), None);
+    assert!(store.kind_keys(a.user.id).await.unwrap().is_empty());
+    assert!(store
+        .credentials_of_user(a.user.id, None)
+        .await
+        .unwrap()
+        .is_empty());
+    assert!(store
+        .list_entries(a.user.id, &EntryQuery::default())
+        .await
+        .unwrap()
+        .is_empty());
+    assert_eq!(
+        store
+            .list_entries(b.user.id, &EntryQuery::default())
+            .await
+            .unwrap()
+            .len(),
+        1,
+        "others keep theirs"
     );
 }

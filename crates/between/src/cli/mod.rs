@@ -4,6 +4,7 @@
 
 mod demo;
 mod error;
+mod invite;
 mod journal;
 mod login;
 mod logins;
@@ -63,6 +64,9 @@ enum Command {
     /// Manage accounts.
     #[command(subcommand)]
     User(user::UserCommand),
+    /// Invitations to create an account from the web.
+    #[command(subcommand)]
+    Invite(invite::InviteCommand),
     /// Save a device login so later commands need no password.
     Login(login::LoginArgs),
     /// Remove a saved device login (and revoke it).
@@ -94,6 +98,7 @@ pub async fn run(cli: Cli) -> CliResult {
     };
     match cli.command {
         Command::User(cmd) => user::run(&ctx, cmd).await,
+        Command::Invite(cmd) => invite::run(&ctx, cmd).await,
         Command::Login(args) => login::login(&ctx, args).await,
         Command::Logout(args) => login::logout(&ctx, args).await,
         Command::Journal(cmd) => journal::run(&ctx, cmd).await,

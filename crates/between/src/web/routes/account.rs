@@ -58,9 +58,11 @@ struct SetupPage {
     zones: Vec<String>,
     errors: ValidationErrors,
     form_error: Option<String>,
+    invite: String,
 }
 
-fn zones() -> Vec<String> {
+/// Every IANA zone name, sorted, for a datalist.
+pub fn zones() -> Vec<String> {
     let mut zones: Vec<String> = jiff::tz::db().available().map(|n| n.to_string()).collect();
     zones.sort();
     zones
@@ -98,15 +100,28 @@ async fn setup_page(
         zones: zones(),
         errors,
         form_error,
+        invite: String::new(),
     })
 }
 
-pub async fn setup_form(State(state): State<WebState>, token: AnonCsrf) -> PageResult {
-    if !state.app.web_registration_open().await? {
+#[derive(Deserialize)]
+pub struct SetupParams {
+    invite: Option<String>,
+}
+
+pub async fn setup_form(
+    State(state): State<WebState>,
+    token: AnonCsrf,
+    Query(q): Query<SetupParams>,
+) -> PageResult {
+    let invite = q.invite.unwrap_or_default();
+    if !invite.is_empty() {
+        state.app.check_invite(&invite).await?;
+    } else if !state.app.web_registration_open().await? {
         return Ok(Redirect::to("/signin").into_response());
     }
     let zone = crate::cli::system_zone();
-    let page = setup_page(
+    let mut page = setup_page(
         &state,
         token.token.clone(),
         "",
@@ -115,6 +130,7 @@ pub async fn setup_form(State(state): State<WebState>, token: AnonCsrf) -> PageR
         None,
     )
     .await?;
+    page.invite = invite;
     Ok(with_cookie(render(&page)?, token.set_cookie))
 }
 
@@ -133,46 +149,52 @@ pub async fn setup(
     ClientAddr(client): ClientAddr,
     body: Bytes,
 ) -> PageResult {
-    if !state.app.web_registration_open().await? {
+    let form = FormData::parse(&body);
+    let invite = form.get("invite").to_string();
+    if invite.is_empty() && !state.app.web_registration_open().await? {
         return Err(PageError::BadRequest(
-            "New accounts can only be created by the operator on this server.".into(),
+            "New accounts can only be created with an invitation or by the operator of this server.".into(),
         ));
     }
-    let form = FormData::parse(&body);
     let (name, zone) = (form.get("name"), form.get("time_zone"));
+    let page_again = |errors: ValidationErrors, form_error: Option<String>| {
+        let (state, token, invite) = (&state, token.token.clone(), invite.clone());
+        async move {
+            let mut page = setup_page(state, token, name, zone, errors, form_error).await?;
+            page.invite = invite;
+            Ok::<SetupPage, PageError>(page)
+        }
+    };
     if token.set_cookie.is_some() || !csrf::matches(&token.token, form.get(csrf::FIELD)) {
-        let page = setup_page(&state, token.token.clone(), name, zone, ValidationErrors::new(),
-            Some("This form had expired, so nothing was created. Please enter your password again and submit.".into())).await?;
+        let page = page_again(
+            ValidationErrors::new(),
+            Some("This form had expired, so nothing was created. Please enter your password again and submit.".into()),
+        )
+        .await?;
         return Ok(with_cookie(
             (StatusCode::BAD_REQUEST, render(&page)?).into_response(),
             token.set_cookie,
         ));
     }
-    let registered = state
-        .app
-        .register(NewUser {
-            name,
-            password: form.get("password"),
-            role: Role::Client,
-            time_zone: zone,
-        })
-        .await;
+    let new = NewUser {
+        name,
+        password: form.get("password"),
+        role: Role::Client,
+        time_zone: zone,
+    };
+    let registered = if invite.is_empty() {
+        state.app.register(new).await
+    } else {
+        state.app.register_with_invite(&invite, new).await
+    };
     let registered = match registered {
         Ok(r) => r,
         Err(AppError::Invalid(errors)) => {
-            let page = setup_page(&state, token.token, name, zone, errors, None).await?;
+            let page = page_again(errors, None).await?;
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
         }
         Err(AppError::Conflict(message)) => {
-            let page = setup_page(
-                &state,
-                token.token,
-                name,
-                zone,
-                ValidationErrors::single("name", message),
-                None,
-            )
-            .await?;
+            let page = page_again(ValidationErrors::single("name", message), None).await?;
             return Ok((StatusCode::CONFLICT, render(&page)?).into_response());
         }
         Err(err) => return Err(err.into()),

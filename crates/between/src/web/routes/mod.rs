@@ -38,6 +38,7 @@ pub fn routes() -> Router<WebState> {
         )
         .route("/journal/{id}/restore", post(journal::restore))
         .route("/settings", get(settings::settings))
+        .route("/settings/time-zone", post(settings::change_time_zone))
         .route(
             "/settings/password",
             get(settings::password_form).post(settings::change_password),

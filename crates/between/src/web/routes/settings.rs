@@ -15,6 +15,7 @@ use crate::web::auth::{clear_session_cookie, SignedIn};
 use crate::web::csrf;
 use crate::web::errors::{render, PageError, PageResult};
 use crate::web::forms::FormData;
+use crate::web::routes::account::zones;
 use crate::web::{Layout, WebState};
 
 fn check_csrf(s: &SignedIn, form: &FormData) -> Result<(), PageError> {
@@ -31,14 +32,50 @@ struct SettingsPage {
     layout: Layout,
     user: String,
     zone: String,
+    zones: Vec<String>,
+    error: Option<String>,
 }
 
-pub async fn settings(State(state): State<WebState>, s: SignedIn) -> PageResult {
+pub async fn settings(
+    State(state): State<WebState>,
+    s: SignedIn,
+    axum::extract::Query(q): axum::extract::Query<NoticeParam>,
+) -> PageResult {
+    let notice = (q.notice.as_deref() == Some("zone")).then_some("Your time zone is changed.");
     render(&SettingsPage {
-        layout: Layout::signed_in(&state, &s, "Settings", "settings"),
+        layout: Layout::signed_in(&state, &s, "Settings", "settings").with_notice(notice),
         user: s.principal.user.name.clone(),
         zone: s.principal.user.time_zone_name().to_string(),
+        zones: zones(),
+        error: None,
     })
+}
+
+pub async fn change_time_zone(
+    State(state): State<WebState>,
+    s: SignedIn,
+    body: Bytes,
+) -> PageResult {
+    let form = FormData::parse(&body);
+    check_csrf(&s, &form)?;
+    match state
+        .app
+        .set_time_zone(&s.principal, form.get("time_zone"))
+        .await
+    {
+        Ok(_) => Ok(Redirect::to("/settings?notice=zone").into_response()),
+        Err(AppError::Invalid(e)) => {
+            let page = SettingsPage {
+                layout: Layout::signed_in(&state, &s, "Settings", "settings"),
+                user: s.principal.user.name.clone(),
+                zone: form.get("time_zone").to_string(),
+                zones: zones(),
+                error: Some(e.to_string()),
+            };
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+        }
+        Err(err) => Err(err.into()),
+    }
 }
 
 #[derive(Template)]

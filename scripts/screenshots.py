@@ -1,0 +1,53 @@
+#!/usr/bin/env python3
+"""Takes the README's screenshots: a demo account in a throwaway store,
+`between serve` on 127.0.0.1, and headless Chromium driven over WebDriver.
+
+Usage: scripts/screenshots.py [path/to/between]   (needs chromium + chromium-driver)
+Writes docs/*.png.
+"""
+import base64, json, os, re, socket, subprocess, sys, tempfile, time, urllib.request
+
+root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+binary = sys.argv[1] if len(sys.argv) > 1 else os.path.join(root, "target/release/between")
+
+def free_port():
+    s = socket.socket(); s.bind(("127.0.0.1", 0)); p = s.getsockname()[1]; s.close(); return p
+
+def wd(method, url, body=None):
+    req = urllib.request.Request(url, method=method, data=None if body is None else json.dumps(body).encode(),
+                                 headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req) as r:
+        return json.loads(r.read())["value"]
+
+tmp = tempfile.mkdtemp()
+env = dict(os.environ, BETWEEN_DATA_DIR=os.path.join(tmp, "data"), BETWEEN_CONFIG_DIR=os.path.join(tmp, "config"))
+out = subprocess.run([binary, "demo", "--years", "2", "--seed", "4"], env=env, capture_output=True, text=True, check=True).stdout
+password = re.search(r"password: (\S+)", out).group(1)
+port, dport = free_port(), free_port()
+server = subprocess.Popen([binary, "serve", "--listen", f"127.0.0.1:{port}"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+driver = subprocess.Popen(["chromedriver", f"--port={dport}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+try:
+    time.sleep(1.5)
+    base, d = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{dport}"
+    args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars",
+            f"--user-data-dir={tmp}/profile"]
+    sid = wd("POST", f"{d}/session", {"capabilities": {"alwaysMatch": {"goog:chromeOptions": {"binary": "/usr/bin/chromium", "args": args}}}})["sessionId"]
+    s = f"{d}/session/{sid}"
+    def find(css): return list(wd("POST", f"{s}/element", {"using": "css selector", "value": css}).values())[0]
+    def shot(name, w, h, path):
+        wd("POST", f"{s}/window/rect", {"width": w, "height": h})
+        wd("POST", f"{s}/url", {"url": base + path}); time.sleep(0.5)
+        png = base64.b64decode(wd("GET", f"{s}/screenshot"))
+        open(os.path.join(root, "docs", name), "wb").write(png)
+        print("wrote docs/" + name)
+    wd("POST", f"{s}/url", {"url": base + "/signin"})
+    wd("POST", f"{s}/element/{find('input[name=name]')}/value", {"text": "demo"})
+    wd("POST", f"{s}/element/{find('input[name=password]')}/value", {"text": password})
+    wd("POST", f"{s}/element/{find('form[action=\"/signin\"] button')}/click", {}); time.sleep(0.5)
+    shot("journal.png", 1200, 900, "/journal")
+    shot("new-entry.png", 1200, 1400, "/journal/new")
+    shot("journal-phone.png", 400, 820, "/journal")
+    wd("DELETE", s)
+finally:
+    server.terminate(); driver.terminate()
