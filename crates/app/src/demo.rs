@@ -55,29 +55,40 @@ const TRIGGERS: &[(&str, &[&str], &[&str])] = &[
         &["tired", "discouraged"],
         &["energised", "proud"],
     ),
-    ("news", &["anxious", "hopeless"], &["thoughtful", "curious"]),
+    (
+        "news on TV",
+        &["anxious", "hopeless"],
+        &["thoughtful", "curious"],
+    ),
 ];
 
-const OPENINGS: &[&str] = &[
+const LOW_OPENINGS: &[&str] = &[
     "Woke up early and could not get back to sleep.",
     "A long day.",
-    "Quiet morning with coffee.",
-    "Went for a walk after lunch.",
     "Felt the familiar knot in my stomach again.",
-    "Had a good talk with a friend.",
     "Didn't want to get out of bed.",
-    "Managed to do the breathing exercise twice.",
-    "Cooked a proper dinner for once.",
     "Spent too long on my phone in the evening.",
 ];
 
-const MIDDLES: &[&str] = &[
+const GOOD_OPENINGS: &[&str] = &[
+    "Quiet evening with a cup of tea.",
+    "Went for a walk after lunch.",
+    "Had a good talk with a friend.",
+    "Managed to do the breathing exercise twice.",
+    "Cooked a proper dinner for once.",
+];
+
+const LOW_MIDDLES: &[&str] = &[
     "The {t} stayed on my mind most of the day.",
     "I noticed how quickly my thoughts jumped to the worst case around the {t}.",
     "After the {t} I caught myself thinking that I always get it wrong.",
+    "I want to talk about the {t} next session.",
+];
+
+const GOOD_MIDDLES: &[&str] = &[
     "The {t} went better than I expected.",
     "I tried to notice the feeling instead of pushing it away during the {t}.",
-    "I want to talk about the {t} next session.",
+    "Used what we practised when the {t} came up.",
 ];
 
 const CLOSINGS: &[&str] = &[
@@ -179,9 +190,14 @@ fn entry(rng: &mut StdRng, mood: u8, setback: bool) -> EntryContent {
             });
         }
     }
+    let (openings, middles) = if mood <= 5 {
+        (LOW_OPENINGS, LOW_MIDDLES)
+    } else {
+        (GOOD_OPENINGS, GOOD_MIDDLES)
+    };
     let text = [
-        OPENINGS[rng.gen_range(0..OPENINGS.len())].to_string(),
-        MIDDLES[rng.gen_range(0..MIDDLES.len())].replace("{t}", trigger),
+        openings[rng.gen_range(0..openings.len())].to_string(),
+        middles[rng.gen_range(0..middles.len())].replace("{t}", trigger),
         CLOSINGS[rng.gen_range(0..CLOSINGS.len())].to_string(),
     ]
     .iter()

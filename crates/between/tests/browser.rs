@@ -139,14 +139,14 @@ async fn a_person_writes_finds_and_leaves_their_journal_in_a_browser() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(web::serve(
-        listener,
-        app,
-        WebSettings::default(),
-        async move {
-            let _ = stopped.await;
-        },
-    ));
+    // Quick exit must lead somewhere local: tests make no outside calls.
+    let settings = WebSettings {
+        exit_url: format!("{base}/healthz"),
+        ..WebSettings::default()
+    };
+    let server = tokio::spawn(web::serve(listener, app, settings, async move {
+        let _ = stopped.await;
+    }));
 
     // Create the account (first visit) and continue past the recovery code.
     c.goto(&format!("{base}/")).await.unwrap();
@@ -218,6 +218,24 @@ async fn a_person_writes_finds_and_leaves_their_journal_in_a_browser() {
         found.contains("One entry found") && found.contains("quokka meeting"),
         "{found}"
     );
+
+    // Quick exit leaves at once and replaces this page in the history.
+    let history = |c: Client| async move {
+        c.execute("return history.length", vec![])
+            .await
+            .unwrap()
+            .as_i64()
+            .unwrap()
+    };
+    let before = history(c.clone()).await;
+    click(&c, "a.quick-exit").await;
+    wait_for_path(&c, "/healthz").await;
+    assert_eq!(
+        history(c.clone()).await,
+        before,
+        "the journal page is no longer in the history"
+    );
+    c.goto(&format!("{base}/journal")).await.unwrap();
 
     // Sign out; the entry's page now sends us to sign in.
     click(&c, "form.signout button").await;

@@ -244,7 +244,14 @@ impl EntryForm {
     }
 
     pub fn view(&self) -> EntryFormView {
-        let quadrants = Quadrant::ALL
+        // Laid out like a mood meter: energy up, pleasantness to the right.
+        let meter = [
+            Quadrant::UnpleasantHighEnergy,
+            Quadrant::PleasantHighEnergy,
+            Quadrant::UnpleasantLowEnergy,
+            Quadrant::PleasantLowEnergy,
+        ];
+        let quadrants = meter
             .iter()
             .map(|q| QuadrantView {
                 label: q.label(),
