@@ -672,3 +672,60 @@ async fn the_time_zone_can_be_changed_and_decides_the_day_of_an_entry() {
         "23:30 in Berlin is 17:30 in New York"
     );
 }
+
+#[tokio::test]
+async fn the_recovery_code_sets_a_new_password_and_shows_a_new_code() {
+    let t = TestApp::new().await;
+    let registered = t
+        .app
+        .register(between_app::accounts::NewUser {
+            name: "ray",
+            password: PASSWORD,
+            role: between_app::Role::Client,
+            time_zone: "UTC",
+        })
+        .await
+        .unwrap();
+    let mut jar = Jar::default();
+    let form = t.get("/recover", &jar).await;
+    jar.absorb(&form);
+    let csrf = form.hidden("csrf");
+    let wrong = t
+        .post_form(
+            "/recover",
+            &jar,
+            &[
+                ("csrf", &csrf),
+                ("name", "ray"),
+                ("code", "AAAAA-AAAAA"),
+                ("password", "new password 1"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(wrong.body.contains("do not match") && wrong.body.contains("value=\"ray\""));
+    let done = t
+        .post_form(
+            "/recover",
+            &jar,
+            &[
+                ("csrf", &csrf),
+                ("name", "ray"),
+                ("code", &registered.recovery_code),
+                ("password", "new password 1"),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    assert!(done.body.contains("Your new password is set"));
+    assert!(
+        !done.body.contains(&registered.recovery_code),
+        "a new code replaces the used one"
+    );
+    jar.absorb(&done);
+    assert_eq!(
+        t.get("/journal", &jar).await.status,
+        StatusCode::OK,
+        "signed in with the new password"
+    );
+}

@@ -51,21 +51,7 @@ fn from_row(row: &AnyRow) -> Result<EntryRow, StoreError> {
 
 impl Store {
     pub async fn insert_entry(&self, e: &EntryRow) -> Result<(), StoreError> {
-        let sql =
-            format!("INSERT INTO entries ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)");
-        sqlx::query(&sql)
-            .bind(e.id.to_string())
-            .bind(e.user_id.to_string())
-            .bind(e.key_id.to_string())
-            .bind(e.occurred_at)
-            .bind(e.created_at)
-            .bind(e.updated_at)
-            .bind(e.deleted_at)
-            .bind(e.payload.clone())
-            .execute(&self.pool)
-            .await
-            .map_err(|err| StoreError::conflict_or(err, "An entry with this id already exists."))?;
-        Ok(())
+        self.insert_entries(std::slice::from_ref(e)).await
     }
 
     /// Replaces the content of a live entry; `false` if the user has no such entry.

@@ -10,7 +10,9 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use between_app::crypto;
 
-use super::auth::{cookie, csrf_cookie};
+use super::auth::{cookie, csrf_cookie, SignedIn};
+use super::errors::PageError;
+use super::forms::FormData;
 use super::WebState;
 
 pub const ANON_COOKIE: &str = "between_csrf";
@@ -28,6 +30,18 @@ pub fn matches(expected: &str, given: &str) -> bool {
         return false;
     }
     a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Refuses a signed-in form whose token does not belong to its session.
+pub fn require(s: &SignedIn, form: &FormData) -> Result<(), PageError> {
+    if matches(&s.csrf, form.get(FIELD)) {
+        Ok(())
+    } else {
+        Err(PageError::BadRequest(
+            "This button was on a page that was open for a long time or came from elsewhere, so nothing was done. Go back, reload the page and try again."
+                .into(),
+        ))
+    }
 }
 
 /// The token for forms shown before sign-in; sets the cookie when new.

@@ -199,25 +199,51 @@ pub async fn setup(
         }
         Err(err) => return Err(err.into()),
     };
+    let welcome = Welcome {
+        title: "Your recovery code",
+        heading: "Your account is ready",
+        code: registered.recovery_code,
+        next: "/journal/new",
+    };
+    signed_in_welcome(
+        &state,
+        &registered.user.name,
+        form.get("password"),
+        &client,
+        welcome,
+    )
+    .await
+}
+
+/// What the page after sign-up or recovery says.
+struct Welcome {
+    title: &'static str,
+    heading: &'static str,
+    code: String,
+    next: &'static str,
+}
+
+/// Signs the person in and shows their (new) recovery code once.
+async fn signed_in_welcome(
+    state: &WebState,
+    name: &str,
+    password: &str,
+    client: &str,
+    w: Welcome,
+) -> PageResult {
     let (principal, secret) = state
         .app
-        .sign_in(
-            &registered.user.name,
-            form.get("password"),
-            &client,
-            SignInAs::WebSession,
-            "web browser",
-        )
+        .sign_in(name, password, client, SignInAs::WebSession, "web browser")
         .await?;
     let s = SignedIn {
         principal,
         csrf: csrf::for_session(&secret),
     };
     let page = WelcomePage {
-        layout: Layout::signed_in(&state, &s, "Your recovery code", "setup"),
-        heading: "Your account is ready",
-        code: registered.recovery_code,
-        next: "/journal/new",
+        layout: Layout::signed_in(state, &s, w.title, "setup"),
+        heading: w.heading,
+        code: w.code,
+        next: w.next,
     };
     Ok(with_cookie(
         render(&page)?,
@@ -421,16 +447,8 @@ pub async fn signin(
     ))
 }
 
-fn check_csrf(s: &SignedIn, body: &Bytes) -> Result<(), PageError> {
-    if csrf::matches(&s.csrf, FormData::parse(body).get(csrf::FIELD)) {
-        Ok(())
-    } else {
-        Err(PageError::BadRequest("This page had been open for a long time, so nothing was done. Reload it and try again.".into()))
-    }
-}
-
 pub async fn signout(State(state): State<WebState>, s: SignedIn, body: Bytes) -> PageResult {
-    check_csrf(&s, &body)?;
+    csrf::require(&s, &FormData::parse(&body))?;
     state.app.sign_out(&s.principal).await?;
     Ok(with_cookie(
         Redirect::to("/signin?notice=signed-out").into_response(),
@@ -443,7 +461,7 @@ pub async fn signout_everywhere(
     s: SignedIn,
     body: Bytes,
 ) -> PageResult {
-    check_csrf(&s, &body)?;
+    csrf::require(&s, &FormData::parse(&body))?;
     state.app.sign_out_everywhere(&s.principal).await?;
     Ok(with_cookie(
         Redirect::to("/signin?notice=signed-out").into_response(),
@@ -509,28 +527,11 @@ pub async fn recover(
         }
         Err(err) => return Err(err.into()),
     };
-    let (principal, secret) = state
-        .app
-        .sign_in(
-            name,
-            form.get("password"),
-            &client,
-            SignInAs::WebSession,
-            "web browser",
-        )
-        .await?;
-    let s = SignedIn {
-        principal,
-        csrf: csrf::for_session(&secret),
-    };
-    let page = WelcomePage {
-        layout: Layout::signed_in(&state, &s, "Your new recovery code", "setup"),
+    let welcome = Welcome {
+        title: "Your new recovery code",
         heading: "Your new password is set",
         code: next_code,
         next: "/journal",
     };
-    Ok(with_cookie(
-        render(&page)?,
-        Some(session_cookie(&secret, state.settings.secure_cookies)),
-    ))
+    signed_in_welcome(&state, name, form.get("password"), &client, welcome).await
 }

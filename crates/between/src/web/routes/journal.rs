@@ -122,35 +122,51 @@ pub struct ListParams {
     notice: Option<String>,
 }
 
-pub async fn list(
-    State(state): State<WebState>,
-    s: SignedIn,
-    Query(q): Query<ListParams>,
-) -> PageResult {
-    let after = match q.before.as_deref() {
-        Some(c) => Some(Cursor::decode(c)?),
-        None => None,
-    };
+/// The journal or "Recently deleted", a page at a time.
+async fn entries_page(state: &WebState, s: &SignedIn, q: ListParams, deleted: bool) -> PageResult {
+    let after = q.before.as_deref().map(Cursor::decode).transpose()?;
     let page = state
         .app
         .list_entries(
             &s.principal,
             &ListEntries {
+                deleted,
                 after,
                 limit: Some(PAGE_SIZE),
                 ..Default::default()
             },
         )
         .await?;
+    let (heading, empty_message, path) = if deleted {
+        (
+            "Recently deleted",
+            "Nothing here. Deleted entries stay here for 30 days.",
+            "/journal/deleted",
+        )
+    } else {
+        (
+            "Journal",
+            "No entries yet. Write the first one: a line is enough.",
+            "/journal",
+        )
+    };
     render(&JournalPage {
-        layout: Layout::signed_in(&state, &s, "Journal", "journal")
+        layout: Layout::signed_in(state, s, heading, "journal")
             .with_notice(notice(q.notice.as_deref())),
-        heading: "Journal",
-        empty_message: "No entries yet. Write the first one: a line is enough.",
+        heading,
+        empty_message,
         days: by_day(&page.entries, &s.principal.user.time_zone),
-        next_link: page.next.map(|c| format!("/journal?before={}", c.encode())),
-        deleted: false,
+        next_link: page.next.map(|c| format!("{path}?before={}", c.encode())),
+        deleted,
     })
+}
+
+pub async fn list(
+    State(state): State<WebState>,
+    s: SignedIn,
+    Query(q): Query<ListParams>,
+) -> PageResult {
+    entries_page(&state, &s, q, false).await
 }
 
 pub async fn deleted(
@@ -158,32 +174,7 @@ pub async fn deleted(
     s: SignedIn,
     Query(q): Query<ListParams>,
 ) -> PageResult {
-    let after = match q.before.as_deref() {
-        Some(c) => Some(Cursor::decode(c)?),
-        None => None,
-    };
-    let page = state
-        .app
-        .list_entries(
-            &s.principal,
-            &ListEntries {
-                deleted: true,
-                after,
-                limit: Some(PAGE_SIZE),
-                ..Default::default()
-            },
-        )
-        .await?;
-    render(&JournalPage {
-        layout: Layout::signed_in(&state, &s, "Recently deleted", "journal"),
-        heading: "Recently deleted",
-        empty_message: "Nothing here. Deleted entries stay here for 30 days.",
-        days: by_day(&page.entries, &s.principal.user.time_zone),
-        next_link: page
-            .next
-            .map(|c| format!("/journal/deleted?before={}", c.encode())),
-        deleted: true,
-    })
+    entries_page(&state, &s, q, true).await
 }
 
 #[derive(Template)]
@@ -423,24 +414,13 @@ pub async fn delete_confirm(
     })
 }
 
-fn check_csrf(s: &SignedIn, body: &Bytes) -> Result<(), PageError> {
-    let data = FormData::parse(body);
-    if csrf::matches(&s.csrf, data.get(csrf::FIELD)) {
-        Ok(())
-    } else {
-        Err(PageError::BadRequest(
-            "This button was on a page that was open for a long time or came from elsewhere, so nothing was done. Go back, reload the page and try again.".into(),
-        ))
-    }
-}
-
 pub async fn delete(
     State(state): State<WebState>,
     s: SignedIn,
     Path(id): Path<String>,
     body: Bytes,
 ) -> PageResult {
-    check_csrf(&s, &body)?;
+    csrf::require(&s, &FormData::parse(&body))?;
     state.app.delete_entry(&s.principal, parse_id(&id)?).await?;
     Ok(Redirect::to("/journal?notice=deleted").into_response())
 }
@@ -451,7 +431,7 @@ pub async fn restore(
     Path(id): Path<String>,
     body: Bytes,
 ) -> PageResult {
-    check_csrf(&s, &body)?;
+    csrf::require(&s, &FormData::parse(&body))?;
     let e = state
         .app
         .restore_entry(&s.principal, parse_id(&id)?)

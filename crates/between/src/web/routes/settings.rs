@@ -18,14 +18,6 @@ use crate::web::forms::FormData;
 use crate::web::routes::account::zones;
 use crate::web::{Layout, WebState};
 
-fn check_csrf(s: &SignedIn, form: &FormData) -> Result<(), PageError> {
-    if csrf::matches(&s.csrf, form.get(csrf::FIELD)) {
-        Ok(())
-    } else {
-        Err(PageError::BadRequest("This page had been open for a long time, so nothing was done. Reload it and try again.".into()))
-    }
-}
-
 #[derive(Template)]
 #[template(path = "settings.html")]
 struct SettingsPage {
@@ -57,7 +49,7 @@ pub async fn change_time_zone(
     body: Bytes,
 ) -> PageResult {
     let form = FormData::parse(&body);
-    check_csrf(&s, &form)?;
+    csrf::require(&s, &form)?;
     match state
         .app
         .set_time_zone(&s.principal, form.get("time_zone"))
@@ -209,7 +201,7 @@ pub async fn revoke(
     Path(id): Path<String>,
     body: Bytes,
 ) -> PageResult {
-    check_csrf(&s, &FormData::parse(&body))?;
+    csrf::require(&s, &FormData::parse(&body))?;
     let id = Uuid::parse_str(&id).map_err(|_| PageError::NotFound)?;
     state.app.revoke_credential(&s.principal, id).await?;
     if id == s.principal.credential_id {
@@ -225,7 +217,7 @@ pub async fn revoke(
 
 pub async fn create_token(State(state): State<WebState>, s: SignedIn, body: Bytes) -> PageResult {
     let form = FormData::parse(&body);
-    check_csrf(&s, &form)?;
+    csrf::require(&s, &form)?;
     let access = Access::parse(form.get("scope")).unwrap_or(Access::WriteOnly);
     let (_, secret) = state
         .app
