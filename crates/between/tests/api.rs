@@ -187,6 +187,16 @@ async fn lists_are_newest_first_in_a_range_and_paged_with_a_cursor() {
         "both end days are included"
     );
     assert!(range["next_cursor"].is_null());
+    let empty = t
+        .api(
+            "GET",
+            "/api/v1/entries?since=&until=&limit=&cursor=",
+            Some(&token),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(texts(&empty).len(), 5, "empty parameters count as absent");
     let found = t
         .api("GET", "/api/v1/entries/search?q=day+4", Some(&token), None)
         .await

@@ -90,6 +90,11 @@ fn parse_limit(limit: Option<&str>) -> Result<Option<usize>, ApiError> {
         .map_err(ApiError::from)
 }
 
+/// An empty query parameter (`?since=`) means the parameter is absent.
+fn given(p: &Option<String>) -> Option<&str> {
+    p.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
 pub async fn list(
     State(state): State<WebState>,
     ApiPrincipal(p): ApiPrincipal,
@@ -97,14 +102,23 @@ pub async fn list(
 ) -> ApiResult {
     p.require_read()?;
     let tz = &p.user.time_zone;
-    let range = timespec::parse_range(q.since.as_deref(), q.until.as_deref(), tz, Timestamp::now())
-        .map_err(|e| {
-            AppError::invalid(
-                if q.since.is_some() { "since" } else { "until" },
-                e.to_string(),
-            )
-        })?;
-    let after = q.cursor.as_deref().map(Cursor::decode).transpose()?;
+    let now = Timestamp::now();
+    let bound = |field: &str,
+                 value: Option<&str>,
+                 parse: fn(
+        &str,
+        &jiff::tz::TimeZone,
+        Timestamp,
+    ) -> Result<Timestamp, timespec::TimeError>| {
+        value
+            .map(|v| parse(v, tz, now).map_err(|e| AppError::invalid(field, e.to_string())))
+            .transpose()
+    };
+    let range = timespec::TimeRange {
+        since: bound("since", given(&q.since), timespec::parse_since)?,
+        until: bound("until", given(&q.until), timespec::parse_until)?,
+    };
+    let after = given(&q.cursor).map(Cursor::decode).transpose()?;
     let page = state
         .app
         .list_entries(
@@ -113,7 +127,7 @@ pub async fn list(
                 range,
                 deleted: false,
                 after,
-                limit: parse_limit(q.limit.as_deref())?,
+                limit: parse_limit(given(&q.limit))?,
             },
         )
         .await?;
@@ -192,7 +206,7 @@ pub async fn search(
     ApiPrincipal(p): ApiPrincipal,
     Query(q): Query<SearchParams>,
 ) -> ApiResult {
-    let limit = parse_limit(q.limit.as_deref())?.unwrap_or(between_app::journal::DEFAULT_PAGE);
+    let limit = parse_limit(given(&q.limit))?.unwrap_or(between_app::journal::DEFAULT_PAGE);
     let found = state
         .app
         .search_entries(&p, q.q.as_deref().unwrap_or(""), limit)
