@@ -548,6 +548,16 @@ async fn every_page_has_security_headers_and_a_quick_exit() {
         assert!(r.body.contains("Weather notes"), "neutral title on {path}");
         assert!(!r.body.contains("<script>"), "no inline script on {path}");
     }
+    let missing = t
+        .get("/journal/01900000-0000-7000-8000-000000000000", &jar)
+        .await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(
+        missing.body.contains("href=\"/exit\""),
+        "error pages have a quick exit too"
+    );
+    let exit = t.get("/exit", &Jar::default()).await;
+    assert_eq!(exit.location(), "https://www.bbc.co.uk/weather");
     let manifest = t.get("/manifest.webmanifest", &Jar::default()).await.json();
     assert_eq!(manifest["name"], "Weather notes");
     assert_eq!(

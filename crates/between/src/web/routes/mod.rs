@@ -51,5 +51,6 @@ pub fn routes() -> Router<WebState> {
         .route("/static/icon.svg", get(statics::icon))
         .route("/manifest.webmanifest", get(statics::manifest))
         .route("/healthz", get(statics::healthz))
+        .route("/exit", get(statics::exit))
         .layer(axum::extract::DefaultBodyLimit::max(FORM_LIMIT))
 }

@@ -62,6 +62,12 @@ pub async fn manifest(State(state): State<WebState>) -> impl IntoResponse {
     )
 }
 
+/// The quick exit for pages rendered without the deployment's settings
+/// (error pages): sends the browser on to the neutral site.
+pub async fn exit(State(state): State<WebState>) -> axum::response::Redirect {
+    axum::response::Redirect::to(&state.settings.exit_url)
+}
+
 pub async fn healthz() -> &'static str {
     "ok"
 }
