@@ -9,7 +9,7 @@ use uuid::Uuid;
 use crate::credential::{self, Opened, Template};
 use crate::crypto::{self, Key};
 use crate::error::AppError;
-use crate::keyring::new_kind_keys;
+use crate::keyring::{new_kind_keys, DataKind};
 use crate::principal::{Access, Principal, Role, User};
 use crate::{now_micros, App};
 
@@ -134,7 +134,7 @@ impl App {
         };
         self.store
             .create_account(&NewAccount {
-                kind_keys: new_kind_keys(user_id, &root, now),
+                kind_keys: new_kind_keys(user_id, &root, now, &DataKind::ALL),
                 credentials,
                 user: user.clone(),
             })

@@ -54,7 +54,7 @@ fn seal_grant(wrap: &Key, aad: &[u8], keys: &Keyring, access: Access) -> Result<
         }
         Access::WriteOnly => {
             let granted: Vec<GrantedKey> = keys
-                .current_keys(&DataKind::ALL)?
+                .current_keys(&DataKind::WRITE_ONLY)?
                 .into_iter()
                 .map(|(id, kind, key)| GrantedKey {
                     id,

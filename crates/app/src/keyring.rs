@@ -18,15 +18,41 @@ pub enum DataKind {
     Journal,
     /// Entries marked "share with therapist".
     SharedJournal,
+    /// Appointments: times, with whom, where, status.
+    Appointments,
+    /// Questions for the therapist and their answers.
+    Questions,
+    /// Goals and their check-ins.
+    Goals,
+    /// Insights recorded after sessions.
+    Insights,
+    /// Session feedback.
+    Feedback,
 }
 
 impl DataKind {
-    pub const ALL: [DataKind; 2] = [DataKind::Journal, DataKind::SharedJournal];
+    pub const ALL: [DataKind; 7] = [
+        DataKind::Journal,
+        DataKind::SharedJournal,
+        DataKind::Appointments,
+        DataKind::Questions,
+        DataKind::Goals,
+        DataKind::Insights,
+        DataKind::Feedback,
+    ];
+
+    /// The kinds a write-only credential may add to.
+    pub const WRITE_ONLY: [DataKind; 2] = [DataKind::Journal, DataKind::SharedJournal];
 
     pub fn as_str(self) -> &'static str {
         match self {
             DataKind::Journal => "journal",
             DataKind::SharedJournal => "shared_journal",
+            DataKind::Appointments => "appointments",
+            DataKind::Questions => "questions",
+            DataKind::Goals => "goals",
+            DataKind::Insights => "insights",
+            DataKind::Feedback => "feedback",
         }
     }
 
@@ -143,9 +169,14 @@ impl Keyring {
     }
 }
 
-/// Creates a fresh kind key for each kind, wrapped by `root`.
-pub(crate) fn new_kind_keys(user_id: Uuid, root: &Key, now: i64) -> Vec<KindKeyRow> {
-    DataKind::ALL
+/// Creates a fresh key for each of `kinds`, wrapped by `root`.
+pub(crate) fn new_kind_keys(
+    user_id: Uuid,
+    root: &Key,
+    now: i64,
+    kinds: &[DataKind],
+) -> Vec<KindKeyRow> {
+    kinds
         .iter()
         .map(|kind| {
             let id = Uuid::now_v7();

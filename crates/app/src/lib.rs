@@ -3,6 +3,7 @@
 //! journal. Front ends stay thin; every rule lives here or in the domain.
 
 pub mod accounts;
+pub mod appointments;
 mod credential;
 pub mod crypto;
 pub mod demo;
@@ -11,6 +12,7 @@ pub mod invites;
 pub mod journal;
 pub mod keyring;
 pub mod principal;
+mod records;
 pub mod sessions;
 pub mod throttle;
 

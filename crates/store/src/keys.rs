@@ -54,3 +54,13 @@ impl Store {
         rows.iter().map(from_row).collect()
     }
 }
+
+impl Store {
+    /// Adds one kind key (e.g. for a kind of data added in a later version).
+    pub async fn insert_kind_key(&self, key: &KindKeyRow) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        insert_kind_key(&mut tx, key).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

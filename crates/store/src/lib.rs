@@ -10,6 +10,7 @@ mod error;
 mod invites;
 mod keys;
 mod meta;
+mod records;
 mod users;
 
 pub use connect::{Backend, Store};
@@ -18,6 +19,7 @@ pub use entries::{EntryQuery, EntryRow};
 pub use error::StoreError;
 pub use invites::InviteRow;
 pub use keys::KindKeyRow;
+pub use records::{RecordBatch, RecordQuery, RecordRow};
 pub use users::{NewAccount, UserRow};
 
 #[cfg(feature = "testing")]

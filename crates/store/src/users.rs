@@ -115,7 +115,7 @@ impl Store {
     /// Deletes an account and everything it owns.
     pub async fn delete_user(&self, user_id: Uuid) -> Result<bool, StoreError> {
         let mut tx = self.pool.begin().await?;
-        for table in ["entries", "credentials", "kind_keys"] {
+        for table in ["entries", "records", "credentials", "kind_keys"] {
             sqlx::query(&format!("DELETE FROM {table} WHERE user_id = $1"))
                 .bind(user_id.to_string())
                 .execute(&mut *tx)

@@ -3,8 +3,8 @@
 #![allow(clippy::unwrap_used)]
 
 use between_store::{
-    CredentialKind, CredentialRow, EntryQuery, EntryRow, InviteRow, KindKeyRow, NewAccount, Store,
-    StoreError, UserRow,
+    CredentialKind, CredentialRow, EntryQuery, EntryRow, InviteRow, KindKeyRow, NewAccount,
+    RecordBatch, RecordQuery, RecordRow, Store, StoreError, UserRow,
 };
 use uuid::Uuid;
 
@@ -27,6 +27,7 @@ on_both_backends!(
     deleted_entries_are_restorable_until_purged,
     an_invite_is_used_once,
     deleting_a_user_removes_everything_it_owns,
+    records_are_written_in_atomic_batches_and_listed_by_kind_parent_and_time,
 );
 
 fn account(name: &str) -> NewAccount {
@@ -331,4 +332,118 @@ async fn deleting_a_user_removes_everything_it_owns(store: &Store) {
         1,
         "others keep theirs"
     );
+}
+
+fn record(user: &NewAccount, kind: &str, parent: Option<Uuid>, at: i64) -> RecordRow {
+    RecordRow {
+        id: Uuid::now_v7(),
+        user_id: user.user.id,
+        kind: kind.into(),
+        parent_id: parent,
+        key_id: user.kind_keys[0].id,
+        occurred_at: at,
+        created_at: at,
+        updated_at: at,
+        payload: vec![7; 20],
+    }
+}
+
+async fn records_are_written_in_atomic_batches_and_listed_by_kind_parent_and_time(store: &Store) {
+    let (a, b) = (account("ivo"), account("jan"));
+    store.create_account(&a).await.unwrap();
+    store.create_account(&b).await.unwrap();
+    let goal = record(&a, "goal", None, 5);
+    let c1 = record(&a, "goal_checkin", Some(goal.id), 20);
+    let c2 = record(&a, "goal_checkin", Some(goal.id), 10);
+    let other = record(&a, "goal_checkin", Some(Uuid::now_v7()), 15);
+    store
+        .apply_records(
+            a.user.id,
+            &RecordBatch {
+                insert: vec![goal.clone(), c1.clone(), c2.clone(), other.clone()],
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let checkins = RecordQuery {
+        kind: "goal_checkin".into(),
+        parent_id: Some(goal.id),
+        ..Default::default()
+    };
+    let listed = store.list_records(a.user.id, &checkins).await.unwrap();
+    assert_eq!(
+        listed.iter().map(|r| r.occurred_at).collect::<Vec<_>>(),
+        vec![10, 20],
+        "oldest first"
+    );
+    let ranged = RecordQuery {
+        kind: "goal_checkin".into(),
+        since: Some(11),
+        until: Some(20),
+        ..Default::default()
+    };
+    assert_eq!(
+        store.list_records(a.user.id, &ranged).await.unwrap(),
+        vec![other.clone()]
+    );
+    assert_eq!(
+        store.record(a.user.id, "goal", goal.id).await.unwrap(),
+        Some(goal.clone())
+    );
+    assert_eq!(
+        store.record(a.user.id, "insight", goal.id).await.unwrap(),
+        None,
+        "kinds do not mix"
+    );
+    assert_eq!(
+        store.record(b.user.id, "goal", goal.id).await.unwrap(),
+        None,
+        "users do not mix"
+    );
+
+    // A batch that fails half-way changes nothing.
+    let mut changed = goal.clone();
+    changed.payload = vec![1];
+    let mut foreign = c1.clone();
+    foreign.user_id = b.user.id;
+    let bad = RecordBatch {
+        update: vec![changed.clone()],
+        delete: vec![("goal_checkin".into(), Uuid::now_v7())],
+        ..Default::default()
+    };
+    assert!(matches!(
+        store.apply_records(a.user.id, &bad).await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert_eq!(
+        store.record(a.user.id, "goal", goal.id).await.unwrap(),
+        Some(goal.clone())
+    );
+    let hijack = RecordBatch {
+        delete: vec![("goal".into(), goal.id)],
+        ..Default::default()
+    };
+    assert!(store.apply_records(b.user.id, &hijack).await.is_err());
+
+    let ok = RecordBatch {
+        update: vec![changed.clone()],
+        delete: vec![("goal_checkin".into(), c2.id)],
+        ..Default::default()
+    };
+    store.apply_records(a.user.id, &ok).await.unwrap();
+    assert_eq!(
+        store.record(a.user.id, "goal", goal.id).await.unwrap(),
+        Some(changed)
+    );
+    assert_eq!(
+        store.list_records(a.user.id, &checkins).await.unwrap(),
+        vec![c1]
+    );
+    assert!(store.delete_user(a.user.id).await.unwrap());
+    assert!(store
+        .list_records(a.user.id, &ranged)
+        .await
+        .unwrap()
+        .is_empty());
 }

@@ -1,0 +1,191 @@
+//! Records of every kind beyond journal entries, in one table: the app
+//! decides what a kind means; the store keeps ciphertext, finds rows by
+//! user, kind, parent and time, and writes batches atomically.
+
+use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
+use uuid::Uuid;
+
+use crate::error::parse_uuid;
+use crate::{Store, StoreError};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordRow {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub kind: String,
+    pub parent_id: Option<Uuid>,
+    pub key_id: Uuid,
+    /// The record's main time (an appointment's start, a check-in's date…),
+    /// microseconds since the epoch.
+    pub occurred_at: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub payload: Vec<u8>,
+}
+
+/// Which records of one kind to list, oldest first.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RecordQuery {
+    pub kind: String,
+    pub parent_id: Option<Uuid>,
+    pub since: Option<i64>,
+    pub until: Option<i64>,
+}
+
+/// Writes that must happen together or not at all.
+#[derive(Debug, Clone, Default)]
+pub struct RecordBatch {
+    pub insert: Vec<RecordRow>,
+    pub update: Vec<RecordRow>,
+    /// (kind, id) of records to remove.
+    pub delete: Vec<(String, Uuid)>,
+}
+
+const COLUMNS: &str =
+    "id, user_id, kind, parent_id, key_id, occurred_at, created_at, updated_at, payload";
+
+fn from_row(row: &AnyRow) -> Result<RecordRow, StoreError> {
+    let parent: Option<String> = row.try_get("parent_id")?;
+    Ok(RecordRow {
+        id: parse_uuid(row.try_get("id")?)?,
+        user_id: parse_uuid(row.try_get("user_id")?)?,
+        kind: row.try_get("kind")?,
+        parent_id: parent.as_deref().map(parse_uuid).transpose()?,
+        key_id: parse_uuid(row.try_get("key_id")?)?,
+        occurred_at: row.try_get("occurred_at")?,
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
+        payload: row.try_get("payload")?,
+    })
+}
+
+async fn insert(tx: &mut Transaction<'_, Any>, r: &RecordRow) -> Result<(), StoreError> {
+    let sql =
+        format!("INSERT INTO records ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)");
+    sqlx::query(&sql)
+        .bind(r.id.to_string())
+        .bind(r.user_id.to_string())
+        .bind(&r.kind)
+        .bind(r.parent_id.map(|p| p.to_string()))
+        .bind(r.key_id.to_string())
+        .bind(r.occurred_at)
+        .bind(r.created_at)
+        .bind(r.updated_at)
+        .bind(r.payload.clone())
+        .execute(&mut **tx)
+        .await
+        .map_err(|err| StoreError::conflict_or(err, "A record with this id already exists."))?;
+    Ok(())
+}
+
+async fn update(tx: &mut Transaction<'_, Any>, r: &RecordRow) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "UPDATE records SET parent_id = $1, key_id = $2, occurred_at = $3, updated_at = $4, payload = $5 \
+         WHERE user_id = $6 AND kind = $7 AND id = $8",
+    )
+    .bind(r.parent_id.map(|p| p.to_string()))
+    .bind(r.key_id.to_string())
+    .bind(r.occurred_at)
+    .bind(r.updated_at)
+    .bind(r.payload.clone())
+    .bind(r.user_id.to_string())
+    .bind(&r.kind)
+    .bind(r.id.to_string())
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+impl Store {
+    /// Applies a batch in one transaction. Fails with `Conflict` (and
+    /// changes nothing) if an update or delete names a record the user
+    /// does not have.
+    pub async fn apply_records(
+        &self,
+        user_id: Uuid,
+        batch: &RecordBatch,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        for r in &batch.insert {
+            if r.user_id != user_id {
+                return Err(StoreError::Conflict("a record of another user".into()));
+            }
+            insert(&mut tx, r).await?;
+        }
+        for r in &batch.update {
+            if r.user_id != user_id || !update(&mut tx, r).await? {
+                return Err(StoreError::Conflict(format!(
+                    "no {} {} to change",
+                    r.kind, r.id
+                )));
+            }
+        }
+        for (kind, id) in &batch.delete {
+            let done =
+                sqlx::query("DELETE FROM records WHERE user_id = $1 AND kind = $2 AND id = $3")
+                    .bind(user_id.to_string())
+                    .bind(kind)
+                    .bind(id.to_string())
+                    .execute(&mut *tx)
+                    .await?;
+            if done.rows_affected() != 1 {
+                return Err(StoreError::Conflict(format!("no {kind} {id} to delete")));
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn record(
+        &self,
+        user_id: Uuid,
+        kind: &str,
+        id: Uuid,
+    ) -> Result<Option<RecordRow>, StoreError> {
+        let sql =
+            format!("SELECT {COLUMNS} FROM records WHERE user_id = $1 AND kind = $2 AND id = $3");
+        let row = sqlx::query(&sql)
+            .bind(user_id.to_string())
+            .bind(kind)
+            .bind(id.to_string())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(from_row).transpose()
+    }
+
+    /// Records of one kind, oldest first (by `occurred_at`, then id).
+    pub async fn list_records(
+        &self,
+        user_id: Uuid,
+        q: &RecordQuery,
+    ) -> Result<Vec<RecordRow>, StoreError> {
+        let mut sql = format!("SELECT {COLUMNS} FROM records WHERE user_id = $1 AND kind = $2");
+        let mut n = 2;
+        if q.parent_id.is_some() {
+            n += 1;
+            sql.push_str(&format!(" AND parent_id = ${n}"));
+        }
+        if q.since.is_some() {
+            n += 1;
+            sql.push_str(&format!(" AND occurred_at >= ${n}"));
+        }
+        if q.until.is_some() {
+            n += 1;
+            sql.push_str(&format!(" AND occurred_at < ${n}"));
+        }
+        sql.push_str(" ORDER BY occurred_at, id");
+        let mut query = sqlx::query(&sql).bind(user_id.to_string()).bind(&q.kind);
+        if let Some(parent) = q.parent_id {
+            query = query.bind(parent.to_string());
+        }
+        if let Some(since) = q.since {
+            query = query.bind(since);
+        }
+        if let Some(until) = q.until {
+            query = query.bind(until);
+        }
+        let rows = query.fetch_all(&self.pool).await?;
+        rows.iter().map(from_row).collect()
+    }
+}
