@@ -67,7 +67,14 @@ impl App {
         existing: Option<&RecordRow>,
         batch: &mut RecordBatch,
     ) -> Result<(), AppError> {
-        let until = horizon(Timestamp::now());
+        let tz = jiff::tz::TimeZone::get(&series.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
+        let first = series
+            .first
+            .to_zoned(tz)
+            .map(|z| z.timestamp())
+            .unwrap_or_else(|_| Timestamp::now());
+        // A year ahead of today, or of the first occurrence if that is later.
+        let until = horizon(Timestamp::now().max(first));
         if series.generated_until >= until {
             return Ok(());
         }
@@ -232,6 +239,17 @@ impl App {
         let row = self.appointment_row(p, id).await?;
         let current = to_appointment(p, &row)?;
         let details = details.validated()?;
+        let marked_done = matches!(details.status, Status::Attended | Status::Missed)
+            && details.status != current.details.status;
+        if marked_done && starts_at > Timestamp::now() {
+            return Err(AppError::invalid(
+                "status",
+                format!(
+                    "This appointment has not started yet, so it cannot be marked {}.",
+                    details.status.as_str()
+                ),
+            ));
+        }
         let mut batch = RecordBatch::default();
         let series_id = match (whole_series, current.series_id) {
             (false, _) => None,

@@ -34,6 +34,8 @@ async fn health_and_the_openapi_document_need_no_token() {
         ("/entries/search", vec!["get"]),
         ("/entries/{id}", vec!["get", "patch", "delete"]),
         ("/entries/{id}/restore", vec!["post"]),
+        ("/appointments", vec!["get", "post"]),
+        ("/appointments/{id}", vec!["get", "patch", "delete"]),
     ] {
         for m in methods {
             assert!(

@@ -325,3 +325,95 @@ fn demo_fills_an_account_deterministically() {
         "a refill with the same seed gives the same journal"
     );
 }
+
+#[test]
+fn appointments_are_added_listed_marked_and_edited_from_the_cli() {
+    let cli = Cli::with_account("gus");
+    let id = cli
+        .ok(
+            &[
+                "appointment",
+                "add",
+                "--at",
+                "2020-03-03 17:00",
+                "--with",
+                "Dr. Rivera",
+                "--where",
+                "Room 4",
+                "--repeat",
+                "weekly",
+                "--until",
+                "2020-03-24",
+            ],
+            "",
+        )
+        .trim()
+        .to_string();
+    let list: serde_json::Value =
+        serde_json::from_str(&cli.ok(&["appointment", "list", "--json"], "")).unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 4);
+    assert_eq!(list[0]["id"], id.as_str());
+    assert_eq!(list[0]["starts_at"], "2020-03-03T17:00:00+01:00");
+    assert_eq!(
+        list[3]["starts_at"], "2020-03-24T17:00:00+01:00",
+        "local time kept across the change to summer time"
+    );
+    assert!(cli
+        .ok(&["appointment", "attend", &id], "")
+        .contains("attended"));
+    let second = list[1]["id"].as_str().unwrap();
+    cli.ok(&["appointment", "cancel", second], "");
+    let shown: serde_json::Value =
+        serde_json::from_str(&cli.ok(&["appointment", "show", second, "--json"], "")).unwrap();
+    assert_eq!(shown["status"], "cancelled");
+    let edited: serde_json::Value = serde_json::from_str(&cli.ok(
+        &["appointment", "edit", &id, "--duration", "80", "--json"],
+        "",
+    ))
+    .unwrap();
+    assert_eq!(edited["duration_minutes"], 80);
+    let future = cli
+        .ok(&["appointment", "add", "--at", "2099-01-01 09:00"], "")
+        .trim()
+        .to_string();
+    let err = cli.fails(&["appointment", "attend", &future], "", 2);
+    assert!(err.contains("not started yet"), "{err}");
+    let upcoming: serde_json::Value =
+        serde_json::from_str(&cli.ok(&["appointment", "list", "--upcoming", "--json"], ""))
+            .unwrap();
+    assert_eq!(upcoming.as_array().unwrap().len(), 1);
+    for (args, says) in [
+        (vec!["appointment", "add", "--at", "soon"], "\"soon\""),
+        (
+            vec![
+                "appointment",
+                "add",
+                "--at",
+                "2026-01-01 10:00",
+                "--repeat",
+                "monthly",
+            ],
+            "monthly",
+        ),
+        (
+            vec![
+                "appointment",
+                "add",
+                "--at",
+                "2026-01-01 10:00",
+                "--duration",
+                "0",
+            ],
+            "not 0",
+        ),
+        (vec!["appointment", "show", "x"], "not an appointment id"),
+    ] {
+        let err = cli.fails(&args, "", 2);
+        assert!(err.contains(says), "{args:?}: {err}");
+    }
+    cli.ok(&["appointment", "delete", &future], "");
+    assert_eq!(
+        cli.ok(&["appointment", "list", "--upcoming"], "").trim(),
+        "No appointments."
+    );
+}

@@ -41,6 +41,12 @@ impl From<AppError> for CliError {
     }
 }
 
+impl From<between_domain::ValidationErrors> for CliError {
+    fn from(err: between_domain::ValidationErrors) -> Self {
+        CliError::Input(err.to_string())
+    }
+}
+
 impl From<anyhow::Error> for CliError {
     fn from(err: anyhow::Error) -> Self {
         CliError::System(err)

@@ -11,6 +11,7 @@ use clap::{Args, Subcommand};
 use jiff::Timestamp;
 use uuid::Uuid;
 
+use super::output::print_json;
 use super::{CliError, CliResult, Context};
 use crate::json::EntryJson;
 
@@ -328,12 +329,6 @@ fn edited_content(
         c.text = read_text(text)?;
     }
     Ok((c, at))
-}
-
-fn print_json<T: serde::Serialize>(value: &T) -> CliResult {
-    let text = serde_json::to_string_pretty(value).context("could not encode JSON")?;
-    println!("{text}");
-    Ok(())
 }
 
 fn print_entries(p: &Principal, entries: &[Entry], json: bool) -> CliResult {

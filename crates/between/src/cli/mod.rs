@@ -2,12 +2,14 @@
 //! module per subcommand, and the shared steps of opening the store and
 //! signing in with a saved device login.
 
+mod appointment;
 mod demo;
 mod error;
 mod invite;
 mod journal;
 mod login;
 mod logins;
+mod output;
 mod paths;
 mod serve;
 mod token;
@@ -74,6 +76,9 @@ enum Command {
     /// Write and read journal entries.
     #[command(subcommand)]
     Journal(journal::JournalCommand),
+    /// Therapy appointments, single or repeating.
+    #[command(subcommand)]
+    Appointment(appointment::AppointmentCommand),
     /// Personal access tokens for the JSON API.
     #[command(subcommand)]
     Token(token::TokenCommand),
@@ -102,6 +107,7 @@ pub async fn run(cli: Cli) -> CliResult {
         Command::Login(args) => login::login(&ctx, args).await,
         Command::Logout(args) => login::logout(&ctx, args).await,
         Command::Journal(cmd) => journal::run(&ctx, cmd).await,
+        Command::Appointment(cmd) => appointment::run(&ctx, cmd).await,
         Command::Token(cmd) => token::run(&ctx, cmd).await,
         Command::Serve(args) => serve::run(&ctx, args).await,
         Command::Demo(args) => demo::run(&ctx, args).await,

@@ -15,25 +15,12 @@ use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
 
-use super::{ApiError, ApiPrincipal, BODY_LIMIT};
+use super::input::{body_or_error, given};
+use super::{ApiError, ApiPrincipal};
 use crate::json::{merge_patch, EntryInput, EntryJson};
 use crate::web::WebState;
 
 type ApiResult = Result<Response, ApiError>;
-
-fn body_or_error(body: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError> {
-    body.map_err(|rejection| {
-        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "too_large",
-                format!("The request body is larger than {} KiB.", BODY_LIMIT / 1024),
-            )
-        } else {
-            ApiError::new(rejection.status(), "bad_body", rejection.body_text())
-        }
-    })
-}
 
 fn parse_id(id: &str) -> Result<Uuid, ApiError> {
     Uuid::parse_str(id).map_err(|_| {
@@ -88,11 +75,6 @@ fn parse_limit(limit: Option<&str>) -> Result<Option<usize>, ApiError> {
         })
         .transpose()
         .map_err(ApiError::from)
-}
-
-/// An empty query parameter (`?since=`) means the parameter is absent.
-fn given(p: &Option<String>) -> Option<&str> {
-    p.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
 pub async fn list(

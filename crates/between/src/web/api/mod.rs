@@ -2,8 +2,10 @@
 //! shape (`{"error":{"code","message","fields"}}`), and the OpenAPI
 //! document that describes it.
 
+mod appointments;
 mod entries;
 mod error;
+mod input;
 
 use axum::extract::FromRequestParts;
 use axum::http::header;
@@ -34,6 +36,16 @@ pub fn routes() -> Router<WebState> {
                 .delete(entries::delete),
         )
         .route("/entries/{id}/restore", post(entries::restore))
+        .route(
+            "/appointments",
+            get(appointments::list).post(appointments::create),
+        )
+        .route(
+            "/appointments/{id}",
+            get(appointments::show)
+                .patch(appointments::patch)
+                .delete(appointments::delete),
+        )
         .fallback(|| async {
             ApiError::new(
                 axum::http::StatusCode::NOT_FOUND,

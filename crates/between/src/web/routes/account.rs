@@ -30,23 +30,6 @@ fn with_cookie(mut response: Response, cookie: Option<HeaderValue>) -> Response 
     response
 }
 
-pub async fn index(State(state): State<WebState>, MaybeSignedIn(s): MaybeSignedIn) -> PageResult {
-    if s.is_some() {
-        return Ok(Redirect::to("/journal").into_response());
-    }
-    if state
-        .app
-        .store()
-        .count_users()
-        .await
-        .map_err(|e| PageError::Internal(e.to_string()))?
-        == 0
-    {
-        return Ok(Redirect::to("/setup").into_response());
-    }
-    Ok(Redirect::to("/signin").into_response())
-}
-
 #[derive(Template)]
 #[template(path = "setup.html")]
 struct SetupPage {

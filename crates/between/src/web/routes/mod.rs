@@ -1,7 +1,9 @@
 //! The route table of the pages: one place to see every URL.
 
 mod account;
+mod appointments;
 mod entry_form;
+mod home;
 mod journal;
 mod settings;
 mod statics;
@@ -16,7 +18,22 @@ const FORM_LIMIT: usize = 2 * 1024 * 1024;
 
 pub fn routes() -> Router<WebState> {
     Router::new()
-        .route("/", get(account::index))
+        .route("/", get(home::home))
+        .route(
+            "/appointments",
+            get(appointments::list).post(appointments::create),
+        )
+        .route("/appointments/new", get(appointments::new_form))
+        .route(
+            "/appointments/{id}",
+            get(appointments::show).post(appointments::update),
+        )
+        .route("/appointments/{id}/edit", get(appointments::edit_form))
+        .route("/appointments/{id}/status", post(appointments::set_status))
+        .route(
+            "/appointments/{id}/delete",
+            get(appointments::delete_confirm).post(appointments::delete),
+        )
         .route("/setup", get(account::setup_form).post(account::setup))
         .route("/recovery-code.txt", post(account::recovery_code_file))
         .route("/signin", get(account::signin_form).post(account::signin))

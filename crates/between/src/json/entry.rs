@@ -1,12 +1,12 @@
-//! The JSON shape of entries, shared by the API and `--json` output of the
-//! CLI, and the input shape both accept. Times are RFC 3339 with the
-//! person's own offset.
+//! The JSON shape of journal entries, and the input shape the API accepts.
 
 use between_domain::timespec;
 use between_domain::{Entry, EntryContent, Feeling, PromptAnswer, ValidationErrors};
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
+
+use super::rfc3339;
 use uuid::Uuid;
 
 #[derive(Debug, Serialize)]
@@ -25,12 +25,6 @@ pub struct EntryJson {
     pub updated_at: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deleted_at: Option<String>,
-}
-
-/// RFC 3339 with the offset of `tz` at that instant.
-pub fn rfc3339(t: Timestamp, tz: &TimeZone) -> String {
-    let offset = tz.to_offset(t);
-    t.display_with_offset(offset).to_string()
 }
 
 impl EntryJson {
@@ -176,42 +170,9 @@ impl EntryInput {
     }
 }
 
-/// RFC 7396 JSON Merge Patch: objects merge recursively, `null` removes,
-/// anything else replaces.
-pub fn merge_patch(target: &mut serde_json::Value, patch: &serde_json::Value) {
-    use serde_json::Value;
-    let Value::Object(patch_map) = patch else {
-        *target = patch.clone();
-        return;
-    };
-    if !target.is_object() {
-        *target = Value::Object(serde_json::Map::new());
-    }
-    if let Value::Object(target_map) = target {
-        for (key, value) in patch_map {
-            if value.is_null() {
-                target_map.remove(key);
-            } else {
-                merge_patch(target_map.entry(key.clone()).or_insert(Value::Null), value);
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn merge_patch_follows_rfc_7396() {
-        let mut doc = json!({"a": "b", "c": {"d": "e", "f": "g"}});
-        merge_patch(&mut doc, &json!({"a": "z", "c": {"f": null}}));
-        assert_eq!(doc, json!({"a": "z", "c": {"d": "e"}}));
-        let mut doc = json!({"tags": ["a", "b"]});
-        merge_patch(&mut doc, &json!({"tags": ["c"]}));
-        assert_eq!(doc, json!({"tags": ["c"]}), "arrays are replaced whole");
-    }
 
     #[test]
     fn out_of_range_numbers_get_a_clear_message() {
@@ -227,12 +188,5 @@ mod tests {
         let err = input.into_parts(&TimeZone::UTC).unwrap_err();
         assert!(err.get("mood").unwrap().contains("300"));
         assert!(err.get("feelings").unwrap().contains("-1"));
-    }
-
-    #[test]
-    fn times_carry_the_persons_offset() {
-        let tz = TimeZone::get("America/New_York").unwrap();
-        let t: Timestamp = "2026-07-01T12:00:00Z".parse().unwrap();
-        assert_eq!(rfc3339(t, &tz), "2026-07-01T08:00:00-04:00");
     }
 }

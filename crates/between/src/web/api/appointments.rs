@@ -1,0 +1,130 @@
+//! `/api/v1/appointments`: list, create (single or repeating), read,
+//! merge-patch (one, or with `?series=true` the rest of its series) and
+//! delete appointments.
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use between_app::AppError;
+use between_domain::appointment::Appointment;
+use jiff::Timestamp;
+use serde::Deserialize;
+use serde_json::json;
+use uuid::Uuid;
+
+use super::input::{json_body, patch_body};
+use super::{ApiError, ApiPrincipal};
+use crate::json::{merge_patch, AppointmentInput, AppointmentJson};
+use crate::web::WebState;
+
+type ApiResult = Result<Response, ApiError>;
+
+fn parse_id(id: &str) -> Result<Uuid, ApiError> {
+    Uuid::parse_str(id).map_err(|_| ApiError::from(AppError::NotFound("The appointment".into())))
+}
+
+#[derive(Deserialize)]
+pub struct ListParams {
+    upcoming: Option<bool>,
+    past: Option<bool>,
+}
+
+pub async fn list(
+    State(state): State<WebState>,
+    ApiPrincipal(p): ApiPrincipal,
+    Query(q): Query<ListParams>,
+) -> ApiResult {
+    let now = Timestamp::now();
+    let all: Vec<AppointmentJson> = state
+        .app
+        .appointments(&p)
+        .await?
+        .iter()
+        .filter(|a: &&Appointment| {
+            (!q.upcoming.unwrap_or(false) || a.ends_at() > now)
+                && (!q.past.unwrap_or(false) || a.has_started(now))
+        })
+        .map(|a| AppointmentJson::new(a, &p.user.time_zone))
+        .collect();
+    Ok(Json(json!({ "appointments": all })).into_response())
+}
+
+pub async fn create(
+    State(state): State<WebState>,
+    ApiPrincipal(p): ApiPrincipal,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult {
+    let input: AppointmentInput = json_body(body)?;
+    let parsed = input.parse(&p.user.time_zone).map_err(ApiError::invalid)?;
+    let a = state.app.add_appointment(&p, parsed.into_new()).await?;
+    let location = format!("/api/v1/appointments/{}", a.id);
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, location)],
+        Json(AppointmentJson::new(&a, &p.user.time_zone)),
+    )
+        .into_response())
+}
+
+pub async fn show(
+    State(state): State<WebState>,
+    ApiPrincipal(p): ApiPrincipal,
+    Path(id): Path<String>,
+) -> ApiResult {
+    let a = state.app.appointment(&p, parse_id(&id)?).await?;
+    Ok(Json(AppointmentJson::new(&a, &p.user.time_zone)).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct PatchParams {
+    series: Option<bool>,
+}
+
+pub async fn patch(
+    State(state): State<WebState>,
+    ApiPrincipal(p): ApiPrincipal,
+    Path(id): Path<String>,
+    Query(q): Query<PatchParams>,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult {
+    let id = parse_id(&id)?;
+    let patch = patch_body(body)?;
+    if patch.get("repeat").is_some() || patch.get("until").is_some() {
+        return Err(AppError::invalid(
+            "repeat",
+            "A series' repetition cannot be changed; add a new series instead.",
+        )
+        .into());
+    }
+    let tz = p.user.time_zone.clone();
+    let current = state.app.appointment(&p, id).await?;
+    let mut doc = serde_json::to_value(AppointmentInput::from_appointment(&current, &tz))
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?;
+    merge_patch(&mut doc, &patch);
+    let input: AppointmentInput =
+        serde_json::from_value(doc).map_err(|e| ApiError::bad_json(&e))?;
+    let parsed = input.parse(&tz).map_err(ApiError::invalid)?;
+    let a = state
+        .app
+        .update_appointment(
+            &p,
+            id,
+            parsed.starts_at,
+            parsed.details,
+            q.series.unwrap_or(false),
+        )
+        .await?;
+    Ok(Json(AppointmentJson::new(&a, &tz)).into_response())
+}
+
+pub async fn delete(
+    State(state): State<WebState>,
+    ApiPrincipal(p): ApiPrincipal,
+    Path(id): Path<String>,
+) -> ApiResult {
+    state.app.delete_appointment(&p, parse_id(&id)?).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}

@@ -1,0 +1,48 @@
+//! Reading request input: bodies within the size limit, and query
+//! parameters where empty means absent.
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::http::StatusCode;
+
+use super::{ApiError, BODY_LIMIT};
+
+pub fn body_or_error(body: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError> {
+    body.map_err(|rejection| {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too_large",
+                format!("The request body is larger than {} KiB.", BODY_LIMIT / 1024),
+            )
+        } else {
+            ApiError::new(rejection.status(), "bad_body", rejection.body_text())
+        }
+    })
+}
+
+/// An empty query parameter (`?since=`) means the parameter is absent.
+pub fn given(p: &Option<String>) -> Option<&str> {
+    p.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// A JSON body decoded into `T`, or a clear error.
+pub fn json_body<T: serde::de::DeserializeOwned>(
+    body: Result<Bytes, BytesRejection>,
+) -> Result<T, ApiError> {
+    let body = body_or_error(body)?;
+    serde_json::from_slice(&body).map_err(|e| ApiError::bad_json(&e))
+}
+
+/// A JSON Merge Patch body (an object), or a clear error.
+pub fn patch_body(body: Result<Bytes, BytesRejection>) -> Result<serde_json::Value, ApiError> {
+    let patch: serde_json::Value = json_body(body)?;
+    if !patch.is_object() {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "malformed_json",
+            "A merge patch must be a JSON object.",
+        ));
+    }
+    Ok(patch)
+}

@@ -1,0 +1,66 @@
+//! The home page: the next appointment and the time left, and what has
+//! happened since the last session.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect};
+use between_app::journal::ListEntries;
+use between_domain::appointment;
+use between_domain::timespec::TimeRange;
+use jiff::Timestamp;
+
+use super::appointments::{view, AppointmentView};
+use crate::web::auth::MaybeSignedIn;
+use crate::web::errors::{render, PageError, PageResult};
+use crate::web::{Layout, WebState};
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    layout: Layout,
+    name: String,
+    next: Option<(AppointmentView, String)>,
+    last_session: Option<String>,
+    entries_since: usize,
+}
+
+pub async fn home(State(state): State<WebState>, MaybeSignedIn(s): MaybeSignedIn) -> PageResult {
+    let Some(s) = s else {
+        let users = state
+            .app
+            .store()
+            .count_users()
+            .await
+            .map_err(|e| PageError::Internal(e.to_string()))?;
+        return Ok(Redirect::to(if users == 0 { "/setup" } else { "/signin" }).into_response());
+    };
+    let p = &s.principal;
+    let tz = p.user.time_zone.clone();
+    let now = Timestamp::now();
+    let all = state.app.appointments(p).await?;
+    let window = appointment::since_last_session(&all, now);
+    let entries = state
+        .app
+        .list_entries(
+            p,
+            &ListEntries {
+                range: TimeRange {
+                    since: window.last_attended,
+                    until: None,
+                },
+                limit: Some(between_app::journal::MAX_PAGE),
+                ..Default::default()
+            },
+        )
+        .await?;
+    render(&HomePage {
+        layout: Layout::signed_in(&state, &s, "", "home"),
+        name: p.user.name.clone(),
+        next: appointment::next_appointment(&all, now)
+            .map(|a| (view(a, &tz, now), appointment::time_until(now, a.starts_at))),
+        last_session: window
+            .last_attended
+            .map(|t| t.to_zoned(tz.clone()).strftime("%A %-d %B").to_string()),
+        entries_since: entries.entries.len(),
+    })
+}
