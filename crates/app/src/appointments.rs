@@ -355,10 +355,19 @@ impl App {
     pub async fn delete_appointment(&self, p: &Principal, id: Uuid) -> Result<(), AppError> {
         p.require_read()?;
         self.appointment_row(p, id).await?;
-        let batch = RecordBatch {
+        let mut batch = RecordBatch {
             delete: vec![(RecordKind::Appointment.as_str().into(), id)],
             ..Default::default()
         };
+        // Its feedback goes with it.
+        let feedback = RecordQuery {
+            kind: RecordKind::Feedback.as_str().into(),
+            parent_id: Some(id),
+            ..Default::default()
+        };
+        for row in self.store.list_records(p.user.id, &feedback).await? {
+            batch.delete.push((row.kind, row.id));
+        }
         Ok(self.store.apply_records(p.user.id, &batch).await?)
     }
 

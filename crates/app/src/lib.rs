@@ -8,11 +8,14 @@ mod credential;
 pub mod crypto;
 pub mod demo;
 pub mod error;
+pub mod feedback;
+pub mod insights;
 pub mod invites;
 pub mod journal;
 pub mod keyring;
 pub mod principal;
-mod records;
+pub mod questions;
+pub mod records;
 pub mod sessions;
 pub mod throttle;
 

@@ -2,7 +2,7 @@
 //! kind of record is encrypted under the key of its kind of data, with AAD
 //! binding the ciphertext to kind, owner and id.
 
-use between_store::RecordRow;
+use between_store::{RecordBatch, RecordQuery, RecordRow};
 use jiff::Timestamp;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -12,13 +12,16 @@ use crate::crypto;
 use crate::error::AppError;
 use crate::keyring::DataKind;
 use crate::principal::Principal;
-use crate::{micros, now_micros};
+use crate::{from_micros, micros, now_micros, App};
 
 /// What a record is; decides its key and its `kind` in the store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RecordKind {
     Appointment,
     AppointmentSeries,
+    Question,
+    Insight,
+    Feedback,
 }
 
 impl RecordKind {
@@ -26,12 +29,18 @@ impl RecordKind {
         match self {
             RecordKind::Appointment => "appointment",
             RecordKind::AppointmentSeries => "appointment_series",
+            RecordKind::Question => "question",
+            RecordKind::Insight => "insight",
+            RecordKind::Feedback => "feedback",
         }
     }
 
     fn data_kind(self) -> DataKind {
         match self {
             RecordKind::Appointment | RecordKind::AppointmentSeries => DataKind::Appointments,
+            RecordKind::Question => DataKind::Questions,
+            RecordKind::Insight => DataKind::Insights,
+            RecordKind::Feedback => DataKind::Feedback,
         }
     }
 }
@@ -78,4 +87,137 @@ pub(crate) fn open<T: DeserializeOwned>(
         .map_err(|_| AppError::Corrupt(format!("{} {} does not decrypt", kind.as_str(), row.id)))?;
     rmp_serde::from_slice(&bytes)
         .map_err(|e| AppError::Corrupt(format!("{} {}: {e}", kind.as_str(), row.id)))
+}
+
+/// A decoded record with the plain metadata the store keeps.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stored<T> {
+    pub id: Uuid,
+    pub parent_id: Option<Uuid>,
+    pub occurred_at: Timestamp,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    pub data: T,
+}
+
+fn stored<T: DeserializeOwned>(
+    p: &Principal,
+    kind: RecordKind,
+    row: &RecordRow,
+) -> Result<Stored<T>, AppError> {
+    Ok(Stored {
+        id: row.id,
+        parent_id: row.parent_id,
+        occurred_at: from_micros(row.occurred_at)?,
+        created_at: from_micros(row.created_at)?,
+        updated_at: from_micros(row.updated_at)?,
+        data: open(p, kind, row)?,
+    })
+}
+
+/// Plain create/read/update/delete of records that need nothing more.
+impl App {
+    pub(crate) async fn insert_record<T: Serialize + DeserializeOwned>(
+        &self,
+        p: &Principal,
+        kind: RecordKind,
+        parent_id: Option<Uuid>,
+        occurred_at: Timestamp,
+        data: &T,
+    ) -> Result<Stored<T>, AppError> {
+        p.require_read()?;
+        let row = seal(p, kind, Uuid::now_v7(), parent_id, occurred_at, data, None)?;
+        self.store
+            .apply_records(
+                p.user.id,
+                &RecordBatch {
+                    insert: vec![row.clone()],
+                    ..Default::default()
+                },
+            )
+            .await?;
+        stored(p, kind, &row)
+    }
+
+    pub(crate) async fn get_record<T: DeserializeOwned>(
+        &self,
+        p: &Principal,
+        kind: RecordKind,
+        id: Uuid,
+        what: &str,
+    ) -> Result<(RecordRow, Stored<T>), AppError> {
+        p.require_read()?;
+        let row = self
+            .store
+            .record(p.user.id, kind.as_str(), id)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("The {what} {id}")))?;
+        let decoded = stored(p, kind, &row)?;
+        Ok((row, decoded))
+    }
+
+    pub(crate) async fn list_records<T: DeserializeOwned>(
+        &self,
+        p: &Principal,
+        kind: RecordKind,
+        parent_id: Option<Uuid>,
+    ) -> Result<Vec<Stored<T>>, AppError> {
+        p.require_read()?;
+        let q = RecordQuery {
+            kind: kind.as_str().into(),
+            parent_id,
+            ..Default::default()
+        };
+        self.store
+            .list_records(p.user.id, &q)
+            .await?
+            .iter()
+            .map(|row| stored(p, kind, row))
+            .collect()
+    }
+
+    pub(crate) async fn replace_record<T: Serialize + DeserializeOwned>(
+        &self,
+        p: &Principal,
+        kind: RecordKind,
+        existing: &RecordRow,
+        occurred_at: Timestamp,
+        data: &T,
+    ) -> Result<Stored<T>, AppError> {
+        let row = seal(
+            p,
+            kind,
+            existing.id,
+            existing.parent_id,
+            occurred_at,
+            data,
+            Some(existing),
+        )?;
+        self.store
+            .apply_records(
+                p.user.id,
+                &RecordBatch {
+                    update: vec![row.clone()],
+                    ..Default::default()
+                },
+            )
+            .await?;
+        stored(p, kind, &row)
+    }
+
+    pub(crate) async fn delete_record(
+        &self,
+        p: &Principal,
+        kind: RecordKind,
+        id: Uuid,
+        what: &str,
+    ) -> Result<(), AppError> {
+        self.get_record::<serde::de::IgnoredAny>(p, kind, id, what)
+            .await?;
+        let batch = RecordBatch {
+            delete: vec![(kind.as_str().into(), id)],
+            ..Default::default()
+        };
+        Ok(self.store.apply_records(p.user.id, &batch).await?)
+    }
 }

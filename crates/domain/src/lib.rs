@@ -4,8 +4,11 @@
 
 pub mod appointment;
 pub mod entry;
+pub mod feedback;
 pub mod feelings;
+pub mod insight;
 pub mod prompts;
+pub mod question;
 pub mod search;
 pub mod timespec;
 pub mod validation;

@@ -23,6 +23,14 @@ impl Query {
             .iter()
             .all(|term| haystack.contains(term.as_str()))
     }
+
+    /// Whether every term occurs in `text`, ignoring case.
+    pub fn matches_text(&self, text: &str) -> bool {
+        let haystack = text.to_lowercase();
+        self.terms
+            .iter()
+            .all(|term| haystack.contains(term.as_str()))
+    }
 }
 
 fn haystack(content: &EntryContent) -> String {

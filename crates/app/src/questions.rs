@@ -1,0 +1,104 @@
+//! Questions for the therapist: add, list (open ones oldest first), answer
+//! (optionally in a given appointment), search.
+
+use between_domain::question::Question;
+use between_domain::search::Query;
+use jiff::Timestamp;
+use uuid::Uuid;
+
+use crate::error::AppError;
+use crate::principal::Principal;
+use crate::records::{RecordKind, Stored};
+use crate::App;
+
+const WHAT: &str = "question";
+
+impl App {
+    pub async fn add_question(
+        &self,
+        p: &Principal,
+        text: &str,
+    ) -> Result<Stored<Question>, AppError> {
+        let q = Question {
+            text: text.to_string(),
+            ..Question::default()
+        }
+        .validated()?;
+        self.insert_record(p, RecordKind::Question, None, Timestamp::now(), &q)
+            .await
+    }
+
+    /// All questions, oldest first.
+    pub async fn questions(&self, p: &Principal) -> Result<Vec<Stored<Question>>, AppError> {
+        self.list_records(p, RecordKind::Question, None).await
+    }
+
+    pub async fn question(&self, p: &Principal, id: Uuid) -> Result<Stored<Question>, AppError> {
+        Ok(self.get_record(p, RecordKind::Question, id, WHAT).await?.1)
+    }
+
+    /// Records the answer, and the appointment it was asked in.
+    pub async fn answer_question(
+        &self,
+        p: &Principal,
+        id: Uuid,
+        answer: &str,
+        appointment_id: Option<Uuid>,
+    ) -> Result<Stored<Question>, AppError> {
+        if let Some(a) = appointment_id {
+            self.appointment(p, a).await?;
+        }
+        let (row, current) = self
+            .get_record::<Question>(p, RecordKind::Question, id, WHAT)
+            .await?;
+        let q = Question {
+            answer: Some(answer.to_string()),
+            appointment_id: appointment_id.or(current.data.appointment_id),
+            answered_at: current.data.answered_at.or(Some(Timestamp::now())),
+            ..current.data
+        }
+        .validated()?;
+        self.replace_record(p, RecordKind::Question, &row, current.occurred_at, &q)
+            .await
+    }
+
+    /// Changes the wording of a question (and its answer, if any).
+    pub async fn edit_question(
+        &self,
+        p: &Principal,
+        id: Uuid,
+        text: &str,
+        answer: Option<&str>,
+    ) -> Result<Stored<Question>, AppError> {
+        let (row, current) = self
+            .get_record::<Question>(p, RecordKind::Question, id, WHAT)
+            .await?;
+        let q = Question {
+            text: text.to_string(),
+            answer: answer.map(str::to_string).or(current.data.answer.clone()),
+            ..current.data
+        }
+        .validated()?;
+        self.replace_record(p, RecordKind::Question, &row, current.occurred_at, &q)
+            .await
+    }
+
+    pub async fn delete_question(&self, p: &Principal, id: Uuid) -> Result<(), AppError> {
+        self.delete_record(p, RecordKind::Question, id, WHAT).await
+    }
+
+    pub async fn search_questions(
+        &self,
+        p: &Principal,
+        query: &str,
+    ) -> Result<Vec<Stored<Question>>, AppError> {
+        let query = Query::parse(query)
+            .ok_or_else(|| AppError::invalid("q", "Type something to search for."))?;
+        Ok(self
+            .questions(p)
+            .await?
+            .into_iter()
+            .filter(|q| q.data.matches(&query))
+            .collect())
+    }
+}
