@@ -45,38 +45,37 @@ impl App {
         answer: &str,
         appointment_id: Option<Uuid>,
     ) -> Result<Stored<Question>, AppError> {
+        self.update_question(p, id, None, Some(answer), appointment_id)
+            .await
+    }
+
+    /// Changes the wording, the answer and where it was asked, in one step:
+    /// if any part is invalid nothing changes.
+    pub async fn update_question(
+        &self,
+        p: &Principal,
+        id: Uuid,
+        text: Option<&str>,
+        answer: Option<&str>,
+        appointment_id: Option<Uuid>,
+    ) -> Result<Stored<Question>, AppError> {
         if let Some(a) = appointment_id {
             self.appointment(p, a).await?;
         }
         let (row, current) = self
             .get_record::<Question>(p, RecordKind::Question, id, WHAT)
             .await?;
+        let old = current.data;
+        let answered_now = answer.is_some() && old.answered_at.is_none();
         let q = Question {
-            answer: Some(answer.to_string()),
-            appointment_id: appointment_id.or(current.data.appointment_id),
-            answered_at: current.data.answered_at.or(Some(Timestamp::now())),
-            ..current.data
-        }
-        .validated()?;
-        self.replace_record(p, RecordKind::Question, &row, current.occurred_at, &q)
-            .await
-    }
-
-    /// Changes the wording of a question (and its answer, if any).
-    pub async fn edit_question(
-        &self,
-        p: &Principal,
-        id: Uuid,
-        text: &str,
-        answer: Option<&str>,
-    ) -> Result<Stored<Question>, AppError> {
-        let (row, current) = self
-            .get_record::<Question>(p, RecordKind::Question, id, WHAT)
-            .await?;
-        let q = Question {
-            text: text.to_string(),
-            answer: answer.map(str::to_string).or(current.data.answer.clone()),
-            ..current.data
+            text: text.map_or(old.text, str::to_string),
+            answer: answer.map(str::to_string).or(old.answer),
+            appointment_id: appointment_id.or(old.appointment_id),
+            answered_at: if answered_now {
+                Some(Timestamp::now())
+            } else {
+                old.answered_at
+            },
         }
         .validated()?;
         self.replace_record(p, RecordKind::Question, &row, current.occurred_at, &q)

@@ -36,6 +36,12 @@ async fn health_and_the_openapi_document_need_no_token() {
         ("/entries/{id}/restore", vec!["post"]),
         ("/appointments", vec!["get", "post"]),
         ("/appointments/{id}", vec!["get", "patch", "delete"]),
+        ("/appointments/{id}/feedback", vec!["get", "put"]),
+        ("/feedback", vec!["get"]),
+        ("/questions", vec!["get", "post"]),
+        ("/questions/{id}", vec!["get", "patch", "delete"]),
+        ("/insights", vec!["get", "post"]),
+        ("/insights/{id}", vec!["get", "patch", "delete"]),
     ] {
         for m in methods {
             assert!(

@@ -417,3 +417,131 @@ fn appointments_are_added_listed_marked_and_edited_from_the_cli() {
         "No appointments."
     );
 }
+
+#[test]
+fn questions_insights_and_feedback_from_the_cli() {
+    let cli = Cli::with_account("hal");
+    let session = cli
+        .ok(
+            &[
+                "appointment",
+                "add",
+                "--at",
+                "2020-05-05 10:00",
+                "--with",
+                "Dr. Rivera",
+            ],
+            "",
+        )
+        .trim()
+        .to_string();
+    cli.ok(&["appointment", "attend", &session], "");
+
+    let q = cli
+        .ok(&["question", "add", "Why do I avoid calls?"], "")
+        .trim()
+        .to_string();
+    cli.ok(&["question", "add", "What is schema therapy?"], "");
+    let open: serde_json::Value =
+        serde_json::from_str(&cli.ok(&["question", "list", "--open", "--json"], "")).unwrap();
+    assert_eq!(open[0]["text"], "Why do I avoid calls?", "oldest first");
+    cli.ok(
+        &[
+            "question",
+            "answer",
+            &q,
+            "--answer",
+            "Anticipatory anxiety",
+            "--appointment",
+            &session,
+        ],
+        "",
+    );
+    let answered: serde_json::Value =
+        serde_json::from_str(&cli.ok(&["question", "list", "--answered", "--json"], "")).unwrap();
+    assert_eq!(
+        (
+            answered[0]["answer"].clone(),
+            answered[0]["appointment_id"].clone()
+        ),
+        ("Anticipatory anxiety".into(), session.clone().into())
+    );
+    assert!(cli
+        .ok(&["question", "search", "anticipatory"], "")
+        .contains("Why do I avoid calls?"));
+    let err = cli.fails(&["question", "answer", &q, "--answer", " "], "", 2);
+    assert!(err.contains("answer"), "{err}");
+
+    let i: serde_json::Value = serde_json::from_str(&cli.ok(
+        &[
+            "insight",
+            "add",
+            "Calls get easier once started",
+            "--kind",
+            "strategy",
+            "--last",
+            "--tag",
+            "calls",
+            "--json",
+        ],
+        "",
+    ))
+    .unwrap();
+    assert_eq!(
+        (i["kind"].clone(), i["appointment_id"].clone()),
+        ("strategy".into(), session.clone().into())
+    );
+    assert!(cli
+        .ok(&["insight", "search", "EASIER"], "")
+        .contains("#calls"));
+    let err = cli.fails(&["insight", "add", "x", "--kind", "lesson"], "", 2);
+    assert!(err.contains("\"lesson\" is not a kind"), "{err}");
+
+    let fb: serde_json::Value = serde_json::from_str(&cli.ok(
+        &[
+            "feedback",
+            "add",
+            &session,
+            "--heard",
+            "9",
+            "--worked-on",
+            "5",
+            "--approach",
+            "8",
+            "--overall",
+            "8",
+            "--change",
+            "More structure",
+            "--json",
+        ],
+        "",
+    ))
+    .unwrap();
+    assert_eq!(
+        (
+            fb["total"].clone(),
+            fb["low"].clone(),
+            fb["falling"].clone()
+        ),
+        (30.into(), true.into(), false.into())
+    );
+    let err = cli.fails(
+        &[
+            "feedback",
+            "add",
+            &session,
+            "--heard",
+            "11",
+            "--worked-on",
+            "5",
+            "--approach",
+            "8",
+            "--overall",
+            "8",
+        ],
+        "",
+        2,
+    );
+    assert!(err.contains("not 11"), "{err}");
+    assert!(cli.ok(&["feedback", "list"], "").contains("low"));
+}

@@ -5,12 +5,15 @@
 mod appointment;
 mod demo;
 mod error;
+mod feedback;
+mod insight;
 mod invite;
 mod journal;
 mod login;
 mod logins;
 mod output;
 mod paths;
+mod question;
 mod serve;
 mod token;
 mod user;
@@ -79,6 +82,15 @@ enum Command {
     /// Therapy appointments, single or repeating.
     #[command(subcommand)]
     Appointment(appointment::AppointmentCommand),
+    /// Questions for the therapist.
+    #[command(subcommand)]
+    Question(question::QuestionCommand),
+    /// Insights, takeaways and strategies from sessions.
+    #[command(subcommand)]
+    Insight(insight::InsightCommand),
+    /// Feedback on attended sessions.
+    #[command(subcommand)]
+    Feedback(feedback::FeedbackCommand),
     /// Personal access tokens for the JSON API.
     #[command(subcommand)]
     Token(token::TokenCommand),
@@ -108,6 +120,9 @@ pub async fn run(cli: Cli) -> CliResult {
         Command::Logout(args) => login::logout(&ctx, args).await,
         Command::Journal(cmd) => journal::run(&ctx, cmd).await,
         Command::Appointment(cmd) => appointment::run(&ctx, cmd).await,
+        Command::Question(cmd) => question::run(&ctx, cmd).await,
+        Command::Insight(cmd) => insight::run(&ctx, cmd).await,
+        Command::Feedback(cmd) => feedback::run(&ctx, cmd).await,
         Command::Token(cmd) => token::run(&ctx, cmd).await,
         Command::Serve(args) => serve::run(&ctx, args).await,
         Command::Demo(args) => demo::run(&ctx, args).await,

@@ -4,9 +4,13 @@
 
 mod appointment;
 mod entry;
+mod session;
 
 pub use appointment::{AppointmentInput, AppointmentJson};
 pub use entry::{EntryInput, EntryJson, FeelingInput};
+pub use session::{
+    FeedbackInput, FeedbackJson, InsightInput, InsightJson, QuestionInput, QuestionJson,
+};
 
 use jiff::tz::TimeZone;
 use jiff::Timestamp;

@@ -4,6 +4,7 @@
 
 mod api;
 mod auth;
+mod charts;
 mod csrf;
 mod errors;
 mod forms;

@@ -5,7 +5,10 @@
 mod appointments;
 mod entries;
 mod error;
+mod feedback;
 mod input;
+mod insights;
+mod questions;
 
 use axum::extract::FromRequestParts;
 use axum::http::header;
@@ -39,6 +42,25 @@ pub fn routes() -> Router<WebState> {
         .route(
             "/appointments",
             get(appointments::list).post(appointments::create),
+        )
+        .route(
+            "/appointments/{id}/feedback",
+            get(feedback::show).put(feedback::put).post(feedback::put),
+        )
+        .route("/feedback", get(feedback::list))
+        .route("/questions", get(questions::list).post(questions::create))
+        .route(
+            "/questions/{id}",
+            get(questions::show)
+                .patch(questions::patch)
+                .delete(questions::delete),
+        )
+        .route("/insights", get(insights::list).post(insights::create))
+        .route(
+            "/insights/{id}",
+            get(insights::show)
+                .patch(insights::patch)
+                .delete(insights::delete),
         )
         .route(
             "/appointments/{id}",

@@ -15,6 +15,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::entry_form::local_input;
+use super::feedback::FeedbackForm;
 use crate::json::AppointmentInput;
 use crate::web::auth::SignedIn;
 use crate::web::csrf;
@@ -62,6 +63,7 @@ fn notice(code: Option<&str>) -> Option<&'static str> {
         "missed" => Some("Marked missed."),
         "cancelled" => Some("Marked cancelled."),
         "planned" => Some("Planned again."),
+        "feedback" => Some("Thank you. Your feedback is saved."),
         _ => None,
     }
 }
@@ -124,6 +126,7 @@ pub async fn list(
 struct ShowPage {
     layout: Layout,
     a: AppointmentView,
+    feedback: Option<FeedbackForm>,
 }
 
 pub async fn show(
@@ -132,13 +135,40 @@ pub async fn show(
     Path(id): Path<String>,
     Query(q): Query<NoticeParams>,
 ) -> PageResult {
-    let a = state.app.appointment(&s.principal, parse_id(&id)?).await?;
+    let id = parse_id(&id)?;
+    let a = state.app.appointment(&s.principal, id).await?;
+    let feedback = match a.details.status {
+        Status::Attended => Some(FeedbackForm::from_rated(
+            state.app.feedback_for(&s.principal, id).await?.as_ref(),
+        )),
+        _ => None,
+    };
     let v = view(&a, &s.principal.user.time_zone, Timestamp::now());
+    let layout = Layout::signed_in(&state, &s, v.when.clone(), "appointments")
+        .with_notice(notice(q.notice.as_deref()));
     render(&ShowPage {
-        layout: Layout::signed_in(&state, &s, v.when.clone(), "appointments")
-            .with_notice(notice(q.notice.as_deref())),
+        layout,
         a: v,
+        feedback,
     })
+}
+
+/// The appointment page with a feedback form as typed (after an error).
+pub async fn show_with_feedback(
+    state: &WebState,
+    s: &SignedIn,
+    id: Uuid,
+    form: FeedbackForm,
+    status: StatusCode,
+) -> PageResult {
+    let a = state.app.appointment(&s.principal, id).await?;
+    let v = view(&a, &s.principal.user.time_zone, Timestamp::now());
+    let page = ShowPage {
+        layout: Layout::signed_in(state, s, v.when.clone(), "appointments"),
+        a: v,
+        feedback: Some(form),
+    };
+    Ok((status, render(&page)?).into_response())
 }
 
 /// The form as typed.

@@ -3,8 +3,11 @@
 mod account;
 mod appointments;
 mod entry_form;
+mod feedback;
 mod home;
+mod insights;
 mod journal;
+mod questions;
 mod settings;
 mod statics;
 
@@ -24,6 +27,13 @@ pub fn routes() -> Router<WebState> {
             get(appointments::list).post(appointments::create),
         )
         .route("/appointments/new", get(appointments::new_form))
+        .route("/appointments/{id}/feedback", post(feedback::save))
+        .route("/feedback", get(feedback::overview))
+        .route("/questions", get(questions::list).post(questions::create))
+        .route("/questions/{id}/answer", post(questions::answer))
+        .route("/questions/{id}/delete", post(questions::delete))
+        .route("/insights", get(insights::list).post(insights::create))
+        .route("/insights/{id}/delete", post(insights::delete))
         .route(
             "/appointments/{id}",
             get(appointments::show).post(appointments::update),

@@ -1,0 +1,120 @@
+//! `/api/v1/insights`: record, list (`?q=` searches), read, replace
+//! fields, delete.
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use between_app::insights::LinkTo;
+use between_app::AppError;
+use between_domain::insight::{Insight, InsightKind};
+use serde::Deserialize;
+use serde_json::json;
+use uuid::Uuid;
+
+use super::input::{given, json_body, patch_body};
+use super::{ApiError, ApiPrincipal};
+use crate::json::{merge_patch, InsightInput, InsightJson};
+use crate::web::WebState;
+
+type ApiResult = Result<Response, ApiError>;
+
+fn parse_id(id: &str) -> Result<Uuid, ApiError> {
+    Uuid::parse_str(id).map_err(|_| ApiError::from(AppError::NotFound("The insight".into())))
+}
+
+#[derive(Deserialize)]
+pub struct ListParams {
+    q: Option<String>,
+}
+
+pub async fn list(
+    State(state): State<WebState>,
+    ApiPrincipal(p): ApiPrincipal,
+    Query(q): Query<ListParams>,
+) -> ApiResult {
+    let all = match given(&q.q) {
+        Some(query) => state.app.search_insights(&p, query).await?,
+        None => state.app.insights(&p).await?,
+    };
+    let list: Vec<InsightJson> = all
+        .iter()
+        .map(|i| InsightJson::new(i, &p.user.time_zone))
+        .collect();
+    Ok(Json(json!({ "insights": list })).into_response())
+}
+
+pub async fn create(
+    State(state): State<WebState>,
+    ApiPrincipal(p): ApiPrincipal,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult {
+    let input: InsightInput = json_body(body)?;
+    let kind = InsightKind::parse(input.kind.as_deref().unwrap_or("insight"))
+        .map_err(ApiError::invalid)?;
+    let link = input
+        .appointment_id
+        .map_or(LinkTo::None, LinkTo::Appointment);
+    let i = state
+        .app
+        .add_insight(&p, &input.text, kind, link, input.tags)
+        .await?;
+    let location = format!("/api/v1/insights/{}", i.id);
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, location)],
+        Json(InsightJson::new(&i, &p.user.time_zone)),
+    )
+        .into_response())
+}
+
+pub async fn show(
+    State(state): State<WebState>,
+    ApiPrincipal(p): ApiPrincipal,
+    Path(id): Path<String>,
+) -> ApiResult {
+    let i = state.app.insight(&p, parse_id(&id)?).await?;
+    Ok(Json(InsightJson::new(&i, &p.user.time_zone)).into_response())
+}
+
+pub async fn patch(
+    State(state): State<WebState>,
+    ApiPrincipal(p): ApiPrincipal,
+    Path(id): Path<String>,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult {
+    let id = parse_id(&id)?;
+    let patch = patch_body(body)?;
+    let current = state.app.insight(&p, id).await?;
+    let base = InsightInput {
+        text: current.data.text.clone(),
+        kind: Some(current.data.kind.as_str().into()),
+        appointment_id: current.data.appointment_id,
+        tags: current.data.tags.clone(),
+    };
+    let mut doc = serde_json::to_value(base)
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?;
+    merge_patch(&mut doc, &patch);
+    let input: InsightInput = serde_json::from_value(doc).map_err(|e| ApiError::bad_json(&e))?;
+    let kind = InsightKind::parse(input.kind.as_deref().unwrap_or("insight"))
+        .map_err(ApiError::invalid)?;
+    let insight = Insight {
+        text: input.text,
+        kind,
+        appointment_id: input.appointment_id,
+        tags: input.tags,
+    };
+    let i = state.app.edit_insight(&p, id, insight).await?;
+    Ok(Json(InsightJson::new(&i, &p.user.time_zone)).into_response())
+}
+
+pub async fn delete(
+    State(state): State<WebState>,
+    ApiPrincipal(p): ApiPrincipal,
+    Path(id): Path<String>,
+) -> ApiResult {
+    state.app.delete_insight(&p, parse_id(&id)?).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}

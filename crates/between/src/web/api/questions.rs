@@ -1,0 +1,132 @@
+//! `/api/v1/questions`: capture, list (`?status=open|answered`), answer
+//! (PATCH with `answer` and `appointment_id`), search, delete.
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use between_app::AppError;
+use serde::Deserialize;
+use serde_json::json;
+use uuid::Uuid;
+
+use super::input::{given, json_body};
+use super::{ApiError, ApiPrincipal};
+use crate::json::{QuestionInput, QuestionJson};
+use crate::web::WebState;
+
+type ApiResult = Result<Response, ApiError>;
+
+fn parse_id(id: &str) -> Result<Uuid, ApiError> {
+    Uuid::parse_str(id).map_err(|_| ApiError::from(AppError::NotFound("The question".into())))
+}
+
+#[derive(Deserialize)]
+pub struct ListParams {
+    status: Option<String>,
+    q: Option<String>,
+}
+
+pub async fn list(
+    State(state): State<WebState>,
+    ApiPrincipal(p): ApiPrincipal,
+    Query(q): Query<ListParams>,
+) -> ApiResult {
+    let all = match given(&q.q) {
+        Some(query) => state.app.search_questions(&p, query).await?,
+        None => state.app.questions(&p).await?,
+    };
+    let wanted = match given(&q.status) {
+        None => None,
+        Some("open") => Some(true),
+        Some("answered") => Some(false),
+        Some(other) => {
+            return Err(AppError::invalid(
+                "status",
+                format!("\"{other}\" is not a status: use open or answered."),
+            )
+            .into())
+        }
+    };
+    let list: Vec<QuestionJson> = all
+        .iter()
+        .filter(|x| wanted.is_none_or(|open| x.data.is_open() == open))
+        .map(|x| QuestionJson::new(x, &p.user.time_zone))
+        .collect();
+    Ok(Json(json!({ "questions": list })).into_response())
+}
+
+pub async fn create(
+    State(state): State<WebState>,
+    ApiPrincipal(p): ApiPrincipal,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult {
+    let input: QuestionInput = json_body(body)?;
+    if input.answer.is_some() || input.appointment_id.is_some() {
+        return Err(AppError::invalid(
+            "answer",
+            "Add the question first, then answer it with PATCH.",
+        )
+        .into());
+    }
+    let q = state
+        .app
+        .add_question(&p, input.text.as_deref().unwrap_or(""))
+        .await?;
+    let location = format!("/api/v1/questions/{}", q.id);
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, location)],
+        Json(QuestionJson::new(&q, &p.user.time_zone)),
+    )
+        .into_response())
+}
+
+pub async fn show(
+    State(state): State<WebState>,
+    ApiPrincipal(p): ApiPrincipal,
+    Path(id): Path<String>,
+) -> ApiResult {
+    let q = state.app.question(&p, parse_id(&id)?).await?;
+    Ok(Json(QuestionJson::new(&q, &p.user.time_zone)).into_response())
+}
+
+/// Changes the text, or records the answer (with the appointment).
+pub async fn patch(
+    State(state): State<WebState>,
+    ApiPrincipal(p): ApiPrincipal,
+    Path(id): Path<String>,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult {
+    let id = parse_id(&id)?;
+    let input: QuestionInput = json_body(body)?;
+    if input.appointment_id.is_some() && input.answer.is_none() {
+        return Err(AppError::invalid(
+            "appointment_id",
+            "An appointment is recorded together with the answer.",
+        )
+        .into());
+    }
+    let q = state
+        .app
+        .update_question(
+            &p,
+            id,
+            input.text.as_deref(),
+            input.answer.as_deref(),
+            input.appointment_id,
+        )
+        .await?;
+    Ok(Json(QuestionJson::new(&q, &p.user.time_zone)).into_response())
+}
+
+pub async fn delete(
+    State(state): State<WebState>,
+    ApiPrincipal(p): ApiPrincipal,
+    Path(id): Path<String>,
+) -> ApiResult {
+    state.app.delete_question(&p, parse_id(&id)?).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
