@@ -9,6 +9,7 @@ pub mod crypto;
 pub mod demo;
 pub mod error;
 pub mod feedback;
+pub mod goals;
 pub mod insights;
 pub mod invites;
 pub mod journal;

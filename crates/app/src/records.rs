@@ -22,6 +22,8 @@ pub enum RecordKind {
     Question,
     Insight,
     Feedback,
+    Goal,
+    GoalCheckIn,
 }
 
 impl RecordKind {
@@ -32,6 +34,8 @@ impl RecordKind {
             RecordKind::Question => "question",
             RecordKind::Insight => "insight",
             RecordKind::Feedback => "feedback",
+            RecordKind::Goal => "goal",
+            RecordKind::GoalCheckIn => "goal_checkin",
         }
     }
 
@@ -41,6 +45,7 @@ impl RecordKind {
             RecordKind::Question => DataKind::Questions,
             RecordKind::Insight => DataKind::Insights,
             RecordKind::Feedback => DataKind::Feedback,
+            RecordKind::Goal | RecordKind::GoalCheckIn => DataKind::Goals,
         }
     }
 }

@@ -6,6 +6,7 @@ pub mod appointment;
 pub mod entry;
 pub mod feedback;
 pub mod feelings;
+pub mod goal;
 pub mod insight;
 pub mod prompts;
 pub mod question;
