@@ -545,3 +545,99 @@ fn questions_insights_and_feedback_from_the_cli() {
     assert!(err.contains("not 11"), "{err}");
     assert!(cli.ok(&["feedback", "list"], "").contains("low"));
 }
+
+#[test]
+fn goals_from_the_cli() {
+    let cli = Cli::with_account("ivy");
+    let gas = cli
+        .ok(
+            &[
+                "goal",
+                "add",
+                "Speak up in meetings",
+                "--area",
+                "work",
+                "--gas-level",
+                "-2=Silent",
+                "--gas-level",
+                "-1=Once a week",
+                "--gas-level",
+                "0=Once per meeting",
+                "--gas-level",
+                "1=Twice",
+                "--gas-level",
+                "2=Lead an item",
+            ],
+            "",
+        )
+        .trim()
+        .to_string();
+    let err = cli.fails(&["goal", "add", "Half", "--gas-level", "0=Once"], "", 2);
+    assert!(
+        err.contains("missing --gas-level for -2, -1, +1, +2"),
+        "{err}"
+    );
+    cli.ok(
+        &[
+            "goal", "checkin", &gas, "--level", "-1", "--note", "nervous",
+        ],
+        "",
+    );
+    cli.ok(&["goal", "checkin", &gas, "--level", "1"], "");
+    let shown: serde_json::Value =
+        serde_json::from_str(&cli.ok(&["goal", "show", &gas, "--json"], "")).unwrap();
+    assert_eq!(
+        (
+            shown["progress"].clone(),
+            shown["check_ins"].as_array().unwrap().len()
+        ),
+        (1.0.into(), 2)
+    );
+    let num: serde_json::Value = serde_json::from_str(&cli.ok(
+        &[
+            "goal",
+            "add",
+            "Fewer panic attacks",
+            "--baseline",
+            "6",
+            "--target",
+            "1",
+            "--unit",
+            "per week",
+            "--lower-is-better",
+            "--review-every",
+            "2w",
+            "--json",
+        ],
+        "",
+    ))
+    .unwrap();
+    assert_eq!(num["review_every_days"], 14);
+    let id = num["id"].as_str().unwrap();
+    cli.ok(
+        &[
+            "goal",
+            "checkin",
+            id,
+            "--value",
+            "3.5",
+            "--at",
+            "2026-01-05",
+        ],
+        "",
+    );
+    let shown: serde_json::Value =
+        serde_json::from_str(&cli.ok(&["goal", "show", id, "--json"], "")).unwrap();
+    assert_eq!(shown["progress"], 0.5);
+    let err = cli.fails(&["goal", "checkin", id, "--level", "1"], "", 2);
+    assert!(err.contains("per week"), "{err}");
+    cli.ok(&["goal", "set-status", &gas, "achieved"], "");
+    assert!(cli.ok(&["goal", "list"], "").contains("achieved"));
+    assert!(cli
+        .fails(&["goal", "set-status", &gas, "done"], "", 2)
+        .contains("\"done\""));
+    assert_eq!(
+        cli.ok(&["goal", "review-due"], "").trim(),
+        "No goal is due for review."
+    );
+}

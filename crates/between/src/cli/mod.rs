@@ -6,6 +6,7 @@ mod appointment;
 mod demo;
 mod error;
 mod feedback;
+mod goal;
 mod insight;
 mod invite;
 mod journal;
@@ -82,6 +83,9 @@ enum Command {
     /// Therapy appointments, single or repeating.
     #[command(subcommand)]
     Appointment(appointment::AppointmentCommand),
+    /// Goals with measurable progress.
+    #[command(subcommand)]
+    Goal(goal::GoalCommand),
     /// Questions for the therapist.
     #[command(subcommand)]
     Question(question::QuestionCommand),
@@ -120,6 +124,7 @@ pub async fn run(cli: Cli) -> CliResult {
         Command::Logout(args) => login::logout(&ctx, args).await,
         Command::Journal(cmd) => journal::run(&ctx, cmd).await,
         Command::Appointment(cmd) => appointment::run(&ctx, cmd).await,
+        Command::Goal(cmd) => goal::run(&ctx, cmd).await,
         Command::Question(cmd) => question::run(&ctx, cmd).await,
         Command::Insight(cmd) => insight::run(&ctx, cmd).await,
         Command::Feedback(cmd) => feedback::run(&ctx, cmd).await,

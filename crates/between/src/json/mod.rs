@@ -4,10 +4,12 @@
 
 mod appointment;
 mod entry;
+mod goal;
 mod session;
 
 pub use appointment::{AppointmentInput, AppointmentJson};
 pub use entry::{EntryInput, EntryJson, FeelingInput};
+pub use goal::{CheckInInput, CheckInJson, GoalInput, GoalJson};
 pub use session::{
     FeedbackInput, FeedbackJson, InsightInput, InsightJson, QuestionInput, QuestionJson,
 };

@@ -6,6 +6,7 @@ mod appointments;
 mod entries;
 mod error;
 mod feedback;
+mod goals;
 mod input;
 mod insights;
 mod questions;
@@ -48,6 +49,15 @@ pub fn routes() -> Router<WebState> {
             get(feedback::show).put(feedback::put).post(feedback::put),
         )
         .route("/feedback", get(feedback::list))
+        .route("/goals", get(goals::list).post(goals::create))
+        .route(
+            "/goals/{id}",
+            get(goals::show).patch(goals::patch).delete(goals::delete),
+        )
+        .route(
+            "/goals/{id}/checkins",
+            get(goals::check_ins).post(goals::check_in),
+        )
         .route("/questions", get(questions::list).post(questions::create))
         .route(
             "/questions/{id}",

@@ -4,6 +4,7 @@ mod account;
 mod appointments;
 mod entry_form;
 mod feedback;
+mod goals;
 mod home;
 mod insights;
 mod journal;
@@ -29,6 +30,11 @@ pub fn routes() -> Router<WebState> {
         .route("/appointments/new", get(appointments::new_form))
         .route("/appointments/{id}/feedback", post(feedback::save))
         .route("/feedback", get(feedback::overview))
+        .route("/goals", get(goals::list).post(goals::create))
+        .route("/goals/new", get(goals::new_form))
+        .route("/goals/{id}", get(goals::show))
+        .route("/goals/{id}/checkins", post(goals::check_in))
+        .route("/goals/{id}/status", post(goals::set_status))
         .route("/questions", get(questions::list).post(questions::create))
         .route("/questions/{id}/answer", post(questions::answer))
         .route("/questions/{id}/delete", post(questions::delete))
