@@ -351,6 +351,38 @@ impl App {
             .await
     }
 
+    /// Sets the status of many appointments in one transaction (demo data,
+    /// imports); no checks beyond ownership.
+    pub(crate) async fn set_statuses(
+        &self,
+        p: &Principal,
+        changes: &[(Uuid, Status)],
+    ) -> Result<(), AppError> {
+        let rows = self.appointment_rows(p).await?;
+        let mut batch = RecordBatch::default();
+        for (id, status) in changes {
+            let row = rows
+                .iter()
+                .find(|r| r.id == *id)
+                .ok_or_else(|| AppError::NotFound(format!("The appointment {id}")))?;
+            let a = to_appointment(p, row)?;
+            let details = Details {
+                status: *status,
+                ..a.details
+            };
+            batch.update.push(records::seal(
+                p,
+                RecordKind::Appointment,
+                *id,
+                row.parent_id,
+                a.starts_at,
+                &details,
+                Some(row),
+            )?);
+        }
+        Ok(self.store.apply_records(p.user.id, &batch).await?)
+    }
+
     /// Removes an appointment entered by mistake.
     pub async fn delete_appointment(&self, p: &Principal, id: Uuid) -> Result<(), AppError> {
         p.require_read()?;

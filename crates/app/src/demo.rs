@@ -4,7 +4,7 @@
 
 use between_domain::{EntryContent, Feeling, PromptAnswer};
 use jiff::tz::TimeZone;
-use jiff::{Span, Timestamp, ToSpan};
+use jiff::{SignedDuration, Span, Timestamp, ToSpan};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -262,4 +262,296 @@ mod tests {
         let quarter = entries.len() / 4;
         assert!(mean(&entries[entries.len() - quarter..]) > mean(&entries[..quarter]) + 1.0);
     }
+}
+
+/// Fills the session loop consistently with the journal: a weekly
+/// appointment for the whole period (mostly attended), feedback on most
+/// sessions, two goals with check-ins, questions (older ones answered) and
+/// insights after some sessions. Few transactions, so ten years take seconds.
+pub async fn fill_session_loop(
+    app: &crate::App,
+    p: &crate::Principal,
+    years: u32,
+    seed: u64,
+) -> Result<SessionLoopCounts, crate::AppError> {
+    use crate::appointments::NewAppointment;
+    use crate::records::RecordKind;
+    use between_domain::appointment::{Details, Repeat, Status};
+    use between_domain::feedback::Feedback;
+    use between_domain::goal::{Area, CheckIn, Goal, GoalStatus, Measure};
+    use between_domain::insight::{Insight, InsightKind};
+    use between_domain::question::Question;
+
+    let mut rng = StdRng::seed_from_u64(seed.wrapping_add(17));
+    let tz = p.user.time_zone.clone();
+    let now = Timestamp::now();
+    let today = now.to_zoned(tz.clone()).date();
+    let start_day = today
+        .checked_sub(Span::new().years(i64::from(years)))
+        .unwrap_or(today);
+    // The first Tuesday on or after the start, at 17:00.
+    let offset = (1 - i64::from(start_day.weekday().to_monday_zero_offset()) + 7) % 7;
+    let first_day = start_day.checked_add(offset.days()).unwrap_or(start_day);
+    let first = first_day
+        .at(17, 0, 0, 0)
+        .to_zoned(tz.clone())
+        .map_err(|e| crate::AppError::Corrupt(e.to_string()))?;
+    let details = Details {
+        with: "Dr. Rivera".into(),
+        place: "Room 4, Linden Practice".into(),
+        duration_minutes: 50,
+        status: Status::Planned,
+    };
+    app.add_appointment(
+        p,
+        NewAppointment {
+            starts_at: first.timestamp(),
+            details,
+            repeat: Some(Repeat::Weeks(1)),
+            until: None,
+        },
+    )
+    .await?;
+    let appointments = app.appointments(p).await?;
+    let past: Vec<_> = appointments.iter().filter(|a| a.ends_at() < now).collect();
+    let mut statuses = Vec::new();
+    for a in &past {
+        let status = match rng.gen_range(0..100) {
+            0..=6 => Status::Cancelled,
+            7..=9 => Status::Missed,
+            _ => Status::Attended,
+        };
+        statuses.push((a.id, status));
+    }
+    app.set_statuses(p, &statuses).await?;
+    let attended: Vec<_> = past
+        .iter()
+        .zip(&statuses)
+        .filter(|(_, (_, s))| *s == Status::Attended)
+        .map(|(a, _)| (a.id, a.starts_at))
+        .collect();
+    let n = attended.len().max(1);
+
+    let mut feedback = Vec::new();
+    let mut insights = Vec::new();
+    const STRATEGIES: &[&str] = &[
+        "Name the feeling before acting on it",
+        "Breathe out longer than in when panic starts",
+        "Thoughts are not facts: look for the evidence",
+        "Plan one small pleasant activity every day",
+        "Say what I need early instead of waiting",
+        "Schedule worry time instead of worrying all day",
+    ];
+    const TAKEAWAYS: &[&str] = &[
+        "My anxiety peaks before meetings, not during them",
+        "Calls with mum go better when I set a time limit",
+        "Rest is part of progress",
+        "Setbacks are part of the pattern, not the end of it",
+        "I judge myself far harder than others do",
+    ];
+    for (i, (id, at)) in attended.iter().enumerate() {
+        let progress = i as f64 / n as f64;
+        if rng.gen_bool(0.75) {
+            let base = 6.5 + 2.5 * progress;
+            let mut score = || (base + rng.gen_range(-1.5..1.5)).round().clamp(0.0, 10.0) as u8;
+            let fb = Feedback {
+                heard: score(),
+                worked_on: score(),
+                approach: score(),
+                overall: score(),
+                working: if rng.gen_bool(0.3) {
+                    "Going through the week's journal together".into()
+                } else {
+                    String::new()
+                },
+                change: if rng.gen_bool(0.15) {
+                    "More time for homework planning".into()
+                } else {
+                    String::new()
+                },
+            };
+            feedback.push((RecordKind::Feedback, Some(*id), *at, fb));
+        }
+        if rng.gen_bool(0.4) {
+            let (kind, text) = if rng.gen_bool(0.5) {
+                (
+                    InsightKind::Strategy,
+                    STRATEGIES[rng.gen_range(0..STRATEGIES.len())],
+                )
+            } else {
+                (
+                    InsightKind::Takeaway,
+                    TAKEAWAYS[rng.gen_range(0..TAKEAWAYS.len())],
+                )
+            };
+            let tag = ["anxiety", "work", "family", "self-care"][rng.gen_range(0..4)];
+            let insight = Insight {
+                text: text.into(),
+                kind,
+                appointment_id: Some(*id),
+                tags: vec![tag.into()],
+            };
+            insights.push((
+                RecordKind::Insight,
+                None,
+                *at + SignedDuration::from_hours(1),
+                insight,
+            ));
+        }
+    }
+    let feedback_count = app.insert_records(p, &feedback).await?.len();
+    let insight_count = app.insert_records(p, &insights).await?.len();
+
+    // Questions: about two a month; those before the last session are answered.
+    const QUESTIONS: &[(&str, &str)] = &[
+        (
+            "Why do I freeze in meetings?",
+            "It is the fight-or-flight response; it fades when I stay.",
+        ),
+        (
+            "Is it normal to feel worse before feeling better?",
+            "Yes, often; it usually means we are touching what matters.",
+        ),
+        (
+            "How do I stop replaying conversations?",
+            "Notice it, label it 'replaying', and return to the present.",
+        ),
+        (
+            "Should I tell my manager about therapy?",
+            "Only if it helps me; there is no duty to.",
+        ),
+        (
+            "What can I do when I cannot sleep?",
+            "Get up after 20 minutes and do something calm in dim light.",
+        ),
+        (
+            "How long will therapy take?",
+            "We review every few months and decide together.",
+        ),
+    ];
+    let last_session = attended.last().map(|(_, at)| *at).unwrap_or(now);
+    let mut questions = Vec::new();
+    let months = i64::from(years) * 12;
+    for m in 0..months * 2 {
+        let asked = now - SignedDuration::from_hours(24 * 15 * (months * 2 - m));
+        let (q, a) = QUESTIONS[rng.gen_range(0..QUESTIONS.len())];
+        let answered = asked < last_session - SignedDuration::from_hours(24 * 7);
+        let in_session = attended
+            .iter()
+            .find(|(_, at)| *at > asked)
+            .map(|(id, _)| *id);
+        let question = Question {
+            text: q.into(),
+            answer: answered.then(|| a.to_string()),
+            appointment_id: if answered { in_session } else { None },
+            answered_at: if answered {
+                attended
+                    .iter()
+                    .find(|(_, at)| *at > asked)
+                    .map(|(_, at)| *at)
+            } else {
+                None
+            },
+        };
+        questions.push((RecordKind::Question, None, asked, question));
+    }
+    let question_count = app.insert_records(p, &questions).await?.len();
+
+    // Goals: a GAS goal climbing from -2, and a numeric one falling from 6 to about 1.
+    let created = first.timestamp();
+    let gas = Goal {
+        title: "Speak up once in every team meeting".into(),
+        why: "My ideas matter and I want to be part of decisions.".into(),
+        area: Some(Area::Work),
+        measure: Measure::Gas {
+            levels: [
+                "Silent in every meeting",
+                "Speak once a week",
+                "Speak once in every meeting",
+                "Speak twice in every meeting",
+                "Lead an agenda item",
+            ]
+            .map(String::from),
+        },
+        review_every_days: 28,
+        status: GoalStatus::Active,
+    };
+    let numeric = Goal {
+        title: "Fewer panic attacks".into(),
+        why: "I want to take the train to see my sister.".into(),
+        area: Some(Area::Anxiety),
+        measure: Measure::Numeric {
+            baseline: 6.0,
+            target: 1.0,
+            unit: "panic attacks per week".into(),
+            lower_is_better: true,
+        },
+        review_every_days: 28,
+        status: GoalStatus::Active,
+    };
+    let goal_ids = app
+        .insert_records(
+            p,
+            &[
+                (RecordKind::Goal, None, created, gas),
+                (RecordKind::Goal, None, created, numeric),
+            ],
+        )
+        .await?;
+    let mut check_ins = Vec::new();
+    let span = now.duration_since(created);
+    let steps = (span.as_hours() / (24 * 28)).max(1);
+    for k in 1..=steps {
+        let at = created + SignedDuration::from_hours(24 * 28 * k);
+        if at > now {
+            break;
+        }
+        let progress = k as f64 / steps as f64;
+        let level = (-2.0 + 3.2 * progress + rng.gen_range(-0.6..0.6))
+            .round()
+            .clamp(-2.0, 2.0) as i8;
+        check_ins.push((
+            RecordKind::GoalCheckIn,
+            Some(goal_ids[0]),
+            at,
+            CheckIn {
+                level: Some(level),
+                value: None,
+                note: String::new(),
+            },
+        ));
+        let attacks = (6.0 - 5.0 * progress + rng.gen_range(-1.0..1.0))
+            .round()
+            .max(0.0);
+        check_ins.push((
+            RecordKind::GoalCheckIn,
+            Some(goal_ids[1]),
+            at,
+            CheckIn {
+                level: None,
+                value: Some(attacks),
+                note: String::new(),
+            },
+        ));
+    }
+    app.insert_records(p, &check_ins).await?;
+    Ok(SessionLoopCounts {
+        appointments: appointments.len(),
+        attended: attended.len(),
+        feedback: feedback_count,
+        insights: insight_count,
+        questions: question_count,
+        goals: goal_ids.len(),
+    })
+}
+
+/// What `fill_session_loop` created.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionLoopCounts {
+    pub appointments: usize,
+    pub attended: usize,
+    pub feedback: usize,
+    pub insights: usize,
+    pub questions: usize,
+    pub goals: usize,
 }

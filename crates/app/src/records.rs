@@ -144,6 +144,24 @@ impl App {
         stored(p, kind, &row)
     }
 
+    /// Inserts many records of possibly different kinds in one transaction.
+    pub(crate) async fn insert_records<T: Serialize>(
+        &self,
+        p: &Principal,
+        items: &[(RecordKind, Option<Uuid>, Timestamp, T)],
+    ) -> Result<Vec<Uuid>, AppError> {
+        p.require_read()?;
+        let mut batch = RecordBatch::default();
+        for (kind, parent, at, data) in items {
+            batch
+                .insert
+                .push(seal(p, *kind, Uuid::now_v7(), *parent, *at, data, None)?);
+        }
+        let ids = batch.insert.iter().map(|r| r.id).collect();
+        self.store.apply_records(p.user.id, &batch).await?;
+        Ok(ids)
+    }
+
     pub(crate) async fn get_record<T: DeserializeOwned>(
         &self,
         p: &Principal,

@@ -53,8 +53,15 @@ pub async fn run(ctx: &Context, args: DemoArgs) -> CliResult {
     let p = ctx.principal_for(&app, DEMO_USER).await?;
     let entries = demo::journal(args.years, args.seed, Timestamp::now(), &p.user.time_zone);
     let count = app.add_entries(&p, entries).await?;
+    let s = demo::fill_session_loop(&app, &p, args.years, args.seed).await?;
     println!(
-        "Created the account \"{DEMO_USER}\" with {count} entries over {} year(s) in {:.1} s.",
+        "Created the account \"{DEMO_USER}\" with {count} entries, {} appointments ({} attended), {} feedback, {} insights, {} questions and {} goals over {} year(s) in {:.1} s.",
+        s.appointments,
+        s.attended,
+        s.feedback,
+        s.insights,
+        s.questions,
+        s.goals,
         args.years,
         started.elapsed().as_secs_f64()
     );
