@@ -1,6 +1,7 @@
-//! The journal in a real browser (headless Chromium over WebDriver): create
-//! an account, sign in, write an entry with two feelings, find it in the
-//! list and by search, sign out, and be sent to sign-in afterwards.
+//! Between in a real browser (headless Chromium over WebDriver): the journal
+//! (create an account, write an entry with two feelings, find it, sign out)
+//! and the session loop (appointment, goal with check-ins and chart,
+//! question and answer, insight and feedback after the session).
 //!
 //! Needs `chromedriver` and `chromium` (Debian packages). Without them the
 //! test skips with a message, unless BETWEEN_REQUIRE_SERVICES=1 (CI), where
@@ -115,6 +116,18 @@ async fn wait_for_path(c: &Client, path: &str) {
         assert!(
             started.elapsed() < Duration::from_secs(15),
             "expected {path}, still at {url}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Waits until the page's main content says `text`.
+async fn wait_for_text(c: &Client, text: &str) {
+    let started = Instant::now();
+    while !text_of_page(c).await.contains(text) {
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "the page never said {text:?}"
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
@@ -248,4 +261,212 @@ async fn a_person_writes_finds_and_leaves_their_journal_in_a_browser() {
     c.close().await.unwrap();
     let _ = stop.send(());
     let _ = server.await;
+}
+
+/// A server on a fresh store, reachable at `base`, stopped on drop.
+struct Server {
+    base: String,
+    app: App,
+    _db: TestDb,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+async fn start_server() -> Server {
+    let db = TestDb::sqlite().await;
+    let app = App::new(db.store.clone(), Config::default());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let settings = WebSettings {
+        exit_url: format!("{base}/healthz"),
+        ..WebSettings::default()
+    };
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(web::serve(listener, app.clone(), settings, async move {
+        let _ = stopped.await;
+    }));
+    Server {
+        base,
+        app,
+        _db: db,
+        stop: Some(stop),
+    }
+}
+
+/// Sets an input's value directly (date and time pickers do not take typing
+/// the same way in every locale).
+async fn set_value(c: &Client, css: &str, value: &str) {
+    let script = "document.querySelector(arguments[0]).value = arguments[1];";
+    c.execute(
+        script,
+        vec![serde_json::json!(css), serde_json::json!(value)],
+    )
+    .await
+    .unwrap();
+}
+
+async fn replace(c: &Client, css: &str, value: &str) {
+    let field = c.find(Locator::Css(css)).await.unwrap();
+    field.clear().await.unwrap();
+    field.send_keys(value).await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_person_runs_the_session_loop_in_a_browser() {
+    let Some((_driver, c)) = start_browser().await else {
+        return;
+    };
+    let server = start_server().await;
+    let base = server.base.clone();
+    server
+        .app
+        .register(between_app::accounts::NewUser {
+            name: "sam",
+            password: "a long enough password",
+            role: between_app::Role::Client,
+            time_zone: "Europe/London",
+        })
+        .await
+        .unwrap();
+    c.goto(&format!("{base}/signin")).await.unwrap();
+    fill(&c, "input[name=name]", "sam").await;
+    fill(&c, "input[name=password]", "a long enough password").await;
+    click(&c, "form[action='/signin'] button[type=submit]").await;
+    wait_for_path(&c, "/journal").await;
+
+    // An appointment that started two hours ago, then marked attended.
+    c.goto(&format!("{base}/appointments/new")).await.unwrap();
+    let tz = jiff::tz::TimeZone::get("Europe/London").unwrap();
+    let two_hours_ago = (jiff::Timestamp::now() - jiff::SignedDuration::from_hours(2))
+        .to_zoned(tz)
+        .strftime("%Y-%m-%dT%H:%M")
+        .to_string();
+    set_value(&c, "input[name=starts_at]", &two_hours_ago).await;
+    fill(&c, "input[name=with]", "Dr. Rivera").await;
+    click(&c, "form[action='/appointments'] button[type=submit]").await;
+    c.wait()
+        .for_element(Locator::Css("article.appointment"))
+        .await
+        .unwrap();
+    click(&c, "form[action$='/status'] button").await;
+    wait_for_text(&c, "How was this session?").await;
+    let appointment_url = c.current_url().await.unwrap();
+
+    // Feedback on the session.
+    replace(&c, ".feedback-form input[name=heard]", "9").await;
+    replace(&c, ".feedback-form input[name=worked_on]", "8").await;
+    replace(&c, ".feedback-form input[name=approach]", "9").await;
+    replace(&c, ".feedback-form input[name=overall]", "9").await;
+    fill(
+        &c,
+        ".feedback-form textarea[name=working]",
+        "Looking at the week together",
+    )
+    .await;
+    click(&c, ".feedback-form button[type=submit]").await;
+    wait_for_text(&c, "Your feedback is saved").await;
+
+    // An insight from that session, via its link.
+    click(&c, ".feedback-form a[href^='/insights']").await;
+    wait_for_path(&c, "/insights").await;
+    fill(
+        &c,
+        "textarea[name=text]",
+        "Name the feeling before acting on it",
+    )
+    .await;
+    click(&c, "form[action='/insights'] button[type=submit]").await;
+    wait_for_text(&c, "Saved.").await;
+    let insights = text_of_page(&c).await;
+    assert!(
+        insights.contains("Session of")
+            && insights.contains("Name the feeling before acting on it"),
+        "{insights}"
+    );
+
+    // A question, answered in that session.
+    c.goto(&format!("{base}/questions")).await.unwrap();
+    fill(&c, "#question-text", "Why do I freeze in meetings?").await;
+    click(&c, "form[action='/questions'] button[type=submit]").await;
+    wait_for_text(&c, "It will be on your list").await;
+    click(&c, "ol.questions details summary").await;
+    fill(
+        &c,
+        "ol.questions textarea[name=answer]",
+        "Fight or flight; it passes if I stay",
+    )
+    .await;
+    click(
+        &c,
+        "ol.questions form[action$='/answer'] button[type=submit]",
+    )
+    .await;
+    c.wait()
+        .for_element(Locator::Css("ul.answered li"))
+        .await
+        .unwrap();
+    let questions = text_of_page(&c).await;
+    assert!(
+        questions.contains("Fight or flight") && questions.contains("Asked in the session of"),
+        "{questions}"
+    );
+
+    // A GAS goal with five levels, two check-ins, and its chart.
+    c.goto(&format!("{base}/goals/new")).await.unwrap();
+    fill(&c, "input[name=title]", "Speak up in team meetings").await;
+    for (level, text) in [
+        ("-2", "Silent"),
+        ("-1", "Once a week"),
+        ("0", "Once per meeting"),
+        ("1", "Twice per meeting"),
+        ("2", "Lead an item"),
+    ] {
+        fill(&c, &format!("input[name='level{level}']"), text).await;
+    }
+    click(&c, "form[action='/goals'] button[type=submit]").await;
+    c.wait()
+        .for_element(Locator::Css("article.goal"))
+        .await
+        .unwrap();
+    for (n, level) in ["-1", "+1"].into_iter().enumerate() {
+        click(&c, &format!("input[name=level][value='{level}']")).await;
+        click(&c, "form[action$='/checkins'] button[type=submit]").await;
+        // Wait for the page after this check-in: one more point on the chart.
+        let started = Instant::now();
+        while c
+            .find_all(Locator::Css("svg.chart circle"))
+            .await
+            .unwrap()
+            .len()
+            != n + 1
+        {
+            assert!(
+                started.elapsed() < Duration::from_secs(15),
+                "check-in {level} did not appear on the chart"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+    assert!(text_of_page(&c)
+        .await
+        .contains("level +1: Twice per meeting"));
+
+    // The appointment remembers its feedback.
+    c.goto(appointment_url.as_str()).await.unwrap();
+    let heard = c
+        .find(Locator::Css(".feedback-form input[name=heard]"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(heard.as_deref(), Some("9"));
+    c.close().await.unwrap();
 }
