@@ -22,6 +22,8 @@ struct HomePage {
     next: Option<(AppointmentView, String)>,
     last_session: Option<String>,
     entries_since: usize,
+    open_questions: usize,
+    goals_due: Vec<(uuid::Uuid, String)>,
 }
 
 pub async fn home(State(state): State<WebState>, MaybeSignedIn(s): MaybeSignedIn) -> PageResult {
@@ -62,5 +64,19 @@ pub async fn home(State(state): State<WebState>, MaybeSignedIn(s): MaybeSignedIn
             .last_attended
             .map(|t| t.to_zoned(tz.clone()).strftime("%A %-d %B").to_string()),
         entries_since: entries.entries.len(),
+        open_questions: state
+            .app
+            .questions(p)
+            .await?
+            .iter()
+            .filter(|q| q.data.is_open())
+            .count(),
+        goals_due: state
+            .app
+            .goals_due_for_review(p)
+            .await?
+            .iter()
+            .map(|g| (g.goal.id, g.goal.data.title.clone()))
+            .collect(),
     })
 }
