@@ -9,9 +9,9 @@ use between_app::journal::{Cursor, ListEntries};
 use between_app::AppError;
 use between_domain::timespec::TimeRange;
 use between_domain::{EntryContent, Feeling};
-use between_store::testing::{services_required, TestDb};
+use between_store::testing::TestDb;
 use jiff::Timestamp;
-use support::{app_on, signed_in};
+use support::{app_on, signed_in, stored_bytes};
 
 on_both_backends!(
     an_entry_round_trips_with_everything_in_it,
@@ -285,32 +285,6 @@ async fn search_finds_words_in_text_feelings_and_tags(db: &TestDb) {
         app.search_entries(&p, "  ", 10).await,
         Err(AppError::Invalid(_))
     ));
-}
-
-/// The stored bytes of a whole database: SQLite's main file and WAL, or a
-/// `pg_dump` of the PostgreSQL database.
-async fn stored_bytes(db: &TestDb) -> Vec<u8> {
-    match db.sqlite_path() {
-        Some(path) => {
-            let mut bytes = std::fs::read(&path).unwrap();
-            let wal = path.with_extension("db-wal");
-            bytes.extend(std::fs::read(&wal).unwrap_or_default());
-            bytes
-        }
-        None => match std::process::Command::new("pg_dump")
-            .arg("--data-only")
-            .arg(&db.url)
-            .output()
-        {
-            Ok(out) if out.status.success() => out.stdout,
-            Ok(out) => panic!("pg_dump failed: {}", String::from_utf8_lossy(&out.stderr)),
-            Err(err) if !services_required() => {
-                eprintln!("SKIPPED: pg_dump not available ({err})");
-                Vec::new()
-            }
-            Err(err) => panic!("pg_dump is required: {err}"),
-        },
-    }
 }
 
 async fn nothing_written_is_readable_in_the_stored_bytes(db: &TestDb) {

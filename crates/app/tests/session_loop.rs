@@ -13,13 +13,14 @@ use between_domain::feedback::Feedback;
 use between_domain::insight::InsightKind;
 use between_store::testing::TestDb;
 use jiff::{SignedDuration, Timestamp};
-use support::{app_on, signed_in};
+use support::{app_on, signed_in, stored_bytes};
 
 on_both_backends!(
     questions_are_listed_oldest_first_answered_and_searchable,
     insights_link_to_the_last_attended_appointment_and_are_searchable,
     feedback_is_for_attended_sessions_and_flags_low_and_falling_scores,
     one_persons_session_records_are_invisible_to_another,
+    nothing_of_the_session_loop_is_readable_at_rest,
 );
 
 async fn attended(app: &between_app::App, p: &between_app::Principal, days_ago: i64) -> uuid::Uuid {
@@ -246,4 +247,108 @@ async fn one_persons_session_records_are_invisible_to_another(db: &TestDb) {
         app.questions(&b).await.unwrap().is_empty() && app.insights(&b).await.unwrap().is_empty()
     );
     assert!(app.all_feedback(&b).await.unwrap().is_empty());
+}
+
+async fn nothing_of_the_session_loop_is_readable_at_rest(db: &TestDb) {
+    use between_domain::goal::{CheckIn, Goal, GoalStatus, Measure};
+    let app = app_on(db.store.clone()).await;
+    let (p, _, _) = signed_in(&app, "fay").await;
+    let at = Timestamp::now() - SignedDuration::from_hours(2);
+    let details = Details {
+        with: "Dr. Quixotic".into(),
+        place: "Zebra Street 9".into(),
+        ..Details::default()
+    };
+    let a = app
+        .add_appointment(
+            &p,
+            NewAppointment {
+                starts_at: at,
+                details,
+                repeat: None,
+                until: None,
+            },
+        )
+        .await
+        .unwrap();
+    app.set_appointment_status(&p, a.id, Status::Attended)
+        .await
+        .unwrap();
+    app.set_feedback(
+        &p,
+        a.id,
+        Feedback {
+            working: "Marmalade method".into(),
+            ..fb(8)
+        },
+    )
+    .await
+    .unwrap();
+    let q = app
+        .add_question(&p, "Question about kumquats")
+        .await
+        .unwrap();
+    app.answer_question(&p, q.id, "Answer about persimmons", Some(a.id))
+        .await
+        .unwrap();
+    app.add_insight(
+        &p,
+        "Insight about gooseberries",
+        InsightKind::Insight,
+        LinkTo::Last,
+        vec!["tamarind".into()],
+    )
+    .await
+    .unwrap();
+    let goal = Goal {
+        title: "Goal about lychees".into(),
+        why: "Because of rambutans".into(),
+        area: None,
+        measure: Measure::Gas {
+            levels: [
+                "durian one",
+                "durian two",
+                "durian three",
+                "durian four",
+                "durian five",
+            ]
+            .map(String::from),
+        },
+        review_every_days: 28,
+        status: GoalStatus::Active,
+    };
+    let g = app.add_goal(&p, goal).await.unwrap();
+    app.check_in(
+        &p,
+        g.goal.id,
+        CheckIn {
+            level: Some(1),
+            value: None,
+            note: "Note about quinces".into(),
+        },
+        None,
+    )
+    .await
+    .unwrap();
+    let bytes = stored_bytes(db).await;
+    if bytes.is_empty() {
+        return;
+    }
+    let hay = String::from_utf8_lossy(&bytes).to_lowercase();
+    for secret in [
+        "quixotic",
+        "zebra street",
+        "marmalade",
+        "kumquats",
+        "persimmons",
+        "gooseberries",
+        "tamarind",
+        "lychees",
+        "rambutans",
+        "durian",
+        "quinces",
+        "attended",
+    ] {
+        assert!(!hay.contains(secret), "{secret:?} is readable at rest");
+    }
 }

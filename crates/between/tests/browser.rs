@@ -88,21 +88,36 @@ async fn start_browser() -> Option<(Driver, Client)> {
 }
 
 async fn fill(c: &Client, css: &str, value: &str) {
-    c.find(Locator::Css(css))
-        .await
-        .unwrap()
-        .send_keys(value)
-        .await
-        .unwrap();
+    let mut last = String::new();
+    for _ in 0..50 {
+        match c.find(Locator::Css(css)).await {
+            Ok(element) => match element.send_keys(value).await {
+                Ok(()) => return,
+                Err(e) => last = e.to_string(),
+            },
+            Err(e) => last = e.to_string(),
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("could not type into {css}: {last}");
 }
 
+/// Clicks the element `css` names, finding it again if the page was still
+/// being replaced when it was first found.
 async fn click(c: &Client, css: &str) {
-    c.find(Locator::Css(css))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    let mut last = String::new();
+    for _ in 0..50 {
+        match c.find(Locator::Css(css)).await {
+            Ok(element) => match element.click().await {
+                Ok(()) => return,
+                // Stale or detached: the page was still being replaced.
+                Err(e) => last = e.to_string(),
+            },
+            Err(e) => last = e.to_string(),
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("could not click {css}: {last}");
 }
 
 /// Waits until the browser has navigated to `path` (clicks do not wait).
@@ -133,13 +148,12 @@ async fn wait_for_text(c: &Client, text: &str) {
     }
 }
 
+/// The text of the page's main content ("" while a page is being replaced).
 async fn text_of_page(c: &Client) -> String {
-    c.find(Locator::Css("main"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap()
+    match c.find(Locator::Css("main")).await {
+        Ok(main) => main.text().await.unwrap_or_default(),
+        Err(_) => String::new(),
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -312,12 +326,6 @@ async fn set_value(c: &Client, css: &str, value: &str) {
     .unwrap();
 }
 
-async fn replace(c: &Client, css: &str, value: &str) {
-    let field = c.find(Locator::Css(css)).await.unwrap();
-    field.clear().await.unwrap();
-    field.send_keys(value).await.unwrap();
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_person_runs_the_session_loop_in_a_browser() {
     let Some((_driver, c)) = start_browser().await else {
@@ -360,10 +368,30 @@ async fn a_person_runs_the_session_loop_in_a_browser() {
     let appointment_url = c.current_url().await.unwrap();
 
     // Feedback on the session.
-    replace(&c, ".feedback-form input[name=heard]", "9").await;
-    replace(&c, ".feedback-form input[name=worked_on]", "8").await;
-    replace(&c, ".feedback-form input[name=approach]", "9").await;
-    replace(&c, ".feedback-form input[name=overall]", "9").await;
+    for (item, score) in [
+        ("heard", 9),
+        ("worked_on", 8),
+        ("approach", 9),
+        ("overall", 9),
+    ] {
+        let radio = format!(".feedback-form input[name={item}][value='{score}']");
+        c.execute(
+            "document.querySelector(arguments[0]).click();",
+            vec![serde_json::json!(radio)],
+        )
+        .await
+        .unwrap();
+        let checked = c
+            .find(Locator::Css(&format!(
+                ".feedback-form input[name={item}]:checked"
+            )))
+            .await
+            .unwrap()
+            .prop("value")
+            .await
+            .unwrap();
+        assert_eq!(checked, Some(score.to_string()), "{item}");
+    }
     fill(
         &c,
         ".feedback-form textarea[name=working]",
@@ -460,13 +488,10 @@ async fn a_person_runs_the_session_loop_in_a_browser() {
 
     // The appointment remembers its feedback.
     c.goto(appointment_url.as_str()).await.unwrap();
-    let heard = c
-        .find(Locator::Css(".feedback-form input[name=heard]"))
-        .await
-        .unwrap()
-        .prop("value")
-        .await
-        .unwrap();
-    assert_eq!(heard.as_deref(), Some("9"));
+    let source = c.source().await.unwrap();
+    assert!(
+        source.contains(r#"name="heard" value="9" checked"#),
+        "the saved rating is shown"
+    );
     c.close().await.unwrap();
 }

@@ -154,6 +154,13 @@ async fn insights_are_recorded_after_a_session_and_listed_by_session_and_tag() {
     assert!(
         by_tag.body.contains("Name the feeling first") && !by_tag.body.contains("Rest is allowed")
     );
+    assert!(
+        t.get("/journal/search?q=feeling", &jar)
+            .await
+            .body
+            .contains("Name the feeling first"),
+        "the main search covers insights"
+    );
     let searched = t.get("/insights?q=REST", &jar).await;
     assert!(
         searched.body.contains("Rest is allowed")
@@ -212,6 +219,11 @@ async fn feedback_is_given_on_an_attended_session_and_charted() {
         )
         .await;
     assert!(ok.location().ends_with("notice=feedback"), "{}", ok.body);
+    let page = t.get(&session, &jar).await;
+    assert!(
+        page.body.contains("name=\"worked_on\" value=\"4\" checked"),
+        "the saved scores are shown"
+    );
     let overview = t.get("/feedback", &jar).await;
     assert!(overview.body.contains("<svg") && overview.body.contains("More time on homework"));
     assert!(

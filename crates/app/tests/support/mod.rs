@@ -3,6 +3,7 @@
 use between_app::accounts::NewUser;
 use between_app::sessions::SignInAs;
 use between_app::{App, Config, Principal, Role};
+use between_store::testing::{services_required, TestDb};
 
 pub const PASSWORD: &str = "correct horse battery";
 
@@ -38,4 +39,31 @@ macro_rules! on_both_backends {
             $(#[tokio::test] async fn $story() { if let Some(db) = between_store::testing::TestDb::postgres().await { super::$story(&db).await; } })*
         }
     };
+}
+
+/// The stored bytes of a whole database: SQLite's main file and WAL, or a
+/// `pg_dump` of the PostgreSQL database.
+#[allow(dead_code)]
+pub async fn stored_bytes(db: &TestDb) -> Vec<u8> {
+    match db.sqlite_path() {
+        Some(path) => {
+            let mut bytes = std::fs::read(&path).unwrap();
+            let wal = path.with_extension("db-wal");
+            bytes.extend(std::fs::read(&wal).unwrap_or_default());
+            bytes
+        }
+        None => match std::process::Command::new("pg_dump")
+            .arg("--data-only")
+            .arg(&db.url)
+            .output()
+        {
+            Ok(out) if out.status.success() => out.stdout,
+            Ok(out) => panic!("pg_dump failed: {}", String::from_utf8_lossy(&out.stderr)),
+            Err(err) if !services_required() => {
+                eprintln!("SKIPPED: pg_dump not available ({err})");
+                Vec::new()
+            }
+            Err(err) => panic!("pg_dump is required: {err}"),
+        },
+    }
 }

@@ -96,6 +96,8 @@ pub struct StatusArgs {
     id: String,
     /// active, paused, achieved or dropped.
     status: String,
+    #[arg(long)]
+    json: bool,
 }
 
 fn parse_days(s: &str) -> CliResult<i64> {

@@ -448,6 +448,10 @@ struct SearchPage {
     count: usize,
     days: Vec<DayView>,
     error: Option<String>,
+    /// Matching questions: (text, answer).
+    questions: Vec<(String, Option<String>)>,
+    /// Matching insights: (kind, text).
+    insights: Vec<(&'static str, String)>,
 }
 
 #[derive(Deserialize)]
@@ -468,12 +472,28 @@ pub async fn search(
         count: 0,
         days: Vec::new(),
         error: None,
+        questions: Vec::new(),
+        insights: Vec::new(),
     };
     if !query.trim().is_empty() {
         let found = state.app.search_entries(&s.principal, &query, 500).await?;
         page.searched = true;
         page.count = found.len();
         page.days = by_day(&found, &s.principal.user.time_zone);
+        page.questions = state
+            .app
+            .search_questions(&s.principal, &query)
+            .await?
+            .into_iter()
+            .map(|q| (q.data.text, q.data.answer))
+            .collect();
+        page.insights = state
+            .app
+            .search_insights(&s.principal, &query)
+            .await?
+            .into_iter()
+            .map(|i| (i.data.kind.as_str(), i.data.text))
+            .collect();
     }
     render(&page)
 }
