@@ -411,7 +411,9 @@ fn appointments_are_added_listed_marked_and_edited_from_the_cli() {
         let err = cli.fails(&args, "", 2);
         assert!(err.contains(says), "{args:?}: {err}");
     }
-    cli.ok(&["appointment", "delete", &future], "");
+    let deleted: serde_json::Value =
+        serde_json::from_str(&cli.ok(&["appointment", "delete", &future, "--json"], "")).unwrap();
+    assert_eq!(deleted["deleted"], future.as_str());
     assert_eq!(
         cli.ok(&["appointment", "list", "--upcoming"], "").trim(),
         "No appointments."

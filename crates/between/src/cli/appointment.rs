@@ -221,6 +221,9 @@ pub async fn run(ctx: &Context, cmd: AppointmentCommand) -> CliResult {
         AppointmentCommand::Delete(args) => {
             let id = parse_id(&args.id)?;
             app.delete_appointment(&p, id).await?;
+            if args.json {
+                return print_json(&serde_json::json!({ "deleted": id }));
+            }
             println!("Deleted {id}.");
             Ok(())
         }

@@ -56,6 +56,8 @@ pub struct SearchArgs {
 #[derive(Debug, Args)]
 pub struct IdArg {
     id: String,
+    #[arg(long)]
+    json: bool,
 }
 
 fn print(list: &[Stored<Insight>], tz: &jiff::tz::TimeZone, json: bool) -> CliResult {
@@ -112,6 +114,9 @@ pub async fn run(ctx: &Context, cmd: InsightCommand) -> CliResult {
         InsightCommand::Delete(args) => {
             let id = parse_id(&args.id, "an insight")?;
             app.delete_insight(&p, id).await?;
+            if args.json {
+                return print_json(&serde_json::json!({ "deleted": id }));
+            }
             println!("Deleted {id}.");
             Ok(())
         }

@@ -65,6 +65,8 @@ pub struct SearchArgs {
 #[derive(Debug, Args)]
 pub struct IdArg {
     id: String,
+    #[arg(long)]
+    json: bool,
 }
 
 pub fn parse_id(s: &str, what: &str) -> CliResult<Uuid> {
@@ -147,6 +149,9 @@ pub async fn run(ctx: &Context, cmd: QuestionCommand) -> CliResult {
         QuestionCommand::Delete(args) => {
             let id = parse_id(&args.id, "a question")?;
             app.delete_question(&p, id).await?;
+            if args.json {
+                return print_json(&serde_json::json!({ "deleted": id }));
+            }
             println!("Deleted {id}.");
             Ok(())
         }
