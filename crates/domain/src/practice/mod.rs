@@ -1,0 +1,4 @@
+//! Practice between sessions: schedules, logs and adherence.
+
+pub mod adherence;
+pub mod schedule;
