@@ -28,10 +28,15 @@ pub enum DataKind {
     Insights,
     /// Session feedback.
     Feedback,
+    /// Practice definitions: titles, instructions, schedules (what a
+    /// calendar feed may show).
+    Practices,
+    /// Practice logs: what was done, thought records, difficulties.
+    PracticeLogs,
 }
 
 impl DataKind {
-    pub const ALL: [DataKind; 7] = [
+    pub const ALL: [DataKind; 9] = [
         DataKind::Journal,
         DataKind::SharedJournal,
         DataKind::Appointments,
@@ -39,6 +44,8 @@ impl DataKind {
         DataKind::Goals,
         DataKind::Insights,
         DataKind::Feedback,
+        DataKind::Practices,
+        DataKind::PracticeLogs,
     ];
 
     /// The kinds a write-only credential may add to.
@@ -53,6 +60,8 @@ impl DataKind {
             DataKind::Goals => "goals",
             DataKind::Insights => "insights",
             DataKind::Feedback => "feedback",
+            DataKind::Practices => "practices",
+            DataKind::PracticeLogs => "practice_logs",
         }
     }
 

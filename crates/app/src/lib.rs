@@ -14,6 +14,7 @@ pub mod insights;
 pub mod invites;
 pub mod journal;
 pub mod keyring;
+pub mod practices;
 pub mod principal;
 pub mod questions;
 pub mod records;

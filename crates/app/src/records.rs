@@ -24,6 +24,8 @@ pub enum RecordKind {
     Feedback,
     Goal,
     GoalCheckIn,
+    Practice,
+    PracticeLog,
 }
 
 impl RecordKind {
@@ -36,6 +38,8 @@ impl RecordKind {
             RecordKind::Feedback => "feedback",
             RecordKind::Goal => "goal",
             RecordKind::GoalCheckIn => "goal_checkin",
+            RecordKind::Practice => "practice",
+            RecordKind::PracticeLog => "practice_log",
         }
     }
 
@@ -46,6 +50,8 @@ impl RecordKind {
             RecordKind::Insight => DataKind::Insights,
             RecordKind::Feedback => DataKind::Feedback,
             RecordKind::Goal | RecordKind::GoalCheckIn => DataKind::Goals,
+            RecordKind::Practice => DataKind::Practices,
+            RecordKind::PracticeLog => DataKind::PracticeLogs,
         }
     }
 }

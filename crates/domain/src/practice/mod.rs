@@ -1,4 +1,5 @@
 //! Practice between sessions: schedules, logs and adherence.
 
 pub mod adherence;
+pub mod definition;
 pub mod schedule;
