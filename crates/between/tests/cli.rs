@@ -643,3 +643,170 @@ fn goals_from_the_cli() {
         "No goal is due for review."
     );
 }
+
+#[test]
+fn practices_from_the_cli() {
+    let cli = Cli::with_account("joy");
+    let id = cli
+        .ok(
+            &[
+                "practice",
+                "add",
+                "Thought record",
+                "--template",
+                "thought-record",
+                "--schedule",
+                "mon,wed,fri",
+                "--start",
+                "2026-03-02",
+                "--instructions",
+                "After a strong feeling",
+            ],
+            "",
+        )
+        .trim()
+        .to_string();
+    for day in [
+        "2026-03-02 20:00",
+        "2026-03-04 20:00",
+        "2026-03-06 20:00",
+        "2026-03-09 20:00",
+    ] {
+        cli.ok(
+            &[
+                "practice",
+                "log",
+                &id,
+                "--at",
+                day,
+                "--field",
+                "intensity_before=8",
+                "--field",
+                "intensity_after=5",
+            ],
+            "",
+        );
+    }
+    let stats: serde_json::Value = serde_json::from_str(&cli.ok(
+        &[
+            "practice",
+            "stats",
+            &id,
+            "--from",
+            "2026-03-02",
+            "--to",
+            "2026-03-09",
+            "--json",
+        ],
+        "",
+    ))
+    .unwrap();
+    assert_eq!(
+        (
+            stats[0]["scheduled"].clone(),
+            stats[0]["done"].clone(),
+            stats[0]["longest_streak"].clone()
+        ),
+        (4.into(), 4.into(), 4.into())
+    );
+    assert_eq!(
+        stats[0]["current_streak"], 0,
+        "streaks are as of today, and it has been missed since"
+    );
+    assert_eq!(stats[0]["adherence"], 1.0);
+    let log: serde_json::Value = serde_json::from_str(&cli.ok(
+        &[
+            "practice",
+            "log",
+            &id,
+            "--at",
+            "2026-03-11 08:00",
+            "--difficulty",
+            "7",
+            "--note",
+            "rushed",
+            "--json",
+        ],
+        "",
+    ))
+    .unwrap();
+    assert_eq!(log["difficulty"], 7);
+    cli.ok(&["practice", "unlog", log["id"].as_str().unwrap()], "");
+    let shown: serde_json::Value =
+        serde_json::from_str(&cli.ok(&["practice", "show", &id, "--json"], "")).unwrap();
+    assert_eq!(shown["logs"].as_array().unwrap().len(), 4);
+    assert_eq!(shown["logs"][0]["fields"]["intensity_before"], 8);
+    assert_eq!(shown["schedule"]["rrule"], "FREQ=WEEKLY;BYDAY=MO,WE,FR");
+    for (args, says) in [
+        (
+            vec!["practice", "add", "x", "--schedule", "sometimes"],
+            "sometimes",
+        ),
+        (vec!["practice", "add", "x"], "When is it due?"),
+        (
+            vec![
+                "practice",
+                "add",
+                "x",
+                "--schedule",
+                "daily",
+                "--template",
+                "yoga",
+            ],
+            "yoga",
+        ),
+        (
+            vec!["practice", "log", &id, "--field", "colour=blue"],
+            "colour",
+        ),
+        (vec!["practice", "log", &id, "--difficulty", "12"], "not 12"),
+        (
+            vec![
+                "practice",
+                "add",
+                "x",
+                "--schedule",
+                "daily",
+                "--start",
+                "2026-05-01",
+                "--end",
+                "2026-04-01",
+            ],
+            "before the start",
+        ),
+    ] {
+        let err = cli.fails(&args, "", 2);
+        assert!(err.contains(says), "{args:?}: {err}");
+    }
+    let daily = cli
+        .ok(
+            &[
+                "practice",
+                "add",
+                "Breathing",
+                "--template",
+                "mindfulness",
+                "--schedule",
+                "daily",
+            ],
+            "",
+        )
+        .trim()
+        .to_string();
+    assert!(cli.ok(&["practice", "today"], "").contains("Breathing"));
+    cli.ok(
+        &[
+            "practice",
+            "log",
+            &daily,
+            "--minutes",
+            "10",
+            "--field",
+            "how_it_felt=6",
+        ],
+        "",
+    );
+    assert!(cli.ok(&["practice", "today"], "").contains("done today"));
+    cli.ok(&["practice", "archive", &daily], "");
+    assert!(!cli.ok(&["practice", "today"], "").contains("Breathing"));
+}

@@ -14,6 +14,7 @@ mod login;
 mod logins;
 mod output;
 mod paths;
+mod practice;
 mod question;
 mod serve;
 mod token;
@@ -86,6 +87,9 @@ enum Command {
     /// Goals with measurable progress.
     #[command(subcommand)]
     Goal(goal::GoalCommand),
+    /// Homework and exercises between sessions.
+    #[command(subcommand)]
+    Practice(practice::PracticeCommand),
     /// Questions for the therapist.
     #[command(subcommand)]
     Question(question::QuestionCommand),
@@ -125,6 +129,7 @@ pub async fn run(cli: Cli) -> CliResult {
         Command::Journal(cmd) => journal::run(&ctx, cmd).await,
         Command::Appointment(cmd) => appointment::run(&ctx, cmd).await,
         Command::Goal(cmd) => goal::run(&ctx, cmd).await,
+        Command::Practice(cmd) => practice::run(&ctx, cmd).await,
         Command::Question(cmd) => question::run(&ctx, cmd).await,
         Command::Insight(cmd) => insight::run(&ctx, cmd).await,
         Command::Feedback(cmd) => feedback::run(&ctx, cmd).await,
