@@ -9,6 +9,7 @@ mod feedback;
 mod goals;
 mod input;
 mod insights;
+mod practices;
 mod questions;
 
 use axum::extract::FromRequestParts;
@@ -57,6 +58,22 @@ pub fn routes() -> Router<WebState> {
         .route(
             "/goals/{id}/checkins",
             get(goals::check_ins).post(goals::check_in),
+        )
+        .route("/practices", get(practices::list).post(practices::create))
+        .route("/practices/today", get(practices::today_list))
+        .route(
+            "/practices/{id}",
+            get(practices::show)
+                .patch(practices::patch)
+                .delete(practices::delete),
+        )
+        .route(
+            "/practices/{id}/logs",
+            get(practices::logs).post(practices::log),
+        )
+        .route(
+            "/practices/{id}/logs/{log_id}",
+            axum::routing::delete(practices::unlog),
         )
         .route("/questions", get(questions::list).post(questions::create))
         .route(

@@ -1,0 +1,199 @@
+//! `/api/v1/practices`: create, list, today, read (with statistics and
+//! `?from=&to=` for a window), merge-patch, delete; `/practices/{id}/logs`
+//! to log (also retroactively) and list; `DELETE /practices/{id}/logs/{log}`
+//! to undo a mistaken log.
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use between_app::AppError;
+use between_domain::timespec;
+use jiff::civil::Date;
+use serde::Deserialize;
+use serde_json::json;
+use uuid::Uuid;
+
+use super::input::{given, json_body, patch_body};
+use super::{ApiError, ApiPrincipal};
+use crate::json::{merge_patch, stats_json, LogInput, LogJson, PracticeInput, PracticeJson};
+use crate::web::WebState;
+
+type ApiResult = Result<Response, ApiError>;
+
+fn parse_id(id: &str, what: &str) -> Result<Uuid, ApiError> {
+    Uuid::parse_str(id).map_err(|_| ApiError::from(AppError::NotFound(format!("The {what}"))))
+}
+
+fn today(p: &between_app::Principal) -> Date {
+    jiff::Timestamp::now()
+        .to_zoned(p.user.time_zone.clone())
+        .date()
+}
+
+pub async fn list(State(state): State<WebState>, ApiPrincipal(p): ApiPrincipal) -> ApiResult {
+    let all: Vec<PracticeJson> = state
+        .app
+        .practices(&p)
+        .await?
+        .iter()
+        .map(|v| PracticeJson::new(v, &p.user.time_zone))
+        .collect();
+    Ok(Json(json!({ "practices": all })).into_response())
+}
+
+pub async fn today_list(State(state): State<WebState>, ApiPrincipal(p): ApiPrincipal) -> ApiResult {
+    let due: Vec<PracticeJson> = state
+        .app
+        .practices_today(&p)
+        .await?
+        .iter()
+        .map(|v| PracticeJson::new(v, &p.user.time_zone))
+        .collect();
+    Ok(Json(json!({ "practices": due })).into_response())
+}
+
+pub async fn create(
+    State(state): State<WebState>,
+    ApiPrincipal(p): ApiPrincipal,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult {
+    let input: PracticeInput = json_body(body)?;
+    let v = state
+        .app
+        .add_practice(&p, input.parse(today(&p)).map_err(ApiError::invalid)?)
+        .await?;
+    let location = format!("/api/v1/practices/{}", v.practice.id);
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, location)],
+        Json(PracticeJson::new(&v, &p.user.time_zone)),
+    )
+        .into_response())
+}
+
+#[derive(Deserialize)]
+pub struct WindowParams {
+    from: Option<String>,
+    to: Option<String>,
+}
+
+pub async fn show(
+    State(state): State<WebState>,
+    ApiPrincipal(p): ApiPrincipal,
+    Path(id): Path<String>,
+    Query(q): Query<WindowParams>,
+) -> ApiResult {
+    let v = state.app.practice(&p, parse_id(&id, "practice")?).await?;
+    let tz = &p.user.time_zone;
+    let mut value = serde_json::to_value(PracticeJson::new(&v, tz))
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?;
+    if given(&q.from).is_some() || given(&q.to).is_some() {
+        let day = |field: &str, s: Option<&str>, default: Date| -> Result<Date, ApiError> {
+            match s {
+                None => Ok(default),
+                Some(s) => s.parse().map_err(|_| {
+                    AppError::invalid(field, format!("\"{s}\" is not a date: use YYYY-MM-DD."))
+                        .into()
+                }),
+            }
+        };
+        let from = day("from", given(&q.from), v.practice.data.start)?;
+        let to = day("to", given(&q.to), today(&p))?;
+        value["window"] = json!({"from": from.to_string(), "to": to.to_string(), "stats": stats_json(&v.stats_between(tz, from, to, today(&p)))});
+    }
+    Ok(Json(value).into_response())
+}
+
+pub async fn patch(
+    State(state): State<WebState>,
+    ApiPrincipal(p): ApiPrincipal,
+    Path(id): Path<String>,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult {
+    let id = parse_id(&id, "practice")?;
+    let patch = patch_body(body)?;
+    let current = state.app.practice(&p, id).await?;
+    let mut doc = serde_json::to_value(PracticeInput::from_practice(&current.practice.data))
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?;
+    // A new schedule replaces the rule, and the other way round.
+    if patch.get("schedule").is_some_and(|s| !s.is_null()) {
+        doc["rrule"] = serde_json::Value::Null;
+    }
+    if patch.get("rrule").is_some_and(|s| !s.is_null()) {
+        doc["schedule"] = serde_json::Value::Null;
+    }
+    merge_patch(&mut doc, &patch);
+    let input: PracticeInput = serde_json::from_value(doc).map_err(|e| ApiError::bad_json(&e))?;
+    let v = state
+        .app
+        .update_practice(&p, id, input.parse(today(&p)).map_err(ApiError::invalid)?)
+        .await?;
+    Ok(Json(PracticeJson::new(&v, &p.user.time_zone)).into_response())
+}
+
+pub async fn delete(
+    State(state): State<WebState>,
+    ApiPrincipal(p): ApiPrincipal,
+    Path(id): Path<String>,
+) -> ApiResult {
+    state
+        .app
+        .delete_practice(&p, parse_id(&id, "practice")?)
+        .await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+pub async fn logs(
+    State(state): State<WebState>,
+    ApiPrincipal(p): ApiPrincipal,
+    Path(id): Path<String>,
+) -> ApiResult {
+    let v = state.app.practice(&p, parse_id(&id, "practice")?).await?;
+    let logs: Vec<LogJson> = v
+        .logs
+        .iter()
+        .map(|l| LogJson::new(l, &p.user.time_zone))
+        .collect();
+    Ok(Json(json!({ "logs": logs })).into_response())
+}
+
+pub async fn log(
+    State(state): State<WebState>,
+    ApiPrincipal(p): ApiPrincipal,
+    Path(id): Path<String>,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult {
+    let id = parse_id(&id, "practice")?;
+    let input: LogInput = json_body(body)?;
+    let practice = state.app.practice(&p, id).await?;
+    let log = input
+        .log(practice.practice.data.template)
+        .map_err(ApiError::invalid)?;
+    let at = given(&input.at)
+        .map(|a| {
+            timespec::parse_instant(a, &p.user.time_zone)
+                .map_err(|e| AppError::invalid("at", e.to_string()))
+        })
+        .transpose()?;
+    let (stored, v) = state.app.log_practice(&p, id, log, at).await?;
+    let body = json!({ "log": LogJson::new(&stored, &p.user.time_zone), "practice": PracticeJson::new(&v, &p.user.time_zone) });
+    Ok((StatusCode::CREATED, Json(body)).into_response())
+}
+
+pub async fn unlog(
+    State(state): State<WebState>,
+    ApiPrincipal(p): ApiPrincipal,
+    Path((id, log_id)): Path<(String, String)>,
+) -> ApiResult {
+    let id = parse_id(&id, "practice")?;
+    let log_id = parse_id(&log_id, "log")?;
+    let v = state.app.practice(&p, id).await?;
+    if !v.logs.iter().any(|l| l.id == log_id) {
+        return Err(AppError::NotFound("The log".into()).into());
+    }
+    let v = state.app.unlog_practice(&p, log_id).await?;
+    Ok(Json(PracticeJson::new(&v, &p.user.time_zone)).into_response())
+}
