@@ -34,6 +34,23 @@ impl PracticeView {
             .collect()
     }
 
+    /// The state of each local day in `[from, to]`, for a calendar.
+    pub fn calendar(
+        &self,
+        tz: &jiff::tz::TimeZone,
+        from: Date,
+        to: Date,
+        today: Date,
+    ) -> Vec<(Date, adherence::DayState)> {
+        adherence::calendar(
+            &plan(&self.practice.data),
+            &self.log_days(tz),
+            from,
+            to,
+            today,
+        )
+    }
+
     /// Statistics over `[from, to]` (local days).
     pub fn stats_between(
         &self,

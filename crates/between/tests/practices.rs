@@ -144,3 +144,92 @@ async fn the_api_creates_practices_logs_them_and_reports_adherence() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn a_practice_is_set_up_logged_from_today_and_shows_its_calendar() {
+    let t = TestApp::new().await;
+    let jar = t.signed_in("bo").await;
+    let csrf = t.csrf(&jar).await;
+    let bad = t
+        .post_form(
+            "/practices",
+            &jar,
+            &[
+                ("csrf", &csrf),
+                ("title", "Keep this title"),
+                ("kind", "days"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("Tick the days") && bad.body.contains("Keep this title"));
+    let saved = t
+        .post_form(
+            "/practices",
+            &jar,
+            &[
+                ("csrf", &csrf),
+                ("title", "Breathing"),
+                ("template", "mindfulness"),
+                ("kind", "daily"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let path = saved.location().split('?').next().unwrap().to_string();
+    let list = t.get("/practices", &jar).await;
+    assert!(
+        list.body.contains("Done: Breathing"),
+        "due today, with a one-click button"
+    );
+    let done = t
+        .post_form(
+            &format!("{path}/logs"),
+            &jar,
+            &[("csrf", &csrf), ("from", "list")],
+        )
+        .await;
+    assert_eq!(done.location(), "/practices?notice=done");
+    assert!(t.get("/practices", &jar).await.body.contains("Done today"));
+    let page = t.get(&path, &jar).await;
+    assert!(
+        page.body.contains("Streak 1")
+            && page.body.contains("class=\"heatmap\"")
+            && page.body.contains(": done</title>")
+    );
+    let with_fields = t
+        .post_form(
+            &format!("{path}/logs"),
+            &jar,
+            &[("csrf", &csrf), ("how_it_felt", "12")],
+        )
+        .await;
+    assert_eq!(with_fields.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        with_fields
+            .body
+            .contains("must be a whole number from 0 to 10"),
+        "{}",
+        with_fields.body
+    );
+    let log_id = page
+        .body
+        .split("/logs/")
+        .nth(1)
+        .unwrap()
+        .split('/')
+        .next()
+        .unwrap()
+        .to_string();
+    let undone = t
+        .post_form(
+            &format!("{path}/logs/{log_id}/delete"),
+            &jar,
+            &[("csrf", &csrf)],
+        )
+        .await;
+    assert!(undone.location().ends_with("notice=unlogged"));
+    assert!(t.get(&path, &jar).await.body.contains("Not logged yet"));
+    let other = t.signed_in("cy").await;
+    assert_eq!(t.get(&path, &other).await.status, StatusCode::NOT_FOUND);
+}

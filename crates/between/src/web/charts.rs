@@ -196,3 +196,60 @@ mod tests {
         assert!(!chart.svg().contains("NaN"));
     }
 }
+
+/// A calendar heatmap: one column per week (Monday on top), one cell per
+/// day, coloured by state; each cell has a tooltip for screen readers.
+pub fn heatmap(
+    days: &[(
+        jiff::civil::Date,
+        between_domain::practice::adherence::DayState,
+    )],
+) -> String {
+    use between_domain::practice::adherence::DayState;
+    const CELL: f64 = 16.0;
+    const GAP: f64 = 3.0;
+    let Some(first) = days.first().map(|(d, _)| *d) else {
+        return String::new();
+    };
+    let monday = between_domain::practice::schedule::week_start(first);
+    let weeks = days
+        .last()
+        .map(|(d, _)| monday.until(*d).map(|s| s.get_days() / 7 + 1).unwrap_or(1))
+        .unwrap_or(1);
+    let width = 28.0 + weeks as f64 * (CELL + GAP);
+    let height = 7.0 * (CELL + GAP) + 8.0;
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        r#"<svg class="heatmap" viewBox="0 0 {width} {height}" role="img" aria-label="Calendar of the last weeks: done, missed and free days" xmlns="http://www.w3.org/2000/svg">"#
+    );
+    for (row, label) in ["M", "", "W", "", "F", "", "S"].iter().enumerate() {
+        let _ = write!(
+            s,
+            r#"<text x="0" y="{:.1}" font-size="10" fill="currentColor">{label}</text>"#,
+            row as f64 * (CELL + GAP) + 12.0
+        );
+    }
+    for (date, state) in days {
+        let offset = monday.until(*date).map(|s| s.get_days()).unwrap_or(0);
+        let (col, row) = (
+            offset / 7,
+            i64::from(date.weekday().to_monday_zero_offset()),
+        );
+        let (fill, opacity, word) = match state {
+            DayState::Done => ("#2e8b57", "1", "done"),
+            DayState::Missed => ("#c0392b", "0.55", "missed"),
+            DayState::Pending => ("#e9a23b", "0.9", "due today"),
+            DayState::Free => ("#8a9aa6", "0.25", "not scheduled"),
+            DayState::Outside => ("#8a9aa6", "0.08", "outside the practice"),
+        };
+        let _ = write!(
+            s,
+            r#"<rect x="{:.1}" y="{:.1}" width="{CELL}" height="{CELL}" rx="3" fill="{fill}" fill-opacity="{opacity}"><title>{date}: {word}</title></rect>"#,
+            24.0 + col as f64 * (CELL + GAP),
+            row as f64 * (CELL + GAP),
+        );
+    }
+    s.push_str("</svg>");
+    s
+}

@@ -8,6 +8,7 @@ mod goals;
 mod home;
 mod insights;
 mod journal;
+mod practices;
 mod questions;
 mod settings;
 mod statics;
@@ -35,6 +36,15 @@ pub fn routes() -> Router<WebState> {
         .route("/goals/{id}", get(goals::show))
         .route("/goals/{id}/checkins", post(goals::check_in))
         .route("/goals/{id}/status", post(goals::set_status))
+        .route("/practices", get(practices::list).post(practices::create))
+        .route("/practices/new", get(practices::new_form))
+        .route("/practices/{id}", get(practices::show))
+        .route("/practices/{id}/logs", post(practices::log))
+        .route(
+            "/practices/{id}/logs/{log_id}/delete",
+            post(practices::unlog),
+        )
+        .route("/practices/{id}/archive", post(practices::archive))
         .route("/questions", get(questions::list).post(questions::create))
         .route("/questions/{id}/answer", post(questions::answer))
         .route("/questions/{id}/delete", post(questions::delete))

@@ -1,0 +1,480 @@
+//! Practice pages: "Today" with one-click done, the list with adherence,
+//! the form, and each practice with its 12-week calendar, weekly adherence
+//! chart, log form (the template's fields) and logs.
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
+use between_app::practices::PracticeView;
+use between_app::AppError;
+use between_domain::practice::definition::{Log, Template as Exercise};
+use between_domain::{timespec, ValidationErrors};
+use jiff::civil::Date;
+use jiff::Span;
+use serde::Deserialize;
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::json::{LogInput, PracticeInput};
+use crate::web::auth::SignedIn;
+use crate::web::charts::{heatmap, Chart, Line};
+use crate::web::csrf;
+use crate::web::errors::{render, PageError, PageResult};
+use crate::web::forms::FormData;
+use crate::web::{Layout, WebState};
+
+pub struct Row {
+    pub id: Uuid,
+    pub title: String,
+    pub schedule: String,
+    pub adherence: String,
+    pub streak: u32,
+    pub longest: u32,
+    pub due_today: bool,
+    pub done_today: bool,
+    pub overdue: bool,
+    pub archived: bool,
+}
+
+fn row(v: &PracticeView) -> Row {
+    let s = &v.stats;
+    Row {
+        id: v.practice.id,
+        title: v.practice.data.title.clone(),
+        schedule: v.practice.data.schedule.describe(),
+        adherence: s
+            .adherence
+            .map(|a| format!("{:.0}%", a * 100.0))
+            .unwrap_or_else(|| "–".into()),
+        streak: s.current_streak,
+        longest: s.longest_streak,
+        due_today: s.due_today,
+        done_today: s.done_today,
+        overdue: s.overdue,
+        archived: v.practice.data.archived,
+    }
+}
+
+fn today(s: &SignedIn) -> Date {
+    jiff::Timestamp::now()
+        .to_zoned(s.principal.user.time_zone.clone())
+        .date()
+}
+
+#[derive(Template)]
+#[template(path = "practices.html")]
+struct ListPage {
+    layout: Layout,
+    today: Vec<Row>,
+    all: Vec<Row>,
+}
+
+#[derive(Deserialize)]
+pub struct NoticeParams {
+    notice: Option<String>,
+}
+
+fn notice(code: Option<&str>) -> Option<&'static str> {
+    match code? {
+        "saved" => Some("Saved."),
+        "done" => Some("Well done. Logged."),
+        "unlogged" => Some("The log is removed."),
+        "archived" => Some("Archived; its history stays."),
+        _ => None,
+    }
+}
+
+pub async fn list(
+    State(state): State<WebState>,
+    s: SignedIn,
+    Query(q): Query<NoticeParams>,
+) -> PageResult {
+    let all = state.app.practices(&s.principal).await?;
+    render(&ListPage {
+        layout: Layout::signed_in(&state, &s, "Practice", "practices")
+            .with_notice(notice(q.notice.as_deref())),
+        today: all
+            .iter()
+            .filter(|v| {
+                !v.practice.data.archived
+                    && (v.stats.due_today || v.stats.done_today || v.stats.overdue)
+            })
+            .map(row)
+            .collect(),
+        all: all.iter().map(row).collect(),
+    })
+}
+
+/// The practice form as typed.
+#[derive(Default)]
+pub struct Form {
+    pub title: String,
+    pub instructions: String,
+    pub why: String,
+    pub template: String,
+    pub kind: String,
+    pub days: Vec<(&'static str, &'static str, bool)>,
+    pub per_week: String,
+    pub every: String,
+    pub once: String,
+    pub start: String,
+    pub end: String,
+}
+
+const DAYS: [(&str, &str); 7] = [
+    ("mon", "Mon"),
+    ("tue", "Tue"),
+    ("wed", "Wed"),
+    ("thu", "Thu"),
+    ("fri", "Fri"),
+    ("sat", "Sat"),
+    ("sun", "Sun"),
+];
+
+#[derive(Template)]
+#[template(path = "practice_form.html")]
+struct FormPage {
+    layout: Layout,
+    form: Form,
+    templates: Vec<(&'static str, &'static str)>,
+    errors: ValidationErrors,
+}
+
+fn templates() -> Vec<(&'static str, &'static str)> {
+    Exercise::ALL
+        .iter()
+        .map(|t| (t.as_str(), t.label()))
+        .collect()
+}
+
+pub async fn new_form(State(state): State<WebState>, s: SignedIn) -> PageResult {
+    let form = Form {
+        template: "free".into(),
+        kind: "daily".into(),
+        days: DAYS.iter().map(|(k, l)| (*k, *l, false)).collect(),
+        per_week: "3".into(),
+        every: "2".into(),
+        start: today(&s).to_string(),
+        ..Form::default()
+    };
+    render(&FormPage {
+        layout: Layout::signed_in(&state, &s, "New practice", "practices"),
+        form,
+        templates: templates(),
+        errors: ValidationErrors::new(),
+    })
+}
+
+pub async fn create(State(state): State<WebState>, s: SignedIn, body: Bytes) -> PageResult {
+    let data = FormData::parse(&body);
+    let form = Form {
+        title: data.get("title").into(),
+        instructions: data.get("instructions").into(),
+        why: data.get("why").into(),
+        template: data.get("template").into(),
+        kind: data.get("kind").into(),
+        days: DAYS
+            .iter()
+            .map(|(k, l)| (*k, *l, data.all("day").contains(k)))
+            .collect(),
+        per_week: data.get("per_week").into(),
+        every: data.get("every").into(),
+        once: data.get("once").into(),
+        start: data.get("start").into(),
+        end: data.get("end").into(),
+    };
+    let spec = match form.kind.as_str() {
+        "days" => form
+            .days
+            .iter()
+            .filter(|(_, _, on)| *on)
+            .map(|(k, _, _)| *k)
+            .collect::<Vec<_>>()
+            .join(","),
+        "per_week" => format!("per-week:{}", form.per_week.trim()),
+        "every" => format!("every:{}d", form.every.trim()),
+        "once" => format!("once:{}", form.once.trim()),
+        _ => "daily".into(),
+    };
+    let mut errors = ValidationErrors::new();
+    if !csrf::matches(&s.csrf, data.get(csrf::FIELD)) {
+        errors.add("form", "This form had been open for a long time, so it was not saved. Check it and save again.");
+    }
+    if form.kind == "days" && spec.is_empty() {
+        errors.add("schedule", "Tick the days it is due.");
+    }
+    let input = PracticeInput {
+        title: form.title.clone(),
+        instructions: form.instructions.clone(),
+        why: form.why.clone(),
+        template: Some(form.template.clone()),
+        schedule: Some(spec),
+        start: Some(form.start.clone()),
+        end: Some(form.end.clone()),
+        ..PracticeInput::default()
+    };
+    let result = if errors.is_empty() {
+        match input.parse(today(&s)) {
+            Ok(practice) => state.app.add_practice(&s.principal, practice).await,
+            Err(e) => Err(AppError::Invalid(e)),
+        }
+    } else {
+        Err(AppError::Invalid(errors))
+    };
+    match result {
+        Ok(v) => {
+            Ok(Redirect::to(&format!("/practices/{}?notice=saved", v.practice.id)).into_response())
+        }
+        Err(AppError::Invalid(errors)) => {
+            let page = FormPage {
+                layout: Layout::signed_in(&state, &s, "New practice", "practices"),
+                form,
+                templates: templates(),
+                errors,
+            };
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
+pub struct LogRow {
+    pub id: Uuid,
+    pub when: String,
+    pub details: String,
+}
+
+#[derive(Template)]
+#[template(path = "practice.html")]
+struct ShowPage {
+    layout: Layout,
+    r: Row,
+    instructions: String,
+    why: String,
+    template: &'static str,
+    fields: Vec<(&'static str, &'static str, bool)>,
+    heatmap: String,
+    weekly: String,
+    logs: Vec<LogRow>,
+    error: Option<String>,
+}
+
+async fn show_page(
+    state: &WebState,
+    s: &SignedIn,
+    id: Uuid,
+    error: Option<String>,
+    notice_code: Option<&str>,
+) -> PageResult<ShowPage> {
+    let v = state.app.practice(&s.principal, id).await?;
+    let tz = &s.principal.user.time_zone;
+    let today = today(s);
+    // Twelve whole weeks ending with this one.
+    let this_monday = between_domain::practice::schedule::week_start(today);
+    let from = this_monday
+        .checked_sub(Span::new().weeks(11))
+        .unwrap_or(this_monday);
+    let sunday = this_monday
+        .checked_add(Span::new().days(6))
+        .unwrap_or(today);
+    let days = v.calendar(tz, from, sunday, today);
+    let mut points = Vec::new();
+    for w in 0..12i64 {
+        let monday = from.checked_add(Span::new().weeks(w)).unwrap_or(from);
+        let end = monday.checked_add(Span::new().days(6)).unwrap_or(monday);
+        if let Some(a) = v.stats_between(tz, monday, end.min(today), today).adherence {
+            points.push((w as f64, a * 100.0));
+        }
+    }
+    let weekly = if points.is_empty() {
+        String::new()
+    } else {
+        Chart {
+            title: "Adherence per week, in percent, over twelve weeks",
+            y_min: 0.0,
+            y_max: 100.0,
+            lines: vec![Line {
+                label: "adherence %",
+                colour: "#2e8b57",
+                points,
+            }],
+            x_labels: (
+                from.strftime("%-d %b").to_string(),
+                today.strftime("%-d %b").to_string(),
+            ),
+            band: None,
+        }
+        .svg()
+    };
+    let p = &v.practice.data;
+    Ok(ShowPage {
+        layout: Layout::signed_in(state, s, p.title.clone(), "practices")
+            .with_notice(notice(notice_code)),
+        r: row(&v),
+        instructions: p.instructions.clone(),
+        why: p.why.clone(),
+        template: p.template.label(),
+        fields: p
+            .template
+            .fields()
+            .iter()
+            .map(|f| (f.key, f.label, f.scale))
+            .collect(),
+        heatmap: heatmap(&days),
+        weekly,
+        logs: v
+            .logs
+            .iter()
+            .rev()
+            .map(|l| LogRow {
+                id: l.id,
+                when: l
+                    .occurred_at
+                    .to_zoned(tz.clone())
+                    .strftime("%a %-d %b %Y, %H:%M")
+                    .to_string(),
+                details: describe(&l.data),
+            })
+            .collect(),
+        error,
+    })
+}
+
+fn describe(l: &Log) -> String {
+    let mut parts = Vec::new();
+    if let Some(m) = l.minutes {
+        parts.push(format!("{m} min"));
+    }
+    if let Some(d) = l.difficulty {
+        parts.push(format!("difficulty {d}/10"));
+    }
+    if let Some(drop) = l.intensity_drop() {
+        parts.push(format!(
+            "intensity {} → {} ({drop:+} drop)",
+            l.scales["intensity_before"], l.scales["intensity_after"]
+        ));
+    }
+    for (k, v) in &l.texts {
+        parts.push(format!("{}: {v}", k.replace('_', " ")));
+    }
+    if !l.note.is_empty() {
+        parts.push(l.note.clone());
+    }
+    parts.join(" · ")
+}
+
+fn parse_id(id: &str) -> Result<Uuid, PageError> {
+    Uuid::parse_str(id).map_err(|_| PageError::NotFound)
+}
+
+pub async fn show(
+    State(state): State<WebState>,
+    s: SignedIn,
+    Path(id): Path<String>,
+    Query(q): Query<NoticeParams>,
+) -> PageResult {
+    render(&show_page(&state, &s, parse_id(&id)?, None, q.notice.as_deref()).await?)
+}
+
+/// Logs a practice: one click from "Today", or the full form.
+pub async fn log(
+    State(state): State<WebState>,
+    s: SignedIn,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> PageResult {
+    let id = parse_id(&id)?;
+    let form = FormData::parse(&body);
+    csrf::require(&s, &form)?;
+    let practice = state.app.practice(&s.principal, id).await?;
+    let number = |name: &str, errors: &mut ValidationErrors| match form.get(name).trim() {
+        "" => None,
+        v => v
+            .parse::<i64>()
+            .map_err(|_| errors.add(name, format!("\"{v}\" is not a whole number.")))
+            .ok(),
+    };
+    let mut errors = ValidationErrors::new();
+    let minutes = number("minutes", &mut errors);
+    let difficulty = number("difficulty", &mut errors);
+    let fields = practice
+        .practice
+        .data
+        .template
+        .fields()
+        .iter()
+        .map(|f| (f.key.to_string(), json!(form.get(f.key))))
+        .collect();
+    let input = LogInput {
+        at: None,
+        minutes,
+        difficulty,
+        note: form.get("note").into(),
+        fields,
+    };
+    let at = match form.get("at").trim() {
+        "" => None,
+        a => timespec::parse_instant(a, &s.principal.user.time_zone)
+            .map_err(|e| errors.add("at", e.to_string()))
+            .ok(),
+    };
+    let result = match (
+        errors.is_empty(),
+        input.log(practice.practice.data.template),
+    ) {
+        (true, Ok(log)) => state
+            .app
+            .log_practice(&s.principal, id, log, at)
+            .await
+            .map(|_| ()),
+        (true, Err(e)) => Err(AppError::Invalid(e)),
+        (false, _) => Err(AppError::Invalid(errors)),
+    };
+    let back = if form.get("from") == "list" {
+        "/practices?notice=done".to_string()
+    } else {
+        format!("/practices/{id}?notice=done")
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to(&back).into_response()),
+        Err(AppError::Invalid(e)) => {
+            let page = show_page(&state, &s, id, Some(e.to_string()), None).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
+pub async fn unlog(
+    State(state): State<WebState>,
+    s: SignedIn,
+    Path((id, log_id)): Path<(String, String)>,
+    body: Bytes,
+) -> PageResult {
+    csrf::require(&s, &FormData::parse(&body))?;
+    let (id, log_id) = (parse_id(&id)?, parse_id(&log_id)?);
+    let v = state.app.practice(&s.principal, id).await?;
+    if !v.logs.iter().any(|l| l.id == log_id) {
+        return Err(PageError::NotFound);
+    }
+    state.app.unlog_practice(&s.principal, log_id).await?;
+    Ok(Redirect::to(&format!("/practices/{id}?notice=unlogged")).into_response())
+}
+
+pub async fn archive(
+    State(state): State<WebState>,
+    s: SignedIn,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> PageResult {
+    let form = FormData::parse(&body);
+    csrf::require(&s, &form)?;
+    let id = parse_id(&id)?;
+    state
+        .app
+        .archive_practice(&s.principal, id, form.get("archived") != "0")
+        .await?;
+    Ok(Redirect::to(&format!("/practices/{id}?notice=archived")).into_response())
+}
