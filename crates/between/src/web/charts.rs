@@ -152,51 +152,6 @@ fn trim_number(y: f64) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_chart_has_a_point_per_value_and_escapes_labels() {
-        let chart = Chart {
-            title: "Scores <over> time",
-            y_min: 0.0,
-            y_max: 10.0,
-            lines: vec![Line {
-                label: "heard & respected",
-                colour: "#123456",
-                points: vec![(0.0, 8.0), (7.0, 6.0), (14.0, 9.0)],
-            }],
-            x_labels: ("1 Jan".into(), "15 Jan".into()),
-            band: Some((7.0, 9.0)),
-        };
-        let svg = chart.svg();
-        assert_eq!(svg.matches("<circle").count(), 3);
-        assert!(svg.contains("Scores &lt;over&gt; time") && svg.contains("heard &amp; respected"));
-        assert!(
-            svg.contains("<rect x=\"36\"") && svg.starts_with("<svg") && svg.ends_with("</svg>")
-        );
-        assert!(!svg.contains("style="), "no inline styles under the CSP");
-    }
-
-    #[test]
-    fn a_single_point_does_not_divide_by_zero() {
-        let chart = Chart {
-            title: "t",
-            y_min: -2.0,
-            y_max: 2.0,
-            lines: vec![Line {
-                label: "x",
-                colour: "red",
-                points: vec![(3.0, 1.0)],
-            }],
-            x_labels: (String::new(), String::new()),
-            band: None,
-        };
-        assert!(!chart.svg().contains("NaN"));
-    }
-}
-
 /// A calendar heatmap: one column per week (Monday on top), one cell per
 /// day, coloured by state; each cell has a tooltip for screen readers.
 pub fn heatmap(
@@ -252,4 +207,49 @@ pub fn heatmap(
     }
     s.push_str("</svg>");
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_chart_has_a_point_per_value_and_escapes_labels() {
+        let chart = Chart {
+            title: "Scores <over> time",
+            y_min: 0.0,
+            y_max: 10.0,
+            lines: vec![Line {
+                label: "heard & respected",
+                colour: "#123456",
+                points: vec![(0.0, 8.0), (7.0, 6.0), (14.0, 9.0)],
+            }],
+            x_labels: ("1 Jan".into(), "15 Jan".into()),
+            band: Some((7.0, 9.0)),
+        };
+        let svg = chart.svg();
+        assert_eq!(svg.matches("<circle").count(), 3);
+        assert!(svg.contains("Scores &lt;over&gt; time") && svg.contains("heard &amp; respected"));
+        assert!(
+            svg.contains("<rect x=\"36\"") && svg.starts_with("<svg") && svg.ends_with("</svg>")
+        );
+        assert!(!svg.contains("style="), "no inline styles under the CSP");
+    }
+
+    #[test]
+    fn a_single_point_does_not_divide_by_zero() {
+        let chart = Chart {
+            title: "t",
+            y_min: -2.0,
+            y_max: 2.0,
+            lines: vec![Line {
+                label: "x",
+                colour: "red",
+                points: vec![(3.0, 1.0)],
+            }],
+            x_labels: (String::new(), String::new()),
+            band: None,
+        };
+        assert!(!chart.svg().contains("NaN"));
+    }
 }

@@ -189,6 +189,91 @@ fn per_week(
     )
 }
 
+/// How one day looks on a practice's calendar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DayState {
+    /// Done (logged) that day.
+    Done,
+    /// Due and not done, and the day is over.
+    Missed,
+    /// Due today, not done yet.
+    Pending,
+    /// Not a scheduled day (or any day, for per-week practices), not done.
+    Free,
+    /// Before the start, after the end, or in the future.
+    Outside,
+}
+
+/// The state of every day in `[from, to]`.
+pub fn calendar(
+    plan: &Plan,
+    logs: &[Date],
+    from: Date,
+    to: Date,
+    today: Date,
+) -> Vec<(Date, DayState)> {
+    let scheduled: Vec<Date> = match &plan.schedule {
+        Schedule::Rule { .. } => plan.schedule.occurrences(plan.start, from, to),
+        Schedule::Once { by } => vec![*by],
+        Schedule::PerWeek { .. } => Vec::new(),
+    };
+    let mut out = Vec::new();
+    let mut d = from;
+    while d <= to {
+        let outside = d < plan.start || plan.end.is_some_and(|e| d > e) || d > today;
+        let state = if logs.contains(&d) && !outside {
+            DayState::Done
+        } else if outside {
+            DayState::Outside
+        } else if scheduled.contains(&d) {
+            if d < today {
+                DayState::Missed
+            } else {
+                DayState::Pending
+            }
+        } else {
+            DayState::Free
+        };
+        out.push((d, state));
+        match d.tomorrow() {
+            Ok(next) => d = next,
+            Err(_) => break,
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod calendar_tests {
+    use super::*;
+    use jiff::civil::date;
+
+    #[test]
+    fn each_day_shows_done_missed_pending_free_or_outside() {
+        let plan = Plan {
+            schedule: Schedule::Rule {
+                rrule: "FREQ=WEEKLY;BYDAY=MO,WE,FR".into(),
+            },
+            start: date(2026, 3, 3),
+            end: None,
+        };
+        let days = calendar(
+            &plan,
+            &[date(2026, 3, 4), date(2026, 3, 7)],
+            date(2026, 3, 2),
+            date(2026, 3, 10),
+            date(2026, 3, 9),
+        );
+        let states: Vec<DayState> = days.iter().map(|(_, s)| *s).collect();
+        use DayState::*;
+        assert_eq!(
+            states,
+            vec![Outside, Free, Done, Free, Missed, Done, Free, Pending, Outside]
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -370,90 +455,5 @@ mod tests {
         );
         assert_eq!(s.scheduled, 3);
         assert!(!s.due_today);
-    }
-}
-
-/// How one day looks on a practice's calendar.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DayState {
-    /// Done (logged) that day.
-    Done,
-    /// Due and not done, and the day is over.
-    Missed,
-    /// Due today, not done yet.
-    Pending,
-    /// Not a scheduled day (or any day, for per-week practices), not done.
-    Free,
-    /// Before the start, after the end, or in the future.
-    Outside,
-}
-
-/// The state of every day in `[from, to]`.
-pub fn calendar(
-    plan: &Plan,
-    logs: &[Date],
-    from: Date,
-    to: Date,
-    today: Date,
-) -> Vec<(Date, DayState)> {
-    let scheduled: Vec<Date> = match &plan.schedule {
-        Schedule::Rule { .. } => plan.schedule.occurrences(plan.start, from, to),
-        Schedule::Once { by } => vec![*by],
-        Schedule::PerWeek { .. } => Vec::new(),
-    };
-    let mut out = Vec::new();
-    let mut d = from;
-    while d <= to {
-        let outside = d < plan.start || plan.end.is_some_and(|e| d > e) || d > today;
-        let state = if logs.contains(&d) && !outside {
-            DayState::Done
-        } else if outside {
-            DayState::Outside
-        } else if scheduled.contains(&d) {
-            if d < today {
-                DayState::Missed
-            } else {
-                DayState::Pending
-            }
-        } else {
-            DayState::Free
-        };
-        out.push((d, state));
-        match d.tomorrow() {
-            Ok(next) => d = next,
-            Err(_) => break,
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod calendar_tests {
-    use super::*;
-    use jiff::civil::date;
-
-    #[test]
-    fn each_day_shows_done_missed_pending_free_or_outside() {
-        let plan = Plan {
-            schedule: Schedule::Rule {
-                rrule: "FREQ=WEEKLY;BYDAY=MO,WE,FR".into(),
-            },
-            start: date(2026, 3, 3),
-            end: None,
-        };
-        let days = calendar(
-            &plan,
-            &[date(2026, 3, 4), date(2026, 3, 7)],
-            date(2026, 3, 2),
-            date(2026, 3, 10),
-            date(2026, 3, 9),
-        );
-        let states: Vec<DayState> = days.iter().map(|(_, s)| *s).collect();
-        use DayState::*;
-        assert_eq!(
-            states,
-            vec![Outside, Free, Done, Free, Missed, Done, Free, Pending, Outside]
-        );
     }
 }
