@@ -52,9 +52,14 @@ fn seal_grant(wrap: &Key, aad: &[u8], keys: &Keyring, access: Access) -> Result<
             })?;
             Ok(crypto::seal(wrap, aad, root.as_bytes()))
         }
-        Access::WriteOnly => {
+        Access::WriteOnly | Access::Calendar => {
+            let kinds: &[DataKind] = if access == Access::Calendar {
+                &DataKind::CALENDAR
+            } else {
+                &DataKind::WRITE_ONLY
+            };
             let granted: Vec<GrantedKey> = keys
-                .current_keys(&DataKind::WRITE_ONLY)?
+                .current_keys(kinds)?
                 .into_iter()
                 .map(|(id, kind, key)| GrantedKey {
                     id,
@@ -144,7 +149,7 @@ fn open_with(row: &CredentialRow, wrap: &Key) -> Result<Opened, AppError> {
         Some(Access::Full) => Key::from_slice(&bytes)
             .map(Opened::Root)
             .map_err(|_| AppError::Corrupt("bad root key length".into())),
-        Some(Access::WriteOnly) => {
+        Some(Access::WriteOnly | Access::Calendar) => {
             let granted: Vec<GrantedKey> =
                 rmp_serde::from_slice(&bytes).map_err(|e| AppError::Corrupt(e.to_string()))?;
             granted

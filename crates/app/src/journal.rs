@@ -113,6 +113,7 @@ impl App {
         content: EntryContent,
         occurred_at: Option<Timestamp>,
     ) -> Result<Entry, AppError> {
+        p.require_write()?;
         let content = content.validated()?;
         let now = Timestamp::now();
         let id = Uuid::now_v7();

@@ -48,6 +48,9 @@ impl DataKind {
         DataKind::PracticeLogs,
     ];
 
+    /// The kinds a calendar feed may read: titles and times.
+    pub const CALENDAR: [DataKind; 2] = [DataKind::Appointments, DataKind::Practices];
+
     /// The kinds a write-only credential may add to.
     pub const WRITE_ONLY: [DataKind; 2] = [DataKind::Journal, DataKind::SharedJournal];
 

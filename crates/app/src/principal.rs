@@ -62,6 +62,8 @@ pub enum Access {
     Full,
     /// Add journal entries, read nothing (e.g. a phone shortcut).
     WriteOnly,
+    /// Read appointment and practice titles and times for a calendar feed.
+    Calendar,
 }
 
 impl Access {
@@ -69,6 +71,7 @@ impl Access {
         match self {
             Access::Full => "read-write",
             Access::WriteOnly => "write-only",
+            Access::Calendar => "calendar",
         }
     }
 
@@ -76,6 +79,7 @@ impl Access {
         match s {
             "read-write" | "full" => Some(Access::Full),
             "write-only" => Some(Access::WriteOnly),
+            "calendar" => Some(Access::Calendar),
             _ => None,
         }
     }
@@ -92,12 +96,25 @@ pub struct Principal {
 }
 
 impl Principal {
-    /// Refuses reading with a write-only credential.
+    /// Refuses reading with a write-only or calendar credential.
     pub fn require_read(&self) -> Result<(), AppError> {
         match self.access {
             Access::Full => Ok(()),
             Access::WriteOnly => Err(AppError::Forbidden(
                 "This token is write-only: it can add entries but not read them.".into(),
+            )),
+            Access::Calendar => Err(AppError::Forbidden(
+                "A calendar feed's link opens only the calendar.".into(),
+            )),
+        }
+    }
+
+    /// Refuses adding journal entries with a calendar credential.
+    pub fn require_write(&self) -> Result<(), AppError> {
+        match self.access {
+            Access::Full | Access::WriteOnly => Ok(()),
+            Access::Calendar => Err(AppError::Forbidden(
+                "A calendar feed's link opens only the calendar.".into(),
             )),
         }
     }

@@ -26,6 +26,7 @@ pub enum RecordKind {
     GoalCheckIn,
     Practice,
     PracticeLog,
+    CalendarPrefs,
 }
 
 impl RecordKind {
@@ -40,6 +41,7 @@ impl RecordKind {
             RecordKind::GoalCheckIn => "goal_checkin",
             RecordKind::Practice => "practice",
             RecordKind::PracticeLog => "practice_log",
+            RecordKind::CalendarPrefs => "calendar_prefs",
         }
     }
 
@@ -52,6 +54,7 @@ impl RecordKind {
             RecordKind::Goal | RecordKind::GoalCheckIn => DataKind::Goals,
             RecordKind::Practice => DataKind::Practices,
             RecordKind::PracticeLog => DataKind::PracticeLogs,
+            RecordKind::CalendarPrefs => DataKind::Practices,
         }
     }
 }
@@ -111,7 +114,7 @@ pub struct Stored<T> {
     pub data: T,
 }
 
-fn stored<T: DeserializeOwned>(
+pub(crate) fn stored<T: DeserializeOwned>(
     p: &Principal,
     kind: RecordKind,
     row: &RecordRow,

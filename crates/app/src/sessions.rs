@@ -190,7 +190,10 @@ impl App {
                 Keyring::unlock(&self.store, user.id, root).await?,
                 Access::Full,
             ),
-            Opened::Keys(keys) => (Keyring::partial(user.id, keys), Access::WriteOnly),
+            Opened::Keys(keys) => (
+                Keyring::partial(user.id, keys),
+                Access::parse(&row.scope).unwrap_or(Access::WriteOnly),
+            ),
         };
         // Record use (and move a session's idle expiry) at most once a
         // minute, so reading does not turn every request into a write.
@@ -268,7 +271,10 @@ impl App {
             .filter(|row| {
                 matches!(
                     row.kind,
-                    CredentialKind::Session | CredentialKind::Device | CredentialKind::Token
+                    CredentialKind::Session
+                        | CredentialKind::Device
+                        | CredentialKind::Token
+                        | CredentialKind::Calendar
                 )
             })
             .map(CredentialInfo::from_row)
@@ -287,7 +293,10 @@ impl App {
                 row.id == id
                     && matches!(
                         row.kind,
-                        CredentialKind::Session | CredentialKind::Device | CredentialKind::Token
+                        CredentialKind::Session
+                            | CredentialKind::Device
+                            | CredentialKind::Token
+                            | CredentialKind::Calendar
                     )
             });
         if !revocable || !self.store.delete_credential(p.user.id, id).await? {

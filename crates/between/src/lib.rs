@@ -3,5 +3,6 @@
 //! tests drive these modules directly.
 
 pub mod cli;
+pub mod ics;
 pub mod json;
 pub mod web;

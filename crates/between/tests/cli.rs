@@ -810,3 +810,36 @@ fn practices_from_the_cli() {
     cli.ok(&["practice", "archive", &daily], "");
     assert!(!cli.ok(&["practice", "today"], "").contains("Breathing"));
 }
+
+#[test]
+fn the_calendar_exports_and_its_link_rotates() {
+    let cli = Cli::with_account("kai");
+    cli.ok(
+        &[
+            "appointment",
+            "add",
+            "--at",
+            "2030-01-08 17:00",
+            "--with",
+            "Dr. Rivera",
+        ],
+        "",
+    );
+    cli.ok(&["practice", "add", "Walk", "--schedule", "per-week:3"], "");
+    let ics = cli.ok(&["calendar", "export"], "");
+    assert!(
+        ics.starts_with("BEGIN:VCALENDAR")
+            && ics.contains("SUMMARY:Appointment")
+            && ics.contains("RRULE:FREQ=WEEKLY;BYDAY=MO")
+    );
+    let first = cli.ok(&["calendar", "url"], "");
+    assert!(first.starts_with("http://127.0.0.1:8080/ical/") && first.trim().ends_with(".ics"));
+    assert_eq!(
+        cli.ok(&["calendar", "url"], ""),
+        first,
+        "the same link until rotated"
+    );
+    let rotated: serde_json::Value =
+        serde_json::from_str(&cli.ok(&["calendar", "url", "--rotate", "--json"], "")).unwrap();
+    assert_ne!(rotated["url"].as_str().unwrap(), first.trim());
+}

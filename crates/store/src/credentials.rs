@@ -17,6 +17,8 @@ pub enum CredentialKind {
     Session,
     Device,
     Token,
+    /// A calendar feed's secret: opens appointment and practice titles and times only.
+    Calendar,
 }
 
 impl CredentialKind {
@@ -27,6 +29,7 @@ impl CredentialKind {
             CredentialKind::Session => "session",
             CredentialKind::Device => "device",
             CredentialKind::Token => "token",
+            CredentialKind::Calendar => "calendar",
         }
     }
 
@@ -37,6 +40,7 @@ impl CredentialKind {
             "session" => CredentialKind::Session,
             "device" => CredentialKind::Device,
             "token" => CredentialKind::Token,
+            "calendar" => CredentialKind::Calendar,
             other => {
                 return Err(StoreError::Corrupt(format!(
                     "unknown credential kind {other:?}"

@@ -3,6 +3,7 @@
 //! signing in with a saved device login.
 
 mod appointment;
+mod calendar;
 mod demo;
 mod error;
 mod feedback;
@@ -99,6 +100,9 @@ enum Command {
     /// Feedback on attended sessions.
     #[command(subcommand)]
     Feedback(feedback::FeedbackCommand),
+    /// The calendar (.ics) and its private feed link.
+    #[command(subcommand)]
+    Calendar(calendar::CalendarCommand),
     /// Personal access tokens for the JSON API.
     #[command(subcommand)]
     Token(token::TokenCommand),
@@ -133,6 +137,7 @@ pub async fn run(cli: Cli) -> CliResult {
         Command::Question(cmd) => question::run(&ctx, cmd).await,
         Command::Insight(cmd) => insight::run(&ctx, cmd).await,
         Command::Feedback(cmd) => feedback::run(&ctx, cmd).await,
+        Command::Calendar(cmd) => calendar::run(&ctx, cmd).await,
         Command::Token(cmd) => token::run(&ctx, cmd).await,
         Command::Serve(args) => serve::run(&ctx, args).await,
         Command::Demo(args) => demo::run(&ctx, args).await,

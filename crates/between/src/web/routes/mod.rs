@@ -2,6 +2,7 @@
 
 mod account;
 mod appointments;
+mod calendar;
 mod entry_form;
 mod feedback;
 mod goals;
@@ -81,6 +82,12 @@ pub fn routes() -> Router<WebState> {
         )
         .route("/journal/{id}/restore", post(journal::restore))
         .route("/settings", get(settings::settings))
+        .route(
+            "/settings/calendar",
+            get(calendar::settings).post(calendar::save),
+        )
+        .route("/settings/calendar/link", post(calendar::link))
+        .route("/ical/{file}", get(calendar::feed))
         .route("/settings/time-zone", post(settings::change_time_zone))
         .route(
             "/settings/password",

@@ -159,11 +159,13 @@ async fn devices_page(
             kind: match c.kind {
                 CredentialKind::Session => "browser session",
                 CredentialKind::Device => "device login",
+                CredentialKind::Calendar => "calendar feed",
                 _ => "API token",
             },
             access: match c.access {
                 Access::Full => "read and write",
                 Access::WriteOnly => "write-only",
+                Access::Calendar => "calendar titles and times",
             },
             created: fmt(c.created_at),
             last_used: c.last_used_at.map(fmt).unwrap_or_else(|| "never".into()),
