@@ -555,3 +555,158 @@ pub struct SessionLoopCounts {
     pub questions: usize,
     pub goals: usize,
 }
+
+/// Practices with realistic, imperfect adherence: streaks and gaps (a
+/// Markov chain: doing it yesterday makes today likelier), thought records
+/// whose intensity drops, and a few difficulties noted.
+pub async fn fill_practices(
+    app: &crate::App,
+    p: &crate::Principal,
+    years: u32,
+    seed: u64,
+) -> Result<usize, crate::AppError> {
+    use crate::records::RecordKind;
+    use between_domain::practice::definition::{Log, Practice, Template};
+    use between_domain::practice::schedule::Schedule;
+    use std::collections::BTreeMap;
+
+    let mut rng = StdRng::seed_from_u64(seed.wrapping_add(29));
+    let tz = p.user.time_zone.clone();
+    let now = Timestamp::now();
+    let today = now.to_zoned(tz.clone()).date();
+    let start = today
+        .checked_sub(Span::new().years(i64::from(years)))
+        .unwrap_or(today);
+    let plans = [
+        (
+            "Evening breathing",
+            "Four counts in, six counts out, for five minutes.",
+            Template::Mindfulness,
+            "daily",
+            0.8,
+        ),
+        (
+            "Thought record",
+            "After a strong feeling, write the thought down and weigh it.",
+            Template::ThoughtRecord,
+            "mon,wed,fri",
+            0.7,
+        ),
+        (
+            "Walk outside",
+            "Twenty minutes, phone in the pocket.",
+            Template::Free,
+            "per-week:3",
+            0.6,
+        ),
+        (
+            "Say one thing I need",
+            "Once a week, tell someone what I need.",
+            Template::Communication,
+            "every:7d",
+            0.55,
+        ),
+    ];
+    let mut defs = Vec::new();
+    for (title, instructions, template, spec, _) in &plans {
+        let practice = Practice {
+            title: (*title).into(),
+            instructions: (*instructions).into(),
+            why: String::new(),
+            goal_id: None,
+            assigned_by: "Dr. Rivera".into(),
+            template: *template,
+            schedule: Schedule::parse(spec)?,
+            start,
+            end: None,
+            archived: false,
+        };
+        defs.push((RecordKind::Practice, None, Timestamp::now(), practice));
+    }
+    let ids = app.insert_records(p, &defs).await?;
+    let mut logs = Vec::new();
+    for ((_, _, _, practice), (id, plan)) in defs.iter().zip(ids.iter().zip(&plans)) {
+        let base = plan.4;
+        let mut yesterday = true;
+        let mut day = start;
+        let scheduled: std::collections::HashSet<jiff::civil::Date> = practice
+            .schedule
+            .occurrences(practice.start, start, today)
+            .into_iter()
+            .collect();
+        while day < today {
+            let due = match &practice.schedule {
+                Schedule::PerWeek { .. } => rng.gen_bool(0.45),
+                _ => scheduled.contains(&day),
+            };
+            if due {
+                let chance = if yesterday {
+                    (base + 0.12_f64).min(0.97)
+                } else {
+                    base - 0.25
+                };
+                let done = rng.gen_bool(chance.clamp(0.05, 0.97));
+                yesterday = done;
+                if done {
+                    let hour = rng.gen_range(7..22);
+                    let Ok(at) = day
+                        .at(hour, rng.gen_range(0..60), 0, 0)
+                        .to_zoned(tz.clone())
+                    else {
+                        continue;
+                    };
+                    let mut log = Log {
+                        minutes: Some(rng.gen_range(5..30)),
+                        difficulty: Some(rng.gen_range(1..8)),
+                        ..Log::default()
+                    };
+                    if !no_difficulty(&mut rng) {
+                        log.note = [
+                            "Hard to start: too tired after work",
+                            "Did it late, visitors all evening",
+                            "Almost skipped it, glad I didn't",
+                        ][rng.gen_range(0..3)]
+                        .into();
+                    }
+                    if practice.template == Template::ThoughtRecord {
+                        let before = rng.gen_range(6..10u8);
+                        log.scales = BTreeMap::from([
+                            ("intensity_before".to_string(), before),
+                            (
+                                "intensity_after".to_string(),
+                                before - rng.gen_range(1..5u8),
+                            ),
+                        ]);
+                        log.texts.insert(
+                            "situation".into(),
+                            [
+                                "Team meeting",
+                                "Call with mum",
+                                "Lying awake",
+                                "A message left unanswered",
+                            ][rng.gen_range(0..4)]
+                            .into(),
+                        );
+                    }
+                    if practice.template == Template::Mindfulness {
+                        log.scales
+                            .insert("how_it_felt".into(), rng.gen_range(3..10));
+                    }
+                    logs.push((RecordKind::PracticeLog, Some(*id), at.timestamp(), log));
+                }
+            }
+            match day.tomorrow() {
+                Ok(next) => day = next,
+                Err(_) => break,
+            }
+        }
+    }
+    let count = logs.len();
+    app.insert_records(p, &logs).await?;
+    Ok(count)
+}
+
+/// About one log in eight notes a difficulty.
+fn no_difficulty(rng: &mut StdRng) -> bool {
+    !rng.gen_bool(0.125)
+}
