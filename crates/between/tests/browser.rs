@@ -495,3 +495,65 @@ async fn a_person_runs_the_session_loop_in_a_browser() {
     );
     c.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_person_sets_up_a_mon_wed_fri_practice_and_logs_it_from_today() {
+    let Some((_driver, c)) = start_browser().await else {
+        return;
+    };
+    let server = start_server().await;
+    let base = server.base.clone();
+    server
+        .app
+        .register(between_app::accounts::NewUser {
+            name: "pat",
+            password: "a long enough password",
+            role: between_app::Role::Client,
+            time_zone: "Europe/London",
+        })
+        .await
+        .unwrap();
+    c.goto(&format!("{base}/signin")).await.unwrap();
+    fill(&c, "input[name=name]", "pat").await;
+    fill(&c, "input[name=password]", "a long enough password").await;
+    click(&c, "form[action='/signin'] button[type=submit]").await;
+    wait_for_path(&c, "/journal").await;
+
+    // Mon/Wed/Fri, plus today's weekday so that it is due today whatever day the test runs.
+    c.goto(&format!("{base}/practices/new")).await.unwrap();
+    fill(&c, "input[name=title]", "Thought record").await;
+    click(&c, "input[name=kind][value=days]").await;
+    let today = jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::get("Europe/London").unwrap())
+        .date();
+    let today_code = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+        [today.weekday().to_monday_zero_offset() as usize];
+    let mut days = vec!["mon", "wed", "fri"];
+    if !days.contains(&today_code) {
+        days.push(today_code);
+    }
+    for day in days {
+        click(&c, &format!("input[name=day][value={day}]")).await;
+    }
+    click(&c, "form[action='/practices'] button[type=submit]").await;
+    wait_for_text(&c, "Last twelve weeks").await;
+
+    // Today lists it; one click logs it.
+    c.goto(&format!("{base}/practices")).await.unwrap();
+    wait_for_text(&c, "Today").await;
+    click(&c, "ul.today button[type=submit]").await;
+    wait_for_text(&c, "Well done").await;
+    assert!(text_of_page(&c).await.contains("Done today"));
+
+    // Its page shows the streak and the calendar, with today done.
+    click(&c, "ul.today a.goal-title").await;
+    wait_for_text(&c, "Streak 1").await;
+    let cells = c.find_all(Locator::Css("svg.heatmap rect")).await.unwrap();
+    assert_eq!(cells.len(), 12 * 7, "twelve weeks of days");
+    let source = c.source().await.unwrap();
+    assert!(
+        source.contains(&format!("{today}: done")),
+        "today is done on the calendar"
+    );
+    c.close().await.unwrap();
+}

@@ -121,6 +121,7 @@ pub struct Form {
     pub once: String,
     pub start: String,
     pub end: String,
+    pub goal: String,
 }
 
 const DAYS: [(&str, &str); 7] = [
@@ -139,7 +140,20 @@ struct FormPage {
     layout: Layout,
     form: Form,
     templates: Vec<(&'static str, &'static str)>,
+    goals: Vec<(String, String)>,
     errors: ValidationErrors,
+}
+
+/// Active goals to link a practice to.
+async fn goal_choices(state: &WebState, s: &SignedIn) -> Result<Vec<(String, String)>, AppError> {
+    Ok(state
+        .app
+        .goals(&s.principal)
+        .await?
+        .into_iter()
+        .filter(|g| g.goal.data.status == between_domain::goal::GoalStatus::Active)
+        .map(|g| (g.goal.id.to_string(), g.goal.data.title))
+        .collect())
 }
 
 fn templates() -> Vec<(&'static str, &'static str)> {
@@ -159,10 +173,12 @@ pub async fn new_form(State(state): State<WebState>, s: SignedIn) -> PageResult 
         start: today(&s).to_string(),
         ..Form::default()
     };
+    let goals = goal_choices(&state, &s).await?;
     render(&FormPage {
         layout: Layout::signed_in(&state, &s, "New practice", "practices"),
         form,
         templates: templates(),
+        goals,
         errors: ValidationErrors::new(),
     })
 }
@@ -184,6 +200,7 @@ pub async fn create(State(state): State<WebState>, s: SignedIn, body: Bytes) -> 
         once: data.get("once").into(),
         start: data.get("start").into(),
         end: data.get("end").into(),
+        goal: data.get("goal").into(),
     };
     let spec = match form.kind.as_str() {
         "days" => form
@@ -213,6 +230,7 @@ pub async fn create(State(state): State<WebState>, s: SignedIn, body: Bytes) -> 
         schedule: Some(spec),
         start: Some(form.start.clone()),
         end: Some(form.end.clone()),
+        goal_id: uuid::Uuid::parse_str(&form.goal).ok(),
         ..PracticeInput::default()
     };
     let result = if errors.is_empty() {
@@ -228,10 +246,12 @@ pub async fn create(State(state): State<WebState>, s: SignedIn, body: Bytes) -> 
             Ok(Redirect::to(&format!("/practices/{}?notice=saved", v.practice.id)).into_response())
         }
         Err(AppError::Invalid(errors)) => {
+            let goals = goal_choices(&state, &s).await?;
             let page = FormPage {
                 layout: Layout::signed_in(&state, &s, "New practice", "practices"),
                 form,
                 templates: templates(),
+                goals,
                 errors,
             };
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
