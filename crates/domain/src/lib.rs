@@ -8,6 +8,7 @@ pub mod feedback;
 pub mod feelings;
 pub mod goal;
 pub mod insight;
+pub mod measure;
 pub mod practice;
 pub mod prompts;
 pub mod question;

@@ -122,6 +122,7 @@ pub struct Form {
     pub start: String,
     pub end: String,
     pub goal: String,
+    pub assigned_by: String,
 }
 
 const DAYS: [(&str, &str); 7] = [
@@ -201,6 +202,7 @@ pub async fn create(State(state): State<WebState>, s: SignedIn, body: Bytes) -> 
         start: data.get("start").into(),
         end: data.get("end").into(),
         goal: data.get("goal").into(),
+        assigned_by: data.get("assigned_by").into(),
     };
     let spec = match form.kind.as_str() {
         "days" => form
@@ -231,6 +233,7 @@ pub async fn create(State(state): State<WebState>, s: SignedIn, body: Bytes) -> 
         start: Some(form.start.clone()),
         end: Some(form.end.clone()),
         goal_id: uuid::Uuid::parse_str(&form.goal).ok(),
+        assigned_by: Some(form.assigned_by.clone()),
         ..PracticeInput::default()
     };
     let result = if errors.is_empty() {
@@ -273,6 +276,7 @@ struct ShowPage {
     r: Row,
     instructions: String,
     why: String,
+    assigned_by: String,
     template: &'static str,
     fields: Vec<(&'static str, &'static str, bool)>,
     heatmap: String,
@@ -335,6 +339,7 @@ async fn show_page(
         r: row(&v),
         instructions: p.instructions.clone(),
         why: p.why.clone(),
+        assigned_by: p.assigned_by.clone(),
         template: p.template.label(),
         fields: p
             .template
