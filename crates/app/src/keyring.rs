@@ -33,10 +33,14 @@ pub enum DataKind {
     Practices,
     /// Practice logs: what was done, thought records, difficulties.
     PracticeLogs,
+    /// Questionnaire answers and scores (PHQ-9, GAD-7).
+    Measures,
+    /// The person's safety plan.
+    SafetyPlan,
 }
 
 impl DataKind {
-    pub const ALL: [DataKind; 9] = [
+    pub const ALL: [DataKind; 11] = [
         DataKind::Journal,
         DataKind::SharedJournal,
         DataKind::Appointments,
@@ -46,6 +50,8 @@ impl DataKind {
         DataKind::Feedback,
         DataKind::Practices,
         DataKind::PracticeLogs,
+        DataKind::Measures,
+        DataKind::SafetyPlan,
     ];
 
     /// The kinds a calendar feed may read: titles and times.
@@ -65,6 +71,8 @@ impl DataKind {
             DataKind::Feedback => "feedback",
             DataKind::Practices => "practices",
             DataKind::PracticeLogs => "practice_logs",
+            DataKind::Measures => "measures",
+            DataKind::SafetyPlan => "safety_plan",
         }
     }
 

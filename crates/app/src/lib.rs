@@ -15,6 +15,7 @@ pub mod insights;
 pub mod invites;
 pub mod journal;
 pub mod keyring;
+pub mod measures;
 pub mod practices;
 pub mod principal;
 pub mod questions;

@@ -27,6 +27,8 @@ pub enum RecordKind {
     Practice,
     PracticeLog,
     CalendarPrefs,
+    Measure,
+    SafetyPlan,
 }
 
 impl RecordKind {
@@ -42,6 +44,8 @@ impl RecordKind {
             RecordKind::Practice => "practice",
             RecordKind::PracticeLog => "practice_log",
             RecordKind::CalendarPrefs => "calendar_prefs",
+            RecordKind::Measure => "measure",
+            RecordKind::SafetyPlan => "safety_plan",
         }
     }
 
@@ -55,6 +59,8 @@ impl RecordKind {
             RecordKind::Practice => DataKind::Practices,
             RecordKind::PracticeLog => DataKind::PracticeLogs,
             RecordKind::CalendarPrefs => DataKind::Practices,
+            RecordKind::Measure => DataKind::Measures,
+            RecordKind::SafetyPlan => DataKind::SafetyPlan,
         }
     }
 }

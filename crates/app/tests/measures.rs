@@ -1,0 +1,132 @@
+//! Stories of measures and the safety plan, on SQLite and PostgreSQL.
+
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+use between_app::measures::SafetyPlan;
+use between_app::AppError;
+use between_domain::measure::{Change, Instrument, Response, Severity};
+use between_store::testing::TestDb;
+use jiff::{SignedDuration, Timestamp};
+use support::{app_on, signed_in, stored_bytes};
+
+on_both_backends!(
+    responses_are_scored_and_compared_with_the_previous_and_the_first,
+    partial_answers_are_refused_and_write_nothing,
+    the_safety_plan_is_private_and_encrypted,
+);
+
+fn phq9(answers: [u8; 9]) -> Response {
+    Response {
+        instrument: Instrument::Phq9,
+        answers: answers.to_vec(),
+        difficulty: Some(1),
+    }
+}
+
+async fn responses_are_scored_and_compared_with_the_previous_and_the_first(db: &TestDb) {
+    let app = app_on(db.store.clone()).await;
+    let (p, _, _) = signed_in(&app, "ada").await;
+    assert_eq!(
+        app.measures_due(&p).await.unwrap(),
+        vec![Instrument::Phq9, Instrument::Gad7]
+    );
+    let weeks_ago = |w: i64| Some(Timestamp::now() - SignedDuration::from_hours(24 * 7 * w));
+    let first = app
+        .take_measure(&p, phq9([2, 2, 2, 2, 2, 2, 2, 2, 0]), weeks_ago(6))
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            first.scored.total,
+            first.scored.severity,
+            first.change,
+            first.case
+        ),
+        (16, Severity::ModeratelySevere, None, true)
+    );
+    let second = app
+        .take_measure(&p, phq9([2, 2, 2, 2, 1, 1, 1, 1, 0]), weeks_ago(4))
+        .await
+        .unwrap();
+    assert_eq!(second.change, Some(Change::NoReliableChange));
+    let third = app
+        .take_measure(&p, phq9([1, 1, 1, 1, 1, 1, 1, 1, 1]), weeks_ago(1))
+        .await
+        .unwrap();
+    assert_eq!(
+        (third.scored.total, third.change, third.change_from_baseline),
+        (
+            9,
+            Some(Change::NoReliableChange),
+            Some(Change::ReliableImprovement)
+        )
+    );
+    assert!(third.recovered && third.scored.safety_alert);
+    assert_eq!(app.measures_due(&p).await.unwrap(), vec![Instrument::Gad7]);
+    let gad = app
+        .take_measure(
+            &p,
+            Response {
+                instrument: Instrument::Gad7,
+                answers: vec![1; 7],
+                difficulty: None,
+            },
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (gad.scored.total, gad.change),
+        (7, None),
+        "compared only within an instrument"
+    );
+}
+
+async fn partial_answers_are_refused_and_write_nothing(db: &TestDb) {
+    let app = app_on(db.store.clone()).await;
+    let (p, _, _) = signed_in(&app, "bo").await;
+    let partial = Response {
+        instrument: Instrument::Phq9,
+        answers: vec![1, 2],
+        difficulty: None,
+    };
+    assert!(matches!(
+        app.take_measure(&p, partial, None).await,
+        Err(AppError::Invalid(_))
+    ));
+    let future = Some(Timestamp::now() + SignedDuration::from_hours(2));
+    assert!(matches!(
+        app.take_measure(&p, phq9([0; 9]), future).await,
+        Err(AppError::Invalid(_))
+    ));
+    assert!(app.measures(&p).await.unwrap().is_empty());
+}
+
+async fn the_safety_plan_is_private_and_encrypted(db: &TestDb) {
+    let app = app_on(db.store.clone()).await;
+    let (p, _, _) = signed_in(&app, "cy").await;
+    let (other, _, _) = signed_in(&app, "dee").await;
+    assert_eq!(app.safety_plan(&p).await.unwrap(), SafetyPlan::default());
+    let plan = SafetyPlan {
+        reasons_for_living: "My niece Philomena".into(),
+        people_to_ask: "Aunt Griselda".into(),
+        ..SafetyPlan::default()
+    };
+    app.save_safety_plan(&p, plan.clone()).await.unwrap();
+    app.save_safety_plan(&p, plan.clone()).await.unwrap();
+    assert_eq!(app.safety_plan(&p).await.unwrap(), plan);
+    assert_eq!(
+        app.safety_plan(&other).await.unwrap(),
+        SafetyPlan::default()
+    );
+    app.take_measure(&p, phq9([3, 3, 3, 3, 3, 3, 3, 3, 3]), None)
+        .await
+        .unwrap();
+    let bytes = stored_bytes(db).await;
+    if !bytes.is_empty() {
+        let hay = String::from_utf8_lossy(&bytes);
+        assert!(!hay.contains("Philomena") && !hay.contains("Griselda"));
+    }
+}
