@@ -557,3 +557,45 @@ async fn a_person_sets_up_a_mon_wed_fri_practice_and_logs_it_from_today() {
     );
     c.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_phq9_with_thoughts_of_self_harm_shows_the_safety_message() {
+    let Some((_driver, c)) = start_browser().await else {
+        return;
+    };
+    let server = start_server().await;
+    let base = server.base.clone();
+    server
+        .app
+        .register(between_app::accounts::NewUser {
+            name: "lee",
+            password: "a long enough password",
+            role: between_app::Role::Client,
+            time_zone: "Europe/London",
+        })
+        .await
+        .unwrap();
+    c.goto(&format!("{base}/signin")).await.unwrap();
+    fill(&c, "input[name=name]", "lee").await;
+    fill(&c, "input[name=password]", "a long enough password").await;
+    click(&c, "form[action='/signin'] button[type=submit]").await;
+    wait_for_path(&c, "/journal").await;
+
+    c.goto(&format!("{base}/measures/take/phq9")).await.unwrap();
+    for item in 1..=9 {
+        let answer = if item == 9 { 1 } else { 2 };
+        click(&c, &format!("input[name=q{item}][value='{answer}']")).await;
+    }
+    click(&c, "form.measure-form button[type=submit]").await;
+    wait_for_text(&c, "Between is not an emergency service").await;
+    let page = text_of_page(&c).await;
+    assert!(
+        page.contains("116 123") && page.contains("988") && page.contains("17 of 27"),
+        "{page}"
+    );
+    let alert = c.find(Locator::Css("section.safety[role=alert]")).await;
+    assert!(alert.is_ok(), "the message is announced to screen readers");
+    click(&c, "section.safety a[href='/safety-plan']").await;
+    wait_for_path(&c, "/safety-plan").await;
+    c.close().await.unwrap();
+}

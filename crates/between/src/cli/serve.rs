@@ -24,6 +24,9 @@ pub struct ServeArgs {
     /// The name shown in titles and headers; choose something neutral if others might see the screen.
     #[arg(long, env = "BETWEEN_APP_TITLE", default_value = "Between")]
     app_title: String,
+    /// Crisis contacts for this deployment, separated by ";" (default: emergency numbers, 988, 116 123).
+    #[arg(long, env = "BETWEEN_CRISIS_CONTACTS", value_name = "LINES")]
+    crisis_contacts: Option<String>,
     /// Where the quick-exit button leads.
     #[arg(
         long,
@@ -53,6 +56,15 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> CliResult {
         exit_url: args.exit_url,
         secure_cookies: ctx.public_url.starts_with("https://"),
         public_url: ctx.public_url.trim_end_matches('/').to_string(),
+        crisis_contacts: match args.crisis_contacts {
+            Some(lines) => lines
+                .split(';')
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(String::from)
+                .collect(),
+            None => web::default_crisis_contacts(),
+        },
     };
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await

@@ -21,6 +21,9 @@ pub struct Chart<'a> {
     pub x_labels: (String, String),
     /// A shaded horizontal band (from, to) in y, e.g. the expected level.
     pub band: Option<(f64, f64)>,
+    /// Labelled, coloured horizontal zones (from, to, colour, label), e.g.
+    /// severity bands.
+    pub zones: Vec<(f64, f64, &'a str, &'a str)>,
 }
 
 const W: f64 = 640.0;
@@ -64,6 +67,18 @@ impl Chart<'_> {
             r#"<svg class="chart" viewBox="0 0 {W} {H}" role="img" aria-label="{}" xmlns="http://www.w3.org/2000/svg">"#,
             escape(self.title)
         );
+        for (lo, hi, colour, label) in &self.zones {
+            let (top, bottom) = (py(hi.max(*lo)), py(hi.min(*lo)));
+            let _ = write!(
+                s,
+                r#"<rect x="{PAD_L}" y="{top:.1}" width="{:.1}" height="{:.1}" fill="{colour}" fill-opacity="0.18"/><text x="{:.1}" y="{:.1}" font-size="10" text-anchor="end" fill="currentColor" fill-opacity="0.7">{}</text>"#,
+                W - PAD_L - PAD_R,
+                (bottom - top).max(1.0),
+                W - PAD_R - 4.0,
+                top + 11.0,
+                escape(label)
+            );
+        }
         if let Some((lo, hi)) = self.band {
             let (top, bottom) = (py(hi.max(lo)), py(hi.min(lo)));
             let _ = write!(
@@ -226,6 +241,7 @@ mod tests {
             }],
             x_labels: ("1 Jan".into(), "15 Jan".into()),
             band: Some((7.0, 9.0)),
+            zones: Vec::new(),
         };
         let svg = chart.svg();
         assert_eq!(svg.matches("<circle").count(), 3);
@@ -249,6 +265,7 @@ mod tests {
             }],
             x_labels: (String::new(), String::new()),
             band: None,
+            zones: Vec::new(),
         };
         assert!(!chart.svg().contains("NaN"));
     }

@@ -33,6 +33,19 @@ pub struct WebSettings {
     pub secure_cookies: bool,
     /// The address people reach the server at, without a trailing slash.
     pub public_url: String,
+    /// Crisis contacts shown on the "In crisis?" page and with safety
+    /// messages, one line each.
+    pub crisis_contacts: Vec<String>,
+}
+
+/// Sensible defaults for crisis contacts; deployments set their own.
+pub fn default_crisis_contacts() -> Vec<String> {
+    vec![
+        "Your local emergency number (112 in the EU, 999 in the UK, 911 in the US)".into(),
+        "United States: call or text 988 (Suicide & Crisis Lifeline)".into(),
+        "United Kingdom and Ireland: call 116 123 (Samaritans), free, day and night".into(),
+        "Elsewhere: findahelpline.com lists free, confidential helplines by country".into(),
+    ]
 }
 
 impl Default for WebSettings {
@@ -42,6 +55,7 @@ impl Default for WebSettings {
             exit_url: "https://www.bbc.co.uk/weather".into(),
             secure_cookies: false,
             public_url: "http://127.0.0.1:8080".into(),
+            crisis_contacts: default_crisis_contacts(),
         }
     }
 }

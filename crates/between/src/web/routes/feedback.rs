@@ -176,6 +176,7 @@ pub async fn overview(State(state): State<WebState>, s: SignedIn) -> PageResult 
         lines,
         x_labels: (date(all.first()), date(all.last())),
         band: None,
+        zones: Vec::new(),
     };
     let rows = all
         .iter()

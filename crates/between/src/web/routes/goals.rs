@@ -306,6 +306,7 @@ fn chart(v: &GoalView, tz: &TimeZone) -> String {
             }],
             x_labels: (first, last),
             band: Some((-0.5, 0.5)),
+            zones: Vec::new(),
         }
         .svg(),
         Measure::Numeric {
@@ -339,6 +340,7 @@ fn chart(v: &GoalView, tz: &TimeZone) -> String {
                 }],
                 x_labels: (first, last),
                 band: Some(band),
+                zones: Vec::new(),
             }
             .svg()
         }

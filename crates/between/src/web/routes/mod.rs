@@ -9,6 +9,7 @@ mod goals;
 mod home;
 mod insights;
 mod journal;
+mod measures;
 mod practices;
 mod questions;
 mod settings;
@@ -46,6 +47,16 @@ pub fn routes() -> Router<WebState> {
             post(practices::unlog),
         )
         .route("/practices/{id}/archive", post(practices::archive))
+        .route("/measures", get(measures::list))
+        .route(
+            "/measures/take/{instrument}",
+            get(measures::take_form).post(measures::take),
+        )
+        .route("/crisis", get(measures::crisis))
+        .route(
+            "/safety-plan",
+            get(measures::safety_plan).post(measures::save_safety_plan),
+        )
         .route("/questions", get(questions::list).post(questions::create))
         .route("/questions/{id}/answer", post(questions::answer))
         .route("/questions/{id}/delete", post(questions::delete))

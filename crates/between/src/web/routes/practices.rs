@@ -329,6 +329,7 @@ async fn show_page(
                 today.strftime("%-d %b").to_string(),
             ),
             band: None,
+            zones: Vec::new(),
         }
         .svg()
     };

@@ -1,0 +1,371 @@
+//! Measures pages: the PHQ-9 and GAD-7 forms (exact published wording),
+//! results with severity and change, the safety message when PHQ-9 item 9 is
+//! above 0, scores over time with severity bands, the "In crisis?" page and
+//! the safety plan.
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
+use between_app::measures::{MeasureView, SafetyPlan, SAFETY_PLAN_SECTIONS};
+use between_app::AppError;
+use between_domain::measure::instrument::{
+    ANSWERS, COPYRIGHT, DIFFICULTY_ANSWERS, DIFFICULTY_QUESTION, STEM,
+};
+use between_domain::measure::{Instrument, Response};
+use uuid::Uuid;
+
+use crate::web::auth::{MaybeSignedIn, SignedIn};
+use crate::web::charts::{Chart, Line};
+use crate::web::csrf;
+use crate::web::errors::{render, PageError, PageResult};
+use crate::web::forms::FormData;
+use crate::web::{Layout, WebState};
+
+pub struct Row {
+    pub when: String,
+    pub name: &'static str,
+    pub total: u8,
+    pub max: u8,
+    pub severity: &'static str,
+    pub change: Option<&'static str>,
+}
+
+fn row(m: &MeasureView, tz: &jiff::tz::TimeZone) -> Row {
+    Row {
+        when: m
+            .response
+            .occurred_at
+            .to_zoned(tz.clone())
+            .strftime("%-d %b %Y")
+            .to_string(),
+        name: m.response.data.instrument.name(),
+        total: m.scored.total,
+        max: m.response.data.instrument.max_total(),
+        severity: m.scored.severity.label(),
+        change: m.change.map(|c| c.label()),
+    }
+}
+
+fn chart(all: &[MeasureView], i: Instrument, tz: &jiff::tz::TimeZone) -> String {
+    let points: Vec<(f64, f64)> = all
+        .iter()
+        .filter(|m| m.response.data.instrument == i)
+        .map(|m| {
+            (
+                m.response.occurred_at.as_second() as f64 / 86_400.0,
+                f64::from(m.scored.total),
+            )
+        })
+        .collect();
+    if points.is_empty() {
+        return String::new();
+    }
+    let date = |m: Option<&MeasureView>| {
+        m.map(|m| {
+            m.response
+                .occurred_at
+                .to_zoned(tz.clone())
+                .strftime("%-d %b %Y")
+                .to_string()
+        })
+        .unwrap_or_default()
+    };
+    let of_kind: Vec<&MeasureView> = all
+        .iter()
+        .filter(|m| m.response.data.instrument == i)
+        .collect();
+    let max = f64::from(i.max_total());
+    let bands = i.bands();
+    let colours = ["#2e8b57", "#9acd32", "#e9a23b", "#e67e22", "#c0392b"];
+    let zones = bands
+        .iter()
+        .enumerate()
+        .map(|(n, (lo, sev))| {
+            let hi = bands
+                .get(n + 1)
+                .map(|(next, _)| f64::from(*next) - 0.5)
+                .unwrap_or(max);
+            let lo = if n == 0 { 0.0 } else { f64::from(*lo) - 0.5 };
+            (
+                lo,
+                hi,
+                colours[(n + colours.len() - bands.len()).min(colours.len() - 1)],
+                sev.label(),
+            )
+        })
+        .collect();
+    Chart {
+        title: if i == Instrument::Phq9 {
+            "PHQ-9 total over time, with severity bands"
+        } else {
+            "GAD-7 total over time, with severity bands"
+        },
+        y_min: 0.0,
+        y_max: max,
+        lines: vec![Line {
+            label: i.name(),
+            colour: "#35566f",
+            points,
+        }],
+        x_labels: (
+            date(of_kind.first().copied()),
+            date(of_kind.last().copied()),
+        ),
+        band: None,
+        zones,
+    }
+    .svg()
+}
+
+#[derive(Template)]
+#[template(path = "measures.html")]
+struct ListPage {
+    layout: Layout,
+    due: Vec<(&'static str, &'static str)>,
+    rows: Vec<Row>,
+    charts: Vec<String>,
+}
+
+pub async fn list(State(state): State<WebState>, s: SignedIn) -> PageResult {
+    let tz = &s.principal.user.time_zone;
+    let all = state.app.measures(&s.principal).await?;
+    let due = state
+        .app
+        .measures_due(&s.principal)
+        .await?
+        .into_iter()
+        .map(|i| (i.as_str(), i.name()))
+        .collect();
+    render(&ListPage {
+        layout: Layout::signed_in(&state, &s, "Measures", "measures"),
+        due,
+        rows: all.iter().rev().map(|m| row(m, tz)).collect(),
+        charts: Instrument::ALL
+            .iter()
+            .map(|i| chart(&all, *i, tz))
+            .filter(|c| !c.is_empty())
+            .collect(),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "measure_form.html")]
+struct FormPage {
+    layout: Layout,
+    slug: &'static str,
+    name: &'static str,
+    stem: &'static str,
+    items: Vec<(usize, &'static str, String)>,
+    answers: [&'static str; 4],
+    difficulty_question: &'static str,
+    difficulty_answers: [&'static str; 4],
+    difficulty: String,
+    copyright: &'static str,
+    error: Option<String>,
+}
+
+fn instrument(slug: &str) -> Result<Instrument, PageError> {
+    Instrument::parse(slug).map_err(|_| PageError::NotFound)
+}
+
+fn form_page(
+    state: &WebState,
+    s: &SignedIn,
+    i: Instrument,
+    data: Option<&FormData>,
+    error: Option<String>,
+) -> FormPage {
+    FormPage {
+        layout: Layout::signed_in(state, s, i.name(), "measures"),
+        slug: i.as_str(),
+        name: i.name(),
+        stem: STEM,
+        items: i
+            .items()
+            .iter()
+            .enumerate()
+            .map(|(n, text)| {
+                (
+                    n + 1,
+                    *text,
+                    data.map(|d| d.get(&format!("q{}", n + 1)).to_string())
+                        .unwrap_or_default(),
+                )
+            })
+            .collect(),
+        answers: ANSWERS,
+        difficulty_question: DIFFICULTY_QUESTION,
+        difficulty_answers: DIFFICULTY_ANSWERS,
+        difficulty: data
+            .map(|d| d.get("difficulty").to_string())
+            .unwrap_or_default(),
+        copyright: COPYRIGHT,
+        error,
+    }
+}
+
+pub async fn take_form(
+    State(state): State<WebState>,
+    s: SignedIn,
+    Path(slug): Path<String>,
+) -> PageResult {
+    render(&form_page(&state, &s, instrument(&slug)?, None, None))
+}
+
+#[derive(Template)]
+#[template(path = "measure_result.html")]
+struct ResultPage {
+    layout: Layout,
+    r: Row,
+    change_from_baseline: Option<&'static str>,
+    recovered: bool,
+    safety: bool,
+    contacts: Vec<String>,
+}
+
+pub async fn take(
+    State(state): State<WebState>,
+    s: SignedIn,
+    Path(slug): Path<String>,
+    body: Bytes,
+) -> PageResult {
+    let i = instrument(&slug)?;
+    let data = FormData::parse(&body);
+    if !csrf::matches(&s.csrf, data.get(csrf::FIELD)) {
+        let page = form_page(&state, &s, i, Some(&data), Some("This form had been open for a long time, so it was not saved. Your answers are still selected: submit again.".into()));
+        return Ok((StatusCode::BAD_REQUEST, render(&page)?).into_response());
+    }
+    let mut answers = Vec::new();
+    let mut missing = Vec::new();
+    for n in 1..=i.items().len() {
+        match data.get(&format!("q{n}")).parse::<u8>() {
+            Ok(a) => answers.push(a),
+            Err(_) => missing.push(n.to_string()),
+        }
+    }
+    if !missing.is_empty() {
+        let message = format!("Please answer every question; still open: {}. Nothing is saved until all are answered.", missing.join(", "));
+        return Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            render(&form_page(&state, &s, i, Some(&data), Some(message)))?,
+        )
+            .into_response());
+    }
+    let difficulty = data.get("difficulty").parse::<u8>().ok();
+    let m = match state
+        .app
+        .take_measure(
+            &s.principal,
+            Response {
+                instrument: i,
+                answers,
+                difficulty,
+            },
+            None,
+        )
+        .await
+    {
+        Ok(m) => m,
+        Err(AppError::Invalid(e)) => {
+            return Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                render(&form_page(&state, &s, i, Some(&data), Some(e.to_string())))?,
+            )
+                .into_response())
+        }
+        Err(err) => return Err(err.into()),
+    };
+    render(&ResultPage {
+        layout: Layout::signed_in(&state, &s, format!("{} result", i.name()), "measures"),
+        r: row(&m, &s.principal.user.time_zone),
+        change_from_baseline: m.change_from_baseline.map(|c| c.label()),
+        recovered: m.recovered,
+        safety: m.scored.safety_alert,
+        contacts: state.settings.crisis_contacts.clone(),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "crisis.html")]
+struct CrisisPage {
+    layout: Layout,
+    contacts: Vec<String>,
+    signed_in: bool,
+}
+
+/// "In crisis?": reachable from every page, signed in or not.
+pub async fn crisis(State(state): State<WebState>, MaybeSignedIn(s): MaybeSignedIn) -> PageResult {
+    let layout = match &s {
+        Some(s) => Layout::signed_in(&state, s, "In crisis?", "crisis"),
+        None => Layout::new(&state, "In crisis?", "crisis"),
+    };
+    render(&CrisisPage {
+        layout,
+        contacts: state.settings.crisis_contacts.clone(),
+        signed_in: s.is_some(),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "safety_plan.html")]
+struct PlanPage {
+    layout: Layout,
+    sections: Vec<(&'static str, &'static str, &'static str, String)>,
+    contacts: Vec<String>,
+}
+
+fn plan_page(
+    state: &WebState,
+    s: &SignedIn,
+    plan: &SafetyPlan,
+    notice: Option<&'static str>,
+) -> PlanPage {
+    PlanPage {
+        layout: Layout::signed_in(state, s, "My safety plan", "crisis").with_notice(notice),
+        sections: SAFETY_PLAN_SECTIONS
+            .iter()
+            .map(|(f, h, hint)| (*f, *h, *hint, plan.get(f).to_string()))
+            .collect(),
+        contacts: state.settings.crisis_contacts.clone(),
+    }
+}
+
+pub async fn safety_plan(
+    State(state): State<WebState>,
+    s: SignedIn,
+    axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
+) -> PageResult {
+    let plan = state.app.safety_plan(&s.principal).await?;
+    let notice = q
+        .contains_key("saved")
+        .then_some("Saved. You can print this page.");
+    render(&plan_page(&state, &s, &plan, notice))
+}
+
+pub async fn save_safety_plan(
+    State(state): State<WebState>,
+    s: SignedIn,
+    body: Bytes,
+) -> PageResult {
+    let form = FormData::parse(&body);
+    let mut plan = SafetyPlan::default();
+    for (field, _, _) in SAFETY_PLAN_SECTIONS {
+        plan.set(field, form.get(field).trim().to_string());
+    }
+    if !csrf::matches(&s.csrf, form.get(csrf::FIELD)) {
+        let mut page = plan_page(&state, &s, &plan, None);
+        page.layout.notice = Some("This page had been open for a long time, so it was not saved. Your words are below: save again.".into());
+        return Ok((StatusCode::BAD_REQUEST, render(&page)?).into_response());
+    }
+    match state.app.save_safety_plan(&s.principal, plan.clone()).await {
+        Ok(_) => Ok(Redirect::to("/safety-plan?saved=1").into_response()),
+        Err(AppError::Invalid(e)) => {
+            let mut page = plan_page(&state, &s, &plan, None);
+            page.layout.notice = Some(e.to_string());
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+        }
+        Err(err) => Err(err.into()),
+    }
+}
