@@ -38,7 +38,8 @@ pub struct Stats {
 /// Statistics of `plan` over the local days `[from, to]`, given the local
 /// days it was logged on (any order, duplicates allowed) and today.
 pub fn stats(plan: &Plan, logs: &[Date], from: Date, to: Date, today: Date) -> Stats {
-    let mut days: Vec<Date> = logs.to_vec();
+    // Logs after today cannot count yet (the app refuses them anyway).
+    let mut days: Vec<Date> = logs.iter().copied().filter(|d| *d <= today).collect();
     days.sort();
     days.dedup();
     let logged = |d: Date| days.binary_search(&d).is_ok();

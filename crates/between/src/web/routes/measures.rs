@@ -14,7 +14,6 @@ use between_domain::measure::instrument::{
     ANSWERS, COPYRIGHT, DIFFICULTY_ANSWERS, DIFFICULTY_QUESTION, STEM,
 };
 use between_domain::measure::{Instrument, Response};
-use uuid::Uuid;
 
 use crate::web::auth::{MaybeSignedIn, SignedIn};
 use crate::web::charts::{Chart, Line};
