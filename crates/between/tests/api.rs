@@ -41,6 +41,7 @@ async fn health_and_the_openapi_document_need_no_token() {
         ("/goals", vec!["get", "post"]),
         ("/goals/{id}", vec!["get", "patch", "delete"]),
         ("/goals/{id}/checkins", vec!["get", "post"]),
+        ("/measures", vec!["get", "post"]),
         ("/practices", vec!["get", "post"]),
         ("/practices/today", vec!["get"]),
         ("/practices/{id}", vec!["get", "patch", "delete"]),

@@ -843,3 +843,77 @@ fn the_calendar_exports_and_its_link_rotates() {
         serde_json::from_str(&cli.ok(&["calendar", "url", "--rotate", "--json"], "")).unwrap();
     assert_ne!(rotated["url"].as_str().unwrap(), first.trim());
 }
+
+#[test]
+fn measures_from_the_cli() {
+    let cli = Cli::with_account("lou");
+    let first: serde_json::Value = serde_json::from_str(&cli.ok(
+        &[
+            "measure",
+            "take",
+            "phq9",
+            "--answers",
+            "2,2,2,2,2,2,2,2,0",
+            "--at",
+            "2026-01-05",
+            "--json",
+        ],
+        "",
+    ))
+    .unwrap();
+    assert_eq!(
+        (
+            first["total"].clone(),
+            first["severity"].clone(),
+            first["safety_alert"].clone()
+        ),
+        (16.into(), "moderately_severe".into(), false.into())
+    );
+    assert!(
+        first.get("change").is_none(),
+        "no change on the first response"
+    );
+    let second = cli.run(
+        &["measure", "take", "phq9", "--json"],
+        "1 1 1 1 1 1 1 1 1\n",
+    );
+    assert!(
+        second.status.success(),
+        "{}",
+        String::from_utf8_lossy(&second.stderr)
+    );
+    let second: serde_json::Value = serde_json::from_slice(&second.stdout).unwrap();
+    assert_eq!(
+        (
+            second["total"].clone(),
+            second["change"].clone(),
+            second["safety_alert"].clone()
+        ),
+        (9.into(), "reliable_improvement".into(), true.into())
+    );
+    let warned = cli.run(
+        &["measure", "take", "phq9", "--answers", "0,0,0,0,0,0,0,0,2"],
+        "",
+    );
+    assert!(String::from_utf8_lossy(&warned.stderr).contains("not an emergency service"));
+    for (args, says) in [
+        (
+            vec!["measure", "take", "phq9", "--answers", "1,2,3"],
+            "9 questions; 3 answers",
+        ),
+        (
+            vec!["measure", "take", "gad7", "--answers", "0,0,0,0,0,0,-1"],
+            "not -1",
+        ),
+        (
+            vec!["measure", "take", "bdi", "--answers", "1"],
+            "not a measure",
+        ),
+    ] {
+        let err = cli.fails(&args, "", 2);
+        assert!(err.contains(says), "{args:?}: {err}");
+    }
+    let list: serde_json::Value =
+        serde_json::from_str(&cli.ok(&["measure", "list", "--json"], "")).unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 3);
+}

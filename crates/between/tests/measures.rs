@@ -118,3 +118,35 @@ async fn every_page_links_to_crisis_contacts_and_the_safety_plan_is_kept() {
             && page.body.contains("My reasons for living")
     );
 }
+
+#[tokio::test]
+async fn the_api_scores_measures_and_refuses_partial_ones() {
+    let t = TestApp::new().await;
+    t.signed_in("cy").await;
+    let token = t.token("cy", between_app::Access::Full).await;
+    let tk = Some(token.as_str());
+    let r = t
+        .api(
+            "POST",
+            "/api/v1/measures",
+            tk,
+            Some(r#"{"instrument": "gad7", "answers": [2, 2, 2, 2, 1, 1, 1]}"#),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(
+        (r.json()["total"].clone(), r.json()["severity"].clone()),
+        (serde_json::json!(11), serde_json::json!("moderate"))
+    );
+    for body in [
+        r#"{"instrument": "gad7", "answers": [1, 1]}"#,
+        r#"{"instrument": "gad7", "answers": [4, 0, 0, 0, 0, 0, 0]}"#,
+        r#"{"instrument": "x", "answers": []}"#,
+    ] {
+        let r = t.api("POST", "/api/v1/measures", tk, Some(body)).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    }
+    let list = t.api("GET", "/api/v1/measures", tk, None).await.json();
+    assert_eq!(list["measures"].as_array().unwrap().len(), 1);
+    assert_eq!(list["due"], serde_json::json!(["phq9"]));
+}

@@ -13,6 +13,7 @@ mod invite;
 mod journal;
 mod login;
 mod logins;
+mod measure;
 mod output;
 mod paths;
 mod practice;
@@ -88,6 +89,9 @@ enum Command {
     /// Goals with measurable progress.
     #[command(subcommand)]
     Goal(goal::GoalCommand),
+    /// PHQ-9 and GAD-7 questionnaires.
+    #[command(subcommand)]
+    Measure(measure::MeasureCommand),
     /// Homework and exercises between sessions.
     #[command(subcommand)]
     Practice(practice::PracticeCommand),
@@ -133,6 +137,7 @@ pub async fn run(cli: Cli) -> CliResult {
         Command::Journal(cmd) => journal::run(&ctx, cmd).await,
         Command::Appointment(cmd) => appointment::run(&ctx, cmd).await,
         Command::Goal(cmd) => goal::run(&ctx, cmd).await,
+        Command::Measure(cmd) => measure::run(&ctx, cmd).await,
         Command::Practice(cmd) => practice::run(&ctx, cmd).await,
         Command::Question(cmd) => question::run(&ctx, cmd).await,
         Command::Insight(cmd) => insight::run(&ctx, cmd).await,

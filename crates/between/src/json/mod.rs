@@ -5,12 +5,14 @@
 mod appointment;
 mod entry;
 mod goal;
+mod measure;
 mod practice;
 mod session;
 
 pub use appointment::{AppointmentInput, AppointmentJson};
 pub use entry::{EntryInput, EntryJson, FeelingInput};
 pub use goal::{CheckInInput, CheckInJson, GoalInput, GoalJson};
+pub use measure::{small_answers, MeasureInput, MeasureJson};
 pub use practice::{stats_json, LogInput, LogJson, PracticeInput, PracticeJson};
 pub use session::{
     FeedbackInput, FeedbackJson, InsightInput, InsightJson, QuestionInput, QuestionJson,

@@ -9,6 +9,7 @@ mod feedback;
 mod goals;
 mod input;
 mod insights;
+mod measures;
 mod practices;
 mod questions;
 
@@ -59,6 +60,7 @@ pub fn routes() -> Router<WebState> {
             "/goals/{id}/checkins",
             get(goals::check_ins).post(goals::check_in),
         )
+        .route("/measures", get(measures::list).post(measures::create))
         .route("/practices", get(practices::list).post(practices::create))
         .route("/practices/today", get(practices::today_list))
         .route(

@@ -24,6 +24,7 @@ struct HomePage {
     entries_since: usize,
     open_questions: usize,
     goals_due: Vec<(uuid::Uuid, String)>,
+    measures_due: Vec<(&'static str, &'static str)>,
 }
 
 pub async fn home(State(state): State<WebState>, MaybeSignedIn(s): MaybeSignedIn) -> PageResult {
@@ -77,6 +78,13 @@ pub async fn home(State(state): State<WebState>, MaybeSignedIn(s): MaybeSignedIn
             .await?
             .iter()
             .map(|g| (g.goal.id, g.goal.data.title.clone()))
+            .collect(),
+        measures_due: state
+            .app
+            .measures_due(p)
+            .await?
+            .iter()
+            .map(|i| (i.as_str(), i.name()))
             .collect(),
     })
 }
