@@ -710,3 +710,72 @@ pub async fn fill_practices(
 fn no_difficulty(rng: &mut StdRng) -> bool {
     !rng.gen_bool(0.125)
 }
+
+/// A PHQ-9 and a GAD-7 every two weeks, improving with the journal's mood
+/// (with noise, and one early answer above 0 on PHQ-9 item 9).
+pub async fn fill_measures(
+    app: &crate::App,
+    p: &crate::Principal,
+    years: u32,
+    seed: u64,
+) -> Result<usize, crate::AppError> {
+    use crate::records::RecordKind;
+    use between_domain::measure::{Instrument, Response};
+
+    let mut rng = StdRng::seed_from_u64(seed.wrapping_add(41));
+    let now = Timestamp::now();
+    let span = SignedDuration::from_hours(24 * 365 * i64::from(years));
+    let start = now - span;
+    let steps = span.as_hours() / (24 * 14);
+    let spread = |total: i64, items: usize, rng: &mut StdRng, last_zero: bool| -> Vec<u8> {
+        let mut answers = vec![0u8; items];
+        let mut left = total.clamp(0, 3 * items as i64);
+        let usable = if last_zero { items - 1 } else { items };
+        while left > 0 {
+            let i = rng.gen_range(0..usable);
+            if answers[i] < 3 {
+                answers[i] += 1;
+                left -= 1;
+            }
+            if answers[..usable].iter().all(|a| *a == 3) {
+                break;
+            }
+        }
+        answers
+    };
+    let mut items = Vec::new();
+    for k in 0..steps {
+        let at = start + SignedDuration::from_hours(24 * 14 * k + 18);
+        if at > now {
+            break;
+        }
+        let progress = k as f64 / steps.max(1) as f64;
+        let phq = (17.0 - 11.0 * progress + rng.gen_range(-2.5..2.5)).round() as i64;
+        let mut answers = spread(phq, 9, &mut rng, true);
+        if k == 2 {
+            answers[8] = 1;
+        }
+        items.push((
+            RecordKind::Measure,
+            None,
+            at,
+            Response {
+                instrument: Instrument::Phq9,
+                answers,
+                difficulty: Some(if progress < 0.5 { 2 } else { 1 }),
+            },
+        ));
+        let gad = (13.0 - 8.0 * progress + rng.gen_range(-2.0..2.0)).round() as i64;
+        items.push((
+            RecordKind::Measure,
+            None,
+            at,
+            Response {
+                instrument: Instrument::Gad7,
+                answers: spread(gad, 7, &mut rng, false),
+                difficulty: None,
+            },
+        ));
+    }
+    Ok(app.insert_records(p, &items).await?.len())
+}

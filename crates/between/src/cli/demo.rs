@@ -55,8 +55,9 @@ pub async fn run(ctx: &Context, args: DemoArgs) -> CliResult {
     let count = app.add_entries(&p, entries).await?;
     let s = demo::fill_session_loop(&app, &p, args.years, args.seed).await?;
     let practice_logs = demo::fill_practices(&app, &p, args.years, args.seed).await?;
+    let measures = demo::fill_measures(&app, &p, args.years, args.seed).await?;
     println!(
-        "Created the account \"{DEMO_USER}\" with {count} entries, {} appointments ({} attended), {} feedback, {} insights, {} questions, {} goals and 4 practices with {practice_logs} logs over {} year(s) in {:.1} s.",
+        "Created the account \"{DEMO_USER}\" with {count} entries, {} appointments ({} attended), {} feedback, {} insights, {} questions, {} goals and 4 practices with {practice_logs} logs, {measures} measures over {} year(s) in {:.1} s.",
         s.appointments,
         s.attended,
         s.feedback,
