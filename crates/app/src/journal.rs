@@ -283,6 +283,25 @@ impl App {
         Ok(Page { entries, next })
     }
 
+    /// Every live entry in `range`, oldest first (for statistics).
+    pub async fn entries_in(
+        &self,
+        p: &Principal,
+        range: TimeRange,
+    ) -> Result<Vec<Entry>, AppError> {
+        p.require_read()?;
+        let q = EntryQuery {
+            since: range.since.map(micros),
+            until: range.until.map(micros),
+            ..Default::default()
+        };
+        let rows = self.store.list_entries(p.user.id, &q).await?;
+        rows.iter()
+            .rev()
+            .map(|row| self.open_entry(p, row))
+            .collect()
+    }
+
     /// Entries whose text, answers, feelings, triggers or tags contain every
     /// word of `query`, newest first. Decrypts in memory and scans.
     pub async fn search_entries(

@@ -22,6 +22,7 @@ pub mod questions;
 pub mod records;
 pub mod sessions;
 pub mod throttle;
+pub mod trends;
 
 use std::sync::Arc;
 use std::time::Duration;

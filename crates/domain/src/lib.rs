@@ -14,6 +14,7 @@ pub mod prompts;
 pub mod question;
 pub mod search;
 pub mod timespec;
+pub mod trend;
 pub mod validation;
 
 pub use entry::{Entry, EntryContent, Feeling, PromptAnswer};

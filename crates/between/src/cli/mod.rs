@@ -20,6 +20,7 @@ mod practice;
 mod question;
 mod serve;
 mod token;
+mod trend;
 mod user;
 
 use std::io::Read;
@@ -107,6 +108,8 @@ enum Command {
     /// The calendar (.ics) and its private feed link.
     #[command(subcommand)]
     Calendar(calendar::CalendarCommand),
+    /// The mood trend of a period.
+    Trend(trend::TrendArgs),
     /// Personal access tokens for the JSON API.
     #[command(subcommand)]
     Token(token::TokenCommand),
@@ -143,6 +146,7 @@ pub async fn run(cli: Cli) -> CliResult {
         Command::Insight(cmd) => insight::run(&ctx, cmd).await,
         Command::Feedback(cmd) => feedback::run(&ctx, cmd).await,
         Command::Calendar(cmd) => calendar::run(&ctx, cmd).await,
+        Command::Trend(args) => trend::run(&ctx, args).await,
         Command::Token(cmd) => token::run(&ctx, cmd).await,
         Command::Serve(args) => serve::run(&ctx, args).await,
         Command::Demo(args) => demo::run(&ctx, args).await,

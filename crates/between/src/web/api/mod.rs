@@ -12,6 +12,7 @@ mod insights;
 mod measures;
 mod practices;
 mod questions;
+mod trend;
 
 use axum::extract::FromRequestParts;
 use axum::http::header;
@@ -61,6 +62,7 @@ pub fn routes() -> Router<WebState> {
             get(goals::check_ins).post(goals::check_in),
         )
         .route("/measures", get(measures::list).post(measures::create))
+        .route("/trend", get(trend::get))
         .route("/practices", get(practices::list).post(practices::create))
         .route("/practices/today", get(practices::today_list))
         .route(

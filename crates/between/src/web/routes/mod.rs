@@ -14,6 +14,7 @@ mod practices;
 mod questions;
 mod settings;
 mod statics;
+mod trend;
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -47,6 +48,7 @@ pub fn routes() -> Router<WebState> {
             post(practices::unlog),
         )
         .route("/practices/{id}/archive", post(practices::archive))
+        .route("/trend", get(trend::page))
         .route("/measures", get(measures::list))
         .route(
             "/measures/take/{instrument}",
