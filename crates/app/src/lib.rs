@@ -23,6 +23,7 @@ pub mod records;
 pub mod sessions;
 pub mod throttle;
 pub mod trends;
+pub mod wins;
 
 use std::sync::Arc;
 use std::time::Duration;

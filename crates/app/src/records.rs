@@ -29,6 +29,7 @@ pub enum RecordKind {
     CalendarPrefs,
     Measure,
     SafetyPlan,
+    WinsSeen,
 }
 
 impl RecordKind {
@@ -46,6 +47,7 @@ impl RecordKind {
             RecordKind::CalendarPrefs => "calendar_prefs",
             RecordKind::Measure => "measure",
             RecordKind::SafetyPlan => "safety_plan",
+            RecordKind::WinsSeen => "wins_seen",
         }
     }
 
@@ -61,6 +63,7 @@ impl RecordKind {
             RecordKind::CalendarPrefs => DataKind::Practices,
             RecordKind::Measure => DataKind::Measures,
             RecordKind::SafetyPlan => DataKind::SafetyPlan,
+            RecordKind::WinsSeen => DataKind::Journal,
         }
     }
 }

@@ -43,6 +43,7 @@ async fn health_and_the_openapi_document_need_no_token() {
         ("/goals/{id}/checkins", vec!["get", "post"]),
         ("/measures", vec!["get", "post"]),
         ("/trend", vec!["get"]),
+        ("/wins", vec!["get"]),
         ("/practices", vec!["get", "post"]),
         ("/practices/today", vec!["get"]),
         ("/practices/{id}", vec!["get", "patch", "delete"]),

@@ -16,6 +16,7 @@ pub mod search;
 pub mod timespec;
 pub mod trend;
 pub mod validation;
+pub mod wins;
 
 pub use entry::{Entry, EntryContent, Feeling, PromptAnswer};
 pub use validation::ValidationErrors;

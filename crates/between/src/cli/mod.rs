@@ -22,6 +22,7 @@ mod serve;
 mod token;
 mod trend;
 mod user;
+mod wins;
 
 use std::io::Read;
 use std::path::PathBuf;
@@ -110,6 +111,8 @@ enum Command {
     Calendar(calendar::CalendarCommand),
     /// The mood trend of a period.
     Trend(trend::TrendArgs),
+    /// Small wins: milestones reached.
+    Wins(wins::WinsArgs),
     /// Personal access tokens for the JSON API.
     #[command(subcommand)]
     Token(token::TokenCommand),
@@ -147,6 +150,7 @@ pub async fn run(cli: Cli) -> CliResult {
         Command::Feedback(cmd) => feedback::run(&ctx, cmd).await,
         Command::Calendar(cmd) => calendar::run(&ctx, cmd).await,
         Command::Trend(args) => trend::run(&ctx, args).await,
+        Command::Wins(args) => wins::run(&ctx, args).await,
         Command::Token(cmd) => token::run(&ctx, cmd).await,
         Command::Serve(args) => serve::run(&ctx, args).await,
         Command::Demo(args) => demo::run(&ctx, args).await,

@@ -13,6 +13,7 @@ mod measures;
 mod practices;
 mod questions;
 mod trend;
+mod wins;
 
 use axum::extract::FromRequestParts;
 use axum::http::header;
@@ -63,6 +64,7 @@ pub fn routes() -> Router<WebState> {
         )
         .route("/measures", get(measures::list).post(measures::create))
         .route("/trend", get(trend::get))
+        .route("/wins", get(wins::list))
         .route("/practices", get(practices::list).post(practices::create))
         .route("/practices/today", get(practices::today_list))
         .route(

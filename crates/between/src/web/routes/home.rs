@@ -25,6 +25,8 @@ struct HomePage {
     open_questions: usize,
     goals_due: Vec<(uuid::Uuid, String)>,
     measures_due: Vec<(&'static str, &'static str)>,
+    new_wins: Vec<String>,
+    more_wins: usize,
 }
 
 pub async fn home(State(state): State<WebState>, MaybeSignedIn(s): MaybeSignedIn) -> PageResult {
@@ -56,6 +58,7 @@ pub async fn home(State(state): State<WebState>, MaybeSignedIn(s): MaybeSignedIn
             },
         )
         .await?;
+    let new_wins = state.app.celebrate_new_wins(p).await?;
     render(&HomePage {
         layout: Layout::signed_in(&state, &s, "", "home"),
         name: p.user.name.clone(),
@@ -85,6 +88,13 @@ pub async fn home(State(state): State<WebState>, MaybeSignedIn(s): MaybeSignedIn
             .await?
             .iter()
             .map(|i| (i.as_str(), i.name()))
+            .collect(),
+        more_wins: new_wins.len().saturating_sub(3),
+        new_wins: new_wins
+            .iter()
+            .rev()
+            .take(3)
+            .map(|w| format!("{} ({})", w.title, w.date.strftime("%-d %B %Y")))
             .collect(),
     })
 }

@@ -15,6 +15,7 @@ mod questions;
 mod settings;
 mod statics;
 mod trend;
+mod wins;
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -49,6 +50,7 @@ pub fn routes() -> Router<WebState> {
         )
         .route("/practices/{id}/archive", post(practices::archive))
         .route("/trend", get(trend::page))
+        .route("/wins", get(wins::page))
         .route("/measures", get(measures::list))
         .route(
             "/measures/take/{instrument}",
