@@ -99,6 +99,18 @@ fn journal(c: &mut Criterion) {
                 .unwrap()
         })
     });
+    c.bench_function("mood trend of a 10-year journal", |b| {
+        b.iter(|| {
+            f.rt.block_on(f.app.mood_trend(&f.p, TimeRange::default()))
+                .unwrap()
+        })
+    });
+    c.bench_function("patterns of a 10-year journal", |b| {
+        b.iter(|| {
+            f.rt.block_on(f.app.patterns(&f.p, TimeRange::default()))
+                .unwrap()
+        })
+    });
     c.bench_function("search a 10-year journal (no match)", |b| {
         b.iter(|| {
             f.rt.block_on(f.app.search_entries(&f.p, "xylophone", usize::MAX))

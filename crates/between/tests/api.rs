@@ -44,6 +44,7 @@ async fn health_and_the_openapi_document_need_no_token() {
         ("/measures", vec!["get", "post"]),
         ("/trend", vec!["get"]),
         ("/wins", vec!["get"]),
+        ("/patterns", vec!["get"]),
         ("/practices", vec!["get", "post"]),
         ("/practices/today", vec!["get"]),
         ("/practices/{id}", vec!["get", "patch", "delete"]),

@@ -55,3 +55,61 @@ async fn the_trend_shows_points_a_smoothed_line_and_a_sentence() {
         StatusCode::UNPROCESSABLE_ENTITY
     );
 }
+
+#[tokio::test]
+async fn patterns_are_sentences_with_the_data_behind_them_or_say_what_they_need() {
+    let t = TestApp::new().await;
+    let jar = t.signed_in("bo").await;
+    let token = t.token("bo", Access::Full).await;
+    let first = json!({"text": "x", "triggers": ["work meeting"], "feelings": [{"name": "anxious", "intensity": 8}]});
+    t.api(
+        "POST",
+        "/api/v1/entries",
+        Some(&token),
+        Some(&first.to_string()),
+    )
+    .await;
+    let page = t.get("/patterns?period=all", &jar).await;
+    assert!(
+        page.body.contains("Not enough to tell yet")
+            && page
+                .body
+                .contains("2 more entries with <em>work meeting</em>"),
+        "{}",
+        page.body
+    );
+    for i in 0..8u8 {
+        let with = json!({"mood": 4, "triggers": ["work meeting"], "feelings": [{"name": "anxious", "intensity": 7 + i % 2}]});
+        let without = json!({"mood": 7, "feelings": [{"name": "anxious", "intensity": 2 + i % 2}]});
+        t.api(
+            "POST",
+            "/api/v1/entries",
+            Some(&token),
+            Some(&with.to_string()),
+        )
+        .await;
+        t.api(
+            "POST",
+            "/api/v1/entries",
+            Some(&token),
+            Some(&without.to_string()),
+        )
+        .await;
+    }
+    let page = t.get("/patterns?period=all", &jar).await;
+    assert!(
+        page.body
+            .contains("After <em>work meeting</em> (9 entries) you felt <em>anxious</em>"),
+        "{}",
+        page.body
+    );
+    let api = t
+        .api("GET", "/api/v1/patterns?since=30d", Some(&token), None)
+        .await
+        .json();
+    assert!(api["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["kind"] == "trigger_mood"));
+}

@@ -9,6 +9,7 @@ pub mod feelings;
 pub mod goal;
 pub mod insight;
 pub mod measure;
+pub mod patterns;
 pub mod practice;
 pub mod prompts;
 pub mod question;

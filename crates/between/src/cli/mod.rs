@@ -16,6 +16,7 @@ mod logins;
 mod measure;
 mod output;
 mod paths;
+mod patterns;
 mod practice;
 mod question;
 mod serve;
@@ -109,6 +110,8 @@ enum Command {
     /// The calendar (.ics) and its private feed link.
     #[command(subcommand)]
     Calendar(calendar::CalendarCommand),
+    /// Patterns in the journal: triggers, feelings, mood, weekdays.
+    Patterns(patterns::PatternsArgs),
     /// The mood trend of a period.
     Trend(trend::TrendArgs),
     /// Small wins: milestones reached.
@@ -149,6 +152,7 @@ pub async fn run(cli: Cli) -> CliResult {
         Command::Insight(cmd) => insight::run(&ctx, cmd).await,
         Command::Feedback(cmd) => feedback::run(&ctx, cmd).await,
         Command::Calendar(cmd) => calendar::run(&ctx, cmd).await,
+        Command::Patterns(args) => patterns::run(&ctx, args).await,
         Command::Trend(args) => trend::run(&ctx, args).await,
         Command::Wins(args) => wins::run(&ctx, args).await,
         Command::Token(cmd) => token::run(&ctx, cmd).await,

@@ -10,6 +10,7 @@ mod goals;
 mod input;
 mod insights;
 mod measures;
+mod patterns;
 mod practices;
 mod questions;
 mod trend;
@@ -64,6 +65,7 @@ pub fn routes() -> Router<WebState> {
         )
         .route("/measures", get(measures::list).post(measures::create))
         .route("/trend", get(trend::get))
+        .route("/patterns", get(patterns::get))
         .route("/wins", get(wins::list))
         .route("/practices", get(practices::list).post(practices::create))
         .route("/practices/today", get(practices::today_list))

@@ -10,6 +10,7 @@ mod home;
 mod insights;
 mod journal;
 mod measures;
+mod patterns;
 mod practices;
 mod questions;
 mod settings;
@@ -50,6 +51,7 @@ pub fn routes() -> Router<WebState> {
         )
         .route("/practices/{id}/archive", post(practices::archive))
         .route("/trend", get(trend::page))
+        .route("/patterns", get(patterns::page))
         .route("/wins", get(wins::page))
         .route("/measures", get(measures::list))
         .route(

@@ -1,0 +1,93 @@
+//! The patterns page: findings as plain sentences, and what more data would
+//! let it tell.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use between_domain::timespec;
+use jiff::Timestamp;
+use serde::Deserialize;
+
+use crate::web::auth::SignedIn;
+use crate::web::errors::{render, PageResult};
+use crate::web::{Layout, WebState};
+
+/// A sentence with *marked* words as (text, emphasised) parts.
+pub fn emphasise(sentence: &str) -> Vec<(String, bool)> {
+    sentence
+        .split('*')
+        .enumerate()
+        .filter(|(_, part)| !part.is_empty())
+        .map(|(i, part)| (part.to_string(), i % 2 == 1))
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "patterns.html")]
+struct PatternsPage {
+    layout: Layout,
+    period: String,
+    periods: [(&'static str, &'static str); 4],
+    findings: Vec<Vec<(String, bool)>>,
+    needs: Vec<Vec<(String, bool)>>,
+}
+
+#[derive(Deserialize)]
+pub struct Params {
+    period: Option<String>,
+}
+
+pub async fn page(
+    State(state): State<WebState>,
+    s: SignedIn,
+    Query(q): Query<Params>,
+) -> PageResult {
+    let period = match q.period.as_deref() {
+        Some(p @ ("1m" | "3m" | "1y" | "all")) => p.to_string(),
+        _ => "3m".to_string(),
+    };
+    let tz = &s.principal.user.time_zone;
+    let since = (period != "all")
+        .then(|| timespec::parse_since(&period, tz, Timestamp::now()))
+        .transpose()
+        .unwrap_or(None);
+    let p = state
+        .app
+        .patterns(&s.principal, timespec::TimeRange { since, until: None })
+        .await?;
+    render(&PatternsPage {
+        layout: Layout::signed_in(&state, &s, "Patterns", "journal"),
+        period,
+        periods: [
+            ("1m", "Month"),
+            ("3m", "3 months"),
+            ("1y", "Year"),
+            ("all", "All"),
+        ],
+        findings: p
+            .findings
+            .iter()
+            .take(20)
+            .map(|f| emphasise(&f.sentence))
+            .collect(),
+        needs: p.needs.iter().take(8).map(|n| emphasise(n)).collect(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::emphasise;
+
+    #[test]
+    fn starred_words_are_emphasised() {
+        assert_eq!(
+            emphasise("After *work* you felt *sad*."),
+            vec![
+                ("After ".into(), false),
+                ("work".into(), true),
+                (" you felt ".into(), false),
+                ("sad".into(), true),
+                (".".into(), false)
+            ]
+        );
+    }
+}

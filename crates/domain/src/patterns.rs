@@ -1,0 +1,322 @@
+//! Patterns in the journal: which triggers go with which feelings and mood,
+//! and when mood is higher or lower. Findings need enough data and a large
+//! enough difference; otherwise the page says what it still needs. A feeling
+//! not recorded in an entry is missing, not 0.
+
+use jiff::civil::Weekday;
+use serde::Serialize;
+
+/// Entries needed with a trigger before anything is claimed about it.
+pub const MIN_ENTRIES: usize = 3;
+/// Differences smaller than this (Cohen's d) are not findings.
+pub const MIN_EFFECT: f64 = 0.5;
+/// Or, for how often a feeling is recorded, at least this difference in rate.
+pub const MIN_RATE_DIFFERENCE: f64 = 0.3;
+
+/// What patterns look at in one entry (the person's local time).
+#[derive(Debug, Clone, PartialEq)]
+pub struct EntryFacts {
+    pub weekday: Weekday,
+    pub hour: i8,
+    pub mood: Option<u8>,
+    pub feelings: Vec<(String, u8)>,
+    pub triggers: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    /// e.g. "trigger_feeling", "trigger_mood", "weekday_mood".
+    pub kind: &'static str,
+    pub subject: String,
+    pub entries: usize,
+    /// Cohen's d, or the difference in rate for how often a feeling appears.
+    pub effect: f64,
+    pub sentence: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Patterns {
+    pub findings: Vec<Finding>,
+    /// What more data would let the page tell (e.g. "2 more entries with *sleep*").
+    pub needs: Vec<String>,
+}
+
+fn mean(xs: &[f64]) -> Option<f64> {
+    (!xs.is_empty()).then(|| xs.iter().sum::<f64>() / xs.len() as f64)
+}
+
+/// Cohen's d with a pooled standard deviation; `None` without two values a side.
+fn cohens_d(a: &[f64], b: &[f64]) -> Option<f64> {
+    if a.len() < 2 || b.len() < 2 {
+        return None;
+    }
+    let (ma, mb) = (mean(a)?, mean(b)?);
+    let var = |xs: &[f64], m: f64| {
+        xs.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (xs.len() - 1) as f64
+    };
+    let pooled = (((a.len() - 1) as f64 * var(a, ma) + (b.len() - 1) as f64 * var(b, mb))
+        / (a.len() + b.len() - 2) as f64)
+        .sqrt();
+    if pooled < 1e-9 {
+        // No spread: any difference is the whole story.
+        return Some(if (ma - mb).abs() < 1e-9 {
+            0.0
+        } else {
+            (ma - mb).signum() * 10.0
+        });
+    }
+    Some((ma - mb) / pooled)
+}
+
+fn weekday_name(w: Weekday) -> &'static str {
+    match w {
+        Weekday::Monday => "Mondays",
+        Weekday::Tuesday => "Tuesdays",
+        Weekday::Wednesday => "Wednesdays",
+        Weekday::Thursday => "Thursdays",
+        Weekday::Friday => "Fridays",
+        Weekday::Saturday => "Saturdays",
+        Weekday::Sunday => "Sundays",
+    }
+}
+
+/// All patterns in `entries`, strongest first.
+pub fn patterns(entries: &[EntryFacts]) -> Patterns {
+    let mut findings = Vec::new();
+    let mut needs = Vec::new();
+    let mut triggers: Vec<String> = Vec::new();
+    for e in entries {
+        for t in &e.triggers {
+            if !triggers.iter().any(|x| x.eq_ignore_ascii_case(t)) {
+                triggers.push(t.clone());
+            }
+        }
+    }
+    let mut feelings: Vec<String> = Vec::new();
+    for e in entries {
+        for (f, _) in &e.feelings {
+            if !feelings.contains(f) {
+                feelings.push(f.clone());
+            }
+        }
+    }
+    for trigger in &triggers {
+        let has = |e: &EntryFacts| e.triggers.iter().any(|t| t.eq_ignore_ascii_case(trigger));
+        let (with, without): (Vec<&EntryFacts>, Vec<&EntryFacts>) =
+            entries.iter().partition(|e| has(e));
+        if with.len() < MIN_ENTRIES {
+            needs.push(format!(
+                "{} more {} with *{trigger}* to tell",
+                MIN_ENTRIES - with.len(),
+                if MIN_ENTRIES - with.len() == 1 {
+                    "entry"
+                } else {
+                    "entries"
+                }
+            ));
+            continue;
+        }
+        if without.len() < MIN_ENTRIES {
+            continue;
+        }
+        for feeling in &feelings {
+            let intensities = |group: &[&EntryFacts]| -> Vec<f64> {
+                group
+                    .iter()
+                    .filter_map(|e| {
+                        e.feelings
+                            .iter()
+                            .find(|(f, _)| f == feeling)
+                            .map(|(_, i)| f64::from(*i))
+                    })
+                    .collect()
+            };
+            let (iw, io) = (intensities(&with), intensities(&without));
+            if let (Some(d), Some(mw), Some(mo)) = (cohens_d(&iw, &io), mean(&iw), mean(&io)) {
+                if d >= MIN_EFFECT && iw.len() >= MIN_ENTRIES {
+                    findings.push(Finding {
+                        kind: "trigger_feeling",
+                        subject: format!("{trigger} → {feeling}"),
+                        entries: with.len(),
+                        effect: d,
+                        sentence: format!("After *{trigger}* ({} entries) you felt *{feeling}* at {mw:.1} on average, vs {mo:.1} otherwise.", with.len()),
+                    });
+                    continue;
+                }
+            }
+            let (rw, ro) = (
+                iw.len() as f64 / with.len() as f64,
+                io.len() as f64 / without.len() as f64,
+            );
+            if rw - ro >= MIN_RATE_DIFFERENCE && iw.len() >= MIN_ENTRIES {
+                findings.push(Finding {
+                    kind: "trigger_feeling",
+                    subject: format!("{trigger} → {feeling}"),
+                    entries: with.len(),
+                    effect: rw - ro,
+                    sentence: format!("With *{trigger}* you recorded *{feeling}* in {:.0}% of entries, vs {:.0}% otherwise.", rw * 100.0, ro * 100.0),
+                });
+            }
+        }
+        let moods = |group: &[&EntryFacts]| -> Vec<f64> {
+            group.iter().filter_map(|e| e.mood.map(f64::from)).collect()
+        };
+        let (mw, mo) = (moods(&with), moods(&without));
+        if let (Some(d), Some(a), Some(b)) = (cohens_d(&mw, &mo), mean(&mw), mean(&mo)) {
+            if d.abs() >= MIN_EFFECT && mw.len() >= MIN_ENTRIES {
+                findings.push(Finding {
+                    kind: "trigger_mood",
+                    subject: trigger.clone(),
+                    entries: mw.len(),
+                    effect: d.abs(),
+                    sentence: format!("On entries with *{trigger}* ({} entries) your mood was {a:.1} on average, vs {b:.1} otherwise.", mw.len()),
+                });
+            }
+        }
+    }
+    for day in [
+        Weekday::Monday,
+        Weekday::Tuesday,
+        Weekday::Wednesday,
+        Weekday::Thursday,
+        Weekday::Friday,
+        Weekday::Saturday,
+        Weekday::Sunday,
+    ] {
+        let on: Vec<f64> = entries
+            .iter()
+            .filter(|e| e.weekday == day)
+            .filter_map(|e| e.mood.map(f64::from))
+            .collect();
+        let off: Vec<f64> = entries
+            .iter()
+            .filter(|e| e.weekday != day)
+            .filter_map(|e| e.mood.map(f64::from))
+            .collect();
+        if on.len() < MIN_ENTRIES * 2 {
+            continue;
+        }
+        if let (Some(d), Some(a), Some(b)) = (cohens_d(&on, &off), mean(&on), mean(&off)) {
+            if d.abs() >= MIN_EFFECT {
+                findings.push(Finding {
+                    kind: "weekday_mood",
+                    subject: weekday_name(day).into(),
+                    entries: on.len(),
+                    effect: d.abs(),
+                    sentence: format!(
+                        "On {} your mood is {a:.1} on average, vs {b:.1} on other days.",
+                        weekday_name(day)
+                    ),
+                });
+            }
+        }
+    }
+    findings.sort_by(|a, b| b.effect.total_cmp(&a.effect));
+    if entries.len() < MIN_ENTRIES * 3 {
+        needs.insert(
+            0,
+            format!(
+                "{} more entries with feelings and triggers before patterns show",
+                MIN_ENTRIES * 3 - entries.len()
+            ),
+        );
+    }
+    Patterns { findings, needs }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(
+        trigger: Option<&str>,
+        feeling: Option<(&str, u8)>,
+        mood: u8,
+        weekday: Weekday,
+    ) -> EntryFacts {
+        EntryFacts {
+            weekday,
+            hour: 20,
+            mood: Some(mood),
+            feelings: feeling
+                .map(|(f, i)| vec![(f.to_string(), i)])
+                .unwrap_or_default(),
+            triggers: trigger.map(|t| vec![t.to_string()]).unwrap_or_default(),
+        }
+    }
+
+    #[test]
+    fn a_trigger_that_goes_with_a_strong_feeling_is_found_and_phrased() {
+        let mut entries = Vec::new();
+        for i in 0..6 {
+            entries.push(entry(
+                Some("work meeting"),
+                Some(("anxious", 7 + (i % 2))),
+                4,
+                Weekday::Monday,
+            ));
+            entries.push(entry(
+                None,
+                Some(("anxious", 3 - (i % 2))),
+                7,
+                Weekday::Saturday,
+            ));
+        }
+        let p = patterns(&entries);
+        let f = p
+            .findings
+            .iter()
+            .find(|f| f.kind == "trigger_feeling")
+            .unwrap();
+        assert!(f.sentence.contains("After *work meeting* (6 entries) you felt *anxious* at 7.5 on average, vs 2.5 otherwise."), "{}", f.sentence);
+        assert!(p.findings.iter().any(|f| f.kind == "trigger_mood"));
+    }
+
+    #[test]
+    fn missing_feelings_are_not_zero_and_small_differences_are_not_findings() {
+        let mut entries = Vec::new();
+        for i in 0..6 {
+            entries.push(entry(
+                Some("call with mum"),
+                Some(("sad", 5 + (i % 3))),
+                5,
+                Weekday::Monday,
+            ));
+            entries.push(entry(
+                None,
+                Some(("sad", 5 + ((i + 1) % 3))),
+                5,
+                Weekday::Tuesday,
+            ));
+            entries.push(entry(None, None, 5, Weekday::Wednesday));
+        }
+        let p = patterns(&entries);
+        assert!(
+            !p.findings
+                .iter()
+                .any(|f| f.subject == "call with mum → sad" && f.sentence.contains("on average")),
+            "{:?}",
+            p.findings
+        );
+    }
+
+    #[test]
+    fn too_little_data_says_what_it_needs() {
+        let entries = vec![entry(Some("sleep"), Some(("tired", 8)), 4, Weekday::Monday)];
+        let p = patterns(&entries);
+        assert!(p.findings.is_empty());
+        assert!(
+            p.needs
+                .iter()
+                .any(|n| n == "2 more entries with *sleep* to tell"),
+            "{:?}",
+            p.needs
+        );
+    }
+
+    #[test]
+    fn cohens_d_needs_two_values_a_side() {
+        assert_eq!(cohens_d(&[1.0], &[2.0, 3.0]), None);
+        assert!(cohens_d(&[8.0, 9.0], &[2.0, 3.0]).unwrap() > 5.0);
+    }
+}
