@@ -25,12 +25,12 @@ impl App {
         Ok(trend::trend(&moods))
     }
 
-    /// Patterns in the journal entries of `range`.
+    /// Patterns in the journal entries of `range`, with what helps (practice
+    /// days, thought records) and feelings that come together.
     pub async fn patterns(&self, p: &Principal, range: TimeRange) -> Result<Patterns, AppError> {
         let tz = &p.user.time_zone;
-        let facts: Vec<EntryFacts> = self
-            .entries_in(p, range)
-            .await?
+        let entries = self.entries_in(p, range).await?;
+        let facts: Vec<EntryFacts> = entries
             .iter()
             .map(|e| {
                 let local = e.occurred_at.to_zoned(tz.clone());
@@ -48,6 +48,41 @@ impl App {
                 }
             })
             .collect();
-        Ok(patterns::patterns(&facts))
+        let mut found = patterns::patterns(&facts);
+        found.findings.extend(patterns::co_occurring(&facts));
+        let day_moods: Vec<(jiff::civil::Date, f64)> = trend::trend(
+            &entries
+                .iter()
+                .filter_map(|e| {
+                    e.content
+                        .mood
+                        .map(|m| (e.occurred_at.to_zoned(tz.clone()).date(), m))
+                })
+                .collect::<Vec<_>>(),
+        )
+        .days
+        .iter()
+        .map(|d| (d.date, d.mean))
+        .collect();
+        let mut practice_days = Vec::new();
+        let mut drops = Vec::new();
+        for v in self.practices(p).await? {
+            let logs: Vec<_> = v
+                .logs
+                .iter()
+                .filter(|l| range.contains(l.occurred_at))
+                .collect();
+            drops.extend(logs.iter().filter_map(|l| l.data.intensity_drop()));
+            practice_days.push((
+                v.practice.data.title.clone(),
+                logs.iter()
+                    .map(|l| l.occurred_at.to_zoned(tz.clone()).date())
+                    .collect(),
+            ));
+        }
+        found
+            .findings
+            .extend(patterns::what_helps(&day_moods, &practice_days, &drops));
+        Ok(found)
     }
 }

@@ -224,9 +224,145 @@ pub fn patterns(entries: &[EntryFacts]) -> Patterns {
     Patterns { findings, needs }
 }
 
+/// Feelings that come together more often than chance would have them
+/// (lift ≥ 1.5, in at least `MIN_ENTRIES` entries).
+pub fn co_occurring(entries: &[EntryFacts]) -> Vec<Finding> {
+    let n = entries.len() as f64;
+    let mut names: Vec<&str> = Vec::new();
+    for e in entries {
+        for (f, _) in &e.feelings {
+            if !names.contains(&f.as_str()) {
+                names.push(f);
+            }
+        }
+    }
+    let has = |e: &EntryFacts, f: &str| e.feelings.iter().any(|(x, _)| x == f);
+    let mut out = Vec::new();
+    for (i, a) in names.iter().enumerate() {
+        for b in &names[i + 1..] {
+            let both = entries.iter().filter(|e| has(e, a) && has(e, b)).count();
+            if both < MIN_ENTRIES {
+                continue;
+            }
+            let pa = entries.iter().filter(|e| has(e, a)).count() as f64 / n;
+            let pb = entries.iter().filter(|e| has(e, b)).count() as f64 / n;
+            let lift = (both as f64 / n) / (pa * pb);
+            if lift >= 1.5 {
+                out.push(Finding {
+                    kind: "co_occurring",
+                    subject: format!("{a} + {b}"),
+                    entries: both,
+                    effect: lift,
+                    sentence: format!("*{a}* and *{b}* often come together ({both} entries, {lift:.1} times as often as chance)."),
+                });
+            }
+        }
+    }
+    out.sort_by(|x, y| y.effect.total_cmp(&x.effect));
+    out.truncate(5);
+    out
+}
+
+/// What helps: mean mood on days a practice was done vs other days, and the
+/// average drop in intensity recorded in thought records.
+pub fn what_helps(
+    day_moods: &[(jiff::civil::Date, f64)],
+    practices: &[(String, Vec<jiff::civil::Date>)],
+    thought_drops: &[i16],
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (title, days) in practices {
+        let (on, off): (Vec<f64>, Vec<f64>) = {
+            let mut on = Vec::new();
+            let mut off = Vec::new();
+            for (d, m) in day_moods {
+                if days.contains(d) {
+                    on.push(*m);
+                } else {
+                    off.push(*m);
+                }
+            }
+            (on, off)
+        };
+        if on.len() < MIN_ENTRIES || off.len() < MIN_ENTRIES {
+            continue;
+        }
+        if let (Some(d), Some(a), Some(b)) = (cohens_d(&on, &off), mean(&on), mean(&off)) {
+            if d >= MIN_EFFECT {
+                out.push(Finding {
+                    kind: "what_helps",
+                    subject: title.clone(),
+                    entries: on.len(),
+                    effect: d,
+                    sentence: format!("On days you did *{title}* ({} days) your mood was {a:.1} on average, vs {b:.1} on other days.", on.len()),
+                });
+            }
+        }
+    }
+    if thought_drops.len() >= MIN_ENTRIES {
+        let avg =
+            thought_drops.iter().map(|d| f64::from(*d)).sum::<f64>() / thought_drops.len() as f64;
+        if avg > 0.0 {
+            out.push(Finding {
+                kind: "what_helps",
+                subject: "thought records".into(),
+                entries: thought_drops.len(),
+                effect: avg,
+                sentence: format!("In your *thought records* ({} of them) the feeling's intensity dropped by {avg:.1} points on average.", thought_drops.len()),
+            });
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn feelings_that_come_together_and_what_helps_are_found() {
+        let mut entries = Vec::new();
+        for i in 0..12 {
+            let feelings = if i % 3 == 0 {
+                vec![("anxious".to_string(), 7), ("tired".to_string(), 6)]
+            } else {
+                vec![("calm".to_string(), 5)]
+            };
+            entries.push(EntryFacts {
+                weekday: Weekday::Monday,
+                hour: 9,
+                mood: Some(5),
+                feelings,
+                triggers: vec![],
+            });
+        }
+        let co = co_occurring(&entries);
+        assert_eq!(co[0].subject, "anxious + tired");
+        let days: Vec<jiff::civil::Date> =
+            (1..=10).map(|d| jiff::civil::date(2026, 3, d)).collect();
+        let moods: Vec<(jiff::civil::Date, f64)> = days
+            .iter()
+            .enumerate()
+            .map(|(i, d)| {
+                (
+                    *d,
+                    if i % 2 == 0 {
+                        8.0
+                    } else {
+                        4.0 + (i % 3) as f64 * 0.1
+                    },
+                )
+            })
+            .collect();
+        let walked: Vec<jiff::civil::Date> = days.iter().step_by(2).copied().collect();
+        let helps = what_helps(&moods, &[("Walk".into(), walked)], &[3, 4, 2]);
+        assert!(helps
+            .iter()
+            .any(|f| f.sentence.starts_with("On days you did *Walk*")));
+        assert!(helps
+            .iter()
+            .any(|f| f.sentence.contains("dropped by 3.0 points")));
+    }
 
     fn entry(
         trigger: Option<&str>,
