@@ -30,6 +30,7 @@ pub enum RecordKind {
     Measure,
     SafetyPlan,
     WinsSeen,
+    PinnedPatterns,
 }
 
 impl RecordKind {
@@ -48,6 +49,7 @@ impl RecordKind {
             RecordKind::Measure => "measure",
             RecordKind::SafetyPlan => "safety_plan",
             RecordKind::WinsSeen => "wins_seen",
+            RecordKind::PinnedPatterns => "pinned_patterns",
         }
     }
 
@@ -63,7 +65,7 @@ impl RecordKind {
             RecordKind::CalendarPrefs => DataKind::Practices,
             RecordKind::Measure => DataKind::Measures,
             RecordKind::SafetyPlan => DataKind::SafetyPlan,
-            RecordKind::WinsSeen => DataKind::Journal,
+            RecordKind::WinsSeen | RecordKind::PinnedPatterns => DataKind::Journal,
         }
     }
 }

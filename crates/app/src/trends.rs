@@ -85,4 +85,70 @@ impl App {
             .extend(patterns::what_helps(&day_moods, &practice_days, &drops));
         Ok(found)
     }
+
+    /// Patterns the person noticed and wants on the next session's agenda.
+    pub async fn pinned_patterns(&self, p: &Principal) -> Result<Vec<String>, AppError> {
+        Ok(self
+            .list_records::<Vec<String>>(p, crate::records::RecordKind::PinnedPatterns, None)
+            .await?
+            .pop()
+            .map(|s| s.data)
+            .unwrap_or_default())
+    }
+
+    /// Pins (or with `pin == false` unpins) a pattern's sentence.
+    pub async fn pin_pattern(
+        &self,
+        p: &Principal,
+        sentence: &str,
+        pin: bool,
+    ) -> Result<Vec<String>, AppError> {
+        use crate::records::{self, RecordKind};
+        let sentence = sentence.trim();
+        if sentence.is_empty() || sentence.chars().count() > 500 {
+            return Err(AppError::invalid(
+                "sentence",
+                "Pin a pattern's sentence (at most 500 characters).",
+            ));
+        }
+        let mut pinned = self.pinned_patterns(p).await?;
+        pinned.retain(|s| s != sentence);
+        if pin {
+            pinned.push(sentence.to_string());
+        }
+        let q = between_store::RecordQuery {
+            kind: RecordKind::PinnedPatterns.as_str().into(),
+            ..Default::default()
+        };
+        let existing = self
+            .store
+            .list_records(p.user.id, &q)
+            .await?
+            .into_iter()
+            .next();
+        let now = jiff::Timestamp::now();
+        let mut batch = between_store::RecordBatch::default();
+        match existing {
+            Some(row) => batch.update.push(records::seal(
+                p,
+                RecordKind::PinnedPatterns,
+                row.id,
+                None,
+                now,
+                &pinned,
+                Some(&row),
+            )?),
+            None => batch.insert.push(records::seal(
+                p,
+                RecordKind::PinnedPatterns,
+                uuid::Uuid::now_v7(),
+                None,
+                now,
+                &pinned,
+                None,
+            )?),
+        }
+        self.store.apply_records(p.user.id, &batch).await?;
+        Ok(pinned)
+    }
 }

@@ -32,6 +32,8 @@ pub struct Finding {
     /// Cohen's d, or the difference in rate for how often a feeling appears.
     pub effect: f64,
     pub sentence: String,
+    /// Words that find the entries behind it with the journal's search.
+    pub search: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -137,6 +139,7 @@ pub fn patterns(entries: &[EntryFacts]) -> Patterns {
                     findings.push(Finding {
                         kind: "trigger_feeling",
                         subject: format!("{trigger} → {feeling}"),
+                        search: Some(format!("{trigger} {feeling}")),
                         entries: with.len(),
                         effect: d,
                         sentence: format!("After *{trigger}* ({} entries) you felt *{feeling}* at {mw:.1} on average, vs {mo:.1} otherwise.", with.len()),
@@ -152,6 +155,7 @@ pub fn patterns(entries: &[EntryFacts]) -> Patterns {
                 findings.push(Finding {
                     kind: "trigger_feeling",
                     subject: format!("{trigger} → {feeling}"),
+                    search: Some(format!("{trigger} {feeling}")),
                     entries: with.len(),
                     effect: rw - ro,
                     sentence: format!("With *{trigger}* you recorded *{feeling}* in {:.0}% of entries, vs {:.0}% otherwise.", rw * 100.0, ro * 100.0),
@@ -167,6 +171,7 @@ pub fn patterns(entries: &[EntryFacts]) -> Patterns {
                 findings.push(Finding {
                     kind: "trigger_mood",
                     subject: trigger.clone(),
+                    search: Some(trigger.clone()),
                     entries: mw.len(),
                     effect: d.abs(),
                     sentence: format!("On entries with *{trigger}* ({} entries) your mood was {a:.1} on average, vs {b:.1} otherwise.", mw.len()),
@@ -201,6 +206,7 @@ pub fn patterns(entries: &[EntryFacts]) -> Patterns {
                 findings.push(Finding {
                     kind: "weekday_mood",
                     subject: weekday_name(day).into(),
+                    search: None,
                     entries: on.len(),
                     effect: d.abs(),
                     sentence: format!(
@@ -251,6 +257,7 @@ pub fn co_occurring(entries: &[EntryFacts]) -> Vec<Finding> {
                 out.push(Finding {
                     kind: "co_occurring",
                     subject: format!("{a} + {b}"),
+                    search: Some(format!("{a} {b}")),
                     entries: both,
                     effect: lift,
                     sentence: format!("*{a}* and *{b}* often come together ({both} entries, {lift:.1} times as often as chance)."),
@@ -292,6 +299,7 @@ pub fn what_helps(
                 out.push(Finding {
                     kind: "what_helps",
                     subject: title.clone(),
+                    search: None,
                     entries: on.len(),
                     effect: d,
                     sentence: format!("On days you did *{title}* ({} days) your mood was {a:.1} on average, vs {b:.1} on other days.", on.len()),
@@ -306,6 +314,7 @@ pub fn what_helps(
             out.push(Finding {
                 kind: "what_helps",
                 subject: "thought records".into(),
+                search: None,
                 entries: thought_drops.len(),
                 effect: avg,
                 sentence: format!("In your *thought records* ({} of them) the feeling's intensity dropped by {avg:.1} points on average.", thought_drops.len()),

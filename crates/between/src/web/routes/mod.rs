@@ -52,6 +52,7 @@ pub fn routes() -> Router<WebState> {
         .route("/practices/{id}/archive", post(practices::archive))
         .route("/trend", get(trend::page))
         .route("/patterns", get(patterns::page))
+        .route("/patterns/pin", post(patterns::pin))
         .route("/wins", get(wins::page))
         .route("/measures", get(measures::list))
         .route(

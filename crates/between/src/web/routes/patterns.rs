@@ -12,7 +12,7 @@ use crate::web::errors::{render, PageResult};
 use crate::web::{Layout, WebState};
 
 /// A sentence with *marked* words as (text, emphasised) parts.
-pub fn emphasise(sentence: &str) -> Vec<(String, bool)> {
+pub fn emphasise(sentence: &str) -> Parts {
     sentence
         .split('*')
         .enumerate()
@@ -21,14 +21,26 @@ pub fn emphasise(sentence: &str) -> Vec<(String, bool)> {
         .collect()
 }
 
+/// A sentence split into (text, emphasised) parts.
+type Parts = Vec<(String, bool)>;
+
+pub struct FindingView {
+    pub parts: Parts,
+    pub raw: String,
+    /// The journal search that finds the entries behind it.
+    pub link: Option<String>,
+    pub pinned: bool,
+}
+
 #[derive(Template)]
 #[template(path = "patterns.html")]
 struct PatternsPage {
     layout: Layout,
     period: String,
     periods: [(&'static str, &'static str); 4],
-    findings: Vec<Vec<(String, bool)>>,
-    needs: Vec<Vec<(String, bool)>>,
+    findings: Vec<FindingView>,
+    needs: Vec<Parts>,
+    pinned: Vec<(Parts, String)>,
 }
 
 #[derive(Deserialize)]
@@ -54,6 +66,7 @@ pub async fn page(
         .app
         .patterns(&s.principal, timespec::TimeRange { since, until: None })
         .await?;
+    let pinned = state.app.pinned_patterns(&s.principal).await?;
     render(&PatternsPage {
         layout: Layout::signed_in(&state, &s, "Patterns", "journal"),
         period,
@@ -67,10 +80,41 @@ pub async fn page(
             .findings
             .iter()
             .take(20)
-            .map(|f| emphasise(&f.sentence))
+            .map(|f| {
+                let link = f.search.as_ref().map(|q| {
+                    format!(
+                        "/journal/search?q={}",
+                        form_urlencoded::byte_serialize(q.as_bytes()).collect::<String>()
+                    )
+                });
+                FindingView {
+                    parts: emphasise(&f.sentence),
+                    raw: f.sentence.clone(),
+                    link,
+                    pinned: pinned.contains(&f.sentence),
+                }
+            })
             .collect(),
         needs: p.needs.iter().take(8).map(|n| emphasise(n)).collect(),
+        pinned: pinned.iter().map(|s| (emphasise(s), s.clone())).collect(),
     })
+}
+
+/// Pins a pattern for the next session's agenda, or unpins it.
+pub async fn pin(
+    State(state): State<WebState>,
+    s: SignedIn,
+    body: axum::body::Bytes,
+) -> PageResult {
+    let form = crate::web::forms::FormData::parse(&body);
+    crate::web::csrf::require(&s, &form)?;
+    state
+        .app
+        .pin_pattern(&s.principal, form.get("sentence"), form.get("pin") != "0")
+        .await?;
+    Ok(axum::response::IntoResponse::into_response(
+        axum::response::Redirect::to("/patterns"),
+    ))
 }
 
 #[cfg(test)]
