@@ -172,17 +172,34 @@ impl App {
         Ok(out)
     }
 
-    /// Instruments due: never taken, or last taken over two weeks ago.
+    /// Instruments due: never taken, last taken over two weeks ago, or not
+    /// taken since the last session while the next one is within two days
+    /// (so the score is fresh for the appointment).
     pub async fn measures_due(&self, p: &Principal) -> Result<Vec<Instrument>, AppError> {
         let all = self.measures(p).await?;
         let now = Timestamp::now();
+        let window = self.since_last_session(p).await?;
+        let session_soon = window
+            .next_planned
+            .is_some_and(|t| t <= now + SignedDuration::from_hours(48));
         Ok(Instrument::ALL
             .into_iter()
             .filter(|i| {
-                all.iter()
+                let last = all
+                    .iter()
                     .rev()
                     .find(|m| m.response.data.instrument == *i)
-                    .is_none_or(|m| m.response.occurred_at + DEFAULT_INTERVAL <= now)
+                    .map(|m| m.response.occurred_at);
+                match last {
+                    None => true,
+                    Some(t) if t + DEFAULT_INTERVAL <= now => true,
+                    Some(t) => {
+                        session_soon
+                            && window
+                                .last_attended
+                                .is_none_or(|last_session| t < last_session)
+                    }
+                }
             })
             .collect())
     }

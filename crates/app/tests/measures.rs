@@ -15,6 +15,7 @@ on_both_backends!(
     responses_are_scored_and_compared_with_the_previous_and_the_first,
     partial_answers_are_refused_and_write_nothing,
     the_safety_plan_is_private_and_encrypted,
+    a_measure_is_due_before_the_next_appointment,
 );
 
 fn phq9(answers: [u8; 9]) -> Response {
@@ -129,4 +130,58 @@ async fn the_safety_plan_is_private_and_encrypted(db: &TestDb) {
         let hay = String::from_utf8_lossy(&bytes);
         assert!(!hay.contains("Philomena") && !hay.contains("Griselda"));
     }
+}
+
+async fn a_measure_is_due_before_the_next_appointment(db: &TestDb) {
+    use between_app::appointments::NewAppointment;
+    use between_domain::appointment::{Details, Status};
+    let app = app_on(db.store.clone()).await;
+    let (p, _, _) = signed_in(&app, "eve").await;
+    let hours = |h: i64| SignedDuration::from_hours(h);
+    app.take_measure(&p, phq9([1; 9]), Some(Timestamp::now() - hours(24 * 8)))
+        .await
+        .unwrap();
+    let gad = Response {
+        instrument: Instrument::Gad7,
+        answers: vec![1; 7],
+        difficulty: None,
+    };
+    app.take_measure(&p, gad, Some(Timestamp::now() - hours(24 * 8)))
+        .await
+        .unwrap();
+    assert!(
+        app.measures_due(&p).await.unwrap().is_empty(),
+        "eight days old, no session near"
+    );
+    let last = app
+        .add_appointment(
+            &p,
+            NewAppointment {
+                starts_at: Timestamp::now() - hours(24 * 6),
+                details: Details::default(),
+                repeat: None,
+                until: None,
+            },
+        )
+        .await
+        .unwrap();
+    app.set_appointment_status(&p, last.id, Status::Attended)
+        .await
+        .unwrap();
+    app.add_appointment(
+        &p,
+        NewAppointment {
+            starts_at: Timestamp::now() + hours(24),
+            details: Details::default(),
+            repeat: None,
+            until: None,
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        app.measures_due(&p).await.unwrap(),
+        vec![Instrument::Phq9, Instrument::Gad7],
+        "not taken since the last session, the next is tomorrow"
+    );
 }
