@@ -314,6 +314,25 @@ async fn start_server() -> Server {
     }
 }
 
+/// Creates an account in the app and signs in to it through the page.
+async fn sign_up_and_in(c: &Client, server: &Server, name: &str) {
+    server
+        .app
+        .register(between_app::accounts::NewUser {
+            name,
+            password: "a long enough password",
+            role: between_app::Role::Client,
+            time_zone: "Europe/London",
+        })
+        .await
+        .unwrap();
+    c.goto(&format!("{}/signin", server.base)).await.unwrap();
+    fill(c, "input[name=name]", name).await;
+    fill(c, "input[name=password]", "a long enough password").await;
+    click(c, "form[action='/signin'] button[type=submit]").await;
+    wait_for_path(c, "/journal").await;
+}
+
 /// Sets an input's value directly (date and time pickers do not take typing
 /// the same way in every locale).
 async fn set_value(c: &Client, css: &str, value: &str) {
@@ -333,21 +352,7 @@ async fn a_person_runs_the_session_loop_in_a_browser() {
     };
     let server = start_server().await;
     let base = server.base.clone();
-    server
-        .app
-        .register(between_app::accounts::NewUser {
-            name: "sam",
-            password: "a long enough password",
-            role: between_app::Role::Client,
-            time_zone: "Europe/London",
-        })
-        .await
-        .unwrap();
-    c.goto(&format!("{base}/signin")).await.unwrap();
-    fill(&c, "input[name=name]", "sam").await;
-    fill(&c, "input[name=password]", "a long enough password").await;
-    click(&c, "form[action='/signin'] button[type=submit]").await;
-    wait_for_path(&c, "/journal").await;
+    sign_up_and_in(&c, &server, "sam").await;
 
     // An appointment that started two hours ago, then marked attended.
     c.goto(&format!("{base}/appointments/new")).await.unwrap();
@@ -503,21 +508,7 @@ async fn a_person_sets_up_a_mon_wed_fri_practice_and_logs_it_from_today() {
     };
     let server = start_server().await;
     let base = server.base.clone();
-    server
-        .app
-        .register(between_app::accounts::NewUser {
-            name: "pat",
-            password: "a long enough password",
-            role: between_app::Role::Client,
-            time_zone: "Europe/London",
-        })
-        .await
-        .unwrap();
-    c.goto(&format!("{base}/signin")).await.unwrap();
-    fill(&c, "input[name=name]", "pat").await;
-    fill(&c, "input[name=password]", "a long enough password").await;
-    click(&c, "form[action='/signin'] button[type=submit]").await;
-    wait_for_path(&c, "/journal").await;
+    sign_up_and_in(&c, &server, "pat").await;
 
     // Mon/Wed/Fri, plus today's weekday so that it is due today whatever day the test runs.
     c.goto(&format!("{base}/practices/new")).await.unwrap();
@@ -565,21 +556,7 @@ async fn a_phq9_with_thoughts_of_self_harm_shows_the_safety_message() {
     };
     let server = start_server().await;
     let base = server.base.clone();
-    server
-        .app
-        .register(between_app::accounts::NewUser {
-            name: "lee",
-            password: "a long enough password",
-            role: between_app::Role::Client,
-            time_zone: "Europe/London",
-        })
-        .await
-        .unwrap();
-    c.goto(&format!("{base}/signin")).await.unwrap();
-    fill(&c, "input[name=name]", "lee").await;
-    fill(&c, "input[name=password]", "a long enough password").await;
-    click(&c, "form[action='/signin'] button[type=submit]").await;
-    wait_for_path(&c, "/journal").await;
+    sign_up_and_in(&c, &server, "lee").await;
 
     c.goto(&format!("{base}/measures/take/phq9")).await.unwrap();
     for item in 1..=9 {

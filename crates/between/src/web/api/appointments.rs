@@ -15,9 +15,9 @@ use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
 
-use super::input::{json_body, patch_body};
+use super::input::{json_body, merged, patch_body};
 use super::{ApiError, ApiPrincipal};
-use crate::json::{merge_patch, AppointmentInput, AppointmentJson};
+use crate::json::{AppointmentInput, AppointmentJson};
 use crate::web::WebState;
 
 type ApiResult = Result<Response, ApiError>;
@@ -101,11 +101,8 @@ pub async fn patch(
     }
     let tz = p.user.time_zone.clone();
     let current = state.app.appointment(&p, id).await?;
-    let mut doc = serde_json::to_value(AppointmentInput::from_appointment(&current, &tz))
-        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?;
-    merge_patch(&mut doc, &patch);
     let input: AppointmentInput =
-        serde_json::from_value(doc).map_err(|e| ApiError::bad_json(&e))?;
+        merged(&AppointmentInput::from_appointment(&current, &tz), &patch)?;
     let parsed = input.parse(&tz).map_err(ApiError::invalid)?;
     let a = state
         .app

@@ -15,9 +15,9 @@ use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
 
-use super::input::{body_or_error, given};
+use super::input::{body_or_error, given, merged};
 use super::{ApiError, ApiPrincipal};
-use crate::json::{merge_patch, EntryInput, EntryJson};
+use crate::json::{EntryInput, EntryJson};
 use crate::web::WebState;
 
 type ApiResult = Result<Response, ApiError>;
@@ -150,10 +150,7 @@ pub async fn patch(
     }
     let tz = p.user.time_zone.clone();
     let current = state.app.entry(&p, id).await?;
-    let mut doc = serde_json::to_value(EntryInput::from_entry(&current, &tz))
-        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?;
-    merge_patch(&mut doc, &patch);
-    let input: EntryInput = serde_json::from_value(doc).map_err(|e| ApiError::bad_json(&e))?;
+    let input: EntryInput = merged(&EntryInput::from_entry(&current, &tz), &patch)?;
     let (content, at) = input.into_parts(&tz).map_err(ApiError::invalid)?;
     let entry = state.app.update_entry(&p, id, content, at).await?;
     Ok(Json(EntryJson::new(&entry, &tz)).into_response())

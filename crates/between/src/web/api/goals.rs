@@ -14,9 +14,9 @@ use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
 
-use super::input::{given, json_body, patch_body};
+use super::input::{given, json_body, merged, patch_body};
 use super::{ApiError, ApiPrincipal};
-use crate::json::{merge_patch, CheckInInput, CheckInJson, GoalInput, GoalJson};
+use crate::json::{CheckInInput, CheckInJson, GoalInput, GoalJson};
 use crate::web::WebState;
 
 type ApiResult = Result<Response, ApiError>;
@@ -84,10 +84,7 @@ pub async fn patch(
     let id = parse_id(&id)?;
     let patch = patch_body(body)?;
     let current = state.app.goal(&p, id).await?;
-    let mut doc = serde_json::to_value(GoalInput::from_goal(&current.goal.data))
-        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?;
-    merge_patch(&mut doc, &patch);
-    let input: GoalInput = serde_json::from_value(doc).map_err(|e| ApiError::bad_json(&e))?;
+    let input: GoalInput = merged(&GoalInput::from_goal(&current.goal.data), &patch)?;
     let v = state
         .app
         .update_goal(&p, id, input.parse().map_err(ApiError::invalid)?)

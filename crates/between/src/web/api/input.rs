@@ -46,3 +46,15 @@ pub fn patch_body(body: Result<Bytes, BytesRejection>) -> Result<serde_json::Val
     }
     Ok(patch)
 }
+
+/// Applies a JSON Merge Patch (RFC 7396) to `current`'s input shape and reads
+/// the result back, refusing unknown fields.
+pub fn merged<T: serde::Serialize + serde::de::DeserializeOwned>(
+    current: &T,
+    patch: &serde_json::Value,
+) -> Result<T, ApiError> {
+    let mut doc = serde_json::to_value(current)
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?;
+    crate::json::merge_patch(&mut doc, patch);
+    serde_json::from_value(doc).map_err(|e| ApiError::bad_json(&e))
+}

@@ -14,9 +14,9 @@ use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
 
-use super::input::{given, json_body, patch_body};
+use super::input::{given, json_body, merged, patch_body};
 use super::{ApiError, ApiPrincipal};
-use crate::json::{merge_patch, InsightInput, InsightJson};
+use crate::json::{InsightInput, InsightJson};
 use crate::web::WebState;
 
 type ApiResult = Result<Response, ApiError>;
@@ -94,10 +94,7 @@ pub async fn patch(
         appointment_id: current.data.appointment_id,
         tags: current.data.tags.clone(),
     };
-    let mut doc = serde_json::to_value(base)
-        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?;
-    merge_patch(&mut doc, &patch);
-    let input: InsightInput = serde_json::from_value(doc).map_err(|e| ApiError::bad_json(&e))?;
+    let input: InsightInput = merged(&base, &patch)?;
     let kind = InsightKind::parse(input.kind.as_deref().unwrap_or("insight"))
         .map_err(ApiError::invalid)?;
     let insight = Insight {
