@@ -13,18 +13,13 @@ use between_domain::appointment::Appointment;
 use jiff::Timestamp;
 use serde::Deserialize;
 use serde_json::json;
-use uuid::Uuid;
 
-use super::input::{json_body, merged, patch_body};
+use super::input::{json_body, merged, patch_body, path_id};
 use super::{ApiError, ApiPrincipal};
 use crate::json::{AppointmentInput, AppointmentJson};
 use crate::web::WebState;
 
 type ApiResult = Result<Response, ApiError>;
-
-fn parse_id(id: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(id).map_err(|_| ApiError::from(AppError::NotFound("The appointment".into())))
-}
 
 #[derive(Deserialize)]
 pub struct ListParams {
@@ -74,7 +69,10 @@ pub async fn show(
     ApiPrincipal(p): ApiPrincipal,
     Path(id): Path<String>,
 ) -> ApiResult {
-    let a = state.app.appointment(&p, parse_id(&id)?).await?;
+    let a = state
+        .app
+        .appointment(&p, path_id(&id, "appointment")?)
+        .await?;
     Ok(Json(AppointmentJson::new(&a, &p.user.time_zone)).into_response())
 }
 
@@ -90,7 +88,7 @@ pub async fn patch(
     Query(q): Query<PatchParams>,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult {
-    let id = parse_id(&id)?;
+    let id = path_id(&id, "appointment")?;
     let patch = patch_body(body)?;
     if patch.get("repeat").is_some() || patch.get("until").is_some() {
         return Err(AppError::invalid(
@@ -122,6 +120,9 @@ pub async fn delete(
     ApiPrincipal(p): ApiPrincipal,
     Path(id): Path<String>,
 ) -> ApiResult {
-    state.app.delete_appointment(&p, parse_id(&id)?).await?;
+    state
+        .app
+        .delete_appointment(&p, path_id(&id, "appointment")?)
+        .await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

@@ -13,23 +13,13 @@ use between_domain::timespec;
 use jiff::Timestamp;
 use serde::Deserialize;
 use serde_json::json;
-use uuid::Uuid;
 
-use super::input::{body_or_error, given, merged};
+use super::input::{body_or_error, given, merged, path_id};
 use super::{ApiError, ApiPrincipal};
 use crate::json::{EntryInput, EntryJson};
 use crate::web::WebState;
 
 type ApiResult = Result<Response, ApiError>;
-
-fn parse_id(id: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(id).map_err(|_| {
-        ApiError::from(AppError::NotFound(format!(
-            "The entry {}",
-            id.chars().take(40).collect::<String>()
-        )))
-    })
-}
 
 pub async fn create(
     State(state): State<WebState>,
@@ -125,7 +115,7 @@ pub async fn show(
     ApiPrincipal(p): ApiPrincipal,
     Path(id): Path<String>,
 ) -> ApiResult {
-    let entry = state.app.entry(&p, parse_id(&id)?).await?;
+    let entry = state.app.entry(&p, path_id(&id, "entry")?).await?;
     Ok(Json(EntryJson::new(&entry, &p.user.time_zone)).into_response())
 }
 
@@ -138,7 +128,7 @@ pub async fn patch(
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult {
     let body = body_or_error(body)?;
-    let id = parse_id(&id)?;
+    let id = path_id(&id, "entry")?;
     let patch: serde_json::Value =
         serde_json::from_slice(&body).map_err(|e| ApiError::bad_json(&e))?;
     if !patch.is_object() {
@@ -161,7 +151,7 @@ pub async fn delete(
     ApiPrincipal(p): ApiPrincipal,
     Path(id): Path<String>,
 ) -> ApiResult {
-    state.app.delete_entry(&p, parse_id(&id)?).await?;
+    state.app.delete_entry(&p, path_id(&id, "entry")?).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -170,7 +160,7 @@ pub async fn restore(
     ApiPrincipal(p): ApiPrincipal,
     Path(id): Path<String>,
 ) -> ApiResult {
-    let entry = state.app.restore_entry(&p, parse_id(&id)?).await?;
+    let entry = state.app.restore_entry(&p, path_id(&id, "entry")?).await?;
     Ok(Json(EntryJson::new(&entry, &p.user.time_zone)).into_response())
 }
 

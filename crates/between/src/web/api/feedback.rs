@@ -8,25 +8,21 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use between_app::AppError;
 use serde_json::json;
-use uuid::Uuid;
 
 use super::input::json_body;
+use super::input::path_id;
 use super::{ApiError, ApiPrincipal};
 use crate::json::{FeedbackInput, FeedbackJson};
 use crate::web::WebState;
 
 type ApiResult = Result<Response, ApiError>;
 
-fn parse_id(id: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(id).map_err(|_| ApiError::from(AppError::NotFound("The appointment".into())))
-}
-
 pub async fn show(
     State(state): State<WebState>,
     ApiPrincipal(p): ApiPrincipal,
     Path(id): Path<String>,
 ) -> ApiResult {
-    let id = parse_id(&id)?;
+    let id = path_id(&id, "appointment")?;
     state.app.appointment(&p, id).await?;
     let rated = state
         .app
@@ -42,7 +38,7 @@ pub async fn put(
     Path(id): Path<String>,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult {
-    let id = parse_id(&id)?;
+    let id = path_id(&id, "appointment")?;
     let input: FeedbackInput = json_body(body)?;
     let fb = input.parse().map_err(ApiError::invalid)?;
     let rated = state.app.set_feedback(&p, id, fb).await?;

@@ -12,18 +12,13 @@ use between_app::AppError;
 use between_domain::timespec;
 use serde::Deserialize;
 use serde_json::json;
-use uuid::Uuid;
 
-use super::input::{given, json_body, merged, patch_body};
+use super::input::{given, json_body, merged, patch_body, path_id};
 use super::{ApiError, ApiPrincipal};
 use crate::json::{CheckInInput, CheckInJson, GoalInput, GoalJson};
 use crate::web::WebState;
 
 type ApiResult = Result<Response, ApiError>;
-
-fn parse_id(id: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(id).map_err(|_| ApiError::from(AppError::NotFound("The goal".into())))
-}
 
 #[derive(Deserialize)]
 pub struct ListParams {
@@ -71,7 +66,7 @@ pub async fn show(
     ApiPrincipal(p): ApiPrincipal,
     Path(id): Path<String>,
 ) -> ApiResult {
-    let v = state.app.goal(&p, parse_id(&id)?).await?;
+    let v = state.app.goal(&p, path_id(&id, "goal")?).await?;
     Ok(Json(GoalJson::new(&v, &p.user.time_zone)).into_response())
 }
 
@@ -81,7 +76,7 @@ pub async fn patch(
     Path(id): Path<String>,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult {
-    let id = parse_id(&id)?;
+    let id = path_id(&id, "goal")?;
     let patch = patch_body(body)?;
     let current = state.app.goal(&p, id).await?;
     let input: GoalInput = merged(&GoalInput::from_goal(&current.goal.data), &patch)?;
@@ -97,7 +92,7 @@ pub async fn delete(
     ApiPrincipal(p): ApiPrincipal,
     Path(id): Path<String>,
 ) -> ApiResult {
-    state.app.delete_goal(&p, parse_id(&id)?).await?;
+    state.app.delete_goal(&p, path_id(&id, "goal")?).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -106,7 +101,7 @@ pub async fn check_ins(
     ApiPrincipal(p): ApiPrincipal,
     Path(id): Path<String>,
 ) -> ApiResult {
-    let v = state.app.goal(&p, parse_id(&id)?).await?;
+    let v = state.app.goal(&p, path_id(&id, "goal")?).await?;
     let list: Vec<CheckInJson> = v
         .check_ins
         .iter()
@@ -121,7 +116,7 @@ pub async fn check_in(
     Path(id): Path<String>,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult {
-    let id = parse_id(&id)?;
+    let id = path_id(&id, "goal")?;
     let input: CheckInInput = json_body(body)?;
     let at = given(&input.at)
         .map(|a| {

@@ -58,3 +58,10 @@ pub fn merged<T: serde::Serialize + serde::de::DeserializeOwned>(
     crate::json::merge_patch(&mut doc, patch);
     serde_json::from_value(doc).map_err(|e| ApiError::bad_json(&e))
 }
+
+/// An id from the path; a malformed one is simply not found, like another
+/// person's id.
+pub fn path_id(id: &str, what: &str) -> Result<uuid::Uuid, ApiError> {
+    uuid::Uuid::parse_str(id)
+        .map_err(|_| ApiError::from(between_app::AppError::NotFound(format!("The {what}"))))
+}

@@ -8,22 +8,16 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use between_app::insights::LinkTo;
-use between_app::AppError;
 use between_domain::insight::{Insight, InsightKind};
 use serde::Deserialize;
 use serde_json::json;
-use uuid::Uuid;
 
-use super::input::{given, json_body, merged, patch_body};
+use super::input::{given, json_body, merged, patch_body, path_id};
 use super::{ApiError, ApiPrincipal};
 use crate::json::{InsightInput, InsightJson};
 use crate::web::WebState;
 
 type ApiResult = Result<Response, ApiError>;
-
-fn parse_id(id: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(id).map_err(|_| ApiError::from(AppError::NotFound("The insight".into())))
-}
 
 #[derive(Deserialize)]
 pub struct ListParams {
@@ -75,7 +69,7 @@ pub async fn show(
     ApiPrincipal(p): ApiPrincipal,
     Path(id): Path<String>,
 ) -> ApiResult {
-    let i = state.app.insight(&p, parse_id(&id)?).await?;
+    let i = state.app.insight(&p, path_id(&id, "insight")?).await?;
     Ok(Json(InsightJson::new(&i, &p.user.time_zone)).into_response())
 }
 
@@ -85,7 +79,7 @@ pub async fn patch(
     Path(id): Path<String>,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult {
-    let id = parse_id(&id)?;
+    let id = path_id(&id, "insight")?;
     let patch = patch_body(body)?;
     let current = state.app.insight(&p, id).await?;
     let base = InsightInput {
@@ -112,6 +106,9 @@ pub async fn delete(
     ApiPrincipal(p): ApiPrincipal,
     Path(id): Path<String>,
 ) -> ApiResult {
-    state.app.delete_insight(&p, parse_id(&id)?).await?;
+    state
+        .app
+        .delete_insight(&p, path_id(&id, "insight")?)
+        .await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

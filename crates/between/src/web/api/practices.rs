@@ -14,18 +14,13 @@ use between_domain::timespec;
 use jiff::civil::Date;
 use serde::Deserialize;
 use serde_json::json;
-use uuid::Uuid;
 
-use super::input::{given, json_body, patch_body};
+use super::input::{given, json_body, patch_body, path_id};
 use super::{ApiError, ApiPrincipal};
 use crate::json::{merge_patch, stats_json, LogInput, LogJson, PracticeInput, PracticeJson};
 use crate::web::WebState;
 
 type ApiResult = Result<Response, ApiError>;
-
-fn parse_id(id: &str, what: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(id).map_err(|_| ApiError::from(AppError::NotFound(format!("The {what}"))))
-}
 
 fn today(p: &between_app::Principal) -> Date {
     jiff::Timestamp::now()
@@ -86,7 +81,7 @@ pub async fn show(
     Path(id): Path<String>,
     Query(q): Query<WindowParams>,
 ) -> ApiResult {
-    let v = state.app.practice(&p, parse_id(&id, "practice")?).await?;
+    let v = state.app.practice(&p, path_id(&id, "practice")?).await?;
     let tz = &p.user.time_zone;
     let mut value = serde_json::to_value(PracticeJson::new(&v, tz))
         .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?;
@@ -113,7 +108,7 @@ pub async fn patch(
     Path(id): Path<String>,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult {
-    let id = parse_id(&id, "practice")?;
+    let id = path_id(&id, "practice")?;
     let patch = patch_body(body)?;
     let current = state.app.practice(&p, id).await?;
     let mut doc = serde_json::to_value(PracticeInput::from_practice(&current.practice.data))
@@ -141,7 +136,7 @@ pub async fn delete(
 ) -> ApiResult {
     state
         .app
-        .delete_practice(&p, parse_id(&id, "practice")?)
+        .delete_practice(&p, path_id(&id, "practice")?)
         .await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
@@ -151,7 +146,7 @@ pub async fn logs(
     ApiPrincipal(p): ApiPrincipal,
     Path(id): Path<String>,
 ) -> ApiResult {
-    let v = state.app.practice(&p, parse_id(&id, "practice")?).await?;
+    let v = state.app.practice(&p, path_id(&id, "practice")?).await?;
     let logs: Vec<LogJson> = v
         .logs
         .iter()
@@ -166,7 +161,7 @@ pub async fn log(
     Path(id): Path<String>,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult {
-    let id = parse_id(&id, "practice")?;
+    let id = path_id(&id, "practice")?;
     let input: LogInput = json_body(body)?;
     let practice = state.app.practice(&p, id).await?;
     let log = input
@@ -188,8 +183,8 @@ pub async fn unlog(
     ApiPrincipal(p): ApiPrincipal,
     Path((id, log_id)): Path<(String, String)>,
 ) -> ApiResult {
-    let id = parse_id(&id, "practice")?;
-    let log_id = parse_id(&log_id, "log")?;
+    let id = path_id(&id, "practice")?;
+    let log_id = path_id(&log_id, "log")?;
     let v = state.app.practice(&p, id).await?;
     if !v.logs.iter().any(|l| l.id == log_id) {
         return Err(AppError::NotFound("The log".into()).into());

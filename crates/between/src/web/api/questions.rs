@@ -10,18 +10,13 @@ use axum::Json;
 use between_app::AppError;
 use serde::Deserialize;
 use serde_json::json;
-use uuid::Uuid;
 
-use super::input::{given, json_body};
+use super::input::{given, json_body, path_id};
 use super::{ApiError, ApiPrincipal};
 use crate::json::{QuestionInput, QuestionJson};
 use crate::web::WebState;
 
 type ApiResult = Result<Response, ApiError>;
-
-fn parse_id(id: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(id).map_err(|_| ApiError::from(AppError::NotFound("The question".into())))
-}
 
 #[derive(Deserialize)]
 pub struct ListParams {
@@ -89,7 +84,7 @@ pub async fn show(
     ApiPrincipal(p): ApiPrincipal,
     Path(id): Path<String>,
 ) -> ApiResult {
-    let q = state.app.question(&p, parse_id(&id)?).await?;
+    let q = state.app.question(&p, path_id(&id, "question")?).await?;
     Ok(Json(QuestionJson::new(&q, &p.user.time_zone)).into_response())
 }
 
@@ -100,7 +95,7 @@ pub async fn patch(
     Path(id): Path<String>,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult {
-    let id = parse_id(&id)?;
+    let id = path_id(&id, "question")?;
     let input: QuestionInput = json_body(body)?;
     if input.appointment_id.is_some() && input.answer.is_none() {
         return Err(AppError::invalid(
@@ -127,6 +122,9 @@ pub async fn delete(
     ApiPrincipal(p): ApiPrincipal,
     Path(id): Path<String>,
 ) -> ApiResult {
-    state.app.delete_question(&p, parse_id(&id)?).await?;
+    state
+        .app
+        .delete_question(&p, path_id(&id, "question")?)
+        .await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
