@@ -37,10 +37,12 @@ pub enum DataKind {
     Measures,
     /// The person's safety plan.
     SafetyPlan,
+    /// Daily tracker definitions and readings (sleep, exercise…).
+    Trackers,
 }
 
 impl DataKind {
-    pub const ALL: [DataKind; 11] = [
+    pub const ALL: [DataKind; 12] = [
         DataKind::Journal,
         DataKind::SharedJournal,
         DataKind::Appointments,
@@ -52,6 +54,7 @@ impl DataKind {
         DataKind::PracticeLogs,
         DataKind::Measures,
         DataKind::SafetyPlan,
+        DataKind::Trackers,
     ];
 
     /// The kinds a calendar feed may read: titles and times.
@@ -73,6 +76,7 @@ impl DataKind {
             DataKind::PracticeLogs => "practice_logs",
             DataKind::Measures => "measures",
             DataKind::SafetyPlan => "safety_plan",
+            DataKind::Trackers => "trackers",
         }
     }
 

@@ -22,6 +22,7 @@ pub mod questions;
 pub mod records;
 pub mod sessions;
 pub mod throttle;
+pub mod trackers;
 pub mod trends;
 pub mod wins;
 

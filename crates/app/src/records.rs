@@ -31,6 +31,8 @@ pub enum RecordKind {
     SafetyPlan,
     WinsSeen,
     PinnedPatterns,
+    Tracker,
+    TrackerReading,
 }
 
 impl RecordKind {
@@ -50,6 +52,8 @@ impl RecordKind {
             RecordKind::SafetyPlan => "safety_plan",
             RecordKind::WinsSeen => "wins_seen",
             RecordKind::PinnedPatterns => "pinned_patterns",
+            RecordKind::Tracker => "tracker",
+            RecordKind::TrackerReading => "tracker_reading",
         }
     }
 
@@ -66,6 +70,7 @@ impl RecordKind {
             RecordKind::Measure => DataKind::Measures,
             RecordKind::SafetyPlan => DataKind::SafetyPlan,
             RecordKind::WinsSeen | RecordKind::PinnedPatterns => DataKind::Journal,
+            RecordKind::Tracker | RecordKind::TrackerReading => DataKind::Trackers,
         }
     }
 }

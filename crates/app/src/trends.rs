@@ -83,6 +83,13 @@ impl App {
         found
             .findings
             .extend(patterns::what_helps(&day_moods, &practice_days, &drops));
+        for v in self.tracker_views(p, range).await? {
+            let readings: Vec<_> = v.readings.iter().map(|r| (r.date, r.value)).collect();
+            let t = patterns::tracker_mood(&day_moods, &v.tracker.data, &readings);
+            found.findings.extend(t.findings);
+            found.needs.extend(t.needs);
+        }
+        found.findings.sort_by(|a, b| b.effect.total_cmp(&a.effect));
         Ok(found)
     }
 

@@ -15,6 +15,7 @@ pub mod prompts;
 pub mod question;
 pub mod search;
 pub mod timespec;
+pub mod tracker;
 pub mod trend;
 pub mod validation;
 pub mod wins;

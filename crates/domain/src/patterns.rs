@@ -6,6 +6,8 @@
 use jiff::civil::Weekday;
 use serde::Serialize;
 
+use crate::tracker::{fmt, Tracker, TrackerKind};
+
 /// Entries needed with a trigger before anything is claimed about it.
 pub const MIN_ENTRIES: usize = 3;
 /// Differences smaller than this (Cohen's d) are not findings.
@@ -25,7 +27,7 @@ pub struct EntryFacts {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Finding {
-    /// e.g. "trigger_feeling", "trigger_mood", "weekday_mood".
+    /// e.g. "trigger_feeling", "trigger_mood", "when_mood", "tracker_mood".
     pub kind: &'static str,
     pub subject: String,
     pub entries: usize,
@@ -179,44 +181,7 @@ pub fn patterns(entries: &[EntryFacts]) -> Patterns {
             }
         }
     }
-    for day in [
-        Weekday::Monday,
-        Weekday::Tuesday,
-        Weekday::Wednesday,
-        Weekday::Thursday,
-        Weekday::Friday,
-        Weekday::Saturday,
-        Weekday::Sunday,
-    ] {
-        let on: Vec<f64> = entries
-            .iter()
-            .filter(|e| e.weekday == day)
-            .filter_map(|e| e.mood.map(f64::from))
-            .collect();
-        let off: Vec<f64> = entries
-            .iter()
-            .filter(|e| e.weekday != day)
-            .filter_map(|e| e.mood.map(f64::from))
-            .collect();
-        if on.len() < MIN_ENTRIES * 2 {
-            continue;
-        }
-        if let (Some(d), Some(a), Some(b)) = (cohens_d(&on, &off), mean(&on), mean(&off)) {
-            if d.abs() >= MIN_EFFECT {
-                findings.push(Finding {
-                    kind: "weekday_mood",
-                    subject: weekday_name(day).into(),
-                    search: None,
-                    entries: on.len(),
-                    effect: d.abs(),
-                    sentence: format!(
-                        "On {} your mood is {a:.1} on average, vs {b:.1} on other days.",
-                        weekday_name(day)
-                    ),
-                });
-            }
-        }
-    }
+    findings.extend(when(entries, &feelings));
     findings.sort_by(|a, b| b.effect.total_cmp(&a.effect));
     if entries.len() < MIN_ENTRIES * 3 {
         needs.insert(
@@ -228,6 +193,248 @@ pub fn patterns(entries: &[EntryFacts]) -> Patterns {
         );
     }
     Patterns { findings, needs }
+}
+
+/// Parts of the day, in the person's local time.
+pub const TIMES_OF_DAY: [(&str, i8, i8); 4] = [
+    ("at night", 0, 6),
+    ("in the mornings", 6, 12),
+    ("in the afternoons", 12, 18),
+    ("in the evenings", 18, 24),
+];
+
+/// When: mood and feelings by weekday and by time of day, each bucket
+/// compared with all other times.
+fn when(entries: &[EntryFacts], feelings: &[String]) -> Vec<Finding> {
+    type Inside = Box<dyn Fn(&EntryFacts) -> bool>;
+    let mut buckets: Vec<(String, &str, Inside)> = Vec::new();
+    for day in [
+        Weekday::Monday,
+        Weekday::Tuesday,
+        Weekday::Wednesday,
+        Weekday::Thursday,
+        Weekday::Friday,
+        Weekday::Saturday,
+        Weekday::Sunday,
+    ] {
+        buckets.push((
+            format!("On {}", weekday_name(day)),
+            "on other days",
+            Box::new(move |e: &EntryFacts| e.weekday == day),
+        ));
+    }
+    for (label, from, to) in TIMES_OF_DAY {
+        let mut phrase = label.to_string();
+        if let Some(first) = phrase.get(0..1) {
+            phrase = first.to_uppercase() + &phrase[1..];
+        }
+        buckets.push((
+            phrase,
+            "at other times",
+            Box::new(move |e: &EntryFacts| (from..to).contains(&e.hour)),
+        ));
+    }
+    let mut out = Vec::new();
+    for (phrase, otherwise, inside) in &buckets {
+        let (on, off): (Vec<&EntryFacts>, Vec<&EntryFacts>) =
+            entries.iter().partition(|e| inside(e));
+        let moods = |g: &[&EntryFacts]| -> Vec<f64> {
+            g.iter().filter_map(|e| e.mood.map(f64::from)).collect()
+        };
+        let (mon, moff) = (moods(&on), moods(&off));
+        if mon.len() >= MIN_ENTRIES * 2 {
+            if let (Some(d), Some(a), Some(b)) = (cohens_d(&mon, &moff), mean(&mon), mean(&moff)) {
+                if d.abs() >= MIN_EFFECT {
+                    out.push(Finding {
+                        kind: "when_mood",
+                        subject: phrase.clone(),
+                        search: None,
+                        entries: mon.len(),
+                        effect: d.abs(),
+                        sentence: format!(
+                            "{phrase} your mood is {a:.1} on average, vs {b:.1} {otherwise}."
+                        ),
+                    });
+                }
+            }
+        }
+        for feeling in feelings {
+            let intensity = |g: &[&EntryFacts]| -> Vec<f64> {
+                g.iter()
+                    .filter_map(|e| {
+                        e.feelings
+                            .iter()
+                            .find(|(f, _)| f == feeling)
+                            .map(|(_, i)| f64::from(*i))
+                    })
+                    .collect()
+            };
+            let (ion, ioff) = (intensity(&on), intensity(&off));
+            if ion.len() < MIN_ENTRIES * 2 {
+                continue;
+            }
+            if let (Some(d), Some(a), Some(b)) = (cohens_d(&ion, &ioff), mean(&ion), mean(&ioff)) {
+                if d >= MIN_EFFECT {
+                    out.push(Finding {
+                        kind: "when_feeling",
+                        subject: format!("{phrase} → {feeling}"),
+                        search: Some(feeling.clone()),
+                        entries: ion.len(),
+                        effect: d,
+                        sentence: format!(
+                            "{phrase} you felt *{feeling}* at {a:.1} on average, vs {b:.1} {otherwise}."
+                        ),
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// How a tracker's readings divide into low and high: each bound with
+/// whether it is itself included.
+struct Split {
+    low: (f64, bool),
+    high: (f64, bool),
+    low_label: String,
+    high_label: String,
+}
+
+impl Split {
+    fn is_low(&self, v: f64) -> bool {
+        v < self.low.0 || (self.low.1 && v == self.low.0)
+    }
+
+    fn is_high(&self, v: f64) -> bool {
+        v > self.high.0 || (self.high.1 && v == self.high.0)
+    }
+}
+
+/// Tracker → mood: mood on days with a tracker's low readings vs its high
+/// ones (without vs with, for yes/no). A day's reading goes with that day's
+/// mood, so sleep is recorded on the day after the night.
+pub fn tracker_mood(
+    day_moods: &[(jiff::civil::Date, f64)],
+    tracker: &Tracker,
+    readings: &[(jiff::civil::Date, f64)],
+) -> Patterns {
+    let name = &tracker.name;
+    let mut out = Patterns {
+        findings: Vec::new(),
+        needs: Vec::new(),
+    };
+    let paired: Vec<(f64, f64)> = readings
+        .iter()
+        .filter_map(|(d, v)| {
+            day_moods
+                .binary_search_by(|(x, _)| x.cmp(d))
+                .ok()
+                .map(|i| (*v, day_moods[i].1))
+        })
+        .collect();
+    if paired.len() < MIN_ENTRIES * 2 {
+        out.needs.push(format!(
+            "{} more days with *{name}* and a mood to tell",
+            MIN_ENTRIES * 2 - paired.len()
+        ));
+        return out;
+    }
+    let unit = tracker
+        .unit
+        .as_ref()
+        .map(|u| format!(" {u}"))
+        .unwrap_or_default();
+    let split = match (tracker.kind, tracker.low_below, tracker.high_from) {
+        (TrackerKind::YesNo, _, _) => Split {
+            low: (0.5, false),
+            high: (0.5, true),
+            low_label: "without it".to_string(),
+            high_label: format!("with *{name}*"),
+        },
+        (_, Some(lo), Some(hi)) => Split {
+            low: (lo, false),
+            high: (hi, true),
+            low_label: format!("with *{name}* under {}{unit}", fmt(lo)),
+            high_label: format!("with {}{unit} or more", fmt(hi)),
+        },
+        _ => {
+            let mut sorted: Vec<f64> = paired.iter().map(|(v, _)| *v).collect();
+            sorted.sort_by(f64::total_cmp);
+            let n = sorted.len() - 1;
+            let (ql, qh) = (sorted[n / 3], sorted[2 * n / 3]);
+            if ql < qh {
+                Split {
+                    low: (ql, true),
+                    high: (qh, true),
+                    low_label: format!("with *{name}* at {}{unit} or less", fmt(ql)),
+                    high_label: format!("with {}{unit} or more", fmt(qh)),
+                }
+            } else {
+                Split {
+                    low: (ql, false),
+                    high: (qh, false),
+                    low_label: format!("with *{name}* under {}{unit}", fmt(ql)),
+                    high_label: format!("with more than {}{unit}", fmt(qh)),
+                }
+            }
+        }
+    };
+    let (low_label, high_label) = (split.low_label.clone(), split.high_label.clone());
+    let low = |v: f64| split.is_low(v);
+    let high = |v: f64| split.is_high(v);
+    let lows: Vec<f64> = paired
+        .iter()
+        .filter(|(v, _)| low(*v))
+        .map(|(_, m)| *m)
+        .collect();
+    let highs: Vec<f64> = paired
+        .iter()
+        .filter(|(v, _)| high(*v))
+        .map(|(_, m)| *m)
+        .collect();
+    for (group, label) in [(&lows, &low_label), (&highs, &high_label)] {
+        if group.len() < MIN_ENTRIES {
+            let label = if tracker.kind == TrackerKind::YesNo && label == &low_label {
+                format!("without *{name}*")
+            } else {
+                label.clone()
+            };
+            out.needs.push(format!(
+                "{} more days {label} to tell",
+                MIN_ENTRIES - group.len()
+            ));
+        }
+    }
+    if !out.needs.is_empty() {
+        return out;
+    }
+    if let (Some(d), Some(a), Some(b)) = (cohens_d(&lows, &highs), mean(&lows), mean(&highs)) {
+        if d.abs() >= MIN_EFFECT {
+            let sentence = if tracker.kind == TrackerKind::YesNo {
+                format!(
+                    "On days {high_label} ({} days) your mood was {b:.1} on average, vs {a:.1} on days {low_label} ({} days).",
+                    highs.len(),
+                    lows.len()
+                )
+            } else {
+                format!(
+                    "On days {low_label} ({} days) your mood was {a:.1} on average, vs {b:.1} on days {high_label} ({} days).",
+                    lows.len(),
+                    highs.len()
+                )
+            };
+            out.findings.push(Finding {
+                kind: "tracker_mood",
+                subject: name.clone(),
+                search: None,
+                entries: paired.len(),
+                effect: d.abs(),
+                sentence,
+            });
+        }
+    }
+    out
 }
 
 /// Feelings that come together more often than chance would have them
@@ -456,6 +663,140 @@ mod tests {
                 .any(|n| n == "2 more entries with *sleep* to tell"),
             "{:?}",
             p.needs
+        );
+    }
+
+    fn days(n: i8) -> Vec<jiff::civil::Date> {
+        (1..=n).map(|d| jiff::civil::date(2026, 3, d)).collect()
+    }
+
+    #[test]
+    fn short_sleep_goes_with_lower_mood_in_a_sentence() {
+        let sleep = crate::tracker::preset("sleep").unwrap();
+        let dates = days(12);
+        let readings: Vec<_> = dates
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (*d, if i % 2 == 0 { 5.0 } else { 8.0 }))
+            .collect();
+        let moods: Vec<_> = dates
+            .iter()
+            .enumerate()
+            .map(|(i, d)| {
+                (
+                    *d,
+                    if i % 2 == 0 {
+                        3.0 + (i % 3) as f64
+                    } else {
+                        7.0 + (i % 3) as f64
+                    },
+                )
+            })
+            .collect();
+        let p = tracker_mood(&moods, &sleep, &readings);
+        assert!(p.needs.is_empty(), "{:?}", p.needs);
+        assert_eq!(
+            p.findings[0].sentence,
+            "On days with *Sleep* under 6 hours (6 days) your mood was 4.0 on average, vs 8.0 on days with 7 hours or more (6 days)."
+        );
+    }
+
+    #[test]
+    fn a_yes_no_tracker_compares_days_with_and_without() {
+        let t = crate::tracker::preset("exercise").unwrap();
+        let dates = days(10);
+        let readings: Vec<_> = dates
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (*d, f64::from(u8::from(i < 5))))
+            .collect();
+        let moods: Vec<_> = dates
+            .iter()
+            .enumerate()
+            .map(|(i, d)| {
+                (
+                    *d,
+                    if i < 5 {
+                        7.0 + (i % 2) as f64
+                    } else {
+                        4.0 + (i % 2) as f64
+                    },
+                )
+            })
+            .collect();
+        let p = tracker_mood(&moods, &t, &readings);
+        assert!(
+            p.findings[0]
+                .sentence
+                .starts_with("On days with *Exercise* (5 days) your mood was 7.4 on average, vs 4.6 on days without it (5 days)."),
+            "{}",
+            p.findings[0].sentence
+        );
+    }
+
+    #[test]
+    fn a_tracker_without_enough_days_on_each_side_says_what_it_needs() {
+        let t = crate::tracker::preset("exercise").unwrap();
+        let dates = days(8);
+        let readings: Vec<_> = dates.iter().map(|d| (*d, 1.0)).collect();
+        let moods: Vec<_> = dates.iter().map(|d| (*d, 5.0)).collect();
+        let p = tracker_mood(&moods, &t, &readings);
+        assert!(p.findings.is_empty());
+        assert_eq!(p.needs, vec!["3 more days without *Exercise* to tell"]);
+        let few = tracker_mood(&moods[..2], &t, &readings);
+        assert_eq!(
+            few.needs,
+            vec!["4 more days with *Exercise* and a mood to tell"]
+        );
+    }
+
+    #[test]
+    fn numbers_without_cut_offs_compare_their_thirds() {
+        let coffee = crate::tracker::Tracker::new("Coffee", TrackerKind::Number, Some("cups"));
+        let dates = days(9);
+        let readings: Vec<_> = dates
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (*d, (i % 3) as f64))
+            .collect();
+        let moods: Vec<_> = dates
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (*d, 8.0 - (i % 3) as f64 * 2.0 + (i / 3) as f64 * 0.3))
+            .collect();
+        let p = tracker_mood(&moods, &coffee, &readings);
+        assert!(
+            p.findings[0]
+                .sentence
+                .starts_with("On days with *Coffee* at 0 cups or less (3 days)"),
+            "{:?}",
+            p
+        );
+    }
+
+    #[test]
+    fn evenings_with_stronger_feelings_are_found() {
+        let mut entries = Vec::new();
+        for i in 0..8u8 {
+            let mut e = entry(None, Some(("anxious", 7 + i % 2)), 4, Weekday::Monday);
+            e.hour = 21;
+            entries.push(e);
+            let mut m = entry(None, Some(("anxious", 2 + i % 2)), 7, Weekday::Monday);
+            m.hour = 8;
+            entries.push(m);
+        }
+        let p = patterns(&entries);
+        let sentences: Vec<&str> = p.findings.iter().map(|f| f.sentence.as_str()).collect();
+        assert!(
+            sentences.contains(
+                &"In the evenings you felt *anxious* at 7.5 on average, vs 2.5 at other times."
+            ),
+            "{sentences:?}"
+        );
+        assert!(
+            sentences
+                .contains(&"In the mornings your mood is 7.0 on average, vs 4.0 at other times."),
+            "{sentences:?}"
         );
     }
 
