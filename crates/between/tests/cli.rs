@@ -917,3 +917,64 @@ fn measures_from_the_cli() {
         serde_json::from_str(&cli.ok(&["measure", "list", "--json"], "")).unwrap();
     assert_eq!(list.as_array().unwrap().len(), 3);
 }
+
+#[test]
+fn daily_trackers_from_the_cli() {
+    let cli = Cli::with_account("ada");
+    let out = cli.ok(&["tracker", "add", "--preset", "sleep"], "");
+    assert!(out.contains("between track sleep="), "{out}");
+    cli.ok(&["tracker", "add", "--preset", "exercise"], "");
+    cli.ok(
+        &[
+            "tracker", "add", "Coffee", "--kind", "number", "--unit", "cups",
+        ],
+        "",
+    );
+    let out = cli.ok(&["track", "sleep=7.5", "exercise=yes", "coffee=2"], "");
+    assert!(
+        out.contains("Sleep 7.5 hours, Exercise yes, Coffee 2 cups."),
+        "{out}"
+    );
+    cli.ok(&["track", "sleep=6", "--at", "yesterday"], "");
+    let shown: serde_json::Value =
+        serde_json::from_str(&cli.ok(&["tracker", "show", "sleep", "--json"], "")).unwrap();
+    let values: Vec<f64> = shown["readings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["value"].as_f64().unwrap())
+        .collect();
+    assert_eq!(values, vec![6.0, 7.5]);
+    let list = cli.ok(&["tracker", "list"], "");
+    assert!(
+        list.contains("7.5 hours") && list.contains("Coffee"),
+        "{list}"
+    );
+    // Bad readings say what is wrong and record nothing, not even the good ones.
+    for (args, says) in [
+        (
+            vec!["track", "sleep=8", "exercise=perhaps"],
+            "Exercise is yes or no",
+        ),
+        (vec!["track", "sleep=30"], "cannot be above 24"),
+        (vec!["track", "tea=1"], "no tracker called \"tea\""),
+        (vec!["track", "sleep"], "is not KEY=VALUE"),
+        (
+            vec!["track", "sleep=8", "--at", "someday"],
+            "today, yesterday",
+        ),
+        (
+            vec!["tracker", "add", "--preset", "caffeine"],
+            "not a ready-made",
+        ),
+        (vec!["tracker", "add", "Sleep"], "already have a tracker"),
+    ] {
+        let err = cli.fails(&args, "", 2);
+        assert!(err.contains(says), "{args:?}: {err}");
+    }
+    let again: serde_json::Value =
+        serde_json::from_str(&cli.ok(&["tracker", "show", "sleep", "--json"], "")).unwrap();
+    assert_eq!(again["readings"].as_array().unwrap().len(), 2);
+    cli.ok(&["tracker", "delete", "coffee"], "");
+    assert!(!cli.ok(&["tracker", "list"], "").contains("Coffee"));
+}

@@ -129,6 +129,31 @@ pub fn parse_until(input: &str, tz: &TimeZone, now: Timestamp) -> Result<Timesta
     }
 }
 
+/// A local day: `today`, `yesterday`, `YYYY-MM-DD`, or `Nd` days ago.
+pub fn parse_date(input: &str, tz: &TimeZone, now: Timestamp) -> Result<Date, TimeError> {
+    let today = now.to_zoned(tz.clone()).date();
+    let s = input.trim();
+    let err = || TimeError {
+        input: s.chars().take(60).collect(),
+        relative: " (a day: YYYY-MM-DD, today, yesterday or 3d for three days ago)",
+    };
+    match s.to_ascii_lowercase().as_str() {
+        "today" => return Ok(today),
+        "yesterday" => return today.yesterday().map_err(|_| err()),
+        _ => {}
+    }
+    if let Some(n) = s.strip_suffix('d').and_then(|n| n.parse::<i64>().ok()) {
+        if (0..=100_000).contains(&n) {
+            return today.checked_sub(Span::new().days(n)).map_err(|_| err());
+        }
+    }
+    match parse_absolute(s, tz) {
+        Some(Parsed::Day(d)) => Ok(d),
+        Some(Parsed::Instant(t)) => Ok(t.to_zoned(tz.clone()).date()),
+        None => Err(err()),
+    }
+}
+
 /// Builds a range from optional `since`/`until` inputs.
 pub fn parse_range(
     since: Option<&str>,
@@ -225,5 +250,31 @@ mod tests {
             assert!(err.to_string().contains(&format!("\"{bad}\"")), "{err}");
         }
         assert!(parse_instant("7d", &berlin()).is_err());
+    }
+
+    #[test]
+    fn days_are_read_in_the_persons_calendar() {
+        let now = ts("2026-03-10T23:30:00Z"); // already the 11th in Berlin
+        let tz = berlin();
+        assert_eq!(
+            parse_date("today", &tz, now).unwrap(),
+            jiff::civil::date(2026, 3, 11)
+        );
+        assert_eq!(
+            parse_date("Yesterday", &tz, now).unwrap(),
+            jiff::civil::date(2026, 3, 10)
+        );
+        assert_eq!(
+            parse_date("3d", &tz, now).unwrap(),
+            jiff::civil::date(2026, 3, 8)
+        );
+        assert_eq!(
+            parse_date("2026-01-02", &tz, now).unwrap(),
+            jiff::civil::date(2026, 1, 2)
+        );
+        assert!(parse_date("soon", &tz, now)
+            .unwrap_err()
+            .to_string()
+            .contains("today, yesterday"));
     }
 }

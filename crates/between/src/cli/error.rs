@@ -47,6 +47,12 @@ impl From<between_domain::ValidationErrors> for CliError {
     }
 }
 
+impl From<between_domain::timespec::TimeError> for CliError {
+    fn from(err: between_domain::timespec::TimeError) -> Self {
+        CliError::Input(err.to_string())
+    }
+}
+
 impl From<anyhow::Error> for CliError {
     fn from(err: anyhow::Error) -> Self {
         CliError::System(err)

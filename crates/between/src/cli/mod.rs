@@ -21,6 +21,7 @@ mod practice;
 mod question;
 mod serve;
 mod token;
+mod tracker;
 mod trend;
 mod user;
 mod wins;
@@ -110,10 +111,15 @@ enum Command {
     /// The calendar (.ics) and its private feed link.
     #[command(subcommand)]
     Calendar(calendar::CalendarCommand),
-    /// Patterns in the journal: triggers, feelings, mood, weekdays.
+    /// Patterns: triggers, feelings, mood, weekdays, times of day, trackers.
     Patterns(patterns::PatternsArgs),
     /// The mood trend of a period.
     Trend(trend::TrendArgs),
+    /// Record today's daily trackers: `between track sleep=7.5 exercise=yes`.
+    Track(tracker::TrackArgs),
+    /// Daily trackers: sleep, exercise, medication, your own.
+    #[command(subcommand)]
+    Tracker(tracker::TrackerCommand),
     /// Small wins: milestones reached.
     Wins(wins::WinsArgs),
     /// Personal access tokens for the JSON API.
@@ -154,6 +160,8 @@ pub async fn run(cli: Cli) -> CliResult {
         Command::Calendar(cmd) => calendar::run(&ctx, cmd).await,
         Command::Patterns(args) => patterns::run(&ctx, args).await,
         Command::Trend(args) => trend::run(&ctx, args).await,
+        Command::Track(args) => tracker::track(&ctx, args).await,
+        Command::Tracker(cmd) => tracker::run(&ctx, cmd).await,
         Command::Wins(args) => wins::run(&ctx, args).await,
         Command::Token(cmd) => token::run(&ctx, cmd).await,
         Command::Serve(args) => serve::run(&ctx, args).await,

@@ -8,6 +8,7 @@ mod goal;
 mod measure;
 mod practice;
 mod session;
+mod tracker;
 
 pub use appointment::{AppointmentInput, AppointmentJson};
 pub use entry::{EntryInput, EntryJson, FeelingInput};
@@ -17,6 +18,7 @@ pub use practice::{stats_json, LogInput, LogJson, PracticeInput, PracticeJson};
 pub use session::{
     FeedbackInput, FeedbackJson, InsightInput, InsightJson, QuestionInput, QuestionJson,
 };
+pub use tracker::{CheckInBody, ReadingJson, TrackerInput, TrackerJson};
 
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
