@@ -54,6 +54,10 @@ async fn health_and_the_openapi_document_need_no_token() {
         ("/questions/{id}", vec!["get", "patch", "delete"]),
         ("/insights", vec!["get", "post"]),
         ("/insights/{id}", vec!["get", "patch", "delete"]),
+        ("/trackers", vec!["get", "post"]),
+        ("/trackers/{id}", vec!["get", "patch", "delete"]),
+        ("/trackers/{id}/readings", vec!["get"]),
+        ("/checkins", vec!["get", "post"]),
     ] {
         for m in methods {
             assert!(

@@ -49,6 +49,12 @@ impl ApiError {
     }
 }
 
+impl From<ValidationErrors> for ApiError {
+    fn from(errors: ValidationErrors) -> Self {
+        ApiError::invalid(errors)
+    }
+}
+
 impl From<AppError> for ApiError {
     fn from(err: AppError) -> Self {
         match err {

@@ -13,6 +13,7 @@ mod measures;
 mod patterns;
 mod practices;
 mod questions;
+mod trackers;
 mod trend;
 mod wins;
 
@@ -67,6 +68,18 @@ pub fn routes() -> Router<WebState> {
         .route("/trend", get(trend::get))
         .route("/patterns", get(patterns::get))
         .route("/wins", get(wins::list))
+        .route("/trackers", get(trackers::list).post(trackers::create))
+        .route(
+            "/trackers/{id}",
+            get(trackers::show)
+                .patch(trackers::patch)
+                .delete(trackers::delete),
+        )
+        .route("/trackers/{id}/readings", get(trackers::readings))
+        .route(
+            "/checkins",
+            get(trackers::check_in_show).post(trackers::check_in),
+        )
         .route("/practices", get(practices::list).post(practices::create))
         .route("/practices/today", get(practices::today_list))
         .route(

@@ -27,6 +27,9 @@ struct HomePage {
     measures_due: Vec<(&'static str, &'static str)>,
     new_wins: Vec<String>,
     more_wins: usize,
+    /// Trackers recorded today, and how many there are.
+    checked_in: usize,
+    trackers: usize,
 }
 
 pub async fn home(State(state): State<WebState>, MaybeSignedIn(s): MaybeSignedIn) -> PageResult {
@@ -59,6 +62,11 @@ pub async fn home(State(state): State<WebState>, MaybeSignedIn(s): MaybeSignedIn
         )
         .await?;
     let new_wins = state.app.celebrate_new_wins(p).await?;
+    let tracked = state
+        .app
+        .tracked_on(p, between_app::trackers::today(p))
+        .await?;
+    let checked_in = tracked.iter().filter(|(_, v)| v.is_some()).count();
     render(&HomePage {
         layout: Layout::signed_in(&state, &s, "", "home"),
         name: p.user.name.clone(),
@@ -89,6 +97,8 @@ pub async fn home(State(state): State<WebState>, MaybeSignedIn(s): MaybeSignedIn
             .iter()
             .map(|i| (i.as_str(), i.name()))
             .collect(),
+        checked_in,
+        trackers: tracked.len(),
         more_wins: new_wins.len().saturating_sub(3),
         new_wins: new_wins
             .iter()

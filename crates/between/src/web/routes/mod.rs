@@ -15,6 +15,7 @@ mod practices;
 mod questions;
 mod settings;
 mod statics;
+mod trackers;
 mod trend;
 mod wins;
 
@@ -51,6 +52,12 @@ pub fn routes() -> Router<WebState> {
         )
         .route("/practices/{id}/archive", post(practices::archive))
         .route("/trend", get(trend::page))
+        .route("/trackers", get(trackers::show).post(trackers::create))
+        .route("/trackers/checkin", post(trackers::check_in))
+        .route(
+            "/trackers/{id}/delete",
+            get(trackers::delete_confirm).post(trackers::delete),
+        )
         .route("/patterns", get(patterns::page))
         .route("/patterns/pin", post(patterns::pin))
         .route("/wins", get(wins::page))

@@ -1,0 +1,168 @@
+//! `/api/v1/trackers` (definitions and their readings) and
+//! `/api/v1/checkins` (one day's readings of every tracker).
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use between_app::trackers::today;
+use between_app::{AppError, Principal};
+use between_domain::timespec;
+use between_domain::tracker::Tracker;
+use jiff::civil::Date;
+use jiff::Timestamp;
+use serde::Deserialize;
+use serde_json::json;
+
+use super::input::{given, json_body, merged, patch_body, path_id};
+use super::{ApiError, ApiPrincipal};
+use crate::json::{CheckInBody, ReadingJson, TrackerInput, TrackerJson};
+use crate::web::WebState;
+
+type ApiResult = Result<Response, ApiError>;
+
+pub async fn list(State(state): State<WebState>, ApiPrincipal(p): ApiPrincipal) -> ApiResult {
+    let list: Vec<TrackerJson> = state
+        .app
+        .trackers(&p)
+        .await?
+        .iter()
+        .map(|t| TrackerJson::new(t, &p.user.time_zone))
+        .collect();
+    Ok(Json(json!({ "trackers": list })).into_response())
+}
+
+pub async fn create(
+    State(state): State<WebState>,
+    ApiPrincipal(p): ApiPrincipal,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult {
+    let input: TrackerInput = json_body(body)?;
+    let t = state.app.add_tracker(&p, input.into_tracker()?).await?;
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, format!("/api/v1/trackers/{}", t.id))],
+        Json(TrackerJson::new(&t, &p.user.time_zone)),
+    )
+        .into_response())
+}
+
+pub async fn show(
+    State(state): State<WebState>,
+    ApiPrincipal(p): ApiPrincipal,
+    Path(id): Path<String>,
+) -> ApiResult {
+    let t = state.app.tracker(&p, path_id(&id, "tracker")?).await?;
+    Ok(Json(TrackerJson::new(&t, &p.user.time_zone)).into_response())
+}
+
+pub async fn patch(
+    State(state): State<WebState>,
+    ApiPrincipal(p): ApiPrincipal,
+    Path(id): Path<String>,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult {
+    let id = path_id(&id, "tracker")?;
+    let patch = patch_body(body)?;
+    let current = state.app.tracker(&p, id).await?;
+    let input: TrackerInput = merged(&TrackerInput::from_tracker(&current.data), &patch)?;
+    let tracker: Tracker = input.into_tracker()?;
+    let t = state.app.edit_tracker(&p, id, tracker).await?;
+    Ok(Json(TrackerJson::new(&t, &p.user.time_zone)).into_response())
+}
+
+pub async fn delete(
+    State(state): State<WebState>,
+    ApiPrincipal(p): ApiPrincipal,
+    Path(id): Path<String>,
+) -> ApiResult {
+    state
+        .app
+        .delete_tracker(&p, path_id(&id, "tracker")?)
+        .await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+#[derive(Deserialize)]
+pub struct RangeParams {
+    since: Option<String>,
+    until: Option<String>,
+}
+
+pub async fn readings(
+    State(state): State<WebState>,
+    ApiPrincipal(p): ApiPrincipal,
+    Path(id): Path<String>,
+    Query(q): Query<RangeParams>,
+) -> ApiResult {
+    let t = state.app.tracker(&p, path_id(&id, "tracker")?).await?;
+    let range = timespec::parse_range(
+        given(&q.since),
+        given(&q.until),
+        &p.user.time_zone,
+        Timestamp::now(),
+    )
+    .map_err(|e| AppError::invalid("since", e.to_string()))?;
+    let list: Vec<ReadingJson> = state
+        .app
+        .readings(&p, t.id, range)
+        .await?
+        .iter()
+        .map(|r| ReadingJson::new(&t.data, r))
+        .collect();
+    Ok(
+        Json(json!({ "tracker": TrackerJson::new(&t, &p.user.time_zone), "readings": list }))
+            .into_response(),
+    )
+}
+
+fn day(p: &Principal, raw: Option<&str>) -> Result<Date, ApiError> {
+    match raw {
+        None => Ok(today(p)),
+        Some(s) => timespec::parse_date(s, &p.user.time_zone, Timestamp::now())
+            .map_err(|e| AppError::invalid("date", e.to_string()).into()),
+    }
+}
+
+async fn day_json(state: &WebState, p: &Principal, date: Date) -> ApiResult {
+    let values: serde_json::Map<String, serde_json::Value> = state
+        .app
+        .tracked_on(p, date)
+        .await?
+        .into_iter()
+        .map(|(t, v)| {
+            (
+                t.data.key.clone(),
+                v.map_or(serde_json::Value::Null, Into::into),
+            )
+        })
+        .collect();
+    Ok(Json(json!({ "date": date.to_string(), "values": values })).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct DayParams {
+    date: Option<String>,
+}
+
+pub async fn check_in_show(
+    State(state): State<WebState>,
+    ApiPrincipal(p): ApiPrincipal,
+    Query(q): Query<DayParams>,
+) -> ApiResult {
+    let date = day(&p, given(&q.date))?;
+    day_json(&state, &p, date).await
+}
+
+pub async fn check_in(
+    State(state): State<WebState>,
+    ApiPrincipal(p): ApiPrincipal,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult {
+    let input: CheckInBody = json_body(body)?;
+    let date = day(&p, input.date.as_deref())?;
+    state.app.track(&p, date, &input.given()?).await?;
+    day_json(&state, &p, date).await
+}
