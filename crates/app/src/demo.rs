@@ -779,3 +779,58 @@ pub async fn fill_measures(
     }
     Ok(app.insert_records(p, &items).await?.len())
 }
+
+/// Sleep, exercise and medication on most days, going with the day's mood
+/// (more sleep and exercise on better days), so tracker patterns show.
+pub async fn fill_trackers(
+    app: &crate::App,
+    p: &crate::Principal,
+    day_moods: &[(jiff::civil::Date, u8)],
+    seed: u64,
+) -> Result<usize, crate::AppError> {
+    use crate::records::RecordKind;
+    use crate::trackers::Reading;
+    use between_domain::tracker::preset;
+
+    let mut rng = StdRng::seed_from_u64(seed.wrapping_add(53));
+    let mut ids = Vec::new();
+    for key in ["sleep", "exercise", "medication"] {
+        if let Some(t) = preset(key) {
+            ids.push(app.add_tracker(p, t).await?.id);
+        }
+    }
+    let [sleep, exercise, medication] = ids[..] else {
+        return Ok(0);
+    };
+    let tz = p.user.time_zone.clone();
+    let mut items = Vec::new();
+    let mut last = None;
+    for (date, mood) in day_moods {
+        if last == Some(*date) || rng.gen_bool(0.15) {
+            continue;
+        }
+        last = Some(*date);
+        let Ok(at) = date.at(12, 0, 0, 0).to_zoned(tz.clone()) else {
+            continue;
+        };
+        let m = f64::from(*mood);
+        let hours = (4.5 + m * 0.4 + rng.gen_range(-1.0..1.0)).clamp(3.0, 10.0);
+        let values = [
+            (sleep, (hours * 2.0).round() / 2.0),
+            (
+                exercise,
+                f64::from(u8::from(rng.gen_bool((m / 12.0).min(0.9)))),
+            ),
+            (medication, f64::from(u8::from(rng.gen_bool(0.92)))),
+        ];
+        for (tracker, value) in values {
+            items.push((
+                RecordKind::TrackerReading,
+                Some(tracker),
+                at.timestamp(),
+                Reading { date: *date, value },
+            ));
+        }
+    }
+    Ok(app.insert_records(p, &items).await?.len())
+}
