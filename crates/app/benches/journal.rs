@@ -44,7 +44,18 @@ fn fixture() -> Fixture {
             .await
             .unwrap();
         let entries = demo::journal(10, 1, Timestamp::now(), &p.user.time_zone);
+        let mut day_moods: Vec<_> = entries
+            .iter()
+            .filter_map(|(c, at)| {
+                c.mood
+                    .map(|m| (at.to_zoned(p.user.time_zone.clone()).date(), m))
+            })
+            .collect();
+        day_moods.sort();
         app.add_entries(&p, entries).await.unwrap();
+        // Patterns also read practices and daily trackers.
+        demo::fill_practices(&app, &p, 10, 1).await.unwrap();
+        demo::fill_trackers(&app, &p, &day_moods, 1).await.unwrap();
         (app, p)
     });
     Fixture {
@@ -108,6 +119,23 @@ fn journal(c: &mut Criterion) {
     c.bench_function("patterns of a 10-year journal", |b| {
         b.iter(|| {
             f.rt.block_on(f.app.patterns(&f.p, TimeRange::default()))
+                .unwrap()
+        })
+    });
+    let quarter = TimeRange {
+        since: Some(
+            jiff::Timestamp::now()
+                .checked_sub(jiff::SignedDuration::from_hours(90 * 24))
+                .unwrap(),
+        ),
+        until: None,
+    };
+    c.bench_function("patterns of the last 3 months (the page's default)", |b| {
+        b.iter(|| f.rt.block_on(f.app.patterns(&f.p, quarter)).unwrap())
+    });
+    c.bench_function("three daily trackers over 10 years", |b| {
+        b.iter(|| {
+            f.rt.block_on(f.app.tracker_views(&f.p, TimeRange::default()))
                 .unwrap()
         })
     });

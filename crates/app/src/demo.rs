@@ -802,17 +802,16 @@ pub async fn fill_trackers(
     let [sleep, exercise, medication] = ids[..] else {
         return Ok(0);
     };
-    let tz = p.user.time_zone.clone();
-    let mut items = Vec::new();
+    let mut months: std::collections::BTreeMap<(uuid::Uuid, jiff::Timestamp), Vec<Reading>> =
+        std::collections::BTreeMap::new();
     let mut last = None;
+    let mut count = 0;
     for (date, mood) in day_moods {
         if last == Some(*date) || rng.gen_bool(0.15) {
             continue;
         }
         last = Some(*date);
-        let Ok(at) = date.at(12, 0, 0, 0).to_zoned(tz.clone()) else {
-            continue;
-        };
+        let slot = crate::trackers::month_slot(*date)?;
         let m = f64::from(*mood);
         let hours = (4.5 + m * 0.4 + rng.gen_range(-1.0..1.0)).clamp(3.0, 10.0);
         let values = [
@@ -824,13 +823,19 @@ pub async fn fill_trackers(
             (medication, f64::from(u8::from(rng.gen_bool(0.92)))),
         ];
         for (tracker, value) in values {
-            items.push((
-                RecordKind::TrackerReading,
-                Some(tracker),
-                at.timestamp(),
-                Reading { date: *date, value },
-            ));
+            months
+                .entry((tracker, slot))
+                .or_default()
+                .push(Reading { date: *date, value });
+            count += 1;
         }
     }
-    Ok(app.insert_records(p, &items).await?.len())
+    let items: Vec<_> = months
+        .into_iter()
+        .map(|((tracker, slot), readings)| {
+            (RecordKind::TrackerMonth, Some(tracker), slot, readings)
+        })
+        .collect();
+    app.insert_records(p, &items).await?;
+    Ok(count)
 }

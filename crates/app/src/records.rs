@@ -32,7 +32,8 @@ pub enum RecordKind {
     WinsSeen,
     PinnedPatterns,
     Tracker,
-    TrackerReading,
+    /// One tracker's readings of one calendar month (a slot).
+    TrackerMonth,
 }
 
 impl RecordKind {
@@ -53,7 +54,7 @@ impl RecordKind {
             RecordKind::WinsSeen => "wins_seen",
             RecordKind::PinnedPatterns => "pinned_patterns",
             RecordKind::Tracker => "tracker",
-            RecordKind::TrackerReading => "tracker_reading",
+            RecordKind::TrackerMonth => "tracker_month",
         }
     }
 
@@ -70,7 +71,7 @@ impl RecordKind {
             RecordKind::Measure => DataKind::Measures,
             RecordKind::SafetyPlan => DataKind::SafetyPlan,
             RecordKind::WinsSeen | RecordKind::PinnedPatterns => DataKind::Journal,
-            RecordKind::Tracker | RecordKind::TrackerReading => DataKind::Trackers,
+            RecordKind::Tracker | RecordKind::TrackerMonth => DataKind::Trackers,
         }
     }
 }
@@ -222,6 +223,25 @@ impl App {
             .iter()
             .map(|row| stored(p, kind, row))
             .collect()
+    }
+
+    /// The sealed rows of a kind in `range`, for callers that need only
+    /// their plain metadata or decrypt selectively.
+    pub(crate) async fn record_rows(
+        &self,
+        p: &Principal,
+        kind: RecordKind,
+        parent_id: Option<Uuid>,
+        range: between_domain::timespec::TimeRange,
+    ) -> Result<Vec<RecordRow>, AppError> {
+        p.require_read()?;
+        let q = RecordQuery {
+            kind: kind.as_str().into(),
+            parent_id,
+            since: range.since.map(crate::micros),
+            until: range.until.map(crate::micros),
+        };
+        Ok(self.store.list_records(p.user.id, &q).await?)
     }
 
     pub(crate) async fn replace_record<T: Serialize + DeserializeOwned>(

@@ -5,9 +5,16 @@ use between_domain::patterns::{self, EntryFacts, Patterns};
 use between_domain::timespec::TimeRange;
 use between_domain::trend::{self, Trend};
 
+use between_domain::practice::definition::{Log, Practice};
+
 use crate::error::AppError;
 use crate::principal::Principal;
-use crate::App;
+use crate::records::{self, RecordKind};
+use crate::{from_micros, App};
+
+/// Per practice, its title and the days it was done; and thought records'
+/// intensity drops.
+type PracticeDays = (Vec<(String, Vec<jiff::civil::Date>)>, Vec<i16>);
 
 impl App {
     pub async fn mood_trend(&self, p: &Principal, range: TimeRange) -> Result<Trend, AppError> {
@@ -26,10 +33,12 @@ impl App {
     }
 
     /// Patterns in the journal entries of `range`, with what helps (practice
-    /// days, thought records) and feelings that come together.
+    /// days, thought records), feelings that come together and trackers.
     pub async fn patterns(&self, p: &Principal, range: TimeRange) -> Result<Patterns, AppError> {
         let tz = &p.user.time_zone;
         let entries = self.entries_in(p, range).await?;
+        let (practice_days, drops) = self.practice_days(p, range).await?;
+        let trackers = self.tracker_views(p, range).await?;
         let facts: Vec<EntryFacts> = entries
             .iter()
             .map(|e| {
@@ -64,26 +73,10 @@ impl App {
         .iter()
         .map(|d| (d.date, d.mean))
         .collect();
-        let mut practice_days = Vec::new();
-        let mut drops = Vec::new();
-        for v in self.practices(p).await? {
-            let logs: Vec<_> = v
-                .logs
-                .iter()
-                .filter(|l| range.contains(l.occurred_at))
-                .collect();
-            drops.extend(logs.iter().filter_map(|l| l.data.intensity_drop()));
-            practice_days.push((
-                v.practice.data.title.clone(),
-                logs.iter()
-                    .map(|l| l.occurred_at.to_zoned(tz.clone()).date())
-                    .collect(),
-            ));
-        }
         found
             .findings
             .extend(patterns::what_helps(&day_moods, &practice_days, &drops));
-        for v in self.tracker_views(p, range).await? {
+        for v in trackers {
             let readings: Vec<_> = v.readings.iter().map(|r| (r.date, r.value)).collect();
             let t = patterns::tracker_mood(&day_moods, &v.tracker.data, &readings);
             found.findings.extend(t.findings);
@@ -91,6 +84,45 @@ impl App {
         }
         found.findings.sort_by(|a, b| b.effect.total_cmp(&a.effect));
         Ok(found)
+    }
+
+    /// Each practice's days with a log in `range`, and the intensity drops
+    /// of thought records. Only logs with intensities are decrypted; for
+    /// the others the plain date of the log is enough.
+    async fn practice_days(
+        &self,
+        p: &Principal,
+        range: TimeRange,
+    ) -> Result<PracticeDays, AppError> {
+        let tz = &p.user.time_zone;
+        let mut practice_days = Vec::new();
+        let mut drops = Vec::new();
+        for practice in self
+            .list_records::<Practice>(p, RecordKind::Practice, None)
+            .await?
+        {
+            let rows = self
+                .record_rows(p, RecordKind::PracticeLog, Some(practice.id), range)
+                .await?;
+            let has_intensity = practice
+                .data
+                .template
+                .fields()
+                .iter()
+                .any(|f| f.key == "intensity_before");
+            if has_intensity {
+                for row in &rows {
+                    let log: Log = records::open(p, RecordKind::PracticeLog, row)?;
+                    drops.extend(log.intensity_drop());
+                }
+            }
+            let mut days = Vec::with_capacity(rows.len());
+            for row in &rows {
+                days.push(from_micros(row.occurred_at)?.to_zoned(tz.clone()).date());
+            }
+            practice_days.push((practice.data.title.clone(), days));
+        }
+        Ok((practice_days, drops))
     }
 
     /// Patterns the person noticed and wants on the next session's agenda.

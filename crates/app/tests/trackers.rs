@@ -19,6 +19,7 @@ on_both_backends!(
     trackers_have_unique_names_and_deleting_removes_readings,
     short_sleep_shows_up_in_the_patterns,
     readings_are_private_and_encrypted,
+    concurrent_check_ins_lose_nothing,
 );
 
 fn text(s: &str) -> Given {
@@ -244,4 +245,45 @@ async fn readings_are_private_and_encrypted(db: &TestDb) {
     let bytes = stored_bytes(db).await;
     assert!(!bytes.windows(b"Zolpidem".len()).any(|w| w == b"Zolpidem"));
     assert!(!bytes.windows(b"zolpidem".len()).any(|w| w == b"zolpidem"));
+}
+
+async fn concurrent_check_ins_lose_nothing(db: &TestDb) {
+    let app = app_on(db.store.clone()).await;
+    let (p, _, _) = signed_in(&app, "ada").await;
+    let sleep = app.add_tracker(&p, preset("sleep").unwrap()).await.unwrap();
+    app.add_tracker(&p, preset("exercise").unwrap())
+        .await
+        .unwrap();
+    let first = today(&p).first_of_month().checked_sub(1.month()).unwrap();
+    let day = |n: i64| first.checked_add(n.days()).unwrap();
+    app.track(&p, day(0), &[("sleep".into(), text("7"))])
+        .await
+        .unwrap();
+    // Several writers touch the same month at once, in different ways.
+    let w1 = [("sleep".to_string(), text("6"))];
+    let w2 = [("sleep".to_string(), text("8"))];
+    let w3 = [("exercise".to_string(), text("yes"))];
+    let w4 = [
+        ("sleep".to_string(), text("5")),
+        ("exercise".to_string(), text("no")),
+    ];
+    let (a, b, c, d) = tokio::join!(
+        app.track(&p, day(1), &w1),
+        app.track(&p, day(2), &w2),
+        app.track(&p, day(1), &w3),
+        app.track(&p, day(3), &w4),
+    );
+    for r in [a, b, c, d] {
+        r.unwrap();
+    }
+    let values: Vec<f64> = app
+        .readings(&p, sleep.id, TimeRange::default())
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.value)
+        .collect();
+    assert_eq!(values, vec![7.0, 6.0, 8.0, 5.0]);
+    let on_day_1 = app.tracked_on(&p, day(1)).await.unwrap();
+    assert_eq!(on_day_1[1].1, Some(1.0));
 }

@@ -72,6 +72,83 @@ fn cohens_d(a: &[f64], b: &[f64]) -> Option<f64> {
     Some((ma - mb) / pooled)
 }
 
+/// Running count, sum and sum of squares: one pass gives mean and variance.
+#[derive(Debug, Clone, Copy, Default)]
+struct Sums {
+    n: usize,
+    sum: f64,
+    sumsq: f64,
+}
+
+impl Sums {
+    fn add(&mut self, x: f64) {
+        self.n += 1;
+        self.sum += x;
+        self.sumsq += x * x;
+    }
+
+    fn mean(&self) -> Option<f64> {
+        (self.n > 0).then(|| self.sum / self.n as f64)
+    }
+
+    /// The sample variance (n − 1).
+    fn var(&self) -> f64 {
+        ((self.sumsq - self.sum * self.sum / self.n as f64) / (self.n - 1) as f64).max(0.0)
+    }
+
+    /// Cohen's d of `self` against `other`, as [`cohens_d`].
+    fn cohens_d(&self, other: &Sums) -> Option<f64> {
+        if self.n < 2 || other.n < 2 {
+            return None;
+        }
+        let (ma, mb) = (self.mean()?, other.mean()?);
+        let pooled = (((self.n - 1) as f64 * self.var() + (other.n - 1) as f64 * other.var())
+            / (self.n + other.n - 2) as f64)
+            .sqrt();
+        if pooled < 1e-6 {
+            return Some(if (ma - mb).abs() < 1e-9 {
+                0.0
+            } else {
+                (ma - mb).signum() * 10.0
+            });
+        }
+        Some((ma - mb) / pooled)
+    }
+}
+
+/// Entries' feelings as indices into one list of names (in order of first
+/// appearance, each feeling once per entry), so statistics take one pass
+/// over the entries per group rather than one per feeling.
+struct Indexed<'a> {
+    names: Vec<&'a str>,
+    feelings: Vec<Vec<(usize, u8)>>,
+}
+
+impl<'a> Indexed<'a> {
+    fn new(entries: &'a [EntryFacts]) -> Indexed<'a> {
+        let mut names: Vec<&'a str> = Vec::new();
+        let mut lookup: std::collections::HashMap<&'a str, usize> = Default::default();
+        let feelings = entries
+            .iter()
+            .map(|e| {
+                let mut fs: Vec<(usize, u8)> = Vec::with_capacity(e.feelings.len());
+                for (name, intensity) in &e.feelings {
+                    let next = names.len();
+                    let f = *lookup.entry(name.as_str()).or_insert(next);
+                    if f == next {
+                        names.push(name);
+                    }
+                    if !fs.iter().any(|(g, _)| *g == f) {
+                        fs.push((f, *intensity));
+                    }
+                }
+                fs
+            })
+            .collect();
+        Indexed { names, feelings }
+    }
+}
+
 fn weekday_name(w: Weekday) -> &'static str {
     match w {
         Weekday::Monday => "Mondays",
@@ -96,23 +173,32 @@ pub fn patterns(entries: &[EntryFacts]) -> Patterns {
             }
         }
     }
-    let mut feelings: Vec<String> = Vec::new();
-    for e in entries {
-        for (f, _) in &e.feelings {
-            if !feelings.contains(f) {
-                feelings.push(f.clone());
-            }
-        }
-    }
+    let ix = Indexed::new(entries);
+    let nf = ix.names.len();
     for trigger in &triggers {
         let has = |e: &EntryFacts| e.triggers.iter().any(|t| t.eq_ignore_ascii_case(trigger));
-        let (with, without): (Vec<&EntryFacts>, Vec<&EntryFacts>) =
-            entries.iter().partition(|e| has(e));
-        if with.len() < MIN_ENTRIES {
+        let (mut with_n, mut without_n) = (0usize, 0usize);
+        let (mut fw, mut fo) = (vec![Sums::default(); nf], vec![Sums::default(); nf]);
+        let (mut mood_w, mut mood_o) = (Sums::default(), Sums::default());
+        for (k, e) in entries.iter().enumerate() {
+            let (n, sums, mood) = if has(e) {
+                (&mut with_n, &mut fw, &mut mood_w)
+            } else {
+                (&mut without_n, &mut fo, &mut mood_o)
+            };
+            *n += 1;
+            for (f, i) in &ix.feelings[k] {
+                sums[*f].add(f64::from(*i));
+            }
+            if let Some(m) = e.mood {
+                mood.add(f64::from(m));
+            }
+        }
+        if with_n < MIN_ENTRIES {
             needs.push(format!(
                 "{} more {} with *{trigger}* to tell",
-                MIN_ENTRIES - with.len(),
-                if MIN_ENTRIES - with.len() == 1 {
+                MIN_ENTRIES - with_n,
+                if MIN_ENTRIES - with_n == 1 {
                     "entry"
                 } else {
                     "entries"
@@ -120,68 +206,52 @@ pub fn patterns(entries: &[EntryFacts]) -> Patterns {
             ));
             continue;
         }
-        if without.len() < MIN_ENTRIES {
+        if without_n < MIN_ENTRIES {
             continue;
         }
-        for feeling in &feelings {
-            let intensities = |group: &[&EntryFacts]| -> Vec<f64> {
-                group
-                    .iter()
-                    .filter_map(|e| {
-                        e.feelings
-                            .iter()
-                            .find(|(f, _)| f == feeling)
-                            .map(|(_, i)| f64::from(*i))
-                    })
-                    .collect()
-            };
-            let (iw, io) = (intensities(&with), intensities(&without));
-            if let (Some(d), Some(mw), Some(mo)) = (cohens_d(&iw, &io), mean(&iw), mean(&io)) {
-                if d >= MIN_EFFECT && iw.len() >= MIN_ENTRIES {
+        for (f, feeling) in ix.names.iter().enumerate() {
+            let (iw, io) = (&fw[f], &fo[f]);
+            if let (Some(d), Some(mw), Some(mo)) = (iw.cohens_d(io), iw.mean(), io.mean()) {
+                if d >= MIN_EFFECT && iw.n >= MIN_ENTRIES {
                     findings.push(Finding {
                         kind: "trigger_feeling",
                         subject: format!("{trigger} → {feeling}"),
                         search: Some(format!("{trigger} {feeling}")),
-                        entries: with.len(),
+                        entries: with_n,
                         effect: d,
-                        sentence: format!("After *{trigger}* ({} entries) you felt *{feeling}* at {mw:.1} on average, vs {mo:.1} otherwise.", with.len()),
+                        sentence: format!("After *{trigger}* ({with_n} entries) you felt *{feeling}* at {mw:.1} on average, vs {mo:.1} otherwise."),
                     });
                     continue;
                 }
             }
-            let (rw, ro) = (
-                iw.len() as f64 / with.len() as f64,
-                io.len() as f64 / without.len() as f64,
-            );
-            if rw - ro >= MIN_RATE_DIFFERENCE && iw.len() >= MIN_ENTRIES {
+            let (rw, ro) = (iw.n as f64 / with_n as f64, io.n as f64 / without_n as f64);
+            if rw - ro >= MIN_RATE_DIFFERENCE && iw.n >= MIN_ENTRIES {
                 findings.push(Finding {
                     kind: "trigger_feeling",
                     subject: format!("{trigger} → {feeling}"),
                     search: Some(format!("{trigger} {feeling}")),
-                    entries: with.len(),
+                    entries: with_n,
                     effect: rw - ro,
                     sentence: format!("With *{trigger}* you recorded *{feeling}* in {:.0}% of entries, vs {:.0}% otherwise.", rw * 100.0, ro * 100.0),
                 });
             }
         }
-        let moods = |group: &[&EntryFacts]| -> Vec<f64> {
-            group.iter().filter_map(|e| e.mood.map(f64::from)).collect()
-        };
-        let (mw, mo) = (moods(&with), moods(&without));
-        if let (Some(d), Some(a), Some(b)) = (cohens_d(&mw, &mo), mean(&mw), mean(&mo)) {
-            if d.abs() >= MIN_EFFECT && mw.len() >= MIN_ENTRIES {
+        if let (Some(d), Some(a), Some(b)) =
+            (mood_w.cohens_d(&mood_o), mood_w.mean(), mood_o.mean())
+        {
+            if d.abs() >= MIN_EFFECT && mood_w.n >= MIN_ENTRIES {
                 findings.push(Finding {
                     kind: "trigger_mood",
                     subject: trigger.clone(),
                     search: Some(trigger.clone()),
-                    entries: mw.len(),
+                    entries: mood_w.n,
                     effect: d.abs(),
-                    sentence: format!("On entries with *{trigger}* ({} entries) your mood was {a:.1} on average, vs {b:.1} otherwise.", mw.len()),
+                    sentence: format!("On entries with *{trigger}* ({} entries) your mood was {a:.1} on average, vs {b:.1} otherwise.", mood_w.n),
                 });
             }
         }
     }
-    findings.extend(when(entries, &feelings));
+    findings.extend(when(entries, &ix));
     findings.sort_by(|a, b| b.effect.total_cmp(&a.effect));
     if entries.len() < MIN_ENTRIES * 3 {
         needs.insert(
@@ -205,7 +275,7 @@ pub const TIMES_OF_DAY: [(&str, i8, i8); 4] = [
 
 /// When: mood and feelings by weekday and by time of day, each bucket
 /// compared with all other times.
-fn when(entries: &[EntryFacts], feelings: &[String]) -> Vec<Finding> {
+fn when(entries: &[EntryFacts], ix: &Indexed) -> Vec<Finding> {
     type Inside = Box<dyn Fn(&EntryFacts) -> bool>;
     let mut buckets: Vec<(String, &str, Inside)> = Vec::new();
     for day in [
@@ -234,22 +304,32 @@ fn when(entries: &[EntryFacts], feelings: &[String]) -> Vec<Finding> {
             Box::new(move |e: &EntryFacts| (from..to).contains(&e.hour)),
         ));
     }
+    let nf = ix.names.len();
     let mut out = Vec::new();
     for (phrase, otherwise, inside) in &buckets {
-        let (on, off): (Vec<&EntryFacts>, Vec<&EntryFacts>) =
-            entries.iter().partition(|e| inside(e));
-        let moods = |g: &[&EntryFacts]| -> Vec<f64> {
-            g.iter().filter_map(|e| e.mood.map(f64::from)).collect()
-        };
-        let (mon, moff) = (moods(&on), moods(&off));
-        if mon.len() >= MIN_ENTRIES * 2 {
-            if let (Some(d), Some(a), Some(b)) = (cohens_d(&mon, &moff), mean(&mon), mean(&moff)) {
+        let (mut fon, mut foff) = (vec![Sums::default(); nf], vec![Sums::default(); nf]);
+        let (mut mon, mut moff) = (Sums::default(), Sums::default());
+        for (k, e) in entries.iter().enumerate() {
+            let (sums, mood) = if inside(e) {
+                (&mut fon, &mut mon)
+            } else {
+                (&mut foff, &mut moff)
+            };
+            for (f, i) in &ix.feelings[k] {
+                sums[*f].add(f64::from(*i));
+            }
+            if let Some(m) = e.mood {
+                mood.add(f64::from(m));
+            }
+        }
+        if mon.n >= MIN_ENTRIES * 2 {
+            if let (Some(d), Some(a), Some(b)) = (mon.cohens_d(&moff), mon.mean(), moff.mean()) {
                 if d.abs() >= MIN_EFFECT {
                     out.push(Finding {
                         kind: "when_mood",
                         subject: phrase.clone(),
                         search: None,
-                        entries: mon.len(),
+                        entries: mon.n,
                         effect: d.abs(),
                         sentence: format!(
                             "{phrase} your mood is {a:.1} on average, vs {b:.1} {otherwise}."
@@ -258,28 +338,18 @@ fn when(entries: &[EntryFacts], feelings: &[String]) -> Vec<Finding> {
                 }
             }
         }
-        for feeling in feelings {
-            let intensity = |g: &[&EntryFacts]| -> Vec<f64> {
-                g.iter()
-                    .filter_map(|e| {
-                        e.feelings
-                            .iter()
-                            .find(|(f, _)| f == feeling)
-                            .map(|(_, i)| f64::from(*i))
-                    })
-                    .collect()
-            };
-            let (ion, ioff) = (intensity(&on), intensity(&off));
-            if ion.len() < MIN_ENTRIES * 2 {
+        for (f, feeling) in ix.names.iter().enumerate() {
+            let (ion, ioff) = (&fon[f], &foff[f]);
+            if ion.n < MIN_ENTRIES * 2 {
                 continue;
             }
-            if let (Some(d), Some(a), Some(b)) = (cohens_d(&ion, &ioff), mean(&ion), mean(&ioff)) {
+            if let (Some(d), Some(a), Some(b)) = (ion.cohens_d(ioff), ion.mean(), ioff.mean()) {
                 if d >= MIN_EFFECT {
                     out.push(Finding {
                         kind: "when_feeling",
                         subject: format!("{phrase} → {feeling}"),
-                        search: Some(feeling.clone()),
-                        entries: ion.len(),
+                        search: Some(feeling.to_string()),
+                        entries: ion.n,
                         effect: d,
                         sentence: format!(
                             "{phrase} you felt *{feeling}* at {a:.1} on average, vs {b:.1} {otherwise}."
@@ -441,35 +511,35 @@ pub fn tracker_mood(
 /// (lift ≥ 1.5, in at least `MIN_ENTRIES` entries).
 pub fn co_occurring(entries: &[EntryFacts]) -> Vec<Finding> {
     let n = entries.len() as f64;
-    let mut names: Vec<&str> = Vec::new();
-    for e in entries {
-        for (f, _) in &e.feelings {
-            if !names.contains(&f.as_str()) {
-                names.push(f);
+    let ix = Indexed::new(entries);
+    let mut singles = vec![0usize; ix.names.len()];
+    let mut pairs: std::collections::BTreeMap<(usize, usize), usize> = Default::default();
+    for fs in &ix.feelings {
+        for (x, (a, _)) in fs.iter().enumerate() {
+            singles[*a] += 1;
+            for (b, _) in &fs[x + 1..] {
+                *pairs.entry((*a.min(b), *a.max(b))).or_default() += 1;
             }
         }
     }
-    let has = |e: &EntryFacts, f: &str| e.feelings.iter().any(|(x, _)| x == f);
     let mut out = Vec::new();
-    for (i, a) in names.iter().enumerate() {
-        for b in &names[i + 1..] {
-            let both = entries.iter().filter(|e| has(e, a) && has(e, b)).count();
-            if both < MIN_ENTRIES {
-                continue;
-            }
-            let pa = entries.iter().filter(|e| has(e, a)).count() as f64 / n;
-            let pb = entries.iter().filter(|e| has(e, b)).count() as f64 / n;
-            let lift = (both as f64 / n) / (pa * pb);
-            if lift >= 1.5 {
-                out.push(Finding {
-                    kind: "co_occurring",
-                    subject: format!("{a} + {b}"),
-                    search: Some(format!("{a} {b}")),
-                    entries: both,
-                    effect: lift,
-                    sentence: format!("*{a}* and *{b}* often come together ({both} entries, {lift:.1} times as often as chance)."),
-                });
-            }
+    for ((a, b), both) in pairs {
+        if both < MIN_ENTRIES {
+            continue;
+        }
+        let pa = singles[a] as f64 / n;
+        let pb = singles[b] as f64 / n;
+        let lift = (both as f64 / n) / (pa * pb);
+        if lift >= 1.5 {
+            let (a, b) = (ix.names[a], ix.names[b]);
+            out.push(Finding {
+                kind: "co_occurring",
+                subject: format!("{a} + {b}"),
+                search: Some(format!("{a} {b}")),
+                entries: both,
+                effect: lift,
+                sentence: format!("*{a}* and *{b}* often come together ({both} entries, {lift:.1} times as often as chance)."),
+            });
         }
     }
     out.sort_by(|x, y| y.effect.total_cmp(&x.effect));
@@ -486,6 +556,7 @@ pub fn what_helps(
 ) -> Vec<Finding> {
     let mut out = Vec::new();
     for (title, days) in practices {
+        let days: std::collections::HashSet<&jiff::civil::Date> = days.iter().collect();
         let (on, off): (Vec<f64>, Vec<f64>) = {
             let mut on = Vec::new();
             let mut off = Vec::new();
@@ -797,6 +868,40 @@ mod tests {
             sentences
                 .contains(&"In the mornings your mood is 7.0 on average, vs 4.0 at other times."),
             "{sentences:?}"
+        );
+    }
+
+    #[test]
+    fn one_pass_sums_give_the_same_effect_sizes() {
+        let mut seed = 7u64;
+        let mut next = || {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((seed >> 33) % 11) as f64
+        };
+        for len in 2..40 {
+            let a: Vec<f64> = (0..len).map(|_| next()).collect();
+            let b: Vec<f64> = (0..len + 3).map(|_| next()).collect();
+            let sums = |xs: &[f64]| {
+                let mut s = Sums::default();
+                xs.iter().for_each(|x| s.add(*x));
+                s
+            };
+            let (x, y) = (
+                cohens_d(&a, &b).unwrap(),
+                sums(&a).cohens_d(&sums(&b)).unwrap(),
+            );
+            assert!((x - y).abs() < 1e-9, "{x} vs {y}");
+        }
+        let same = [4.0, 4.0, 4.0];
+        assert_eq!(
+            {
+                let mut s = Sums::default();
+                same.iter().for_each(|x| s.add(*x));
+                s.cohens_d(&s)
+            },
+            Some(0.0)
         );
     }
 

@@ -38,6 +38,9 @@ pub struct RecordQuery {
 pub struct RecordBatch {
     pub insert: Vec<RecordRow>,
     pub update: Vec<RecordRow>,
+    /// Updates that apply only while the stored record still has this
+    /// `updated_at` (optimistic concurrency for read-modify-write).
+    pub update_if_unchanged: Vec<(RecordRow, i64)>,
     /// (kind, id) of records to remove.
     pub delete: Vec<(String, Uuid)>,
 }
@@ -75,32 +78,45 @@ async fn insert(tx: &mut Transaction<'_, Any>, r: &RecordRow) -> Result<(), Stor
         .bind(r.payload.clone())
         .execute(&mut **tx)
         .await
-        .map_err(|err| StoreError::conflict_or(err, "A record with this id already exists."))?;
+        .map_err(|err| {
+            StoreError::conflict_or(err, "This record, or one in the same slot, already exists.")
+        })?;
     Ok(())
 }
 
-async fn update(tx: &mut Transaction<'_, Any>, r: &RecordRow) -> Result<bool, StoreError> {
-    let done = sqlx::query(
+async fn update(
+    tx: &mut Transaction<'_, Any>,
+    r: &RecordRow,
+    unchanged_since: Option<i64>,
+) -> Result<bool, StoreError> {
+    let sql = if unchanged_since.is_some() {
         "UPDATE records SET parent_id = $1, key_id = $2, occurred_at = $3, updated_at = $4, payload = $5 \
-         WHERE user_id = $6 AND kind = $7 AND id = $8",
-    )
-    .bind(r.parent_id.map(|p| p.to_string()))
-    .bind(r.key_id.to_string())
-    .bind(r.occurred_at)
-    .bind(r.updated_at)
-    .bind(r.payload.clone())
-    .bind(r.user_id.to_string())
-    .bind(&r.kind)
-    .bind(r.id.to_string())
-    .execute(&mut **tx)
-    .await?;
+         WHERE user_id = $6 AND kind = $7 AND id = $8 AND updated_at = $9"
+    } else {
+        "UPDATE records SET parent_id = $1, key_id = $2, occurred_at = $3, updated_at = $4, payload = $5 \
+         WHERE user_id = $6 AND kind = $7 AND id = $8"
+    };
+    let mut query = sqlx::query(sql)
+        .bind(r.parent_id.map(|p| p.to_string()))
+        .bind(r.key_id.to_string())
+        .bind(r.occurred_at)
+        .bind(r.updated_at)
+        .bind(r.payload.clone())
+        .bind(r.user_id.to_string())
+        .bind(&r.kind)
+        .bind(r.id.to_string());
+    if let Some(stamp) = unchanged_since {
+        query = query.bind(stamp);
+    }
+    let done = query.execute(&mut **tx).await?;
     Ok(done.rows_affected() == 1)
 }
 
 impl Store {
     /// Applies a batch in one transaction. Fails with `Conflict` (and
     /// changes nothing) if an update or delete names a record the user
-    /// does not have.
+    /// does not have, a guarded update's record changed meanwhile, or an
+    /// insert takes a slot that is already filled.
     pub async fn apply_records(
         &self,
         user_id: Uuid,
@@ -114,9 +130,17 @@ impl Store {
             insert(&mut tx, r).await?;
         }
         for r in &batch.update {
-            if r.user_id != user_id || !update(&mut tx, r).await? {
+            if r.user_id != user_id || !update(&mut tx, r, None).await? {
                 return Err(StoreError::Conflict(format!(
                     "no {} {} to change",
+                    r.kind, r.id
+                )));
+            }
+        }
+        for (r, stamp) in &batch.update_if_unchanged {
+            if r.user_id != user_id || !update(&mut tx, r, Some(*stamp)).await? {
+                return Err(StoreError::Conflict(format!(
+                    "{} {} changed meanwhile (or is gone); read it again",
                     r.kind, r.id
                 )));
             }

@@ -28,6 +28,7 @@ on_both_backends!(
     an_invite_is_used_once,
     deleting_a_user_removes_everything_it_owns,
     records_are_written_in_atomic_batches_and_listed_by_kind_parent_and_time,
+    guarded_updates_and_slots_refuse_a_lost_update,
 );
 
 fn account(name: &str) -> NewAccount {
@@ -346,6 +347,71 @@ fn record(user: &NewAccount, kind: &str, parent: Option<Uuid>, at: i64) -> Recor
         updated_at: at,
         payload: vec![7; 20],
     }
+}
+
+async fn guarded_updates_and_slots_refuse_a_lost_update(store: &Store) {
+    let a = account("kim");
+    store.create_account(&a).await.unwrap();
+    let tracker = Uuid::now_v7();
+    let month = record(&a, "tracker_month", Some(tracker), 100);
+    let insert = |r: &RecordRow| RecordBatch {
+        insert: vec![r.clone()],
+        ..Default::default()
+    };
+    store
+        .apply_records(a.user.id, &insert(&month))
+        .await
+        .unwrap();
+    // A second record for the same slot is refused; other slots are free.
+    let twin = record(&a, "tracker_month", Some(tracker), 100);
+    assert!(matches!(
+        store.apply_records(a.user.id, &insert(&twin)).await,
+        Err(StoreError::Conflict(_))
+    ));
+    let next = record(&a, "tracker_month", Some(tracker), 200);
+    store
+        .apply_records(a.user.id, &insert(&next))
+        .await
+        .unwrap();
+    let checkins = record(&a, "goal_checkin", Some(tracker), 100);
+    let same_time = record(&a, "goal_checkin", Some(tracker), 100);
+    store
+        .apply_records(a.user.id, &insert(&checkins))
+        .await
+        .unwrap();
+    store
+        .apply_records(a.user.id, &insert(&same_time))
+        .await
+        .unwrap();
+
+    // Two writers read the same version; the second write is refused.
+    let mut first = month.clone();
+    first.payload = vec![1];
+    first.updated_at = 150;
+    let mut second = month.clone();
+    second.payload = vec![2];
+    second.updated_at = 160;
+    let guarded = |r: &RecordRow| RecordBatch {
+        update_if_unchanged: vec![(r.clone(), month.updated_at)],
+        ..Default::default()
+    };
+    store
+        .apply_records(a.user.id, &guarded(&first))
+        .await
+        .unwrap();
+    assert!(matches!(
+        store.apply_records(a.user.id, &guarded(&second)).await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert_eq!(
+        store
+            .record(a.user.id, "tracker_month", month.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .payload,
+        vec![1]
+    );
 }
 
 async fn records_are_written_in_atomic_batches_and_listed_by_kind_parent_and_time(store: &Store) {
