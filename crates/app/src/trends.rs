@@ -101,24 +101,37 @@ impl App {
             .list_records::<Practice>(p, RecordKind::Practice, None)
             .await?
         {
-            let rows = self
-                .record_rows(p, RecordKind::PracticeLog, Some(practice.id), range)
-                .await?;
             let has_intensity = practice
                 .data
                 .template
                 .fields()
                 .iter()
                 .any(|f| f.key == "intensity_before");
-            if has_intensity {
+            let times: Vec<i64> = if has_intensity {
+                let rows = self
+                    .record_rows(p, RecordKind::PracticeLog, Some(practice.id), range)
+                    .await?;
                 for row in &rows {
                     let log: Log = records::open(p, RecordKind::PracticeLog, row)?;
                     drops.extend(log.intensity_drop());
                 }
-            }
-            let mut days = Vec::with_capacity(rows.len());
-            for row in &rows {
-                days.push(from_micros(row.occurred_at)?.to_zoned(tz.clone()).date());
+                rows.iter().map(|r| r.occurred_at).collect()
+            } else {
+                self.store
+                    .record_times(
+                        p.user.id,
+                        &between_store::RecordQuery {
+                            kind: RecordKind::PracticeLog.as_str().into(),
+                            parent_id: Some(practice.id),
+                            since: range.since.map(crate::micros),
+                            until: range.until.map(crate::micros),
+                        },
+                    )
+                    .await?
+            };
+            let mut days = Vec::with_capacity(times.len());
+            for t in times {
+                days.push(from_micros(t)?.to_zoned(tz.clone()).date());
             }
             practice_days.push((practice.data.title.clone(), days));
         }

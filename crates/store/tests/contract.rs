@@ -443,6 +443,19 @@ async fn records_are_written_in_atomic_batches_and_listed_by_kind_parent_and_tim
         vec![10, 20],
         "oldest first"
     );
+    assert_eq!(
+        store.record_times(a.user.id, &checkins).await.unwrap(),
+        vec![10, 20]
+    );
+    let none = RecordQuery {
+        kind: "insight".into(),
+        ..Default::default()
+    };
+    assert!(store
+        .record_times(a.user.id, &none)
+        .await
+        .unwrap()
+        .is_empty());
     let ranged = RecordQuery {
         kind: "goal_checkin".into(),
         since: Some(11),
