@@ -26,6 +26,13 @@ pub struct Chart<'a> {
     pub zones: Vec<(f64, f64, &'a str, &'a str)>,
 }
 
+/// A day as a number for the x axis: days since 2000-01-01.
+pub fn day_x(d: jiff::civil::Date) -> f64 {
+    d.since(jiff::civil::date(2000, 1, 1))
+        .map(|s| s.get_days())
+        .unwrap_or(0) as f64
+}
+
 const W: f64 = 640.0;
 const H: f64 = 240.0;
 const PAD_L: f64 = 36.0;

@@ -10,6 +10,7 @@ mod errors;
 mod forms;
 mod layout;
 mod middleware;
+mod period;
 mod routes;
 
 use std::future::Future;

@@ -3,8 +3,6 @@
 
 use askama::Template;
 use axum::extract::{Query, State};
-use between_domain::timespec;
-use jiff::Timestamp;
 use serde::Deserialize;
 
 use crate::web::auth::SignedIn;
@@ -53,29 +51,14 @@ pub async fn page(
     s: SignedIn,
     Query(q): Query<Params>,
 ) -> PageResult {
-    let period = match q.period.as_deref() {
-        Some(p @ ("1m" | "3m" | "1y" | "all")) => p.to_string(),
-        _ => "3m".to_string(),
-    };
     let tz = &s.principal.user.time_zone;
-    let since = (period != "all")
-        .then(|| timespec::parse_since(&period, tz, Timestamp::now()))
-        .transpose()
-        .unwrap_or(None);
-    let p = state
-        .app
-        .patterns(&s.principal, timespec::TimeRange { since, until: None })
-        .await?;
+    let (period, range) = crate::web::period::chosen(q.period.as_deref(), tz);
+    let p = state.app.patterns(&s.principal, range).await?;
     let pinned = state.app.pinned_patterns(&s.principal).await?;
     render(&PatternsPage {
         layout: Layout::signed_in(&state, &s, "Patterns", "journal"),
         period,
-        periods: [
-            ("1m", "Month"),
-            ("3m", "3 months"),
-            ("1y", "Year"),
-            ("all", "All"),
-        ],
+        periods: crate::web::period::PERIODS,
         findings: p
             .findings
             .iter()

@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use between_app::trackers::{today, Given, TrackerView};
 use between_app::AppError;
-use between_domain::timespec::{self, TimeRange};
+use between_domain::timespec;
 use between_domain::tracker::{self, fmt, Tracker, TrackerKind};
 use jiff::civil::Date;
 use jiff::Timestamp;
@@ -19,7 +19,7 @@ use uuid::Uuid;
 
 use super::appointments::ConfirmPage;
 use crate::web::auth::SignedIn;
-use crate::web::charts::{Chart, Line};
+use crate::web::charts::{day_x, Chart, Line};
 use crate::web::csrf;
 use crate::web::errors::{render, PageError, PageResult};
 use crate::web::forms::FormData;
@@ -77,12 +77,6 @@ pub struct Params {
     notice: Option<String>,
 }
 
-fn day_number(d: Date) -> f64 {
-    d.since(jiff::civil::date(2000, 1, 1))
-        .map(|s| s.get_days())
-        .unwrap_or(0) as f64
-}
-
 fn chart(v: &TrackerView) -> (String, String) {
     let t = &v.tracker.data;
     let Some(last) = v.readings.last() else {
@@ -106,7 +100,7 @@ fn chart(v: &TrackerView) -> (String, String) {
         // Days with "yes" in each week (of recorded days), so a habit shows.
         let mut weeks: Vec<(f64, f64)> = Vec::new();
         for r in &v.readings {
-            let week = (day_number(r.date) / 7.0).floor() * 7.0;
+            let week = (day_x(r.date) / 7.0).floor() * 7.0;
             match weeks.last_mut() {
                 Some((w, n)) if *w == week => *n += r.value,
                 _ => weeks.push((week, r.value)),
@@ -159,7 +153,7 @@ fn chart(v: &TrackerView) -> (String, String) {
             points: v
                 .readings
                 .iter()
-                .map(|r| (day_number(r.date), r.value))
+                .map(|r| (day_x(r.date), r.value))
                 .collect(),
         }],
         x_labels: labels,
@@ -189,18 +183,8 @@ async fn page(
 ) -> PageResult<TrackersPage> {
     let p = &s.principal;
     let tz = &p.user.time_zone;
-    let period = match params.period.as_deref() {
-        Some(x @ ("1m" | "3m" | "1y" | "all")) => x.to_string(),
-        _ => "3m".to_string(),
-    };
-    let since = (period != "all")
-        .then(|| timespec::parse_since(&period, tz, Timestamp::now()))
-        .transpose()
-        .unwrap_or(None);
-    let views = state
-        .app
-        .tracker_views(p, TimeRange { since, until: None })
-        .await?;
+    let (period, range) = crate::web::period::chosen(params.period.as_deref(), tz);
+    let views = state.app.tracker_views(p, range).await?;
     let on_day = state.app.tracked_on(p, form.date).await?;
     let fields = on_day
         .iter()
@@ -272,12 +256,7 @@ async fn page(
         fields,
         error: form.error,
         period,
-        periods: [
-            ("1m", "Month"),
-            ("3m", "3 months"),
-            ("1y", "Year"),
-            ("all", "All"),
-        ],
+        periods: crate::web::period::PERIODS,
         charts,
         presets,
         kinds: TrackerKind::ALL

@@ -3,8 +3,6 @@
 
 use askama::Template;
 use axum::extract::{Query, State};
-use between_domain::timespec;
-use jiff::Timestamp;
 use serde::Deserialize;
 
 use crate::web::auth::SignedIn;
@@ -32,24 +30,10 @@ pub async fn page(
     s: SignedIn,
     Query(q): Query<Params>,
 ) -> PageResult {
-    let period = match q.period.as_deref() {
-        Some(p @ ("1m" | "3m" | "1y" | "all")) => p.to_string(),
-        _ => "3m".to_string(),
-    };
     let tz = &s.principal.user.time_zone;
-    let since = (period != "all")
-        .then(|| timespec::parse_since(&period, tz, Timestamp::now()))
-        .transpose()
-        .unwrap_or(None);
-    let t = state
-        .app
-        .mood_trend(&s.principal, timespec::TimeRange { since, until: None })
-        .await?;
-    let day = |d: jiff::civil::Date| {
-        d.since(jiff::civil::date(2000, 1, 1))
-            .map(|s| s.get_days())
-            .unwrap_or(0) as f64
-    };
+    let (period, range) = crate::web::period::chosen(q.period.as_deref(), tz);
+    let t = state.app.mood_trend(&s.principal, range).await?;
+    let day = crate::web::charts::day_x;
     let chart = if t.days.is_empty() {
         String::new()
     } else {
@@ -87,12 +71,7 @@ pub async fn page(
     render(&TrendPage {
         layout: Layout::signed_in(&state, &s, "Mood trend", "journal"),
         period,
-        periods: [
-            ("1m", "Month"),
-            ("3m", "3 months"),
-            ("1y", "Year"),
-            ("all", "All"),
-        ],
+        periods: crate::web::period::PERIODS,
         chart,
         sentence: t.sentence,
     })
