@@ -73,7 +73,7 @@ fn entry_aad(user_id: Uuid, id: Uuid) -> Vec<u8> {
 }
 
 impl App {
-    fn seal_entry(
+    pub(crate) fn seal_entry(
         &self,
         p: &Principal,
         id: Uuid,
@@ -300,6 +300,23 @@ impl App {
             .rev()
             .map(|row| self.open_entry(p, row))
             .collect()
+    }
+
+    /// Every entry, live and recently deleted, oldest first (for export).
+    pub async fn all_entries(&self, p: &Principal) -> Result<Vec<Entry>, AppError> {
+        p.require_read()?;
+        let mut out = Vec::new();
+        for deleted in [false, true] {
+            let q = EntryQuery {
+                deleted,
+                ..Default::default()
+            };
+            for row in self.store.list_entries(p.user.id, &q).await? {
+                out.push(self.open_entry(p, &row)?);
+            }
+        }
+        out.sort_by_key(|e| (e.occurred_at, e.id));
+        Ok(out)
     }
 
     /// Entries whose text, answers, feelings, triggers or tags contain every

@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod appointments;
+pub mod archive;
 pub mod calendar;
 mod credential;
 pub mod crypto;

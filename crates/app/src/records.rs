@@ -34,9 +34,36 @@ pub enum RecordKind {
     Tracker,
     /// One tracker's readings of one calendar month (a slot).
     TrackerMonth,
+    /// Ids an import had to change, source id → id here, so importing the
+    /// same archive again adds nothing.
+    ImportMap,
 }
 
 impl RecordKind {
+    pub const ALL: [RecordKind; 17] = [
+        RecordKind::Appointment,
+        RecordKind::AppointmentSeries,
+        RecordKind::Question,
+        RecordKind::Insight,
+        RecordKind::Feedback,
+        RecordKind::Goal,
+        RecordKind::GoalCheckIn,
+        RecordKind::Practice,
+        RecordKind::PracticeLog,
+        RecordKind::CalendarPrefs,
+        RecordKind::Measure,
+        RecordKind::SafetyPlan,
+        RecordKind::WinsSeen,
+        RecordKind::PinnedPatterns,
+        RecordKind::Tracker,
+        RecordKind::TrackerMonth,
+        RecordKind::ImportMap,
+    ];
+
+    pub fn parse(s: &str) -> Option<RecordKind> {
+        RecordKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             RecordKind::Appointment => "appointment",
@@ -55,6 +82,7 @@ impl RecordKind {
             RecordKind::PinnedPatterns => "pinned_patterns",
             RecordKind::Tracker => "tracker",
             RecordKind::TrackerMonth => "tracker_month",
+            RecordKind::ImportMap => "import_map",
         }
     }
 
@@ -70,7 +98,9 @@ impl RecordKind {
             RecordKind::CalendarPrefs => DataKind::Practices,
             RecordKind::Measure => DataKind::Measures,
             RecordKind::SafetyPlan => DataKind::SafetyPlan,
-            RecordKind::WinsSeen | RecordKind::PinnedPatterns => DataKind::Journal,
+            RecordKind::WinsSeen | RecordKind::PinnedPatterns | RecordKind::ImportMap => {
+                DataKind::Journal
+            }
             RecordKind::Tracker | RecordKind::TrackerMonth => DataKind::Trackers,
         }
     }

@@ -176,23 +176,8 @@ impl Store {
     /// Inserts many entries in one transaction: all or none.
     pub async fn insert_entries(&self, rows: &[EntryRow]) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
-        let sql =
-            format!("INSERT INTO entries ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)");
         for e in rows {
-            sqlx::query(&sql)
-                .bind(e.id.to_string())
-                .bind(e.user_id.to_string())
-                .bind(e.key_id.to_string())
-                .bind(e.occurred_at)
-                .bind(e.created_at)
-                .bind(e.updated_at)
-                .bind(e.deleted_at)
-                .bind(e.payload.clone())
-                .execute(&mut *tx)
-                .await
-                .map_err(|err| {
-                    StoreError::conflict_or(err, "An entry with this id already exists.")
-                })?;
+            insert(&mut tx, e).await?;
         }
         tx.commit().await?;
         Ok(())
@@ -206,4 +191,24 @@ impl Store {
             .await?;
         Ok(done.rows_affected())
     }
+}
+
+pub(crate) async fn insert(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    e: &EntryRow,
+) -> Result<(), StoreError> {
+    let sql = format!("INSERT INTO entries ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)");
+    sqlx::query(&sql)
+        .bind(e.id.to_string())
+        .bind(e.user_id.to_string())
+        .bind(e.key_id.to_string())
+        .bind(e.occurred_at)
+        .bind(e.created_at)
+        .bind(e.updated_at)
+        .bind(e.deleted_at)
+        .bind(e.payload.clone())
+        .execute(&mut **tx)
+        .await
+        .map_err(|err| StoreError::conflict_or(err, "An entry with this id already exists."))?;
+    Ok(())
 }

@@ -7,6 +7,7 @@ mod connect;
 mod credentials;
 mod entries;
 mod error;
+mod import;
 mod invites;
 mod keys;
 mod meta;

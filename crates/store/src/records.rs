@@ -64,7 +64,7 @@ fn from_row(row: &AnyRow) -> Result<RecordRow, StoreError> {
     })
 }
 
-async fn insert(tx: &mut Transaction<'_, Any>, r: &RecordRow) -> Result<(), StoreError> {
+pub(crate) async fn insert(tx: &mut Transaction<'_, Any>, r: &RecordRow) -> Result<(), StoreError> {
     let sql =
         format!("INSERT INTO records ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)");
     sqlx::query(&sql)
@@ -124,40 +124,7 @@ impl Store {
         batch: &RecordBatch,
     ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
-        for r in &batch.insert {
-            if r.user_id != user_id {
-                return Err(StoreError::Conflict("a record of another user".into()));
-            }
-            insert(&mut tx, r).await?;
-        }
-        for r in &batch.update {
-            if r.user_id != user_id || !update(&mut tx, r, None).await? {
-                return Err(StoreError::Conflict(format!(
-                    "no {} {} to change",
-                    r.kind, r.id
-                )));
-            }
-        }
-        for (r, stamp) in &batch.update_if_unchanged {
-            if r.user_id != user_id || !update(&mut tx, r, Some(*stamp)).await? {
-                return Err(StoreError::Conflict(format!(
-                    "{} {} changed meanwhile (or is gone); read it again",
-                    r.kind, r.id
-                )));
-            }
-        }
-        for (kind, id) in &batch.delete {
-            let done =
-                sqlx::query("DELETE FROM records WHERE user_id = $1 AND kind = $2 AND id = $3")
-                    .bind(user_id.to_string())
-                    .bind(kind)
-                    .bind(id.to_string())
-                    .execute(&mut *tx)
-                    .await?;
-            if done.rows_affected() != 1 {
-                return Err(StoreError::Conflict(format!("no {kind} {id} to delete")));
-            }
-        }
+        apply(&mut tx, user_id, batch).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -261,4 +228,46 @@ fn bind<'q>(
         query = query.bind(until);
     }
     query
+}
+
+/// The writes of a batch inside a caller's transaction.
+pub(crate) async fn apply(
+    tx: &mut Transaction<'_, Any>,
+    user_id: Uuid,
+    batch: &RecordBatch,
+) -> Result<(), StoreError> {
+    for r in &batch.insert {
+        if r.user_id != user_id {
+            return Err(StoreError::Conflict("a record of another user".into()));
+        }
+        insert(&mut *tx, r).await?;
+    }
+    for r in &batch.update {
+        if r.user_id != user_id || !update(&mut *tx, r, None).await? {
+            return Err(StoreError::Conflict(format!(
+                "no {} {} to change",
+                r.kind, r.id
+            )));
+        }
+    }
+    for (r, stamp) in &batch.update_if_unchanged {
+        if r.user_id != user_id || !update(&mut *tx, r, Some(*stamp)).await? {
+            return Err(StoreError::Conflict(format!(
+                "{} {} changed meanwhile (or is gone); read it again",
+                r.kind, r.id
+            )));
+        }
+    }
+    for (kind, id) in &batch.delete {
+        let done = sqlx::query("DELETE FROM records WHERE user_id = $1 AND kind = $2 AND id = $3")
+            .bind(user_id.to_string())
+            .bind(kind)
+            .bind(id.to_string())
+            .execute(&mut **tx)
+            .await?;
+        if done.rows_affected() != 1 {
+            return Err(StoreError::Conflict(format!("no {kind} {id} to delete")));
+        }
+    }
+    Ok(())
 }

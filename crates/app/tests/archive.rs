@@ -1,0 +1,185 @@
+//! The account archive: a complete export that imports back identically,
+//! atomically and idempotently, on SQLite and PostgreSQL.
+
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+use between_app::archive::Archive;
+use between_app::measures::SafetyPlan;
+use between_app::{demo, App, AppError, Principal};
+use between_store::testing::TestDb;
+use jiff::Timestamp;
+use support::{app_on, signed_in};
+
+on_both_backends!(
+    an_archive_imports_into_a_fresh_store_and_exports_identically,
+    importing_twice_adds_nothing_and_taken_ids_are_renumbered,
+    a_bad_archive_names_the_record_and_writes_nothing,
+);
+
+/// An account with some of everything.
+async fn full_account(app: &App, name: &str) -> Principal {
+    let (p, _, _) = signed_in(app, name).await;
+    let entries = demo::journal(1, 3, Timestamp::now(), &p.user.time_zone);
+    let mut day_moods: Vec<_> = entries
+        .iter()
+        .filter_map(|(c, at)| {
+            c.mood
+                .map(|m| (at.to_zoned(p.user.time_zone.clone()).date(), m))
+        })
+        .collect();
+    day_moods.sort();
+    day_moods.truncate(60);
+    app.add_entries(&p, entries).await.unwrap();
+    demo::fill_session_loop(app, &p, 1, 3).await.unwrap();
+    demo::fill_practices(app, &p, 1, 3).await.unwrap();
+    demo::fill_measures(app, &p, 1, 3).await.unwrap();
+    demo::fill_trackers(app, &p, &day_moods, 3).await.unwrap();
+    app.save_safety_plan(
+        &p,
+        SafetyPlan {
+            warning_signs: "Not sleeping".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    app.pin_pattern(&p, "A pattern I noticed", true)
+        .await
+        .unwrap();
+    let last = app.all_entries(&p).await.unwrap().pop().unwrap();
+    app.delete_entry(&p, last.id).await.unwrap();
+    p
+}
+
+/// The archive without what differs by design between two exports.
+fn comparable(a: &Archive) -> serde_json::Value {
+    let mut v = serde_json::to_value(a).unwrap();
+    v["exported_at"] = serde_json::Value::Null;
+    v["account"] = serde_json::Value::Null;
+    v
+}
+
+async fn an_archive_imports_into_a_fresh_store_and_exports_identically(db: &TestDb) {
+    let app = app_on(db.store.clone()).await;
+    let ada = full_account(&app, "ada").await;
+    let first = app.export_archive(&ada).await.unwrap();
+    let kinds: std::collections::BTreeSet<&str> =
+        first.records.iter().map(|r| r.kind.as_str()).collect();
+    for kind in [
+        "appointment",
+        "goal",
+        "goal_checkin",
+        "question",
+        "insight",
+        "feedback",
+        "practice",
+        "practice_log",
+        "measure",
+        "safety_plan",
+        "pinned_patterns",
+        "tracker",
+        "tracker_month",
+    ] {
+        assert!(kinds.contains(kind), "{kind} is exported: {kinds:?}");
+    }
+    assert!(first.entries.iter().any(|e| e.deleted_at.is_some()));
+
+    // Through text, as a file would be.
+    let text = serde_json::to_string_pretty(&first).unwrap();
+    let read: Archive = serde_json::from_str(&text).unwrap();
+
+    let fresh = match db.sqlite_path() {
+        Some(_) => TestDb::sqlite().await,
+        None => TestDb::postgres().await.unwrap(),
+    };
+    let other = app_on(fresh.store.clone()).await;
+    let (bob, _, _) = signed_in(&other, "bob").await;
+    let report = other.import_archive(&bob, &read, false).await.unwrap();
+    assert_eq!(report.added, first.entries.len() + first.records.len());
+    assert_eq!(report.renumbered, 0);
+    let second = other.export_archive(&bob).await.unwrap();
+    assert_eq!(comparable(&first), comparable(&second));
+    // And what was imported works: the journal and goals read back.
+    assert_eq!(
+        other.goals(&bob).await.unwrap().len(),
+        app.goals(&ada).await.unwrap().len()
+    );
+}
+
+async fn importing_twice_adds_nothing_and_taken_ids_are_renumbered(db: &TestDb) {
+    let app = app_on(db.store.clone()).await;
+    let ada = full_account(&app, "ada").await;
+    let archive = app.export_archive(&ada).await.unwrap();
+    let total = archive.entries.len() + archive.records.len();
+
+    let again = app.import_archive(&ada, &archive, false).await.unwrap();
+    assert_eq!((again.added, again.skipped), (0, total));
+
+    // Bob restores ada's archive into the same store: every id is taken.
+    let (bob, _, _) = signed_in(&app, "bob").await;
+    let dry = app.import_archive(&bob, &archive, true).await.unwrap();
+    assert_eq!(dry.added, total);
+    assert!(app.export_archive(&bob).await.unwrap().records.is_empty());
+    let first = app.import_archive(&bob, &archive, false).await.unwrap();
+    assert_eq!((first.added, first.renumbered), (total, total));
+    let second = app.import_archive(&bob, &archive, false).await.unwrap();
+    assert_eq!((second.added, second.skipped), (0, total));
+
+    // References follow the new ids: every parent is one of bob's records,
+    // and goals still find their check-ins.
+    let mine = app.export_archive(&bob).await.unwrap();
+    let ids: std::collections::HashSet<_> = mine.records.iter().map(|r| r.id).collect();
+    for r in &mine.records {
+        if let Some(parent) = r.parent_id {
+            assert!(ids.contains(&parent), "{} {} has its parent", r.kind, r.id);
+        }
+    }
+    let check_ins = |a: &App, p: &Principal| {
+        let (a, p) = (a.clone(), p.clone());
+        async move {
+            let mut n = 0;
+            for g in a.goals(&p).await.unwrap() {
+                n += g.check_ins.len();
+            }
+            n
+        }
+    };
+    assert_eq!(check_ins(&app, &bob).await, check_ins(&app, &ada).await);
+    assert!(check_ins(&app, &bob).await > 0);
+}
+
+async fn a_bad_archive_names_the_record_and_writes_nothing(db: &TestDb) {
+    let app = app_on(db.store.clone()).await;
+    let ada = full_account(&app, "ada").await;
+    let mut archive = app.export_archive(&ada).await.unwrap();
+    let (bob, _, _) = signed_in(&app, "bob").await;
+    let goal = archive
+        .records
+        .iter()
+        .position(|r| r.kind == "goal")
+        .unwrap();
+    archive.records[goal].data["title"] = serde_json::json!(42);
+    archive.records[0].kind = "horoscope".into();
+    let err = app.import_archive(&bob, &archive, false).await.unwrap_err();
+    let AppError::Invalid(errors) = err else {
+        panic!("expected a validation error")
+    };
+    assert!(errors
+        .get(&format!("records[{goal}]"))
+        .unwrap()
+        .contains("invalid type"));
+    assert!(errors
+        .get("records[0].kind")
+        .unwrap()
+        .contains("unknown kind \"horoscope\""));
+    let nothing = app.export_archive(&bob).await.unwrap();
+    assert!(nothing.entries.is_empty() && nothing.records.is_empty());
+
+    archive.format_version = 99;
+    assert!(matches!(
+        app.import_archive(&bob, &archive, false).await,
+        Err(AppError::Invalid(_))
+    ));
+}
