@@ -85,6 +85,7 @@ async fn an_archive_imports_into_a_fresh_store_and_exports_identically(db: &Test
         assert!(kinds.contains(kind), "{kind} is exported: {kinds:?}");
     }
     assert!(first.entries.iter().any(|e| e.deleted_at.is_some()));
+    conforms_to_the_published_schema(&serde_json::to_value(&first).unwrap());
 
     // Through text, as a file would be.
     let text = serde_json::to_string_pretty(&first).unwrap();
@@ -182,4 +183,54 @@ async fn a_bad_archive_names_the_record_and_writes_nothing(db: &TestDb) {
         app.import_archive(&bob, &archive, false).await,
         Err(AppError::Invalid(_))
     ));
+}
+
+/// Checks the parts of docs/archive-v1.schema.json that say what is there:
+/// required and allowed fields at each level, and the list of kinds.
+fn conforms_to_the_published_schema(archive: &serde_json::Value) {
+    let schema: serde_json::Value =
+        serde_json::from_str(include_str!("../../../docs/archive-v1.schema.json")).unwrap();
+    let check = |value: &serde_json::Value, def: &serde_json::Value, what: &str| {
+        let allowed = def["properties"].as_object().unwrap();
+        let object = value.as_object().unwrap();
+        for key in object.keys() {
+            assert!(
+                allowed.contains_key(key),
+                "{what} has {key}, which the schema does not list"
+            );
+        }
+        for key in def["required"].as_array().into_iter().flatten() {
+            assert!(
+                object.contains_key(key.as_str().unwrap()),
+                "{what} lacks {key}"
+            );
+        }
+    };
+    check(archive, &schema, "the archive");
+    for e in archive["entries"].as_array().unwrap() {
+        check(e, &schema["$defs"]["entry"], "an entry");
+        check(
+            &e["content"],
+            &schema["$defs"]["entry"]["properties"]["content"],
+            "content",
+        );
+    }
+    let kinds: Vec<&str> = schema["$defs"]["record"]["properties"]["kind"]["enum"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k.as_str().unwrap())
+        .collect();
+    let exportable: Vec<&str> = between_app::records::RecordKind::ALL
+        .iter()
+        .map(|k| k.as_str())
+        .filter(|k| *k != "import_map")
+        .collect();
+    assert_eq!(
+        kinds, exportable,
+        "the schema lists every kind that is exported"
+    );
+    for r in archive["records"].as_array().unwrap() {
+        check(r, &schema["$defs"]["record"], "a record");
+    }
 }

@@ -58,6 +58,8 @@ async fn health_and_the_openapi_document_need_no_token() {
         ("/trackers/{id}", vec!["get", "patch", "delete"]),
         ("/trackers/{id}/readings", vec!["get"]),
         ("/checkins", vec!["get", "post"]),
+        ("/export", vec!["get"]),
+        ("/import", vec!["post"]),
     ] {
         for m in methods {
             assert!(

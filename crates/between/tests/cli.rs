@@ -978,3 +978,92 @@ fn daily_trackers_from_the_cli() {
     cli.ok(&["tracker", "delete", "coffee"], "");
     assert!(!cli.ok(&["tracker", "list"], "").contains("Coffee"));
 }
+
+#[test]
+fn the_archive_exports_to_a_private_file_and_imports_once() {
+    let cli = Cli::with_account("ada");
+    cli.ok(&["journal", "add", "First entry", "--mood", "6"], "");
+    cli.ok(&["tracker", "add", "--preset", "sleep"], "");
+    cli.ok(&["track", "sleep=7"], "");
+    let path = cli.data.path().join("ada.json");
+    let path_str = path.to_str().unwrap();
+    cli.ok(&["export", "--output", path_str], "");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "only its owner can read the export");
+    }
+    let err = cli.fails(&["export", "--output", path_str], "", 2);
+    assert!(err.contains("already exists"), "{err}");
+    let archive: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(archive["format_version"], 1);
+    assert_eq!(archive["entries"][0]["content"]["text"], "First entry");
+
+    cli.ok(
+        &[
+            "user",
+            "add",
+            "bea",
+            "--password-stdin",
+            "--tz",
+            "Europe/Berlin",
+            "--login",
+        ],
+        "another pass 123\n",
+    );
+    let dry: serde_json::Value = serde_json::from_str(&cli.ok(
+        &[
+            "--user",
+            "bea",
+            "import",
+            path_str,
+            "--from",
+            "between",
+            "--dry-run",
+            "--json",
+        ],
+        "",
+    ))
+    .unwrap();
+    assert_eq!(
+        (dry["added"].clone(), dry["dry_run"].clone()),
+        (3.into(), true.into())
+    );
+    let out = cli.ok(
+        &["--user", "bea", "import", path_str, "--from", "between"],
+        "",
+    );
+    assert!(
+        out.starts_with("Added 3 (1 entry, 1 tracker, 1 tracker_month)"),
+        "{out}"
+    );
+    let again = cli.ok(
+        &["--user", "bea", "import", "-", "--from", "between"],
+        &std::fs::read_to_string(&path).unwrap(),
+    );
+    assert!(again.starts_with("Added 0, skipped 3"), "{again}");
+    assert!(cli
+        .ok(&["--user", "bea", "journal", "list"], "")
+        .contains("First entry"));
+
+    let broken = cli.data.path().join("broken.json");
+    std::fs::write(&broken, "{\"format\": \"between-archive\", \"entries\": [").unwrap();
+    let err = cli.fails(
+        &[
+            "--user",
+            "bea",
+            "import",
+            broken.to_str().unwrap(),
+            "--from",
+            "between",
+        ],
+        "",
+        2,
+    );
+    assert!(
+        err.contains("is not a Between archive") && err.contains("line 1"),
+        "{err}"
+    );
+}

@@ -3,6 +3,7 @@
 //! signing in with a saved device login.
 
 mod appointment;
+mod archive;
 mod calendar;
 mod demo;
 mod error;
@@ -122,6 +123,10 @@ enum Command {
     Tracker(tracker::TrackerCommand),
     /// Small wins: milestones reached.
     Wins(wins::WinsArgs),
+    /// Everything of your account as one file (decrypted: keep it safe).
+    Export(archive::ExportArgs),
+    /// Bring an archive (or another journal's export) into your account.
+    Import(archive::ImportArgs),
     /// Personal access tokens for the JSON API.
     #[command(subcommand)]
     Token(token::TokenCommand),
@@ -163,6 +168,8 @@ pub async fn run(cli: Cli) -> CliResult {
         Command::Track(args) => tracker::track(&ctx, args).await,
         Command::Tracker(cmd) => tracker::run(&ctx, cmd).await,
         Command::Wins(args) => wins::run(&ctx, args).await,
+        Command::Export(args) => archive::export(&ctx, args).await,
+        Command::Import(args) => archive::import(&ctx, args).await,
         Command::Token(cmd) => token::run(&ctx, cmd).await,
         Command::Serve(args) => serve::run(&ctx, args).await,
         Command::Demo(args) => demo::run(&ctx, args).await,

@@ -3,6 +3,7 @@
 //! document that describes it.
 
 mod appointments;
+mod archive;
 mod entries;
 mod error;
 mod feedback;
@@ -115,6 +116,12 @@ pub fn routes() -> Router<WebState> {
             get(appointments::show)
                 .patch(appointments::patch)
                 .delete(appointments::delete),
+        )
+        .route("/export", get(archive::export))
+        .route(
+            "/import",
+            post(archive::import)
+                .layer(axum::extract::DefaultBodyLimit::max(archive::IMPORT_LIMIT)),
         )
         .fallback(|| async {
             ApiError::new(

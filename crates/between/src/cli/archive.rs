@@ -1,0 +1,160 @@
+//! `between export` and `between import`: the account's complete archive
+//! out and back in.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use between_app::archive::{Archive, ImportReport};
+use clap::{Args, ValueEnum};
+
+use super::output::print_json;
+use super::{CliError, CliResult, Context};
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ExportFormat {
+    /// The complete, versioned archive (docs/archive-v1.schema.json).
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[arg(long, value_enum, default_value = "json")]
+    format: ExportFormat,
+    /// Write here (readable only by you) instead of standard output; an
+    /// existing file is not overwritten.
+    #[arg(long, short, value_name = "PATH")]
+    output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Source {
+    /// An archive made by `between export`.
+    Between,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The file to import; - reads standard input.
+    path: PathBuf,
+    /// What made the file.
+    #[arg(long, value_enum)]
+    from: Source,
+    /// Check everything and say what would be added, but write nothing.
+    #[arg(long)]
+    dry_run: bool,
+    #[arg(long)]
+    json: bool,
+}
+
+pub async fn export(ctx: &Context, args: ExportArgs) -> CliResult {
+    let app = ctx.app().await?;
+    let p = ctx.principal(&app).await?;
+    let ExportFormat::Json = args.format;
+    let archive = app.export_archive(&p).await?;
+    let text = serde_json::to_string_pretty(&archive).context("could not encode the archive")?;
+    match args.output {
+        None => {
+            let mut out = std::io::stdout().lock();
+            writeln!(out, "{text}").context("could not write to standard output")?;
+        }
+        Some(path) => {
+            write_private(&path, text.as_bytes())?;
+            eprintln!(
+                "Wrote {} entries and {} other records to {}. This file is NOT encrypted: keep it somewhere only you can read.",
+                archive.entries.len(),
+                archive.records.len(),
+                path.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Creates `path` readable only by its owner, refusing to replace a file.
+fn write_private(path: &Path, bytes: &[u8]) -> CliResult {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::AlreadyExists => CliError::input(format!(
+            "{} already exists; choose another name (an export never overwrites a file)",
+            path.display()
+        )),
+        _ => CliError::input(format!("could not create {}: {e}", path.display())),
+    })?;
+    file.write_all(bytes)
+        .and_then(|()| file.sync_all())
+        .with_context(|| format!("could not write {}", path.display()))?;
+    Ok(())
+}
+
+fn read_input(path: &Path) -> CliResult<String> {
+    let mut text = String::new();
+    if path == Path::new("-") {
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| CliError::input(format!("could not read standard input: {e}")))?;
+    } else {
+        let bytes = std::fs::read(path)
+            .map_err(|e| CliError::input(format!("could not read {}: {e}", path.display())))?;
+        text = String::from_utf8(bytes).map_err(|e| {
+            CliError::input(format!(
+                "{} is not UTF-8 text (first bad byte at offset {})",
+                path.display(),
+                e.utf8_error().valid_up_to()
+            ))
+        })?;
+    }
+    Ok(text)
+}
+
+fn summary(report: &ImportReport) -> String {
+    let kinds: Vec<String> = report
+        .added_by_kind
+        .iter()
+        .map(|(k, n)| format!("{n} {k}"))
+        .collect();
+    format!(
+        "{} {}{}, skipped {} already here{}.",
+        if report.dry_run { "Would add" } else { "Added" },
+        report.added,
+        if kinds.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", kinds.join(", "))
+        },
+        report.skipped,
+        if report.renumbered > 0 {
+            format!(
+                "; {} ids were in use by another account and got new ones",
+                report.renumbered
+            )
+        } else {
+            String::new()
+        }
+    )
+}
+
+pub async fn import(ctx: &Context, args: ImportArgs) -> CliResult {
+    let text = read_input(&args.path)?;
+    let Source::Between = args.from;
+    let archive: Archive = serde_json::from_str(&text).map_err(|e| {
+        CliError::input(format!(
+            "{} is not a Between archive: {e}",
+            args.path.display()
+        ))
+    })?;
+    let app = ctx.app().await?;
+    let p = ctx.principal(&app).await?;
+    let report = app.import_archive(&p, &archive, args.dry_run).await?;
+    if args.json {
+        return print_json(&report);
+    }
+    println!("{}", summary(&report));
+    Ok(())
+}
