@@ -269,6 +269,26 @@ impl App {
             .await?;
         Ok(next_code)
     }
+
+    /// Deletes the signed-in account and everything it owns, for good, once
+    /// the person has typed their account name. Backups made before still
+    /// hold it, readable with the credentials of that time.
+    pub async fn delete_account(&self, p: &Principal, typed_name: &str) -> Result<(), AppError> {
+        p.require_read()?;
+        if typed_name.trim().to_lowercase() != p.user.name {
+            return Err(AppError::invalid(
+                "confirm",
+                format!(
+                    "To delete this account, type its name, \"{}\", exactly.",
+                    p.user.name
+                ),
+            ));
+        }
+        if !self.store.delete_user(p.user.id).await? {
+            return Err(AppError::NotFound(format!("The account {}", p.user.name)));
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]

@@ -8,14 +8,16 @@ mod support;
 use between_app::archive::Archive;
 use between_app::measures::SafetyPlan;
 use between_app::{demo, App, AppError, Principal};
+use between_domain::EntryContent;
 use between_store::testing::TestDb;
 use jiff::Timestamp;
-use support::{app_on, signed_in};
+use support::{app_on, signed_in, stored_bytes};
 
 on_both_backends!(
     an_archive_imports_into_a_fresh_store_and_exports_identically,
     importing_twice_adds_nothing_and_taken_ids_are_renumbered,
     a_bad_archive_names_the_record_and_writes_nothing,
+    deleting_an_account_leaves_nothing_of_it,
 );
 
 /// An account with some of everything.
@@ -233,4 +235,65 @@ fn conforms_to_the_published_schema(archive: &serde_json::Value) {
     for r in archive["records"].as_array().unwrap() {
         check(r, &schema["$defs"]["record"], "a record");
     }
+}
+
+async fn deleting_an_account_leaves_nothing_of_it(db: &TestDb) {
+    let app = app_on(db.store.clone()).await;
+    let ada = full_account(&app, "ada").await;
+    let (bea, _, _) = signed_in(&app, "bea").await;
+    app.add_entry(
+        &bea,
+        EntryContent {
+            text: "Bea stays".into(),
+            ..Default::default()
+        },
+        None,
+    )
+    .await
+    .unwrap();
+    // Samples of ada's ciphertext and keys, to look for afterwards.
+    let store = app.store();
+    let q = between_store::RecordQuery {
+        kind: "goal".into(),
+        ..Default::default()
+    };
+    let goal_bytes = store.list_records(ada.user.id, &q).await.unwrap()[0]
+        .payload
+        .clone();
+    let key_bytes = store.kind_keys(ada.user.id).await.unwrap()[0]
+        .wrapped
+        .clone();
+    let id = ada.user.id.to_string();
+
+    assert!(matches!(
+        app.delete_account(&ada, "bea").await,
+        Err(AppError::Invalid(_))
+    ));
+    assert!(
+        !store.owned_ids(ada.user.id).await.unwrap().is_empty(),
+        "a wrong name deletes nothing"
+    );
+    app.delete_account(&ada, " ADA ").await.unwrap();
+
+    assert!(store.owned_ids(ada.user.id).await.unwrap().is_empty());
+    assert!(store.kind_keys(ada.user.id).await.unwrap().is_empty());
+    assert!(store
+        .credentials_of_user(ada.user.id, None)
+        .await
+        .unwrap()
+        .is_empty());
+    assert!(store.user_by_name("ada").await.unwrap().is_none());
+    let bytes = stored_bytes(db).await;
+    let contains = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+    assert!(
+        !contains(&goal_bytes[goal_bytes.len() - 32..]),
+        "no ciphertext remains"
+    );
+    assert!(
+        !contains(&key_bytes[key_bytes.len() - 32..]),
+        "no wrapped key remains"
+    );
+    assert!(!contains(id.as_bytes()), "not even the id");
+    // The other account is untouched.
+    assert_eq!(app.all_entries(&bea).await.unwrap().len(), 1);
 }

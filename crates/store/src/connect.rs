@@ -60,6 +60,9 @@ impl Store {
                         conn.execute("PRAGMA journal_mode = WAL").await?;
                         conn.execute("PRAGMA synchronous = FULL").await?;
                         conn.execute("PRAGMA foreign_keys = ON").await?;
+                        // Deleted rows are overwritten, so a deleted account
+                        // leaves no ciphertext in the file's free pages.
+                        conn.execute("PRAGMA secure_delete = ON").await?;
                         // Reads of long periods (statistics over years) come
                         // from memory rather than one system call per page.
                         conn.execute("PRAGMA mmap_size = 268435456").await?;

@@ -126,6 +126,13 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
+        if self.backend() == crate::Backend::Sqlite {
+            // Move the overwritten pages into the main file and empty the
+            // WAL, which would otherwise still hold the old page images.
+            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                .execute(&self.pool)
+                .await?;
+        }
         Ok(done.rows_affected() > 0)
     }
 }
