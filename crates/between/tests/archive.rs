@@ -95,3 +95,67 @@ async fn the_api_exports_and_imports_the_archive() {
         .await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST, "{}", bad.body);
 }
+
+#[tokio::test]
+async fn the_web_offers_the_download_and_deletes_only_with_the_name_typed() {
+    let t = TestApp::new().await;
+    let jar = t.signed_in("ada").await;
+    let csrf = t.csrf(&jar).await;
+    t.post_form(
+        "/journal",
+        &jar,
+        &[("csrf", &csrf), ("text", "Private words")],
+    )
+    .await;
+    let download = t.get("/settings/export", &jar).await;
+    assert_eq!(download.status, StatusCode::OK);
+    assert!(download.headers["content-disposition"]
+        .to_str()
+        .unwrap()
+        .starts_with("attachment; filename=\"between-ada-"));
+    assert_eq!(download.headers["cache-control"], "no-store");
+    assert!(download.body.contains("Private words"));
+
+    let page = t.get("/settings/delete", &jar).await;
+    assert!(
+        page.body.contains("href=\"/settings/export\""),
+        "the download is offered first"
+    );
+    assert!(page
+        .body
+        .contains("Backups of this server made before today still hold your account"));
+    let wrong = t
+        .post_form(
+            "/settings/delete",
+            &jar,
+            &[("csrf", &csrf), ("confirm", "adam")],
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        wrong.body.contains("type its name, &#34;ada&#34;, exactly"),
+        "{}",
+        wrong.body
+    );
+    let no_token = t
+        .post_form("/settings/delete", &jar, &[("confirm", "ada")])
+        .await;
+    assert_ne!(
+        no_token.status,
+        StatusCode::SEE_OTHER,
+        "a form without its token deletes nothing"
+    );
+    assert!(t.app.store().user_by_name("ada").await.unwrap().is_some());
+
+    let done = t
+        .post_form(
+            "/settings/delete",
+            &jar,
+            &[("csrf", &csrf), ("confirm", "ada")],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    assert_eq!(done.location(), "/signin?notice=deleted");
+    assert!(t.app.store().user_by_name("ada").await.unwrap().is_none());
+    assert_ne!(t.get("/journal", &jar).await.status, StatusCode::OK);
+}

@@ -1067,3 +1067,35 @@ fn the_archive_exports_to_a_private_file_and_imports_once() {
         "{err}"
     );
 }
+
+#[test]
+fn an_account_is_deleted_only_with_its_name_typed_again() {
+    let cli = Cli::with_account("ada");
+    cli.ok(&["journal", "add", "Something private"], "");
+    let err = cli.fails(&["user", "delete", "ada", "--confirm", "ad"], "", 2);
+    assert!(err.contains("nothing was deleted"), "{err}");
+    assert!(cli
+        .ok(&["journal", "list"], "")
+        .contains("Something private"));
+    let out = cli.ok(&["user", "delete", "ada", "--confirm", "ada"], "");
+    assert!(
+        out.contains("Backups made before today still hold it"),
+        "{out}"
+    );
+    // The account and its saved login are gone.
+    let err = cli.fails(&["journal", "list"], "", 2);
+    assert!(err.contains("login"), "{err}");
+    let err = cli.fails(
+        &[
+            "user",
+            "delete",
+            "ada",
+            "--confirm",
+            "ada",
+            "--password-stdin",
+        ],
+        "pass word 123\n",
+        2,
+    );
+    assert!(!err.is_empty());
+}

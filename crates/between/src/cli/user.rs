@@ -1,5 +1,5 @@
 //! `between user add`: create an account from the command line and print its
-//! recovery code once.
+//! recovery code once. `between user delete`: delete one for good.
 
 use between_app::accounts::NewUser;
 use between_app::Role;
@@ -12,6 +12,20 @@ use super::{read_password_stdin, CliError, CliResult, Context};
 pub enum UserCommand {
     /// Create an account. Prints its recovery code once: keep it safe.
     Add(AddArgs),
+    /// Delete an account and everything in it, for good (export it first).
+    Delete(DeleteArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DeleteArgs {
+    /// The account to delete.
+    name: String,
+    /// Type the account's name again to confirm.
+    #[arg(long, value_name = "NAME")]
+    confirm: String,
+    /// Sign in with the password from standard input instead of a saved device login.
+    #[arg(long)]
+    password_stdin: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -40,6 +54,7 @@ pub struct AddArgs {
 pub async fn run(ctx: &Context, cmd: UserCommand) -> CliResult {
     match cmd {
         UserCommand::Add(args) => add(ctx, args).await,
+        UserCommand::Delete(args) => delete(ctx, args).await,
     }
 }
 
@@ -82,5 +97,44 @@ async fn add(ctx: &Context, args: AddArgs) -> CliResult {
         save_device_login(ctx, &app, &registered.user.name, &password).await?;
         println!("Saved a device login for \"{}\".", registered.user.name);
     }
+    Ok(())
+}
+
+async fn delete(ctx: &Context, args: DeleteArgs) -> CliResult {
+    if args.confirm.trim().to_lowercase() != args.name.trim().to_lowercase() {
+        return Err(CliError::input(format!(
+            "--confirm must repeat the account's name (\"{}\"); nothing was deleted",
+            args.name
+        )));
+    }
+    let app = ctx.app().await?;
+    let p = if args.password_stdin {
+        let password = read_password_stdin()?;
+        app.sign_in(
+            &args.name,
+            &password,
+            "cli",
+            between_app::sessions::SignInAs::Device,
+            "account deletion",
+        )
+        .await?
+        .0
+    } else {
+        ctx.principal_for(&app, &args.name).await?
+    };
+    app.delete_account(&p, &args.confirm).await?;
+    let store_id = app
+        .store()
+        .store_id()
+        .await
+        .map_err(|e| CliError::System(e.into()))?;
+    let mut logins = super::logins::Logins::load(&ctx.paths.config_dir)?;
+    if logins.remove(&store_id, &p.user.name).is_some() {
+        logins.save(&ctx.paths.config_dir)?;
+    }
+    println!(
+        "Deleted the account \"{}\" and everything in it. Backups made before today still hold it (encrypted, readable with its old password or recovery code) until they are deleted.",
+        p.user.name
+    );
     Ok(())
 }

@@ -23,7 +23,7 @@ use crate::web::{Layout, WebState};
 const DRAFT_PREFIX: &str = "draft:";
 
 /// Adds a Set-Cookie header to a response.
-fn with_cookie(mut response: Response, cookie: Option<HeaderValue>) -> Response {
+pub(super) fn with_cookie(mut response: Response, cookie: Option<HeaderValue>) -> Response {
     if let Some(c) = cookie {
         response.headers_mut().append(header::SET_COOKIE, c);
     }
@@ -305,6 +305,7 @@ pub async fn signin_form(
     let notice = match q.notice.as_deref() {
         Some("signed-out") => Some("You are signed out."),
         Some("recovered") => Some("Your new password is set. Sign in with it."),
+        Some("deleted") => Some("Your account and everything in it are deleted."),
         _ => None,
     };
     let page = SigninPage {

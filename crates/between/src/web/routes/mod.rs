@@ -18,6 +18,7 @@ mod statics;
 mod trackers;
 mod trend;
 mod wins;
+mod your_data;
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -107,6 +108,11 @@ pub fn routes() -> Router<WebState> {
         )
         .route("/journal/{id}/restore", post(journal::restore))
         .route("/settings", get(settings::settings))
+        .route("/settings/export", get(your_data::export))
+        .route(
+            "/settings/delete",
+            get(your_data::delete_form).post(your_data::delete),
+        )
         .route(
             "/settings/calendar",
             get(calendar::settings).post(calendar::save),
