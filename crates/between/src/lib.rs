@@ -5,4 +5,5 @@
 pub mod cli;
 pub mod ics;
 pub mod json;
+pub mod markdown;
 pub mod web;

@@ -1099,3 +1099,59 @@ fn an_account_is_deleted_only_with_its_name_typed_again() {
     );
     assert!(!err.is_empty());
 }
+
+#[test]
+fn the_journal_exports_as_markdown_to_one_file_or_a_file_per_month() {
+    let cli = Cli::with_account("ada");
+    cli.ok(
+        &[
+            "journal",
+            "add",
+            "Spring walk",
+            "--mood",
+            "7",
+            "--feeling",
+            "calm=6",
+            "--tag",
+            "outside",
+            "--at",
+            "2026-04-02 09:00",
+        ],
+        "",
+    );
+    cli.ok(
+        &[
+            "journal",
+            "add",
+            "A hard day",
+            "--at",
+            "2026-05-10 21:00",
+            "--trigger",
+            "deadline",
+        ],
+        "",
+    );
+    let out = cli.ok(&["export", "--format", "markdown"], "");
+    assert!(out.contains("# Journal — April 2026"), "{out}");
+    assert!(out.contains("### 09:00 · mood 7/10"), "{out}");
+    assert!(out.contains("*Feelings: calm 6 · Tags: #outside*"), "{out}");
+    assert!(out.contains("# Journal — May 2026"));
+
+    let folder = cli.data.path().join("journal");
+    let folder_arg = format!("{}/", folder.display());
+    cli.ok(
+        &["export", "--format", "markdown", "--output", &folder_arg],
+        "",
+    );
+    let april = std::fs::read_to_string(folder.join("2026-04.md")).unwrap();
+    assert!(april.contains("Spring walk") && !april.contains("A hard day"));
+    assert!(std::fs::read_to_string(folder.join("2026-05.md"))
+        .unwrap()
+        .contains("Triggers: deadline"));
+    let err = cli.fails(
+        &["export", "--format", "markdown", "--output", &folder_arg],
+        "",
+        2,
+    );
+    assert!(err.contains("already exists"), "{err}");
+}

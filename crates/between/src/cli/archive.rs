@@ -15,6 +15,9 @@ use super::{CliError, CliResult, Context};
 pub enum ExportFormat {
     /// The complete, versioned archive (docs/archive-v1.schema.json).
     Json,
+    /// The journal to read: one document, or one file per month when
+    /// --output is a folder (ending in / or existing).
+    Markdown,
 }
 
 #[derive(Debug, Args)]
@@ -22,7 +25,8 @@ pub struct ExportArgs {
     #[arg(long, value_enum, default_value = "json")]
     format: ExportFormat,
     /// Write here (readable only by you) instead of standard output; an
-    /// existing file is not overwritten.
+    /// existing file is not overwritten. For Markdown, a folder gets one
+    /// file per month.
     #[arg(long, short, value_name = "PATH")]
     output: Option<PathBuf>,
 }
@@ -50,7 +54,9 @@ pub struct ImportArgs {
 pub async fn export(ctx: &Context, args: ExportArgs) -> CliResult {
     let app = ctx.app().await?;
     let p = ctx.principal(&app).await?;
-    let ExportFormat::Json = args.format;
+    if let ExportFormat::Markdown = args.format {
+        return export_markdown(&app, &p, args.output.as_deref()).await;
+    }
     let archive = app.export_archive(&p).await?;
     let text = serde_json::to_string_pretty(&archive).context("could not encode the archive")?;
     match args.output {
@@ -61,7 +67,7 @@ pub async fn export(ctx: &Context, args: ExportArgs) -> CliResult {
         Some(path) => {
             write_private(&path, text.as_bytes())?;
             eprintln!(
-                "Wrote {} entries and {} other records to {}. This file is NOT encrypted: keep it somewhere only you can read.",
+                "Wrote {} entries and {} other records to {}. {NOT_ENCRYPTED}",
                 archive.entries.len(),
                 archive.records.len(),
                 path.display()
@@ -69,6 +75,54 @@ pub async fn export(ctx: &Context, args: ExportArgs) -> CliResult {
         }
     }
     Ok(())
+}
+
+const NOT_ENCRYPTED: &str = "This file is NOT encrypted: keep it somewhere only you can read.";
+
+async fn export_markdown(
+    app: &between_app::App,
+    p: &between_app::Principal,
+    output: Option<&Path>,
+) -> CliResult {
+    let entries = app.all_entries(p).await?;
+    let tz = &p.user.time_zone;
+    let Some(path) = output else {
+        print!("{}", crate::markdown::single(&entries, tz));
+        return Ok(());
+    };
+    let folder = path.is_dir() || path.to_string_lossy().ends_with('/');
+    if !folder {
+        write_private(path, crate::markdown::single(&entries, tz).as_bytes())?;
+        eprintln!("Wrote the journal to {}. {NOT_ENCRYPTED}", path.display());
+        return Ok(());
+    }
+    create_private_dir(path)?;
+    let months = crate::markdown::by_month(&entries, tz);
+    for (month, text) in &months {
+        write_private(&path.join(format!("{month}.md")), text.as_bytes())?;
+    }
+    eprintln!(
+        "Wrote {} monthly files to {}. These files are NOT encrypted: keep them somewhere only you can read.",
+        months.len(),
+        path.display()
+    );
+    Ok(())
+}
+
+fn create_private_dir(path: &Path) -> CliResult {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(path).map_err(|e| {
+        CliError::input(format!(
+            "could not create the folder {}: {e}",
+            path.display()
+        ))
+    })
 }
 
 /// Creates `path` readable only by its owner, refusing to replace a file.
