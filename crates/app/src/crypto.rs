@@ -110,6 +110,21 @@ pub fn derive(secret: &[u8], purpose: &str) -> Key {
     key
 }
 
+/// A stable id for something imported, keyed so that nobody without `key`
+/// can tell what it was made from (HMAC-SHA256, as HKDF-Expand of a key
+/// derived for this purpose), and different for every account. The bytes
+/// are shaped as a UUID version 8.
+pub fn keyed_id(key: &Key, source: &str) -> uuid::Uuid {
+    let purpose = derive(key.as_bytes(), "import-id");
+    let mut bytes = [0u8; 16];
+    if let Ok(hk) = Hkdf::<Sha256>::from_prk(purpose.as_bytes()) {
+        let _ = hk.expand(source.as_bytes(), &mut bytes);
+    }
+    bytes[6] = (bytes[6] & 0x0f) | 0x80;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    uuid::Uuid::from_bytes(bytes)
+}
+
 /// Derives a key-wrapping key from a password or recovery code (argon2id
 /// with its own salt, separate from the login hash).
 pub fn derive_from_password(password: &[u8], salt: &[u8]) -> Result<Key, CryptoError> {

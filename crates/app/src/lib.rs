@@ -12,6 +12,7 @@ pub mod demo;
 pub mod error;
 pub mod feedback;
 pub mod goals;
+pub mod import;
 pub mod insights;
 pub mod invites;
 pub mod journal;

@@ -1155,3 +1155,92 @@ fn the_journal_exports_as_markdown_to_one_file_or_a_file_per_month() {
     );
     assert!(err.contains("already exists"), "{err}");
 }
+
+fn fixture(path: &str) -> String {
+    format!("{}/tests/fixtures/{path}", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn a_jrnl_export_imports_once_and_bad_files_write_nothing() {
+    let cli = Cli::with_account("ada");
+    for (file, says) in [
+        (
+            "jrnl/bad-date.json",
+            "Entry 2: \"2026-02-30\" is not a date",
+        ),
+        ("jrnl/wrong-types.json", "Entry 2: invalid type"),
+        ("jrnl/truncated.json", "not a jrnl JSON export"),
+        ("jrnl/latin1.json", "is not UTF-8 text"),
+    ] {
+        let err = cli.fails(&["import", &fixture(file), "--from", "jrnl"], "", 2);
+        assert!(err.contains(says), "{file}: {err}");
+    }
+    assert_eq!(
+        cli.ok(&["journal", "list", "--json"], "").trim(),
+        "[]",
+        "nothing was written"
+    );
+
+    let report: serde_json::Value = serde_json::from_str(&cli.ok(
+        &[
+            "import",
+            &fixture("jrnl/journal.json"),
+            "--from",
+            "jrnl",
+            "--json",
+        ],
+        "",
+    ))
+    .unwrap();
+    assert_eq!(
+        (report["added"].clone(), report["skipped"].clone()),
+        (4.into(), 0.into())
+    );
+    let again = cli.ok(
+        &["import", &fixture("jrnl/journal.json"), "--from", "jrnl"],
+        "",
+    );
+    assert!(again.starts_with("Added 0, skipped 4"), "{again}");
+
+    let listed: serde_json::Value = serde_json::from_str(&cli.ok(
+        &[
+            "journal",
+            "list",
+            "--json",
+            "--since",
+            "2026-09-01",
+            "--until",
+            "2026-09-30",
+        ],
+        "",
+    ))
+    .unwrap();
+    let entries = listed.as_array().unwrap().clone();
+    assert_eq!(entries.len(), 4);
+    let review = entries
+        .iter()
+        .find(|e| {
+            e["text"]
+                .as_str()
+                .unwrap()
+                .starts_with("The review went fine.")
+        })
+        .unwrap();
+    assert_eq!(
+        review["text"],
+        "The review went fine.\n\nTold my manager about the deadline.\n\nFelt lighter after."
+    );
+    assert_eq!(review["tags"], serde_json::json!(["work"]));
+    assert!(review["occurred_at"]
+        .as_str()
+        .unwrap()
+        .starts_with("2026-09-03T18:40:00+02:00"));
+    let slept = entries
+        .iter()
+        .find(|e| e["text"] == "Slept badly again.")
+        .unwrap();
+    assert_eq!(slept["starred"], true);
+    assert!(entries
+        .iter()
+        .any(|e| e["text"] == "Café with Jo — first time in weeks."));
+}

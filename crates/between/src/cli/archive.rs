@@ -35,6 +35,8 @@ pub struct ExportArgs {
 pub enum Source {
     /// An archive made by `between export`.
     Between,
+    /// jrnl's JSON export (`jrnl --format json`); times are read in your zone.
+    Jrnl,
 }
 
 #[derive(Debug, Args)]
@@ -196,16 +198,23 @@ fn summary(report: &ImportReport) -> String {
 
 pub async fn import(ctx: &Context, args: ImportArgs) -> CliResult {
     let text = read_input(&args.path)?;
-    let Source::Between = args.from;
-    let archive: Archive = serde_json::from_str(&text).map_err(|e| {
-        CliError::input(format!(
-            "{} is not a Between archive: {e}",
-            args.path.display()
-        ))
-    })?;
     let app = ctx.app().await?;
     let p = ctx.principal(&app).await?;
-    let report = app.import_archive(&p, &archive, args.dry_run).await?;
+    let report = match args.from {
+        Source::Between => {
+            let archive: Archive = serde_json::from_str(&text).map_err(|e| {
+                CliError::input(format!(
+                    "{} is not a Between archive: {e}",
+                    args.path.display()
+                ))
+            })?;
+            app.import_archive(&p, &archive, args.dry_run).await?
+        }
+        Source::Jrnl => {
+            let items = between_app::import::jrnl::parse(&text, &p.user.time_zone)?;
+            app.import_entries(&p, items, args.dry_run).await?
+        }
+    };
     if args.json {
         return print_json(&report);
     }

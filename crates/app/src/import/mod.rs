@@ -1,0 +1,101 @@
+//! Importers from other journals. Each turns a file into entries with a
+//! stable source key (the tool's own id where it has one, else the entry's
+//! date and text); `App::import_entries` turns keys into ids keyed by the
+//! person's key, so importing a file twice adds nothing, and writes all
+//! entries in one transaction or none.
+
+pub mod jrnl;
+
+use std::collections::{BTreeMap, HashSet};
+
+use between_domain::{EntryContent, ValidationErrors};
+use between_store::{EntryRow, RecordBatch};
+use jiff::Timestamp;
+
+use crate::archive::ImportReport;
+use crate::error::AppError;
+use crate::keyring::DataKind;
+use crate::principal::Principal;
+use crate::{crypto, micros, now_micros, App};
+
+/// One entry read from another tool's file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Imported {
+    /// Identifies the entry in its source (e.g. "jrnl|2026-09-01 08:15|title…").
+    pub source_key: String,
+    pub occurred_at: Timestamp,
+    pub content: EntryContent,
+}
+
+/// A problem with one entry of a file: which entry, which field, why.
+pub fn problem(errors: &mut ValidationErrors, index: usize, field: &str, why: impl Into<String>) {
+    errors.add(
+        &format!("entries[{index}].{field}"),
+        format!("Entry {}: {}", index + 1, why.into()),
+    );
+}
+
+impl App {
+    /// Adds imported entries: checked whole, then written together; entries
+    /// already imported (same source key) are skipped.
+    pub async fn import_entries(
+        &self,
+        p: &Principal,
+        items: Vec<Imported>,
+        dry_run: bool,
+    ) -> Result<ImportReport, AppError> {
+        p.require_read()?;
+        let (_, key) = p.keys.current(DataKind::Journal)?;
+        let owned = self.store.owned_ids(p.user.id).await?;
+        let mut seen = HashSet::new();
+        let mut errors = ValidationErrors::new();
+        let mut rows = Vec::with_capacity(items.len());
+        let mut report = ImportReport {
+            dry_run,
+            ..Default::default()
+        };
+        let now = now_micros();
+        for (i, item) in items.into_iter().enumerate() {
+            let id = crypto::keyed_id(key, &item.source_key);
+            if owned.contains(&id) || !seen.insert(id) {
+                report.skipped += 1;
+                continue;
+            }
+            let content = match item.content.validated() {
+                Ok(c) => c,
+                Err(e) => {
+                    for (field, why) in e.fields() {
+                        problem(&mut errors, i, field, why.clone());
+                    }
+                    continue;
+                }
+            };
+            if errors.is_empty() {
+                let (key_id, payload) = self.seal_entry(p, id, &content)?;
+                rows.push(EntryRow {
+                    id,
+                    user_id: p.user.id,
+                    key_id,
+                    occurred_at: micros(item.occurred_at),
+                    created_at: now,
+                    updated_at: now,
+                    deleted_at: None,
+                    payload,
+                });
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors.into());
+        }
+        report.added = rows.len();
+        if !rows.is_empty() {
+            report.added_by_kind = BTreeMap::from([("entry".to_string(), rows.len())]);
+        }
+        if !dry_run && !rows.is_empty() {
+            self.store
+                .import(p.user.id, &rows, &RecordBatch::default())
+                .await?;
+        }
+        Ok(report)
+    }
+}
