@@ -58,9 +58,7 @@ impl Store {
             return Err(StoreError::Conflict("entries of another user".into()));
         }
         let mut tx = self.pool.begin().await?;
-        for e in entries {
-            crate::entries::insert(&mut tx, e).await?;
-        }
+        crate::entries::insert_many(&mut tx, entries).await?;
         crate::records::apply(&mut tx, user_id, records).await?;
         tx.commit().await?;
         Ok(())
