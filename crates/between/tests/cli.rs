@@ -1244,3 +1244,145 @@ fn a_jrnl_export_imports_once_and_bad_files_write_nothing() {
         .iter()
         .any(|e| e["text"] == "Café with Jo — first time in weeks."));
 }
+
+#[test]
+fn day_one_daylio_and_csv_files_import_once_with_clear_errors() {
+    let cli = Cli::with_account("ada");
+    for (args, says) in [
+        (
+            vec!["--from", "dayone", &fixture("dayone/missing-date.json")],
+            "missing field `creationDate`",
+        ),
+        (
+            vec!["--from", "dayone", &fixture("dayone/export.zip")],
+            "unzip it",
+        ),
+        (
+            vec!["--from", "daylio", &fixture("daylio/daylio_export.csv")],
+            "These moods have no number yet: sleepy.",
+        ),
+        (
+            vec![
+                "--from",
+                "daylio",
+                &fixture("daylio/truncated.csv"),
+                "--mood-map",
+                "sleepy=4",
+            ],
+            "Entry 1:",
+        ),
+        (
+            vec![
+                "--from",
+                "daylio",
+                &fixture("daylio/daylio_export.csv"),
+                "--mood-map",
+                "sleepy=11",
+            ],
+            "from 1 to 10",
+        ),
+        (
+            vec![
+                "--from",
+                "csv",
+                &fixture("csv/diary.csv"),
+                "--map",
+                "Words=text",
+            ],
+            "date or datetime",
+        ),
+    ] {
+        let mut full = vec!["import"];
+        full.extend(args.iter().copied());
+        let err = cli.fails(&full, "", 2);
+        assert!(err.contains(says), "{args:?}: {err}");
+    }
+    assert_eq!(
+        cli.ok(&["journal", "list", "--json"], "").trim(),
+        "[]",
+        "nothing was written"
+    );
+
+    let out = cli.ok(
+        &[
+            "import",
+            &fixture("dayone/Journal.json"),
+            "--from",
+            "dayone",
+        ],
+        "",
+    );
+    assert!(out.starts_with("Added 2"), "{out}");
+    let out = cli.ok(
+        &[
+            "import",
+            &fixture("daylio/daylio_export.csv"),
+            "--from",
+            "daylio",
+            "--mood-map",
+            "Sleepy=4",
+        ],
+        "",
+    );
+    assert!(out.starts_with("Added 3"), "{out}");
+    let csv_args = [
+        "import",
+        &fixture("csv/diary.csv"),
+        "--from",
+        "csv",
+        "--map",
+        "When=datetime",
+        "--map",
+        "How=mood",
+        "--map",
+        "Words=text",
+        "--map",
+        "Labels=tags",
+        "--map",
+        "Ref=id",
+    ];
+    assert!(cli.ok(&csv_args, "").starts_with("Added 2"));
+    // All three again: nothing new.
+    assert!(cli.ok(&csv_args, "").starts_with("Added 0, skipped 2"));
+    assert!(cli
+        .ok(
+            &[
+                "import",
+                &fixture("dayone/Journal.json"),
+                "--from",
+                "dayone"
+            ],
+            ""
+        )
+        .starts_with("Added 0, skipped 2"));
+
+    let all: serde_json::Value =
+        serde_json::from_str(&cli.ok(&["journal", "list", "--json", "--since", "2017-01-01"], ""))
+            .unwrap();
+    let all = all.as_array().unwrap();
+    assert_eq!(all.len(), 7);
+    let bangkok = all
+        .iter()
+        .find(|e| e["text"].as_str().unwrap().starts_with("First line"))
+        .unwrap();
+    assert!(bangkok["text"]
+        .as_str()
+        .unwrap()
+        .contains("(a photo or other media from Day One, not imported)"));
+    assert_eq!(bangkok["starred"], true);
+    let dinner = all
+        .iter()
+        .find(|e| e["text"].as_str().unwrap().starts_with("Dinner"))
+        .unwrap();
+    assert_eq!(
+        (dinner["mood"].clone(), dinner["tags"].clone()),
+        (10.into(), serde_json::json!(["friends", "cooking"]))
+    );
+    let early = all.iter().find(|e| e["text"] == "Early night").unwrap();
+    assert_eq!(early["mood"], 4);
+    let hard = all
+        .iter()
+        .find(|e| e["text"] == "A long, hard day")
+        .unwrap();
+    assert_eq!(hard["tags"], serde_json::json!(["work", "tired"]));
+}

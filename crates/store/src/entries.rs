@@ -217,7 +217,10 @@ pub(crate) async fn insert_many(
                 )
             })
             .collect();
-        let sql = format!("INSERT INTO entries ({COLUMNS}) VALUES {}", values.join(", "));
+        let sql = format!(
+            "INSERT INTO entries ({COLUMNS}) VALUES {}",
+            values.join(", ")
+        );
         let mut query = sqlx::query(&sql);
         for e in chunk {
             query = query

@@ -4,6 +4,9 @@
 //! person's key, so importing a file twice adds nothing, and writes all
 //! entries in one transaction or none.
 
+pub mod daylio;
+pub mod dayone;
+pub mod generic_csv;
 pub mod jrnl;
 
 use std::collections::{BTreeMap, HashSet};

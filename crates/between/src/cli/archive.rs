@@ -37,6 +37,12 @@ pub enum Source {
     Between,
     /// jrnl's JSON export (`jrnl --format json`); times are read in your zone.
     Jrnl,
+    /// Day One's JSON export (the .json inside the export zip).
+    Dayone,
+    /// Daylio's CSV export; custom moods need --mood-map NAME=N.
+    Daylio,
+    /// Any CSV with a header; say which column is which with --map COLUMN=FIELD.
+    Csv,
 }
 
 #[derive(Debug, Args)]
@@ -46,6 +52,14 @@ pub struct ImportArgs {
     /// What made the file.
     #[arg(long, value_enum)]
     from: Source,
+    /// For --from csv: which column holds which field (text, title, date,
+    /// time, datetime, mood, tags, starred, id), e.g. --map Date=date.
+    #[arg(long = "map", value_name = "COLUMN=FIELD")]
+    map: Vec<String>,
+    /// For --from daylio: a mood's number from 1 to 10, e.g. --mood-map sleepy=4
+    /// (rad 10, good 8, meh 5, bad 3 and awful 1 are known).
+    #[arg(long = "mood-map", value_name = "NAME=N")]
+    mood_map: Vec<String>,
     /// Check everything and say what would be added, but write nothing.
     #[arg(long)]
     dry_run: bool,
@@ -150,23 +164,41 @@ fn write_private(path: &Path, bytes: &[u8]) -> CliResult {
 }
 
 fn read_input(path: &Path) -> CliResult<String> {
-    let mut text = String::new();
+    let mut bytes = Vec::new();
     if path == Path::new("-") {
         std::io::stdin()
-            .read_to_string(&mut text)
+            .read_to_end(&mut bytes)
             .map_err(|e| CliError::input(format!("could not read standard input: {e}")))?;
     } else {
-        let bytes = std::fs::read(path)
+        bytes = std::fs::read(path)
             .map_err(|e| CliError::input(format!("could not read {}: {e}", path.display())))?;
-        text = String::from_utf8(bytes).map_err(|e| {
-            CliError::input(format!(
-                "{} is not UTF-8 text (first bad byte at offset {})",
-                path.display(),
-                e.utf8_error().valid_up_to()
-            ))
-        })?;
     }
-    Ok(text)
+    if bytes.starts_with(b"PK\x03\x04") {
+        return Err(CliError::input(format!(
+            "{} is a zip file: unzip it and import the .json inside",
+            path.display()
+        )));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        CliError::input(format!(
+            "{} is not UTF-8 text (first bad byte at offset {})",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        ))
+    })
+}
+
+/// Splits repeated `A=B` options.
+fn pairs(items: &[String], flag: &str, shape: &str) -> CliResult<Vec<(String, String)>> {
+    items
+        .iter()
+        .map(|item| {
+            item.split_once('=')
+                .map(|(a, b)| (a.trim().to_string(), b.trim().to_string()))
+                .filter(|(a, b)| !a.is_empty() && !b.is_empty())
+                .ok_or_else(|| CliError::input(format!("{flag} \"{item}\" is not {shape}")))
+        })
+        .collect()
 }
 
 fn summary(report: &ImportReport) -> String {
@@ -212,6 +244,37 @@ pub async fn import(ctx: &Context, args: ImportArgs) -> CliResult {
         }
         Source::Jrnl => {
             let items = between_app::import::jrnl::parse(&text, &p.user.time_zone)?;
+            app.import_entries(&p, items, args.dry_run).await?
+        }
+        Source::Dayone => {
+            let items = between_app::import::dayone::parse(&text)?;
+            app.import_entries(&p, items, args.dry_run).await?
+        }
+        Source::Daylio => {
+            let mut moods = std::collections::BTreeMap::new();
+            for (name, n) in pairs(&args.mood_map, "--mood-map", "NAME=N")? {
+                let n: u8 = n
+                    .parse()
+                    .ok()
+                    .filter(|n| (1..=10).contains(n))
+                    .ok_or_else(|| {
+                        CliError::input(format!(
+                            "--mood-map {name}={n}: the number must be from 1 to 10"
+                        ))
+                    })?;
+                moods.insert(name.to_lowercase(), n);
+            }
+            let items =
+                between_app::import::daylio::parse(text.as_bytes(), &p.user.time_zone, &moods)?;
+            app.import_entries(&p, items, args.dry_run).await?
+        }
+        Source::Csv => {
+            let map = pairs(&args.map, "--map", "COLUMN=FIELD")?
+                .into_iter()
+                .map(|(c, f)| (c, f.to_lowercase()))
+                .collect();
+            let items =
+                between_app::import::generic_csv::parse(text.as_bytes(), &p.user.time_zone, &map)?;
             app.import_entries(&p, items, args.dry_run).await?
         }
     };
