@@ -38,7 +38,7 @@ fn parse_time(s: &str) -> Option<Time> {
     if let Ok(t) = Time::strptime("%H:%M", s) {
         return Some(t);
     }
-    Time::strptime("%I:%M %p", &s.to_ascii_uppercase()).ok()
+    Time::strptime("%I:%M %p", s.to_ascii_uppercase()).ok()
 }
 
 /// `mood_map` adds or overrides names (lower case) → 1–10.
