@@ -3,6 +3,7 @@
 //! tests drive these modules directly.
 
 pub mod cli;
+pub mod fhir;
 pub mod ics;
 pub mod json;
 pub mod markdown;

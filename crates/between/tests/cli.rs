@@ -1386,3 +1386,123 @@ fn day_one_daylio_and_csv_files_import_once_with_clear_errors() {
         .unwrap();
     assert_eq!(hard["tags"], serde_json::json!(["work", "tired"]));
 }
+
+/// The parts of FHIR R4 that a QuestionnaireResponse in a Bundle must meet
+/// (resource types, required elements, one value[x] per answer, codings
+/// with a system and a code), checked by hand.
+fn check_fhir_bundle(bundle: &serde_json::Value) {
+    assert_eq!(bundle["resourceType"], "Bundle");
+    assert_eq!(bundle["type"], "collection");
+    assert!(bundle["timestamp"]
+        .as_str()
+        .unwrap()
+        .parse::<jiff::Timestamp>()
+        .is_ok());
+    for entry in bundle["entry"].as_array().unwrap() {
+        let r = &entry["resource"];
+        assert_eq!(r["resourceType"], "QuestionnaireResponse");
+        assert_eq!(
+            entry["fullUrl"],
+            format!("urn:uuid:{}", r["id"].as_str().unwrap())
+        );
+        assert!([
+            "in-progress",
+            "completed",
+            "amended",
+            "entered-in-error",
+            "stopped"
+        ]
+        .contains(&r["status"].as_str().unwrap()));
+        assert!(r["questionnaire"]
+            .as_str()
+            .unwrap()
+            .starts_with("http://loinc.org/q/"));
+        assert!(r["authored"]
+            .as_str()
+            .unwrap()
+            .parse::<jiff::Timestamp>()
+            .is_ok());
+        let mut ids = std::collections::HashSet::new();
+        for item in r["item"].as_array().unwrap() {
+            assert!(
+                ids.insert(item["linkId"].as_str().unwrap().to_string()),
+                "linkIds are unique"
+            );
+            for answer in item["answer"].as_array().unwrap() {
+                let values: Vec<&String> = answer
+                    .as_object()
+                    .unwrap()
+                    .keys()
+                    .filter(|k| k.starts_with("value"))
+                    .collect();
+                assert_eq!(values.len(), 1, "one value[x] per answer: {answer}");
+                if let Some(coding) = answer.get("valueCoding") {
+                    assert_eq!(coding["system"], "http://loinc.org");
+                    assert!(coding["code"].as_str().unwrap().starts_with("LA"));
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn measures_export_as_a_fhir_bundle_with_loinc_codes() {
+    let cli = Cli::with_account("ada");
+    cli.ok(
+        &[
+            "measure",
+            "take",
+            "phq9",
+            "--answers",
+            "1,2,1,0,3,1,0,1,0",
+            "--difficulty",
+            "1",
+        ],
+        "",
+    );
+    cli.ok(
+        &["measure", "take", "gad7", "--answers", "2,2,1,1,0,0,1"],
+        "",
+    );
+    let bundle: serde_json::Value =
+        serde_json::from_str(&cli.ok(&["export", "--format", "fhir"], "")).unwrap();
+    check_fhir_bundle(&bundle);
+    let entries = bundle["entry"].as_array().unwrap();
+    assert_eq!(entries.len(), 2);
+    let phq = &entries[0]["resource"];
+    assert_eq!(phq["questionnaire"], "http://loinc.org/q/44249-1");
+    let links: Vec<&str> = phq["item"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["linkId"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        links,
+        vec![
+            "44250-9",
+            "44255-8",
+            "44259-0",
+            "44254-1",
+            "44251-7",
+            "44258-2",
+            "44252-5",
+            "44253-3",
+            "44260-8",
+            "difficulty",
+            "44261-6"
+        ]
+    );
+    assert_eq!(
+        phq["item"][4]["answer"][0]["valueCoding"]["code"],
+        "LA6571-9"
+    );
+    assert_eq!(
+        phq["item"][4]["answer"][0]["valueCoding"]["display"],
+        "Nearly every day"
+    );
+    assert_eq!(phq["item"][10]["answer"][0]["valueInteger"], 9);
+    let gad = &entries[1]["resource"];
+    assert_eq!(gad["questionnaire"], "http://loinc.org/q/69737-5");
+    assert_eq!(gad["item"][7]["answer"][0]["valueInteger"], 7);
+}

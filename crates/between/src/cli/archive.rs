@@ -18,6 +18,9 @@ pub enum ExportFormat {
     /// The journal to read: one document, or one file per month when
     /// --output is a folder (ending in / or existing).
     Markdown,
+    /// PHQ-9 and GAD-7 responses as a FHIR R4 Bundle of
+    /// QuestionnaireResponse resources (LOINC-coded), for a clinic.
+    Fhir,
 }
 
 #[derive(Debug, Args)]
@@ -70,8 +73,15 @@ pub struct ImportArgs {
 pub async fn export(ctx: &Context, args: ExportArgs) -> CliResult {
     let app = ctx.app().await?;
     let p = ctx.principal(&app).await?;
-    if let ExportFormat::Markdown = args.format {
-        return export_markdown(&app, &p, args.output.as_deref()).await;
+    match args.format {
+        ExportFormat::Markdown => return export_markdown(&app, &p, args.output.as_deref()).await,
+        ExportFormat::Fhir => {
+            let bundle = crate::fhir::bundle(&app.measures(&p).await?, jiff::Timestamp::now());
+            let text =
+                serde_json::to_string_pretty(&bundle).context("could not encode the bundle")?;
+            return write_out(args.output.as_deref(), &text, "measures");
+        }
+        ExportFormat::Json => {}
     }
     let archive = app.export_archive(&p).await?;
     let text = serde_json::to_string_pretty(&archive).context("could not encode the archive")?;
@@ -139,6 +149,21 @@ fn create_private_dir(path: &Path) -> CliResult {
             path.display()
         ))
     })
+}
+
+/// Writes `text` to `path` (private, never replacing a file) or stdout.
+fn write_out(path: Option<&Path>, text: &str, what: &str) -> CliResult {
+    match path {
+        None => {
+            let mut out = std::io::stdout().lock();
+            writeln!(out, "{text}").context("could not write to standard output")?;
+        }
+        Some(path) => {
+            write_private(path, text.as_bytes())?;
+            eprintln!("Wrote your {what} to {}. {NOT_ENCRYPTED}", path.display());
+        }
+    }
+    Ok(())
 }
 
 /// Creates `path` readable only by its owner, refusing to replace a file.
