@@ -297,3 +297,64 @@ async fn deleting_an_account_leaves_nothing_of_it(db: &TestDb) {
     // The other account is untouched.
     assert_eq!(app.all_entries(&bea).await.unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn a_backup_taken_during_writes_holds_every_write_acknowledged_before_it() {
+    use std::sync::{Arc, Mutex};
+    let db = TestDb::sqlite().await;
+    let app = app_on(db.store.clone()).await;
+    let (p, _, _) = signed_in(&app, "ada").await;
+    let acked: Arc<Mutex<Vec<uuid::Uuid>>> = Arc::default();
+    let writer = {
+        let (app, p, acked) = (app.clone(), p.clone(), acked.clone());
+        tokio::spawn(async move {
+            for i in 0..200 {
+                let e = app
+                    .add_entry(
+                        &p,
+                        EntryContent {
+                            text: format!("entry {i}"),
+                            ..Default::default()
+                        },
+                        None,
+                    )
+                    .await
+                    .unwrap();
+                acked.lock().unwrap().push(e.id);
+            }
+        })
+    };
+    while acked.lock().unwrap().len() < 40 {
+        tokio::task::yield_now().await;
+    }
+    let before: Vec<uuid::Uuid> = acked.lock().unwrap().clone();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("backup.db");
+    app.store().backup_sqlite(&path).await.unwrap();
+    writer.await.unwrap();
+    assert!(matches!(
+        app.store().backup_sqlite(&path).await,
+        Err(between_store::StoreError::Conflict(_))
+    ));
+
+    // Restored, the backup opens with the same password and holds them all.
+    let restored = between_store::Store::connect(&format!("sqlite://{}", path.display()))
+        .await
+        .unwrap();
+    let ids = restored.owned_ids(p.user.id).await.unwrap();
+    for id in &before {
+        assert!(ids.contains(id), "{id} was acknowledged before the backup");
+    }
+    let other = app_on(restored).await;
+    let (again, _) = other
+        .sign_in(
+            "ada",
+            support::PASSWORD,
+            "test",
+            between_app::sessions::SignInAs::Device,
+            "test",
+        )
+        .await
+        .unwrap();
+    assert!(other.all_entries(&again).await.unwrap().len() >= before.len());
+}

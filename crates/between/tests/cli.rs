@@ -1506,3 +1506,97 @@ fn measures_export_as_a_fhir_bundle_with_loinc_codes() {
     assert_eq!(gad["questionnaire"], "http://loinc.org/q/69737-5");
     assert_eq!(gad["item"][7]["answer"][0]["valueInteger"], 7);
 }
+
+#[test]
+fn a_backup_restores_the_store_and_never_overwrites() {
+    let cli = Cli::with_account("ada");
+    cli.ok(&["journal", "add", "Before the backup"], "");
+    let backup = cli.config.path().join("backup.db");
+    let backup_arg = backup.to_str().unwrap();
+    let out = cli.ok(&["backup", backup_arg], "");
+    assert!(
+        out.contains("reveals nothing without each person's password"),
+        "{out}"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&backup).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let err = cli.fails(&["backup", backup_arg], "", 2);
+    assert!(err.contains("never overwrites"), "{err}");
+    cli.ok(&["journal", "add", "After the backup"], "");
+
+    let err = cli.fails(&["restore", backup_arg], "", 2);
+    assert!(err.contains("--force"), "{err}");
+    let not_a_backup = cli.config.path().join("notes.txt");
+    std::fs::write(&not_a_backup, "hello").unwrap();
+    let err = cli.fails(
+        &["restore", not_a_backup.to_str().unwrap(), "--force"],
+        "",
+        2,
+    );
+    assert!(err.contains("is not a Between backup"), "{err}");
+    assert!(
+        cli.ok(&["journal", "list"], "")
+            .contains("After the backup"),
+        "a failed restore changes nothing"
+    );
+
+    cli.ok(&["restore", backup_arg, "--force"], "");
+    let list = cli.ok(&["journal", "list"], "");
+    assert!(
+        list.contains("Before the backup") && !list.contains("After the backup"),
+        "{list}"
+    );
+    let kept = std::fs::read_dir(cli.data.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .any(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("between.db.before-restore-")
+        });
+    assert!(kept, "the replaced store is kept");
+}
+
+#[test]
+fn a_postgres_store_is_backed_up_with_pg_dump_and_restored() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let Some(first) = rt.block_on(between_store::testing::TestDb::postgres()) else {
+        return; // no PostgreSQL here, and CI did not ask for it
+    };
+    let second = rt
+        .block_on(between_store::testing::TestDb::postgres())
+        .unwrap();
+    rt.block_on(first.store.close());
+    rt.block_on(second.store.close());
+    let cli = Cli::new();
+    let on = |url: &str, args: &[&str], stdin: &str| {
+        let mut full = vec!["--database-url", url];
+        full.extend_from_slice(args);
+        cli.ok(&full, stdin)
+    };
+    on(
+        &first.url,
+        &[
+            "user",
+            "add",
+            "ada",
+            "--password-stdin",
+            "--tz",
+            "UTC",
+            "--login",
+        ],
+        "pass word 123\n",
+    );
+    on(&first.url, &["journal", "add", "Kept in PostgreSQL"], "");
+    let backup = cli.config.path().join("between.dump");
+    let backup_arg = backup.to_str().unwrap();
+    on(&first.url, &["backup", backup_arg], "");
+    assert!(std::fs::metadata(&backup).unwrap().len() > 0);
+    on(&second.url, &["restore", backup_arg, "--force"], "");
+    let list = on(&second.url, &["journal", "list"], "");
+    assert!(list.contains("Kept in PostgreSQL"), "{list}");
+}

@@ -3,6 +3,7 @@
 //! SQL. It stores ciphertext and plain metadata; it never sees what a person
 //! wrote.
 
+mod backup;
 mod connect;
 mod credentials;
 mod entries;

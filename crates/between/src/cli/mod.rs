@@ -4,6 +4,7 @@
 
 mod appointment;
 mod archive;
+mod backup;
 mod calendar;
 mod demo;
 mod error;
@@ -127,6 +128,10 @@ enum Command {
     Export(archive::ExportArgs),
     /// Bring an archive (or another journal's export) into your account.
     Import(archive::ImportArgs),
+    /// A consistent copy of the whole store, taken while it runs.
+    Backup(backup::BackupArgs),
+    /// Put a backup back (stop the server first).
+    Restore(backup::RestoreArgs),
     /// Personal access tokens for the JSON API.
     #[command(subcommand)]
     Token(token::TokenCommand),
@@ -170,6 +175,8 @@ pub async fn run(cli: Cli) -> CliResult {
         Command::Wins(args) => wins::run(&ctx, args).await,
         Command::Export(args) => archive::export(&ctx, args).await,
         Command::Import(args) => archive::import(&ctx, args).await,
+        Command::Backup(args) => backup::backup(&ctx, args).await,
+        Command::Restore(args) => backup::restore(&ctx, args).await,
         Command::Token(cmd) => token::run(&ctx, cmd).await,
         Command::Serve(args) => serve::run(&ctx, args).await,
         Command::Demo(args) => demo::run(&ctx, args).await,
