@@ -78,6 +78,9 @@ pub struct ArchivedRecord {
     pub data: serde_json::Value,
 }
 
+/// Told (done, total) as an import checks and encrypts what it brings in.
+pub type Progress<'a> = Option<&'a (dyn Fn(usize, usize) + Send + Sync)>;
+
 /// What an import did (or, in a dry run, would do).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct ImportReport {
@@ -213,7 +216,24 @@ impl App {
         archive: &Archive,
         dry_run: bool,
     ) -> Result<ImportReport, AppError> {
+        self.import_archive_with(p, archive, dry_run, None).await
+    }
+
+    /// As [`App::import_archive`], telling `progress` (done, total).
+    pub async fn import_archive_with(
+        &self,
+        p: &Principal,
+        archive: &Archive,
+        dry_run: bool,
+        progress: Progress<'_>,
+    ) -> Result<ImportReport, AppError> {
         p.require_read()?;
+        let total = archive.entries.len() + archive.records.len();
+        let tell = |done: usize| {
+            if let Some(f) = progress.filter(|_| done % 500 == 0) {
+                f(done, total);
+            }
+        };
         if archive.format != FORMAT || archive.format_version != FORMAT_VERSION {
             return Err(AppError::invalid(
                 "format_version",
@@ -262,6 +282,7 @@ impl App {
         };
         let mut entry_rows = Vec::new();
         for (i, e) in archive.entries.iter().enumerate() {
+            tell(i);
             let id = target(e.id);
             if owned.contains(&id) {
                 report.skipped += 1;
@@ -293,6 +314,7 @@ impl App {
         let id_map: HashMap<Uuid, Uuid> = map.iter().map(|(a, b)| (*a, *b)).collect();
         let mut record_rows = Vec::new();
         for (i, r) in archive.records.iter().enumerate() {
+            tell(archive.entries.len() + i);
             let Some(kind) = RecordKind::parse(&r.kind).filter(|k| *k != RecordKind::ImportMap)
             else {
                 errors.add(

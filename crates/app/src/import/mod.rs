@@ -15,7 +15,7 @@ use between_domain::{EntryContent, ValidationErrors};
 use between_store::{EntryRow, RecordBatch};
 use jiff::Timestamp;
 
-use crate::archive::ImportReport;
+use crate::archive::{ImportReport, Progress};
 use crate::error::AppError;
 use crate::keyring::DataKind;
 use crate::principal::Principal;
@@ -47,7 +47,20 @@ impl App {
         items: Vec<Imported>,
         dry_run: bool,
     ) -> Result<ImportReport, AppError> {
+        self.import_entries_with(p, items, dry_run, None).await
+    }
+
+    /// As [`App::import_entries`], telling `progress` (done, total) as
+    /// entries are checked and encrypted.
+    pub async fn import_entries_with(
+        &self,
+        p: &Principal,
+        items: Vec<Imported>,
+        dry_run: bool,
+        progress: Progress<'_>,
+    ) -> Result<ImportReport, AppError> {
         p.require_read()?;
+        let total = items.len();
         let (_, key) = p.keys.current(DataKind::Journal)?;
         let owned = self.store.owned_ids(p.user.id).await?;
         let mut seen = HashSet::new();
@@ -59,6 +72,9 @@ impl App {
         };
         let now = now_micros();
         for (i, item) in items.into_iter().enumerate() {
+            if let Some(tell) = progress.filter(|_| i % 500 == 0) {
+                tell(i, total);
+            }
             let id = crypto::keyed_id(key, &item.source_key);
             if owned.contains(&id) || !seen.insert(id) {
                 report.skipped += 1;

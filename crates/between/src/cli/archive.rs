@@ -213,6 +213,20 @@ fn read_input(path: &Path) -> CliResult<String> {
     })
 }
 
+/// A bar on standard error, drawn only when it is a terminal.
+fn progress_bar() -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::with_draw_target(
+        None,
+        indicatif::ProgressDrawTarget::stderr_with_hz(10),
+    );
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "Checking and encrypting {bar:30} {pos}/{len} ({per_sec}, {eta} left)",
+    ) {
+        bar.set_style(style);
+    }
+    bar
+}
+
 /// Splits repeated `A=B` options.
 fn pairs(items: &[String], flag: &str, shape: &str) -> CliResult<Vec<(String, String)>> {
     items
@@ -257,6 +271,12 @@ pub async fn import(ctx: &Context, args: ImportArgs) -> CliResult {
     let text = read_input(&args.path)?;
     let app = ctx.app().await?;
     let p = ctx.principal(&app).await?;
+    let bar = progress_bar();
+    let tell = |done: usize, total: usize| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    };
+    let progress: between_app::archive::Progress<'_> = Some(&tell);
     let report = match args.from {
         Source::Between => {
             let archive: Archive = serde_json::from_str(&text).map_err(|e| {
@@ -265,15 +285,18 @@ pub async fn import(ctx: &Context, args: ImportArgs) -> CliResult {
                     args.path.display()
                 ))
             })?;
-            app.import_archive(&p, &archive, args.dry_run).await?
+            app.import_archive_with(&p, &archive, args.dry_run, progress)
+                .await?
         }
         Source::Jrnl => {
             let items = between_app::import::jrnl::parse(&text, &p.user.time_zone)?;
-            app.import_entries(&p, items, args.dry_run).await?
+            app.import_entries_with(&p, items, args.dry_run, progress)
+                .await?
         }
         Source::Dayone => {
             let items = between_app::import::dayone::parse(&text)?;
-            app.import_entries(&p, items, args.dry_run).await?
+            app.import_entries_with(&p, items, args.dry_run, progress)
+                .await?
         }
         Source::Daylio => {
             let mut moods = std::collections::BTreeMap::new();
@@ -291,7 +314,8 @@ pub async fn import(ctx: &Context, args: ImportArgs) -> CliResult {
             }
             let items =
                 between_app::import::daylio::parse(text.as_bytes(), &p.user.time_zone, &moods)?;
-            app.import_entries(&p, items, args.dry_run).await?
+            app.import_entries_with(&p, items, args.dry_run, progress)
+                .await?
         }
         Source::Csv => {
             let map = pairs(&args.map, "--map", "COLUMN=FIELD")?
@@ -300,9 +324,11 @@ pub async fn import(ctx: &Context, args: ImportArgs) -> CliResult {
                 .collect();
             let items =
                 between_app::import::generic_csv::parse(text.as_bytes(), &p.user.time_zone, &map)?;
-            app.import_entries(&p, items, args.dry_run).await?
+            app.import_entries_with(&p, items, args.dry_run, progress)
+                .await?
         }
     };
+    bar.finish_and_clear();
     if args.json {
         return print_json(&report);
     }
