@@ -230,7 +230,7 @@ impl App {
         p.require_read()?;
         let total = archive.entries.len() + archive.records.len();
         let tell = |done: usize| {
-            if let Some(f) = progress.filter(|_| done % 500 == 0) {
+            if let Some(f) = progress.filter(|_| done.is_multiple_of(500)) {
                 f(done, total);
             }
         };

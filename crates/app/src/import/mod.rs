@@ -72,7 +72,7 @@ impl App {
         };
         let now = now_micros();
         for (i, item) in items.into_iter().enumerate() {
-            if let Some(tell) = progress.filter(|_| i % 500 == 0) {
+            if let Some(tell) = progress.filter(|_| i.is_multiple_of(500)) {
                 tell(i, total);
             }
             let id = crypto::keyed_id(key, &item.source_key);
