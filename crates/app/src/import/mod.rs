@@ -38,7 +38,105 @@ pub fn problem(errors: &mut ValidationErrors, index: usize, field: &str, why: im
     );
 }
 
+/// What made a file being imported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// An archive made by Between's export.
+    Between,
+    Jrnl,
+    DayOne,
+    Daylio,
+    Csv,
+}
+
+impl Source {
+    pub const ALL: [Source; 5] = [
+        Source::Between,
+        Source::Jrnl,
+        Source::DayOne,
+        Source::Daylio,
+        Source::Csv,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Between => "between",
+            Source::Jrnl => "jrnl",
+            Source::DayOne => "dayone",
+            Source::Daylio => "daylio",
+            Source::Csv => "csv",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Source::Between => "A Between export (JSON)",
+            Source::Jrnl => "jrnl (jrnl --format json)",
+            Source::DayOne => "Day One (the .json inside the export zip)",
+            Source::Daylio => "Daylio (CSV export)",
+            Source::Csv => "Another CSV file (say which column is which)",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Source> {
+        Source::ALL.into_iter().find(|x| x.as_str() == s.trim())
+    }
+}
+
+/// Options some sources need.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// CSV: column → field.
+    pub map: BTreeMap<String, String>,
+    /// Daylio: mood name → 1–10.
+    pub mood_map: BTreeMap<String, u8>,
+}
+
 impl App {
+    /// Reads `bytes` as `source` and imports it (see [`App::import_entries`]
+    /// and [`App::import_archive`]).
+    pub async fn import_file(
+        &self,
+        p: &Principal,
+        source: Source,
+        bytes: &[u8],
+        options: &Options,
+        dry_run: bool,
+        progress: Progress<'_>,
+    ) -> Result<ImportReport, AppError> {
+        if bytes.starts_with(b"PK\x03\x04") {
+            return Err(AppError::invalid(
+                "file",
+                "This is a zip file: unzip it and import the .json inside.",
+            ));
+        }
+        let text = std::str::from_utf8(bytes).map_err(|e| {
+            AppError::invalid(
+                "file",
+                format!(
+                    "The file is not UTF-8 text (first bad byte at offset {}).",
+                    e.valid_up_to()
+                ),
+            )
+        })?;
+        let tz = &p.user.time_zone;
+        let items = match source {
+            Source::Between => {
+                let archive: crate::archive::Archive = serde_json::from_str(text).map_err(|e| {
+                    AppError::invalid("file", format!("This is not a Between archive: {e}."))
+                })?;
+                return self
+                    .import_archive_with(p, &archive, dry_run, progress)
+                    .await;
+            }
+            Source::Jrnl => jrnl::parse(text, tz)?,
+            Source::DayOne => dayone::parse(text)?,
+            Source::Daylio => daylio::parse(bytes, tz, &options.mood_map)?,
+            Source::Csv => generic_csv::parse(bytes, tz, &options.map)?,
+        };
+        self.import_entries_with(p, items, dry_run, progress).await
+    }
+
     /// Adds imported entries: checked whole, then written together; entries
     /// already imported (same source key) are skipped.
     pub async fn import_entries(

@@ -5,7 +5,8 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
-use between_app::archive::{Archive, ImportReport};
+use between_app::archive::ImportReport;
+use between_app::import::{Options, Source as ImportSource};
 use clap::{Args, ValueEnum};
 
 use super::output::print_json;
@@ -188,29 +189,16 @@ fn write_private(path: &Path, bytes: &[u8]) -> CliResult {
     Ok(())
 }
 
-fn read_input(path: &Path) -> CliResult<String> {
-    let mut bytes = Vec::new();
+fn read_input(path: &Path) -> CliResult<Vec<u8>> {
     if path == Path::new("-") {
+        let mut bytes = Vec::new();
         std::io::stdin()
             .read_to_end(&mut bytes)
             .map_err(|e| CliError::input(format!("could not read standard input: {e}")))?;
-    } else {
-        bytes = std::fs::read(path)
-            .map_err(|e| CliError::input(format!("could not read {}: {e}", path.display())))?;
+        return Ok(bytes);
     }
-    if bytes.starts_with(b"PK\x03\x04") {
-        return Err(CliError::input(format!(
-            "{} is a zip file: unzip it and import the .json inside",
-            path.display()
-        )));
-    }
-    String::from_utf8(bytes).map_err(|e| {
-        CliError::input(format!(
-            "{} is not UTF-8 text (first bad byte at offset {})",
-            path.display(),
-            e.utf8_error().valid_up_to()
-        ))
-    })
+    std::fs::read(path)
+        .map_err(|e| CliError::input(format!("could not read {}: {e}", path.display())))
 }
 
 /// A bar on standard error, drawn only when it is a terminal.
@@ -268,7 +256,30 @@ fn summary(report: &ImportReport) -> String {
 }
 
 pub async fn import(ctx: &Context, args: ImportArgs) -> CliResult {
-    let text = read_input(&args.path)?;
+    let bytes = read_input(&args.path)?;
+    let mut options = Options::default();
+    for (column, field) in pairs(&args.map, "--map", "COLUMN=FIELD")? {
+        options.map.insert(column, field.to_lowercase());
+    }
+    for (name, n) in pairs(&args.mood_map, "--mood-map", "NAME=N")? {
+        let n: u8 = n
+            .parse()
+            .ok()
+            .filter(|n| (1..=10).contains(n))
+            .ok_or_else(|| {
+                CliError::input(format!(
+                    "--mood-map {name}={n}: the number must be from 1 to 10"
+                ))
+            })?;
+        options.mood_map.insert(name.to_lowercase(), n);
+    }
+    let source = match args.from {
+        Source::Between => ImportSource::Between,
+        Source::Jrnl => ImportSource::Jrnl,
+        Source::Dayone => ImportSource::DayOne,
+        Source::Daylio => ImportSource::Daylio,
+        Source::Csv => ImportSource::Csv,
+    };
     let app = ctx.app().await?;
     let p = ctx.principal(&app).await?;
     let bar = progress_bar();
@@ -276,58 +287,9 @@ pub async fn import(ctx: &Context, args: ImportArgs) -> CliResult {
         bar.set_length(total as u64);
         bar.set_position(done as u64);
     };
-    let progress: between_app::archive::Progress<'_> = Some(&tell);
-    let report = match args.from {
-        Source::Between => {
-            let archive: Archive = serde_json::from_str(&text).map_err(|e| {
-                CliError::input(format!(
-                    "{} is not a Between archive: {e}",
-                    args.path.display()
-                ))
-            })?;
-            app.import_archive_with(&p, &archive, args.dry_run, progress)
-                .await?
-        }
-        Source::Jrnl => {
-            let items = between_app::import::jrnl::parse(&text, &p.user.time_zone)?;
-            app.import_entries_with(&p, items, args.dry_run, progress)
-                .await?
-        }
-        Source::Dayone => {
-            let items = between_app::import::dayone::parse(&text)?;
-            app.import_entries_with(&p, items, args.dry_run, progress)
-                .await?
-        }
-        Source::Daylio => {
-            let mut moods = std::collections::BTreeMap::new();
-            for (name, n) in pairs(&args.mood_map, "--mood-map", "NAME=N")? {
-                let n: u8 = n
-                    .parse()
-                    .ok()
-                    .filter(|n| (1..=10).contains(n))
-                    .ok_or_else(|| {
-                        CliError::input(format!(
-                            "--mood-map {name}={n}: the number must be from 1 to 10"
-                        ))
-                    })?;
-                moods.insert(name.to_lowercase(), n);
-            }
-            let items =
-                between_app::import::daylio::parse(text.as_bytes(), &p.user.time_zone, &moods)?;
-            app.import_entries_with(&p, items, args.dry_run, progress)
-                .await?
-        }
-        Source::Csv => {
-            let map = pairs(&args.map, "--map", "COLUMN=FIELD")?
-                .into_iter()
-                .map(|(c, f)| (c, f.to_lowercase()))
-                .collect();
-            let items =
-                between_app::import::generic_csv::parse(text.as_bytes(), &p.user.time_zone, &map)?;
-            app.import_entries_with(&p, items, args.dry_run, progress)
-                .await?
-        }
-    };
+    let report = app
+        .import_file(&p, source, &bytes, &options, args.dry_run, Some(&tell))
+        .await?;
     bar.finish_and_clear();
     if args.json {
         return print_json(&report);
