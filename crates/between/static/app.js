@@ -19,6 +19,30 @@
       last = now;
     });
   }
+  // Large uploads (imports): show how much has been sent. Without this
+  // script the form posts normally.
+  var upload = document.querySelector("form[data-upload-progress]");
+  if (upload && window.FormData && window.XMLHttpRequest) {
+    upload.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var bar = upload.querySelector("[data-progress]");
+      var xhr = new XMLHttpRequest();
+      xhr.open("POST", upload.action);
+      if (bar) {
+        bar.hidden = false;
+        xhr.upload.addEventListener("progress", function (p) {
+          if (p.lengthComputable) { bar.value = Math.round(100 * p.loaded / p.total); }
+        });
+      }
+      xhr.addEventListener("load", function () {
+        document.open();
+        document.write(xhr.responseText);
+        document.close();
+      });
+      xhr.addEventListener("error", function () { upload.submit(); });
+      xhr.send(new FormData(upload));
+    });
+  }
   // Fill an empty time-zone field from the browser.
   var zone = document.querySelector("[data-detect-zone]");
   if (zone && window.Intl) {

@@ -118,7 +118,7 @@ async fn the_web_offers_the_download_and_deletes_only_with_the_name_typed() {
 
     let page = t.get("/settings/delete", &jar).await;
     assert!(
-        page.body.contains("href=\"/settings/export\""),
+        page.body.contains("href=\"/settings/export?format=json\""),
         "the download is offered first"
     );
     assert!(page
@@ -158,4 +158,114 @@ async fn the_web_offers_the_download_and_deletes_only_with_the_name_typed() {
     assert_eq!(done.location(), "/signin?notice=deleted");
     assert!(t.app.store().user_by_name("ada").await.unwrap().is_none());
     assert_ne!(t.get("/journal", &jar).await.status, StatusCode::OK);
+}
+
+/// A multipart/form-data body of text fields and one file.
+fn multipart(fields: &[(&str, &str)], file: (&str, &[u8])) -> (String, Vec<u8>) {
+    let boundary = "----between-test-boundary";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                .as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{}\"\r\nContent-Type: application/octet-stream\r\n\r\n",
+            file.0
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(file.1);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+#[tokio::test]
+async fn the_web_imports_files_from_other_journals_and_downloads_every_format() {
+    use axum::body::Body;
+    use axum::http::{header, Request};
+    let t = TestApp::new().await;
+    let jar = t.signed_in("ada").await;
+    let csrf = t.csrf(&jar).await;
+    let page = t.get("/settings/data", &jar).await;
+    assert!(page.body.contains("enctype=\"multipart/form-data\""));
+    assert!(page.body.contains("Daylio (CSV export)"));
+
+    let daylio = "full_date,date,weekday,time,mood,activities,note_title,note\n\
+2026-09-02,September 2,Wednesday,20:15,rad,friends,,Lovely\n2026-09-01,September 1,Tuesday,07:30,sleepy,,,\n";
+    let post = |fields: Vec<(&'static str, String)>, file: &'static [u8]| {
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(a, b)| (*a, b.as_str())).collect();
+        let (kind, body) = multipart(&fields, ("export.csv", file));
+        Request::post("/settings/import")
+            .header(header::COOKIE, jar.header())
+            .header(header::CONTENT_TYPE, kind)
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let daylio: &'static [u8] = Box::leak(daylio.as_bytes().to_vec().into_boxed_slice());
+    let refused = t
+        .send(post(
+            vec![("csrf", csrf.clone()), ("from", "daylio".into())],
+            daylio,
+        ))
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused
+            .body
+            .contains("Nothing was imported. These moods have no number yet: sleepy."),
+        "{}",
+        refused.body
+    );
+
+    let checked = t
+        .send(post(
+            vec![
+                ("csrf", csrf.clone()),
+                ("from", "daylio".into()),
+                ("mood_map", "sleepy=4".into()),
+                ("dry_run", "1".into()),
+            ],
+            daylio,
+        ))
+        .await;
+    assert!(
+        checked.body.contains("Checked: this would add 2"),
+        "{}",
+        checked.body
+    );
+    let done = t
+        .send(post(
+            vec![
+                ("csrf", csrf.clone()),
+                ("from", "daylio".into()),
+                ("mood_map", "sleepy=4".into()),
+            ],
+            daylio,
+        ))
+        .await;
+    assert_eq!(done.status, StatusCode::OK);
+    assert!(done.body.contains("Imported: 2"), "{}", done.body);
+    let stale = t
+        .send(post(
+            vec![("csrf", "stale".into()), ("from", "daylio".into())],
+            daylio,
+        ))
+        .await;
+    assert_eq!(stale.status, StatusCode::BAD_REQUEST);
+
+    let md = t.get("/settings/export?format=markdown", &jar).await;
+    assert!(md.body.contains("# Journal — September 2026") && md.body.contains("Lovely"));
+    assert!(md.headers["content-disposition"]
+        .to_str()
+        .unwrap()
+        .ends_with(".md\""));
+    let fhir = t.get("/settings/export?format=fhir", &jar).await;
+    assert_eq!(fhir.json()["resourceType"], "Bundle");
+    assert_eq!(
+        t.get("/settings/export?format=pdf", &jar).await.status,
+        StatusCode::NOT_FOUND
+    );
 }

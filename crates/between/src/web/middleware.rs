@@ -10,7 +10,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 
 const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; \
-                   manifest-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+                   manifest-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 pub async fn security_headers(request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;

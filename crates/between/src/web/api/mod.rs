@@ -26,6 +26,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use between_app::{AppError, Principal};
 
+pub use archive::IMPORT_LIMIT;
 pub use error::ApiError;
 
 use super::WebState;

@@ -109,6 +109,13 @@ pub fn routes() -> Router<WebState> {
         .route("/journal/{id}/restore", post(journal::restore))
         .route("/settings", get(settings::settings))
         .route("/settings/export", get(your_data::export))
+        .route("/settings/data", get(your_data::data))
+        .route(
+            "/settings/import",
+            post(your_data::import).layer(axum::extract::DefaultBodyLimit::max(
+                crate::web::api::IMPORT_LIMIT,
+            )),
+        )
         .route(
             "/settings/delete",
             get(your_data::delete_form).post(your_data::delete),

@@ -1,12 +1,17 @@
-//! Your data: download everything as one archive, and delete the account
-//! for good (after being offered the download, with the name typed again).
+//! Your data: download everything (archive, Markdown journal, FHIR
+//! measures), bring files in from Between or other journals, and delete the
+//! account for good (after being offered the download, with the name typed
+//! again).
 
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{Multipart, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect};
+use between_app::archive::ImportReport;
+use between_app::import::{Options, Source};
 use between_app::AppError;
+use serde::Deserialize;
 
 use super::account::with_cookie;
 use crate::web::auth::{clear_session_cookie, SignedIn};
@@ -23,19 +28,48 @@ struct DeletePage {
     error: Option<String>,
 }
 
-/// The archive as a download (never cached).
-pub async fn export(State(state): State<WebState>, s: SignedIn) -> PageResult {
-    let archive = state.app.export_archive(&s.principal).await?;
-    let body =
-        serde_json::to_vec_pretty(&archive).map_err(|e| PageError::Internal(e.to_string()))?;
+#[derive(Deserialize)]
+pub struct ExportParams {
+    format: Option<String>,
+}
+
+/// A download (never cached): the archive, the journal as Markdown, or the
+/// measures as a FHIR bundle.
+pub async fn export(
+    State(state): State<WebState>,
+    s: SignedIn,
+    Query(q): Query<ExportParams>,
+) -> PageResult {
+    let p = &s.principal;
+    let now = jiff::Timestamp::now();
+    let (body, kind, extension) = match q.format.as_deref().unwrap_or("json") {
+        "json" => {
+            let archive = state.app.export_archive(p).await?;
+            let body = serde_json::to_vec_pretty(&archive)
+                .map_err(|e| PageError::Internal(e.to_string()))?;
+            (body, "application/json", "json")
+        }
+        "markdown" => {
+            let entries = state.app.all_entries(p).await?;
+            let text = crate::markdown::single(&entries, &p.user.time_zone);
+            (text.into_bytes(), "text/markdown; charset=utf-8", "md")
+        }
+        "fhir" => {
+            let bundle = crate::fhir::bundle(&state.app.measures(p).await?, now);
+            let body = serde_json::to_vec_pretty(&bundle)
+                .map_err(|e| PageError::Internal(e.to_string()))?;
+            (body, "application/fhir+json", "fhir.json")
+        }
+        _ => return Err(PageError::NotFound),
+    };
     let name = format!(
-        "attachment; filename=\"between-{}-{}.json\"",
-        s.principal.user.name,
-        archive.exported_at.strftime("%Y-%m-%d")
+        "attachment; filename=\"between-{}-{}.{extension}\"",
+        p.user.name,
+        now.strftime("%Y-%m-%d")
     );
     Ok((
         [
-            (header::CONTENT_TYPE, "application/json".to_string()),
+            (header::CONTENT_TYPE, kind.to_string()),
             (header::CONTENT_DISPOSITION, name),
             (header::CACHE_CONTROL, "no-store".to_string()),
         ],
@@ -70,6 +104,128 @@ pub async fn delete(State(state): State<WebState>, s: SignedIn, body: Bytes) -> 
                 name: s.principal.user.name.clone(),
                 error: Some(e.to_string()),
             };
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "your_data.html")]
+struct DataPage {
+    layout: Layout,
+    sources: Vec<(&'static str, &'static str)>,
+    from: String,
+    map: String,
+    mood_map: String,
+    error: Option<String>,
+    report: Option<ImportReport>,
+    added: String,
+}
+
+fn data_page(state: &WebState, s: &SignedIn) -> DataPage {
+    DataPage {
+        layout: Layout::signed_in(state, s, "Your data", "settings"),
+        sources: Source::ALL
+            .iter()
+            .map(|x| (x.as_str(), x.label()))
+            .collect(),
+        from: "between".into(),
+        map: String::new(),
+        mood_map: String::new(),
+        error: None,
+        report: None,
+        added: String::new(),
+    }
+}
+
+pub async fn data(State(state): State<WebState>, s: SignedIn) -> PageResult {
+    render(&data_page(&state, &s))
+}
+
+/// `Name=value` lines of a text box.
+fn lines(text: &str) -> Vec<(String, String)> {
+    text.lines()
+        .filter_map(|l| l.split_once('='))
+        .map(|(a, b)| (a.trim().to_string(), b.trim().to_string()))
+        .filter(|(a, b)| !a.is_empty() && !b.is_empty())
+        .collect()
+}
+
+pub async fn import(
+    State(state): State<WebState>,
+    s: SignedIn,
+    mut multipart: Multipart,
+) -> PageResult {
+    let mut page = data_page(&state, &s);
+    let (mut csrf_value, mut file, mut dry_run) = (String::new(), Vec::new(), false);
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| PageError::BadRequest(e.to_string()))?
+    {
+        let name = field.name().unwrap_or("").to_string();
+        let bytes = field
+            .bytes()
+            .await
+            .map_err(|e| PageError::BadRequest(e.to_string()))?;
+        let text = || String::from_utf8_lossy(&bytes).into_owned();
+        match name.as_str() {
+            "csrf" => csrf_value = text(),
+            "from" => page.from = text(),
+            "map" => page.map = text(),
+            "mood_map" => page.mood_map = text(),
+            "dry_run" => dry_run = true,
+            "file" => file = bytes.to_vec(),
+            _ => {}
+        }
+    }
+    if !csrf::matches(&s.csrf, &csrf_value) {
+        page.error = Some("This form had been open for a long time, so nothing was imported. Please choose the file again.".into());
+        return Ok((StatusCode::BAD_REQUEST, render(&page)?).into_response());
+    }
+    let mut options = Options::default();
+    let mut problems = Vec::new();
+    for (column, field) in lines(&page.map) {
+        options.map.insert(column, field.to_lowercase());
+    }
+    for (name, n) in lines(&page.mood_map) {
+        match n.parse::<u8>().ok().filter(|n| (1..=10).contains(n)) {
+            Some(n) => {
+                options.mood_map.insert(name.to_lowercase(), n);
+            }
+            None => problems.push(format!("{name}={n}: a mood's number is from 1 to 10.")),
+        }
+    }
+    let source = Source::parse(&page.from);
+    if source.is_none() {
+        problems.push("Choose where the file comes from.".into());
+    }
+    if file.is_empty() {
+        problems.push("Choose a file to import.".into());
+    }
+    let result = match (source, problems.is_empty()) {
+        (Some(source), true) => {
+            state
+                .app
+                .import_file(&s.principal, source, &file, &options, dry_run, None)
+                .await
+        }
+        _ => Err(AppError::invalid("file", problems.join(" "))),
+    };
+    match result {
+        Ok(report) => {
+            page.added = report
+                .added_by_kind
+                .iter()
+                .map(|(k, n)| format!("{n} {k}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            page.report = Some(report);
+            render(&page)
+        }
+        Err(AppError::Invalid(e)) => {
+            page.error = Some(format!("Nothing was imported. {e}"));
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
         }
         Err(err) => Err(err.into()),
