@@ -1254,8 +1254,8 @@ fn day_one_daylio_and_csv_files_import_once_with_clear_errors() {
             "missing field `creationDate`",
         ),
         (
-            vec!["--from", "dayone", &fixture("dayone/export.zip")],
-            "unzip it",
+            vec!["--from", "dayone", &fixture("dayone/truncated.zip")],
+            "cannot be read",
         ),
         (
             vec!["--from", "daylio", &fixture("daylio/daylio_export.csv")],
@@ -1342,6 +1342,13 @@ fn day_one_daylio_and_csv_files_import_once_with_clear_errors() {
         "Ref=id",
     ];
     assert!(cli.ok(&csv_args, "").starts_with("Added 2"));
+    // Day One's zip holds the same journal: nothing new.
+    assert!(cli
+        .ok(
+            &["import", &fixture("dayone/export.zip"), "--from", "dayone"],
+            ""
+        )
+        .starts_with("Added 0, skipped 2"));
     // All three again: nothing new.
     assert!(cli.ok(&csv_args, "").starts_with("Added 0, skipped 2"));
     assert!(cli

@@ -56,6 +56,50 @@ fn without_media(text: &str) -> String {
     out
 }
 
+/// Largest JSON file read out of a zip (Day One's JSON is text only).
+const MAX_JSON_IN_ZIP: u64 = 1024 * 1024 * 1024;
+
+/// Reads every journal's `.json` inside a Day One export zip (media files
+/// are left out).
+pub fn parse_zip(bytes: &[u8]) -> Result<Vec<Imported>, ValidationErrors> {
+    let bad = |why: String| ValidationErrors::single("file", why);
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+        .map_err(|e| bad(format!("This zip file cannot be read: {e}.")))?;
+    let mut out = Vec::new();
+    let mut found = 0;
+    for i in 0..archive.len() {
+        let mut file = archive
+            .by_index(i)
+            .map_err(|e| bad(format!("This zip file cannot be read: {e}.")))?;
+        let name = file.name().to_string();
+        if !name.to_ascii_lowercase().ends_with(".json") || name.contains("__MACOSX") {
+            continue;
+        }
+        if file.size() > MAX_JSON_IN_ZIP {
+            return Err(bad(format!(
+                "{name} in the zip is too large to be a Day One journal."
+            )));
+        }
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut file, &mut text)
+            .map_err(|e| bad(format!("{name} in the zip cannot be read as text: {e}.")))?;
+        found += 1;
+        out.extend(parse(&text).map_err(|e| {
+            let mut named = ValidationErrors::new();
+            for (field, why) in e.fields() {
+                named.add(&format!("{name}: {field}"), format!("{name}: {why}"));
+            }
+            named
+        })?);
+    }
+    if found == 0 {
+        return Err(bad(
+            "This zip holds no .json file; is it a Day One export?".into()
+        ));
+    }
+    Ok(out)
+}
+
 pub fn parse(text: &str) -> Result<Vec<Imported>, ValidationErrors> {
     let file: File = serde_json::from_str(text).map_err(|e| {
         ValidationErrors::single(
@@ -134,5 +178,29 @@ mod tests {
         let bad =
             parse(r#"{"entries": [{"uuid": "A", "creationDate": "yesterday"}]}"#).unwrap_err();
         assert!(bad.get("entries[0].creationDate").is_some());
+    }
+
+    #[test]
+    fn the_export_zip_itself_is_read_and_media_files_are_left_out() {
+        use std::io::Write;
+        let mut buf = std::io::Cursor::new(Vec::new());
+        {
+            let mut z = zip::ZipWriter::new(&mut buf);
+            let opts = zip::write::SimpleFileOptions::default();
+            z.start_file("Journal.json", opts).unwrap();
+            z.write_all(br#"{"entries": [{"uuid": "AA", "creationDate": "2020-01-01T10:00:00Z", "text": "In a zip"}]}"#)
+                .unwrap();
+            z.start_file("photos/1.jpeg", opts).unwrap();
+            z.write_all(b"\xff\xd8not json").unwrap();
+            z.finish().unwrap();
+        }
+        let entries = parse_zip(buf.get_ref()).unwrap();
+        assert_eq!(entries.len(), 1);
+        assert_eq!(entries[0].content.text, "In a zip");
+        assert!(parse_zip(b"PK\x03\x04broken")
+            .unwrap_err()
+            .get("file")
+            .unwrap()
+            .contains("cannot be read"));
     }
 }

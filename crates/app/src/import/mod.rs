@@ -72,7 +72,7 @@ impl Source {
         match self {
             Source::Between => "A Between export (JSON)",
             Source::Jrnl => "jrnl (jrnl --format json)",
-            Source::DayOne => "Day One (the .json inside the export zip)",
+            Source::DayOne => "Day One (the export zip, or the .json inside it)",
             Source::Daylio => "Daylio (CSV export)",
             Source::Csv => "Another CSV file (say which column is which)",
         }
@@ -105,9 +105,13 @@ impl App {
         progress: Progress<'_>,
     ) -> Result<ImportReport, AppError> {
         if bytes.starts_with(b"PK\x03\x04") {
+            if source == Source::DayOne {
+                let items = dayone::parse_zip(bytes)?;
+                return self.import_entries_with(p, items, dry_run, progress).await;
+            }
             return Err(AppError::invalid(
                 "file",
-                "This is a zip file: unzip it and import the .json inside.",
+                "This is a zip file: unzip it and import the file inside.",
             ));
         }
         let text = std::str::from_utf8(bytes).map_err(|e| {

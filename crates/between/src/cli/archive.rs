@@ -41,7 +41,7 @@ pub enum Source {
     Between,
     /// jrnl's JSON export (`jrnl --format json`); times are read in your zone.
     Jrnl,
-    /// Day One's JSON export (the .json inside the export zip).
+    /// Day One's export: the zip itself or the .json inside it.
     Dayone,
     /// Daylio's CSV export; custom moods need --mood-map NAME=N.
     Daylio,
