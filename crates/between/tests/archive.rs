@@ -93,7 +93,24 @@ async fn the_api_exports_and_imports_the_archive() {
             Some("{\"format\": 1}"),
         )
         .await;
-    assert_eq!(bad.status, StatusCode::BAD_REQUEST, "{}", bad.body);
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+    assert!(bad.body.contains("not a Between archive"));
+    // Other journals come in through the same endpoint.
+    let jrnl = r#"{"tags": {}, "entries": [{"title": "From jrnl", "body": "", "date": "2026-09-01", "time": "08:15", "tags": ["@work"], "starred": false}]}"#;
+    let from_jrnl = t
+        .api("POST", "/api/v1/import?from=jrnl", Some(&bea), Some(jrnl))
+        .await;
+    assert_eq!(from_jrnl.status, StatusCode::OK, "{}", from_jrnl.body);
+    assert_eq!(from_jrnl.json()["added"], 1);
+    let unknown = t
+        .api(
+            "POST",
+            "/api/v1/import?from=evernote",
+            Some(&bea),
+            Some(jrnl),
+        )
+        .await;
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
 
 #[tokio::test]

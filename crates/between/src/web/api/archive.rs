@@ -7,10 +7,10 @@ use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use between_app::archive::Archive;
-use serde::Deserialize;
+use between_app::import::{Options, Source};
+use between_domain::ValidationErrors;
 
-use super::input::json_body;
+use super::input::body_or_error;
 use super::{ApiError, ApiPrincipal};
 use crate::web::WebState;
 
@@ -37,19 +37,59 @@ pub async fn export(
         .into_response())
 }
 
-#[derive(Deserialize)]
-pub struct ImportParams {
-    #[serde(default)]
-    dry_run: bool,
-}
-
+/// `?from=between|jrnl|dayone|daylio|csv` (default between), `dry_run=true`,
+/// and for CSV and Daylio repeated `map=COLUMN=FIELD` / `mood_map=NAME=N`.
 pub async fn import(
     State(state): State<WebState>,
     ApiPrincipal(p): ApiPrincipal,
-    Query(q): Query<ImportParams>,
+    Query(params): Query<Vec<(String, String)>>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
-    let archive: Archive = json_body(body)?;
-    let report = state.app.import_archive(&p, &archive, q.dry_run).await?;
+    let body = body_or_error(body)?;
+    let mut source = Source::Between;
+    let mut dry_run = false;
+    let mut options = Options::default();
+    let mut errors = ValidationErrors::new();
+    for (key, value) in &params {
+        match key.as_str() {
+            "from" => match Source::parse(value) {
+                Some(s) => source = s,
+                None => errors.add(
+                    "from",
+                    format!(
+                        "\"{value}\" is not a source: use between, jrnl, dayone, daylio or csv."
+                    ),
+                ),
+            },
+            "dry_run" => dry_run = matches!(value.as_str(), "true" | "1" | "yes"),
+            "map" | "mood_map" => {
+                let Some((a, b)) = value.split_once('=') else {
+                    errors.add(key, format!("\"{value}\" is not NAME=VALUE."));
+                    continue;
+                };
+                let (a, b) = (a.trim().to_string(), b.trim().to_string());
+                if key == "map" {
+                    options.map.insert(a, b.to_lowercase());
+                } else {
+                    match b.parse::<u8>().ok().filter(|n| (1..=10).contains(n)) {
+                        Some(n) => {
+                            options.mood_map.insert(a.to_lowercase(), n);
+                        }
+                        None => {
+                            errors.add(key, format!("{a}={b}: a mood's number is from 1 to 10."))
+                        }
+                    }
+                }
+            }
+            other => errors.add(other, format!("\"{other}\" is not a parameter of /import.")),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors.into());
+    }
+    let report = state
+        .app
+        .import_file(&p, source, &body, &options, dry_run, None)
+        .await?;
     Ok(Json(report).into_response())
 }
