@@ -1291,6 +1291,40 @@ fn day_one_daylio_and_csv_files_import_once_with_clear_errors() {
             ],
             "date or datetime",
         ),
+        (
+            vec!["--from", "daylio", &fixture("daylio/latin1.csv")],
+            "not UTF-8 text",
+        ),
+        (
+            vec!["--from", "daylio", &fixture("daylio/bad-date.csv")],
+            "Entry 2: \"2026-02-30\" is not a date",
+        ),
+        (
+            vec![
+                "--from",
+                "csv",
+                &fixture("csv/wrong-types.csv"),
+                "--map",
+                "When=datetime",
+                "--map",
+                "How=mood",
+                "--map",
+                "Words=text",
+            ],
+            "Entry 1: \"four\" is not a mood from 1 to 10",
+        ),
+        (
+            vec![
+                "--from",
+                "csv",
+                &fixture("csv/truncated.csv"),
+                "--map",
+                "When=datetime",
+                "--map",
+                "Words=text",
+            ],
+            "looks cut off",
+        ),
     ] {
         let mut full = vec!["import"];
         full.extend(args.iter().copied());

@@ -52,6 +52,7 @@ pub fn parse(
         .map(|(k, v)| (k.to_string(), *v))
         .collect();
     moods.extend(mood_map.iter().map(|(k, v)| (k.to_lowercase(), *v)));
+    super::check_quotes(bytes)?;
     let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(bytes);
     let header: Vec<String> = reader
         .headers()

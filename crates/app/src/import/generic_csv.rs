@@ -43,6 +43,7 @@ pub fn parse(
     if !errors.is_empty() {
         return Err(errors);
     }
+    super::check_quotes(bytes)?;
     let mut reader = csv::ReaderBuilder::new().from_reader(bytes);
     let header: Vec<String> = reader
         .headers()

@@ -30,6 +30,19 @@ pub struct Imported {
     pub content: EntryContent,
 }
 
+/// A CSV file always has an even number of `"` (quotes inside a field are
+/// doubled); an odd number means it was cut off inside a quoted field,
+/// which the CSV reader would otherwise take as the rest of the file.
+pub fn check_quotes(bytes: &[u8]) -> Result<(), ValidationErrors> {
+    if bytes.iter().filter(|b| **b == b'"').count() % 2 == 1 {
+        return Err(ValidationErrors::single(
+            "file",
+            "The file ends inside a quoted field: it looks cut off. Export it again.",
+        ));
+    }
+    Ok(())
+}
+
 /// A problem with one entry of a file: which entry, which field, why.
 pub fn problem(errors: &mut ValidationErrors, index: usize, field: &str, why: impl Into<String>) {
     errors.add(
