@@ -13,6 +13,7 @@ pub mod patterns;
 pub mod practice;
 pub mod prompts;
 pub mod question;
+pub mod roadblocks;
 pub mod search;
 pub mod timespec;
 pub mod tracker;
