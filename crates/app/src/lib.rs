@@ -22,6 +22,7 @@ pub mod practices;
 pub mod principal;
 pub mod questions;
 pub mod records;
+pub mod roadblocks;
 pub mod sessions;
 pub mod throttle;
 pub mod trackers;

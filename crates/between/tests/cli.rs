@@ -1641,3 +1641,30 @@ fn a_postgres_store_is_backed_up_with_pg_dump_and_restored() {
     let list = on(&second.url, &["journal", "list"], "");
     assert!(list.contains("Kept in PostgreSQL"), "{list}");
 }
+
+#[test]
+fn roadblocks_are_listed_with_a_way_to_raise_them() {
+    let cli = Cli::with_account("ada");
+    assert!(cli.ok(&["roadblocks"], "").contains("Nothing looks stuck"));
+    let today = jiff::Zoned::now().date();
+    for days in [10, 3] {
+        let day = today.checked_sub(jiff::Span::new().days(days)).unwrap();
+        let id = cli
+            .ok(&["appointment", "add", "--at", &format!("{day} 10:00")], "")
+            .trim()
+            .to_string();
+        cli.ok(&["appointment", "miss", &id], "");
+    }
+    let out = cli.ok(&["roadblocks"], "");
+    assert!(
+        out.contains("2 appointments were cancelled or missed in the last 6 weeks."),
+        "{out}"
+    );
+    assert!(
+        out.contains("You could say:") && out.contains("If therapy feels stuck:"),
+        "{out}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&cli.ok(&["roadblocks", "--json"], "")).unwrap();
+    assert_eq!(json["roadblocks"][0]["kind"], "missed_sessions");
+}

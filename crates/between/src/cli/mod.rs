@@ -21,6 +21,7 @@ mod paths;
 mod patterns;
 mod practice;
 mod question;
+mod roadblocks;
 mod serve;
 mod token;
 mod tracker;
@@ -115,6 +116,8 @@ enum Command {
     Calendar(calendar::CalendarCommand),
     /// Patterns: triggers, feelings, mood, weekdays, times of day, trackers.
     Patterns(patterns::PatternsArgs),
+    /// Signs that therapy may be stuck, with ways to raise them.
+    Roadblocks(roadblocks::RoadblocksArgs),
     /// The mood trend of a period.
     Trend(trend::TrendArgs),
     /// Record today's daily trackers: `between track sleep=7.5 exercise=yes`.
@@ -169,6 +172,7 @@ pub async fn run(cli: Cli) -> CliResult {
         Command::Feedback(cmd) => feedback::run(&ctx, cmd).await,
         Command::Calendar(cmd) => calendar::run(&ctx, cmd).await,
         Command::Patterns(args) => patterns::run(&ctx, args).await,
+        Command::Roadblocks(args) => roadblocks::run(&ctx, args).await,
         Command::Trend(args) => trend::run(&ctx, args).await,
         Command::Track(args) => tracker::track(&ctx, args).await,
         Command::Tracker(cmd) => tracker::run(&ctx, cmd).await,
