@@ -59,6 +59,7 @@ async fn health_and_the_openapi_document_need_no_token() {
         ("/trackers/{id}/readings", vec!["get"]),
         ("/checkins", vec!["get", "post"]),
         ("/export", vec!["get"]),
+        ("/roadblocks", vec!["get"]),
         ("/import", vec!["post"]),
     ] {
         for m in methods {

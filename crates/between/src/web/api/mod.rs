@@ -14,6 +14,7 @@ mod measures;
 mod patterns;
 mod practices;
 mod questions;
+mod roadblocks;
 mod trackers;
 mod trend;
 mod wins;
@@ -70,6 +71,7 @@ pub fn routes() -> Router<WebState> {
         .route("/trend", get(trend::get))
         .route("/patterns", get(patterns::get))
         .route("/wins", get(wins::list))
+        .route("/roadblocks", get(roadblocks::list))
         .route("/trackers", get(trackers::list).post(trackers::create))
         .route(
             "/trackers/{id}",

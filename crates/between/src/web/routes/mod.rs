@@ -13,6 +13,7 @@ mod measures;
 mod patterns;
 mod practices;
 mod questions;
+mod roadblocks;
 mod settings;
 mod statics;
 mod trackers;
@@ -62,6 +63,7 @@ pub fn routes() -> Router<WebState> {
         .route("/patterns", get(patterns::page))
         .route("/patterns/pin", post(patterns::pin))
         .route("/wins", get(wins::page))
+        .route("/roadblocks", get(roadblocks::page))
         .route("/measures", get(measures::list))
         .route(
             "/measures/take/{instrument}",
