@@ -2,6 +2,7 @@
 //! feelings vocabulary, guided prompts, search matching and time parsing.
 //! No IO and no async, so everything here is tested exhaustively.
 
+pub mod agenda;
 pub mod appointment;
 pub mod entry;
 pub mod feedback;
