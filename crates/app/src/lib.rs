@@ -3,6 +3,7 @@
 //! journal. Front ends stay thin; every rule lives here or in the domain.
 
 pub mod accounts;
+pub mod agenda;
 pub mod appointments;
 pub mod archive;
 pub mod calendar;

@@ -92,7 +92,10 @@ impl App {
                     difficulties: v
                         .logs
                         .iter()
-                        .filter(|l| !l.data.note.trim().is_empty())
+                        .filter(|l| {
+                            l.occurred_at >= now - t.adherence_window
+                                && !l.data.note.trim().is_empty()
+                        })
                         .map(|l| (l.id, l.data.note.trim().to_string()))
                         .collect(),
                 }

@@ -1668,3 +1668,47 @@ fn roadblocks_are_listed_with_a_way_to_raise_them() {
         serde_json::from_str(&cli.ok(&["roadblocks", "--json"], "")).unwrap();
     assert_eq!(json["roadblocks"][0]["kind"], "missed_sessions");
 }
+
+#[test]
+fn prep_drafts_the_agenda_from_what_happened_since_the_last_session() {
+    let cli = Cli::with_account("ada");
+    cli.ok(
+        &[
+            "journal",
+            "add",
+            "Panic before the review",
+            "--mood",
+            "3",
+            "--feeling",
+            "anxious=9",
+            "--trigger",
+            "work meeting",
+        ],
+        "",
+    );
+    cli.ok(&["question", "add", "Why do I freeze in meetings?"], "");
+    let out = cli.ok(&["prep"], "");
+    assert!(out.contains("(none is planned yet)"), "{out}");
+    assert!(
+        out.contains("Since last time\n- 1 journal entry since last time; mood 3.0 on average."),
+        "{out}"
+    );
+    assert!(
+        out.contains("(anxious 9/10): Panic before the review"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Questions\n- Why do I freeze in meetings?"),
+        "{out}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&cli.ok(&["prep", "--json"], "")).unwrap();
+    assert_eq!(json["saved"], false);
+    let sections: Vec<&str> = json["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["section"].as_str().unwrap())
+        .collect();
+    assert_eq!(sections, vec!["since_last", "since_last", "questions"]);
+    assert_eq!(json["items"][2]["fits"], true);
+}

@@ -21,7 +21,8 @@ pub struct Thresholds {
     /// Practice adherence below this over `adherence_window` is low.
     pub low_adherence: f64,
     pub adherence_window: SignedDuration,
-    /// The same difficulty noted this many times in a practice's logs.
+    /// The same difficulty noted this many times in a practice's logs
+    /// within `adherence_window`.
     pub repeated_difficulty: usize,
     /// A question open across this many attended sessions.
     pub question_sessions: usize,
@@ -71,7 +72,8 @@ pub struct PracticeFacts {
     pub title: String,
     /// Adherence over the recent window, when anything was scheduled.
     pub recent_adherence: Option<f64>,
-    /// Difficulties noted in logs (trimmed text), with the log ids.
+    /// Difficulties noted in recent logs (within `adherence_window`), with
+    /// the log ids.
     pub difficulties: Vec<(Uuid, String)>,
 }
 

@@ -20,6 +20,7 @@ mod output;
 mod paths;
 mod patterns;
 mod practice;
+mod prep;
 mod question;
 mod roadblocks;
 mod serve;
@@ -116,6 +117,8 @@ enum Command {
     Calendar(calendar::CalendarCommand),
     /// Patterns: triggers, feelings, mood, weekdays, times of day, trackers.
     Patterns(patterns::PatternsArgs),
+    /// The agenda for your next session, drafted from what happened since the last.
+    Prep(prep::PrepArgs),
     /// Signs that therapy may be stuck, with ways to raise them.
     Roadblocks(roadblocks::RoadblocksArgs),
     /// The mood trend of a period.
@@ -172,6 +175,7 @@ pub async fn run(cli: Cli) -> CliResult {
         Command::Feedback(cmd) => feedback::run(&ctx, cmd).await,
         Command::Calendar(cmd) => calendar::run(&ctx, cmd).await,
         Command::Patterns(args) => patterns::run(&ctx, args).await,
+        Command::Prep(args) => prep::run(&ctx, args).await,
         Command::Roadblocks(args) => roadblocks::run(&ctx, args).await,
         Command::Trend(args) => trend::run(&ctx, args).await,
         Command::Track(args) => tracker::track(&ctx, args).await,

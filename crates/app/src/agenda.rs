@@ -1,0 +1,212 @@
+//! Gathers what the agenda drafting looks at: everything since the last
+//! attended session. The draft itself is pure (`between_domain::agenda`).
+
+use between_domain::agenda::{self, Inputs, Item, Moment};
+use between_domain::appointment;
+use between_domain::goal::GoalStatus;
+use between_domain::measure::Instrument;
+use between_domain::timespec::TimeRange;
+use jiff::Timestamp;
+
+use crate::error::AppError;
+use crate::principal::Principal;
+use crate::App;
+
+/// A drafted agenda and the window it covers.
+#[derive(Debug, Clone)]
+pub struct Draft {
+    pub since: Option<Timestamp>,
+    /// The next planned appointment: (id, start).
+    pub next_appointment: Option<(uuid::Uuid, Timestamp)>,
+    pub items: Vec<Item>,
+}
+
+fn excerpt(text: &str) -> String {
+    let line = text
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("")
+        .trim();
+    if line.chars().count() > 80 {
+        format!("{}…", line.chars().take(79).collect::<String>())
+    } else {
+        line.to_string()
+    }
+}
+
+impl App {
+    /// The agenda for the next appointment, drafted from now's data.
+    pub async fn draft_agenda(&self, p: &Principal) -> Result<Draft, AppError> {
+        let now = Timestamp::now();
+        let tz = &p.user.time_zone;
+        let all = self.appointments(p).await?;
+        let window = appointment::since_last_session(&all, now);
+        let since = window.last_attended;
+        let entries = self.entries_in(p, TimeRange { since, until: None }).await?;
+        let moments = entries
+            .iter()
+            .map(|e| Moment {
+                id: e.id,
+                at: e.occurred_at,
+                day: e
+                    .occurred_at
+                    .to_zoned(tz.clone())
+                    .strftime("%a %-d %b")
+                    .to_string(),
+                mood: e.content.mood,
+                strongest: e.strongest_feeling().map(|f| (f.name.clone(), f.intensity)),
+                excerpt: excerpt(&e.content.text),
+                triggers: e.content.triggers.clone(),
+            })
+            .collect();
+        let previous_mood = match since {
+            Some(s) => {
+                let before = TimeRange {
+                    since: Some(s - now.duration_since(s)),
+                    until: Some(s),
+                };
+                let moods: Vec<f64> = self
+                    .entries_in(p, before)
+                    .await?
+                    .iter()
+                    .filter_map(|e| e.content.mood.map(f64::from))
+                    .collect();
+                (!moods.is_empty()).then(|| moods.iter().sum::<f64>() / moods.len() as f64)
+            }
+            None => None,
+        };
+        let today = now.to_zoned(tz.clone()).date();
+        let from = since.map_or(today, |s| s.to_zoned(tz.clone()).date());
+        let practices = self
+            .practices(p)
+            .await?
+            .into_iter()
+            .filter(|v| !v.practice.data.archived)
+            .map(|v| {
+                let s = v.stats_between(tz, from, today, today);
+                let adherence = s
+                    .adherence
+                    .map(|a| format!(" ({:.0}%)", a * 100.0))
+                    .unwrap_or_default();
+                (
+                    v.practice.id,
+                    format!(
+                        "{}: done {} of {} planned times{adherence}; streak {}.",
+                        v.practice.data.title, s.done, s.scheduled, s.current_streak
+                    ),
+                )
+            })
+            .collect();
+        let mut goals: Vec<(uuid::Uuid, String)> = self
+            .goals_due_for_review(p)
+            .await?
+            .into_iter()
+            .map(|g| {
+                let last = g.check_ins.last().map_or_else(
+                    || "no check-in yet".to_string(),
+                    |c| {
+                        format!(
+                            "last check-in {}",
+                            c.occurred_at.to_zoned(tz.clone()).strftime("%-d %b")
+                        )
+                    },
+                );
+                (
+                    g.goal.id,
+                    format!("Review \"{}\" ({last}).", g.goal.data.title),
+                )
+            })
+            .collect();
+        for g in self.goals(p).await? {
+            if g.goal.data.status == GoalStatus::Active
+                && g.check_ins.is_empty()
+                && !goals.iter().any(|(id, _)| *id == g.goal.id)
+            {
+                goals.push((
+                    g.goal.id,
+                    format!(
+                        "\"{}\" has no check-in yet: how would we measure it?",
+                        g.goal.data.title
+                    ),
+                ));
+            }
+        }
+        let questions = self
+            .questions(p)
+            .await?
+            .into_iter()
+            .filter(|q| q.data.is_open())
+            .map(|q| (q.id, q.data.text.clone()))
+            .collect();
+        let all_measures = self.measures(p).await?;
+        let mut measures = Vec::new();
+        for instrument in Instrument::ALL {
+            if let Some(m) = all_measures
+                .iter()
+                .rev()
+                .find(|m| m.response.data.instrument == instrument)
+            {
+                let change = m
+                    .change
+                    .map(|c| format!(", {} since the previous one", c.label()))
+                    .unwrap_or_default();
+                measures.push((
+                    m.response.id,
+                    format!(
+                        "{} {} ({}){change}.",
+                        instrument.name(),
+                        m.scored.total,
+                        m.scored.severity.label()
+                    ),
+                ));
+            }
+        }
+        let safety = all_measures
+            .iter()
+            .filter(|m| m.scored.safety_alert && since.is_none_or(|s| m.response.occurred_at > s))
+            .map(|m| m.response.id)
+            .collect();
+        let therapy = self
+            .all_feedback(p)
+            .await?
+            .into_iter()
+            .last()
+            .filter(|r| r.low || r.falling || !r.feedback.data.change.trim().is_empty())
+            .map(|r| {
+                let mut text = String::from(if r.falling {
+                    "My ratings of our sessions have been falling."
+                } else if r.low {
+                    "I rated the last session low."
+                } else {
+                    "About the last session:"
+                });
+                let change = r.feedback.data.change.trim();
+                if !change.is_empty() {
+                    text.push_str(&format!(" What I would change: {change}"));
+                }
+                vec![(r.feedback.id, text)]
+            })
+            .unwrap_or_default();
+        let inputs = Inputs {
+            moments,
+            previous_mood,
+            pinned_patterns: self.pinned_patterns(p).await?,
+            practices,
+            goals,
+            questions,
+            measures,
+            safety,
+            therapy,
+            roadblocks: self.roadblocks(p).await?,
+        };
+        Ok(Draft {
+            since,
+            next_appointment: window.next_planned.and_then(|at| {
+                all.iter()
+                    .find(|a| a.starts_at == at && a.details.status == appointment::Status::Planned)
+                    .map(|a| (a.id, at))
+            }),
+            items: agenda::draft(&inputs),
+        })
+    }
+}
