@@ -58,4 +58,14 @@ async fn missed_appointments_show_as_a_roadblock_with_a_way_to_raise_it() {
         api["roadblocks"][0]["evidence"].as_array().unwrap().len(),
         2
     );
+    let agenda = t.api("GET", "/api/v1/agenda", Some(&token), None).await;
+    assert_eq!(agenda.status, StatusCode::OK, "{}", agenda.body);
+    let agenda = agenda.json();
+    assert_eq!(agenda["saved"], false);
+    let last = agenda["items"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["section"], "roadblocks");
+    assert!(last["text"]
+        .as_str()
+        .unwrap()
+        .starts_with("I've missed a few sessions lately."));
 }

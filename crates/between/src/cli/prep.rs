@@ -3,13 +3,10 @@
 
 use between_domain::agenda::{fits, Section};
 use clap::Args;
-use serde_json::json;
 
 use super::output::print_json;
 use super::{CliResult, Context};
-
-/// Minutes a session has for the agenda.
-const SESSION_MINUTES: u32 = 50;
+use crate::json::{agenda_json, SESSION_MINUTES};
 
 #[derive(Debug, Args)]
 pub struct PrepArgs {
@@ -24,27 +21,7 @@ pub async fn run(ctx: &Context, args: PrepArgs) -> CliResult {
     let draft = app.draft_agenda(&p).await?;
     let fit = fits(&draft.items, &[], SESSION_MINUTES);
     if args.json {
-        let items: Vec<serde_json::Value> = draft
-            .items
-            .iter()
-            .zip(&fit)
-            .map(|(i, f)| {
-                json!({
-                    "id": i.key,
-                    "section": i.section.as_str(),
-                    "text": i.text,
-                    "top": false,
-                    "fits": f,
-                    "discussed": false,
-                    "evidence": i.evidence,
-                })
-            })
-            .collect();
-        return print_json(&json!({
-            "appointment_id": draft.next_appointment.map(|(id, _)| id),
-            "saved": false,
-            "items": items,
-        }));
+        return print_json(&agenda_json(&draft, &tz));
     }
     match draft.next_appointment {
         Some((_, at)) => println!(

@@ -2,6 +2,7 @@
 //! input shapes the API accepts. Times are RFC 3339 with the person's own
 //! offset.
 
+mod agenda;
 mod appointment;
 mod entry;
 mod goal;
@@ -10,6 +11,7 @@ mod practice;
 mod session;
 mod tracker;
 
+pub use agenda::{agenda_json, SESSION_MINUTES};
 pub use appointment::{AppointmentInput, AppointmentJson};
 pub use entry::{EntryInput, EntryJson, FeelingInput};
 pub use goal::{CheckInInput, CheckInJson, GoalInput, GoalJson};

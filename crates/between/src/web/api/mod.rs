@@ -2,6 +2,7 @@
 //! shape (`{"error":{"code","message","fields"}}`), and the OpenAPI
 //! document that describes it.
 
+mod agenda;
 mod appointments;
 mod archive;
 mod entries;
@@ -72,6 +73,7 @@ pub fn routes() -> Router<WebState> {
         .route("/patterns", get(patterns::get))
         .route("/wins", get(wins::list))
         .route("/roadblocks", get(roadblocks::list))
+        .route("/agenda", get(agenda::get))
         .route("/trackers", get(trackers::list).post(trackers::create))
         .route(
             "/trackers/{id}",
