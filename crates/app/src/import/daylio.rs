@@ -117,11 +117,7 @@ pub fn parse(
             continue;
         };
         let (title, note) = (get(6), get(7));
-        let text = match (title.is_empty(), note.is_empty()) {
-            (_, true) => title.to_string(),
-            (true, false) => note.to_string(),
-            (false, false) => format!("{title}\n\n{note}"),
-        };
+        let text = super::join_title(title, note);
         let tags: Vec<String> = get(5)
             .split('|')
             .map(str::trim)

@@ -165,11 +165,7 @@ pub fn parse(
             }
         };
         let (title, body) = (get("title"), get("text"));
-        let text = match (title.is_empty(), body.is_empty()) {
-            (_, true) => title.to_string(),
-            (true, false) => body.to_string(),
-            (false, false) => format!("{title}\n\n{body}"),
-        };
+        let text = super::join_title(title, body);
         let tags = get("tags")
             .split([',', ';', '|'])
             .map(|t| t.trim().trim_start_matches('#'))

@@ -85,11 +85,7 @@ pub fn parse(text: &str, tz: &TimeZone) -> Result<Vec<Imported>, ValidationError
         };
         let title = e.title.trim();
         let body = e.body.trim();
-        let text = match (title.is_empty(), body.is_empty()) {
-            (_, true) => title.to_string(),
-            (true, false) => body.to_string(),
-            (false, false) => format!("{title}\n\n{body}"),
-        };
+        let text = super::join_title(title, body);
         let tags = e
             .tags
             .iter()

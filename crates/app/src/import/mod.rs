@@ -105,6 +105,35 @@ pub struct Options {
     pub mood_map: BTreeMap<String, u8>,
 }
 
+impl Options {
+    /// CSV: `column` holds `field` (fields are matched in lower case).
+    pub fn add_map(&mut self, column: &str, field: &str) {
+        self.map
+            .insert(column.trim().to_string(), field.trim().to_lowercase());
+    }
+
+    /// Daylio: the mood `name` is `number` on the 1–10 scale.
+    pub fn add_mood(&mut self, name: &str, number: &str) -> Result<(), String> {
+        let (name, number) = (name.trim(), number.trim());
+        let n = number
+            .parse::<u8>()
+            .ok()
+            .filter(|n| (1..=10).contains(n))
+            .ok_or_else(|| format!("{name}={number}: a mood's number is from 1 to 10."))?;
+        self.mood_map.insert(name.to_lowercase(), n);
+        Ok(())
+    }
+}
+
+/// A title and a body as one text, the body after a blank line.
+pub fn join_title(title: &str, body: &str) -> String {
+    match (title.is_empty(), body.is_empty()) {
+        (_, true) => title.to_string(),
+        (true, false) => body.to_string(),
+        (false, false) => format!("{title}\n\n{body}"),
+    }
+}
+
 impl App {
     /// Reads `bytes` as `source` and imports it (see [`App::import_entries`]
     /// and [`App::import_archive`]).

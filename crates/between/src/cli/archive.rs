@@ -259,19 +259,12 @@ pub async fn import(ctx: &Context, args: ImportArgs) -> CliResult {
     let bytes = read_input(&args.path)?;
     let mut options = Options::default();
     for (column, field) in pairs(&args.map, "--map", "COLUMN=FIELD")? {
-        options.map.insert(column, field.to_lowercase());
+        options.add_map(&column, &field);
     }
     for (name, n) in pairs(&args.mood_map, "--mood-map", "NAME=N")? {
-        let n: u8 = n
-            .parse()
-            .ok()
-            .filter(|n| (1..=10).contains(n))
-            .ok_or_else(|| {
-                CliError::input(format!(
-                    "--mood-map {name}={n}: the number must be from 1 to 10"
-                ))
-            })?;
-        options.mood_map.insert(name.to_lowercase(), n);
+        options
+            .add_mood(&name, &n)
+            .map_err(|why| CliError::input(format!("--mood-map {why}")))?;
     }
     let source = match args.from {
         Source::Between => ImportSource::Between,

@@ -67,18 +67,10 @@ pub async fn import(
                     errors.add(key, format!("\"{value}\" is not NAME=VALUE."));
                     continue;
                 };
-                let (a, b) = (a.trim().to_string(), b.trim().to_string());
                 if key == "map" {
-                    options.map.insert(a, b.to_lowercase());
-                } else {
-                    match b.parse::<u8>().ok().filter(|n| (1..=10).contains(n)) {
-                        Some(n) => {
-                            options.mood_map.insert(a.to_lowercase(), n);
-                        }
-                        None => {
-                            errors.add(key, format!("{a}={b}: a mood's number is from 1 to 10."))
-                        }
-                    }
+                    options.add_map(a, b);
+                } else if let Err(why) = options.add_mood(a, b) {
+                    errors.add(key, why);
                 }
             }
             other => errors.add(other, format!("\"{other}\" is not a parameter of /import.")),

@@ -187,14 +187,11 @@ pub async fn import(
     let mut options = Options::default();
     let mut problems = Vec::new();
     for (column, field) in lines(&page.map) {
-        options.map.insert(column, field.to_lowercase());
+        options.add_map(&column, &field);
     }
     for (name, n) in lines(&page.mood_map) {
-        match n.parse::<u8>().ok().filter(|n| (1..=10).contains(n)) {
-            Some(n) => {
-                options.mood_map.insert(name.to_lowercase(), n);
-            }
-            None => problems.push(format!("{name}={n}: a mood's number is from 1 to 10.")),
+        if let Err(why) = options.add_mood(&name, &n) {
+            problems.push(why);
         }
     }
     let source = Source::parse(&page.from);
