@@ -114,6 +114,8 @@ macro_rules! with_type {
             RecordKind::Tracker => $f::<Tracker>($($arg),*),
             RecordKind::TrackerMonth => $f::<Vec<Reading>>($($arg),*),
             RecordKind::ImportMap => $f::<BTreeMap<Uuid, Uuid>>($($arg),*),
+            RecordKind::Agenda => $f::<between_domain::agenda_plan::SavedAgenda>($($arg),*),
+            RecordKind::AgendaPrefs => $f::<between_domain::agenda_plan::Prefs>($($arg),*),
         }
     };
 }

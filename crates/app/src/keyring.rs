@@ -39,10 +39,12 @@ pub enum DataKind {
     SafetyPlan,
     /// Daily tracker definitions and readings (sleep, exercise…).
     Trackers,
+    /// Saved agendas for appointments.
+    Agenda,
 }
 
 impl DataKind {
-    pub const ALL: [DataKind; 12] = [
+    pub const ALL: [DataKind; 13] = [
         DataKind::Journal,
         DataKind::SharedJournal,
         DataKind::Appointments,
@@ -55,6 +57,7 @@ impl DataKind {
         DataKind::Measures,
         DataKind::SafetyPlan,
         DataKind::Trackers,
+        DataKind::Agenda,
     ];
 
     /// The kinds a calendar feed may read: titles and times.
@@ -77,6 +80,7 @@ impl DataKind {
             DataKind::Measures => "measures",
             DataKind::SafetyPlan => "safety_plan",
             DataKind::Trackers => "trackers",
+            DataKind::Agenda => "agenda",
         }
     }
 
@@ -114,6 +118,17 @@ impl Keyring {
         };
         for row in rows {
             ring.add_row(&root, &row)?;
+        }
+        // Kinds added by a later version get their key on the next unlock.
+        let missing: Vec<DataKind> = DataKind::ALL
+            .into_iter()
+            .filter(|k| !ring.current.contains_key(k))
+            .collect();
+        if !missing.is_empty() {
+            for row in new_kind_keys(user_id, &root, crate::now_micros(), &missing) {
+                store.insert_kind_key(&row).await?;
+                ring.add_row(&root, &row)?;
+            }
         }
         ring.root = Some(root);
         Ok(ring)

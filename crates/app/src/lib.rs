@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod agenda;
+pub mod agenda_saved;
 pub mod appointments;
 pub mod archive;
 pub mod calendar;

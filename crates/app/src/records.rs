@@ -37,10 +37,14 @@ pub enum RecordKind {
     /// Ids an import had to change, source id → id here, so importing the
     /// same archive again adds nothing.
     ImportMap,
+    /// The agenda saved for one appointment.
+    Agenda,
+    /// Session minutes and review interval.
+    AgendaPrefs,
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 17] = [
+    pub const ALL: [RecordKind; 19] = [
         RecordKind::Appointment,
         RecordKind::AppointmentSeries,
         RecordKind::Question,
@@ -58,6 +62,8 @@ impl RecordKind {
         RecordKind::Tracker,
         RecordKind::TrackerMonth,
         RecordKind::ImportMap,
+        RecordKind::Agenda,
+        RecordKind::AgendaPrefs,
     ];
 
     pub fn parse(s: &str) -> Option<RecordKind> {
@@ -83,6 +89,8 @@ impl RecordKind {
             RecordKind::Tracker => "tracker",
             RecordKind::TrackerMonth => "tracker_month",
             RecordKind::ImportMap => "import_map",
+            RecordKind::Agenda => "agenda",
+            RecordKind::AgendaPrefs => "agenda_prefs",
         }
     }
 
@@ -102,6 +110,7 @@ impl RecordKind {
                 DataKind::Journal
             }
             RecordKind::Tracker | RecordKind::TrackerMonth => DataKind::Trackers,
+            RecordKind::Agenda | RecordKind::AgendaPrefs => DataKind::Agenda,
         }
     }
 }

@@ -2,6 +2,7 @@
 //! JSON API) and the JSON shapes they share. `main.rs` is only glue, and
 //! tests drive these modules directly.
 
+pub mod agenda_doc;
 pub mod cli;
 pub mod fhir;
 pub mod ics;

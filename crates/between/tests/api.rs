@@ -60,7 +60,8 @@ async fn health_and_the_openapi_document_need_no_token() {
         ("/checkins", vec!["get", "post"]),
         ("/export", vec!["get"]),
         ("/roadblocks", vec!["get"]),
-        ("/agenda", vec!["get"]),
+        ("/agenda", vec!["get", "post"]),
+        ("/agenda/changes", vec!["get"]),
         ("/import", vec!["post"]),
     ] {
         for m in methods {

@@ -4,6 +4,9 @@
 
 #![allow(clippy::unwrap_used)]
 
+#[path = "support/poppler.rs"]
+mod poppler;
+
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
@@ -1688,17 +1691,20 @@ fn prep_drafts_the_agenda_from_what_happened_since_the_last_session() {
     );
     cli.ok(&["question", "add", "Why do I freeze in meetings?"], "");
     let out = cli.ok(&["prep"], "");
-    assert!(out.contains("(none is planned yet)"), "{out}");
+    assert!(out.starts_with("Agenda for my next session\n"), "{out}");
+    assert!(out.contains("A draft:"), "{out}");
     assert!(
-        out.contains("Since last time\n- 1 journal entry since last time; mood 3.0 on average."),
+        out.contains("Since last time\n  1. 1 journal entry since last time; mood 3.0 on average."),
         "{out}"
     );
     assert!(
-        out.contains("(anxious 9/10): Panic before the review"),
+        out.lines()
+            .any(|l| l.starts_with("  2. ")
+                && l.ends_with("(anxious 9/10): Panic before the review")),
         "{out}"
     );
     assert!(
-        out.contains("Questions\n- Why do I freeze in meetings?"),
+        out.contains("Questions\n  3. Why do I freeze in meetings?"),
         "{out}"
     );
     let json: serde_json::Value = serde_json::from_str(&cli.ok(&["prep", "--json"], "")).unwrap();
@@ -1711,4 +1717,69 @@ fn prep_drafts_the_agenda_from_what_happened_since_the_last_session() {
         .collect();
     assert_eq!(sections, vec!["since_last", "since_last", "questions"]);
     assert_eq!(json["items"][2]["fits"], true);
+    assert_eq!(json["session_minutes"], 50);
+}
+
+#[test]
+fn prep_edits_save_the_agenda_and_later_data_waits_for_a_refresh() {
+    let cli = Cli::with_account("ada");
+    cli.ok(&["question", "add", "Why do I freeze in meetings?"], "");
+    let out = cli.ok(&["prep", "add", "Talk about my sister"], "");
+    assert!(out.contains("  3. Talk about my sister"), "{out}");
+    assert!(!out.contains("A draft:"), "the first edit saves it: {out}");
+    cli.ok(&["prep", "move", "3", "--to", "1"], "");
+    cli.ok(&["prep", "top", "1"], "");
+    let question_id = {
+        let json: serde_json::Value =
+            serde_json::from_str(&cli.ok(&["prep", "--json"], "")).unwrap();
+        assert_eq!(json["saved"], true);
+        assert_eq!(json["items"][0]["text"], "Talk about my sister");
+        assert_eq!(json["items"][0]["top"], true);
+        assert_eq!(json["items"][0]["section"], "own");
+        json["items"][2]["id"].as_str().unwrap().to_string()
+    };
+    cli.ok(&["prep", "remove", &question_id], "");
+    cli.ok(&["question", "add", "Is group therapy for me?"], "");
+    let out = cli.ok(&["prep"], "");
+    assert!(
+        !out.contains("group therapy"),
+        "a saved agenda is stable: {out}"
+    );
+    assert!(!out.contains("freeze"), "removed: {out}");
+    let changes = cli.ok(&["prep", "changes"], "");
+    assert!(changes.contains("+ Is group therapy for me?"), "{changes}");
+    assert!(
+        !changes.contains("freeze"),
+        "a removed point stays removed: {changes}"
+    );
+    let out = cli.ok(&["prep", "refresh"], "");
+    assert!(out.contains("Is group therapy for me?"), "{out}");
+    assert!(out.contains("★ Talk about my sister"), "{out}");
+    let md = cli.ok(&["prep", "--format", "md"], "");
+    assert!(md.starts_with("# Agenda for my next session\n"), "{md}");
+    assert!(md.contains("1. **Talk about my sister**"), "{md}");
+    let err = cli.fails(&["prep", "move", "1", "--to", "9"], "", 2);
+    assert!(
+        err.contains("Position 9 is outside the agenda (1 to 3)"),
+        "{err}"
+    );
+    let err = cli.fails(&["prep", "remove", "7"], "", 2);
+    assert!(err.contains("There is no point 7 on this agenda."), "{err}");
+    let pdf = cli.data.path().join("agenda.pdf");
+    cli.ok(
+        &["prep", "--format", "pdf", "--output", pdf.to_str().unwrap()],
+        "",
+    );
+    let bytes = std::fs::read(&pdf).unwrap();
+    assert!(bytes.starts_with(b"%PDF-"));
+    if let Some((pages, text)) = poppler::read_back(&pdf) {
+        assert_eq!(pages, 1);
+        assert!(text.contains("Talk about my sister"), "{text}");
+        assert!(text.contains("Agenda for my next session"), "{text}");
+    }
+    cli.ok(&["prep", "minutes", "30"], "");
+    let json: serde_json::Value = serde_json::from_str(&cli.ok(&["prep", "--json"], "")).unwrap();
+    assert_eq!(json["session_minutes"], 30);
+    let err = cli.fails(&["prep", "minutes", "3"], "", 2);
+    assert!(err.contains("10 to 240 minutes"), "{err}");
 }

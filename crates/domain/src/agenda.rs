@@ -3,13 +3,13 @@
 //! decides what goes on the agenda, in which order, and what fits the time.
 
 use jiff::Timestamp;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::roadblocks::Roadblock;
 
 /// Sections in the order they appear; a safety flag always comes first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Section {
     Safety,
@@ -24,6 +24,18 @@ pub enum Section {
 }
 
 impl Section {
+    pub const ALL: [Section; 9] = [
+        Section::Safety,
+        Section::SinceLast,
+        Section::Practice,
+        Section::Goals,
+        Section::Questions,
+        Section::Measures,
+        Section::Therapy,
+        Section::Roadblocks,
+        Section::Own,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Section::Safety => "safety",
@@ -36,6 +48,10 @@ impl Section {
             Section::Roadblocks => "roadblocks",
             Section::Own => "own",
         }
+    }
+
+    pub fn parse(s: &str) -> Option<Section> {
+        Section::ALL.into_iter().find(|x| x.as_str() == s)
     }
 
     pub fn heading(self) -> &'static str {
@@ -54,7 +70,7 @@ impl Section {
 }
 
 /// One point on the agenda.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Item {
     /// Stable across redrafts, e.g. "question:ID", so edits can refer to it.
     pub key: String,
@@ -115,6 +131,14 @@ fn item(key: String, section: Section, text: String, evidence: Vec<Uuid>) -> Ite
         text,
         evidence,
     }
+}
+
+/// A short stable name for a sentence (FNV-1a), so its key survives a
+/// redraft.
+fn fnv1a(s: &str) -> u64 {
+    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
 }
 
 fn mean(xs: impl Iterator<Item = f64>) -> Option<f64> {
@@ -204,9 +228,9 @@ pub fn draft(i: &Inputs) -> Vec<Item> {
             triggers.into_iter().flat_map(|(_, ids)| ids).collect(),
         ));
     }
-    for (k, p) in i.pinned_patterns.iter().enumerate() {
+    for p in &i.pinned_patterns {
         out.push(item(
-            format!("pattern:{k}"),
+            format!("pattern:{:016x}", fnv1a(p)),
             Section::SinceLast,
             format!("A pattern I noticed: {}", p.replace('*', "")),
             Vec::new(),
@@ -227,9 +251,11 @@ pub fn draft(i: &Inputs) -> Vec<Item> {
     lines(Section::Questions, "question", &i.questions, &mut out);
     lines(Section::Measures, "measure", &i.measures, &mut out);
     lines(Section::Therapy, "feedback", &i.therapy, &mut out);
-    for (k, r) in i.roadblocks.iter().enumerate() {
+    for r in &i.roadblocks {
+        // Keyed by rule and evidence, so a redraft finds the same finding.
+        let first = r.evidence.first().map(Uuid::to_string).unwrap_or_default();
         out.push(item(
-            format!("roadblock:{k}"),
+            format!("roadblock:{:?}:{first}", r.kind),
             Section::Roadblocks,
             r.starter.clone(),
             r.evidence.clone(),

@@ -3,6 +3,7 @@
 //! No IO and no async, so everything here is tested exhaustively.
 
 pub mod agenda;
+pub mod agenda_plan;
 pub mod appointment;
 pub mod entry;
 pub mod feedback;

@@ -11,7 +11,7 @@ mod practice;
 mod session;
 mod tracker;
 
-pub use agenda::{agenda_json, SESSION_MINUTES};
+pub use agenda::{agenda_json, changes_json};
 pub use appointment::{AppointmentInput, AppointmentJson};
 pub use entry::{EntryInput, EntryJson, FeelingInput};
 pub use goal::{CheckInInput, CheckInJson, GoalInput, GoalJson};

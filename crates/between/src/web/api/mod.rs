@@ -73,7 +73,8 @@ pub fn routes() -> Router<WebState> {
         .route("/patterns", get(patterns::get))
         .route("/wins", get(wins::list))
         .route("/roadblocks", get(roadblocks::list))
-        .route("/agenda", get(agenda::get))
+        .route("/agenda", get(agenda::get).post(agenda::edit))
+        .route("/agenda/changes", get(agenda::changes))
         .route("/trackers", get(trackers::list).post(trackers::create))
         .route(
             "/trackers/{id}",

@@ -1,6 +1,7 @@
 //! The route table of the pages: one place to see every URL.
 
 mod account;
+mod agenda;
 mod appointments;
 mod calendar;
 mod entry_form;
@@ -64,6 +65,10 @@ pub fn routes() -> Router<WebState> {
         .route("/patterns/pin", post(patterns::pin))
         .route("/wins", get(wins::page))
         .route("/roadblocks", get(roadblocks::page))
+        .route("/agenda", get(agenda::show))
+        .route("/agenda/edit", post(agenda::edit))
+        .route("/agenda/changes", get(agenda::changes))
+        .route("/agenda/download", get(agenda::download))
         .route("/measures", get(measures::list))
         .route(
             "/measures/take/{instrument}",
