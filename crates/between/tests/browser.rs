@@ -1,7 +1,8 @@
 //! Between in a real browser (headless Chromium over WebDriver): the journal
 //! (create an account, write an entry with two feelings, find it, sign out)
 //! and the session loop (appointment, goal with check-ins and chart,
-//! question and answer, insight and feedback after the session).
+//! question and answer, insight and feedback after the session), practice,
+//! the PHQ-9 safety message, and shaping an agenda and reading its PDF back.
 //!
 //! Needs `chromedriver` and `chromium` (Debian packages). Without them the
 //! test skips with a message, unless BETWEEN_REQUIRE_SERVICES=1 (CI), where
@@ -17,6 +18,9 @@ use between::web::{self, WebSettings};
 use between_app::{App, Config};
 use between_store::testing::{services_required, TestDb};
 use fantoccini::{Client, ClientBuilder, Locator};
+
+#[path = "support/poppler.rs"]
+mod poppler;
 
 struct Driver(Child);
 
@@ -574,5 +578,115 @@ async fn a_phq9_with_thoughts_of_self_harm_shows_the_safety_message() {
     assert!(alert.is_ok(), "the message is announced to screen readers");
     click(&c, "section.safety a[href='/safety-plan']").await;
     wait_for_path(&c, "/safety-plan").await;
+    c.close().await.unwrap();
+}
+
+/// The points of the agenda page, in order.
+async fn agenda_points(c: &Client) -> Vec<String> {
+    let v = c
+        .execute(
+            "return [...document.querySelectorAll('.agenda li .point')].map(p => p.textContent.replace(/\\s+/g, ' ').trim());",
+            vec![],
+        )
+        .await
+        .unwrap();
+    serde_json::from_value(v).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_person_shapes_the_agenda_and_downloads_it_as_a_one_page_pdf() {
+    let Some((_driver, c)) = start_browser().await else {
+        return;
+    };
+    let server = start_server().await;
+    let base = server.base.clone();
+    sign_up_and_in(&c, &server, "kit").await;
+    for q in [
+        "Why do I freeze in meetings?",
+        "Can we talk about my sister?",
+    ] {
+        c.goto(&format!("{base}/questions")).await.unwrap();
+        fill(&c, "#question-text", q).await;
+        click(&c, "form[action='/questions'] button[type=submit]").await;
+        wait_for_text(&c, q).await;
+    }
+
+    c.goto(&format!("{base}/agenda")).await.unwrap();
+    wait_for_text(&c, "A draft from your latest data.").await;
+    assert_eq!(agenda_points(&c).await.len(), 3);
+
+    // Add an own point (Greek too: the PDF must carry it), make it the top
+    // priority, move it up, remove the first question.
+    fill(&c, "#own-point", "Ask about the holidays — Καλημέρα").await;
+    click(&c, "button[value=add]").await;
+    wait_for_text(&c, "Agenda saved.").await;
+    click(&c, "#point-4 button[value=top]").await;
+    wait_for_text(&c, "Not top").await;
+    click(&c, "#point-4 button[value=up]").await;
+    let started = Instant::now();
+    while !agenda_points(&c)
+        .await
+        .get(2)
+        .is_some_and(|p| p.contains("holidays"))
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "never moved up"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    click(&c, "#point-2 button[value=remove]").await;
+    let started = Instant::now();
+    while agenda_points(&c).await.len() != 3 {
+        assert!(started.elapsed() < Duration::from_secs(15), "never removed");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let points = agenda_points(&c).await;
+    assert!(points[0].starts_with("0 journal entries"), "{points:?}");
+    assert!(
+        points[1].contains("★") && points[1].contains("Ask about the holidays"),
+        "{points:?}"
+    );
+    assert!(
+        points[2].contains("Can we talk about my sister?"),
+        "{points:?}"
+    );
+    assert!(!points.iter().any(|p| p.contains("freeze")));
+
+    // Download the PDF with the browser's own session, as the link does.
+    let link = c
+        .find(Locator::Css("a[href^='/agenda/download?format=pdf']"))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+    let b64 = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             fetch(arguments[0]).then(r => r.arrayBuffer()).then(b => {
+               let s = ''; for (const x of new Uint8Array(b)) s += String.fromCharCode(x);
+               done(btoa(s));
+             });",
+            vec![serde_json::json!(link)],
+        )
+        .await
+        .unwrap();
+    let bytes = {
+        use base64::Engine as _;
+        base64::engine::general_purpose::STANDARD
+            .decode(b64.as_str().unwrap())
+            .unwrap()
+    };
+    assert!(bytes.starts_with(b"%PDF-"));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("agenda.pdf");
+    std::fs::write(&path, &bytes).unwrap();
+    if let Some((pages, text)) = poppler::read_back(&path) {
+        assert_eq!(pages, 1, "the agenda fits one page");
+        assert!(text.contains("Ask about the holidays — Καλημέρα"), "{text}");
+        assert!(!text.contains("freeze"), "{text}");
+    }
     c.close().await.unwrap();
 }
