@@ -9,8 +9,11 @@ use between_domain::timespec::TimeRange;
 use jiff::Timestamp;
 
 use crate::error::AppError;
+use crate::gather::Gathered;
 use crate::principal::Principal;
+use crate::roadblocks::roadblocks_in;
 use crate::App;
+use between_domain::roadblocks::Thresholds;
 
 /// A drafted agenda and the window it covers.
 #[derive(Debug, Clone)]
@@ -37,10 +40,19 @@ fn excerpt(text: &str) -> String {
 impl App {
     /// The agenda for the next appointment, drafted from now's data.
     pub async fn draft_agenda(&self, p: &Principal) -> Result<Draft, AppError> {
-        let now = Timestamp::now();
+        let g = self
+            .gather(p, self.now() - Thresholds::default().adherence_window)
+            .await?;
+        self.draft_from(p, &g).await
+    }
+
+    /// The draft from gathered data (the journal is read here).
+    pub(crate) async fn draft_from(&self, p: &Principal, g: &Gathered) -> Result<Draft, AppError> {
+        let thresholds = Thresholds::default();
+        let now = g.now;
         let tz = &p.user.time_zone;
-        let all = self.appointments(p).await?;
-        let window = appointment::since_last_session(&all, now);
+        let all = &g.appointments;
+        let window = appointment::since_last_session(all, now);
         let since = window.last_attended;
         let entries = self.entries_in(p, TimeRange { since, until: None }).await?;
         let moments = entries
@@ -77,30 +89,61 @@ impl App {
         };
         let today = now.to_zoned(tz.clone()).date();
         let from = since.map_or(today, |s| s.to_zoned(tz.clone()).date());
-        let practices = self
-            .practices(p)
-            .await?
-            .into_iter()
+        let practices = g
+            .practices
+            .iter()
             .filter(|v| !v.practice.data.archived)
             .map(|v| {
-                let s = v.stats_between(tz, from, today, today);
-                let adherence = s
-                    .adherence
-                    .map(|a| format!(" ({:.0}%)", a * 100.0))
-                    .unwrap_or_default();
-                (
-                    v.practice.id,
+                let s = v.stats_between(from, today, today);
+                let title = &v.practice.data.title;
+                let mut line = if s.scheduled == 0 && s.done == 0 {
+                    format!("{title}: nothing was planned since last time")
+                } else {
+                    let adherence = s
+                        .adherence
+                        .map(|a| format!(" ({:.0}%)", a * 100.0))
+                        .unwrap_or_default();
                     format!(
-                        "{}: done {} of {} planned times{adherence}; streak {}.",
-                        v.practice.data.title, s.done, s.scheduled, s.current_streak
-                    ),
-                )
+                        "{title}: done {} of {} planned {}{adherence}",
+                        s.done,
+                        s.scheduled,
+                        if s.scheduled == 1 { "time" } else { "times" }
+                    )
+                };
+                if s.current_streak >= 2 {
+                    line.push_str(&format!("; {} planned times in a row", s.current_streak));
+                }
+                let drops: Vec<f64> = v
+                    .recent
+                    .iter()
+                    .filter(|l| since.is_none_or(|s| l.occurred_at >= s))
+                    .filter_map(|l| l.data.intensity_drop())
+                    .map(f64::from)
+                    .collect();
+                if !drops.is_empty() {
+                    line.push_str(&format!(
+                        "; the feeling's intensity fell by {:.1} points on average",
+                        drops.iter().sum::<f64>() / drops.len() as f64
+                    ));
+                }
+                let noted: Vec<&str> = v
+                    .recent
+                    .iter()
+                    .filter(|l| since.is_none_or(|s| l.occurred_at >= s))
+                    .map(|l| l.data.note.trim())
+                    .filter(|n| !n.is_empty())
+                    .collect();
+                if let Some(last) = noted.last() {
+                    line.push_str(&format!("; noted: \"{}\"", excerpt(last)));
+                }
+                line.push('.');
+                (v.practice.id, line)
             })
             .collect();
-        let mut goals: Vec<(uuid::Uuid, String)> = self
-            .goals_due_for_review(p)
-            .await?
-            .into_iter()
+        let mut goals: Vec<(uuid::Uuid, String)> = g
+            .goals
+            .iter()
+            .filter(|g| g.due_for_review)
             .map(|g| {
                 let last = g.check_ins.last().map_or_else(
                     || "no check-in yet".to_string(),
@@ -117,7 +160,7 @@ impl App {
                 )
             })
             .collect();
-        for g in self.goals(p).await? {
+        for g in &g.goals {
             if g.goal.data.status == GoalStatus::Active
                 && g.check_ins.is_empty()
                 && !goals.iter().any(|(id, _)| *id == g.goal.id)
@@ -131,14 +174,13 @@ impl App {
                 ));
             }
         }
-        let questions = self
-            .questions(p)
-            .await?
-            .into_iter()
+        let questions = g
+            .questions
+            .iter()
             .filter(|q| q.data.is_open())
             .map(|q| (q.id, q.data.text.clone()))
             .collect();
-        let all_measures = self.measures(p).await?;
+        let all_measures = &g.measures;
         let mut measures = Vec::new();
         for instrument in Instrument::ALL {
             if let Some(m) = all_measures
@@ -166,10 +208,8 @@ impl App {
             .filter(|m| m.scored.safety_alert && since.is_none_or(|s| m.response.occurred_at > s))
             .map(|m| m.response.id)
             .collect();
-        let therapy = self
-            .all_feedback(p)
-            .await?
-            .into_iter()
+        let therapy = g
+            .feedback
             .last()
             .filter(|r| r.low || r.falling || !r.feedback.data.change.trim().is_empty())
             .map(|r| {
@@ -197,7 +237,7 @@ impl App {
             measures,
             safety,
             therapy,
-            roadblocks: self.roadblocks(p).await?,
+            roadblocks: roadblocks_in(p, g, &thresholds),
         };
         Ok(Draft {
             since,

@@ -12,6 +12,7 @@ use crate::error::AppError;
 use crate::principal::Principal;
 use crate::records::{self, RecordKind};
 use crate::App;
+use between_domain::roadblocks::Thresholds;
 
 /// Which appointment's agenda.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -120,7 +121,7 @@ impl App {
             ..Default::default()
         };
         let existing = self.store.list_records(p.user.id, &q).await?.pop();
-        let now = Timestamp::now();
+        let now = self.now();
         let mut batch = RecordBatch::default();
         match existing {
             Some(row) => batch.update.push(records::seal(
@@ -223,7 +224,7 @@ impl App {
             plan.apply(edit, || format!("own:{}", Uuid::now_v7()))
                 .map_err(bad)?;
         }
-        let now = Timestamp::now();
+        let now = self.now();
         let saved = SavedAgenda {
             since: agenda.since,
             saved_at: now,
@@ -262,20 +263,17 @@ impl App {
 
     async fn load_agenda(&self, p: &Principal, target: Target) -> Result<Loaded, AppError> {
         p.require_read()?;
-        let now = Timestamp::now();
-        let all = self.appointments(p).await?;
+        let now = self.now();
+        let agenda_rows = RecordQuery {
+            kind: RecordKind::Agenda.as_str().into(),
+            ..Default::default()
+        };
+        let (all, prefs, rows) =
+            tokio::try_join!(self.appointments(p), self.agenda_prefs(p), async {
+                Ok::<_, AppError>(self.store.list_records(p.user.id, &agenda_rows).await?)
+            },)?;
+        let minutes = prefs.session_minutes;
         let appt = pick(&all, target, now)?;
-        let minutes = self.agenda_prefs(p).await?.session_minutes;
-        let rows = self
-            .store
-            .list_records(
-                p.user.id,
-                &RecordQuery {
-                    kind: RecordKind::Agenda.as_str().into(),
-                    ..Default::default()
-                },
-            )
-            .await?;
         let parent = appt.map_or(UNPLANNED, |a| a.id);
         let is_next = appt.map(|a| a.id) == appointment::next_appointment(&all, now).map(|a| a.id);
         // The agenda started before the appointment was planned becomes
@@ -311,7 +309,10 @@ impl App {
             .max_by_key(|r| r.occurred_at)
             .map(|r| records::open::<SavedAgenda>(p, RecordKind::Agenda, r))
             .transpose()?;
-        let draft = self.draft_agenda(p).await?;
+        let g = self
+            .gather_with(p, now - Thresholds::default().adherence_window, all)
+            .await?;
+        let draft = self.draft_from(p, &g).await?;
         Ok(Loaded {
             agenda: Agenda {
                 appointment,

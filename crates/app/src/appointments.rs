@@ -72,9 +72,9 @@ impl App {
             .first
             .to_zoned(tz)
             .map(|z| z.timestamp())
-            .unwrap_or_else(|_| Timestamp::now());
+            .unwrap_or_else(|_| self.now());
         // A year ahead of today, or of the first occurrence if that is later.
-        let until = horizon(Timestamp::now().max(first));
+        let until = horizon(self.now().max(first));
         if series.generated_until >= until {
             return Ok(());
         }
@@ -241,7 +241,7 @@ impl App {
         let details = details.validated()?;
         let marked_done = matches!(details.status, Status::Attended | Status::Missed)
             && details.status != current.details.status;
-        if marked_done && starts_at > Timestamp::now() {
+        if marked_done && starts_at > self.now() {
             return Err(AppError::invalid(
                 "status",
                 format!(
@@ -332,9 +332,7 @@ impl App {
         status: Status,
     ) -> Result<Appointment, AppError> {
         let current = self.appointment(p, id).await?;
-        if matches!(status, Status::Attended | Status::Missed)
-            && !current.has_started(Timestamp::now())
-        {
+        if matches!(status, Status::Attended | Status::Missed) && !current.has_started(self.now()) {
             return Err(AppError::invalid(
                 "status",
                 format!(

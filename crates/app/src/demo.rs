@@ -284,7 +284,7 @@ pub async fn fill_session_loop(
 
     let mut rng = StdRng::seed_from_u64(seed.wrapping_add(17));
     let tz = p.user.time_zone.clone();
-    let now = Timestamp::now();
+    let now = app.now();
     let today = now.to_zoned(tz.clone()).date();
     let start_day = today
         .checked_sub(Span::new().years(i64::from(years)))
@@ -572,7 +572,7 @@ pub async fn fill_practices(
 
     let mut rng = StdRng::seed_from_u64(seed.wrapping_add(29));
     let tz = p.user.time_zone.clone();
-    let now = Timestamp::now();
+    let now = app.now();
     let today = now.to_zoned(tz.clone()).date();
     let start = today
         .checked_sub(Span::new().years(i64::from(years)))
@@ -621,7 +621,7 @@ pub async fn fill_practices(
             end: None,
             archived: false,
         };
-        defs.push((RecordKind::Practice, None, Timestamp::now(), practice));
+        defs.push((RecordKind::Practice, None, now, practice));
     }
     let ids = app.insert_records(p, &defs).await?;
     let mut logs = Vec::new();
@@ -723,7 +723,7 @@ pub async fn fill_measures(
     use between_domain::measure::{Instrument, Response};
 
     let mut rng = StdRng::seed_from_u64(seed.wrapping_add(41));
-    let now = Timestamp::now();
+    let now = app.now();
     let span = SignedDuration::from_hours(24 * 365 * i64::from(years));
     let start = now - span;
     let steps = span.as_hours() / (24 * 14);
@@ -838,4 +838,45 @@ pub async fn fill_trackers(
         .collect();
     app.insert_records(p, &items).await?;
     Ok(count)
+}
+
+/// What [`fill`] created.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Counts {
+    pub entries: usize,
+    pub session_loop: SessionLoopCounts,
+    pub practice_logs: usize,
+    pub measures: usize,
+    pub readings: usize,
+}
+
+/// Fills an account with `years` of everything: journal, appointments and
+/// the session loop, practices, measures and trackers, up to the app's now.
+pub async fn fill(
+    app: &crate::App,
+    p: &crate::Principal,
+    years: u32,
+    seed: u64,
+) -> Result<Counts, crate::AppError> {
+    let entries = journal(years, seed, app.now(), &p.user.time_zone);
+    let mut day_moods: Vec<(jiff::civil::Date, u8)> = entries
+        .iter()
+        .filter_map(|(c, at)| {
+            c.mood
+                .map(|m| (at.to_zoned(p.user.time_zone.clone()).date(), m))
+        })
+        .collect();
+    day_moods.sort();
+    let entries = app.add_entries(p, entries).await?;
+    let session_loop = fill_session_loop(app, p, years, seed).await?;
+    let practice_logs = fill_practices(app, p, years, seed).await?;
+    let measures = fill_measures(app, p, years, seed).await?;
+    let readings = fill_trackers(app, p, &day_moods, seed).await?;
+    Ok(Counts {
+        entries,
+        session_loop,
+        practice_logs,
+        measures,
+        readings,
+    })
 }

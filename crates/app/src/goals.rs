@@ -63,12 +63,12 @@ impl App {
         let stored = self
             .insert_record(p, RecordKind::Goal, None, Timestamp::now(), &goal)
             .await?;
-        self.view_goal(p, stored, Timestamp::now()).await
+        self.view_goal(p, stored, self.now()).await
     }
 
     /// Every goal, oldest first, with its check-ins.
     pub async fn goals(&self, p: &Principal) -> Result<Vec<GoalView>, AppError> {
-        let now = Timestamp::now();
+        let now = self.now();
         let mut out = Vec::new();
         for g in self.list_records::<Goal>(p, RecordKind::Goal, None).await? {
             out.push(self.view_goal(p, g, now).await?);
@@ -80,7 +80,7 @@ impl App {
         let (_, g) = self
             .get_record::<Goal>(p, RecordKind::Goal, id, WHAT)
             .await?;
-        self.view_goal(p, g, Timestamp::now()).await
+        self.view_goal(p, g, self.now()).await
     }
 
     /// Active goals whose review date has come.

@@ -13,6 +13,7 @@ pub mod crypto;
 pub mod demo;
 pub mod error;
 pub mod feedback;
+mod gather;
 pub mod goals;
 pub mod import;
 pub mod insights;
@@ -48,6 +49,9 @@ pub struct Config {
     /// Whether anyone may create an account from the web once the first
     /// account exists (otherwise only the CLI can).
     pub open_registration: bool,
+    /// A fixed "now" for reproducible reports (snapshot tests, benchmarks);
+    /// `None` is the system clock.
+    pub clock: Option<Timestamp>,
 }
 
 impl Default for Config {
@@ -55,6 +59,7 @@ impl Default for Config {
         Config {
             session_idle: Duration::from_secs(60 * 60),
             open_registration: false,
+            clock: None,
         }
     }
 }
@@ -82,6 +87,12 @@ impl App {
 
     pub fn config(&self) -> &Config {
         &self.config
+    }
+
+    /// What reports and drafts count as now: the system clock unless the
+    /// configuration fixes it.
+    pub fn now(&self) -> Timestamp {
+        self.config.clock.unwrap_or_else(Timestamp::now)
     }
 }
 

@@ -177,7 +177,7 @@ impl App {
     /// (so the score is fresh for the appointment).
     pub async fn measures_due(&self, p: &Principal) -> Result<Vec<Instrument>, AppError> {
         let all = self.measures(p).await?;
-        let now = Timestamp::now();
+        let now = self.now();
         let window = self.since_last_session(p).await?;
         let session_soon = window
             .next_planned
@@ -242,7 +242,7 @@ impl App {
             .await?
             .into_iter()
             .next();
-        let now = Timestamp::now();
+        let now = self.now();
         let mut batch = RecordBatch::default();
         match existing {
             Some(row) => batch.update.push(records::seal(

@@ -69,6 +69,25 @@ impl PracticeView {
     }
 }
 
+/// A practice with the days it was done, read from the logs' plain times
+/// (nothing decrypted), and only its recent logs opened: what summaries
+/// over years of logs need, at a fraction of the cost of every log.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PracticeRecent {
+    pub practice: Stored<Practice>,
+    /// Local days with a log, oldest first.
+    pub days: Vec<Date>,
+    /// Logs since the `since` asked for, oldest first.
+    pub recent: Vec<Stored<Log>>,
+}
+
+impl PracticeRecent {
+    /// Statistics over `[from, to]` (local days).
+    pub fn stats_between(&self, from: Date, to: Date, today: Date) -> Stats {
+        adherence::stats(&plan(&self.practice.data), &self.days, from, to, today)
+    }
+}
+
 fn plan(p: &Practice) -> Plan {
     Plan {
         schedule: p.schedule.clone(),
@@ -79,7 +98,7 @@ fn plan(p: &Practice) -> Plan {
 
 impl App {
     pub(crate) fn today(&self, p: &Principal) -> Date {
-        Timestamp::now().to_zoned(p.user.time_zone.clone()).date()
+        self.now().to_zoned(p.user.time_zone.clone()).date()
     }
 
     async fn view_practice(
@@ -133,6 +152,56 @@ impl App {
             .await?
         {
             out.push(self.view_practice(p, practice).await?);
+        }
+        Ok(out)
+    }
+
+    /// Every practice with its log days, and its logs since `since` opened.
+    pub async fn practices_recent(
+        &self,
+        p: &Principal,
+        since: jiff::Timestamp,
+    ) -> Result<Vec<PracticeRecent>, AppError> {
+        let tz = &p.user.time_zone;
+        let mut out = Vec::new();
+        for practice in self
+            .list_records::<Practice>(p, RecordKind::Practice, None)
+            .await?
+        {
+            let times = self
+                .store
+                .record_times(
+                    p.user.id,
+                    &between_store::RecordQuery {
+                        kind: RecordKind::PracticeLog.as_str().into(),
+                        parent_id: Some(practice.id),
+                        ..Default::default()
+                    },
+                )
+                .await?;
+            let mut days = Vec::with_capacity(times.len());
+            for t in times {
+                days.push(crate::from_micros(t)?.to_zoned(tz.clone()).date());
+            }
+            let recent = self
+                .record_rows(
+                    p,
+                    RecordKind::PracticeLog,
+                    Some(practice.id),
+                    between_domain::timespec::TimeRange {
+                        since: Some(since),
+                        until: None,
+                    },
+                )
+                .await?
+                .iter()
+                .map(|row| crate::records::stored(p, RecordKind::PracticeLog, row))
+                .collect::<Result<_, _>>()?;
+            out.push(PracticeRecent {
+                practice,
+                days,
+                recent,
+            });
         }
         Ok(out)
     }

@@ -178,7 +178,7 @@ impl App {
             .await?
             .into_iter()
             .next();
-        let now = jiff::Timestamp::now();
+        let now = self.now();
         let mut batch = between_store::RecordBatch::default();
         match existing {
             Some(row) => batch.update.push(records::seal(

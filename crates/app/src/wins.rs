@@ -103,7 +103,7 @@ impl App {
             return Ok(new);
         }
         seen.extend(new.iter().map(|w| w.key.clone()));
-        let now = Timestamp::now();
+        let now = self.now();
         let mut batch = RecordBatch::default();
         match row {
             Some(r) => batch.update.push(records::seal(

@@ -7,7 +7,6 @@ use std::time::Instant;
 use between_app::accounts::NewUser;
 use between_app::{demo, Role};
 use clap::Args;
-use jiff::Timestamp;
 
 use super::login::save_device_login;
 use super::{CliError, CliResult, Context};
@@ -51,20 +50,13 @@ pub async fn run(ctx: &Context, args: DemoArgs) -> CliResult {
     .await?;
     save_device_login(ctx, &app, DEMO_USER, &password).await?;
     let p = ctx.principal_for(&app, DEMO_USER).await?;
-    let entries = demo::journal(args.years, args.seed, Timestamp::now(), &p.user.time_zone);
-    let mut day_moods: Vec<(jiff::civil::Date, u8)> = entries
-        .iter()
-        .filter_map(|(c, at)| {
-            c.mood
-                .map(|m| (at.to_zoned(p.user.time_zone.clone()).date(), m))
-        })
-        .collect();
-    day_moods.sort();
-    let count = app.add_entries(&p, entries).await?;
-    let s = demo::fill_session_loop(&app, &p, args.years, args.seed).await?;
-    let practice_logs = demo::fill_practices(&app, &p, args.years, args.seed).await?;
-    let measures = demo::fill_measures(&app, &p, args.years, args.seed).await?;
-    let readings = demo::fill_trackers(&app, &p, &day_moods, args.seed).await?;
+    let demo::Counts {
+        entries: count,
+        session_loop: s,
+        practice_logs,
+        measures,
+        readings,
+    } = demo::fill(&app, &p, args.years, args.seed).await?;
     println!(
         "Created the account \"{DEMO_USER}\" with {count} entries, {} appointments ({} attended), {} feedback, {} insights, {} questions, {} goals and 4 practices with {practice_logs} logs, {measures} measures, 3 trackers with {readings} readings over {} year(s) in {:.1} s.",
         s.appointments,

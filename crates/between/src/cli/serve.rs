@@ -49,6 +49,7 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> CliResult {
         Config {
             session_idle: Duration::from_secs(args.session_idle_minutes * 60),
             open_registration: args.open_registration,
+            ..Config::default()
         },
     );
     let settings = WebSettings {

@@ -1,0 +1,56 @@
+//! How fast the reports that gather everything answer for a ten-year demo
+//! account (`between demo --years 10`: journal, appointments, feedback,
+//! goals, practices, measures, trackers) in an SQLite store: drafting the
+//! next session's agenda (target: well under 20 ms).
+//!
+//! Run with `cargo bench -p between-app --bench reports`; figures go in the
+//! README.
+
+#![allow(clippy::unwrap_used)]
+
+use between_app::accounts::NewUser;
+use between_app::agenda_saved::Target;
+use between_app::sessions::SignInAs;
+use between_app::{demo, App, Config, Role};
+use criterion::{criterion_group, criterion_main, Criterion};
+
+fn reports(c: &mut Criterion) {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("bench.db").display());
+    let (app, p) = rt.block_on(async {
+        let store = between_store::Store::connect(&url).await.unwrap();
+        let app = App::new(store, Config::default());
+        app.register(NewUser {
+            name: "demo",
+            password: "bench password",
+            role: Role::Client,
+            time_zone: "Europe/London",
+        })
+        .await
+        .unwrap();
+        let (p, _) = app
+            .sign_in("demo", "bench password", "bench", SignInAs::Device, "bench")
+            .await
+            .unwrap();
+        let counts = demo::fill(&app, &p, 10, 1).await.unwrap();
+        assert!(counts.entries > 3000, "{counts:?}");
+        (app, p)
+    });
+    let agenda = rt.block_on(app.agenda(&p, Target::Next)).unwrap();
+    assert!(agenda.plan.points.len() >= 5);
+
+    c.bench_function("draft the next agenda (10-year demo)", |b| {
+        b.iter(|| rt.block_on(app.agenda(&p, Target::Next)).unwrap())
+    });
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(20);
+    targets = reports
+}
+criterion_main!(benches);

@@ -1,0 +1,79 @@
+//! Everything the agenda and the roadblock rules read, loaded once and
+//! concurrently: a report that gathers ten years of data should pay for
+//! each kind of record once.
+
+use between_domain::appointment::{self, Appointment};
+use between_domain::question::Question;
+use jiff::Timestamp;
+
+use crate::error::AppError;
+use crate::feedback::Rated;
+use crate::goals::GoalView;
+use crate::measures::MeasureView;
+use crate::practices::PracticeRecent;
+use crate::principal::Principal;
+use crate::records::Stored;
+use crate::App;
+
+pub struct Gathered {
+    pub now: Timestamp,
+    pub goals: Vec<GoalView>,
+    pub measures: Vec<MeasureView>,
+    pub appointments: Vec<Appointment>,
+    pub feedback: Vec<Rated>,
+    pub questions: Vec<Stored<Question>>,
+    /// Log days of every practice, with logs since the asked time opened.
+    pub practices: Vec<PracticeRecent>,
+}
+
+impl App {
+    /// Loads the kinds concurrently; practice logs are opened from the
+    /// earlier of `logs_since` and the last attended session on.
+    pub(crate) async fn gather(
+        &self,
+        p: &Principal,
+        logs_since: Timestamp,
+    ) -> Result<Gathered, AppError> {
+        let appointments = self.appointments(p).await?;
+        self.gather_with(p, logs_since, appointments).await
+    }
+
+    /// [`App::gather`] for a caller that has the appointments already.
+    pub(crate) async fn gather_with(
+        &self,
+        p: &Principal,
+        logs_since: Timestamp,
+        appointments: Vec<Appointment>,
+    ) -> Result<Gathered, AppError> {
+        let now = self.now();
+        let last_session = appointment::since_last_session(&appointments, now).last_attended;
+        let logs_since = last_session.map_or(logs_since, |s| s.min(logs_since));
+        // Separate tasks, so decrypting and decoding use every core.
+        macro_rules! task {
+            ($method:ident $(, $arg:expr)*) => {{
+                let (app, p) = (self.clone(), p.clone());
+                async move {
+                    tokio::spawn(async move { app.$method(&p $(, $arg)*).await })
+                        .await
+                        .map_err(|e| AppError::Corrupt(format!("a loading task failed: {e}")))?
+                }
+            }};
+        }
+        let (goals, measures, feedback, questions, practices) = tokio::try_join!(
+            task!(goals),
+            task!(measures),
+            task!(all_feedback),
+            task!(questions),
+            task!(practices_recent, logs_since),
+        )?;
+        Ok(Gathered {
+            now,
+            goals,
+            measures,
+            appointments,
+            feedback,
+            questions,
+            practices,
+        })
+    }
+}
