@@ -1,7 +1,8 @@
 //! How fast the reports that gather everything answer for a ten-year demo
 //! account (`between demo --years 10`: journal, appointments, feedback,
 //! goals, practices, measures, trackers) in an SQLite store: drafting the
-//! next session's agenda (target: well under 20 ms).
+//! next session's agenda (target: well under 20 ms) and the progress review
+//! of the last 12 months (target: under 100 ms).
 //!
 //! Run with `cargo bench -p between-app --bench reports`; figures go in the
 //! README.
@@ -45,6 +46,12 @@ fn reports(c: &mut Criterion) {
 
     c.bench_function("draft the next agenda (10-year demo)", |b| {
         b.iter(|| rt.block_on(app.agenda(&p, Target::Next)).unwrap())
+    });
+    let year_ago = app.now() - jiff::SignedDuration::from_hours(24 * 365);
+    let review = rt.block_on(app.review(&p, year_ago, None)).unwrap();
+    assert!(review.mood.entries > 300, "{}", review.mood.entries);
+    c.bench_function("review of the last 12 months (10-year demo)", |b| {
+        b.iter(|| rt.block_on(app.review(&p, year_ago, None)).unwrap())
     });
 }
 

@@ -116,6 +116,7 @@ macro_rules! with_type {
             RecordKind::ImportMap => $f::<BTreeMap<Uuid, Uuid>>($($arg),*),
             RecordKind::Agenda => $f::<between_domain::agenda_plan::SavedAgenda>($($arg),*),
             RecordKind::AgendaPrefs => $f::<between_domain::agenda_plan::Prefs>($($arg),*),
+            RecordKind::Review => $f::<between_domain::review::SavedReview>($($arg),*),
         }
     };
 }

@@ -77,3 +77,69 @@ impl App {
         })
     }
 }
+
+impl Gathered {
+    /// The data as it stood at `at`: what was recorded later is left out,
+    /// and questions answered later count as open, so rules see the past.
+    pub fn as_of(&self, at: Timestamp, tz: &jiff::tz::TimeZone) -> Gathered {
+        let day = at.to_zoned(tz.clone()).date();
+        Gathered {
+            now: at,
+            goals: self
+                .goals
+                .iter()
+                .filter(|g| g.goal.occurred_at <= at)
+                .map(|g| GoalView {
+                    check_ins: g
+                        .check_ins
+                        .iter()
+                        .filter(|c| c.occurred_at <= at)
+                        .cloned()
+                        .collect(),
+                    ..g.clone()
+                })
+                .collect(),
+            measures: self
+                .measures
+                .iter()
+                .filter(|m| m.response.occurred_at <= at)
+                .cloned()
+                .collect(),
+            appointments: self.appointments.clone(),
+            feedback: self
+                .feedback
+                .iter()
+                .filter(|f| f.feedback.occurred_at <= at)
+                .cloned()
+                .collect(),
+            questions: self
+                .questions
+                .iter()
+                .filter(|q| q.occurred_at <= at)
+                .map(|q| {
+                    let mut q = q.clone();
+                    if q.data.answered_at.is_some_and(|t| t > at) {
+                        q.data.answer = None;
+                        q.data.answered_at = None;
+                    }
+                    q
+                })
+                .collect(),
+            practices: self
+                .practices
+                .iter()
+                .filter(|v| v.practice.occurred_at <= at)
+                .map(|v| PracticeRecent {
+                    practice: v.practice.clone(),
+                    days: v.days.iter().copied().filter(|d| *d <= day).collect(),
+                    recent: v
+                        .recent
+                        .iter()
+                        .filter(|l| l.occurred_at <= at)
+                        .cloned()
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
+}

@@ -4,7 +4,6 @@
 use between_domain::appointment::Status;
 use between_domain::insight::{Insight, InsightKind};
 use between_domain::search::Query;
-use jiff::Timestamp;
 use uuid::Uuid;
 
 use crate::error::AppError;
@@ -29,7 +28,7 @@ impl App {
             LinkTo::None => Ok(None),
             LinkTo::Appointment(id) => Ok(Some(self.appointment(p, id).await?.id)),
             LinkTo::Last => {
-                let now = Timestamp::now();
+                let now = self.now();
                 self.appointments(p)
                     .await?
                     .into_iter()
@@ -66,7 +65,7 @@ impl App {
             p,
             RecordKind::Insight,
             None,
-            Timestamp::now(),
+            self.now(),
             &Insight {
                 appointment_id,
                 ..insight

@@ -41,10 +41,12 @@ pub enum DataKind {
     Trackers,
     /// Saved agendas for appointments.
     Agenda,
+    /// Saved periodic reviews and their reflections.
+    Reviews,
 }
 
 impl DataKind {
-    pub const ALL: [DataKind; 13] = [
+    pub const ALL: [DataKind; 14] = [
         DataKind::Journal,
         DataKind::SharedJournal,
         DataKind::Appointments,
@@ -58,6 +60,7 @@ impl DataKind {
         DataKind::SafetyPlan,
         DataKind::Trackers,
         DataKind::Agenda,
+        DataKind::Reviews,
     ];
 
     /// The kinds a calendar feed may read: titles and times.
@@ -81,6 +84,7 @@ impl DataKind {
             DataKind::SafetyPlan => "safety_plan",
             DataKind::Trackers => "trackers",
             DataKind::Agenda => "agenda",
+            DataKind::Reviews => "reviews",
         }
     }
 

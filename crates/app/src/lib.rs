@@ -25,6 +25,7 @@ pub mod practices;
 pub mod principal;
 pub mod questions;
 pub mod records;
+pub mod reviews;
 pub mod roadblocks;
 pub mod sessions;
 pub mod throttle;

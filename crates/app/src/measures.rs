@@ -128,8 +128,8 @@ impl App {
         at: Option<Timestamp>,
     ) -> Result<MeasureView, AppError> {
         let response = response.validated()?;
-        let at = at.unwrap_or_else(Timestamp::now);
-        if at > Timestamp::now() + SignedDuration::from_mins(5) {
+        let at = at.unwrap_or_else(|| self.now());
+        if at > self.now() + SignedDuration::from_mins(5) {
             return Err(AppError::invalid(
                 "at",
                 "A measure cannot be taken in the future.",

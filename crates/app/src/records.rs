@@ -41,10 +41,12 @@ pub enum RecordKind {
     Agenda,
     /// Session minutes and review interval.
     AgendaPrefs,
+    /// A saved periodic review with its reflections.
+    Review,
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 19] = [
+    pub const ALL: [RecordKind; 20] = [
         RecordKind::Appointment,
         RecordKind::AppointmentSeries,
         RecordKind::Question,
@@ -64,6 +66,7 @@ impl RecordKind {
         RecordKind::ImportMap,
         RecordKind::Agenda,
         RecordKind::AgendaPrefs,
+        RecordKind::Review,
     ];
 
     pub fn parse(s: &str) -> Option<RecordKind> {
@@ -91,6 +94,7 @@ impl RecordKind {
             RecordKind::ImportMap => "import_map",
             RecordKind::Agenda => "agenda",
             RecordKind::AgendaPrefs => "agenda_prefs",
+            RecordKind::Review => "review",
         }
     }
 
@@ -111,6 +115,7 @@ impl RecordKind {
             }
             RecordKind::Tracker | RecordKind::TrackerMonth => DataKind::Trackers,
             RecordKind::Agenda | RecordKind::AgendaPrefs => DataKind::Agenda,
+            RecordKind::Review => DataKind::Reviews,
         }
     }
 }

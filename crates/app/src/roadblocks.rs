@@ -43,6 +43,14 @@ pub(crate) fn roadblocks_in(p: &Principal, g: &Gathered, t: &Thresholds) -> Vec<
         .map(|g| GoalFacts {
             id: g.goal.id,
             title: g.goal.data.title.clone(),
+            reached: g
+                .check_ins
+                .last()
+                .and_then(|c| g.goal.data.progress(&c.data))
+                .is_some_and(|x| match g.goal.data.measure {
+                    between_domain::goal::Measure::Gas { .. } => x >= 0.0,
+                    between_domain::goal::Measure::Numeric { .. } => x >= 1.0 - 1e-9,
+                }),
             check_ins: g
                 .check_ins
                 .iter()

@@ -5,7 +5,6 @@ use std::collections::BTreeSet;
 
 use between_domain::goal::Measure;
 use between_domain::measure::Change;
-use between_domain::timespec::TimeRange;
 use between_domain::wins::{self, Facts, GoalFacts, Win};
 use between_store::{RecordBatch, RecordQuery};
 use jiff::Timestamp;
@@ -21,20 +20,20 @@ impl App {
     pub async fn wins(&self, p: &Principal) -> Result<Vec<Win>, AppError> {
         let tz = p.user.time_zone.clone();
         let day = |t: Timestamp| t.to_zoned(tz.clone()).date();
+        p.require_read()?;
+        let mut entry_days = Vec::new();
+        for t in self.store.entry_times(p.user.id).await? {
+            entry_days.push(day(crate::from_micros(t)?));
+        }
         let mut facts = Facts {
-            entry_days: self
-                .entries_in(p, TimeRange::default())
-                .await?
-                .iter()
-                .map(|e| day(e.occurred_at))
-                .collect(),
+            entry_days,
             ..Facts::default()
         };
-        for v in self.practices(p).await? {
-            facts.practices.push((
-                v.practice.data.title.clone(),
-                v.logs.iter().map(|l| day(l.occurred_at)).collect(),
-            ));
+        // Only the days matter: nothing of the logs is opened.
+        for v in self.practices_recent(p, self.now()).await? {
+            facts
+                .practices
+                .push((v.practice.data.title.clone(), v.days));
         }
         for g in self.goals(p).await? {
             let gas = matches!(g.goal.data.measure, Measure::Gas { .. });

@@ -8,4 +8,5 @@ pub mod fhir;
 pub mod ics;
 pub mod json;
 pub mod markdown;
+pub mod review_doc;
 pub mod web;

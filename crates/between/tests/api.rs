@@ -62,6 +62,9 @@ async fn health_and_the_openapi_document_need_no_token() {
         ("/roadblocks", vec!["get"]),
         ("/agenda", vec!["get", "post"]),
         ("/agenda/changes", vec!["get"]),
+        ("/review", vec!["get"]),
+        ("/reviews", vec!["get", "post"]),
+        ("/reviews/{id}", vec!["get", "delete"]),
         ("/import", vec!["post"]),
     ] {
         for m in methods {

@@ -1783,3 +1783,101 @@ fn prep_edits_save_the_agenda_and_later_data_waits_for_a_refresh() {
     let err = cli.fails(&["prep", "minutes", "3"], "", 2);
     assert!(err.contains("10 to 240 minutes"), "{err}");
 }
+
+#[test]
+fn review_shows_a_period_saves_it_with_reflections_and_compares() {
+    let cli = Cli::with_account("ada");
+    cli.ok(&["journal", "add", "A calmer week", "--mood", "7"], "");
+    cli.ok(
+        &[
+            "insight",
+            "add",
+            "Breathe out longer than in",
+            "--kind",
+            "strategy",
+        ],
+        "",
+    );
+    let out = cli.ok(&["review", "--since", "4w"], "");
+    assert!(out.starts_with("Progress review: "), "{out}");
+    assert!(out.contains("4 weeks"), "{out}");
+    assert!(
+        out.contains("Strategies I learned\n- ") && out.contains(": Breathe out longer than in"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Mood\n- 1 entry with a mood; 7.0 on average."),
+        "{out}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&cli.ok(&["review", "--since", "4w", "--json"], "")).unwrap();
+    assert_eq!(json["strategies"][0]["text"], "Breathe out longer than in");
+    let saved = cli.ok(
+        &[
+            "review",
+            "save",
+            "--since",
+            "4w",
+            "--learned",
+            "I can slow down",
+        ],
+        "",
+    );
+    let id = saved
+        .trim()
+        .rsplit(' ')
+        .next()
+        .unwrap()
+        .trim_end_matches('.')
+        .to_string();
+    cli.ok(&["review", "save", "--since", "2w"], "");
+    let list = cli.ok(&["review", "list"], "");
+    assert_eq!(list.lines().count(), 2, "{list}");
+    let shown = cli.ok(&["review", "show", &id], "");
+    assert!(
+        shown.contains("What have I learned?\n  I can slow down"),
+        "{shown}"
+    );
+    let second = list
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_string();
+    let shown = cli.ok(&["review", "show", &second], "");
+    assert!(shown.contains("Compared with the review of"), "{shown}");
+    let pdf = cli.data.path().join("review.pdf");
+    cli.ok(
+        &[
+            "review",
+            "show",
+            &id,
+            "--format",
+            "pdf",
+            "-o",
+            pdf.to_str().unwrap(),
+        ],
+        "",
+    );
+    if let Some((pages, text)) = poppler::read_back(&pdf) {
+        assert!(pages >= 1);
+        assert!(text.contains("I can slow down"), "{text}");
+        assert!(text.contains("Breathe out longer than in"), "{text}");
+    }
+    let html = cli.ok(&["review", "--since", "4w", "--format", "html"], "");
+    assert!(
+        html.starts_with("<!doctype html>") && html.contains("<svg"),
+        "{html}"
+    );
+    let err = cli.fails(&["review", "--since", "soon"], "", 2);
+    assert!(err.contains("soon"), "{err}");
+    let err = cli.fails(&["review", "every", "0"], "", 2);
+    assert!(err.contains("1 to 52 weeks"), "{err}");
+    cli.ok(&["review", "every", "6"], "");
+    let due = cli.ok(&["review", "due"], "");
+    assert!(due.contains("due on"), "{due}");
+    cli.ok(&["review", "delete", &id], "");
+    assert_eq!(cli.ok(&["review", "list"], "").lines().count(), 1);
+}

@@ -53,3 +53,20 @@ async fn the_demo_agenda_at_a_fixed_date() {
     insta::assert_snapshot!("agenda_text", agenda_doc::text(&agenda, tz));
     insta::assert_snapshot!("agenda_markdown", agenda_doc::markdown(&agenda, tz));
 }
+
+#[tokio::test]
+async fn the_demo_review_of_twelve_weeks_at_a_fixed_date() {
+    use between::review_doc::{self, ReviewDoc};
+    let db = TestDb::sqlite().await;
+    let (app, p) = demo_account(&db).await;
+    let since = app.now() - jiff::SignedDuration::from_hours(24 * 7 * 12);
+    let review = app.review(&p, since, None).await.unwrap();
+    let doc = ReviewDoc {
+        review: &review,
+        reflections: None,
+        saved_at: None,
+        comparison: None,
+    };
+    insta::assert_snapshot!("review_text", review_doc::text(&doc));
+    insta::assert_snapshot!("review_markdown", review_doc::markdown(&doc));
+}

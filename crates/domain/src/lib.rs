@@ -15,6 +15,7 @@ pub mod patterns;
 pub mod practice;
 pub mod prompts;
 pub mod question;
+pub mod review;
 pub mod roadblocks;
 pub mod search;
 pub mod timespec;

@@ -54,6 +54,9 @@ pub struct GoalFacts {
     pub id: Uuid,
     pub title: String,
     pub check_ins: Vec<(Uuid, Timestamp, f64)>,
+    /// At its expected outcome or beyond (GAS level 0 or more, a numeric
+    /// target reached): holding steady there is not being stuck.
+    pub reached: bool,
 }
 
 /// One measure response compared with the previous one and the first.
@@ -128,7 +131,7 @@ pub const GUIDANCE: [&str; 3] = [
 
 fn flat_goals(f: &Facts, t: &Thresholds, out: &mut Vec<Roadblock>) {
     for g in &f.goals {
-        if g.check_ins.len() < t.flat_check_ins {
+        if g.reached || g.check_ins.len() < t.flat_check_ins {
             continue;
         }
         let last = &g.check_ins[g.check_ins.len() - t.flat_check_ins..];
@@ -342,6 +345,7 @@ mod tests {
             id: id(),
             title: "Sleep by 11".into(),
             check_ins: points.iter().map(|(d, v)| (id(), day(*d), *v)).collect(),
+            reached: false,
         };
         let flat = Facts {
             goals: vec![goal(&[(0, 0.2), (21, 0.2), (42, 0.1)])],
@@ -364,6 +368,17 @@ mod tests {
             ..Default::default()
         };
         assert!(kinds(&moving).is_empty());
+        let holding_at_target = Facts {
+            goals: vec![GoalFacts {
+                reached: true,
+                ..goal(&[(0, 1.0), (21, 1.0), (42, 1.0)])
+            }],
+            ..Default::default()
+        };
+        assert!(
+            kinds(&holding_at_target).is_empty(),
+            "steady at the goal is not stuck"
+        );
     }
 
     fn measure(at: i64, from_baseline: Option<Change>, change: Option<Change>) -> MeasureFacts {

@@ -7,6 +7,8 @@ use between_store::testing::{services_required, TestDb};
 
 pub const PASSWORD: &str = "correct horse battery";
 
+/// Not every story needs the system clock's app.
+#[allow(dead_code)]
 pub async fn app_on(store: between_store::Store) -> App {
     App::new(store, Config::default())
 }

@@ -22,6 +22,7 @@ mod patterns;
 mod practice;
 mod prep;
 mod question;
+mod review;
 mod roadblocks;
 mod serve;
 mod token;
@@ -119,6 +120,8 @@ enum Command {
     Patterns(patterns::PatternsArgs),
     /// The agenda for your next session, drafted from what happened since the last.
     Prep(prep::PrepArgs),
+    /// The progress review of a period; saved reviews with reflections.
+    Review(review::ReviewArgs),
     /// Signs that therapy may be stuck, with ways to raise them.
     Roadblocks(roadblocks::RoadblocksArgs),
     /// The mood trend of a period.
@@ -176,6 +179,7 @@ pub async fn run(cli: Cli) -> CliResult {
         Command::Calendar(cmd) => calendar::run(&ctx, cmd).await,
         Command::Patterns(args) => patterns::run(&ctx, args).await,
         Command::Prep(args) => prep::run(&ctx, args).await,
+        Command::Review(args) => review::run(&ctx, args).await,
         Command::Roadblocks(args) => roadblocks::run(&ctx, args).await,
         Command::Trend(args) => trend::run(&ctx, args).await,
         Command::Track(args) => tracker::track(&ctx, args).await,

@@ -4,7 +4,7 @@
 
 mod api;
 mod auth;
-mod charts;
+pub mod charts;
 mod csrf;
 mod errors;
 mod forms;

@@ -46,7 +46,7 @@ pub fn thresholds(i: Instrument) -> Thresholds {
         })
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Change {
     ReliableImprovement,

@@ -15,6 +15,7 @@ mod measures;
 mod patterns;
 mod practices;
 mod questions;
+mod reviews;
 mod roadblocks;
 mod trackers;
 mod trend;
@@ -75,6 +76,9 @@ pub fn routes() -> Router<WebState> {
         .route("/roadblocks", get(roadblocks::list))
         .route("/agenda", get(agenda::get).post(agenda::edit))
         .route("/agenda/changes", get(agenda::changes))
+        .route("/review", get(reviews::get))
+        .route("/reviews", get(reviews::list).post(reviews::save))
+        .route("/reviews/{id}", get(reviews::show).delete(reviews::delete))
         .route("/trackers", get(trackers::list).post(trackers::create))
         .route(
             "/trackers/{id}",

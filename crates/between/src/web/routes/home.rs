@@ -30,6 +30,8 @@ struct HomePage {
     /// Trackers recorded today, and how many there are.
     checked_in: usize,
     trackers: usize,
+    /// "due" or the day the next progress review is due.
+    review: Option<(bool, String)>,
 }
 
 pub async fn home(State(state): State<WebState>, MaybeSignedIn(s): MaybeSignedIn) -> PageResult {
@@ -67,6 +69,12 @@ pub async fn home(State(state): State<WebState>, MaybeSignedIn(s): MaybeSignedIn
         .tracked_on(p, between_app::trackers::today(p))
         .await?;
     let checked_in = tracked.iter().filter(|(_, v)| v.is_some()).count();
+    let today = now.to_zoned(tz.clone()).date();
+    let review = state
+        .app
+        .review_due(p)
+        .await?
+        .map(|day| (day <= today, day.strftime("%-d %B %Y").to_string()));
     render(&HomePage {
         layout: Layout::signed_in(&state, &s, "", "home"),
         name: p.user.name.clone(),
@@ -98,6 +106,7 @@ pub async fn home(State(state): State<WebState>, MaybeSignedIn(s): MaybeSignedIn
             .map(|i| (i.as_str(), i.name()))
             .collect(),
         checked_in,
+        review,
         trackers: tracked.len(),
         more_wins: new_wins.len().saturating_sub(3),
         new_wins: new_wins

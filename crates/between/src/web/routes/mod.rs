@@ -14,6 +14,7 @@ mod measures;
 mod patterns;
 mod practices;
 mod questions;
+mod review;
 mod roadblocks;
 mod settings;
 mod statics;
@@ -26,6 +27,11 @@ use axum::routing::{get, post};
 use axum::Router;
 
 use super::WebState;
+
+/// An id from the path; one that does not parse is simply not found.
+pub(crate) fn path_id(id: &str) -> Result<uuid::Uuid, crate::web::errors::PageError> {
+    uuid::Uuid::parse_str(id).map_err(|_| crate::web::errors::PageError::NotFound)
+}
 
 /// Largest accepted form body: a long entry with every field filled.
 const FORM_LIMIT: usize = 2 * 1024 * 1024;
@@ -69,6 +75,14 @@ pub fn routes() -> Router<WebState> {
         .route("/agenda/edit", post(agenda::edit))
         .route("/agenda/changes", get(agenda::changes))
         .route("/agenda/download", get(agenda::download))
+        .route("/review", get(review::show))
+        .route("/review/save", post(review::save))
+        .route("/review/download", get(review::download_period))
+        .route("/reviews", get(review::list))
+        .route("/reviews/interval", post(review::interval))
+        .route("/reviews/{id}", get(review::saved))
+        .route("/reviews/{id}/delete", post(review::delete))
+        .route("/reviews/{id}/download", get(review::download_saved))
         .route("/measures", get(measures::list))
         .route(
             "/measures/take/{instrument}",

@@ -1,0 +1,262 @@
+//! `between review`: the progress review of a period (default: the last 12
+//! weeks), saved reviews with reflections, and how each compares with the
+//! one before.
+
+use std::io::Write as _;
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+use between_app::reviews::ReviewWithPrevious;
+use between_domain::review::{Reflections, SavedReview};
+use between_domain::timespec;
+use clap::{Args, Subcommand, ValueEnum};
+
+use super::output::print_json;
+use super::question::parse_id;
+use super::{CliError, CliResult, Context};
+use crate::json::{review_json, saved_review_json};
+use crate::review_doc::{self, ReviewDoc};
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct ReviewArgs {
+    #[command(flatten)]
+    period: Period,
+    #[command(flatten)]
+    out: Output,
+    #[command(subcommand)]
+    command: Option<ReviewCommand>,
+}
+
+#[derive(Debug, Args)]
+struct Period {
+    /// Start: a date, or how long ago (12w, 3m, 90d). Default: the review interval (12 weeks).
+    #[arg(long, value_name = "WHEN")]
+    since: Option<String>,
+    /// End (a date or how long ago); default now.
+    #[arg(long, value_name = "WHEN")]
+    until: Option<String>,
+}
+
+#[derive(Debug, Args)]
+struct Output {
+    /// text, md (Markdown), html (a standalone page), pdf or json.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Same as --format json.
+    #[arg(long)]
+    json: bool,
+    /// Write to this file instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Text,
+    Md,
+    Html,
+    Pdf,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+enum ReviewCommand {
+    /// Save the review of the period with your reflections.
+    Save {
+        #[command(flatten)]
+        period: Period,
+        /// What have I learned?
+        #[arg(long, default_value = "")]
+        learned: String,
+        /// What has changed?
+        #[arg(long, default_value = "")]
+        changed: String,
+        /// What do I want to focus on next?
+        #[arg(long, default_value = "")]
+        focus: String,
+    },
+    /// Saved reviews, oldest first.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// A saved review with its reflections, compared with the one before.
+    Show {
+        id: String,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// Delete a saved review.
+    Delete { id: String },
+    /// How many weeks between reviews (default 12); `between review due` says when.
+    Every { weeks: u32 },
+    /// When the next review is due.
+    Due,
+}
+
+pub async fn run(ctx: &Context, args: ReviewArgs) -> CliResult {
+    let app = ctx.app().await?;
+    let p = ctx.principal(&app).await?;
+    let tz = p.user.time_zone.clone();
+    let period = |period: &Period| -> CliResult<_> {
+        let now = app.now();
+        let since = period.since.as_deref().unwrap_or("12w");
+        let since =
+            timespec::parse_since(since, &tz, now).map_err(|e| CliError::input(e.to_string()))?;
+        let until = period
+            .until
+            .as_deref()
+            .map(|u| timespec::parse_until(u, &tz, now))
+            .transpose()
+            .map_err(|e| CliError::input(e.to_string()))?;
+        Ok((since, until))
+    };
+    match args.command {
+        None => {
+            let mut period_args = args.period;
+            if period_args.since.is_none() {
+                let weeks = app.agenda_prefs(&p).await?.review_weeks;
+                period_args.since = Some(format!("{weeks}w"));
+            }
+            let (since, until) = period(&period_args)?;
+            let review = app.review(&p, since, until).await?;
+            let doc = ReviewDoc {
+                review: &review,
+                reflections: None,
+                saved_at: None,
+                comparison: None,
+            };
+            write(&doc, &args.out, || review_json(&review))
+        }
+        Some(ReviewCommand::Save {
+            period: mut period_args,
+            learned,
+            changed,
+            focus,
+        }) => {
+            if period_args.since.is_none() {
+                let weeks = app.agenda_prefs(&p).await?.review_weeks;
+                period_args.since = Some(format!("{weeks}w"));
+            }
+            let (since, until) = period(&period_args)?;
+            let saved = app
+                .save_review(
+                    &p,
+                    since,
+                    until,
+                    Reflections {
+                        learned,
+                        changed,
+                        focus,
+                    },
+                )
+                .await?;
+            println!(
+                "Saved the review of {} as {}.",
+                review_doc::period(&saved.data.review),
+                saved.id
+            );
+            Ok(())
+        }
+        Some(ReviewCommand::List { json }) => {
+            let all = app.saved_reviews(&p).await?;
+            if json {
+                let list: Vec<_> = all
+                    .iter()
+                    .map(|s| {
+                        serde_json::json!({
+                            "id": s.id,
+                            "from": s.data.review.from,
+                            "to": s.data.review.to,
+                            "saved_at": crate::json::rfc3339(s.data.saved_at, &tz),
+                        })
+                    })
+                    .collect();
+                return print_json(&serde_json::json!({ "reviews": list }));
+            }
+            if all.is_empty() {
+                println!("No saved reviews yet. `between review save` keeps one.");
+            }
+            for s in &all {
+                println!("{}  {}", s.id, review_doc::period(&s.data.review));
+            }
+            Ok(())
+        }
+        Some(ReviewCommand::Show { id, out }) => {
+            let id = parse_id(&id, "a review")?;
+            let shown = app.saved_review(&p, id).await?;
+            let ReviewWithPrevious {
+                saved,
+                previous,
+                comparison,
+            } = &shown;
+            let s: &SavedReview = &saved.data;
+            let doc = ReviewDoc {
+                review: &s.review,
+                reflections: Some(&s.reflections),
+                saved_at: Some(s.saved_at),
+                comparison: previous
+                    .as_ref()
+                    .map(|prev| (review_doc::period(&prev.data.review), comparison.as_slice())),
+            };
+            write(&doc, &out, || saved_review_json(&shown, &tz))
+        }
+        Some(ReviewCommand::Delete { id }) => {
+            let id = parse_id(&id, "a review")?;
+            app.delete_review(&p, id).await?;
+            println!("Deleted the review {id}.");
+            Ok(())
+        }
+        Some(ReviewCommand::Every { weeks }) => {
+            let mut prefs = app.agenda_prefs(&p).await?;
+            prefs.review_weeks = weeks;
+            app.set_agenda_prefs(&p, prefs).await?;
+            println!("A progress review is now due every {weeks} weeks.");
+            Ok(())
+        }
+        Some(ReviewCommand::Due) => {
+            match app.review_due(&p).await? {
+                Some(day) if day <= app.now().to_zoned(tz.clone()).date() => {
+                    println!(
+                        "A progress review is due (since {}).",
+                        day.strftime("%-d %B %Y")
+                    )
+                }
+                Some(day) => println!(
+                    "The next progress review is due on {}.",
+                    day.strftime("%-d %B %Y")
+                ),
+                None => println!("No review is due: there is nothing to review yet."),
+            }
+            Ok(())
+        }
+    }
+}
+
+fn write(doc: &ReviewDoc<'_>, out: &Output, json: impl FnOnce() -> serde_json::Value) -> CliResult {
+    let format = if out.json { Format::Json } else { out.format };
+    let bytes = match format {
+        Format::Json => {
+            let value = json();
+            if out.output.is_none() {
+                return print_json(&value);
+            }
+            serde_json::to_vec_pretty(&value).context("could not encode JSON")?
+        }
+        Format::Text => review_doc::text(doc).into_bytes(),
+        Format::Md => review_doc::markdown(doc).into_bytes(),
+        Format::Html => review_doc::html(doc)
+            .map_err(|e| CliError::System(anyhow::anyhow!("could not render the page: {e}")))?
+            .into_bytes(),
+        Format::Pdf => review_doc::pdf(doc).map_err(|e| CliError::System(e.into()))?,
+    };
+    match &out.output {
+        Some(path) => std::fs::write(path, bytes)
+            .with_context(|| format!("could not write {}", path.display()))?,
+        None => std::io::stdout()
+            .write_all(&bytes)
+            .context("could not write to standard output")?,
+    }
+    Ok(())
+}
