@@ -268,14 +268,28 @@ impl App {
             kind: RecordKind::Agenda.as_str().into(),
             ..Default::default()
         };
-        let (all, prefs, rows) =
-            tokio::try_join!(self.appointments(p), self.agenda_prefs(p), async {
-                Ok::<_, AppError>(self.store.list_records(p.user.id, &agenda_rows).await?)
-            },)?;
+        let (prefs, rows) = tokio::try_join!(self.agenda_prefs(p), async {
+            Ok::<_, AppError>(self.store.list_records(p.user.id, &agenda_rows).await?)
+        })?;
+        let logs_since = now - Thresholds::default().adherence_window;
+        // With no saved agenda at all this can only be a draft: load
+        // everything at once. Otherwise the appointments say which it is.
+        let gathered = if rows.is_empty() {
+            Some(self.gather(p, logs_since).await?)
+        } else {
+            None
+        };
+        let own_appointments = match &gathered {
+            Some(_) => Vec::new(),
+            None => self.appointments(p).await?,
+        };
+        let all: &[between_domain::appointment::Appointment] = gathered
+            .as_ref()
+            .map_or(&own_appointments, |g| &g.appointments);
         let minutes = prefs.session_minutes;
-        let appt = pick(&all, target, now)?;
+        let appt = pick(all, target, now)?;
         let parent = appt.map_or(UNPLANNED, |a| a.id);
-        let is_next = appt.map(|a| a.id) == appointment::next_appointment(&all, now).map(|a| a.id);
+        let is_next = appt.map(|a| a.id) == appointment::next_appointment(all, now).map(|a| a.id);
         // The agenda started before the appointment was planned becomes
         // the next appointment's.
         let own = rows
@@ -309,9 +323,10 @@ impl App {
             .max_by_key(|r| r.occurred_at)
             .map(|r| records::open::<SavedAgenda>(p, RecordKind::Agenda, r))
             .transpose()?;
-        let g = self
-            .gather_with(p, now - Thresholds::default().adherence_window, all)
-            .await?;
+        let g = match gathered {
+            Some(g) => g,
+            None => self.gather_with(p, logs_since, own_appointments).await?,
+        };
         let draft = self.draft_from(p, &g).await?;
         Ok(Loaded {
             agenda: Agenda {

@@ -26,16 +26,54 @@ pub struct Gathered {
     pub practices: Vec<PracticeRecent>,
 }
 
+/// How far back practice logs are opened before the last session is known;
+/// older sessions are rare, and then the logs since are read afterwards.
+const LOGS_WINDOW: jiff::SignedDuration = jiff::SignedDuration::from_hours(24 * 7 * 12);
+
+/// Runs a loading method on its own task, so decrypting and decoding use
+/// every core.
+macro_rules! task {
+    ($app:expr, $p:expr, $method:ident $(, $arg:expr)*) => {{
+        let (app, p) = ($app.clone(), $p.clone());
+        async move {
+            tokio::spawn(async move { app.$method(&p $(, $arg)*).await })
+                .await
+                .map_err(|e| AppError::Corrupt(format!("a loading task failed: {e}")))?
+        }
+    }};
+}
+
 impl App {
-    /// Loads the kinds concurrently; practice logs are opened from the
-    /// earlier of `logs_since` and the last attended session on.
+    /// Loads every kind at once; practice logs are opened from the earlier
+    /// of `logs_since` and the last attended session on.
     pub(crate) async fn gather(
         &self,
         p: &Principal,
         logs_since: Timestamp,
     ) -> Result<Gathered, AppError> {
-        let appointments = self.appointments(p).await?;
-        self.gather_with(p, logs_since, appointments).await
+        let now = self.now();
+        let window = logs_since.min(now - LOGS_WINDOW);
+        let (appointments, goals, measures, feedback, questions, mut practices) = tokio::try_join!(
+            task!(self, p, appointments),
+            task!(self, p, goals),
+            task!(self, p, measures),
+            task!(self, p, all_feedback),
+            task!(self, p, questions),
+            task!(self, p, practices_recent, window),
+        )?;
+        let last_session = appointment::since_last_session(&appointments, now).last_attended;
+        if let Some(since) = last_session.filter(|s| *s < window) {
+            practices = self.practices_recent(p, since.min(logs_since)).await?;
+        }
+        Ok(Gathered {
+            now,
+            goals,
+            measures,
+            appointments,
+            feedback,
+            questions,
+            practices,
+        })
     }
 
     /// [`App::gather`] for a caller that has the appointments already.
@@ -48,23 +86,12 @@ impl App {
         let now = self.now();
         let last_session = appointment::since_last_session(&appointments, now).last_attended;
         let logs_since = last_session.map_or(logs_since, |s| s.min(logs_since));
-        // Separate tasks, so decrypting and decoding use every core.
-        macro_rules! task {
-            ($method:ident $(, $arg:expr)*) => {{
-                let (app, p) = (self.clone(), p.clone());
-                async move {
-                    tokio::spawn(async move { app.$method(&p $(, $arg)*).await })
-                        .await
-                        .map_err(|e| AppError::Corrupt(format!("a loading task failed: {e}")))?
-                }
-            }};
-        }
         let (goals, measures, feedback, questions, practices) = tokio::try_join!(
-            task!(goals),
-            task!(measures),
-            task!(all_feedback),
-            task!(questions),
-            task!(practices_recent, logs_since),
+            task!(self, p, goals),
+            task!(self, p, measures),
+            task!(self, p, all_feedback),
+            task!(self, p, questions),
+            task!(self, p, practices_recent, logs_since),
         )?;
         Ok(Gathered {
             now,

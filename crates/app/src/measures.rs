@@ -149,15 +149,23 @@ impl App {
     pub async fn measures(&self, p: &Principal) -> Result<Vec<MeasureView>, AppError> {
         let all: Vec<Stored<Response>> = self.list_records(p, RecordKind::Measure, None).await?;
         let mut out: Vec<MeasureView> = Vec::with_capacity(all.len());
+        // (instrument, first total, latest total)
+        let mut seen: Vec<(Instrument, u8, u8)> = Vec::new();
         for response in all {
             let scored = score(&response.data);
             let instrument = response.data.instrument;
-            let same: Vec<&MeasureView> = out
-                .iter()
-                .filter(|m| m.response.data.instrument == instrument)
-                .collect();
-            let previous = same.last().map(|m| m.scored.total);
-            let baseline = same.first().map(|m| m.scored.total);
+            let same = seen.iter_mut().find(|(i, _, _)| *i == instrument);
+            let (baseline, previous) = match same {
+                Some((_, first, latest)) => {
+                    let before = (Some(*first), Some(*latest));
+                    *latest = scored.total;
+                    before
+                }
+                None => {
+                    seen.push((instrument, scored.total, scored.total));
+                    (None, None)
+                }
+            };
             out.push(MeasureView {
                 change: previous.map(|before| classify_change(instrument, before, scored.total)),
                 change_from_baseline: baseline

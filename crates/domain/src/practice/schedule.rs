@@ -159,6 +159,9 @@ impl Schedule {
         let Schedule::Rule { rrule } = self else {
             return Vec::new();
         };
+        if let Some(simple) = Simple::parse(rrule) {
+            return simple.occurrences(start, from, to);
+        }
         let Ok(set) = rule_set(rrule, start) else {
             return Vec::new();
         };
@@ -170,6 +173,85 @@ impl Schedule {
             }
             if d >= from {
                 out.push(d);
+            }
+        }
+        out
+    }
+}
+
+/// The rules the app's own schedules produce (`FREQ=DAILY[;INTERVAL=n]`,
+/// `FREQ=WEEKLY;BYDAY=…`), expanded by date arithmetic: ten years of a
+/// daily practice is 3,650 additions instead of a recurrence engine's work.
+/// Anything else goes to the full RFC 5545 expansion.
+#[derive(Debug, Clone, PartialEq)]
+enum Simple {
+    Daily { interval: i64 },
+    Weekly { days: Vec<jiff::civil::Weekday> },
+}
+
+impl Simple {
+    fn parse(rrule: &str) -> Option<Simple> {
+        let parts: Vec<&str> = rrule.split(';').collect();
+        match parts.as_slice() {
+            ["FREQ=DAILY"] => Some(Simple::Daily { interval: 1 }),
+            ["FREQ=DAILY", interval] => {
+                let n: i64 = interval.strip_prefix("INTERVAL=")?.parse().ok()?;
+                (1..=366)
+                    .contains(&n)
+                    .then_some(Simple::Daily { interval: n })
+            }
+            ["FREQ=WEEKLY", by_day] => {
+                use jiff::civil::Weekday::*;
+                let days = by_day
+                    .strip_prefix("BYDAY=")?
+                    .split(',')
+                    .map(|d| match d {
+                        "MO" => Some(Monday),
+                        "TU" => Some(Tuesday),
+                        "WE" => Some(Wednesday),
+                        "TH" => Some(Thursday),
+                        "FR" => Some(Friday),
+                        "SA" => Some(Saturday),
+                        "SU" => Some(Sunday),
+                        _ => None,
+                    })
+                    .collect::<Option<Vec<_>>>()?;
+                (!days.is_empty()).then_some(Simple::Weekly { days })
+            }
+            _ => None,
+        }
+    }
+
+    fn occurrences(&self, start: Date, from: Date, to: Date) -> Vec<Date> {
+        let mut out = Vec::new();
+        let (mut day, step) = match self {
+            Simple::Daily { interval } => {
+                // The first occurrence on or after `from`, counted from `start`.
+                let first = if from > start {
+                    let behind = (from - start).get_days() as i64;
+                    let skip = (behind + interval - 1) / interval * interval;
+                    start.checked_add(jiff::Span::new().days(skip)).ok()
+                } else {
+                    Some(start)
+                };
+                match first {
+                    Some(d) => (d, *interval),
+                    None => return out,
+                }
+            }
+            Simple::Weekly { .. } => (start.max(from), 1),
+        };
+        while day <= to && out.len() < MAX_OCCURRENCES {
+            let due = match self {
+                Simple::Daily { .. } => true,
+                Simple::Weekly { days } => days.contains(&day.weekday()),
+            };
+            if due {
+                out.push(day);
+            }
+            match day.checked_add(jiff::Span::new().days(step)) {
+                Ok(next) => day = next,
+                Err(_) => break,
             }
         }
         out
@@ -209,6 +291,55 @@ pub fn is_monday(d: Date) -> bool {
 
 #[cfg(test)]
 mod tests {
+
+    /// The general RFC 5545 expansion, for comparing with the fast path.
+    fn by_rrule(rrule: &str, start: Date, from: Date, to: Date) -> Vec<Date> {
+        let set = rule_set(rrule, start).unwrap();
+        set.limit()
+            .into_iter()
+            .filter_map(|dt| to_date(&dt))
+            .take_while(|d| *d <= to)
+            .filter(|d| *d >= from)
+            .collect()
+    }
+
+    #[test]
+    fn simple_rules_expand_exactly_as_the_recurrence_engine_does() {
+        let rules = [
+            "FREQ=DAILY",
+            "FREQ=DAILY;INTERVAL=2",
+            "FREQ=DAILY;INTERVAL=3",
+            "FREQ=DAILY;INTERVAL=7",
+            "FREQ=WEEKLY;BYDAY=MO",
+            "FREQ=WEEKLY;BYDAY=MO,WE,FR",
+            "FREQ=WEEKLY;BYDAY=SA,SU",
+            "FREQ=WEEKLY;BYDAY=TU,TH,SU,MO",
+        ];
+        let base = Date::constant(2026, 2, 23);
+        let at = |n: i64| base.checked_add(jiff::Span::new().days(n)).unwrap();
+        for rule in rules {
+            assert!(Simple::parse(rule).is_some(), "{rule}");
+            for start in 0..10 {
+                for from in [0, 3, 9, 40] {
+                    for length in [0, 1, 6, 20, 400] {
+                        let (start, from) = (at(start), at(from));
+                        let to = from.checked_add(jiff::Span::new().days(length)).unwrap();
+                        let fast =
+                            Schedule::Rule { rrule: rule.into() }.occurrences(start, from, to);
+                        assert_eq!(
+                            fast,
+                            by_rrule(rule, start, from, to),
+                            "{rule} from start {start}, window {from}..{to}"
+                        );
+                    }
+                }
+            }
+        }
+        for other in ["FREQ=DAILY;COUNT=3", "FREQ=MONTHLY", "FREQ=WEEKLY;BYDAY=XX"] {
+            assert!(Simple::parse(other).is_none(), "{other}");
+        }
+    }
+
     use super::*;
     use jiff::civil::date;
 
