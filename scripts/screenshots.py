@@ -54,6 +54,8 @@ try:
     wd("POST", f"{s}/url", {"url": base + "/goals"}); time.sleep(0.3)
     goal = wd("GET", f"{s}/element/{find('a.goal-title')}/attribute/href")
     shot("goal.png", 1200, 1100, goal)
+    shot("agenda.png", 1200, 1300, "/agenda")
+    shot("review.png", 1200, 1500, "/review")
     wd("DELETE", s)
 finally:
     server.terminate(); driver.terminate()

@@ -49,6 +49,34 @@ fn from_row(row: &AnyRow) -> Result<EntryRow, StoreError> {
     })
 }
 
+/// Entries from one packed value, in its order.
+fn unpack_entries(user_id: Uuid, row: &AnyRow) -> Result<Vec<EntryRow>, StoreError> {
+    let packed: Option<String> = row.try_get("packed")?;
+    let corrupt = || StoreError::Corrupt("a packed entry row is malformed".into());
+    packed
+        .unwrap_or_default()
+        .split(',')
+        .filter(|r| !r.is_empty())
+        .map(|r| {
+            let f: Vec<&str> = r.splitn(7, '|').collect();
+            let [id, key, occ, cre, upd, del, payload] = f[..] else {
+                return Err(corrupt());
+            };
+            let int = |s: &str| s.parse::<i64>().map_err(|_| corrupt());
+            Ok(EntryRow {
+                id: parse_uuid(id)?,
+                user_id,
+                key_id: parse_uuid(key)?,
+                occurred_at: int(occ)?,
+                created_at: int(cre)?,
+                updated_at: int(upd)?,
+                deleted_at: (!del.is_empty()).then(|| int(del)).transpose()?,
+                payload: crate::packed::from_hex(payload).ok_or_else(corrupt)?,
+            })
+        })
+        .collect()
+}
+
 impl Store {
     pub async fn insert_entry(&self, e: &EntryRow) -> Result<(), StoreError> {
         self.insert_entries(std::slice::from_ref(e)).await
@@ -114,6 +142,13 @@ impl Store {
         if q.limit.is_some() {
             sql.push_str(&format!(" LIMIT ${}", next()));
         }
+        if self.backend() == crate::Backend::Sqlite {
+            // One packed value instead of a row per entry (see `packed`).
+            sql = format!(
+                "SELECT group_concat(id || '|' || key_id || '|' || occurred_at || '|' || created_at || '|' || updated_at || '|' || coalesce(deleted_at, '') || '|' || hex(payload), ',') AS packed FROM ({}) AS matching",
+                sql.replacen(&format!("SELECT {COLUMNS}"), "SELECT *", 1)
+            );
+        }
         let mut query = sqlx::query(&sql).bind(user_id.to_string());
         if let Some(since) = q.since {
             query = query.bind(since);
@@ -126,6 +161,9 @@ impl Store {
         }
         if let Some(limit) = q.limit {
             query = query.bind(limit);
+        }
+        if self.backend() == crate::Backend::Sqlite {
+            return unpack_entries(user_id, &query.fetch_one(&self.pool).await?);
         }
         let rows = query.fetch_all(&self.pool).await?;
         rows.iter().map(from_row).collect()

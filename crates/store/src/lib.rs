@@ -12,6 +12,7 @@ mod import;
 mod invites;
 mod keys;
 mod meta;
+mod packed;
 mod records;
 mod users;
 

@@ -29,6 +29,7 @@ on_both_backends!(
     deleting_a_user_removes_everything_it_owns,
     records_are_written_in_atomic_batches_and_listed_by_kind_parent_and_time,
     guarded_updates_and_slots_refuse_a_lost_update,
+    listed_records_come_back_byte_for_byte,
 );
 
 fn account(name: &str) -> NewAccount {
@@ -525,4 +526,48 @@ async fn records_are_written_in_atomic_batches_and_listed_by_kind_parent_and_tim
         .await
         .unwrap()
         .is_empty());
+}
+
+async fn listed_records_come_back_byte_for_byte(store: &Store) {
+    let a = account("lea");
+    store.create_account(&a).await.unwrap();
+    let mut rows: Vec<RecordRow> = (0..300)
+        .map(|n| {
+            let mut r = record(&a, "measure", (n % 2 == 0).then(Uuid::now_v7), n);
+            // Every byte value, and payloads of different lengths.
+            r.payload = (0..=255u8)
+                .cycle()
+                .skip(n as usize)
+                .take(n as usize + 1)
+                .collect();
+            r.created_at = 1_000_000 + n;
+            r.updated_at = -n;
+            r
+        })
+        .collect();
+    rows.push(RecordRow {
+        payload: Vec::new(),
+        ..record(&a, "measure", None, 999)
+    });
+    store
+        .apply_records(
+            a.user.id,
+            &RecordBatch {
+                insert: rows.clone(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let listed = store
+        .list_records(
+            a.user.id,
+            &RecordQuery {
+                kind: "measure".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(listed, rows, "same rows, same order, same bytes");
 }
