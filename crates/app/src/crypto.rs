@@ -158,6 +158,31 @@ pub fn random_bytes<const N: usize>() -> [u8; N] {
     bytes
 }
 
+/// A new X25519 key pair for receiving keys from others (a therapist's kind
+/// keys, sealed by a client): (secret, public).
+pub fn new_identity() -> (Key, [u8; 32]) {
+    let secret = crypto_box::SecretKey::generate(&mut crypto_box::aead::OsRng);
+    let public = secret.public_key().to_bytes();
+    (Key(Zeroizing::new(secret.to_bytes())), public)
+}
+
+/// Seals `plaintext` so that only the holder of the secret key of `public`
+/// opens it (a libsodium sealed box).
+pub fn seal_to(public: &[u8], plaintext: &[u8]) -> Result<Vec<u8>, CryptoError> {
+    let bytes: [u8; 32] = public.try_into().map_err(|_| CryptoError::Open)?;
+    crypto_box::PublicKey::from_bytes(bytes)
+        .seal(&mut crypto_box::aead::OsRng, plaintext)
+        .map_err(|_| CryptoError::Open)
+}
+
+/// Opens what [`seal_to`] sealed for this secret key.
+pub fn open_sealed(secret: &Key, sealed: &[u8]) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
+    crypto_box::SecretKey::from_bytes(*secret.as_bytes())
+        .unseal(sealed)
+        .map(Zeroizing::new)
+        .map_err(|_| CryptoError::Open)
+}
+
 /// A new high-entropy secret for a session, device login or token, as text.
 pub fn new_secret() -> String {
     URL_SAFE_NO_PAD.encode(random_bytes::<32>())
@@ -195,6 +220,16 @@ pub fn normalise_recovery_code(code: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sealed_box_opens_only_with_the_recipients_secret() {
+        let (secret, public) = new_identity();
+        let (other, _) = new_identity();
+        let sealed = seal_to(&public, b"kind key").unwrap();
+        assert_eq!(&open_sealed(&secret, &sealed).unwrap()[..], b"kind key");
+        assert_eq!(open_sealed(&other, &sealed), Err(CryptoError::Open));
+        assert!(seal_to(&[1, 2, 3], b"x").is_err());
+    }
 
     #[test]
     fn sealed_data_opens_only_with_its_key_and_aad() {

@@ -102,6 +102,8 @@ pub(crate) fn kind_key_aad(user_id: Uuid, key_id: Uuid, kind: &str) -> Vec<u8> {
 pub struct Keyring {
     user_id: Uuid,
     root: Option<Key>,
+    /// The X25519 secret that opens keys others sealed to this account.
+    identity: Option<Key>,
     keys: HashMap<Uuid, (DataKind, Key)>,
     current: HashMap<DataKind, Uuid>,
 }
@@ -117,6 +119,7 @@ impl Keyring {
         let mut ring = Keyring {
             user_id,
             root: None,
+            identity: None,
             keys: HashMap::new(),
             current: HashMap::new(),
         };
@@ -134,6 +137,7 @@ impl Keyring {
                 ring.add_row(&root, &row)?;
             }
         }
+        ring.identity = Some(identity(store, user_id, &root).await?);
         ring.root = Some(root);
         Ok(ring)
     }
@@ -143,6 +147,7 @@ impl Keyring {
         let mut ring = Keyring {
             user_id,
             root: None,
+            identity: None,
             keys: HashMap::new(),
             current: HashMap::new(),
         };
@@ -177,6 +182,22 @@ impl Keyring {
 
     pub(crate) fn root(&self) -> Option<&Key> {
         self.root.as_ref()
+    }
+
+    pub(crate) fn identity(&self) -> Option<&Key> {
+        self.identity.as_ref()
+    }
+
+    /// Every key of `kind` (older ones still open older records).
+    pub(crate) fn keys_of(&self, kind: DataKind) -> Vec<(Uuid, &Key)> {
+        let mut out: Vec<(Uuid, &Key)> = self
+            .keys
+            .iter()
+            .filter(|(_, (k, _))| *k == kind)
+            .map(|(id, (_, key))| (*id, key))
+            .collect();
+        out.sort_by_key(|(id, _)| *id);
+        out
     }
 
     /// The key to encrypt new data of `kind` with.
@@ -237,4 +258,32 @@ pub(crate) fn new_kind_keys(
             }
         })
         .collect()
+}
+
+fn identity_aad(user_id: Uuid) -> Vec<u8> {
+    format!("identity|{user_id}").into_bytes()
+}
+
+/// The account's X25519 secret, created (and its public half published) the
+/// first time the account is unlocked without one.
+async fn identity(store: &Store, user_id: Uuid, root: &Key) -> Result<Key, AppError> {
+    if store.keypair(user_id).await?.is_none() {
+        let (secret, public) = crypto::new_identity();
+        store
+            .insert_keypair(&between_store::KeypairRow {
+                user_id,
+                public_key: public.to_vec(),
+                wrapped_secret: crypto::seal(root, &identity_aad(user_id), secret.as_bytes()),
+                created_at: crate::now_micros(),
+            })
+            .await?;
+    }
+    // Read back: when two unlocks race, both use the pair that was stored.
+    let row = store
+        .keypair(user_id)
+        .await?
+        .ok_or_else(|| AppError::Corrupt("the key pair was not stored".into()))?;
+    let bytes = crypto::open(root, &identity_aad(user_id), &row.wrapped_secret)
+        .map_err(|_| AppError::Corrupt("the key pair does not open".into()))?;
+    Key::from_slice(&bytes).map_err(|_| AppError::Corrupt("bad key length".into()))
 }

@@ -28,6 +28,7 @@ pub mod records;
 pub mod reviews;
 pub mod roadblocks;
 pub mod sessions;
+pub mod sharing;
 pub mod throttle;
 pub mod trackers;
 pub mod trends;

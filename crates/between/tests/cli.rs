@@ -1881,3 +1881,101 @@ fn review_shows_a_period_saves_it_with_reflections_and_compares() {
     cli.ok(&["review", "delete", &id], "");
     assert_eq!(cli.ok(&["review", "list"], "").lines().count(), 1);
 }
+
+#[test]
+fn a_client_links_a_therapist_and_chooses_what_they_see() {
+    let cli = Cli::with_account("ada");
+    cli.ok(
+        &[
+            "user",
+            "add",
+            "dr-rivera",
+            "--role",
+            "therapist",
+            "--password-stdin",
+            "--tz",
+            "Europe/Berlin",
+            "--login",
+        ],
+        "pass word 456\n",
+    );
+    cli.ok(
+        &[
+            "--user",
+            "ada",
+            "measure",
+            "take",
+            "gad7",
+            "--answers",
+            "1,1,1,1,1,1,1",
+        ],
+        "",
+    );
+    let invite: serde_json::Value =
+        serde_json::from_str(&cli.ok(&["--user", "ada", "share", "invite", "--json"], "")).unwrap();
+    let code = invite["code"].as_str().unwrap();
+    assert!(invite["url"]
+        .as_str()
+        .unwrap()
+        .ends_with(&format!("/share/accept?code={code}")));
+    assert!(invite["expires_at"].is_string());
+    let err = cli.fails(&["--user", "ada", "share", "accept", code], "", 2);
+    assert!(err.contains("Only a therapist"), "{err}");
+    let out = cli.ok(&["--user", "dr-rivera", "share", "accept", code], "");
+    assert!(out.contains("Linked with ada."), "{out}");
+    let out = cli.ok(&["--user", "dr-rivera", "client", "ada"], "");
+    assert!(out.contains("ada shares: nothing yet"), "{out}");
+    assert!(!out.contains("GAD-7"), "{out}");
+
+    let err = cli.fails(
+        &[
+            "--user",
+            "ada",
+            "share",
+            "scope",
+            "dr-rivera",
+            "--on",
+            "everything",
+        ],
+        "",
+        2,
+    );
+    assert!(
+        err.contains("\"everything\" is not something to share"),
+        "{err}"
+    );
+    let out = cli.ok(
+        &[
+            "--user",
+            "ada",
+            "share",
+            "scope",
+            "dr-rivera",
+            "--on",
+            "measures",
+            "goals",
+        ],
+        "",
+    );
+    assert!(
+        out.contains("dr-rivera now sees: measures, goals."),
+        "{out}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&cli.ok(&["--user", "dr-rivera", "client", "ada", "--json"], ""))
+            .unwrap();
+    assert_eq!(json["measures"][0]["instrument"], "gad7");
+    assert_eq!(json["measures"][0]["total"], 7);
+    let clients: serde_json::Value =
+        serde_json::from_str(&cli.ok(&["--user", "dr-rivera", "clients", "--json"], "")).unwrap();
+    assert_eq!(clients["clients"][0]["name"], "ada");
+
+    let log = cli.ok(&["--user", "ada", "access-log"], "");
+    assert!(log.contains("dr-rivera  measures"), "{log}");
+    let list = cli.ok(&["--user", "ada", "share", "list"], "");
+    assert!(list.contains("dr-rivera (since"), "{list}");
+
+    cli.ok(&["--user", "ada", "share", "end", "dr-rivera"], "");
+    let err = cli.fails(&["--user", "dr-rivera", "client", "ada"], "", 2);
+    assert!(err.contains("not a linked client"), "{err}");
+}

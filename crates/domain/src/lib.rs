@@ -18,6 +18,7 @@ pub mod question;
 pub mod review;
 pub mod roadblocks;
 pub mod search;
+pub mod share;
 pub mod timespec;
 pub mod tracker;
 pub mod trend;

@@ -14,6 +14,7 @@ mod keys;
 mod meta;
 mod packed;
 mod records;
+mod sharing;
 mod users;
 
 pub use connect::{Backend, Store};
@@ -23,6 +24,7 @@ pub use error::StoreError;
 pub use invites::InviteRow;
 pub use keys::KindKeyRow;
 pub use records::{RecordBatch, RecordQuery, RecordRow};
+pub use sharing::{AccessRow, KeypairRow, ShareKeyRow, ShareRow};
 pub use users::{NewAccount, UserRow};
 
 #[cfg(feature = "testing")]

@@ -115,6 +115,31 @@ impl Store {
     /// Deletes an account and everything it owns.
     pub async fn delete_user(&self, user_id: Uuid) -> Result<bool, StoreError> {
         let mut tx = self.pool.begin().await?;
+        // Links on either side, with their scopes and sealed keys.
+        for table in ["share_keys", "share_scopes"] {
+            sqlx::query(&format!(
+                "DELETE FROM {table} WHERE share_id IN (SELECT id FROM shares WHERE client_id = $1 OR therapist_id = $2)"
+            ))
+            .bind(user_id.to_string())
+            .bind(user_id.to_string())
+            .execute(&mut *tx)
+            .await?;
+        }
+        sqlx::query("DELETE FROM shares WHERE client_id = $1 OR therapist_id = $2")
+            .bind(user_id.to_string())
+            .bind(user_id.to_string())
+            .execute(&mut *tx)
+            .await?;
+        for (table, column) in [
+            ("share_invites", "client_id"),
+            ("access_log", "client_id"),
+            ("user_keypairs", "user_id"),
+        ] {
+            sqlx::query(&format!("DELETE FROM {table} WHERE {column} = $1"))
+                .bind(user_id.to_string())
+                .execute(&mut *tx)
+                .await?;
+        }
         for table in ["entries", "records", "credentials", "kind_keys"] {
             sqlx::query(&format!("DELETE FROM {table} WHERE user_id = $1"))
                 .bind(user_id.to_string())

@@ -25,6 +25,7 @@ mod question;
 mod review;
 mod roadblocks;
 mod serve;
+mod share;
 mod token;
 mod tracker;
 mod trend;
@@ -141,6 +142,15 @@ enum Command {
     Backup(backup::BackupArgs),
     /// Put a backup back (stop the server first).
     Restore(backup::RestoreArgs),
+    /// Link with your therapist and choose what they see.
+    #[command(subcommand)]
+    Share(share::ShareCommand),
+    /// Who read what of your data.
+    AccessLog(share::JsonArgs),
+    /// As a therapist: your linked clients.
+    Clients(share::JsonArgs),
+    /// As a therapist: what a linked client shares with you.
+    Client(share::ClientArgs),
     /// Personal access tokens for the JSON API.
     #[command(subcommand)]
     Token(token::TokenCommand),
@@ -189,6 +199,10 @@ pub async fn run(cli: Cli) -> CliResult {
         Command::Import(args) => archive::import(&ctx, args).await,
         Command::Backup(args) => backup::backup(&ctx, args).await,
         Command::Restore(args) => backup::restore(&ctx, args).await,
+        Command::Share(cmd) => share::run(&ctx, cmd).await,
+        Command::AccessLog(args) => share::access_log(&ctx, args).await,
+        Command::Clients(args) => share::clients(&ctx, args).await,
+        Command::Client(args) => share::client(&ctx, args).await,
         Command::Token(cmd) => token::run(&ctx, cmd).await,
         Command::Serve(args) => serve::run(&ctx, args).await,
         Command::Demo(args) => demo::run(&ctx, args).await,

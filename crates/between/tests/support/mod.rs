@@ -176,11 +176,16 @@ impl TestApp {
 
     /// Creates an account and returns a jar signed in to it.
     pub async fn signed_in(&self, name: &str) -> Jar {
+        self.signed_in_as(name, Role::Client).await
+    }
+
+    /// Registers `name` with `role` and signs in with a web session.
+    pub async fn signed_in_as(&self, name: &str, role: Role) -> Jar {
         self.app
             .register(NewUser {
                 name,
                 password: PASSWORD,
-                role: Role::Client,
+                role,
                 time_zone: "Europe/Berlin",
             })
             .await

@@ -17,6 +17,7 @@ mod questions;
 mod review;
 mod roadblocks;
 mod settings;
+mod share;
 mod statics;
 mod trackers;
 mod trend;
@@ -78,6 +79,7 @@ pub fn routes() -> Router<WebState> {
         .route("/review", get(review::show))
         .route("/review/save", post(review::save))
         .route("/review/download", get(review::download_period))
+        .route("/share/accept", get(share::accept_form).post(share::accept))
         .route("/reviews", get(review::list))
         .route("/reviews/interval", post(review::interval))
         .route("/reviews/{id}", get(review::saved))

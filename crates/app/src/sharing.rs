@@ -1,0 +1,455 @@
+//! Linking a client with a therapist and sharing by consent scope. The
+//! client creates a one-time invitation, the therapist accepts it; the
+//! client switches scopes on, which seals those kinds' keys to the
+//! therapist's public key; the therapist then reads with their own
+//! credentials only, and every read is logged for the client.
+
+use between_domain::share::{self, InviteState, Scope};
+use between_store::{AccessRow, ShareKeyRow, ShareRow};
+use jiff::Timestamp;
+use uuid::Uuid;
+
+use crate::crypto;
+use crate::error::AppError;
+use crate::keyring::{DataKind, Keyring};
+use crate::measures::MeasureView;
+use crate::principal::{Access, Principal, Role, User};
+use crate::{from_micros, now_micros, App};
+
+/// An invitation to link, to send to the therapist.
+#[derive(Debug, Clone)]
+pub struct ShareInvite {
+    pub code: String,
+    pub expires_at: Timestamp,
+}
+
+/// One link as either side sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Link {
+    pub id: Uuid,
+    /// The other person.
+    pub with: String,
+    pub client: String,
+    pub therapist: String,
+    pub since: Timestamp,
+    pub scopes: Vec<Scope>,
+}
+
+/// The kinds of data a scope opens.
+pub fn kinds_of(scope: Scope) -> &'static [DataKind] {
+    match scope {
+        Scope::Agenda => &[DataKind::Agenda],
+        Scope::Measures => &[DataKind::Measures],
+        Scope::Goals => &[DataKind::Goals],
+        Scope::Practice => &[DataKind::Practices, DataKind::PracticeLogs],
+        Scope::Insights => &[DataKind::Insights],
+        Scope::Feedback => &[DataKind::Feedback],
+        Scope::Journal => &[DataKind::SharedJournal],
+    }
+}
+
+/// Kinds every link opens: appointments with the therapist are always
+/// visible to them.
+const ALWAYS: [DataKind; 1] = [DataKind::Appointments];
+
+fn lookup_of(code: &str) -> String {
+    let key = crypto::derive(code.trim().as_bytes(), "share-invite-lookup");
+    key.as_bytes().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn not_linked(name: &str) -> AppError {
+    AppError::NotFound(format!("A link with \"{name}\""))
+}
+
+impl App {
+    /// A one-time invitation (valid 7 days) for a therapist to link with
+    /// this client.
+    pub async fn create_share_invite(&self, p: &Principal) -> Result<ShareInvite, AppError> {
+        require_full(p)?;
+        if p.user.role != Role::Client {
+            return Err(AppError::Forbidden(
+                "Only a client invites a therapist to link.".into(),
+            ));
+        }
+        let code = crypto::new_secret();
+        let now = self.now();
+        self.store
+            .insert_share_invite(
+                Uuid::now_v7(),
+                p.user.id,
+                &lookup_of(&code),
+                crate::micros(now),
+            )
+            .await?;
+        Ok(ShareInvite {
+            code,
+            expires_at: now + share::INVITE_VALID_FOR,
+        })
+    }
+
+    /// The therapist accepts an invitation; the link starts with every
+    /// scope off.
+    pub async fn accept_share_invite(&self, p: &Principal, code: &str) -> Result<Link, AppError> {
+        require_full(p)?;
+        if p.user.role != Role::Therapist {
+            return Err(AppError::Forbidden(
+                "Only a therapist account accepts a client's invitation.".into(),
+            ));
+        }
+        let bad = || AppError::invalid("code", "This invitation code is not valid.");
+        let (invite_id, client_id, created, used) = self
+            .store
+            .share_invite(&lookup_of(code))
+            .await?
+            .ok_or_else(bad)?;
+        match share::invite_state(from_micros(created)?, used, self.now()) {
+            InviteState::Valid => {}
+            InviteState::Used => {
+                return Err(AppError::invalid(
+                    "code",
+                    "This invitation was used already.",
+                ))
+            }
+            InviteState::Expired => {
+                return Err(AppError::invalid(
+                    "code",
+                    "This invitation has expired; ask for a new one.",
+                ))
+            }
+        }
+        let share = ShareRow {
+            id: Uuid::now_v7(),
+            client_id,
+            therapist_id: p.user.id,
+            created_at: crate::micros(self.now()),
+            ended_at: None,
+        };
+        self.store.accept_share_invite(invite_id, &share).await?;
+        self.link(p, &share).await
+    }
+
+    async fn link(&self, p: &Principal, s: &ShareRow) -> Result<Link, AppError> {
+        let name = |id: Uuid| async move {
+            Ok::<_, AppError>(
+                self.store
+                    .user_by_id(id)
+                    .await?
+                    .map(|u| u.name)
+                    .unwrap_or_else(|| "(deleted)".into()),
+            )
+        };
+        let (client, therapist) = (name(s.client_id).await?, name(s.therapist_id).await?);
+        let mut scopes: Vec<Scope> = self
+            .store
+            .share_scopes(s.id)
+            .await?
+            .iter()
+            .filter_map(|x| Scope::parse(x))
+            .collect();
+        scopes.sort();
+        Ok(Link {
+            id: s.id,
+            with: if p.user.id == s.client_id {
+                therapist.clone()
+            } else {
+                client.clone()
+            },
+            client,
+            therapist,
+            since: from_micros(s.created_at)?,
+            scopes,
+        })
+    }
+
+    /// The person's active links (as client or therapist). For a client
+    /// this also seals the keys a link needs that are not sealed yet (a
+    /// link accepted while the client was away).
+    pub async fn shares(&self, p: &Principal) -> Result<Vec<Link>, AppError> {
+        require_full(p)?;
+        let mut out = Vec::new();
+        for s in self.store.active_shares(p.user.id).await? {
+            if s.client_id == p.user.id {
+                self.seal_missing_keys(p, &s).await?;
+            }
+            out.push(self.link(p, &s).await?);
+        }
+        Ok(out)
+    }
+
+    /// The active link with the person named `with`.
+    async fn share_with(&self, p: &Principal, with: &str) -> Result<ShareRow, AppError> {
+        let other = self
+            .store
+            .user_by_name(with.trim())
+            .await?
+            .ok_or_else(|| not_linked(with))?;
+        self.store
+            .active_shares(p.user.id)
+            .await?
+            .into_iter()
+            .find(|s| {
+                (s.client_id == p.user.id && s.therapist_id == other.id)
+                    || (s.therapist_id == p.user.id && s.client_id == other.id)
+            })
+            .ok_or_else(|| not_linked(with))
+    }
+
+    /// Seals to the therapist every key of the kinds the link's scopes
+    /// (and every link) open, where not sealed yet.
+    async fn seal_missing_keys(&self, p: &Principal, s: &ShareRow) -> Result<(), AppError> {
+        let scopes: Vec<Scope> = self
+            .store
+            .share_scopes(s.id)
+            .await?
+            .iter()
+            .filter_map(|x| Scope::parse(x))
+            .collect();
+        let keys = self.keys_for(p, s, &scopes).await?;
+        if !keys.is_empty() {
+            self.store
+                .set_share_scopes(s.id, &[], &[], &keys, &[], now_micros())
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Sealed keys of the kinds `scopes` (and every link) open that the link
+    /// does not hold yet.
+    async fn keys_for(
+        &self,
+        p: &Principal,
+        s: &ShareRow,
+        scopes: &[Scope],
+    ) -> Result<Vec<ShareKeyRow>, AppError> {
+        let public = self
+            .store
+            .keypair(s.therapist_id)
+            .await?
+            .ok_or_else(|| AppError::Corrupt("the therapist has no key pair".into()))?
+            .public_key;
+        let held: Vec<Uuid> = self
+            .store
+            .share_keys(s.id)
+            .await?
+            .iter()
+            .map(|k| k.key_id)
+            .collect();
+        let mut out = Vec::new();
+        let kinds = ALWAYS
+            .iter()
+            .chain(scopes.iter().flat_map(|x| kinds_of(*x).iter()));
+        for kind in kinds {
+            for (key_id, key) in p.keys.keys_of(*kind) {
+                if held.contains(&key_id) || out.iter().any(|k: &ShareKeyRow| k.key_id == key_id) {
+                    continue;
+                }
+                out.push(ShareKeyRow {
+                    share_id: s.id,
+                    key_id,
+                    kind: kind.as_str().to_string(),
+                    sealed: crypto::seal_to(&public, key.as_bytes())
+                        .map_err(|e| AppError::Corrupt(e.to_string()))?,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Switches scopes of the link with therapist `with` on and off; takes
+    /// effect on the therapist's very next request. Returns the link.
+    pub async fn set_share_scopes(
+        &self,
+        p: &Principal,
+        with: &str,
+        on: &[Scope],
+        off: &[Scope],
+    ) -> Result<Link, AppError> {
+        require_full(p)?;
+        let s = self.share_with(p, with).await?;
+        if s.client_id != p.user.id {
+            return Err(AppError::Forbidden(
+                "Only the client decides what is shared.".into(),
+            ));
+        }
+        if let Some(both) = on.iter().find(|x| off.contains(x)) {
+            return Err(AppError::invalid(
+                "scope",
+                format!(
+                    "\"{}\" cannot be switched on and off at once.",
+                    both.as_str()
+                ),
+            ));
+        }
+        let keys = self.keys_for(p, &s, on).await?;
+        let kinds_off: Vec<String> = off
+            .iter()
+            .flat_map(|x| kinds_of(*x).iter())
+            .map(|k| k.as_str().to_string())
+            .collect();
+        let names = |xs: &[Scope]| {
+            xs.iter()
+                .map(|x| x.as_str().to_string())
+                .collect::<Vec<_>>()
+        };
+        self.store
+            .set_share_scopes(
+                s.id,
+                &names(on),
+                &names(off),
+                &keys,
+                &kinds_off,
+                now_micros(),
+            )
+            .await?;
+        for (scope, state) in on
+            .iter()
+            .map(|x| (x, "on"))
+            .chain(off.iter().map(|x| (x, "off")))
+        {
+            self.log(
+                p.user.id,
+                None,
+                &p.user.name,
+                &format!("scope {} switched {state}", scope.as_str()),
+                None,
+            )
+            .await?;
+        }
+        self.link(p, &s).await
+    }
+
+    /// Ends the link with `with`, from either side, at once.
+    pub async fn end_share(&self, p: &Principal, with: &str) -> Result<(), AppError> {
+        require_full(p)?;
+        let s = self.share_with(p, with).await?;
+        self.store.end_share(s.id, now_micros()).await?;
+        self.log(
+            s.client_id,
+            Some(p.user.id),
+            &p.user.name,
+            "link ended",
+            None,
+        )
+        .await
+    }
+
+    async fn log(
+        &self,
+        client_id: Uuid,
+        reader_id: Option<Uuid>,
+        reader_name: &str,
+        what: &str,
+        item_id: Option<Uuid>,
+    ) -> Result<(), AppError> {
+        Ok(self
+            .store
+            .log_access(&AccessRow {
+                id: Uuid::now_v7(),
+                client_id,
+                reader_id,
+                reader_name: reader_name.to_string(),
+                what: what.to_string(),
+                item_id,
+                at: now_micros(),
+            })
+            .await?)
+    }
+
+    /// Who read what of the person's data (and scope changes), newest first.
+    pub async fn access_log(&self, p: &Principal) -> Result<Vec<AccessRow>, AppError> {
+        require_full(p)?;
+        Ok(self.store.access_log(p.user.id).await?)
+    }
+
+    /// The client's data as the therapist may read it: the client's account
+    /// with only the keys sealed to this therapist, for one scope. Anything
+    /// not shared (or not linked) is not found.
+    async fn client_view(
+        &self,
+        p: &Principal,
+        client: &str,
+        scope: Option<Scope>,
+    ) -> Result<Principal, AppError> {
+        require_full(p)?;
+        let s = self.share_with(p, client).await?;
+        if s.therapist_id != p.user.id {
+            return Err(not_linked(client));
+        }
+        let scopes = self.store.share_scopes(s.id).await?;
+        if let Some(scope) = scope {
+            if !scopes.iter().any(|x| x == scope.as_str()) {
+                return Err(AppError::NotFound(format!(
+                    "{client}'s {} (not shared with you)",
+                    scope.as_str()
+                )));
+            }
+        }
+        let identity = p.keys.identity().ok_or_else(|| {
+            AppError::Forbidden("Sign in with your password to read shared data.".into())
+        })?;
+        let mut keys = Vec::new();
+        for k in self.store.share_keys(s.id).await? {
+            let Some(kind) = DataKind::parse(&k.kind) else {
+                continue;
+            };
+            let bytes = crypto::open_sealed(identity, &k.sealed)
+                .map_err(|_| AppError::Corrupt(format!("a shared {} key does not open", k.kind)))?;
+            let key = crypto::Key::from_slice(&bytes)
+                .map_err(|_| AppError::Corrupt("bad key length".into()))?;
+            keys.push((k.key_id, kind, key));
+        }
+        let user = self
+            .store
+            .user_by_id(s.client_id)
+            .await?
+            .ok_or_else(|| not_linked(client))?;
+        Ok(Principal {
+            user: User::from_row(&user),
+            credential_id: p.credential_id,
+            credential_kind: p.credential_kind,
+            access: Access::Full,
+            keys: Keyring::partial(user.id, keys),
+        })
+    }
+
+    /// The clients linked with this therapist.
+    pub async fn clients(&self, p: &Principal) -> Result<Vec<Link>, AppError> {
+        require_full(p)?;
+        let mut out = Vec::new();
+        for s in self.store.active_shares(p.user.id).await? {
+            if s.therapist_id == p.user.id {
+                out.push(self.link(p, &s).await?);
+            }
+        }
+        Ok(out)
+    }
+
+    /// A linked client's PHQ-9 and GAD-7 (the measures scope); logged.
+    pub async fn client_measures(
+        &self,
+        p: &Principal,
+        client: &str,
+    ) -> Result<Vec<MeasureView>, AppError> {
+        let view = self.client_view(p, client, Some(Scope::Measures)).await?;
+        let measures = self.measures(&view).await?;
+        self.log(
+            view.user.id,
+            Some(p.user.id),
+            &p.user.name,
+            "measures",
+            None,
+        )
+        .await?;
+        Ok(measures)
+    }
+}
+
+fn require_full(p: &Principal) -> Result<(), AppError> {
+    p.require_read()?;
+    if p.access != Access::Full {
+        return Err(AppError::Forbidden(
+            "This credential cannot manage sharing.".into(),
+        ));
+    }
+    Ok(())
+}

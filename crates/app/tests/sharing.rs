@@ -1,0 +1,171 @@
+//! Linking a client with a therapist and sharing by scope, on SQLite and
+//! PostgreSQL: a therapist reads exactly what is shared, with their own
+//! credentials, and nothing once a scope is off or the link has ended.
+
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+use between_app::accounts::NewUser;
+use between_app::sessions::SignInAs;
+use between_app::{App, AppError, Config, Principal, Role};
+use between_domain::measure::{Instrument, Response};
+use between_domain::share::Scope;
+use between_store::testing::TestDb;
+use support::{signed_in, PASSWORD};
+
+on_both_backends!(
+    a_therapist_reads_only_what_the_client_shares_while_linked,
+    invitations_are_one_time_and_role_bound,
+);
+
+async fn therapist(app: &App, name: &str) -> Principal {
+    app.register(NewUser {
+        name,
+        password: PASSWORD,
+        role: Role::Therapist,
+        time_zone: "Europe/Berlin",
+    })
+    .await
+    .unwrap();
+    app.sign_in(name, PASSWORD, "test", SignInAs::WebSession, "test browser")
+        .await
+        .unwrap()
+        .0
+}
+
+fn not_found(r: Result<impl std::fmt::Debug, AppError>) {
+    match r {
+        Err(AppError::NotFound(_)) => {}
+        other => panic!("expected not found, got {other:?}"),
+    }
+}
+
+async fn a_therapist_reads_only_what_the_client_shares_while_linked(db: &TestDb) {
+    let app = App::new(db.store.clone(), Config::default());
+    let (ada, _, _) = signed_in(&app, "ada").await;
+    app.take_measure(
+        &ada,
+        Response {
+            instrument: Instrument::Phq9,
+            answers: vec![2; 9],
+            difficulty: None,
+        },
+        None,
+    )
+    .await
+    .unwrap();
+    let dr = therapist(&app, "dr-rivera").await;
+    let other = therapist(&app, "dr-other").await;
+
+    let invite = app.create_share_invite(&ada).await.unwrap();
+    let link = app.accept_share_invite(&dr, &invite.code).await.unwrap();
+    assert_eq!((link.client.as_str(), link.with.as_str()), ("ada", "ada"));
+    assert!(link.scopes.is_empty(), "every scope starts off");
+    assert_eq!(app.clients(&dr).await.unwrap().len(), 1);
+    not_found(app.client_measures(&dr, "ada").await);
+
+    let link = app
+        .set_share_scopes(&ada, "dr-rivera", &[Scope::Measures], &[])
+        .await
+        .unwrap();
+    assert_eq!(link.scopes, vec![Scope::Measures]);
+    // A fresh sign-in of the therapist (their own credentials only) reads it.
+    let dr_again = app
+        .sign_in(
+            "dr-rivera",
+            PASSWORD,
+            "test",
+            SignInAs::WebSession,
+            "other browser",
+        )
+        .await
+        .unwrap()
+        .0;
+    let seen = app.client_measures(&dr_again, "ada").await.unwrap();
+    assert_eq!(seen.len(), 1);
+    assert_eq!(seen[0].scored.total, 18);
+    not_found(app.client_measures(&other, "ada").await);
+
+    let log = app.access_log(&ada).await.unwrap();
+    assert!(
+        log.iter()
+            .any(|a| a.what == "measures" && a.reader_name == "dr-rivera"),
+        "{log:?}"
+    );
+    assert!(log.iter().any(|a| a.what == "scope measures switched on"));
+
+    // Off: the very next request is refused, and the sealed key is gone.
+    app.set_share_scopes(&ada, "dr-rivera", &[], &[Scope::Measures])
+        .await
+        .unwrap();
+    not_found(app.client_measures(&dr, "ada").await);
+
+    // On again, then the client ends the link.
+    app.set_share_scopes(&ada, "dr-rivera", &[Scope::Measures], &[])
+        .await
+        .unwrap();
+    assert_eq!(app.client_measures(&dr, "ada").await.unwrap().len(), 1);
+    app.end_share(&ada, "dr-rivera").await.unwrap();
+    not_found(app.client_measures(&dr, "ada").await);
+    assert!(app.clients(&dr).await.unwrap().is_empty());
+    assert!(app.shares(&ada).await.unwrap().is_empty());
+
+    // A therapist cannot decide what a client shares.
+    let invite = app.create_share_invite(&ada).await.unwrap();
+    app.accept_share_invite(&dr, &invite.code).await.unwrap();
+    let err = app
+        .set_share_scopes(&dr, "ada", &[Scope::Journal], &[])
+        .await
+        .unwrap_err();
+    assert!(matches!(err, AppError::Forbidden(_)), "{err}");
+}
+
+async fn invitations_are_one_time_and_role_bound(db: &TestDb) {
+    let app = App::new(db.store.clone(), Config::default());
+    let (ada, _, _) = signed_in(&app, "ada").await;
+    let (bob, _, _) = signed_in(&app, "bob").await;
+    let dr = therapist(&app, "dr-rivera").await;
+    assert!(matches!(
+        app.create_share_invite(&dr).await.unwrap_err(),
+        AppError::Forbidden(_)
+    ));
+    let invite = app.create_share_invite(&ada).await.unwrap();
+    assert!(matches!(
+        app.accept_share_invite(&bob, &invite.code)
+            .await
+            .unwrap_err(),
+        AppError::Forbidden(_)
+    ));
+    let err = app
+        .accept_share_invite(&dr, "not-a-code")
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("not valid"), "{err}");
+    app.accept_share_invite(&dr, &invite.code).await.unwrap();
+    let err = app
+        .accept_share_invite(&dr, &invite.code)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("used already"), "{err}");
+    // A second invitation between the same two is refused while linked.
+    let again = app.create_share_invite(&ada).await.unwrap();
+    let err = app.accept_share_invite(&dr, &again.code).await.unwrap_err();
+    assert!(
+        err.to_string().contains("linked with this person already"),
+        "{err}"
+    );
+
+    // An invitation expires after seven days.
+    let later = App::new(
+        db.store.clone(),
+        Config {
+            clock: Some(jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24 * 8)),
+            ..Config::default()
+        },
+    );
+    let (carl, _, _) = signed_in(&app, "carl").await;
+    let old = app.create_share_invite(&carl).await.unwrap();
+    let err = later.accept_share_invite(&dr, &old.code).await.unwrap_err();
+    assert!(err.to_string().contains("expired"), "{err}");
+}

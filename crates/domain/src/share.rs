@@ -1,0 +1,108 @@
+//! Sharing with a therapist: the consent scopes a client switches on or off
+//! per link, and the rules of a one-time invitation. Pure; the app maps
+//! scopes to the keys it wraps for the therapist.
+
+use jiff::{SignedDuration, Timestamp};
+use serde::{Deserialize, Serialize};
+
+/// How long an invitation to link stays valid.
+pub const INVITE_VALID_FOR: SignedDuration = SignedDuration::from_hours(24 * 7);
+
+/// What a client may share with one linked therapist; all off by default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    Agenda,
+    Measures,
+    Goals,
+    Practice,
+    Insights,
+    Feedback,
+    /// Journal entries marked "share" (never private ones).
+    Journal,
+}
+
+impl Scope {
+    pub const ALL: [Scope; 7] = [
+        Scope::Agenda,
+        Scope::Measures,
+        Scope::Goals,
+        Scope::Practice,
+        Scope::Insights,
+        Scope::Feedback,
+        Scope::Journal,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::Agenda => "agenda",
+            Scope::Measures => "measures",
+            Scope::Goals => "goals",
+            Scope::Practice => "practice",
+            Scope::Insights => "insights",
+            Scope::Feedback => "feedback",
+            Scope::Journal => "journal",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Scope> {
+        let s = s.trim().to_ascii_lowercase();
+        Scope::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+
+    /// What it shares, in words for the client.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Scope::Agenda => "your agenda for each session",
+            Scope::Measures => "PHQ-9 and GAD-7 scores",
+            Scope::Goals => "goals and check-ins",
+            Scope::Practice => "practice adherence and logs",
+            Scope::Insights => "insights and strategies",
+            Scope::Feedback => "your session feedback",
+            Scope::Journal => "journal entries you mark \"share\"",
+        }
+    }
+}
+
+/// Why an invitation cannot be accepted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InviteState {
+    Valid,
+    Used,
+    Expired,
+}
+
+/// Whether an invitation created at `created` and used (or not) can be
+/// accepted `now`.
+pub fn invite_state(created: Timestamp, used: bool, now: Timestamp) -> InviteState {
+    if used {
+        InviteState::Used
+    } else if now >= created + INVITE_VALID_FOR {
+        InviteState::Expired
+    } else {
+        InviteState::Valid
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scopes_parse_from_their_names_only() {
+        for s in Scope::ALL {
+            assert_eq!(Scope::parse(s.as_str()), Some(s));
+        }
+        assert_eq!(Scope::parse(" Measures "), Some(Scope::Measures));
+        assert_eq!(Scope::parse("everything"), None);
+    }
+
+    #[test]
+    fn an_invitation_is_valid_for_seven_days_and_once() {
+        let t: Timestamp = "2026-11-01T10:00:00Z".parse().unwrap();
+        let day = SignedDuration::from_hours(24);
+        assert_eq!(invite_state(t, false, t + day * 6), InviteState::Valid);
+        assert_eq!(invite_state(t, false, t + day * 7), InviteState::Expired);
+        assert_eq!(invite_state(t, true, t + day), InviteState::Used);
+    }
+}
