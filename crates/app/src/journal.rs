@@ -68,7 +68,7 @@ pub struct Page {
     pub next: Option<Cursor>,
 }
 
-fn entry_aad(user_id: Uuid, id: Uuid) -> Vec<u8> {
+pub(crate) fn entry_aad(user_id: Uuid, id: Uuid) -> Vec<u8> {
     format!("entry|{user_id}|{id}").into_bytes()
 }
 

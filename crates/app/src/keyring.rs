@@ -158,7 +158,7 @@ impl Keyring {
         ring
     }
 
-    fn add_row(&mut self, root: &Key, row: &KindKeyRow) -> Result<(), AppError> {
+    pub(crate) fn add_row(&mut self, root: &Key, row: &KindKeyRow) -> Result<(), AppError> {
         let Some(kind) = DataKind::parse(&row.kind) else {
             return Ok(()); // a kind this version does not know yet
         };

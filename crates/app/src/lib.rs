@@ -27,6 +27,7 @@ pub mod questions;
 pub mod records;
 pub mod reviews;
 pub mod roadblocks;
+mod rotation;
 pub mod sessions;
 pub mod sharing;
 pub mod throttle;

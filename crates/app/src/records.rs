@@ -98,7 +98,7 @@ impl RecordKind {
         }
     }
 
-    fn data_kind(self) -> DataKind {
+    pub(crate) fn data_kind(self) -> DataKind {
         match self {
             RecordKind::Appointment | RecordKind::AppointmentSeries => DataKind::Appointments,
             RecordKind::Question => DataKind::Questions,
@@ -120,7 +120,7 @@ impl RecordKind {
     }
 }
 
-fn aad(kind: RecordKind, user_id: Uuid, id: Uuid) -> Vec<u8> {
+pub(crate) fn aad(kind: RecordKind, user_id: Uuid, id: Uuid) -> Vec<u8> {
     format!("record|{}|{user_id}|{id}", kind.as_str()).into_bytes()
 }
 

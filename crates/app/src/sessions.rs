@@ -151,6 +151,7 @@ impl App {
             access: Access::Full,
             keys,
         };
+        let principal = self.rotate_due_keys(principal).await?;
         Ok((principal, secret))
     }
 
@@ -209,13 +210,14 @@ impl App {
                 .touch_credential(row.id, micros(now), expires_at)
                 .await?;
         }
-        Ok(Principal {
+        self.rotate_due_keys(Principal {
             user: User::from_row(&user),
             credential_id: row.id,
             credential_kind: row.kind,
             access,
             keys,
         })
+        .await
     }
 
     /// Ends the credential this request came with.

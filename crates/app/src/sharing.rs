@@ -196,7 +196,11 @@ impl App {
 
     /// Seals to the therapist every key of the kinds the link's scopes
     /// (and every link) open, where not sealed yet.
-    async fn seal_missing_keys(&self, p: &Principal, s: &ShareRow) -> Result<(), AppError> {
+    pub(crate) async fn seal_missing_keys(
+        &self,
+        p: &Principal,
+        s: &ShareRow,
+    ) -> Result<(), AppError> {
         let scopes: Vec<Scope> = self
             .store
             .share_scopes(s.id)
@@ -301,6 +305,10 @@ impl App {
                 now_micros(),
             )
             .await?;
+        // The keys that therapist held are replaced at the next unlock.
+        self.store
+            .mark_rotation(p.user.id, &kinds_off, now_micros())
+            .await?;
         for (scope, state) in on
             .iter()
             .map(|x| (x, "on"))
@@ -322,7 +330,22 @@ impl App {
     pub async fn end_share(&self, p: &Principal, with: &str) -> Result<(), AppError> {
         require_full(p)?;
         let s = self.share_with(p, with).await?;
+        // Everything the therapist held a key to, except appointments (see
+        // ARCHITECTURE.md), gets a new key at the client's next unlock.
+        let mut held: Vec<String> = self
+            .store
+            .share_keys(s.id)
+            .await?
+            .into_iter()
+            .map(|k| k.kind)
+            .filter(|k| k != DataKind::Appointments.as_str())
+            .collect();
+        held.sort();
+        held.dedup();
         self.store.end_share(s.id, now_micros()).await?;
+        self.store
+            .mark_rotation(s.client_id, &held, now_micros())
+            .await?;
         self.log(
             s.client_id,
             Some(p.user.id),

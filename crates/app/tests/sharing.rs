@@ -17,6 +17,7 @@ use support::{signed_in, PASSWORD};
 on_both_backends!(
     a_therapist_reads_only_what_the_client_shares_while_linked,
     invitations_are_one_time_and_role_bound,
+    a_key_a_former_therapist_held_is_replaced_at_the_clients_next_sign_in,
 );
 
 async fn therapist(app: &App, name: &str) -> Principal {
@@ -168,4 +169,110 @@ async fn invitations_are_one_time_and_role_bound(db: &TestDb) {
     let old = app.create_share_invite(&carl).await.unwrap();
     let err = later.accept_share_invite(&dr, &old.code).await.unwrap_err();
     assert!(err.to_string().contains("expired"), "{err}");
+}
+
+async fn a_key_a_former_therapist_held_is_replaced_at_the_clients_next_sign_in(db: &TestDb) {
+    use between_domain::EntryContent;
+    use between_store::{EntryQuery, RecordQuery};
+    let app = App::new(db.store.clone(), Config::default());
+    let (ada, secret, _) = signed_in(&app, "ada").await;
+    let take = |p: Principal| {
+        let app = app.clone();
+        async move {
+            app.take_measure(
+                &p,
+                Response {
+                    instrument: Instrument::Gad7,
+                    answers: vec![1; 7],
+                    difficulty: None,
+                },
+                None,
+            )
+            .await
+            .unwrap();
+        }
+    };
+    take(ada.clone()).await;
+    let shared = app
+        .add_entry(
+            &ada,
+            EntryContent {
+                text: "For Dr. Rivera".into(),
+                shared: true,
+                ..EntryContent::default()
+            },
+            None,
+        )
+        .await
+        .unwrap();
+    let dr = therapist(&app, "dr-rivera").await;
+    let invite = app.create_share_invite(&ada).await.unwrap();
+    let link = app.accept_share_invite(&dr, &invite.code).await.unwrap();
+    app.set_share_scopes(&ada, "dr-rivera", &[Scope::Measures, Scope::Journal], &[])
+        .await
+        .unwrap();
+    let held: Vec<uuid::Uuid> = db
+        .store
+        .share_keys(link.id)
+        .await
+        .unwrap()
+        .iter()
+        .filter(|k| k.kind == "measures" || k.kind == "shared_journal")
+        .map(|k| k.key_id)
+        .collect();
+    assert_eq!(held.len(), 2);
+    let measure_keys = || async {
+        db.store
+            .list_records(
+                ada.user.id,
+                &RecordQuery {
+                    kind: "measure".into(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.key_id)
+            .collect::<Vec<_>>()
+    };
+    assert!(measure_keys().await.iter().all(|k| held.contains(k)));
+
+    app.set_share_scopes(&ada, "dr-rivera", &[], &[Scope::Measures, Scope::Journal])
+        .await
+        .unwrap();
+    // The client's next sign-in (here: the next request with their session)
+    // makes new keys and re-encrypts under them.
+    let ada = app.authenticate(&secret).await.unwrap();
+    assert!(
+        measure_keys().await.iter().all(|k| !held.contains(k)),
+        "no measure is under a key the former therapist holds"
+    );
+    let entry_key = db
+        .store
+        .list_entries(ada.user.id, &EntryQuery::default())
+        .await
+        .unwrap()
+        .iter()
+        .find(|e| e.id == shared.id)
+        .unwrap()
+        .key_id;
+    assert!(!held.contains(&entry_key));
+    assert_eq!(
+        app.entry(&ada, shared.id).await.unwrap().content.text,
+        "For Dr. Rivera"
+    );
+    take(ada.clone()).await;
+    assert!(measure_keys().await.iter().all(|k| !held.contains(k)));
+    assert_eq!(
+        app.measures(&ada).await.unwrap().len(),
+        2,
+        "the client still reads all"
+    );
+
+    // Shared again: the therapist gets the new key and reads everything.
+    app.set_share_scopes(&ada, "dr-rivera", &[Scope::Measures], &[])
+        .await
+        .unwrap();
+    assert_eq!(app.client_measures(&dr, "ada").await.unwrap().len(), 2);
 }

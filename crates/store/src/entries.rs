@@ -99,6 +99,25 @@ impl Store {
         Ok(done.rows_affected() > 0)
     }
 
+    /// Re-encrypted entries (live or deleted), in one transaction: only the
+    /// key and payload change.
+    pub async fn rekey_entries(&self, user_id: Uuid, rows: &[EntryRow]) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        for e in rows {
+            sqlx::query(
+                "UPDATE entries SET key_id = $1, payload = $2 WHERE user_id = $3 AND id = $4",
+            )
+            .bind(e.key_id.to_string())
+            .bind(e.payload.clone())
+            .bind(user_id.to_string())
+            .bind(e.id.to_string())
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// One entry of a user, live or deleted.
     pub async fn entry(&self, user_id: Uuid, id: Uuid) -> Result<Option<EntryRow>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM entries WHERE user_id = $1 AND id = $2");

@@ -317,4 +317,43 @@ impl Store {
             })
             .collect()
     }
+
+    /// Remembers that these kinds need a new key at the owner's next unlock.
+    pub async fn mark_rotation(
+        &self,
+        user_id: Uuid,
+        kinds: &[String],
+        now: i64,
+    ) -> Result<(), StoreError> {
+        for kind in kinds {
+            sqlx::query(
+                "INSERT INTO key_rotations (user_id, kind, due_since) VALUES ($1, $2, $3) ON CONFLICT (user_id, kind) DO NOTHING",
+            )
+            .bind(user_id.to_string())
+            .bind(kind)
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        }
+        Ok(())
+    }
+
+    pub async fn due_rotations(&self, user_id: Uuid) -> Result<Vec<String>, StoreError> {
+        let rows = sqlx::query("SELECT kind FROM key_rotations WHERE user_id = $1 ORDER BY kind")
+            .bind(user_id.to_string())
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| Ok(r.try_get::<String, _>("kind")?))
+            .collect()
+    }
+
+    pub async fn clear_rotation(&self, user_id: Uuid, kind: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM key_rotations WHERE user_id = $1 AND kind = $2")
+            .bind(user_id.to_string())
+            .bind(kind)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
 }

@@ -134,6 +134,7 @@ impl Store {
             ("share_invites", "client_id"),
             ("access_log", "client_id"),
             ("user_keypairs", "user_id"),
+            ("key_rotations", "user_id"),
         ] {
             sqlx::query(&format!("DELETE FROM {table} WHERE {column} = $1"))
                 .bind(user_id.to_string())

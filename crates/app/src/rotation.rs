@@ -1,0 +1,102 @@
+//! Replacing the key of a kind whose sharing ended (a scope switched off, a
+//! link ended), so a former therapist's copy of the old key opens nothing
+//! stored from then on. Only the owner's credentials can make a key, so it
+//! happens at their next unlock: a new kind key, every record (and shared
+//! entry) of the kind re-encrypted under it, and the new key sealed to the
+//! therapists who still share that kind.
+
+use between_store::{EntryQuery, RecordBatch, RecordQuery};
+use uuid::Uuid;
+
+use crate::crypto;
+use crate::error::AppError;
+use crate::journal::entry_aad;
+use crate::keyring::{new_kind_keys, DataKind};
+use crate::principal::Principal;
+use crate::records::{aad, RecordKind};
+use crate::{now_micros, App};
+
+impl App {
+    /// Carries out the rotations due for this account; a no-op (one small
+    /// query) when none is, or when the credential cannot make keys.
+    pub(crate) async fn rotate_due_keys(&self, mut p: Principal) -> Result<Principal, AppError> {
+        let Some(root) = p.keys.root().cloned() else {
+            return Ok(p);
+        };
+        let due = self.store.due_rotations(p.user.id).await?;
+        for name in due {
+            if let Some(kind) = DataKind::parse(&name) {
+                self.rotate(&mut p, &root, kind).await?;
+            }
+            self.store.clear_rotation(p.user.id, &name).await?;
+        }
+        Ok(p)
+    }
+
+    async fn rotate(
+        &self,
+        p: &mut Principal,
+        root: &crypto::Key,
+        kind: DataKind,
+    ) -> Result<(), AppError> {
+        let user = p.user.id;
+        let old: Vec<Uuid> = p.keys.keys_of(kind).iter().map(|(id, _)| *id).collect();
+        for row in new_kind_keys(user, root, now_micros(), &[kind]) {
+            self.store.insert_kind_key(&row).await?;
+            p.keys.add_row(root, &row)?;
+        }
+        let (new_id, new_key) = p.keys.current(kind)?;
+        let new_key = new_key.clone();
+        let reseal = |key_id: Uuid, aad: &[u8], payload: &[u8]| -> Result<Vec<u8>, AppError> {
+            let bytes = crypto::open(p.keys.by_id(key_id)?, aad, payload).map_err(|_| {
+                AppError::Corrupt(format!("a {} record does not decrypt", kind.as_str()))
+            })?;
+            Ok(crypto::seal(&new_key, aad, &bytes))
+        };
+        let mut batch = RecordBatch::default();
+        for rk in RecordKind::ALL
+            .into_iter()
+            .filter(|k| k.data_kind() == kind)
+        {
+            let q = RecordQuery {
+                kind: rk.as_str().into(),
+                ..Default::default()
+            };
+            for mut row in self.store.list_records(user, &q).await? {
+                if old.contains(&row.key_id) {
+                    row.payload = reseal(row.key_id, &aad(rk, user, row.id), &row.payload)?;
+                    row.key_id = new_id;
+                    batch.update.push(row);
+                }
+            }
+        }
+        if !batch.update.is_empty() {
+            self.store.apply_records(user, &batch).await?;
+        }
+        if kind == DataKind::SharedJournal {
+            let mut rows = Vec::new();
+            for deleted in [false, true] {
+                let q = EntryQuery {
+                    deleted,
+                    ..Default::default()
+                };
+                for mut e in self.store.list_entries(user, &q).await? {
+                    if old.contains(&e.key_id) {
+                        e.payload = reseal(e.key_id, &entry_aad(user, e.id), &e.payload)?;
+                        e.key_id = new_id;
+                        rows.push(e);
+                    }
+                }
+            }
+            self.store.rekey_entries(user, &rows).await?;
+        }
+        // Therapists who still share the kind get the new key.
+        for s in self.store.active_shares(user).await? {
+            if s.client_id == user {
+                self.seal_missing_keys(p, &s).await?;
+            }
+        }
+        tracing::info!(user_id = %user, kind = kind.as_str(), "kind key rotated");
+        Ok(())
+    }
+}
