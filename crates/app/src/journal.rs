@@ -303,6 +303,21 @@ impl App {
     }
 
     /// Every entry, live and recently deleted, oldest first (for export).
+    /// The live entries this keyring opens, newest first: for a therapist,
+    /// the entries the client marked "share" (private ones stay sealed and
+    /// are skipped without being opened).
+    pub(crate) async fn shared_entries(&self, p: &Principal) -> Result<Vec<Entry>, AppError> {
+        p.require_read()?;
+        let rows = self
+            .store
+            .list_entries(p.user.id, &EntryQuery::default())
+            .await?;
+        rows.iter()
+            .filter(|row| p.keys.by_id(row.key_id).is_ok())
+            .map(|row| self.open_entry(p, row))
+            .collect()
+    }
+
     pub async fn all_entries(&self, p: &Principal) -> Result<Vec<Entry>, AppError> {
         p.require_read()?;
         let mut out = Vec::new();

@@ -27,12 +27,25 @@ pub struct ShareInvite {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Link {
     pub id: Uuid,
+    pub client_id: Uuid,
     /// The other person.
     pub with: String,
     pub client: String,
     pub therapist: String,
     pub since: Timestamp,
     pub scopes: Vec<Scope>,
+}
+
+/// A client's shared data of one scope.
+#[derive(Debug, Clone)]
+pub enum ClientData {
+    Measures(Vec<MeasureView>),
+    Goals(Vec<crate::goals::GoalView>),
+    Practice(Vec<crate::practices::PracticeView>),
+    Insights(Vec<crate::records::Stored<between_domain::insight::Insight>>),
+    Feedback(Vec<crate::feedback::Rated>),
+    /// Entries marked "share" only.
+    Journal(Vec<between_domain::Entry>),
 }
 
 /// The kinds of data a scope opens.
@@ -149,6 +162,7 @@ impl App {
         scopes.sort();
         Ok(Link {
             id: s.id,
+            client_id: s.client_id,
             with: if p.user.id == s.client_id {
                 therapist.clone()
             } else {
@@ -453,17 +467,43 @@ impl App {
         p: &Principal,
         client: &str,
     ) -> Result<Vec<MeasureView>, AppError> {
-        let view = self.client_view(p, client, Some(Scope::Measures)).await?;
-        let measures = self.measures(&view).await?;
+        match self.client_data(p, client, Scope::Measures).await? {
+            ClientData::Measures(m) => Ok(m),
+            _ => Err(AppError::Corrupt("measures read as another scope".into())),
+        }
+    }
+
+    /// What a linked client shares under `scope`, read with the keys sealed
+    /// to this therapist; not found when that scope is off. Logged.
+    pub async fn client_data(
+        &self,
+        p: &Principal,
+        client: &str,
+        scope: Scope,
+    ) -> Result<ClientData, AppError> {
+        let view = self.client_view(p, client, Some(scope)).await?;
+        let data = match scope {
+            Scope::Measures => ClientData::Measures(self.measures(&view).await?),
+            Scope::Goals => ClientData::Goals(self.goals(&view).await?),
+            Scope::Practice => ClientData::Practice(self.practices(&view).await?),
+            Scope::Insights => ClientData::Insights(self.insights(&view).await?),
+            Scope::Feedback => ClientData::Feedback(self.all_feedback(&view).await?),
+            Scope::Journal => ClientData::Journal(self.shared_entries(&view).await?),
+            Scope::Agenda => {
+                return Err(AppError::NotFound(format!(
+                    "{client}'s shared agenda (agenda snapshots are not built yet)"
+                )))
+            }
+        };
         self.log(
             view.user.id,
             Some(p.user.id),
             &p.user.name,
-            "measures",
+            scope.as_str(),
             None,
         )
         .await?;
-        Ok(measures)
+        Ok(data)
     }
 }
 

@@ -18,6 +18,7 @@ on_both_backends!(
     a_therapist_reads_only_what_the_client_shares_while_linked,
     invitations_are_one_time_and_role_bound,
     a_key_a_former_therapist_held_is_replaced_at_the_clients_next_sign_in,
+    the_journal_scope_opens_shared_entries_and_never_private_ones,
 );
 
 async fn therapist(app: &App, name: &str) -> Principal {
@@ -275,4 +276,54 @@ async fn a_key_a_former_therapist_held_is_replaced_at_the_clients_next_sign_in(d
         .await
         .unwrap();
     assert_eq!(app.client_measures(&dr, "ada").await.unwrap().len(), 2);
+}
+
+async fn the_journal_scope_opens_shared_entries_and_never_private_ones(db: &TestDb) {
+    use between_app::sharing::ClientData;
+    use between_domain::EntryContent;
+    let app = App::new(db.store.clone(), Config::default());
+    let (ada, _, _) = signed_in(&app, "ada").await;
+    for (text, shared) in [("Private thoughts", false), ("For my therapist", true)] {
+        app.add_entry(
+            &ada,
+            EntryContent {
+                text: text.into(),
+                shared,
+                ..EntryContent::default()
+            },
+            None,
+        )
+        .await
+        .unwrap();
+    }
+    app.add_insight(
+        &ada,
+        "Breathe out longer",
+        between_domain::insight::InsightKind::Strategy,
+        between_app::insights::LinkTo::None,
+        Vec::new(),
+    )
+    .await
+    .unwrap();
+    let dr = therapist(&app, "dr-rivera").await;
+    let invite = app.create_share_invite(&ada).await.unwrap();
+    app.accept_share_invite(&dr, &invite.code).await.unwrap();
+    app.set_share_scopes(&ada, "dr-rivera", &[Scope::Journal], &[])
+        .await
+        .unwrap();
+    let ClientData::Journal(entries) = app.client_data(&dr, "ada", Scope::Journal).await.unwrap()
+    else {
+        panic!("journal data")
+    };
+    let texts: Vec<&str> = entries.iter().map(|e| e.content.text.as_str()).collect();
+    assert_eq!(texts, vec!["For my therapist"]);
+    not_found(app.client_data(&dr, "ada", Scope::Insights).await);
+    app.set_share_scopes(&ada, "dr-rivera", &[Scope::Insights], &[])
+        .await
+        .unwrap();
+    let ClientData::Insights(list) = app.client_data(&dr, "ada", Scope::Insights).await.unwrap()
+    else {
+        panic!("insight data")
+    };
+    assert_eq!(list[0].data.text, "Breathe out longer");
 }

@@ -51,3 +51,110 @@ async fn a_therapist_accepts_a_clients_invitation_from_its_link() {
         .await;
     assert!(r.status.is_redirection(), "{}", r.status);
 }
+
+#[tokio::test]
+async fn the_api_links_shares_by_scope_and_logs_every_read() {
+    use between_app::Access;
+    use serde_json::json;
+    let t = TestApp::new().await;
+    t.signed_in("ada").await;
+    let ada = t.token("ada", Access::Full).await;
+    t.signed_in_as("dr-rivera", Role::Therapist).await;
+    let dr = t.token("dr-rivera", Access::Full).await;
+    t.signed_in_as("dr-other", Role::Therapist).await;
+    let other = t.token("dr-other", Access::Full).await;
+    let r = t
+        .api(
+            "POST",
+            "/api/v1/measures",
+            Some(&ada),
+            Some(&json!({"instrument": "gad7", "answers": [1, 1, 1, 1, 1, 1, 1]}).to_string()),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+
+    let invite = t
+        .api("POST", "/api/v1/shares/invites", Some(&ada), None)
+        .await;
+    assert_eq!(invite.status, StatusCode::CREATED, "{}", invite.body);
+    let code = invite.json()["code"].as_str().unwrap().to_string();
+    let r = t
+        .api(
+            "POST",
+            "/api/v1/shares/accept",
+            Some(&dr),
+            Some(&json!({ "code": code }).to_string()),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let link = r.json();
+    let (link_id, client_id) = (
+        link["id"].as_str().unwrap().to_string(),
+        link["client_id"].as_str().unwrap().to_string(),
+    );
+    let data = format!("/api/v1/clients/{client_id}/measures");
+    assert_eq!(
+        t.api("GET", &data, Some(&dr), None).await.status,
+        StatusCode::NOT_FOUND,
+        "off by default"
+    );
+    let bad = t
+        .api(
+            "PATCH",
+            &format!("/api/v1/shares/{link_id}"),
+            Some(&ada),
+            Some(r#"{"on":["everything"]}"#),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = t
+        .api(
+            "PATCH",
+            &format!("/api/v1/shares/{link_id}"),
+            Some(&ada),
+            Some(r#"{"on":["measures"]}"#),
+        )
+        .await;
+    assert_eq!(r.json()["scopes"], json!(["measures"]));
+    let r = t.api("GET", &data, Some(&dr), None).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["items"][0]["total"], 7);
+    for (who, path) in [
+        (&other, data.clone()),
+        (&dr, format!("/api/v1/clients/{client_id}/journal")),
+        (&dr, format!("/api/v1/clients/{client_id}/nonsense")),
+        (&ada, data.clone()),
+    ] {
+        let r = t.api("GET", &path, Some(who), None).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}: {}", r.body);
+    }
+    let log = t
+        .api("GET", "/api/v1/access-log", Some(&ada), None)
+        .await
+        .json();
+    assert!(log["access_log"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|a| a["who"] == "dr-rivera" && a["what"] == "measures"));
+    let clients = t
+        .api("GET", "/api/v1/clients", Some(&dr), None)
+        .await
+        .json();
+    assert_eq!(clients["clients"][0]["client"], "ada");
+
+    let r = t
+        .api(
+            "DELETE",
+            &format!("/api/v1/shares/{link_id}"),
+            Some(&dr),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        t.api("GET", &data, Some(&dr), None).await.status,
+        StatusCode::NOT_FOUND,
+        "refused on the very next request"
+    );
+}

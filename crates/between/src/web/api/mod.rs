@@ -17,6 +17,7 @@ mod practices;
 mod questions;
 mod reviews;
 mod roadblocks;
+mod shares;
 mod trackers;
 mod trend;
 mod wins;
@@ -76,6 +77,16 @@ pub fn routes() -> Router<WebState> {
         .route("/roadblocks", get(roadblocks::list))
         .route("/agenda", get(agenda::get).post(agenda::edit))
         .route("/agenda/changes", get(agenda::changes))
+        .route("/shares", get(shares::list))
+        .route("/shares/invites", post(shares::invite))
+        .route("/shares/accept", post(shares::accept))
+        .route(
+            "/shares/{id}",
+            axum::routing::patch(shares::patch).delete(shares::end),
+        )
+        .route("/clients", get(shares::clients))
+        .route("/clients/{id}/{kind}", get(shares::client_data))
+        .route("/access-log", get(shares::access_log))
         .route("/review", get(reviews::get))
         .route("/reviews", get(reviews::list).post(reviews::save))
         .route("/reviews/{id}", get(reviews::show).delete(reviews::delete))

@@ -1,0 +1,224 @@
+//! Sharing in the JSON API: a client's links and scopes (`/shares`), a
+//! therapist's clients and what each shares (`/clients`), and who read what
+//! (`/access-log`).
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use between_app::sharing::{ClientData, Link};
+use between_domain::share::Scope;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::input::{json_body, path_id};
+use super::{ApiError, ApiPrincipal};
+use crate::json::{
+    rfc3339, EntryJson, FeedbackJson, GoalJson, InsightJson, MeasureJson, PracticeJson,
+};
+use crate::web::WebState;
+
+fn link_json(l: &Link, tz: &jiff::tz::TimeZone) -> Value {
+    json!({
+        "id": l.id,
+        "client": l.client,
+        "client_id": l.client_id,
+        "therapist": l.therapist,
+        "since": rfc3339(l.since, tz),
+        "scopes": l.scopes.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
+    })
+}
+
+fn scopes(names: &[String]) -> Result<Vec<Scope>, ApiError> {
+    names
+        .iter()
+        .map(|n| {
+            Scope::parse(n).ok_or_else(|| {
+                ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "invalid",
+                    format!("\"{n}\" is not a scope: use agenda, measures, goals, practice, insights, feedback or journal."),
+                )
+            })
+        })
+        .collect()
+}
+
+pub async fn list(
+    State(state): State<WebState>,
+    ApiPrincipal(p): ApiPrincipal,
+) -> Result<Response, ApiError> {
+    let tz = &p.user.time_zone;
+    let links: Vec<Value> = state
+        .app
+        .shares(&p)
+        .await?
+        .iter()
+        .map(|l| link_json(l, tz))
+        .collect();
+    Ok(Json(json!({ "shares": links })).into_response())
+}
+
+pub async fn invite(
+    State(state): State<WebState>,
+    ApiPrincipal(p): ApiPrincipal,
+) -> Result<Response, ApiError> {
+    let invite = state.app.create_share_invite(&p).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({
+            "code": invite.code,
+            "expires_at": rfc3339(invite.expires_at, &p.user.time_zone),
+        })),
+    )
+        .into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AcceptInput {
+    code: String,
+}
+
+pub async fn accept(
+    State(state): State<WebState>,
+    ApiPrincipal(p): ApiPrincipal,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let input: AcceptInput = json_body(body)?;
+    let link = state.app.accept_share_invite(&p, &input.code).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(link_json(&link, &p.user.time_zone)),
+    )
+        .into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScopeInput {
+    #[serde(default)]
+    on: Vec<String>,
+    #[serde(default)]
+    off: Vec<String>,
+}
+
+/// The link with id, among the person's active links.
+async fn find(state: &WebState, p: &between_app::Principal, id: &str) -> Result<Link, ApiError> {
+    let id = path_id(id, "link")?;
+    state
+        .app
+        .shares(p)
+        .await?
+        .into_iter()
+        .find(|l| l.id == id)
+        .ok_or_else(|| ApiError::from(between_app::AppError::NotFound("The link".into())))
+}
+
+pub async fn patch(
+    State(state): State<WebState>,
+    ApiPrincipal(p): ApiPrincipal,
+    Path(id): Path<String>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let input: ScopeInput = json_body(body)?;
+    let link = find(&state, &p, &id).await?;
+    let link = state
+        .app
+        .set_share_scopes(&p, &link.with, &scopes(&input.on)?, &scopes(&input.off)?)
+        .await?;
+    Ok(Json(link_json(&link, &p.user.time_zone)).into_response())
+}
+
+pub async fn end(
+    State(state): State<WebState>,
+    ApiPrincipal(p): ApiPrincipal,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let link = find(&state, &p, &id).await?;
+    state.app.end_share(&p, &link.with).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+pub async fn clients(
+    State(state): State<WebState>,
+    ApiPrincipal(p): ApiPrincipal,
+) -> Result<Response, ApiError> {
+    let tz = &p.user.time_zone;
+    let list: Vec<Value> = state
+        .app
+        .clients(&p)
+        .await?
+        .iter()
+        .map(|l| link_json(l, tz))
+        .collect();
+    Ok(Json(json!({ "clients": list })).into_response())
+}
+
+/// `GET /clients/{id}/{kind}`: what the client shares under one scope.
+pub async fn client_data(
+    State(state): State<WebState>,
+    ApiPrincipal(p): ApiPrincipal,
+    Path((id, kind)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let tz = &p.user.time_zone;
+    let id = path_id(&id, "client")?;
+    let not_found = || ApiError::from(between_app::AppError::NotFound("That client's data".into()));
+    let scope = Scope::parse(&kind).ok_or_else(not_found)?;
+    let link = state
+        .app
+        .clients(&p)
+        .await?
+        .into_iter()
+        .find(|l| l.client_id == id)
+        .ok_or_else(not_found)?;
+    let items: Vec<Value> = match state.app.client_data(&p, &link.client, scope).await? {
+        ClientData::Measures(list) => list
+            .iter()
+            .map(|m| json!(MeasureJson::new(m, tz)))
+            .collect(),
+        ClientData::Goals(list) => list.iter().map(|g| json!(GoalJson::new(g, tz))).collect(),
+        ClientData::Practice(list) => list
+            .iter()
+            .map(|v| json!(PracticeJson::new(v, tz)))
+            .collect(),
+        ClientData::Insights(list) => list
+            .iter()
+            .map(|i| json!(InsightJson::new(i, tz)))
+            .collect(),
+        ClientData::Feedback(list) => list
+            .iter()
+            .map(|r| json!(FeedbackJson::new(r, tz)))
+            .collect(),
+        ClientData::Journal(list) => list.iter().map(|e| json!(EntryJson::new(e, tz))).collect(),
+    };
+    Ok(
+        Json(json!({ "client": link.client, "scope": scope.as_str(), "items": items }))
+            .into_response(),
+    )
+}
+
+pub async fn access_log(
+    State(state): State<WebState>,
+    ApiPrincipal(p): ApiPrincipal,
+) -> Result<Response, ApiError> {
+    let tz = &p.user.time_zone;
+    let list: Vec<Value> = state
+        .app
+        .access_log(&p)
+        .await?
+        .iter()
+        .map(|a| {
+            json!({
+                "id": a.id,
+                "who": a.reader_name,
+                "what": a.what,
+                "item_id": a.item_id,
+                "at": jiff::Timestamp::from_microsecond(a.at).ok().map(|t| rfc3339(t, tz)),
+            })
+        })
+        .collect();
+    Ok(Json(json!({ "access_log": list })).into_response())
+}
