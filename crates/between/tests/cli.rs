@@ -327,6 +327,18 @@ fn demo_fills_an_account_deterministically() {
         texts(&second),
         "a refill with the same seed gives the same journal"
     );
+    // The demo therapist sees what the demo client shares, not the journal.
+    let shared: serde_json::Value = serde_json::from_str(&cli.ok(
+        &["--user", "demo-therapist", "client", "demo", "--json"],
+        "",
+    ))
+    .unwrap();
+    assert_eq!(
+        shared["scopes"],
+        serde_json::json!(["measures", "goals", "practice"])
+    );
+    assert!(!shared["shared"]["measures"].as_array().unwrap().is_empty());
+    assert!(shared["shared"].get("journal").is_none());
 }
 
 #[test]
@@ -1964,8 +1976,8 @@ fn a_client_links_a_therapist_and_chooses_what_they_see() {
     let json: serde_json::Value =
         serde_json::from_str(&cli.ok(&["--user", "dr-rivera", "client", "ada", "--json"], ""))
             .unwrap();
-    assert_eq!(json["measures"][0]["instrument"], "gad7");
-    assert_eq!(json["measures"][0]["total"], 7);
+    assert_eq!(json["shared"]["measures"][0]["instrument"], "gad7");
+    assert_eq!(json["shared"]["measures"][0]["total"], 7);
     let clients: serde_json::Value =
         serde_json::from_str(&cli.ok(&["--user", "dr-rivera", "clients", "--json"], "")).unwrap();
     assert_eq!(clients["clients"][0]["name"], "ada");

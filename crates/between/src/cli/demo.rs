@@ -6,12 +6,15 @@ use std::time::Instant;
 
 use between_app::accounts::NewUser;
 use between_app::{demo, Role};
+use between_domain::share::Scope;
 use clap::Args;
 
 use super::login::save_device_login;
 use super::{CliError, CliResult, Context};
 
 pub const DEMO_USER: &str = "demo";
+/// The demo client's therapist, linked with some scopes on.
+pub const DEMO_THERAPIST: &str = "demo-therapist";
 
 #[derive(Debug, Args)]
 pub struct DemoArgs {
@@ -30,15 +33,17 @@ pub async fn run(ctx: &Context, args: DemoArgs) -> CliResult {
     let started = Instant::now();
     let app = ctx.app().await?;
     let store = app.store();
-    if let Some(old) = store
-        .user_by_name(DEMO_USER)
-        .await
-        .map_err(|e| CliError::System(e.into()))?
-    {
-        store
-            .delete_user(old.id)
+    for name in [DEMO_USER, DEMO_THERAPIST] {
+        if let Some(old) = store
+            .user_by_name(name)
             .await
-            .map_err(|e| CliError::System(e.into()))?;
+            .map_err(|e| CliError::System(e.into()))?
+        {
+            store
+                .delete_user(old.id)
+                .await
+                .map_err(|e| CliError::System(e.into()))?;
+        }
     }
     let password = between_app::crypto::new_secret()[..16].to_string();
     app.register(NewUser {
@@ -68,7 +73,31 @@ pub async fn run(ctx: &Context, args: DemoArgs) -> CliResult {
         args.years,
         started.elapsed().as_secs_f64()
     );
+    // A therapist linked with the demo client, seeing measures, goals and
+    // practice (and, as every link, appointments) — not the journal.
+    let therapist_password = between_app::crypto::new_secret()[..16].to_string();
+    app.register(NewUser {
+        name: DEMO_THERAPIST,
+        password: &therapist_password,
+        role: Role::Therapist,
+        time_zone: &args.tz,
+    })
+    .await?;
+    save_device_login(ctx, &app, DEMO_THERAPIST, &therapist_password).await?;
+    let therapist = ctx.principal_for(&app, DEMO_THERAPIST).await?;
+    let invite = app.create_share_invite(&p).await?;
+    app.accept_share_invite(&therapist, &invite.code).await?;
+    app.set_share_scopes(
+        &p,
+        DEMO_THERAPIST,
+        &[Scope::Measures, Scope::Goals, Scope::Practice],
+        &[],
+    )
+    .await?;
     println!("Sign in to the web app as \"{DEMO_USER}\" with the password: {password}");
     println!("A device login was saved, so `between --user {DEMO_USER} journal list` works too.");
+    println!(
+        "Their therapist \"{DEMO_THERAPIST}\" (password: {therapist_password}) sees measures, goals and practice: `between --user {DEMO_THERAPIST} client {DEMO_USER}`."
+    );
     Ok(())
 }
