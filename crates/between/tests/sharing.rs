@@ -158,3 +158,115 @@ async fn the_api_links_shares_by_scope_and_logs_every_read() {
         "refused on the very next request"
     );
 }
+
+#[tokio::test]
+async fn on_the_web_a_client_invites_chooses_scopes_sees_who_saw_what_and_ends_it() {
+    use between_app::Access;
+    use serde_json::json;
+    let t = TestApp::new().await;
+    let ada = t.signed_in("ada").await;
+    let token = t.token("ada", Access::Full).await;
+    for body in [json!({"instrument": "phq9", "answers": [1, 1, 1, 1, 1, 1, 1, 1, 0]})] {
+        t.api(
+            "POST",
+            "/api/v1/measures",
+            Some(&token),
+            Some(&body.to_string()),
+        )
+        .await;
+    }
+    t.api(
+        "POST",
+        "/api/v1/entries",
+        Some(&token),
+        Some(r#"{"text":"A private worry","mood":4}"#),
+    )
+    .await;
+    let page = t.get("/sharing", &ada).await;
+    assert!(page
+        .body
+        .contains("Nothing is shared until you switch it on"));
+    let csrf = page.hidden("csrf");
+    let r = t
+        .post_form("/sharing/invite", &ada, &[("csrf", &csrf)])
+        .await;
+    let url = r
+        .body
+        .split("<code>")
+        .nth(1)
+        .unwrap()
+        .split("</code>")
+        .next()
+        .unwrap()
+        .to_string();
+    let code = url.split("code=").nth(1).unwrap().to_string();
+
+    let dr = t.signed_in_as("dr-rivera", Role::Therapist).await;
+    let dr_csrf = t.get("/share/accept", &dr).await.hidden("csrf");
+    t.post_form("/share/accept", &dr, &[("csrf", &dr_csrf), ("code", &code)])
+        .await;
+
+    let page = t.get("/sharing", &ada).await;
+    assert!(page.body.contains("<h2>dr-rivera</h2>"), "{}", page.body);
+    let link_id = page
+        .body
+        .split("<h2>dr-rivera</h2>")
+        .nth(1)
+        .unwrap()
+        .split("action=\"/sharing/")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let r = t
+        .post_form(
+            &format!("/sharing/{link_id}"),
+            &ada,
+            &[("csrf", &csrf), ("scope", "measures")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(t
+        .get("/sharing", &ada)
+        .await
+        .body
+        .contains("value=\"measures\" checked"));
+
+    let clients = t.get("/sharing", &dr).await;
+    assert!(clients.body.contains("My clients"));
+    let client_path = clients
+        .body
+        .split("href=\"/clients/")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .map(|id| format!("/clients/{id}"))
+        .unwrap();
+    let view = t.get(&client_path, &dr).await;
+    assert_eq!(view.status, StatusCode::OK);
+    assert!(
+        view.body.contains("PHQ-9 and GAD-7 scores"),
+        "{}",
+        view.body
+    );
+    assert!(view.body.contains("PHQ-9 8"), "{}", view.body);
+    assert!(!view.body.contains("A private worry"));
+
+    let log = t.get("/sharing/access-log", &ada).await;
+    assert!(
+        log.body.contains("<td>dr-rivera</td><td>measures</td>"),
+        "{}",
+        log.body
+    );
+
+    t.post_form(&format!("/sharing/{link_id}/end"), &ada, &[("csrf", &csrf)])
+        .await;
+    assert_eq!(
+        t.get(&client_path, &dr).await.status,
+        StatusCode::NOT_FOUND,
+        "the therapist's next page load is refused"
+    );
+}

@@ -236,7 +236,6 @@ pub async fn clients(ctx: &Context, args: JsonArgs) -> CliResult {
 /// What a linked client shares, scope by scope (each read is logged for
 /// the client).
 pub async fn client(ctx: &Context, args: ClientArgs) -> CliResult {
-    use between_app::sharing::ClientData;
     let app = ctx.app().await?;
     let p = ctx.principal(&app).await?;
     let tz = p.user.time_zone.clone();
@@ -246,74 +245,11 @@ pub async fn client(ctx: &Context, args: ClientArgs) -> CliResult {
         .into_iter()
         .find(|l| l.client == args.name.trim())
         .ok_or_else(|| CliError::input(format!("\"{}\" is not a linked client.", args.name)))?;
-    let day = |t: jiff::Timestamp| t.to_zoned(tz.clone()).strftime("%Y-%m-%d").to_string();
     let mut json_parts = serde_json::Map::new();
     let mut text = String::new();
     for scope in link.scopes.iter().copied().filter(|s| *s != Scope::Agenda) {
         let data = app.client_data(&p, &link.client, scope).await?;
-        let (lines, items): (Vec<String>, Vec<serde_json::Value>) = match &data {
-            ClientData::Measures(list) => list
-                .iter()
-                .map(|m| {
-                    (
-                        format!(
-                            "{}  {} {} ({})",
-                            day(m.response.occurred_at),
-                            m.response.data.instrument.name(),
-                            m.scored.total,
-                            m.scored.severity.label()
-                        ),
-                        json!({
-                            "instrument": m.response.data.instrument.as_str(),
-                            "taken_at": rfc3339(m.response.occurred_at, &tz),
-                            "total": m.scored.total,
-                            "severity": m.scored.severity.label(),
-                            "change": m.change.map(|c| c.as_str()),
-                        }),
-                    )
-                })
-                .unzip(),
-            ClientData::Goals(list) => list
-                .iter()
-                .map(|g| {
-                    (
-                        format!("{} ({} check-ins)", g.goal.data.title, g.check_ins.len()),
-                        json!({"title": g.goal.data.title, "check_ins": g.check_ins.len(), "progress": g.progress}),
-                    )
-                })
-                .unzip(),
-            ClientData::Practice(list) => list
-                .iter()
-                .map(|v| {
-                    let share = v
-                        .stats
-                        .adherence
-                        .map(|a| format!("{:.0}%", a * 100.0))
-                        .unwrap_or_else(|| "—".into());
-                    (
-                        format!("{}: done {} of {} ({share})", v.practice.data.title, v.stats.done, v.stats.scheduled),
-                        json!({"title": v.practice.data.title, "done": v.stats.done, "scheduled": v.stats.scheduled, "adherence": v.stats.adherence}),
-                    )
-                })
-                .unzip(),
-            ClientData::Insights(list) => list
-                .iter()
-                .map(|i| (format!("{}  {}", day(i.occurred_at), i.data.text), json!({"text": i.data.text, "at": rfc3339(i.occurred_at, &tz)})))
-                .unzip(),
-            ClientData::Feedback(list) => list
-                .iter()
-                .map(|r| {
-                    (
-                        format!("{}  total {}{}", day(r.feedback.occurred_at), r.feedback.data.total(), if r.low { " (low)" } else { "" }),
-                        json!({"at": rfc3339(r.feedback.occurred_at, &tz), "total": r.feedback.data.total(), "low": r.low, "falling": r.falling}),
-                    )
-                })
-                .unzip(),
-            ClientData::Journal(list) => list
-                .iter()
-                .map(|e| (format!("{}  {}", day(e.occurred_at), e.content.text.lines().next().unwrap_or("")), json!({"at": rfc3339(e.occurred_at, &tz), "text": e.content.text})))
-                .unzip(),
-        };
+        let (lines, items) = crate::client_doc::lines_and_json(&data, &tz);
         text.push_str(&format!("\n{}\n", scope.as_str()));
         if lines.is_empty() {
             text.push_str("  (nothing yet)\n");

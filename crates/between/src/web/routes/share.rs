@@ -5,6 +5,7 @@ use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse};
+use between_app::Role;
 use serde::Deserialize;
 
 use crate::web::auth::SignedIn;
@@ -61,4 +62,223 @@ pub async fn accept(State(state): State<WebState>, s: SignedIn, body: Bytes) -> 
         StatusCode::OK
     };
     Ok((status, Html(page.render()?)).into_response())
+}
+
+/// One link on the sharing page.
+pub struct LinkView {
+    pub id: uuid::Uuid,
+    pub client_id: uuid::Uuid,
+    pub with: String,
+    pub since: String,
+    pub scopes: Vec<between_domain::share::Scope>,
+    pub scopes_text: String,
+    /// (scope name, what it shares, on).
+    pub choices: Vec<(&'static str, &'static str, bool)>,
+}
+
+#[derive(Template)]
+#[template(path = "sharing.html")]
+struct SharingPage {
+    layout: Layout,
+    therapist: bool,
+    links: Vec<LinkView>,
+    invite_url: Option<String>,
+    error: Option<String>,
+}
+
+async fn sharing_page(
+    state: &WebState,
+    s: &SignedIn,
+    invite_url: Option<String>,
+    error: Option<String>,
+) -> Result<SharingPage, crate::web::errors::PageError> {
+    use between_domain::share::Scope;
+    let p = &s.principal;
+    let tz = &p.user.time_zone;
+    let therapist = p.user.role == Role::Therapist;
+    let links = if therapist {
+        state.app.clients(p).await?
+    } else {
+        state.app.shares(p).await?
+    };
+    Ok(SharingPage {
+        layout: Layout::signed_in(
+            state,
+            s,
+            if therapist { "My clients" } else { "Sharing" },
+            "settings",
+        ),
+        therapist,
+        links: links
+            .into_iter()
+            .map(|l| LinkView {
+                id: l.id,
+                client_id: l.client_id,
+                since: l
+                    .since
+                    .to_zoned(tz.clone())
+                    .strftime("%-d %B %Y")
+                    .to_string(),
+                scopes_text: l
+                    .scopes
+                    .iter()
+                    .map(|x| x.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                choices: Scope::ALL
+                    .into_iter()
+                    .map(|x| (x.as_str(), x.describe(), l.scopes.contains(&x)))
+                    .collect(),
+                with: l.with,
+                scopes: l.scopes,
+            })
+            .collect(),
+        invite_url,
+        error,
+    })
+}
+
+pub async fn sharing(State(state): State<WebState>, s: SignedIn) -> PageResult {
+    render(&sharing_page(&state, &s, None, None).await?)
+}
+
+pub async fn invite(State(state): State<WebState>, s: SignedIn, body: Bytes) -> PageResult {
+    let form = FormData::parse(&body);
+    csrf::require(&s, &form)?;
+    let invite = state.app.create_share_invite(&s.principal).await?;
+    let url = format!(
+        "{}/share/accept?code={}",
+        state.settings.public_url.trim_end_matches('/'),
+        invite.code
+    );
+    render(&sharing_page(&state, &s, Some(url), None).await?)
+}
+
+/// Saves the checked scopes of one link: checked ones on, the rest off.
+pub async fn set_scopes(
+    State(state): State<WebState>,
+    s: SignedIn,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    body: Bytes,
+) -> PageResult {
+    use between_domain::share::Scope;
+    let form = FormData::parse(&body);
+    csrf::require(&s, &form)?;
+    let id = super::path_id(&id)?;
+    let link = state
+        .app
+        .shares(&s.principal)
+        .await?
+        .into_iter()
+        .find(|l| l.id == id)
+        .ok_or(crate::web::errors::PageError::NotFound)?;
+    let checked: Vec<Scope> = form
+        .all("scope")
+        .iter()
+        .filter_map(|x| Scope::parse(x))
+        .collect();
+    let on: Vec<Scope> = checked
+        .iter()
+        .copied()
+        .filter(|x| !link.scopes.contains(x))
+        .collect();
+    let off: Vec<Scope> = link
+        .scopes
+        .iter()
+        .copied()
+        .filter(|x| !checked.contains(x))
+        .collect();
+    state
+        .app
+        .set_share_scopes(&s.principal, &link.with, &on, &off)
+        .await?;
+    Ok(axum::response::Redirect::to("/sharing").into_response())
+}
+
+pub async fn end(
+    State(state): State<WebState>,
+    s: SignedIn,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    body: Bytes,
+) -> PageResult {
+    let form = FormData::parse(&body);
+    csrf::require(&s, &form)?;
+    let id = super::path_id(&id)?;
+    let link = state
+        .app
+        .shares(&s.principal)
+        .await?
+        .into_iter()
+        .find(|l| l.id == id)
+        .ok_or(crate::web::errors::PageError::NotFound)?;
+    state.app.end_share(&s.principal, &link.with).await?;
+    Ok(axum::response::Redirect::to("/sharing").into_response())
+}
+
+#[derive(Template)]
+#[template(path = "access_log.html")]
+struct AccessLogPage {
+    layout: Layout,
+    rows: Vec<(String, String, String)>,
+}
+
+pub async fn access_log(State(state): State<WebState>, s: SignedIn) -> PageResult {
+    let tz = &s.principal.user.time_zone;
+    let rows = state
+        .app
+        .access_log(&s.principal)
+        .await?
+        .into_iter()
+        .map(|a| {
+            let at = jiff::Timestamp::from_microsecond(a.at)
+                .map(|t| {
+                    t.to_zoned(tz.clone())
+                        .strftime("%-d %b %Y, %H:%M")
+                        .to_string()
+                })
+                .unwrap_or_default();
+            (at, a.reader_name, a.what)
+        })
+        .collect();
+    render(&AccessLogPage {
+        layout: Layout::signed_in(&state, &s, "Who saw what", "settings"),
+        rows,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "client.html")]
+struct ClientPage {
+    layout: Layout,
+    name: String,
+    sections: Vec<(&'static str, Vec<String>)>,
+}
+
+/// A therapist's view of one linked client: each shared scope.
+pub async fn client(
+    State(state): State<WebState>,
+    s: SignedIn,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> PageResult {
+    use between_domain::share::Scope;
+    let id = super::path_id(&id)?;
+    let p = &s.principal;
+    let link = state
+        .app
+        .clients(p)
+        .await?
+        .into_iter()
+        .find(|l| l.client_id == id)
+        .ok_or(crate::web::errors::PageError::NotFound)?;
+    let mut sections = Vec::new();
+    for scope in link.scopes.iter().copied().filter(|x| *x != Scope::Agenda) {
+        let data = state.app.client_data(p, &link.client, scope).await?;
+        let (lines, _) = crate::client_doc::lines_and_json(&data, &p.user.time_zone);
+        sections.push((scope.describe(), lines));
+    }
+    render(&ClientPage {
+        layout: Layout::signed_in(&state, &s, link.client.clone(), "home"),
+        name: link.client,
+        sections,
+    })
 }

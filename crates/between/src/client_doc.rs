@@ -1,0 +1,78 @@
+//! What a linked client shares, as lines for people and as JSON, one
+//! scope at a time: shared by `between client NAME` and the therapist's
+//! client page.
+
+use between_app::sharing::ClientData;
+use jiff::tz::TimeZone;
+use serde_json::{json, Value};
+
+use crate::json::rfc3339;
+
+/// One line and one JSON object per shared item.
+pub fn lines_and_json(data: &ClientData, tz: &TimeZone) -> (Vec<String>, Vec<Value>) {
+    let day = |t: jiff::Timestamp| t.to_zoned(tz.clone()).strftime("%Y-%m-%d").to_string();
+    let tz = tz.clone();
+    match data {
+        ClientData::Measures(list) => list
+            .iter()
+            .map(|m| {
+                (
+                    format!(
+                        "{}  {} {} ({})",
+                        day(m.response.occurred_at),
+                        m.response.data.instrument.name(),
+                        m.scored.total,
+                        m.scored.severity.label()
+                    ),
+                    json!({
+                        "instrument": m.response.data.instrument.as_str(),
+                        "taken_at": rfc3339(m.response.occurred_at, &tz),
+                        "total": m.scored.total,
+                        "severity": m.scored.severity.label(),
+                        "change": m.change.map(|c| c.as_str()),
+                    }),
+                )
+            })
+            .unzip(),
+        ClientData::Goals(list) => list
+            .iter()
+            .map(|g| {
+                (
+                    format!("{} ({} check-ins)", g.goal.data.title, g.check_ins.len()),
+                    json!({"title": g.goal.data.title, "check_ins": g.check_ins.len(), "progress": g.progress}),
+                )
+            })
+            .unzip(),
+        ClientData::Practice(list) => list
+            .iter()
+            .map(|v| {
+                let share = v
+                    .stats
+                    .adherence
+                    .map(|a| format!("{:.0}%", a * 100.0))
+                    .unwrap_or_else(|| "—".into());
+                (
+                    format!("{}: done {} of {} ({share})", v.practice.data.title, v.stats.done, v.stats.scheduled),
+                    json!({"title": v.practice.data.title, "done": v.stats.done, "scheduled": v.stats.scheduled, "adherence": v.stats.adherence}),
+                )
+            })
+            .unzip(),
+        ClientData::Insights(list) => list
+            .iter()
+            .map(|i| (format!("{}  {}", day(i.occurred_at), i.data.text), json!({"text": i.data.text, "at": rfc3339(i.occurred_at, &tz)})))
+            .unzip(),
+        ClientData::Feedback(list) => list
+            .iter()
+            .map(|r| {
+                (
+                    format!("{}  total {}{}", day(r.feedback.occurred_at), r.feedback.data.total(), if r.low { " (low)" } else { "" }),
+                    json!({"at": rfc3339(r.feedback.occurred_at, &tz), "total": r.feedback.data.total(), "low": r.low, "falling": r.falling}),
+                )
+            })
+            .unzip(),
+        ClientData::Journal(list) => list
+            .iter()
+            .map(|e| (format!("{}  {}", day(e.occurred_at), e.content.text.lines().next().unwrap_or("")), json!({"at": rfc3339(e.occurred_at, &tz), "text": e.content.text})))
+            .unzip(),
+    }
+}
