@@ -202,16 +202,7 @@ impl Store {
             .bind(user_id.to_string())
             .fetch_one(&self.pool)
             .await?;
-        let joined: Option<String> = row.try_get("times")?;
-        joined
-            .unwrap_or_default()
-            .split(',')
-            .filter(|s| !s.is_empty())
-            .map(|s| {
-                s.parse()
-                    .map_err(|_| StoreError::Corrupt(format!("bad time {s:?}")))
-            })
-            .collect()
+        crate::packed::times(row.try_get("times")?)
     }
 
     /// Marks a live entry deleted; `false` if the user has no such live entry.

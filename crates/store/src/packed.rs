@@ -23,6 +23,19 @@ pub(crate) fn from_hex(s: &str) -> Option<Vec<u8>> {
         .collect()
 }
 
+/// Times joined by `,` (an aggregate of `occurred_at`), in their order.
+pub(crate) fn times(joined: Option<String>) -> Result<Vec<i64>, crate::StoreError> {
+    joined
+        .unwrap_or_default()
+        .split(',')
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse()
+                .map_err(|_| crate::StoreError::Corrupt(format!("bad time {s:?}")))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

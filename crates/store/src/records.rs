@@ -182,16 +182,7 @@ impl Store {
         let row = bind(sqlx::query(&sql), user_id, q)
             .fetch_one(&self.pool)
             .await?;
-        let joined: Option<String> = row.try_get("times")?;
-        joined
-            .unwrap_or_default()
-            .split(',')
-            .filter(|s| !s.is_empty())
-            .map(|s| {
-                s.parse()
-                    .map_err(|_| StoreError::Corrupt(format!("bad time {s:?}")))
-            })
-            .collect()
+        crate::packed::times(row.try_get("times")?)
     }
 }
 

@@ -154,6 +154,22 @@ pub async fn invite(State(state): State<WebState>, s: SignedIn, body: Bytes) -> 
     render(&sharing_page(&state, &s, Some(url), None).await?)
 }
 
+/// One of the person's active links, by the id in the path.
+async fn own_link(
+    state: &WebState,
+    s: &SignedIn,
+    id: &str,
+) -> Result<between_app::sharing::Link, crate::web::errors::PageError> {
+    let id = super::path_id(id)?;
+    state
+        .app
+        .shares(&s.principal)
+        .await?
+        .into_iter()
+        .find(|l| l.id == id)
+        .ok_or(crate::web::errors::PageError::NotFound)
+}
+
 /// Saves the checked scopes of one link: checked ones on, the rest off.
 pub async fn set_scopes(
     State(state): State<WebState>,
@@ -164,14 +180,7 @@ pub async fn set_scopes(
     use between_domain::share::Scope;
     let form = FormData::parse(&body);
     csrf::require(&s, &form)?;
-    let id = super::path_id(&id)?;
-    let link = state
-        .app
-        .shares(&s.principal)
-        .await?
-        .into_iter()
-        .find(|l| l.id == id)
-        .ok_or(crate::web::errors::PageError::NotFound)?;
+    let link = own_link(&state, &s, &id).await?;
     let checked: Vec<Scope> = form
         .all("scope")
         .iter()
@@ -203,14 +212,7 @@ pub async fn end(
 ) -> PageResult {
     let form = FormData::parse(&body);
     csrf::require(&s, &form)?;
-    let id = super::path_id(&id)?;
-    let link = state
-        .app
-        .shares(&s.principal)
-        .await?
-        .into_iter()
-        .find(|l| l.id == id)
-        .ok_or(crate::web::errors::PageError::NotFound)?;
+    let link = own_link(&state, &s, &id).await?;
     state.app.end_share(&s.principal, &link.with).await?;
     Ok(axum::response::Redirect::to("/sharing").into_response())
 }
