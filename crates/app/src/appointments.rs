@@ -211,6 +211,20 @@ impl App {
             .collect()
     }
 
+    /// The stored appointments without generating series occurrences: for
+    /// readers who must not write (a therapist reading what is shared).
+    pub(crate) async fn stored_appointments(
+        &self,
+        p: &Principal,
+    ) -> Result<Vec<Appointment>, AppError> {
+        p.require_read()?;
+        self.appointment_rows(p)
+            .await?
+            .iter()
+            .map(|r| to_appointment(p, r))
+            .collect()
+    }
+
     pub async fn appointment(&self, p: &Principal, id: Uuid) -> Result<Appointment, AppError> {
         p.require_read()?;
         let row = self.appointment_row(p, id).await?;

@@ -36,6 +36,30 @@ pub struct Link {
     pub scopes: Vec<Scope>,
 }
 
+/// A latest score: (instrument, total, severity, change since the one before).
+pub type LatestScore = (
+    between_domain::measure::Instrument,
+    u8,
+    String,
+    Option<String>,
+);
+
+/// A linked client at a glance, from shared scopes only: what is not
+/// shared is `None`.
+#[derive(Debug, Clone)]
+pub struct ClientSummary {
+    pub link: Link,
+    pub next_appointment: Option<Timestamp>,
+    /// Latest PHQ-9 and GAD-7: (instrument, total, severity, change).
+    pub measures: Option<Vec<LatestScore>>,
+    /// A PHQ-9 answered above 0 on item 9 in the latest response.
+    pub safety_flag: Option<bool>,
+    /// Adherence over the last 4 weeks, all practices together.
+    pub adherence: Option<Option<f64>>,
+    /// The latest session feedback was low or falling.
+    pub feedback_flag: Option<bool>,
+}
+
 /// A client's shared data of one scope.
 #[derive(Debug, Clone)]
 pub enum ClientData {
@@ -447,6 +471,83 @@ impl App {
             access: Access::Full,
             keys: Keyring::partial(user.id, keys),
         })
+    }
+
+    /// Every linked client at a glance (each summary is logged for the
+    /// client as "summary").
+    pub async fn client_summaries(&self, p: &Principal) -> Result<Vec<ClientSummary>, AppError> {
+        use between_domain::appointment::next_appointment;
+        let mut out = Vec::new();
+        for link in self.clients(p).await? {
+            let view = self.client_view(p, &link.client, None).await?;
+            let now = self.now();
+            let next =
+                next_appointment(&self.stored_appointments(&view).await?, now).map(|a| a.starts_at);
+            let shared = |s: Scope| link.scopes.contains(&s);
+            let (measures, safety_flag) = if shared(Scope::Measures) {
+                let all = self.measures(&view).await?;
+                let mut latest = Vec::new();
+                let mut safety = false;
+                for instrument in between_domain::measure::Instrument::ALL {
+                    if let Some(m) = all
+                        .iter()
+                        .rev()
+                        .find(|m| m.response.data.instrument == instrument)
+                    {
+                        safety |= m.scored.safety_alert;
+                        latest.push((
+                            instrument,
+                            m.scored.total,
+                            m.scored.severity.label().to_string(),
+                            m.change.map(|c| c.label().to_string()),
+                        ));
+                    }
+                }
+                (Some(latest), Some(safety))
+            } else {
+                (None, None)
+            };
+            let adherence = if shared(Scope::Practice) {
+                let tz = &view.user.time_zone;
+                let today = now.to_zoned(tz.clone()).date();
+                let from = (now - jiff::SignedDuration::from_hours(24 * 28))
+                    .to_zoned(tz.clone())
+                    .date();
+                let (mut done, mut due) = (0u32, 0u32);
+                for v in self.practices_recent(&view, now).await? {
+                    if v.practice.data.archived {
+                        continue;
+                    }
+                    let s = v.stats_between(from, today, today);
+                    done += s.done;
+                    due += s.scheduled;
+                }
+                Some((due > 0).then(|| f64::from(done) / f64::from(due)))
+            } else {
+                None
+            };
+            let feedback_flag = if shared(Scope::Feedback) {
+                Some(
+                    self.all_feedback(&view)
+                        .await?
+                        .last()
+                        .is_some_and(|r| r.low || r.falling),
+                )
+            } else {
+                None
+            };
+            self.log(view.user.id, Some(p.user.id), &p.user.name, "summary", None)
+                .await?;
+            out.push(ClientSummary {
+                link,
+                next_appointment: next,
+                measures,
+                safety_flag,
+                adherence,
+                feedback_flag,
+            });
+        }
+        Ok(out)
     }
 
     /// The clients linked with this therapist.

@@ -63,6 +63,11 @@ async fn a_therapist_reads_only_what_the_client_shares_while_linked(db: &TestDb)
     let invite = app.create_share_invite(&ada).await.unwrap();
     let link = app.accept_share_invite(&dr, &invite.code).await.unwrap();
     assert_eq!((link.client.as_str(), link.with.as_str()), ("ada", "ada"));
+    let summary = &app.client_summaries(&dr).await.unwrap()[0];
+    assert!(
+        summary.measures.is_none() && summary.adherence.is_none() && summary.safety_flag.is_none(),
+        "a client who shares nothing shows just their name and appointments"
+    );
     assert!(link.scopes.is_empty(), "every scope starts off");
     assert_eq!(app.clients(&dr).await.unwrap().len(), 1);
     not_found(app.client_measures(&dr, "ada").await);
@@ -84,6 +89,9 @@ async fn a_therapist_reads_only_what_the_client_shares_while_linked(db: &TestDb)
         .await
         .unwrap()
         .0;
+    let summary = &app.client_summaries(&dr_again).await.unwrap()[0];
+    assert_eq!(summary.measures.as_ref().unwrap()[0].1, 18);
+    assert_eq!(summary.safety_flag, Some(true), "item 9 answered above 0");
     let seen = app.client_measures(&dr_again, "ada").await.unwrap();
     assert_eq!(seen.len(), 1);
     assert_eq!(seen[0].scored.total, 18);

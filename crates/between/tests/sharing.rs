@@ -236,6 +236,13 @@ async fn on_the_web_a_client_invites_chooses_scopes_sees_who_saw_what_and_ends_i
 
     let clients = t.get("/sharing", &dr).await;
     assert!(clients.body.contains("My clients"));
+    assert!(
+        clients
+            .body
+            .contains("<td>PHQ-9 8 (mild)</td><td>—</td><td>—</td>"),
+        "measures shown, practice not shared, no flags: {}",
+        clients.body
+    );
     let client_path = clients
         .body
         .split("href=\"/clients/")

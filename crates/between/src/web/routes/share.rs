@@ -67,13 +67,20 @@ pub async fn accept(State(state): State<WebState>, s: SignedIn, body: Bytes) -> 
 /// One link on the sharing page.
 pub struct LinkView {
     pub id: uuid::Uuid,
-    pub client_id: uuid::Uuid,
     pub with: String,
     pub since: String,
-    pub scopes: Vec<between_domain::share::Scope>,
-    pub scopes_text: String,
     /// (scope name, what it shares, on).
     pub choices: Vec<(&'static str, &'static str, bool)>,
+}
+
+/// One client on a therapist's dashboard; "—" where nothing is shared.
+pub struct SummaryView {
+    pub client_id: uuid::Uuid,
+    pub name: String,
+    pub next: String,
+    pub measures: String,
+    pub adherence: String,
+    pub flags: Vec<&'static str>,
 }
 
 #[derive(Template)]
@@ -81,6 +88,7 @@ pub struct LinkView {
 struct SharingPage {
     layout: Layout,
     therapist: bool,
+    summaries: Vec<SummaryView>,
     links: Vec<LinkView>,
     invite_url: Option<String>,
     error: Option<String>,
@@ -96,10 +104,55 @@ async fn sharing_page(
     let p = &s.principal;
     let tz = &p.user.time_zone;
     let therapist = p.user.role == Role::Therapist;
-    let links = if therapist {
-        state.app.clients(p).await?
+    let (links, summaries) = if therapist {
+        let dash = |t: Option<String>| t.unwrap_or_else(|| "—".to_string());
+        let summaries = state
+            .app
+            .client_summaries(p)
+            .await?
+            .into_iter()
+            .map(|c| {
+                let mut flags = Vec::new();
+                if c.safety_flag == Some(true) {
+                    flags.push("safety item answered");
+                }
+                if c.feedback_flag == Some(true) {
+                    flags.push("low or falling feedback");
+                }
+                SummaryView {
+                    client_id: c.link.client_id,
+                    name: c.link.client.clone(),
+                    next: dash(c.next_appointment.map(|t| {
+                        t.to_zoned(tz.clone())
+                            .strftime("%a %-d %b, %H:%M")
+                            .to_string()
+                    })),
+                    measures: dash(c.measures.map(|list| {
+                        list.iter()
+                            .map(|(i, total, severity, change)| {
+                                format!(
+                                    "{} {total} ({severity}{})",
+                                    i.name(),
+                                    change
+                                        .as_ref()
+                                        .map(|c| format!(", {c}"))
+                                        .unwrap_or_default()
+                                )
+                            })
+                            .collect::<Vec<_>>()
+                            .join("; ")
+                    })),
+                    adherence: dash(c.adherence.map(|a| {
+                        a.map(|x| format!("{:.0}%", x * 100.0))
+                            .unwrap_or_else(|| "nothing planned".into())
+                    })),
+                    flags,
+                }
+            })
+            .collect();
+        (Vec::new(), summaries)
     } else {
-        state.app.shares(p).await?
+        (state.app.shares(p).await?, Vec::new())
     };
     Ok(SharingPage {
         layout: Layout::signed_in(
@@ -109,28 +162,21 @@ async fn sharing_page(
             "settings",
         ),
         therapist,
+        summaries,
         links: links
             .into_iter()
             .map(|l| LinkView {
                 id: l.id,
-                client_id: l.client_id,
                 since: l
                     .since
                     .to_zoned(tz.clone())
                     .strftime("%-d %B %Y")
                     .to_string(),
-                scopes_text: l
-                    .scopes
-                    .iter()
-                    .map(|x| x.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", "),
                 choices: Scope::ALL
                     .into_iter()
                     .map(|x| (x.as_str(), x.describe(), l.scopes.contains(&x)))
                     .collect(),
                 with: l.with,
-                scopes: l.scopes,
             })
             .collect(),
         invite_url,
