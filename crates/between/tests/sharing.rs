@@ -268,6 +268,13 @@ async fn on_the_web_a_client_invites_chooses_scopes_sees_who_saw_what_and_ends_i
         "{}",
         log.body
     );
+    let csv = t.get("/sharing/access-log.csv", &ada).await;
+    assert_eq!(
+        csv.headers[axum::http::header::CONTENT_TYPE],
+        "text/csv; charset=utf-8"
+    );
+    assert!(csv.body.starts_with("when,who,what,item\n"), "{}", csv.body);
+    assert!(csv.body.contains(",dr-rivera,measures,"), "{}", csv.body);
 
     t.post_form(&format!("/sharing/{link_id}/end"), &ada, &[("csrf", &csrf)])
         .await;

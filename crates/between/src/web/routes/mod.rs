@@ -83,6 +83,7 @@ pub fn routes() -> Router<WebState> {
         .route("/sharing", get(share::sharing))
         .route("/sharing/invite", post(share::invite))
         .route("/sharing/access-log", get(share::access_log))
+        .route("/sharing/access-log.csv", get(share::access_log_csv))
         .route("/sharing/{id}", post(share::set_scopes))
         .route("/sharing/{id}/end", post(share::end))
         .route("/clients/{id}", get(share::client))

@@ -330,3 +330,30 @@ pub async fn client(
         sections,
     })
 }
+
+/// The access log as a CSV file (when, who, what, item), for keeping.
+pub async fn access_log_csv(State(state): State<WebState>, s: SignedIn) -> PageResult {
+    let tz = &s.principal.user.time_zone;
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let write = |out: &mut csv::Writer<Vec<u8>>, row: [&str; 4]| {
+        out.write_record(row)
+            .map_err(|e| crate::web::errors::PageError::Internal(e.to_string()))
+    };
+    write(&mut out, ["when", "who", "what", "item"])?;
+    for a in state.app.access_log(&s.principal).await? {
+        let at = jiff::Timestamp::from_microsecond(a.at)
+            .map(|t| crate::json::rfc3339(t, tz))
+            .unwrap_or_default();
+        let item = a.item_id.map(|i| i.to_string()).unwrap_or_default();
+        write(&mut out, [&at, &a.reader_name, &a.what, &item])?;
+    }
+    let bytes = out
+        .into_inner()
+        .map_err(|e| crate::web::errors::PageError::Internal(e.to_string()))?;
+    Ok(crate::agenda_doc::Download {
+        content_type: "text/csv; charset=utf-8",
+        file_name: "who-saw-what.csv".into(),
+        bytes,
+    }
+    .into_response())
+}
