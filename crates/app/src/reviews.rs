@@ -30,6 +30,33 @@ pub struct ReviewWithPrevious {
 }
 
 impl App {
+    /// The period a review covers, from what a person typed: `since` a date
+    /// or how long ago (default: the review interval, e.g. `12w`), `until` a
+    /// date or how long ago (default: now).
+    pub async fn review_period(
+        &self,
+        p: &Principal,
+        since: Option<&str>,
+        until: Option<&str>,
+    ) -> Result<(Timestamp, Option<Timestamp>), AppError> {
+        use between_domain::timespec;
+        let tz = &p.user.time_zone;
+        let now = self.now();
+        let since = match since.map(str::trim).filter(|s| !s.is_empty()) {
+            Some(s) => timespec::parse_since(s, tz, now)?,
+            None => {
+                let weeks = self.agenda_prefs(p).await?.review_weeks;
+                timespec::parse_since(&format!("{weeks}w"), tz, now)?
+            }
+        };
+        let until = until
+            .map(str::trim)
+            .filter(|u| !u.is_empty())
+            .map(|u| timespec::parse_until(u, tz, now))
+            .transpose()?;
+        Ok((since, until))
+    }
+
     /// The review of `[since, until)` (until: now).
     pub async fn review(
         &self,

@@ -443,3 +443,48 @@ pub fn html(doc: &ReviewDoc<'_>) -> Result<String, askama::Error> {
         body: Body::of(doc),
     })
 }
+
+/// A review file format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileFormat {
+    Pdf,
+    Markdown,
+    Html,
+}
+
+impl FileFormat {
+    pub fn parse(s: &str) -> Option<FileFormat> {
+        match s {
+            "pdf" => Some(FileFormat::Pdf),
+            "md" | "markdown" => Some(FileFormat::Markdown),
+            "html" => Some(FileFormat::Html),
+            _ => None,
+        }
+    }
+}
+
+/// The review as a file named for the last day of its period.
+pub fn file(
+    doc: &ReviewDoc<'_>,
+    format: FileFormat,
+) -> Result<crate::agenda_doc::Download, String> {
+    use crate::agenda_doc::Download;
+    let name = format!("review-{}", doc.review.to);
+    Ok(match format {
+        FileFormat::Pdf => Download {
+            content_type: "application/pdf",
+            file_name: format!("{name}.pdf"),
+            bytes: pdf(doc).map_err(|e| e.to_string())?,
+        },
+        FileFormat::Markdown => Download {
+            content_type: "text/markdown; charset=utf-8",
+            file_name: format!("{name}.md"),
+            bytes: markdown(doc).into_bytes(),
+        },
+        FileFormat::Html => Download {
+            content_type: "text/html; charset=utf-8",
+            file_name: format!("{name}.html"),
+            bytes: html(doc).map_err(|e| e.to_string())?.into_bytes(),
+        },
+    })
+}

@@ -8,7 +8,6 @@ use std::path::PathBuf;
 use anyhow::Context as _;
 use between_app::reviews::ReviewWithPrevious;
 use between_domain::review::{Reflections, SavedReview};
-use between_domain::timespec;
 use clap::{Args, Subcommand, ValueEnum};
 
 use super::output::print_json;
@@ -99,27 +98,15 @@ pub async fn run(ctx: &Context, args: ReviewArgs) -> CliResult {
     let app = ctx.app().await?;
     let p = ctx.principal(&app).await?;
     let tz = p.user.time_zone.clone();
-    let period = |period: &Period| -> CliResult<_> {
-        let now = app.now();
-        let since = period.since.as_deref().unwrap_or("12w");
-        let since =
-            timespec::parse_since(since, &tz, now).map_err(|e| CliError::input(e.to_string()))?;
-        let until = period
-            .until
-            .as_deref()
-            .map(|u| timespec::parse_until(u, &tz, now))
-            .transpose()
-            .map_err(|e| CliError::input(e.to_string()))?;
-        Ok((since, until))
-    };
     match args.command {
         None => {
-            let mut period_args = args.period;
-            if period_args.since.is_none() {
-                let weeks = app.agenda_prefs(&p).await?.review_weeks;
-                period_args.since = Some(format!("{weeks}w"));
-            }
-            let (since, until) = period(&period_args)?;
+            let (since, until) = app
+                .review_period(
+                    &p,
+                    args.period.since.as_deref(),
+                    args.period.until.as_deref(),
+                )
+                .await?;
             let review = app.review(&p, since, until).await?;
             let doc = ReviewDoc {
                 review: &review,
@@ -130,16 +117,18 @@ pub async fn run(ctx: &Context, args: ReviewArgs) -> CliResult {
             write(&doc, &args.out, || review_json(&review))
         }
         Some(ReviewCommand::Save {
-            period: mut period_args,
+            period: period_args,
             learned,
             changed,
             focus,
         }) => {
-            if period_args.since.is_none() {
-                let weeks = app.agenda_prefs(&p).await?.review_weeks;
-                period_args.since = Some(format!("{weeks}w"));
-            }
-            let (since, until) = period(&period_args)?;
+            let (since, until) = app
+                .review_period(
+                    &p,
+                    period_args.since.as_deref(),
+                    period_args.until.as_deref(),
+                )
+                .await?;
             let saved = app
                 .save_review(
                     &p,

@@ -9,13 +9,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use between_domain::review::Reflections;
-use between_domain::timespec;
-use jiff::Timestamp;
 use serde::Deserialize;
 
 use super::input::{given, json_body, path_id};
 use super::{ApiError, ApiPrincipal};
-use crate::agenda_doc::Download;
 use crate::json::{review_json, rfc3339, saved_review_json};
 use crate::review_doc::{self, ReviewDoc};
 use crate::web::WebState;
@@ -32,26 +29,12 @@ fn bad(message: impl Into<String>) -> ApiError {
     ApiError::new(StatusCode::BAD_REQUEST, "invalid", message)
 }
 
-async fn period(
-    state: &WebState,
-    p: &between_app::Principal,
-    since: Option<&str>,
-    until: Option<&str>,
-) -> Result<(Timestamp, Option<Timestamp>), ApiError> {
-    let tz = &p.user.time_zone;
-    let now = state.app.now();
-    let since = match since {
-        Some(s) => timespec::parse_since(s, tz, now).map_err(|e| bad(e.to_string()))?,
-        None => {
-            let weeks = state.app.agenda_prefs(p).await?.review_weeks;
-            timespec::parse_since(&format!("{weeks}w"), tz, now).map_err(|e| bad(e.to_string()))?
-        }
-    };
-    let until = until
-        .map(|u| timespec::parse_until(u, tz, now))
-        .transpose()
-        .map_err(|e| bad(e.to_string()))?;
-    Ok((since, until))
+/// A period that does not parse is a bad query (400), as for other ranges.
+fn query_error(e: between_app::AppError) -> ApiError {
+    match e {
+        between_app::AppError::Invalid(v) => bad(v.to_string()),
+        other => other.into(),
+    }
 }
 
 /// The review as JSON, or as a file in `format`.
@@ -60,33 +43,16 @@ fn respond(
     format: Option<&str>,
     json: serde_json::Value,
 ) -> Result<Response, ApiError> {
-    let name = format!("review-{}", doc.review.to);
-    let internal = |e: String| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e);
-    let file = match format {
+    let format = match format {
         None | Some("json") => return Ok(Json(json).into_response()),
-        Some("pdf") => Download {
-            content_type: "application/pdf",
-            file_name: format!("{name}.pdf"),
-            bytes: review_doc::pdf(doc).map_err(|e| internal(e.to_string()))?,
-        },
-        Some("md" | "markdown") => Download {
-            content_type: "text/markdown; charset=utf-8",
-            file_name: format!("{name}.md"),
-            bytes: review_doc::markdown(doc).into_bytes(),
-        },
-        Some("html") => Download {
-            content_type: "text/html; charset=utf-8",
-            file_name: format!("{name}.html"),
-            bytes: review_doc::html(doc)
-                .map_err(|e| internal(e.to_string()))?
-                .into_bytes(),
-        },
-        Some(other) => {
-            return Err(bad(format!(
-                "\"{other}\" is not a format: use json, markdown, html or pdf."
-            )))
-        }
+        Some(f) => review_doc::FileFormat::parse(f).ok_or_else(|| {
+            bad(format!(
+                "\"{f}\" is not a format: use json, markdown, html or pdf."
+            ))
+        })?,
     };
+    let file = review_doc::file(doc, format)
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e))?;
     Ok(file.into_response())
 }
 
@@ -95,7 +61,11 @@ pub async fn get(
     ApiPrincipal(p): ApiPrincipal,
     Query(params): Query<Params>,
 ) -> Result<Response, ApiError> {
-    let (since, until) = period(&state, &p, given(&params.since), given(&params.until)).await?;
+    let (since, until) = state
+        .app
+        .review_period(&p, given(&params.since), given(&params.until))
+        .await
+        .map_err(query_error)?;
     let review = state.app.review(&p, since, until).await?;
     let doc = ReviewDoc {
         review: &review,
@@ -147,7 +117,11 @@ pub async fn save(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
     let input: SaveInput = json_body(body)?;
-    let (since, until) = period(&state, &p, input.since.as_deref(), input.until.as_deref()).await?;
+    let (since, until) = state
+        .app
+        .review_period(&p, input.since.as_deref(), input.until.as_deref())
+        .await
+        .map_err(query_error)?;
     let saved = state
         .app
         .save_review(

@@ -31,6 +31,12 @@ fn link_json(l: &Link, tz: &jiff::tz::TimeZone) -> Value {
     })
 }
 
+/// `{"<key>": [link, …]}`.
+fn links_json(key: &str, links: &[Link], tz: &jiff::tz::TimeZone) -> Response {
+    let list: Vec<Value> = links.iter().map(|l| link_json(l, tz)).collect();
+    Json(json!({ key: list })).into_response()
+}
+
 fn scopes(names: &[String]) -> Result<Vec<Scope>, ApiError> {
     names
         .iter()
@@ -50,15 +56,8 @@ pub async fn list(
     State(state): State<WebState>,
     ApiPrincipal(p): ApiPrincipal,
 ) -> Result<Response, ApiError> {
-    let tz = &p.user.time_zone;
-    let links: Vec<Value> = state
-        .app
-        .shares(&p)
-        .await?
-        .iter()
-        .map(|l| link_json(l, tz))
-        .collect();
-    Ok(Json(json!({ "shares": links })).into_response())
+    let links = state.app.shares(&p).await?;
+    Ok(links_json("shares", &links, &p.user.time_zone))
 }
 
 pub async fn invite(
@@ -146,15 +145,8 @@ pub async fn clients(
     State(state): State<WebState>,
     ApiPrincipal(p): ApiPrincipal,
 ) -> Result<Response, ApiError> {
-    let tz = &p.user.time_zone;
-    let list: Vec<Value> = state
-        .app
-        .clients(&p)
-        .await?
-        .iter()
-        .map(|l| link_json(l, tz))
-        .collect();
-    Ok(Json(json!({ "clients": list })).into_response())
+    let links = state.app.clients(&p).await?;
+    Ok(links_json("clients", &links, &p.user.time_zone))
 }
 
 /// `GET /clients/{id}/{kind}`: what the client shares under one scope.

@@ -9,7 +9,6 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect};
 use between_domain::review::{Reflections, MAX_REFLECTION, PROMPTS};
-use between_domain::timespec;
 use jiff::Timestamp;
 use serde::Deserialize;
 use uuid::Uuid;
@@ -68,19 +67,15 @@ async fn period(
     until: Option<&str>,
 ) -> Result<(String, String, Timestamp, Option<Timestamp>), PageError> {
     let p = &s.principal;
-    let tz = &p.user.time_zone;
-    let now = state.app.now();
     let since = match since.map(str::trim).filter(|x| !x.is_empty()) {
         Some(x) => x.to_string(),
         None => format!("{}w", state.app.agenda_prefs(p).await?.review_weeks),
     };
     let until = until.map(str::trim).unwrap_or("").to_string();
-    let bad = |e: timespec::TimeError| PageError::BadRequest(e.to_string());
-    let since_at = timespec::parse_since(&since, tz, now).map_err(bad)?;
-    let until_at = (!until.is_empty())
-        .then(|| timespec::parse_until(&until, tz, now))
-        .transpose()
-        .map_err(bad)?;
+    let (since_at, until_at) = state
+        .app
+        .review_period(p, Some(&since), Some(&until))
+        .await?;
     Ok((since, until, since_at, until_at))
 }
 
@@ -285,29 +280,12 @@ pub async fn delete(
 
 /// A file of a review: `format=pdf|md|html`.
 fn download(doc: &ReviewDoc<'_>, format: &str) -> PageResult {
-    let name = format!("review-{}", doc.review.to);
-    let file = match format {
-        "pdf" => crate::agenda_doc::Download {
-            content_type: "application/pdf",
-            file_name: format!("{name}.pdf"),
-            bytes: review_doc::pdf(doc).map_err(|e| PageError::Internal(e.to_string()))?,
-        },
-        "md" | "markdown" => crate::agenda_doc::Download {
-            content_type: "text/markdown; charset=utf-8",
-            file_name: format!("{name}.md"),
-            bytes: review_doc::markdown(doc).into_bytes(),
-        },
-        "html" => crate::agenda_doc::Download {
-            content_type: "text/html; charset=utf-8",
-            file_name: format!("{name}.html"),
-            bytes: review_doc::html(doc)?.into_bytes(),
-        },
-        other => {
-            return Err(PageError::BadRequest(format!(
-                "\"{other}\" is not a format: download as pdf, md or html."
-            )))
-        }
-    };
+    let format = review_doc::FileFormat::parse(format).ok_or_else(|| {
+        PageError::BadRequest(format!(
+            "\"{format}\" is not a format: download as pdf, md or html."
+        ))
+    })?;
+    let file = review_doc::file(doc, format).map_err(PageError::Internal)?;
     Ok(file.into_response())
 }
 
