@@ -11,6 +11,7 @@ mod forms;
 mod layout;
 mod middleware;
 mod period;
+pub mod route_table;
 mod routes;
 
 use std::future::Future;
@@ -74,8 +75,12 @@ pub fn router(app: App, settings: WebSettings) -> Router {
         app,
         settings: Arc::new(settings),
     };
-    routes::routes()
-        .nest("/api/v1", api::routes())
+    let api = route_table::build(api::table())
+        .fallback(api::not_found)
+        .layer(axum::extract::DefaultBodyLimit::max(api::BODY_LIMIT));
+    route_table::build(routes::table())
+        .layer(axum::extract::DefaultBodyLimit::max(routes::FORM_LIMIT))
+        .nest(api::PREFIX, api)
         .layer(axum::middleware::from_fn(middleware::log_requests))
         .layer(axum::middleware::from_fn(middleware::security_headers))
         .with_state(state)

@@ -110,6 +110,13 @@ impl TestApp {
         Self::with(Config::default(), WebSettings::default()).await
     }
 
+    /// A default app on the given store (e.g. PostgreSQL).
+    pub async fn on(db: TestDb) -> TestApp {
+        let app = App::new(db.store.clone(), Config::default());
+        let router = web::router(app.clone(), WebSettings::default());
+        TestApp { db, app, router }
+    }
+
     pub async fn with(config: Config, settings: WebSettings) -> TestApp {
         let db = TestDb::sqlite().await;
         let app = App::new(db.store.clone(), config);
@@ -190,6 +197,18 @@ impl TestApp {
             })
             .await
             .unwrap();
+        let (_, secret) = self
+            .app
+            .sign_in(name, PASSWORD, "test", SignInAs::WebSession, "test")
+            .await
+            .unwrap();
+        let mut jar = Jar::default();
+        jar.0.insert("between_session".into(), secret);
+        jar
+    }
+
+    /// A new web session of an existing account.
+    pub async fn sign_in_jar(&self, name: &str) -> Jar {
         let (_, secret) = self
             .app
             .sign_in(name, PASSWORD, "test", SignInAs::WebSession, "test")

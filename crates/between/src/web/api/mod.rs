@@ -26,13 +26,12 @@ use axum::extract::FromRequestParts;
 use axum::http::header;
 use axum::http::request::Parts;
 use axum::response::IntoResponse;
-use axum::routing::{get, post};
-use axum::Router;
 use between_app::{AppError, Principal};
 
 pub use archive::IMPORT_LIMIT;
 pub use error::ApiError;
 
+use super::route_table::{delete, get, patch, post, put, Route};
 use super::WebState;
 
 /// Largest accepted JSON body.
@@ -40,118 +39,97 @@ pub const BODY_LIMIT: usize = 1024 * 1024;
 
 pub const OPENAPI: &str = include_str!("../../../openapi.json");
 
-pub fn routes() -> Router<WebState> {
-    Router::new()
-        .route("/openapi.json", get(openapi))
-        .route("/entries", get(entries::list).post(entries::create))
-        .route("/entries/search", get(entries::search))
-        .route(
-            "/entries/{id}",
-            get(entries::show)
-                .patch(entries::patch)
-                .delete(entries::delete),
-        )
-        .route("/entries/{id}/restore", post(entries::restore))
-        .route(
-            "/appointments",
-            get(appointments::list).post(appointments::create),
-        )
-        .route(
-            "/appointments/{id}/feedback",
-            get(feedback::show).put(feedback::put).post(feedback::put),
-        )
-        .route("/feedback", get(feedback::list))
-        .route("/goals", get(goals::list).post(goals::create))
-        .route(
-            "/goals/{id}",
-            get(goals::show).patch(goals::patch).delete(goals::delete),
-        )
-        .route(
-            "/goals/{id}/checkins",
-            get(goals::check_ins).post(goals::check_in),
-        )
-        .route("/measures", get(measures::list).post(measures::create))
-        .route("/trend", get(trend::get))
-        .route("/patterns", get(patterns::get))
-        .route("/wins", get(wins::list))
-        .route("/roadblocks", get(roadblocks::list))
-        .route("/agenda", get(agenda::get).post(agenda::edit))
-        .route("/agenda/changes", get(agenda::changes))
-        .route("/shares", get(shares::list))
-        .route("/shares/invites", post(shares::invite))
-        .route("/shares/accept", post(shares::accept))
-        .route(
-            "/shares/{id}",
-            axum::routing::patch(shares::patch).delete(shares::end),
-        )
-        .route("/clients", get(shares::clients))
-        .route("/clients/{id}/{kind}", get(shares::client_data))
-        .route("/access-log", get(shares::access_log))
-        .route("/review", get(reviews::get))
-        .route("/reviews", get(reviews::list).post(reviews::save))
-        .route("/reviews/{id}", get(reviews::show).delete(reviews::delete))
-        .route("/trackers", get(trackers::list).post(trackers::create))
-        .route(
-            "/trackers/{id}",
-            get(trackers::show)
-                .patch(trackers::patch)
-                .delete(trackers::delete),
-        )
-        .route("/trackers/{id}/readings", get(trackers::readings))
-        .route(
-            "/checkins",
-            get(trackers::check_in_show).post(trackers::check_in),
-        )
-        .route("/practices", get(practices::list).post(practices::create))
-        .route("/practices/today", get(practices::today_list))
-        .route(
-            "/practices/{id}",
-            get(practices::show)
-                .patch(practices::patch)
-                .delete(practices::delete),
-        )
-        .route(
-            "/practices/{id}/logs",
-            get(practices::logs).post(practices::log),
-        )
-        .route(
-            "/practices/{id}/logs/{log_id}",
-            axum::routing::delete(practices::unlog),
-        )
-        .route("/questions", get(questions::list).post(questions::create))
-        .route(
-            "/questions/{id}",
-            get(questions::show)
-                .patch(questions::patch)
-                .delete(questions::delete),
-        )
-        .route("/insights", get(insights::list).post(insights::create))
-        .route(
-            "/insights/{id}",
-            get(insights::show)
-                .patch(insights::patch)
-                .delete(insights::delete),
-        )
-        .route(
-            "/appointments/{id}",
-            get(appointments::show)
-                .patch(appointments::patch)
-                .delete(appointments::delete),
-        )
-        .route("/export", get(archive::export))
-        .route(
-            "/import",
-            post(archive::import)
-                .layer(axum::extract::DefaultBodyLimit::max(archive::IMPORT_LIMIT)),
-        )
-        .fallback(|| async {
-            ApiError::new(
-                axum::http::StatusCode::NOT_FOUND,
-                "not_found",
-                "There is no such API endpoint.",
-            )
-        })
-        .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
+/// Where the API lives.
+pub const PREFIX: &str = "/api/v1";
+
+/// Every API endpoint, relative to [`PREFIX`].
+pub fn table() -> Vec<Route> {
+    vec![
+        get("/openapi.json", openapi),
+        get("/entries", entries::list),
+        post("/entries", entries::create),
+        get("/entries/search", entries::search),
+        get("/entries/{id}", entries::show),
+        patch("/entries/{id}", entries::patch),
+        delete("/entries/{id}", entries::delete),
+        post("/entries/{id}/restore", entries::restore),
+        get("/appointments", appointments::list),
+        post("/appointments", appointments::create),
+        get("/appointments/{id}/feedback", feedback::show),
+        put("/appointments/{id}/feedback", feedback::put),
+        post("/appointments/{id}/feedback", feedback::put),
+        get("/feedback", feedback::list),
+        get("/goals", goals::list),
+        post("/goals", goals::create),
+        get("/goals/{id}", goals::show),
+        patch("/goals/{id}", goals::patch),
+        delete("/goals/{id}", goals::delete),
+        get("/goals/{id}/checkins", goals::check_ins),
+        post("/goals/{id}/checkins", goals::check_in),
+        get("/measures", measures::list),
+        post("/measures", measures::create),
+        get("/trend", trend::get),
+        get("/patterns", patterns::get),
+        get("/wins", wins::list),
+        get("/roadblocks", roadblocks::list),
+        get("/agenda", agenda::get),
+        post("/agenda", agenda::edit),
+        get("/agenda/changes", agenda::changes),
+        get("/shares", shares::list),
+        post("/shares/invites", shares::invite),
+        post("/shares/accept", shares::accept),
+        patch("/shares/{id}", shares::patch),
+        delete("/shares/{id}", shares::end),
+        get("/clients", shares::clients),
+        get("/clients/{id}/{kind}", shares::client_data),
+        get("/access-log", shares::access_log),
+        get("/review", reviews::get),
+        get("/reviews", reviews::list),
+        post("/reviews", reviews::save),
+        get("/reviews/{id}", reviews::show),
+        delete("/reviews/{id}", reviews::delete),
+        get("/trackers", trackers::list),
+        post("/trackers", trackers::create),
+        get("/trackers/{id}", trackers::show),
+        patch("/trackers/{id}", trackers::patch),
+        delete("/trackers/{id}", trackers::delete),
+        get("/trackers/{id}/readings", trackers::readings),
+        get("/checkins", trackers::check_in_show),
+        post("/checkins", trackers::check_in),
+        get("/practices", practices::list),
+        post("/practices", practices::create),
+        get("/practices/today", practices::today_list),
+        get("/practices/{id}", practices::show),
+        patch("/practices/{id}", practices::patch),
+        delete("/practices/{id}", practices::delete),
+        get("/practices/{id}/logs", practices::logs),
+        post("/practices/{id}/logs", practices::log),
+        delete("/practices/{id}/logs/{log_id}", practices::unlog),
+        get("/questions", questions::list),
+        post("/questions", questions::create),
+        get("/questions/{id}", questions::show),
+        patch("/questions/{id}", questions::patch),
+        delete("/questions/{id}", questions::delete),
+        get("/insights", insights::list),
+        post("/insights", insights::create),
+        get("/insights/{id}", insights::show),
+        patch("/insights/{id}", insights::patch),
+        delete("/insights/{id}", insights::delete),
+        get("/appointments/{id}", appointments::show),
+        patch("/appointments/{id}", appointments::patch),
+        delete("/appointments/{id}", appointments::delete),
+        get("/export", archive::export),
+        post("/import", archive::import).body_limit(archive::IMPORT_LIMIT),
+    ]
+}
+
+/// Unknown API paths answer in the API's error shape, not with a page.
+pub async fn not_found() -> ApiError {
+    ApiError::new(
+        axum::http::StatusCode::NOT_FOUND,
+        "not_found",
+        "There is no such API endpoint.",
+    )
 }
 
 async fn openapi() -> impl IntoResponse {

@@ -248,6 +248,11 @@ pub async fn recovery_code_file(s: SignedIn, body: Bytes) -> PageResult {
         .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
         .take(40)
         .collect();
+    if code.is_empty() {
+        return Err(PageError::BadRequest(
+            "There is no recovery code to save: it is shown once, right after it is made.".into(),
+        ));
+    }
     let text = format!(
         "Recovery code for the account \"{}\":\n\n{code}\n\nKeep this private. It opens your journal if you forget your password.\n",
         s.principal.user.name

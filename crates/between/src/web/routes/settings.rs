@@ -220,7 +220,15 @@ pub async fn revoke(
 pub async fn create_token(State(state): State<WebState>, s: SignedIn, body: Bytes) -> PageResult {
     let form = FormData::parse(&body);
     csrf::require(&s, &form)?;
-    let access = Access::parse(form.get("scope")).unwrap_or(Access::WriteOnly);
+    // No choice means the least a token can do; an unknown one is an error.
+    let access = match form.get("scope") {
+        "" => Access::WriteOnly,
+        given => Access::parse(given).ok_or_else(|| {
+            PageError::BadRequest(format!(
+                "\"{given}\" is not a kind of token: choose write-only or read-write."
+            ))
+        })?,
+    };
     let (_, secret) = state
         .app
         .create_token(&s.principal, form.get("name"), access)

@@ -1,0 +1,660 @@
+//! Who may reach what. Every page and API endpoint of the router's own
+//! route table is requested by seven actors — the owner of the data, a
+//! linked therapist with every scope, a linked therapist with none, an
+//! unlinked therapist, another client, someone signed out, and a therapist
+//! whose link was just ended — on SQLite and PostgreSQL, and each must get
+//! exactly the outcome its row says. A route without a row here fails, and
+//! so does a row without a route.
+//!
+//! Mutating requests carry the actor's own form token and an empty body, so
+//! an owner's request is refused as incomplete and changes nothing; the few
+//! that act without fields (delete, end, sign out) aim at spare items.
+
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+use std::collections::{BTreeSet, HashMap};
+
+use axum::body::Body;
+use axum::http::{header, Request};
+use between::web::route_table::{endpoints, Endpoint};
+use between_app::sessions::SignInAs;
+use between_app::sharing::Link;
+use between_app::{Access, Principal, Role};
+use between_domain::share::Scope;
+use between_store::testing::TestDb;
+use serde_json::{json, Value};
+use support::{Jar, TestApp, PASSWORD};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Actor {
+    Owner,
+    Scoped,
+    Unscoped,
+    Unlinked,
+    OtherClient,
+    Anonymous,
+    Revoked,
+}
+
+const ACTORS: [Actor; 7] = [
+    Actor::Owner,
+    Actor::Scoped,
+    Actor::Unscoped,
+    Actor::Unlinked,
+    Actor::OtherClient,
+    Actor::Anonymous,
+    Actor::Revoked,
+];
+
+/// Stands for "sent to sign in": a redirect to `/signin` for pages.
+const SIGN_IN: u16 = 0;
+
+#[derive(Clone, Copy, Debug)]
+enum Rule {
+    /// Everyone, signed in or not, gets this status.
+    Public(u16),
+    /// Everyone signed in gets this status for their own data; anonymous
+    /// is sent to sign in (401 from the API).
+    Mine(u16),
+    /// Only the owner reaches the item; every other signed-in actor gets 404.
+    Owners(u16),
+    /// Only a linked therapist holding the scope reaches it; everyone else
+    /// signed in gets 404, including the owner and a linked therapist
+    /// without the scope.
+    Shared(u16),
+    /// Both linked therapists reach it (it needs a link, not a scope).
+    Linked(u16),
+    /// The exact status of each actor, in the order of [`ACTORS`].
+    Each([u16; 7]),
+}
+
+struct Row {
+    method: &'static str,
+    path: &'static str,
+    /// The request: `path` with the fixture's ids in braces.
+    url: &'static str,
+    /// Form fields (pages, besides the form token) or a JSON body (API).
+    body: &'static str,
+    rule: Rule,
+    /// Requests that end the session run with a session of their own.
+    own_session: bool,
+}
+
+const fn row(method: &'static str, path: &'static str, url: &'static str, rule: Rule) -> Row {
+    Row {
+        method,
+        path,
+        url,
+        body: "",
+        rule,
+        own_session: false,
+    }
+}
+
+fn expected(rule: Rule, actor: Actor, api: bool) -> u16 {
+    let anonymous = if api { 401 } else { SIGN_IN };
+    match (rule, actor) {
+        (Rule::Public(s), _) => s,
+        (Rule::Each(all), a) => all[ACTORS.iter().position(|x| *x == a).unwrap()],
+        (_, Actor::Anonymous) => anonymous,
+        (Rule::Mine(s), _) => s,
+        (Rule::Owners(s), Actor::Owner) => s,
+        (Rule::Shared(s), Actor::Scoped) => s,
+        (Rule::Linked(s), Actor::Scoped | Actor::Unscoped) => s,
+        _ => 404,
+    }
+}
+
+use Rule::*;
+
+/// Every route, with the request that probes it and who gets what.
+fn table() -> Vec<Row> {
+    let mut rows = vec![
+        // Pages anyone may open.
+        row("GET", "/signin", "/signin", Each([303, 303, 303, 303, 303, 200, 303])),
+        row("POST", "/signin", "/signin", Public(400)),
+        row("GET", "/setup", "/setup", Public(303)),
+        row("POST", "/setup", "/setup", Public(400)),
+        row("GET", "/recover", "/recover", Public(200)),
+        row("POST", "/recover", "/recover", Public(400)),
+        row("POST", "/recovery-code.txt", "/recovery-code.txt", Mine(400)),
+        row("GET", "/crisis", "/crisis", Public(200)),
+        row("GET", "/exit", "/exit", Public(303)),
+        row("GET", "/healthz", "/healthz", Public(200)),
+        row("GET", "/static/style.css", "/static/style.css", Public(200)),
+        row("GET", "/static/app.js", "/static/app.js", Public(200)),
+        row("GET", "/static/icon.svg", "/static/icon.svg", Public(200)),
+        row("GET", "/manifest.webmanifest", "/manifest.webmanifest", Public(200)),
+        // A calendar feed's secret is its credential; a wrong one opens nothing.
+        row("GET", "/ical/{file}", "/ical/not-a-secret.ics", Public(404)),
+        // Each person's own pages. A journal form sent signed out answers
+        // 401 with a sign-in form that keeps the draft, so nothing is lost.
+        row("GET", "/", "/", Mine(200)),
+        row("GET", "/journal", "/journal", Mine(200)),
+        row("POST", "/journal", "/journal", Each([422, 422, 422, 422, 422, 401, 422])),
+        row("GET", "/journal/new", "/journal/new", Mine(200)),
+        row("GET", "/journal/search", "/journal/search?q=entry", Mine(200)),
+        row("GET", "/journal/deleted", "/journal/deleted", Mine(200)),
+        row("GET", "/journal/{id}", "/journal/{entry}", Owners(200)),
+        row("POST", "/journal/{id}", "/journal/{entry}", Each([422, 404, 404, 404, 404, 401, 404])),
+        row("GET", "/journal/{id}/edit", "/journal/{entry}/edit", Owners(200)),
+        row("GET", "/journal/{id}/delete", "/journal/{entry}/delete", Owners(200)),
+        row("POST", "/journal/{id}/delete", "/journal/{spare_entry}/delete", Owners(303)),
+        row("POST", "/journal/{id}/restore", "/journal/{spare_entry}/restore", Owners(303)),
+        row("GET", "/appointments", "/appointments", Mine(200)),
+        row("POST", "/appointments", "/appointments", Mine(422)),
+        row("GET", "/appointments/new", "/appointments/new", Mine(200)),
+        row("GET", "/appointments/{id}", "/appointments/{appointment}", Owners(200)),
+        row("POST", "/appointments/{id}", "/appointments/{appointment}", Owners(422)),
+        row("GET", "/appointments/{id}/edit", "/appointments/{appointment}/edit", Owners(200)),
+        Row {
+            body: "status=attended",
+            ..row("POST", "/appointments/{id}/status", "/appointments/{appointment}/status", Owners(303))
+        },
+        row("GET", "/appointments/{id}/delete", "/appointments/{appointment}/delete", Owners(200)),
+        row("POST", "/appointments/{id}/delete", "/appointments/{spare_appointment}/delete", Owners(303)),
+        row("POST", "/appointments/{id}/feedback", "/appointments/{appointment}/feedback", Owners(422)),
+        row("GET", "/feedback", "/feedback", Mine(200)),
+        row("GET", "/goals", "/goals", Mine(200)),
+        row("POST", "/goals", "/goals", Mine(422)),
+        row("GET", "/goals/new", "/goals/new", Mine(200)),
+        row("GET", "/goals/{id}", "/goals/{goal}", Owners(200)),
+        row("POST", "/goals/{id}/checkins", "/goals/{goal}/checkins", Owners(422)),
+        Row {
+            body: "status=active",
+            ..row("POST", "/goals/{id}/status", "/goals/{goal}/status", Owners(303))
+        },
+        row("GET", "/practices", "/practices", Mine(200)),
+        row("POST", "/practices", "/practices", Mine(422)),
+        row("GET", "/practices/new", "/practices/new", Mine(200)),
+        row("GET", "/practices/{id}", "/practices/{practice}", Owners(200)),
+        row("POST", "/practices/{id}/logs", "/practices/{practice}/logs", Owners(303)),
+        row("POST", "/practices/{id}/logs/{log_id}/delete", "/practices/{practice}/logs/{log}/delete", Owners(303)),
+        row("POST", "/practices/{id}/archive", "/practices/{spare_practice}/archive", Owners(303)),
+        row("GET", "/trend", "/trend", Mine(200)),
+        row("GET", "/trackers", "/trackers", Mine(200)),
+        row("POST", "/trackers", "/trackers", Mine(422)),
+        row("POST", "/trackers/checkin", "/trackers/checkin", Mine(303)),
+        row("GET", "/trackers/{id}/delete", "/trackers/{tracker}/delete", Owners(200)),
+        row("POST", "/trackers/{id}/delete", "/trackers/{spare_tracker}/delete", Owners(303)),
+        row("GET", "/patterns", "/patterns", Mine(200)),
+        row("POST", "/patterns/pin", "/patterns/pin", Mine(400)),
+        row("GET", "/wins", "/wins", Mine(200)),
+        row("GET", "/roadblocks", "/roadblocks", Mine(200)),
+        row("GET", "/agenda", "/agenda", Mine(200)),
+        row("POST", "/agenda/edit", "/agenda/edit", Mine(400)),
+        row("GET", "/agenda/changes", "/agenda/changes", Mine(200)),
+        row("GET", "/agenda/download", "/agenda/download?format=md", Mine(200)),
+        row("GET", "/review", "/review", Mine(200)),
+        row("POST", "/review/save", "/review/save", Mine(303)),
+        row("GET", "/review/download", "/review/download?format=md", Mine(200)),
+        row("GET", "/reviews", "/reviews", Mine(200)),
+        row("POST", "/reviews/interval", "/reviews/interval", Mine(422)),
+        row("GET", "/reviews/{id}", "/reviews/{review}", Owners(200)),
+        row("POST", "/reviews/{id}/delete", "/reviews/{spare_review}/delete", Owners(303)),
+        row("GET", "/reviews/{id}/download", "/reviews/{review}/download?format=md", Owners(200)),
+        row("GET", "/measures", "/measures", Mine(200)),
+        row("GET", "/measures/take/{instrument}", "/measures/take/phq9", Mine(200)),
+        row("POST", "/measures/take/{instrument}", "/measures/take/phq9", Mine(422)),
+        row("GET", "/safety-plan", "/safety-plan", Mine(200)),
+        row("POST", "/safety-plan", "/safety-plan", Mine(303)),
+        row("GET", "/questions", "/questions", Mine(200)),
+        row("POST", "/questions", "/questions", Mine(422)),
+        row("POST", "/questions/{id}/answer", "/questions/{question}/answer", Owners(422)),
+        row("POST", "/questions/{id}/delete", "/questions/{spare_question}/delete", Owners(303)),
+        row("GET", "/insights", "/insights", Mine(200)),
+        row("POST", "/insights", "/insights", Mine(422)),
+        row("POST", "/insights/{id}/delete", "/insights/{spare_insight}/delete", Owners(303)),
+        row("GET", "/settings", "/settings", Mine(200)),
+        row("GET", "/settings/export", "/settings/export", Mine(200)),
+        row("GET", "/settings/data", "/settings/data", Mine(200)),
+        row("POST", "/settings/import", "/settings/import", Mine(400)),
+        row("GET", "/settings/delete", "/settings/delete", Mine(200)),
+        row("POST", "/settings/delete", "/settings/delete", Mine(422)),
+        row("GET", "/settings/calendar", "/settings/calendar", Mine(200)),
+        row("POST", "/settings/calendar", "/settings/calendar", Mine(303)),
+        row("POST", "/settings/calendar/link", "/settings/calendar/link", Mine(303)),
+        row("POST", "/settings/time-zone", "/settings/time-zone", Mine(422)),
+        row("GET", "/settings/password", "/settings/password", Mine(200)),
+        row("POST", "/settings/password", "/settings/password", Mine(422)),
+        row("GET", "/settings/devices", "/settings/devices", Mine(200)),
+        row("POST", "/settings/devices/{id}/revoke", "/settings/devices/{device}/revoke", Owners(303)),
+        row("POST", "/settings/tokens", "/settings/tokens", Mine(200)),
+        // Sharing: the client's side and the therapist's.
+        row("GET", "/share/accept", "/share/accept?code=not-a-code", Mine(200)),
+        row("POST", "/share/accept", "/share/accept", Mine(422)),
+        row("GET", "/sharing", "/sharing", Mine(200)),
+        row("POST", "/sharing/invite", "/sharing/invite", Each([200, 404, 404, 404, 200, SIGN_IN, 404])),
+        row("GET", "/sharing/access-log", "/sharing/access-log", Mine(200)),
+        row("GET", "/sharing/access-log.csv", "/sharing/access-log.csv", Mine(200)),
+        Row {
+            body: "scope=agenda&scope=measures&scope=goals&scope=practice&scope=insights&scope=feedback&scope=journal",
+            ..row("POST", "/sharing/{id}", "/sharing/{share}", Owners(303))
+        },
+        row("POST", "/sharing/{id}/end", "/sharing/{spare_share}/end", Owners(303)),
+        row("GET", "/clients/{id}", "/clients/{client}", Linked(200)),
+        // The API: a token for each signed-in actor, none for anonymous.
+        row("GET", "/api/v1/openapi.json", "/api/v1/openapi.json", Public(200)),
+        row("GET", "/api/v1/entries", "/api/v1/entries", Mine(200)),
+        row("POST", "/api/v1/entries", "/api/v1/entries", Mine(422)),
+        row("GET", "/api/v1/entries/search", "/api/v1/entries/search?q=entry", Mine(200)),
+        row("GET", "/api/v1/entries/{id}", "/api/v1/entries/{entry}", Owners(200)),
+        row("PATCH", "/api/v1/entries/{id}", "/api/v1/entries/{entry}", Owners(200)),
+        row("DELETE", "/api/v1/entries/{id}", "/api/v1/entries/{spare_entry}", Owners(204)),
+        row("POST", "/api/v1/entries/{id}/restore", "/api/v1/entries/{spare_entry}/restore", Owners(200)),
+        row("GET", "/api/v1/appointments", "/api/v1/appointments", Mine(200)),
+        row("POST", "/api/v1/appointments", "/api/v1/appointments", Mine(422)),
+        row("GET", "/api/v1/appointments/{id}", "/api/v1/appointments/{appointment}", Owners(200)),
+        row("PATCH", "/api/v1/appointments/{id}", "/api/v1/appointments/{appointment}", Owners(200)),
+        row("DELETE", "/api/v1/appointments/{id}", "/api/v1/appointments/{api_spare_appointment}", Owners(204)),
+        row("GET", "/api/v1/appointments/{id}/feedback", "/api/v1/appointments/{appointment}/feedback", Owners(404)),
+        Row {
+            body: FEEDBACK,
+            ..row("PUT", "/api/v1/appointments/{id}/feedback", "/api/v1/appointments/{appointment}/feedback", Owners(200))
+        },
+        Row {
+            body: FEEDBACK,
+            ..row("POST", "/api/v1/appointments/{id}/feedback", "/api/v1/appointments/{appointment}/feedback", Owners(200))
+        },
+        row("GET", "/api/v1/feedback", "/api/v1/feedback", Mine(200)),
+        row("GET", "/api/v1/goals", "/api/v1/goals", Mine(200)),
+        row("POST", "/api/v1/goals", "/api/v1/goals", Mine(422)),
+        row("GET", "/api/v1/goals/{id}", "/api/v1/goals/{goal}", Owners(200)),
+        row("PATCH", "/api/v1/goals/{id}", "/api/v1/goals/{goal}", Owners(200)),
+        row("DELETE", "/api/v1/goals/{id}", "/api/v1/goals/{spare_goal}", Owners(204)),
+        row("GET", "/api/v1/goals/{id}/checkins", "/api/v1/goals/{goal}/checkins", Owners(200)),
+        row("POST", "/api/v1/goals/{id}/checkins", "/api/v1/goals/{goal}/checkins", Owners(422)),
+        row("GET", "/api/v1/measures", "/api/v1/measures", Mine(200)),
+        row("POST", "/api/v1/measures", "/api/v1/measures", Mine(400)),
+        row("GET", "/api/v1/trend", "/api/v1/trend", Mine(200)),
+        row("GET", "/api/v1/patterns", "/api/v1/patterns", Mine(200)),
+        row("GET", "/api/v1/wins", "/api/v1/wins", Mine(200)),
+        row("GET", "/api/v1/roadblocks", "/api/v1/roadblocks", Mine(200)),
+        row("GET", "/api/v1/agenda", "/api/v1/agenda", Mine(200)),
+        row("POST", "/api/v1/agenda", "/api/v1/agenda", Mine(400)),
+        row("GET", "/api/v1/agenda/changes", "/api/v1/agenda/changes", Mine(200)),
+        row("GET", "/api/v1/shares", "/api/v1/shares", Mine(200)),
+        row("POST", "/api/v1/shares/invites", "/api/v1/shares/invites", Each([201, 403, 403, 403, 201, 401, 403])),
+        row("POST", "/api/v1/shares/accept", "/api/v1/shares/accept", Mine(400)),
+        row("PATCH", "/api/v1/shares/{id}", "/api/v1/shares/{share}", Each([200, 403, 404, 404, 404, 401, 404])),
+        row("DELETE", "/api/v1/shares/{id}", "/api/v1/shares/{api_spare_share}", Owners(204)),
+        row("GET", "/api/v1/clients", "/api/v1/clients", Mine(200)),
+        row("GET", "/api/v1/clients/{id}/{kind}", "/api/v1/clients/{client}/goals", Shared(200)),
+        row("GET", "/api/v1/access-log", "/api/v1/access-log", Mine(200)),
+        row("GET", "/api/v1/review", "/api/v1/review", Mine(200)),
+        row("GET", "/api/v1/reviews", "/api/v1/reviews", Mine(200)),
+        row("POST", "/api/v1/reviews", "/api/v1/reviews", Mine(201)),
+        row("GET", "/api/v1/reviews/{id}", "/api/v1/reviews/{review}", Owners(200)),
+        row("DELETE", "/api/v1/reviews/{id}", "/api/v1/reviews/{api_spare_review}", Owners(204)),
+        row("GET", "/api/v1/trackers", "/api/v1/trackers", Mine(200)),
+        row("POST", "/api/v1/trackers", "/api/v1/trackers", Mine(422)),
+        row("GET", "/api/v1/trackers/{id}", "/api/v1/trackers/{tracker}", Owners(200)),
+        row("PATCH", "/api/v1/trackers/{id}", "/api/v1/trackers/{tracker}", Owners(200)),
+        row("DELETE", "/api/v1/trackers/{id}", "/api/v1/trackers/{api_spare_tracker}", Owners(204)),
+        row("GET", "/api/v1/trackers/{id}/readings", "/api/v1/trackers/{tracker}/readings", Owners(200)),
+        row("GET", "/api/v1/checkins", "/api/v1/checkins", Mine(200)),
+        row("POST", "/api/v1/checkins", "/api/v1/checkins", Mine(400)),
+        row("GET", "/api/v1/practices", "/api/v1/practices", Mine(200)),
+        row("POST", "/api/v1/practices", "/api/v1/practices", Mine(422)),
+        row("GET", "/api/v1/practices/today", "/api/v1/practices/today", Mine(200)),
+        row("GET", "/api/v1/practices/{id}", "/api/v1/practices/{practice}", Owners(200)),
+        row("PATCH", "/api/v1/practices/{id}", "/api/v1/practices/{practice}", Owners(200)),
+        row("DELETE", "/api/v1/practices/{id}", "/api/v1/practices/{spare_practice}", Owners(204)),
+        row("GET", "/api/v1/practices/{id}/logs", "/api/v1/practices/{practice}/logs", Owners(200)),
+        row("POST", "/api/v1/practices/{id}/logs", "/api/v1/practices/{practice}/logs", Owners(201)),
+        row("DELETE", "/api/v1/practices/{id}/logs/{log_id}", "/api/v1/practices/{practice}/logs/{spare_log}", Owners(200)),
+        row("GET", "/api/v1/questions", "/api/v1/questions", Mine(200)),
+        row("POST", "/api/v1/questions", "/api/v1/questions", Mine(422)),
+        row("GET", "/api/v1/questions/{id}", "/api/v1/questions/{question}", Owners(200)),
+        row("PATCH", "/api/v1/questions/{id}", "/api/v1/questions/{question}", Owners(200)),
+        row("DELETE", "/api/v1/questions/{id}", "/api/v1/questions/{api_spare_question}", Owners(204)),
+        row("GET", "/api/v1/insights", "/api/v1/insights", Mine(200)),
+        row("POST", "/api/v1/insights", "/api/v1/insights", Mine(422)),
+        row("GET", "/api/v1/insights/{id}", "/api/v1/insights/{insight}", Owners(200)),
+        row("PATCH", "/api/v1/insights/{id}", "/api/v1/insights/{insight}", Owners(200)),
+        row("DELETE", "/api/v1/insights/{id}", "/api/v1/insights/{api_spare_insight}", Owners(204)),
+        row("GET", "/api/v1/export", "/api/v1/export", Mine(200)),
+        row("POST", "/api/v1/import", "/api/v1/import", Mine(422)),
+    ];
+    rows.push(Row {
+        own_session: true,
+        ..row("POST", "/signout", "/signout", Mine(303))
+    });
+    rows.push(Row {
+        own_session: true,
+        ..row(
+            "POST",
+            "/signout-everywhere",
+            "/signout-everywhere",
+            Mine(303),
+        )
+    });
+    rows
+}
+
+const FEEDBACK: &str = r#"{"heard": 8, "worked_on": 7, "approach": 8, "overall": 8}"#;
+
+/// What the owner wrote that only they may ever see: private journal
+/// entries, trackers, saved reviews.
+const PRIVATE: &str = "PRIVATE-1b7e: only I may read this";
+/// What a therapist holding every scope may read too: shared entries,
+/// goals, practice, insights, questions.
+const SHARED: &str = "SHARED-44c2: my therapist may read this";
+
+struct Fixture {
+    ids: HashMap<&'static str, String>,
+    jars: HashMap<&'static str, Jar>,
+    tokens: HashMap<&'static str, String>,
+}
+
+fn name(actor: Actor) -> &'static str {
+    match actor {
+        Actor::Owner => "olive",
+        Actor::Scoped => "dr-scope",
+        Actor::Unscoped => "dr-none",
+        Actor::Unlinked => "dr-stranger",
+        Actor::OtherClient => "carl",
+        Actor::Anonymous => "",
+        Actor::Revoked => "dr-former",
+    }
+}
+
+async fn created(t: &TestApp, token: &str, path: &str, body: Value) -> String {
+    let r = t
+        .api("POST", path, Some(token), Some(&body.to_string()))
+        .await;
+    assert!(r.status.is_success(), "{path}: {} {}", r.status, r.body);
+    let json = r.json();
+    let item = if json["log"].is_object() {
+        &json["log"]
+    } else {
+        &json
+    };
+    item["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{path}: no id in {json}"))
+        .to_string()
+}
+
+async fn fixture(t: &TestApp) -> Fixture {
+    let mut jars = HashMap::new();
+    let mut tokens = HashMap::new();
+    for actor in ACTORS {
+        if actor == Actor::Anonymous {
+            continue;
+        }
+        let role = match actor {
+            Actor::Owner | Actor::OtherClient => Role::Client,
+            _ => Role::Therapist,
+        };
+        jars.insert(name(actor), t.signed_in_as(name(actor), role).await);
+        tokens.insert(name(actor), t.token(name(actor), Access::Full).await);
+    }
+    let olive = tokens["olive"].clone();
+    let mut ids = HashMap::new();
+    let entry = |text: &str, shared: bool| json!({"text": text, "mood": 4, "shared": shared});
+    ids.insert(
+        "entry",
+        created(t, &olive, "/api/v1/entries", entry(PRIVATE, false)).await,
+    );
+    created(t, &olive, "/api/v1/entries", entry(SHARED, true)).await;
+    let spare = created(t, &olive, "/api/v1/entries", entry(PRIVATE, false)).await;
+    ids.insert("spare_entry", spare);
+    let appointment =
+        json!({"starts_at": "2026-01-05 10:00", "with": "Dr. Appointment", "status": "attended"});
+    ids.insert(
+        "appointment",
+        created(t, &olive, "/api/v1/appointments", appointment.clone()).await,
+    );
+    for spare in ["spare_appointment", "api_spare_appointment"] {
+        ids.insert(
+            spare,
+            created(t, &olive, "/api/v1/appointments", appointment.clone()).await,
+        );
+    }
+    let goal = json!({"title": SHARED, "target": 10, "baseline": 0, "unit": "walks"});
+    ids.insert(
+        "goal",
+        created(t, &olive, "/api/v1/goals", goal.clone()).await,
+    );
+    ids.insert(
+        "spare_goal",
+        created(t, &olive, "/api/v1/goals", goal).await,
+    );
+    let practice = json!({"title": SHARED, "schedule": "daily"});
+    let p = created(t, &olive, "/api/v1/practices", practice.clone()).await;
+    ids.insert(
+        "spare_practice",
+        created(t, &olive, "/api/v1/practices", practice).await,
+    );
+    let logs = format!("/api/v1/practices/{p}/logs");
+    ids.insert(
+        "log",
+        created(t, &olive, &logs, json!({"note": SHARED})).await,
+    );
+    ids.insert(
+        "spare_log",
+        created(t, &olive, &logs, json!({"note": SHARED})).await,
+    );
+    ids.insert("practice", p);
+    let tracker = |key| json!({"name": format!("{PRIVATE} {key}"), "key": key, "kind": "scale", "min": 0, "max": 10});
+    ids.insert(
+        "tracker",
+        created(t, &olive, "/api/v1/trackers", tracker("a")).await,
+    );
+    ids.insert(
+        "spare_tracker",
+        created(t, &olive, "/api/v1/trackers", tracker("b")).await,
+    );
+    ids.insert(
+        "api_spare_tracker",
+        created(t, &olive, "/api/v1/trackers", tracker("c")).await,
+    );
+    let question = json!({"text": SHARED});
+    ids.insert(
+        "question",
+        created(t, &olive, "/api/v1/questions", question.clone()).await,
+    );
+    for spare in ["spare_question", "api_spare_question"] {
+        ids.insert(
+            spare,
+            created(t, &olive, "/api/v1/questions", question.clone()).await,
+        );
+    }
+    let insight = json!({"text": SHARED});
+    ids.insert(
+        "insight",
+        created(t, &olive, "/api/v1/insights", insight.clone()).await,
+    );
+    for spare in ["spare_insight", "api_spare_insight"] {
+        ids.insert(
+            spare,
+            created(t, &olive, "/api/v1/insights", insight.clone()).await,
+        );
+    }
+    let review = json!({"learned": PRIVATE});
+    ids.insert(
+        "review",
+        created(t, &olive, "/api/v1/reviews", review.clone()).await,
+    );
+    for spare in ["spare_review", "api_spare_review"] {
+        ids.insert(
+            spare,
+            created(t, &olive, "/api/v1/reviews", review.clone()).await,
+        );
+    }
+    created(
+        t,
+        &olive,
+        "/api/v1/measures",
+        json!({"instrument": "gad7", "answers": [1, 1, 1, 1, 1, 1, 1]}),
+    )
+    .await;
+
+    // Links: every scope for dr-scope and dr-former (whose link then ends),
+    // none for dr-none, and one with dr-spare for the routes that end a link.
+    let (owner, _) = t
+        .app
+        .sign_in("olive", PASSWORD, "test", SignInAs::Device, "test")
+        .await
+        .unwrap();
+    t.signed_in_as("dr-spare", Role::Therapist).await;
+    t.signed_in_as("dr-spare-api", Role::Therapist).await;
+    let scoped = link(t, &owner, "dr-scope").await;
+    link(t, &owner, "dr-none").await;
+    link(t, &owner, "dr-former").await;
+    let spare = link(t, &owner, "dr-spare").await;
+    let api_spare = link(t, &owner, "dr-spare-api").await;
+    for who in ["dr-scope", "dr-former"] {
+        t.app
+            .set_share_scopes(&owner, who, &Scope::ALL, &[])
+            .await
+            .unwrap();
+    }
+    t.app.end_share(&owner, "dr-former").await.unwrap();
+    ids.insert("share", scoped.id.to_string());
+    ids.insert("spare_share", spare.id.to_string());
+    ids.insert("api_spare_share", api_spare.id.to_string());
+    ids.insert("client", scoped.client_id.to_string());
+    let (device, _) = t
+        .app
+        .sign_in("olive", PASSWORD, "test", SignInAs::Device, "spare device")
+        .await
+        .unwrap();
+    let device = device.credential_id;
+    ids.insert("device", device.to_string());
+    Fixture { ids, jars, tokens }
+}
+
+async fn link(t: &TestApp, client: &Principal, therapist: &str) -> Link {
+    let invite = t.app.create_share_invite(client).await.unwrap();
+    let (th, _) = t
+        .app
+        .sign_in(therapist, PASSWORD, "test", SignInAs::Device, "test")
+        .await
+        .unwrap();
+    t.app.accept_share_invite(&th, &invite.code).await.unwrap()
+}
+
+fn fill(url: &str, ids: &HashMap<&'static str, String>) -> String {
+    let mut out = url.to_string();
+    for (k, v) in ids {
+        out = out.replace(&format!("{{{k}}}"), v);
+    }
+    assert!(!out.contains('{'), "no fixture id for {out}");
+    out
+}
+
+async fn request(t: &TestApp, f: &Fixture, r: &Row, actor: Actor) -> support::Reply {
+    let url = fill(r.url, &f.ids);
+    let api = r.path.starts_with("/api/");
+    let mut req = Request::builder().method(r.method).uri(&url);
+    if actor != Actor::Anonymous {
+        let who = name(actor);
+        if api {
+            req = req.header(header::AUTHORIZATION, format!("Bearer {}", f.tokens[who]));
+        } else {
+            let jar = if r.own_session {
+                t.sign_in_jar(who).await
+            } else {
+                f.jars[who].clone()
+            };
+            req = req.header(header::COOKIE, jar.header());
+            if r.method == "POST" {
+                let csrf = t.csrf(&jar).await;
+                let body = format!("csrf={csrf}&{}", r.body);
+                let req = req
+                    .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                    .body(Body::from(body))
+                    .unwrap();
+                return t.send(req).await;
+            }
+        }
+    }
+    let body = if api && r.method != "GET" && r.method != "DELETE" {
+        req = req.header(header::CONTENT_TYPE, "application/json");
+        Body::from(if r.body.is_empty() { "{}" } else { r.body }.to_string())
+    } else if r.method == "POST" {
+        req = req.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        Body::from(format!("csrf=x&{}", r.body))
+    } else {
+        Body::empty()
+    };
+    t.send(req.body(body).unwrap()).await
+}
+
+async fn every_route_answers_each_actor_exactly_as_its_row_says(t: TestApp) {
+    let rows = table();
+    let listed: BTreeSet<Endpoint> = rows
+        .iter()
+        .map(|r| Endpoint {
+            method: r.method.into(),
+            path: r.path.into(),
+        })
+        .collect();
+    let routed: BTreeSet<Endpoint> = endpoints().into_iter().collect();
+    let missing: Vec<_> = routed.difference(&listed).collect();
+    let stale: Vec<_> = listed.difference(&routed).collect();
+    assert!(
+        missing.is_empty() && stale.is_empty(),
+        "routes without a row: {missing:#?}\nrows without a route: {stale:#?}"
+    );
+    assert_eq!(listed.len(), rows.len(), "a route has two rows");
+
+    let f = fixture(&t).await;
+    let mut wrong = Vec::new();
+    for r in &rows {
+        let api = r.path.starts_with("/api/");
+        for actor in ACTORS {
+            let want = expected(r.rule, actor, api);
+            let got = request(&t, &f, r, actor).await;
+            let status = got.status.as_u16();
+            let ok = if want == SIGN_IN {
+                status == 303 && got.location().starts_with("/signin")
+            } else {
+                status == want
+            };
+            if !ok {
+                wrong.push(format!(
+                    "{} {} as {actor:?}: want {want}, got {status} {}",
+                    r.method,
+                    r.url,
+                    got.body.chars().take(160).collect::<String>()
+                ));
+            }
+            if actor != Actor::Owner && got.body.contains(PRIVATE) {
+                wrong.push(format!(
+                    "{} {} as {actor:?} showed a private text",
+                    r.method, r.url
+                ));
+            }
+            if !matches!(actor, Actor::Owner | Actor::Scoped) && got.body.contains(SHARED) {
+                wrong.push(format!(
+                    "{} {} as {actor:?} showed what only the owner's scoped therapist may see",
+                    r.method, r.url
+                ));
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} wrong outcomes:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}
+
+#[tokio::test]
+async fn every_route_is_authorised_on_sqlite() {
+    every_route_answers_each_actor_exactly_as_its_row_says(TestApp::new().await).await;
+}
+
+#[tokio::test]
+async fn every_route_is_authorised_on_postgres() {
+    let Some(db) = TestDb::postgres().await else {
+        return;
+    };
+    every_route_answers_each_actor_exactly_as_its_row_says(TestApp::on(db).await).await;
+}
