@@ -5,6 +5,7 @@
 use between_domain::agenda_plan::{Changes, Edit, Plan, Prefs, SavedAgenda};
 use between_domain::appointment::{self, Appointment, Status};
 use between_store::{RecordBatch, RecordQuery, RecordRow};
+use jiff::tz::TimeZone;
 use jiff::Timestamp;
 use uuid::Uuid;
 
@@ -44,6 +45,40 @@ impl Agenda {
     /// Per point: whether it fits the session's minutes.
     pub fn fits(&self) -> Vec<bool> {
         self.plan.fits(self.minutes)
+    }
+
+    /// "Agenda for Thursday 3 December 2026, 17:00".
+    pub fn title(&self, tz: &TimeZone) -> String {
+        match self.appointment {
+            Some((_, at)) => format!(
+                "Agenda for {}",
+                at.to_zoned(tz.clone()).strftime("%A %-d %B %Y, %H:%M")
+            ),
+            None => "Agenda for my next session".into(),
+        }
+    }
+
+    /// What the agenda covers and whether it is saved.
+    pub fn subtitle(&self, tz: &TimeZone) -> String {
+        let mut s = match self.since {
+            Some(since) => format!(
+                "From what happened since {}.",
+                since.to_zoned(tz.clone()).strftime("%-d %B %Y")
+            ),
+            None => "From everything so far.".to_string(),
+        };
+        let fit = self.fits();
+        let later = fit.iter().filter(|f| !**f).count();
+        s.push_str(&format!(" A {}-minute session", self.minutes));
+        if later == 0 {
+            s.push_str(" has time for every point.");
+        } else {
+            s.push_str(&format!(
+                " may not reach {later} {} (marked \"if time allows\").",
+                if later == 1 { "point" } else { "points" }
+            ));
+        }
+        s
     }
 }
 
@@ -149,7 +184,21 @@ impl App {
 
     /// The agenda of `target`: saved if it was, else drafted now with what
     /// the previous agenda did not get to.
+    /// Reading the next agenda also refreshes what linked therapists who
+    /// share it see.
     pub async fn agenda(&self, p: &Principal, target: Target) -> Result<Agenda, AppError> {
+        let agenda = self.agenda_unpublished(p, target).await?;
+        if target == Target::Next {
+            self.publish_agenda(p, &agenda).await;
+        }
+        Ok(agenda)
+    }
+
+    pub(crate) async fn agenda_unpublished(
+        &self,
+        p: &Principal,
+        target: Target,
+    ) -> Result<Agenda, AppError> {
         Ok(self.load_agenda(p, target).await?.agenda)
     }
 
@@ -181,6 +230,10 @@ impl App {
             attempt += 1;
             match self.change_once(p, target, &change).await {
                 Err(AppError::Conflict(_)) if attempt < ATTEMPTS => continue,
+                Ok(agenda) => {
+                    self.publish_next_agenda(p).await;
+                    return Ok(agenda);
+                }
                 other => return other,
             }
         }

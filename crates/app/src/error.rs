@@ -23,6 +23,9 @@ pub enum AppError {
     /// Too many failed sign-in attempts.
     #[error("Too many failed attempts. Try again in {minutes} minutes.")]
     Throttled { minutes: u64 },
+    /// Something that existed and is closed now (an expired private link).
+    #[error("{0}")]
+    Gone(String),
     /// The input clashes with what is stored (e.g. a taken name).
     #[error("{0}")]
     Conflict(String),

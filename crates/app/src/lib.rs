@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod agenda;
 pub mod agenda_saved;
+pub mod agenda_share;
 pub mod appointments;
 pub mod archive;
 pub mod calendar;
@@ -23,6 +24,7 @@ pub mod keyring;
 pub mod measures;
 pub mod practices;
 pub mod principal;
+pub mod private_links;
 pub mod questions;
 pub mod records;
 pub mod reviews;

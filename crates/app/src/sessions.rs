@@ -152,6 +152,7 @@ impl App {
             keys,
         };
         let principal = self.rotate_due_keys(principal).await?;
+        self.publish_next_agenda(&principal).await;
         Ok((principal, secret))
     }
 

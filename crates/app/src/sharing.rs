@@ -70,12 +70,15 @@ pub enum ClientData {
     Feedback(Vec<crate::feedback::Rated>),
     /// Entries marked "share" only.
     Journal(Vec<between_domain::Entry>),
+    Agenda(crate::agenda_share::SharedAgenda),
 }
 
 /// The kinds of data a scope opens.
 pub fn kinds_of(scope: Scope) -> &'static [DataKind] {
     match scope {
-        Scope::Agenda => &[DataKind::Agenda],
+        // The agenda is shared as a snapshot sealed to the therapist, never
+        // by its key: saved agendas quote private entries.
+        Scope::Agenda => &[],
         Scope::Measures => &[DataKind::Measures],
         Scope::Goals => &[DataKind::Goals],
         Scope::Practice => &[DataKind::Practices, DataKind::PracticeLogs],
@@ -94,7 +97,7 @@ fn lookup_of(code: &str) -> String {
     key.as_bytes().iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn not_linked(name: &str) -> AppError {
+pub(crate) fn not_linked(name: &str) -> AppError {
     AppError::NotFound(format!("A link with \"{name}\""))
 }
 
@@ -215,7 +218,7 @@ impl App {
     }
 
     /// The active link with the person named `with`.
-    async fn share_with(&self, p: &Principal, with: &str) -> Result<ShareRow, AppError> {
+    pub(crate) async fn share_with(&self, p: &Principal, with: &str) -> Result<ShareRow, AppError> {
         let other = self
             .store
             .user_by_name(with.trim())
@@ -347,6 +350,14 @@ impl App {
         self.store
             .mark_rotation(p.user.id, &kinds_off, now_micros())
             .await?;
+        if off.contains(&Scope::Agenda) {
+            self.store
+                .delete_share_items(s.id, crate::agenda_share::SNAPSHOT)
+                .await?;
+        }
+        if on.contains(&Scope::Agenda) {
+            self.publish_next_agenda(p).await;
+        }
         for (scope, state) in on
             .iter()
             .map(|x| (x, "on"))
@@ -394,7 +405,7 @@ impl App {
         .await
     }
 
-    async fn log(
+    pub(crate) async fn log(
         &self,
         client_id: Uuid,
         reader_id: Option<Uuid>,
@@ -471,6 +482,27 @@ impl App {
             access: Access::Full,
             keys: Keyring::partial(user.id, keys),
         })
+    }
+
+    /// The client's appointments, soonest last, as a linked therapist sees
+    /// them whatever the scopes (logged for the client as "appointments").
+    pub async fn client_appointments(
+        &self,
+        p: &Principal,
+        client: &str,
+    ) -> Result<Vec<between_domain::appointment::Appointment>, AppError> {
+        let view = self.client_view(p, client, None).await?;
+        let mut list = self.stored_appointments(&view).await?;
+        list.sort_by_key(|a| a.starts_at);
+        self.log(
+            view.user.id,
+            Some(p.user.id),
+            &p.user.name,
+            "appointments",
+            None,
+        )
+        .await?;
+        Ok(list)
     }
 
     /// Every linked client at a glance (each summary is logged for the
@@ -590,11 +622,8 @@ impl App {
             Scope::Insights => ClientData::Insights(self.insights(&view).await?),
             Scope::Feedback => ClientData::Feedback(self.all_feedback(&view).await?),
             Scope::Journal => ClientData::Journal(self.shared_entries(&view).await?),
-            Scope::Agenda => {
-                return Err(AppError::NotFound(format!(
-                    "{client}'s shared agenda (agenda snapshots are not built yet)"
-                )))
-            }
+            // Logged by `client_agenda` itself.
+            Scope::Agenda => return Ok(ClientData::Agenda(self.client_agenda(p, client).await?)),
         };
         self.log(
             view.user.id,
@@ -608,7 +637,7 @@ impl App {
     }
 }
 
-fn require_full(p: &Principal) -> Result<(), AppError> {
+pub(crate) fn require_full(p: &Principal) -> Result<(), AppError> {
     p.require_read()?;
     if p.access != Access::Full {
         return Err(AppError::Forbidden(

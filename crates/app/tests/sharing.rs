@@ -19,6 +19,7 @@ on_both_backends!(
     invitations_are_one_time_and_role_bound,
     a_key_a_former_therapist_held_is_replaced_at_the_clients_next_sign_in,
     the_journal_scope_opens_shared_entries_and_never_private_ones,
+    a_shared_agenda_is_a_snapshot_of_shared_scopes_with_the_therapists_notes,
 );
 
 async fn therapist(app: &App, name: &str) -> Principal {
@@ -334,4 +335,173 @@ async fn the_journal_scope_opens_shared_entries_and_never_private_ones(db: &Test
         panic!("insight data")
     };
     assert_eq!(list[0].data.text, "Breathe out longer");
+}
+
+async fn a_shared_agenda_is_a_snapshot_of_shared_scopes_with_the_therapists_notes(db: &TestDb) {
+    use between_app::agenda_saved::{Change, Target};
+    use between_app::agenda_share::Note;
+    use between_domain::goal::{Goal, GoalStatus, Measure};
+    use between_domain::EntryContent;
+    let app = App::new(db.store.clone(), Config::default());
+    let (ada, _, _) = signed_in(&app, "ada").await;
+    for (text, shared) in [("PRIVATE awful night", false), ("SHARED hard call", true)] {
+        app.add_entry(
+            &ada,
+            EntryContent {
+                text: text.into(),
+                mood: Some(2),
+                shared,
+                ..EntryContent::default()
+            },
+            None,
+        )
+        .await
+        .unwrap();
+    }
+    app.add_goal(
+        &ada,
+        Goal {
+            title: "Take the train".into(),
+            why: String::new(),
+            area: None,
+            measure: Measure::Numeric {
+                baseline: 0.0,
+                target: 5.0,
+                unit: "trips".into(),
+                lower_is_better: false,
+            },
+            review_every_days: 28,
+            status: GoalStatus::Active,
+        },
+    )
+    .await
+    .unwrap();
+    app.add_question(&ada, "Is this normal?").await.unwrap();
+    app.change_agenda(&ada, Target::Next, Change::Add("My sister".into()))
+        .await
+        .unwrap();
+    let dr = therapist(&app, "dr-rivera").await;
+    let other = therapist(&app, "dr-other").await;
+    let invite = app.create_share_invite(&ada).await.unwrap();
+    app.accept_share_invite(&dr, &invite.code).await.unwrap();
+    not_found(app.client_agenda(&dr, "ada").await);
+
+    // Switching the scope on publishes a snapshot of what is shared.
+    app.set_share_scopes(&ada, "dr-rivera", &[Scope::Agenda, Scope::Goals], &[])
+        .await
+        .unwrap();
+    let seen = app.client_agenda(&dr, "ada").await.unwrap();
+    let snapshot = seen.snapshot.expect("a snapshot");
+    let text: Vec<&str> = snapshot
+        .sections
+        .iter()
+        .flat_map(|s| &s.lines)
+        .map(|l| l.text.as_str())
+        .collect();
+    let all = text.join("\n");
+    assert!(all.contains("Take the train"), "{all}");
+    assert!(all.contains("Is this normal?"), "{all}");
+    assert!(all.contains("My sister"), "{all}");
+    assert!(!all.contains("PRIVATE"), "never a private entry: {all}");
+    assert!(!all.contains("SHARED"), "the journal scope is off: {all}");
+    assert!(
+        !all.contains("journal entries since"),
+        "no whole-journal summary: {all}"
+    );
+
+    // The journal scope on: shared entries appear once the client's app
+    // builds the agenda again (here: they open it); private ones never do.
+    app.set_share_scopes(&ada, "dr-rivera", &[Scope::Journal], &[])
+        .await
+        .unwrap();
+    app.agenda(&ada, Target::Next).await.unwrap();
+    let seen = app.client_agenda(&dr, "ada").await.unwrap();
+    let all: String = seen
+        .snapshot
+        .unwrap()
+        .sections
+        .iter()
+        .flat_map(|s| &s.lines)
+        .map(|l| format!("{}\n", l.text))
+        .collect();
+    assert!(all.contains("SHARED hard call"), "{all}");
+    assert!(!all.contains("PRIVATE"), "{all}");
+
+    // The therapist adds a comment and a point; the client reads them, the
+    // therapist reads their own, nobody else reads any.
+    let err = app
+        .add_agenda_note(
+            &dr,
+            "ada",
+            Note {
+                text: "  ".into(),
+                point: false,
+                on: None,
+            },
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, AppError::Invalid(_)), "{err}");
+    app.add_agenda_note(
+        &dr,
+        "ada",
+        Note {
+            text: "Good that you noticed".into(),
+            point: false,
+            on: None,
+        },
+    )
+    .await
+    .unwrap();
+    app.add_agenda_note(
+        &dr,
+        "ada",
+        Note {
+            text: "Sleep".into(),
+            point: true,
+            on: None,
+        },
+    )
+    .await
+    .unwrap();
+    let agenda = app.agenda(&ada, Target::Next).await.unwrap();
+    let notes = app
+        .agenda_notes(&ada, agenda.appointment.map(|(id, _)| id))
+        .await
+        .unwrap();
+    let got: Vec<(&str, bool, &str)> = notes
+        .iter()
+        .map(|n| (n.from.as_str(), n.note.point, n.note.text.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("dr-rivera", false, "Good that you noticed"),
+            ("dr-rivera", true, "Sleep")
+        ]
+    );
+    assert_eq!(app.client_agenda(&dr, "ada").await.unwrap().notes.len(), 2);
+    not_found(app.client_agenda(&other, "ada").await);
+    not_found(
+        app.add_agenda_note(
+            &other,
+            "ada",
+            Note {
+                text: "x".into(),
+                point: false,
+                on: None,
+            },
+        )
+        .await,
+    );
+    let log = app.access_log(&ada).await.unwrap();
+    assert!(log
+        .iter()
+        .any(|a| a.what == "agenda" && a.reader_name == "dr-rivera"));
+
+    // Agenda off: refused at once, and the snapshot is gone.
+    app.set_share_scopes(&ada, "dr-rivera", &[], &[Scope::Agenda])
+        .await
+        .unwrap();
+    not_found(app.client_agenda(&dr, "ada").await);
 }

@@ -9,40 +9,6 @@ use between_app::agenda_saved::Agenda;
 use between_domain::agenda_plan::Point;
 use jiff::tz::TimeZone;
 
-/// "Agenda for Thursday 3 December 2026, 17:00".
-pub fn title(agenda: &Agenda, tz: &TimeZone) -> String {
-    match agenda.appointment {
-        Some((_, at)) => format!(
-            "Agenda for {}",
-            at.to_zoned(tz.clone()).strftime("%A %-d %B %Y, %H:%M")
-        ),
-        None => "Agenda for my next session".into(),
-    }
-}
-
-/// What the agenda covers and whether it is saved.
-pub fn subtitle(agenda: &Agenda, tz: &TimeZone) -> String {
-    let mut s = match agenda.since {
-        Some(since) => format!(
-            "From what happened since {}.",
-            since.to_zoned(tz.clone()).strftime("%-d %B %Y")
-        ),
-        None => "From everything so far.".to_string(),
-    };
-    let fit = agenda.fits();
-    let later = fit.iter().filter(|f| !**f).count();
-    s.push_str(&format!(" A {}-minute session", agenda.minutes));
-    if later == 0 {
-        s.push_str(" has time for every point.");
-    } else {
-        s.push_str(&format!(
-            " may not reach {later} {} (marked \"if time allows\").",
-            if later == 1 { "point" } else { "points" }
-        ));
-    }
-    s
-}
-
 /// Marks before a point's text: top priority, discussed, from last time.
 pub fn flags(x: &Point) -> String {
     let mut s = String::new();
@@ -86,8 +52,8 @@ pub fn groups(agenda: &Agenda) -> Vec<(&'static str, Vec<Numbered<'_>>)> {
 
 pub fn text(agenda: &Agenda, tz: &TimeZone) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{}", title(agenda, tz));
-    let _ = writeln!(out, "{}", subtitle(agenda, tz));
+    let _ = writeln!(out, "{}", agenda.title(tz));
+    let _ = writeln!(out, "{}", agenda.subtitle(tz));
     if !agenda.saved() {
         let _ = writeln!(
             out,
@@ -110,8 +76,8 @@ pub fn text(agenda: &Agenda, tz: &TimeZone) -> String {
 /// across sections), top priorities in bold, discussed points ticked.
 pub fn markdown(agenda: &Agenda, tz: &TimeZone) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "# {}\n", escape(&title(agenda, tz)));
-    let _ = writeln!(out, "{}\n", escape(&subtitle(agenda, tz)));
+    let _ = writeln!(out, "# {}\n", escape(&agenda.title(tz)));
+    let _ = writeln!(out, "{}\n", escape(&agenda.subtitle(tz)));
     for (heading, points) in groups(agenda) {
         let _ = writeln!(out, "## {heading}\n");
         for (n, x, f) in points {
@@ -235,8 +201,8 @@ pub fn pdf(agenda: &Agenda, tz: &TimeZone) -> Result<Vec<u8>, DocError> {
         "★ top priority · ✓ discussed · made with Between".into(),
     ));
     let doc = Document {
-        title: title(agenda, tz),
-        subtitle: Some(subtitle(agenda, tz)),
+        title: agenda.title(tz),
+        subtitle: Some(agenda.subtitle(tz)),
         blocks,
     };
     between_pdf::render(&doc, Fit::OnePage).map_err(|e| DocError(e.to_string()))

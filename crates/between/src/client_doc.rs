@@ -2,6 +2,7 @@
 //! scope at a time: shared by `between client NAME` and the therapist's
 //! client page.
 
+use between_app::agenda_share::SharedAgenda;
 use between_app::sharing::ClientData;
 use jiff::tz::TimeZone;
 use serde_json::{json, Value};
@@ -74,5 +75,73 @@ pub fn lines_and_json(data: &ClientData, tz: &TimeZone) -> (Vec<String>, Vec<Val
             .iter()
             .map(|e| (format!("{}  {}", day(e.occurred_at), e.content.text.lines().next().unwrap_or("")), json!({"at": rfc3339(e.occurred_at, &tz), "text": e.content.text})))
             .unzip(),
+        ClientData::Agenda(a) => agenda_lines_and_json(a, &tz),
     }
+}
+
+/// A shared agenda: its points under their headings, then what the
+/// therapist added. JSON items are `{"kind": "point", ...}` or
+/// `{"kind": "comment" | "therapist_point", ...}`.
+pub fn agenda_lines_and_json(a: &SharedAgenda, tz: &TimeZone) -> (Vec<String>, Vec<Value>) {
+    let mut lines = Vec::new();
+    let mut items = Vec::new();
+    let Some(snapshot) = &a.snapshot else {
+        lines.push(format!(
+            "{} has not opened their agenda since sharing it; it appears here when they do.",
+            a.client
+        ));
+        return (lines, items);
+    };
+    lines.push(snapshot.title.clone());
+    lines.push(snapshot.subtitle.clone());
+    if let Some(at) = a.made_at {
+        lines.push(format!(
+            "As of {}.",
+            at.to_zoned(tz.clone()).strftime("%-d %B %Y, %H:%M")
+        ));
+    }
+    for section in &snapshot.sections {
+        for l in &section.lines {
+            lines.push(format!(
+                "{}: {}{}",
+                section.heading,
+                if l.top { "★ " } else { "" },
+                l.text
+            ));
+            items.push(json!({
+                "kind": "point",
+                "section": section.heading,
+                "text": l.text,
+                "top": l.top,
+                "key": l.key,
+            }));
+        }
+    }
+    if snapshot.sections.is_empty() {
+        lines.push("Nothing on it from what is shared with you.".into());
+    }
+    for n in &a.notes {
+        let kind = if n.note.point {
+            "therapist_point"
+        } else {
+            "comment"
+        };
+        lines.push(format!(
+            "{}: {}",
+            if n.note.point {
+                "Your point"
+            } else {
+                "Your comment"
+            },
+            n.note.text
+        ));
+        items.push(json!({
+            "kind": kind,
+            "id": n.id,
+            "text": n.note.text,
+            "on": n.note.on,
+            "at": rfc3339(n.at, tz),
+        }));
+    }
+    (lines, items)
 }

@@ -9,5 +9,6 @@ pub mod fhir;
 pub mod ics;
 pub mod json;
 pub mod markdown;
+pub mod private_link_doc;
 pub mod review_doc;
 pub mod web;

@@ -18,6 +18,59 @@ pub struct ReviewDoc<'a> {
     pub comparison: Option<(String, &'a [String])>,
 }
 
+impl<'a> ReviewDoc<'a> {
+    /// A saved review with its reflections and the comparison with the one before.
+    pub fn of_saved(shown: &'a between_app::reviews::ReviewWithPrevious) -> ReviewDoc<'a> {
+        ReviewDoc {
+            review: &shown.saved.data.review,
+            reflections: Some(&shown.saved.data.reflections),
+            saved_at: Some(shown.saved.data.saved_at),
+            comparison: shown
+                .previous
+                .as_ref()
+                .map(|prev| (period(&prev.data.review), shown.comparison.as_slice())),
+        }
+    }
+}
+
+/// The review as a snapshot for a private link: its sections, then the
+/// reflections and the comparison with the previous review.
+pub fn snapshot(doc: &ReviewDoc<'_>) -> between_domain::snapshot::Snapshot {
+    use between_domain::snapshot::{Snapshot, SnapshotLine, SnapshotSection};
+    let r = doc.review;
+    let mut sections: Vec<SnapshotSection> = sections(r)
+        .into_iter()
+        .map(|s| SnapshotSection {
+            heading: s.heading.to_string(),
+            lines: if s.lines.is_empty() {
+                vec![SnapshotLine::plain(s.empty)]
+            } else {
+                s.lines.into_iter().map(SnapshotLine::plain).collect()
+            },
+        })
+        .collect();
+    if let Some(refl) = doc.reflections {
+        sections.push(SnapshotSection {
+            heading: "Reflections".into(),
+            lines: reflections(refl)
+                .into_iter()
+                .map(|(q, a)| SnapshotLine::plain(format!("{q} {a}")))
+                .collect(),
+        });
+    }
+    if let Some((previous, lines)) = &doc.comparison {
+        sections.push(SnapshotSection {
+            heading: format!("Compared with {previous}"),
+            lines: lines.iter().map(SnapshotLine::plain).collect(),
+        });
+    }
+    Snapshot {
+        title: title(r),
+        subtitle: subtitle(r),
+        sections,
+    }
+}
+
 /// A section: heading and lines (an empty list prints `empty`).
 pub struct Section {
     pub heading: &'static str,

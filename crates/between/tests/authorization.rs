@@ -235,6 +235,12 @@ fn table() -> Vec<Row> {
         },
         row("POST", "/sharing/{id}/end", "/sharing/{spare_share}/end", Owners(303)),
         row("GET", "/clients/{id}", "/clients/{client}", Linked(200)),
+        row("POST", "/clients/{id}/agenda", "/clients/{client}/agenda", Shared(422)),
+        // Private links: the secret is the credential; a wrong one opens nothing.
+        row("GET", "/s/{secret}", "/s/not-the-secret-of-any-link-at-all", Public(404)),
+        row("POST", "/agenda/link", "/agenda/link", Mine(200)),
+        row("POST", "/reviews/{id}/link", "/reviews/{review}/link", Owners(200)),
+        row("POST", "/sharing/links/{id}/revoke", "/sharing/links/{private_link}/revoke", Owners(303)),
         // The API: a token for each signed-in actor, none for anonymous.
         row("GET", "/api/v1/openapi.json", "/api/v1/openapi.json", Public(200)),
         row("GET", "/api/v1/entries", "/api/v1/entries", Mine(200)),
@@ -282,7 +288,14 @@ fn table() -> Vec<Row> {
         row("DELETE", "/api/v1/shares/{id}", "/api/v1/shares/{api_spare_share}", Owners(204)),
         row("GET", "/api/v1/clients", "/api/v1/clients", Mine(200)),
         row("GET", "/api/v1/clients/{id}/{kind}", "/api/v1/clients/{client}/goals", Shared(200)),
+        Row {
+            body: r#"{"text": ""}"#,
+            ..row("POST", "/api/v1/clients/{id}/agenda/notes", "/api/v1/clients/{client}/agenda/notes", Shared(422))
+        },
         row("GET", "/api/v1/access-log", "/api/v1/access-log", Mine(200)),
+        row("GET", "/api/v1/private-links", "/api/v1/private-links", Mine(200)),
+        row("POST", "/api/v1/private-links", "/api/v1/private-links", Mine(400)),
+        row("DELETE", "/api/v1/private-links/{id}", "/api/v1/private-links/{api_private_link}", Owners(204)),
         row("GET", "/api/v1/review", "/api/v1/review", Mine(200)),
         row("GET", "/api/v1/reviews", "/api/v1/reviews", Mine(200)),
         row("POST", "/api/v1/reviews", "/api/v1/reviews", Mine(201)),
@@ -523,8 +536,30 @@ async fn fixture(t: &TestApp) -> Fixture {
         .sign_in("olive", PASSWORD, "test", SignInAs::Device, "spare device")
         .await
         .unwrap();
+    // Signed in again after the rotation that ending a link causes.
+    let owner = device.clone();
     let device = device.credential_id;
     ids.insert("device", device.to_string());
+    let (_, snapshot) = t
+        .app
+        .agenda_snapshot(&owner, between_app::agenda_saved::Target::Next)
+        .await
+        .unwrap();
+    for key in ["private_link", "api_private_link"] {
+        let (made, _) = t
+            .app
+            .create_private_link(
+                &owner,
+                between_app::private_links::LinkKind::Agenda,
+                None,
+                &snapshot,
+                jiff::SignedDuration::from_hours(24),
+                None,
+            )
+            .await
+            .unwrap();
+        ids.insert(key, made.id.to_string());
+    }
     Fixture { ids, jars, tokens }
 }
 

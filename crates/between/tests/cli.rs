@@ -1987,6 +1987,83 @@ fn a_client_links_a_therapist_and_chooses_what_they_see() {
     let list = cli.ok(&["--user", "ada", "share", "list"], "");
     assert!(list.contains("dr-rivera (since"), "{list}");
 
+    // The shared agenda: the therapist reads it and adds a point the
+    // client sees under their agenda.
+    cli.ok(&["--user", "ada", "question", "add", "Is this normal?"], "");
+    cli.ok(
+        &[
+            "--user",
+            "ada",
+            "share",
+            "scope",
+            "dr-rivera",
+            "--on",
+            "agenda",
+        ],
+        "",
+    );
+    let out = cli.ok(&["--user", "dr-rivera", "client", "ada"], "");
+    assert!(out.contains("Is this normal?"), "{out}");
+    let out = cli.ok(
+        &[
+            "--user",
+            "dr-rivera",
+            "client",
+            "ada",
+            "--point",
+            "Sleep first",
+        ],
+        "",
+    );
+    assert!(out.contains("Added your point to ada's agenda"), "{out}");
+    let out = cli.ok(&["--user", "ada", "prep"], "");
+    assert!(out.contains("From your therapist"), "{out}");
+    assert!(out.contains("dr-rivera (a point): Sleep first"), "{out}");
+
+    // A private link of the agenda: printed once, listed, revoked.
+    let err = cli.fails(
+        &[
+            "--user",
+            "ada",
+            "share",
+            "link",
+            "agenda",
+            "--expires",
+            "soon",
+        ],
+        "",
+        2,
+    );
+    assert!(err.contains("\"soon\" is not a length of time"), "{err}");
+    let link: serde_json::Value = serde_json::from_str(&cli.ok(
+        &[
+            "--user",
+            "ada",
+            "share",
+            "link",
+            "agenda",
+            "--expires",
+            "2d",
+            "--max-views",
+            "3",
+            "--json",
+        ],
+        "",
+    ))
+    .unwrap();
+    assert!(link["url"].as_str().unwrap().contains("/s/"), "{link}");
+    assert_eq!(link["max_views"], 3);
+    let links = cli.ok(&["--user", "ada", "share", "links"], "");
+    assert!(
+        links.contains("Agenda for my next session  open"),
+        "{links}"
+    );
+    let id = link["id"].as_str().unwrap();
+    cli.ok(&["--user", "ada", "share", "revoke-link", id], "");
+    let links: serde_json::Value =
+        serde_json::from_str(&cli.ok(&["--user", "ada", "share", "links", "--json"], "")).unwrap();
+    assert_eq!(links["private_links"][0]["state"], "revoked");
+
     cli.ok(&["--user", "ada", "share", "end", "dr-rivera"], "");
     let err = cli.fails(&["--user", "dr-rivera", "client", "ada"], "", 2);
     assert!(err.contains("not a linked client"), "{err}");

@@ -284,3 +284,186 @@ async fn on_the_web_a_client_invites_chooses_scopes_sees_who_saw_what_and_ends_i
         "the therapist's next page load is refused"
     );
 }
+
+#[tokio::test]
+async fn a_therapist_reads_the_shared_agenda_and_adds_a_point_the_client_sees() {
+    use between_app::Access;
+    use between_domain::share::Scope;
+    use serde_json::json;
+    let t = TestApp::new().await;
+    let ada_jar = t.signed_in("ada").await;
+    let ada_token = t.token("ada", Access::Full).await;
+    let q = t
+        .api(
+            "POST",
+            "/api/v1/questions",
+            Some(&ada_token),
+            Some(r#"{"text": "Why do Sundays feel heavy?"}"#),
+        )
+        .await;
+    assert_eq!(q.status, StatusCode::CREATED, "{}", q.body);
+    let e = t
+        .api(
+            "POST",
+            "/api/v1/entries",
+            Some(&ada_token),
+            Some(r#"{"text": "Nobody may read this night", "mood": 1}"#),
+        )
+        .await;
+    assert_eq!(e.status, StatusCode::CREATED, "{}", e.body);
+    let (ada, _) = t
+        .app
+        .sign_in("ada", PASSWORD, "test", SignInAs::Device, "test")
+        .await
+        .unwrap();
+    let dr_jar = t.signed_in_as("dr-rivera", Role::Therapist).await;
+    let dr_token = t.token("dr-rivera", Access::Full).await;
+    let invite = t.app.create_share_invite(&ada).await.unwrap();
+    let (dr, _) = t
+        .app
+        .sign_in("dr-rivera", PASSWORD, "test", SignInAs::Device, "test")
+        .await
+        .unwrap();
+    let link = t.app.accept_share_invite(&dr, &invite.code).await.unwrap();
+    t.app
+        .set_share_scopes(&ada, "dr-rivera", &[Scope::Agenda], &[])
+        .await
+        .unwrap();
+
+    let page = t
+        .get(&format!("/clients/{}", link.client_id), &dr_jar)
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("Why do Sundays feel heavy?"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("Nobody may read this"));
+    let csrf = page.hidden("csrf");
+    let r = t
+        .post_form(
+            &format!("/clients/{}/agenda", link.client_id),
+            &dr_jar,
+            &[("csrf", &csrf), ("text", ""), ("kind", "comment")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("Write the comment or point first."));
+    let r = t
+        .post_form(
+            &format!("/clients/{}/agenda", link.client_id),
+            &dr_jar,
+            &[
+                ("csrf", &csrf),
+                ("text", "Let us look at your sleep"),
+                ("kind", "point"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+
+    let agenda = t.get("/agenda", &ada_jar).await;
+    assert!(
+        agenda.body.contains("From your therapist"),
+        "{}",
+        agenda.body
+    );
+    assert!(agenda.body.contains("Let us look at your sleep"));
+
+    let api = t
+        .api(
+            "GET",
+            &format!("/api/v1/clients/{}/agenda", link.client_id),
+            Some(&dr_token),
+            None,
+        )
+        .await;
+    assert_eq!(api.status, StatusCode::OK, "{}", api.body);
+    let body = api.json();
+    assert!(body["agenda"]["title"]
+        .as_str()
+        .unwrap()
+        .starts_with("Agenda for"));
+    let items = body["items"].as_array().unwrap();
+    assert!(items
+        .iter()
+        .any(|i| i["kind"] == "point" && i["text"] == "Why do Sundays feel heavy?"));
+    assert!(items
+        .iter()
+        .any(|i| i["kind"] == "therapist_point" && i["text"] == "Let us look at your sleep"));
+    let r = t
+        .api(
+            "POST",
+            &format!("/api/v1/clients/{}/agenda/notes", link.client_id),
+            Some(&dr_token),
+            Some(&json!({"text": "Well done", "on": items[0]["key"]}).to_string()),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.json()["kind"], "comment");
+}
+
+#[tokio::test]
+async fn a_private_link_opens_for_anyone_holding_it_until_it_is_used_up_or_revoked() {
+    let t = TestApp::new().await;
+    let ada = t.signed_in("ada").await;
+    let csrf = t.csrf(&ada).await;
+    let r = t
+        .post_form(
+            "/agenda/link",
+            &ada,
+            &[("csrf", &csrf), ("expires", "3d"), ("max_views", "1")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let start = r.body.find("/s/").expect("the link is shown");
+    let path: String = r.body[start..]
+        .chars()
+        .take_while(|c| !matches!(c, '<' | '"' | ' '))
+        .collect();
+
+    let anon = support::Jar::default();
+    let page = t.get(&path, &anon).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("Agenda for my next session"));
+    assert_eq!(page.headers["x-robots-tag"], "noindex, nofollow");
+    let again = t.get(&path, &anon).await;
+    assert_eq!(again.status, StatusCode::GONE, "one view only");
+    assert!(again.body.contains("This link is closed"));
+    assert_eq!(
+        t.get("/s/a-guess-at-some-link-secret-0000", &anon)
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+
+    // Listed on the sharing page, revoked from there.
+    let r = t
+        .post_form(
+            "/agenda/link",
+            &ada,
+            &[("csrf", &csrf), ("expires", "soon")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("is not a length of time"));
+    let r = t.post_form("/agenda/link", &ada, &[("csrf", &csrf)]).await;
+    let start = r.body.find("/s/").unwrap();
+    let second: String = r.body[start..]
+        .chars()
+        .take_while(|c| !matches!(c, '<' | '"' | ' '))
+        .collect();
+    let sharing = t.get("/sharing", &ada).await;
+    assert!(sharing.body.contains("used up"), "{}", sharing.body);
+    let start = sharing.body.find("/sharing/links/").unwrap();
+    let revoke: String = sharing.body[start..]
+        .chars()
+        .take_while(|c| *c != '"')
+        .collect();
+    let r = t.post_form(&revoke, &ada, &[("csrf", &csrf)]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(t.get(&second, &anon).await.status, StatusCode::GONE);
+    let log = t.get("/sharing/access-log", &ada).await;
+    assert!(log.body.contains("agenda (private link)"), "{}", log.body);
+}

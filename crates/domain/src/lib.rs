@@ -19,6 +19,7 @@ pub mod review;
 pub mod roadblocks;
 pub mod search;
 pub mod share;
+pub mod snapshot;
 pub mod timespec;
 pub mod tracker;
 pub mod trend;

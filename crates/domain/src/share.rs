@@ -84,9 +84,44 @@ pub fn invite_state(created: Timestamp, used: bool, now: Timestamp) -> InviteSta
     }
 }
 
+/// A length of time as people type it: `48h`, `7d`, `2w`, `7 days`.
+pub fn parse_length(input: &str) -> Result<SignedDuration, String> {
+    let s = input.trim().to_ascii_lowercase();
+    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (n, unit) = s.split_at(split);
+    let bad = || {
+        format!(
+            "\"{}\" is not a length of time: write e.g. 48h, 7d or 2w.",
+            input.trim()
+        )
+    };
+    let n: i64 = n.parse().map_err(|_| bad())?;
+    let hours = match unit.trim() {
+        "h" | "hour" | "hours" => 1,
+        "d" | "day" | "days" => 24,
+        "w" | "week" | "weeks" => 24 * 7,
+        _ => return Err(bad()),
+    };
+    n.checked_mul(hours)
+        .filter(|h| *h <= 24 * 366 * 10)
+        .map(SignedDuration::from_hours)
+        .ok_or_else(bad)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lengths_read_hours_days_and_weeks() {
+        assert_eq!(parse_length("48h"), Ok(SignedDuration::from_hours(48)));
+        assert_eq!(parse_length(" 7d "), Ok(SignedDuration::from_hours(168)));
+        assert_eq!(parse_length("7 days"), Ok(SignedDuration::from_hours(168)));
+        assert_eq!(parse_length("2w"), Ok(SignedDuration::from_hours(336)));
+        for bad in ["", "d", "7", "7y", "-1d", "99999999999999d"] {
+            assert!(parse_length(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn scopes_parse_from_their_names_only() {

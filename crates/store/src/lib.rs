@@ -13,7 +13,9 @@ mod invites;
 mod keys;
 mod meta;
 mod packed;
+mod private_links;
 mod records;
+mod share_items;
 mod sharing;
 mod users;
 
@@ -23,7 +25,9 @@ pub use entries::{EntryQuery, EntryRow};
 pub use error::StoreError;
 pub use invites::InviteRow;
 pub use keys::KindKeyRow;
+pub use private_links::PrivateLinkRow;
 pub use records::{RecordBatch, RecordQuery, RecordRow};
+pub use share_items::ShareItemRow;
 pub use sharing::{AccessRow, KeypairRow, ShareKeyRow, ShareRow};
 pub use users::{NewAccount, UserRow};
 

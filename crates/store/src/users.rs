@@ -116,7 +116,7 @@ impl Store {
     pub async fn delete_user(&self, user_id: Uuid) -> Result<bool, StoreError> {
         let mut tx = self.pool.begin().await?;
         // Links on either side, with their scopes and sealed keys.
-        for table in ["share_keys", "share_scopes"] {
+        for table in ["share_keys", "share_scopes", "share_items"] {
             sqlx::query(&format!(
                 "DELETE FROM {table} WHERE share_id IN (SELECT id FROM shares WHERE client_id = $1 OR therapist_id = $2)"
             ))
@@ -135,6 +135,7 @@ impl Store {
             ("access_log", "client_id"),
             ("user_keypairs", "user_id"),
             ("key_rotations", "user_id"),
+            ("private_links", "owner_id"),
         ] {
             sqlx::query(&format!("DELETE FROM {table} WHERE {column} = $1"))
                 .bind(user_id.to_string())

@@ -149,7 +149,21 @@ pub async fn run(ctx: &Context, args: PrepArgs) -> CliResult {
         Some(change) => app.change_agenda(&p, target, change).await?,
         None => app.agenda(&p, target).await?,
     };
-    show(&agenda, &tz, args.json, args.format, args.output)
+    let text_to_terminal = !args.json && args.format == Format::Text && args.output.is_none();
+    show(&agenda, &tz, args.json, args.format, args.output)?;
+    if text_to_terminal {
+        let notes = app
+            .agenda_notes(&p, agenda.appointment.map(|(id, _)| id))
+            .await?;
+        if !notes.is_empty() {
+            println!("\nFrom your therapist");
+            for n in notes {
+                let kind = if n.note.point { "a point" } else { "a comment" };
+                println!("  {} ({kind}): {}", n.from, n.note.text);
+            }
+        }
+    }
+    Ok(())
 }
 
 fn show(

@@ -6,8 +6,7 @@ use std::io::Write as _;
 use std::path::PathBuf;
 
 use anyhow::Context as _;
-use between_app::reviews::ReviewWithPrevious;
-use between_domain::review::{Reflections, SavedReview};
+use between_domain::review::Reflections;
 use clap::{Args, Subcommand, ValueEnum};
 
 use super::output::print_json;
@@ -175,20 +174,7 @@ pub async fn run(ctx: &Context, args: ReviewArgs) -> CliResult {
         Some(ReviewCommand::Show { id, out }) => {
             let id = parse_id(&id, "a review")?;
             let shown = app.saved_review(&p, id).await?;
-            let ReviewWithPrevious {
-                saved,
-                previous,
-                comparison,
-            } = &shown;
-            let s: &SavedReview = &saved.data;
-            let doc = ReviewDoc {
-                review: &s.review,
-                reflections: Some(&s.reflections),
-                saved_at: Some(s.saved_at),
-                comparison: previous
-                    .as_ref()
-                    .map(|prev| (review_doc::period(&prev.data.review), comparison.as_slice())),
-            };
+            let doc = ReviewDoc::of_saved(&shown);
             write(&doc, &out, || saved_review_json(&shown, &tz))
         }
         Some(ReviewCommand::Delete { id }) => {

@@ -2,6 +2,7 @@
 //! accept|list|scope|end`, `between access-log`, and for a therapist
 //! `between clients` and `between client NAME`.
 
+use between_app::private_links::LinkKind;
 use between_domain::share::Scope;
 use clap::{Args, Subcommand};
 use serde_json::json;
@@ -35,6 +36,30 @@ pub enum ShareCommand {
     },
     /// End the link with NAME (either side); it takes effect at once.
     End { name: String },
+    /// Send an agenda or a saved review as a private link that expires
+    /// (prints its address).
+    Link {
+        /// agenda or review
+        kind: String,
+        /// The appointment (agenda; default: the next one) or the saved
+        /// review's id.
+        id: Option<String>,
+        /// How long it stays open: 48h, 7d, 2w (at most 90 days).
+        #[arg(long, default_value = "7d")]
+        expires: String,
+        /// Close it after this many views.
+        #[arg(long)]
+        max_views: Option<u32>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Your private links: what, until when, views, open or closed.
+    Links {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Close a private link at once.
+    RevokeLink { id: String },
 }
 
 #[derive(Debug, Args)]
@@ -49,6 +74,15 @@ pub struct ClientArgs {
     name: String,
     #[arg(long)]
     json: bool,
+    /// Add a comment to the client's shared agenda.
+    #[arg(long, conflicts_with = "point")]
+    comment: Option<String>,
+    /// Add a point of your own to the client's shared agenda.
+    #[arg(long)]
+    point: Option<String>,
+    /// The agenda point a comment is about, by key (see `--json`).
+    #[arg(long)]
+    on: Option<String>,
 }
 
 fn scopes(names: &[String]) -> CliResult<Vec<Scope>> {
@@ -166,6 +200,88 @@ pub async fn run(ctx: &Context, cmd: ShareCommand) -> CliResult {
             println!("The link with {name} has ended.");
             Ok(())
         }
+        ShareCommand::Link {
+            kind,
+            id,
+            expires,
+            max_views,
+            json,
+        } => {
+            let kind = LinkKind::parse(&kind).ok_or_else(|| {
+                CliError::input(format!(
+                    "\"{kind}\" cannot be sent as a link: use agenda or review."
+                ))
+            })?;
+            let valid_for =
+                between_domain::share::parse_length(&expires).map_err(CliError::input)?;
+            let id = match id.as_deref() {
+                None | Some("next") => None,
+                Some(given) => Some(crate::cli::question::parse_id(given, "an id")?),
+            };
+            let (link, url) = crate::private_link_doc::create(
+                &app,
+                &p,
+                kind,
+                id,
+                valid_for,
+                max_views,
+                &ctx.public_url,
+            )
+            .await?;
+            if json {
+                return print_json(&json!({
+                    "id": link.id,
+                    "url": url,
+                    "kind": link.kind.as_str(),
+                    "expires_at": rfc3339(link.expires_at, &tz),
+                    "max_views": link.max_views,
+                }));
+            }
+            println!("{url}");
+            eprintln!(
+                "Opens \"{}\" until {}{}. Anyone with the link can open it; each opening shows in `between access-log`. Close it early with `between share revoke-link {}`.",
+                link.title,
+                link.expires_at.to_zoned(tz.clone()).strftime("%-d %B %Y, %H:%M"),
+                link.max_views
+                    .map(|n| format!(" or {n} views"))
+                    .unwrap_or_default(),
+                link.id
+            );
+            Ok(())
+        }
+        ShareCommand::Links { json } => {
+            let links = app.private_links(&p).await?;
+            if json {
+                let list: Vec<_> = links
+                    .iter()
+                    .map(|l| crate::private_link_doc::json(l, &tz))
+                    .collect();
+                return print_json(&json!({ "private_links": list }));
+            }
+            if links.is_empty() {
+                println!("No private links. `between share link agenda` makes one.");
+            }
+            for l in &links {
+                println!(
+                    "{}  {}  {}, until {}, {} {}",
+                    l.id,
+                    l.title,
+                    l.state.as_str(),
+                    l.expires_at
+                        .to_zoned(tz.clone())
+                        .strftime("%-d %b %Y %H:%M"),
+                    l.views,
+                    if l.views == 1 { "view" } else { "views" }
+                );
+            }
+            Ok(())
+        }
+        ShareCommand::RevokeLink { id } => {
+            let id = crate::cli::question::parse_id(&id, "a private link")?;
+            app.revoke_private_link(&p, id).await?;
+            println!("The link is closed; opening it now shows that it was revoked.");
+            Ok(())
+        }
     }
 }
 
@@ -245,9 +361,53 @@ pub async fn client(ctx: &Context, args: ClientArgs) -> CliResult {
         .into_iter()
         .find(|l| l.client == args.name.trim())
         .ok_or_else(|| CliError::input(format!("\"{}\" is not a linked client.", args.name)))?;
+    if let Some((text, point)) = args
+        .comment
+        .clone()
+        .map(|c| (c, false))
+        .or(args.point.clone().map(|c| (c, true)))
+    {
+        let note = between_app::agenda_share::Note {
+            text,
+            point,
+            on: args.on.clone(),
+        };
+        app.add_agenda_note(&p, &link.client, note).await?;
+        println!(
+            "Added {} to {}'s agenda; only {} and you can read it.",
+            if point { "your point" } else { "your comment" },
+            link.client,
+            link.client
+        );
+        return Ok(());
+    }
     let mut json_parts = serde_json::Map::new();
     let mut text = String::new();
-    for scope in link.scopes.iter().copied().filter(|s| *s != Scope::Agenda) {
+    let appointments = app.client_appointments(&p, &link.client).await?;
+    text.push_str("\nappointments\n");
+    if appointments.is_empty() {
+        text.push_str("  (none yet)\n");
+    }
+    let mut appointment_items = Vec::new();
+    for a in &appointments {
+        text.push_str(&format!(
+            "  {} ({})\n",
+            a.starts_at
+                .to_zoned(tz.clone())
+                .strftime("%a %-d %b %Y, %H:%M"),
+            a.details.status.as_str()
+        ));
+        appointment_items.push(json!({
+            "id": a.id,
+            "starts_at": crate::json::rfc3339(a.starts_at, &tz),
+            "status": a.details.status.as_str(),
+        }));
+    }
+    json_parts.insert(
+        "appointments".into(),
+        serde_json::Value::Array(appointment_items),
+    );
+    for scope in link.scopes.iter().copied() {
         let data = app.client_data(&p, &link.client, scope).await?;
         let (lines, items) = crate::client_doc::lines_and_json(&data, &tz);
         text.push_str(&format!("\n{}\n", scope.as_str()));

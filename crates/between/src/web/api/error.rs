@@ -74,6 +74,7 @@ impl From<AppError> for ApiError {
             AppError::Conflict(_) => {
                 ApiError::new(StatusCode::CONFLICT, "conflict", err.to_string())
             }
+            AppError::Gone(_) => ApiError::new(StatusCode::GONE, "gone", err.to_string()),
             AppError::Store(_) | AppError::Corrupt(_) => {
                 tracing::error!(error = %err, "API request failed");
                 ApiError::new(

@@ -14,6 +14,7 @@ mod insights;
 mod measures;
 mod patterns;
 mod practices;
+mod private_links;
 mod questions;
 mod reviews;
 mod roadblocks;
@@ -82,7 +83,11 @@ pub fn table() -> Vec<Route> {
         delete("/shares/{id}", shares::end),
         get("/clients", shares::clients),
         get("/clients/{id}/{kind}", shares::client_data),
+        post("/clients/{id}/agenda/notes", shares::add_agenda_note),
         get("/access-log", shares::access_log),
+        get("/private-links", private_links::list),
+        post("/private-links", private_links::create),
+        delete("/private-links/{id}", private_links::revoke),
         get("/review", reviews::get),
         get("/reviews", reviews::list),
         post("/reviews", reviews::save),

@@ -156,17 +156,7 @@ pub async fn show(
     Query(params): Query<ShowParams>,
 ) -> Result<Response, ApiError> {
     let shown = state.app.saved_review(&p, path_id(&id, "review")?).await?;
-    let doc = ReviewDoc {
-        review: &shown.saved.data.review,
-        reflections: Some(&shown.saved.data.reflections),
-        saved_at: Some(shown.saved.data.saved_at),
-        comparison: shown.previous.as_ref().map(|prev| {
-            (
-                review_doc::period(&prev.data.review),
-                shown.comparison.as_slice(),
-            )
-        }),
-    };
+    let doc = ReviewDoc::of_saved(&shown);
     respond(
         &doc,
         given(&params.format),

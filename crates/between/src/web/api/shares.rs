@@ -185,11 +185,73 @@ pub async fn client_data(
             .map(|r| json!(FeedbackJson::new(r, tz)))
             .collect(),
         ClientData::Journal(list) => list.iter().map(|e| json!(EntryJson::new(e, tz))).collect(),
+        ClientData::Agenda(a) => {
+            let (_, items) = crate::client_doc::agenda_lines_and_json(&a, tz);
+            let agenda = json!({
+                "title": a.snapshot.as_ref().map(|s| &s.title),
+                "subtitle": a.snapshot.as_ref().map(|s| &s.subtitle),
+                "appointment_at": a.appointment.map(|(_, at)| rfc3339(at, tz)),
+                "made_at": a.made_at.map(|at| rfc3339(at, tz)),
+            });
+            return Ok(Json(json!({
+                "client": link.client,
+                "scope": scope.as_str(),
+                "agenda": agenda,
+                "items": items,
+            }))
+            .into_response());
+        }
     };
     Ok(
         Json(json!({ "client": link.client, "scope": scope.as_str(), "items": items }))
             .into_response(),
     )
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoteInput {
+    text: String,
+    #[serde(default)]
+    point: bool,
+    #[serde(default)]
+    on: Option<String>,
+}
+
+/// `POST /clients/{id}/agenda/notes`: a therapist's comment or point on the
+/// client's shared agenda.
+pub async fn add_agenda_note(
+    State(state): State<WebState>,
+    ApiPrincipal(p): ApiPrincipal,
+    Path(id): Path<String>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let input: NoteInput = json_body(body)?;
+    let id = path_id(&id, "client")?;
+    let link = state
+        .app
+        .clients(&p)
+        .await?
+        .into_iter()
+        .find(|l| l.client_id == id)
+        .ok_or_else(|| ApiError::from(between_app::AppError::NotFound("That client".into())))?;
+    let note = between_app::agenda_share::Note {
+        text: input.text,
+        point: input.point,
+        on: input.on.filter(|x| !x.trim().is_empty()),
+    };
+    let n = state.app.add_agenda_note(&p, &link.client, note).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({
+            "id": n.id,
+            "kind": if n.note.point { "therapist_point" } else { "comment" },
+            "text": n.note.text,
+            "on": n.note.on,
+            "at": rfc3339(n.at, &p.user.time_zone),
+        })),
+    )
+        .into_response())
 }
 
 pub async fn access_log(

@@ -51,6 +51,8 @@ struct AgendaPage {
     count: usize,
     draft_text: String,
     error: Option<String>,
+    /// What linked therapists added: (who, "comment" | "point", text).
+    from_therapists: Vec<(String, &'static str, String)>,
 }
 
 #[derive(Template)]
@@ -140,8 +142,8 @@ fn page(
         .collect();
     AgendaPage {
         layout: Layout::signed_in(state, s, "Agenda", "home").with_notice(notice),
-        title: agenda_doc::title(agenda, tz),
-        subtitle: agenda_doc::subtitle(agenda, tz),
+        title: agenda.title(tz),
+        subtitle: agenda.subtitle(tz),
         saved: agenda.saved_at.map(|t| {
             t.to_zoned(tz.clone())
                 .strftime("%-d %B at %H:%M")
@@ -152,6 +154,7 @@ fn page(
         count: agenda.plan.points.len(),
         draft_text,
         error,
+        from_therapists: Vec::new(),
     }
 }
 
@@ -167,15 +170,18 @@ pub async fn show(
         Some("refreshed") => Some("The agenda now includes your latest data."),
         _ => None,
     };
-    render(&page(
-        &state,
-        &s,
-        &agenda,
-        requested,
-        notice,
-        String::new(),
-        None,
-    ))
+    let mut page = page(&state, &s, &agenda, requested, notice, String::new(), None);
+    page.from_therapists = state
+        .app
+        .agenda_notes(&s.principal, agenda.appointment.map(|(id, _)| id))
+        .await?
+        .into_iter()
+        .map(|n| {
+            let kind = if n.note.point { "point" } else { "comment" };
+            (n.from, kind, n.note.text)
+        })
+        .collect();
+    render(&page)
 }
 
 pub async fn download(
@@ -201,7 +207,7 @@ pub async fn changes(
     let (agenda, c): (Agenda, Changes) = state.app.agenda_changes(&s.principal, requested).await?;
     render(&ChangesPage {
         layout: Layout::signed_in(&state, &s, "What changed", "home"),
-        title: agenda_doc::title(&agenda, &s.principal.user.time_zone),
+        title: agenda.title(&s.principal.user.time_zone),
         which: which_of(&agenda, requested),
         saved: agenda.saved(),
         added: c.added.into_iter().map(|x| x.text).collect(),

@@ -13,6 +13,7 @@ mod journal;
 mod measures;
 mod patterns;
 mod practices;
+mod private_links;
 mod questions;
 mod review;
 mod roadblocks;
@@ -82,6 +83,11 @@ pub fn table() -> Vec<Route> {
         post("/sharing/{id}", share::set_scopes),
         post("/sharing/{id}/end", share::end),
         get("/clients/{id}", share::client),
+        post("/clients/{id}/agenda", share::add_agenda_note),
+        post("/agenda/link", private_links::create_for_agenda),
+        post("/reviews/{id}/link", private_links::create_for_review),
+        get("/s/{secret}", private_links::open),
+        post("/sharing/links/{id}/revoke", private_links::revoke),
         get("/reviews", review::list),
         post("/reviews/interval", review::interval),
         get("/reviews/{id}", review::saved),

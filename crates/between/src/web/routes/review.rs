@@ -234,20 +234,6 @@ pub async fn interval(State(state): State<WebState>, s: SignedIn, body: Bytes) -
     }
 }
 
-fn saved_doc<'a>(shown: &'a between_app::reviews::ReviewWithPrevious) -> ReviewDoc<'a> {
-    ReviewDoc {
-        review: &shown.saved.data.review,
-        reflections: Some(&shown.saved.data.reflections),
-        saved_at: Some(shown.saved.data.saved_at),
-        comparison: shown.previous.as_ref().map(|prev| {
-            (
-                review_doc::period(&prev.data.review),
-                shown.comparison.as_slice(),
-            )
-        }),
-    }
-}
-
 pub async fn saved(
     State(state): State<WebState>,
     s: SignedIn,
@@ -255,7 +241,7 @@ pub async fn saved(
 ) -> PageResult {
     let id = super::path_id(&id)?;
     let shown = state.app.saved_review(&s.principal, id).await?;
-    let body = Body::of(&saved_doc(&shown));
+    let body = Body::of(&ReviewDoc::of_saved(&shown));
     render(&SavedPage {
         layout: Layout::signed_in(&state, &s, "Progress review", "home"),
         id,
@@ -319,7 +305,7 @@ pub async fn download_saved(
         .saved_review(&s.principal, super::path_id(&id)?)
         .await?;
     download(
-        &saved_doc(&shown),
+        &ReviewDoc::of_saved(&shown),
         params.format.as_deref().unwrap_or("pdf"),
     )
 }

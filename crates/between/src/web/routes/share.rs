@@ -92,6 +92,18 @@ struct SharingPage {
     links: Vec<LinkView>,
     invite_url: Option<String>,
     error: Option<String>,
+    private_links: Vec<PrivateLinkView>,
+}
+
+/// A private link as the sharing page lists it.
+struct PrivateLinkView {
+    id: uuid::Uuid,
+    title: String,
+    created: String,
+    expires: String,
+    views: String,
+    state: &'static str,
+    open: bool,
 }
 
 async fn sharing_page(
@@ -181,6 +193,33 @@ async fn sharing_page(
             .collect(),
         invite_url,
         error,
+        private_links: if therapist {
+            Vec::new()
+        } else {
+            let day = |t: jiff::Timestamp| {
+                t.to_zoned(tz.clone())
+                    .strftime("%-d %b %Y, %H:%M")
+                    .to_string()
+            };
+            state
+                .app
+                .private_links(p)
+                .await?
+                .into_iter()
+                .map(|l| PrivateLinkView {
+                    id: l.id,
+                    title: l.title,
+                    created: day(l.created_at),
+                    expires: day(l.expires_at),
+                    views: match l.max_views {
+                        Some(m) => format!("{} of {m}", l.views),
+                        None => l.views.to_string(),
+                    },
+                    state: l.state.as_str(),
+                    open: l.state == between_app::private_links::LinkState::Open,
+                })
+                .collect()
+        },
     })
 }
 
@@ -294,41 +333,207 @@ pub async fn access_log(State(state): State<WebState>, s: SignedIn) -> PageResul
     })
 }
 
+/// A shared agenda as the therapist's page shows it.
+struct AgendaView {
+    title: String,
+    subtitle: String,
+    as_of: String,
+    sections: Vec<(String, Vec<between_domain::snapshot::SnapshotLine>)>,
+    /// ("Your comment" | "Your point", text, the point it answers).
+    notes: Vec<(&'static str, String, String)>,
+    /// Points a comment can answer: (key, text).
+    points: Vec<(String, String)>,
+}
+
 #[derive(Template)]
 #[template(path = "client.html")]
 struct ClientPage {
     layout: Layout,
+    id: String,
     name: String,
+    shares_agenda: bool,
+    agenda: Option<AgendaView>,
+    /// Why there is no agenda to show, when shared.
+    agenda_note: String,
+    appointments: Vec<String>,
     sections: Vec<(&'static str, Vec<String>)>,
+    error: Option<String>,
 }
 
-/// A therapist's view of one linked client: each shared scope.
+/// The link of this therapist with the client whose user id is in the path.
+async fn client_link(
+    state: &WebState,
+    s: &SignedIn,
+    id: &str,
+) -> Result<between_app::sharing::Link, crate::web::errors::PageError> {
+    let id = super::path_id(id)?;
+    state
+        .app
+        .clients(&s.principal)
+        .await?
+        .into_iter()
+        .find(|l| l.client_id == id)
+        .ok_or(crate::web::errors::PageError::NotFound)
+}
+
+/// A therapist's view of one linked client: appointments, the shared
+/// agenda with what the therapist added, and each other shared scope.
 pub async fn client(
     State(state): State<WebState>,
     s: SignedIn,
     axum::extract::Path(id): axum::extract::Path<String>,
 ) -> PageResult {
+    let link = client_link(&state, &s, &id).await?;
+    client_page(&state, &s, link, None).await
+}
+
+async fn client_page(
+    state: &WebState,
+    s: &SignedIn,
+    link: between_app::sharing::Link,
+    error: Option<String>,
+) -> PageResult {
     use between_domain::share::Scope;
-    let id = super::path_id(&id)?;
     let p = &s.principal;
-    let link = state
-        .app
-        .clients(p)
-        .await?
-        .into_iter()
-        .find(|l| l.client_id == id)
-        .ok_or(crate::web::errors::PageError::NotFound)?;
+    let tz = &p.user.time_zone;
     let mut sections = Vec::new();
     for scope in link.scopes.iter().copied().filter(|x| *x != Scope::Agenda) {
         let data = state.app.client_data(p, &link.client, scope).await?;
-        let (lines, _) = crate::client_doc::lines_and_json(&data, &p.user.time_zone);
+        let (lines, _) = crate::client_doc::lines_and_json(&data, tz);
         sections.push((scope.describe(), lines));
     }
-    render(&ClientPage {
-        layout: Layout::signed_in(&state, &s, link.client.clone(), "home"),
+    let shares_agenda = link.scopes.contains(&Scope::Agenda);
+    let (mut agenda, mut agenda_note) = (None, String::new());
+    if shares_agenda {
+        let a = state.app.client_agenda(p, &link.client).await?;
+        match a.snapshot {
+            Some(snapshot) => {
+                let notes = a
+                    .notes
+                    .iter()
+                    .map(|n| {
+                        let on = n
+                            .note
+                            .on
+                            .as_ref()
+                            .and_then(|key| {
+                                snapshot
+                                    .sections
+                                    .iter()
+                                    .flat_map(|x| &x.lines)
+                                    .find(|l| l.key.as_deref() == Some(key.as_str()))
+                            })
+                            .map(|l| l.text.clone())
+                            .unwrap_or_default();
+                        let label = if n.note.point {
+                            "Your point"
+                        } else {
+                            "Your comment"
+                        };
+                        (label, n.note.text.clone(), on)
+                    })
+                    .collect();
+                let points = snapshot
+                    .sections
+                    .iter()
+                    .flat_map(|x| &x.lines)
+                    .filter_map(|l| {
+                        let short: String = l.text.chars().take(60).collect();
+                        l.key.clone().map(|k| (k, short))
+                    })
+                    .collect();
+                agenda = Some(AgendaView {
+                    title: snapshot.title,
+                    subtitle: snapshot.subtitle,
+                    as_of: a
+                        .made_at
+                        .map(|t| {
+                            t.to_zoned(tz.clone())
+                                .strftime("%-d %B %Y, %H:%M")
+                                .to_string()
+                        })
+                        .unwrap_or_default(),
+                    sections: snapshot
+                        .sections
+                        .into_iter()
+                        .map(|x| (x.heading, x.lines))
+                        .collect(),
+                    notes,
+                    points,
+                });
+            }
+            None => {
+                agenda_note = format!(
+                    "{} has not opened their agenda since sharing it; it appears here when they do.",
+                    link.client
+                );
+            }
+        }
+    }
+    let appointments = state
+        .app
+        .client_appointments(p, &link.client)
+        .await?
+        .iter()
+        .map(|a| {
+            format!(
+                "{} ({})",
+                a.starts_at
+                    .to_zoned(tz.clone())
+                    .strftime("%a %-d %b %Y, %H:%M"),
+                a.details.status.as_str()
+            )
+        })
+        .collect();
+    let status = if error.is_some() {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        axum::http::StatusCode::OK
+    };
+    let page = render(&ClientPage {
+        layout: Layout::signed_in(state, s, link.client.clone(), "home"),
+        id: link.client_id.to_string(),
         name: link.client,
+        shares_agenda,
+        agenda,
+        agenda_note,
+        appointments,
         sections,
-    })
+        error,
+    })?;
+    Ok((status, page).into_response())
+}
+
+/// A therapist adds a comment or a point of their own to the shared agenda.
+pub async fn add_agenda_note(
+    State(state): State<WebState>,
+    s: SignedIn,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    body: Bytes,
+) -> PageResult {
+    let form = FormData::parse(&body);
+    csrf::require(&s, &form)?;
+    let link = client_link(&state, &s, &id).await?;
+    let on = Some(form.get("on").trim().to_string()).filter(|x| !x.is_empty());
+    let note = between_app::agenda_share::Note {
+        text: form.get("text").to_string(),
+        point: form.get("kind") == "point",
+        on,
+    };
+    match state
+        .app
+        .add_agenda_note(&s.principal, &link.client, note)
+        .await
+    {
+        Ok(_) => Ok(
+            axum::response::Redirect::to(&format!("/clients/{}#agenda", link.client_id))
+                .into_response(),
+        ),
+        Err(between_app::AppError::Invalid(errors)) => {
+            client_page(&state, &s, link, Some(errors.to_string())).await
+        }
+        Err(err) => Err(err.into()),
+    }
 }
 
 /// The access log as a CSV file (when, who, what, item), for keeping.

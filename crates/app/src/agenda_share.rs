@@ -1,0 +1,406 @@
+//! The client's agenda as a linked therapist sees it. The therapist holds
+//! no agenda key: the client's app builds a snapshot from the scopes shared
+//! with that therapist only (no private journal entry, nothing summarised
+//! from the whole journal) and seals it to the therapist's public key,
+//! whenever the client reads or changes their next agenda, signs in, or
+//! switches the scope on. What the therapist adds (a comment, or a point of
+//! their own) is sealed to the client, and to the therapist for their own
+//! later reading.
+
+use std::collections::HashSet;
+
+use between_domain::share::Scope;
+use between_domain::snapshot::{self, Audience, Snapshot};
+use between_store::{EntryQuery, ShareItemRow, ShareRow};
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::agenda_saved::{Agenda, Target};
+use crate::crypto;
+use crate::error::AppError;
+use crate::keyring::DataKind;
+use crate::principal::{Principal, Role};
+use crate::{from_micros, micros, App};
+
+pub(crate) const SNAPSHOT: &str = "agenda";
+const NOTE: &str = "note";
+/// Longest comment or point a therapist may add.
+pub const MAX_NOTE: usize = 2000;
+
+/// What is sealed to the therapist.
+#[derive(Serialize, Deserialize)]
+struct Sealed {
+    appointment: Option<(Uuid, i64)>,
+    snapshot: Snapshot,
+}
+
+/// A therapist's comment, or a point of their own for the session.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Note {
+    pub text: String,
+    /// A point to talk about, rather than a comment.
+    pub point: bool,
+    /// The agenda point it answers, by key.
+    #[serde(default)]
+    pub on: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct TherapistNote {
+    pub id: Uuid,
+    pub from: String,
+    pub at: Timestamp,
+    pub note: Note,
+}
+
+/// The agenda a client shares, as their therapist reads it.
+#[derive(Debug, Clone)]
+pub struct SharedAgenda {
+    pub client: String,
+    /// The appointment it is for; `None` when none is planned.
+    pub appointment: Option<(Uuid, Timestamp)>,
+    /// When the client's app last built it; `None` before the first time.
+    pub made_at: Option<Timestamp>,
+    pub snapshot: Option<Snapshot>,
+    /// Comments and points the therapist added for this appointment.
+    pub notes: Vec<TherapistNote>,
+}
+
+impl App {
+    /// Rebuilds the snapshot for every therapist the agenda is shared with.
+    /// Failures are logged, never shown: the client's own agenda works on.
+    pub(crate) async fn publish_agenda(&self, p: &Principal, agenda: &Agenda) {
+        if let Err(err) = self.try_publish_agenda(p, agenda).await {
+            tracing::warn!(error = %err, "could not update a shared agenda");
+        }
+    }
+
+    /// Builds the next agenda and publishes it, when any link shares it.
+    pub(crate) async fn publish_next_agenda(&self, p: &Principal) {
+        match self.agenda_links(p).await {
+            Ok(links) if links.is_empty() => {}
+            Ok(_) => match self.agenda_unpublished(p, Target::Next).await {
+                Ok(agenda) => self.publish_agenda(p, &agenda).await,
+                Err(err) => tracing::warn!(error = %err, "could not draft a shared agenda"),
+            },
+            Err(err) => tracing::warn!(error = %err, "could not read links"),
+        }
+    }
+
+    /// The client's active links with the agenda scope on, with their scopes.
+    async fn agenda_links(&self, p: &Principal) -> Result<Vec<(ShareRow, Vec<Scope>)>, AppError> {
+        if p.user.role != Role::Client || p.keys.identity().is_none() {
+            return Ok(Vec::new());
+        }
+        let mut out = Vec::new();
+        for s in self.store.active_shares(p.user.id).await? {
+            if s.client_id != p.user.id {
+                continue;
+            }
+            let scopes: Vec<Scope> = self
+                .store
+                .share_scopes(s.id)
+                .await?
+                .iter()
+                .filter_map(|x| Scope::parse(x))
+                .collect();
+            if scopes.contains(&Scope::Agenda) {
+                out.push((s, scopes));
+            }
+        }
+        Ok(out)
+    }
+
+    async fn try_publish_agenda(&self, p: &Principal, agenda: &Agenda) -> Result<(), AppError> {
+        let links = self.agenda_links(p).await?;
+        if links.is_empty() {
+            return Ok(());
+        }
+        let shared = self.shared_entry_ids(p, agenda.since).await?;
+        let tz = &p.user.time_zone;
+        let now = micros(self.now());
+        for (s, scopes) in links {
+            let audience = Audience {
+                scopes,
+                shared_entries: shared.clone(),
+            };
+            let sealed = Sealed {
+                appointment: agenda.appointment.map(|(id, at)| (id, micros(at))),
+                snapshot: Snapshot {
+                    title: agenda.title(tz),
+                    subtitle: agenda.subtitle(tz),
+                    sections: snapshot::agenda_sections(&agenda.plan.points, &audience),
+                },
+            };
+            let bytes = serde_json::to_vec(&sealed)
+                .map_err(|e| AppError::Corrupt(format!("agenda snapshot: {e}")))?;
+            let public = self.public_key(s.therapist_id).await?;
+            let for_therapist = crypto::seal_to(&public, &bytes)
+                .map_err(|_| AppError::Corrupt("a therapist's public key is not valid".into()))?;
+            self.store
+                .replace_share_item(&ShareItemRow {
+                    id: Uuid::now_v7(),
+                    share_id: s.id,
+                    kind: SNAPSHOT.into(),
+                    author_id: p.user.id,
+                    subject: agenda.appointment.map(|(id, _)| id),
+                    for_client: None,
+                    for_therapist: Some(for_therapist),
+                    state: None,
+                    created_at: now,
+                    updated_at: now,
+                })
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// The agenda of `target` as a snapshot for someone the client sends
+    /// it to (a private link): every scope, but of the journal only entries
+    /// marked "share".
+    pub async fn agenda_snapshot(
+        &self,
+        p: &Principal,
+        target: Target,
+    ) -> Result<(Agenda, Snapshot), AppError> {
+        let agenda = self.agenda(p, target).await?;
+        let shared = self.shared_entry_ids(p, agenda.since).await?;
+        let tz = &p.user.time_zone;
+        let snapshot = Snapshot {
+            title: agenda.title(tz),
+            subtitle: agenda.subtitle(tz),
+            sections: snapshot::agenda_sections(&agenda.plan.points, &Audience::everything(shared)),
+        };
+        Ok((agenda, snapshot))
+    }
+
+    /// Ids of the person's entries marked "share" since `since`.
+    async fn shared_entry_ids(
+        &self,
+        p: &Principal,
+        since: Option<Timestamp>,
+    ) -> Result<HashSet<Uuid>, AppError> {
+        let shared_keys: HashSet<Uuid> = p
+            .keys
+            .keys_of(DataKind::SharedJournal)
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect();
+        let q = EntryQuery {
+            since: since.map(micros),
+            ..Default::default()
+        };
+        Ok(self
+            .store
+            .list_entries(p.user.id, &q)
+            .await?
+            .into_iter()
+            .filter(|e| shared_keys.contains(&e.key_id))
+            .map(|e| e.id)
+            .collect())
+    }
+
+    pub(crate) async fn public_key(&self, user: Uuid) -> Result<Vec<u8>, AppError> {
+        Ok(self
+            .store
+            .keypair(user)
+            .await?
+            .ok_or_else(|| AppError::Corrupt("an account has no key pair".into()))?
+            .public_key)
+    }
+
+    /// The link of a therapist with `client` that shares the agenda.
+    async fn agenda_link(&self, p: &Principal, client: &str) -> Result<ShareRow, AppError> {
+        let s = self.share_with(p, client).await?;
+        if s.therapist_id != p.user.id {
+            return Err(crate::sharing::not_linked(client));
+        }
+        let scopes = self.store.share_scopes(s.id).await?;
+        if !scopes.iter().any(|x| x == Scope::Agenda.as_str()) {
+            return Err(AppError::NotFound(format!(
+                "{client}'s agenda (not shared with you)"
+            )));
+        }
+        Ok(s)
+    }
+
+    fn identity<'a>(&self, p: &'a Principal) -> Result<&'a crypto::Key, AppError> {
+        p.keys.identity().ok_or_else(|| {
+            AppError::Forbidden("Sign in with your password to read shared data.".into())
+        })
+    }
+
+    /// A client's shared agenda with the therapist's own notes on it
+    /// (logged for the client as "agenda").
+    pub async fn client_agenda(
+        &self,
+        p: &Principal,
+        client: &str,
+    ) -> Result<SharedAgenda, AppError> {
+        crate::sharing::require_full(p)?;
+        let s = self.agenda_link(p, client).await?;
+        let identity = self.identity(p)?;
+        let latest = self.store.share_items(s.id, SNAPSHOT).await?.pop();
+        let (appointment, made_at, snapshot) = match latest {
+            Some(row) => {
+                let sealed = row
+                    .for_therapist
+                    .as_deref()
+                    .ok_or_else(|| AppError::Corrupt("an agenda snapshot is empty".into()))?;
+                let bytes = crypto::open_sealed(identity, sealed)
+                    .map_err(|_| AppError::Corrupt("an agenda snapshot does not open".into()))?;
+                let sealed: Sealed = serde_json::from_slice(&bytes)
+                    .map_err(|e| AppError::Corrupt(format!("agenda snapshot: {e}")))?;
+                let appointment = match sealed.appointment {
+                    Some((id, at)) => Some((id, from_micros(at)?)),
+                    None => None,
+                };
+                (
+                    appointment,
+                    Some(from_micros(row.updated_at)?),
+                    Some(sealed.snapshot),
+                )
+            }
+            None => (None, None, None),
+        };
+        let subject = appointment.map(|(id, _)| id);
+        let mut notes = Vec::new();
+        for row in self.store.share_items(s.id, NOTE).await? {
+            if row.subject != subject {
+                continue;
+            }
+            if let Some(sealed) = row.for_therapist.as_deref() {
+                notes.push(self.open_note(identity, &row, sealed, &p.user.name)?);
+            }
+        }
+        self.log(
+            s.client_id,
+            Some(p.user.id),
+            &p.user.name,
+            "agenda",
+            subject,
+        )
+        .await?;
+        Ok(SharedAgenda {
+            client: client.trim().to_string(),
+            appointment,
+            made_at,
+            snapshot,
+            notes,
+        })
+    }
+
+    fn open_note(
+        &self,
+        identity: &crypto::Key,
+        row: &ShareItemRow,
+        sealed: &[u8],
+        from: &str,
+    ) -> Result<TherapistNote, AppError> {
+        let bytes = crypto::open_sealed(identity, sealed)
+            .map_err(|_| AppError::Corrupt("a note does not open".into()))?;
+        let note: Note =
+            serde_json::from_slice(&bytes).map_err(|e| AppError::Corrupt(format!("note: {e}")))?;
+        Ok(TherapistNote {
+            id: row.id,
+            from: from.to_string(),
+            at: from_micros(row.created_at)?,
+            note,
+        })
+    }
+
+    /// A therapist adds a comment or a point to the client's shared agenda
+    /// (for the appointment it is for).
+    pub async fn add_agenda_note(
+        &self,
+        p: &Principal,
+        client: &str,
+        note: Note,
+    ) -> Result<TherapistNote, AppError> {
+        crate::sharing::require_full(p)?;
+        let s = self.agenda_link(p, client).await?;
+        let text = note.text.trim().to_string();
+        if text.is_empty() {
+            return Err(AppError::invalid(
+                "text",
+                "Write the comment or point first.",
+            ));
+        }
+        let n = text.chars().count();
+        if n > MAX_NOTE {
+            return Err(AppError::invalid(
+                "text",
+                format!("Keep it under {MAX_NOTE} characters (this is {n})."),
+            ));
+        }
+        let latest = self.store.share_items(s.id, SNAPSHOT).await?.pop();
+        let Some(latest) = latest else {
+            return Err(AppError::invalid(
+                "agenda",
+                format!("{client} has not opened their agenda since sharing it; there is nothing to comment on yet."),
+            ));
+        };
+        let note = Note { text, ..note };
+        let bytes =
+            serde_json::to_vec(&note).map_err(|e| AppError::Corrupt(format!("note: {e}")))?;
+        let seal = |public: &[u8]| {
+            crypto::seal_to(public, &bytes)
+                .map_err(|_| AppError::Corrupt("a public key is not valid".into()))
+        };
+        let now = micros(self.now());
+        let row = ShareItemRow {
+            id: Uuid::now_v7(),
+            share_id: s.id,
+            kind: NOTE.into(),
+            author_id: p.user.id,
+            subject: latest.subject,
+            for_client: Some(seal(&self.public_key(s.client_id).await?)?),
+            for_therapist: Some(seal(&self.public_key(p.user.id).await?)?),
+            state: None,
+            created_at: now,
+            updated_at: now,
+        };
+        self.store.insert_share_item(&row).await?;
+        Ok(TherapistNote {
+            id: row.id,
+            from: p.user.name.clone(),
+            at: from_micros(now)?,
+            note,
+        })
+    }
+
+    /// What the client's therapists added to the agenda of `appointment`
+    /// (`None`: the next session when none is planned), oldest first.
+    pub async fn agenda_notes(
+        &self,
+        p: &Principal,
+        appointment: Option<Uuid>,
+    ) -> Result<Vec<TherapistNote>, AppError> {
+        let Some(identity) = p.keys.identity() else {
+            return Ok(Vec::new());
+        };
+        let mut out = Vec::new();
+        for s in self.store.active_shares(p.user.id).await? {
+            if s.client_id != p.user.id {
+                continue;
+            }
+            let from = self
+                .store
+                .user_by_id(s.therapist_id)
+                .await?
+                .map(|u| u.name)
+                .unwrap_or_default();
+            for row in self.store.share_items(s.id, NOTE).await? {
+                if row.subject != appointment {
+                    continue;
+                }
+                if let Some(sealed) = row.for_client.as_deref() {
+                    out.push(self.open_note(identity, &row, sealed, &from)?);
+                }
+            }
+        }
+        out.sort_by_key(|n| (n.at, n.id));
+        Ok(out)
+    }
+}

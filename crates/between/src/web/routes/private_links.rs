@@ -1,0 +1,173 @@
+//! Private links on the web: sending an agenda or a saved review as a link
+//! that expires, the page the link opens (no account needed), and revoking.
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Redirect};
+use between_app::private_links::{LinkKind, DEFAULT_VALID_FOR};
+use between_app::AppError;
+use between_domain::snapshot::Snapshot;
+
+use crate::web::auth::SignedIn;
+use crate::web::csrf;
+use crate::web::errors::{render, PageError, PageResult};
+use crate::web::forms::FormData;
+use crate::web::{Layout, WebState};
+
+#[derive(Template)]
+#[template(path = "private_link_created.html")]
+struct CreatedPage {
+    layout: Layout,
+    url: String,
+    what: &'static str,
+    expires: String,
+    max_views: Option<u32>,
+}
+
+#[derive(Template)]
+#[template(path = "private_link.html")]
+struct OpenedPage {
+    layout: Layout,
+    snapshot: Snapshot,
+    expires: String,
+    views_left: Option<u32>,
+}
+
+#[derive(Template)]
+#[template(path = "private_link_gone.html")]
+struct GonePage {
+    layout: Layout,
+    message: String,
+}
+
+/// `expires` ("7d", "48h"; default 7 days) and `max_views` (blank: no limit).
+fn options(form: &FormData) -> Result<(jiff::SignedDuration, Option<u32>), PageError> {
+    let valid_for = match form.get("expires").trim() {
+        "" => DEFAULT_VALID_FOR,
+        given => between_domain::share::parse_length(given).map_err(PageError::BadRequest)?,
+    };
+    let max_views = match form.get("max_views").trim() {
+        "" => None,
+        given => Some(given.parse::<u32>().map_err(|_| {
+            PageError::BadRequest(format!("\"{given}\" is not a number of views."))
+        })?),
+    };
+    Ok((valid_for, max_views))
+}
+
+async fn create(
+    state: &WebState,
+    s: &SignedIn,
+    kind: LinkKind,
+    id: Option<uuid::Uuid>,
+    form: &FormData,
+) -> PageResult {
+    let (valid_for, max_views) = options(form)?;
+    let (link, url) = crate::private_link_doc::create(
+        &state.app,
+        &s.principal,
+        kind,
+        id,
+        valid_for,
+        max_views,
+        &state.settings.public_url,
+    )
+    .await?;
+    let tz = &s.principal.user.time_zone;
+    render(&CreatedPage {
+        layout: Layout::signed_in(state, s, "Private link", "home"),
+        url,
+        what: match kind {
+            LinkKind::Agenda => "agenda",
+            LinkKind::Review => "review",
+        },
+        expires: link
+            .expires_at
+            .to_zoned(tz.clone())
+            .strftime("%-d %B %Y at %H:%M")
+            .to_string(),
+        max_views: link.max_views,
+    })
+}
+
+/// `POST /agenda/link`: the agenda (`appointment`, blank for the next one).
+pub async fn create_for_agenda(
+    State(state): State<WebState>,
+    s: SignedIn,
+    body: Bytes,
+) -> PageResult {
+    let form = FormData::parse(&body);
+    csrf::require(&s, &form)?;
+    let id = match form.get("appointment").trim() {
+        "" => None,
+        given => Some(super::path_id(given)?),
+    };
+    create(&state, &s, LinkKind::Agenda, id, &form).await
+}
+
+/// `POST /reviews/{id}/link`: a saved review.
+pub async fn create_for_review(
+    State(state): State<WebState>,
+    s: SignedIn,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> PageResult {
+    let form = FormData::parse(&body);
+    csrf::require(&s, &form)?;
+    let id = super::path_id(&id)?;
+    create(&state, &s, LinkKind::Review, Some(id), &form).await
+}
+
+/// `GET /s/{secret}`: what the link opens, for anyone holding it.
+pub async fn open(State(state): State<WebState>, Path(secret): Path<String>) -> PageResult {
+    let layout = |title: &str| Layout::new(&state, title.to_string(), "");
+    match state.app.open_private_link(&secret).await {
+        Ok(opened) => {
+            let page = OpenedPage {
+                layout: layout(&opened.snapshot.title),
+                expires: opened
+                    .expires_at
+                    .strftime("%-d %B %Y, %H:%M UTC")
+                    .to_string(),
+                views_left: opened.views_left,
+                snapshot: opened.snapshot,
+            };
+            Ok((
+                [(
+                    header::HeaderName::from_static("x-robots-tag"),
+                    "noindex, nofollow",
+                )],
+                render(&page)?,
+            )
+                .into_response())
+        }
+        Err(AppError::NotFound(_)) => Err(PageError::NotFound),
+        Err(AppError::Gone(message)) => Ok((
+            StatusCode::GONE,
+            render(&GonePage {
+                layout: layout("Link closed"),
+                message,
+            })?,
+        )
+            .into_response()),
+        Err(err) => Err(err.into()),
+    }
+}
+
+/// `POST /sharing/links/{id}/revoke`.
+pub async fn revoke(
+    State(state): State<WebState>,
+    s: SignedIn,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> PageResult {
+    let form = FormData::parse(&body);
+    csrf::require(&s, &form)?;
+    state
+        .app
+        .revoke_private_link(&s.principal, super::path_id(&id)?)
+        .await?;
+    Ok(Redirect::to("/sharing#private-links").into_response())
+}
