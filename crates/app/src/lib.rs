@@ -8,6 +8,7 @@ pub mod agenda_saved;
 pub mod agenda_share;
 pub mod appointments;
 pub mod archive;
+pub mod assignments;
 pub mod calendar;
 mod credential;
 pub mod crypto;

@@ -20,6 +20,7 @@ on_both_backends!(
     a_key_a_former_therapist_held_is_replaced_at_the_clients_next_sign_in,
     the_journal_scope_opens_shared_entries_and_never_private_ones,
     a_shared_agenda_is_a_snapshot_of_shared_scopes_with_the_therapists_notes,
+    a_therapist_assigns_practice_the_client_accepts_adjusts_or_declines,
 );
 
 async fn therapist(app: &App, name: &str) -> Principal {
@@ -504,4 +505,161 @@ async fn a_shared_agenda_is_a_snapshot_of_shared_scopes_with_the_therapists_note
         .await
         .unwrap();
     not_found(app.client_agenda(&dr, "ada").await);
+}
+
+async fn a_therapist_assigns_practice_the_client_accepts_adjusts_or_declines(db: &TestDb) {
+    use between_app::assignments::{Answer, AssignmentState};
+    use between_domain::practice::definition::{Practice, Template};
+    use between_domain::practice::schedule::Schedule;
+    let app = App::new(db.store.clone(), Config::default());
+    let (ada, _, _) = signed_in(&app, "ada").await;
+    let (bob, _, _) = signed_in(&app, "bob").await;
+    let dr = therapist(&app, "dr-rivera").await;
+    let other = therapist(&app, "dr-other").await;
+    let today = jiff::Zoned::now().date();
+    let practice = |title: &str| Practice {
+        title: title.into(),
+        instructions: "Four counts in, six out".into(),
+        why: String::new(),
+        goal_id: None,
+        assigned_by: "self".into(),
+        template: Template::Mindfulness,
+        schedule: Schedule::parse("daily").unwrap(),
+        start: today,
+        end: None,
+        archived: false,
+    };
+    // Only a linked therapist assigns, and only to their client.
+    not_found(app.assign_practice(&dr, "ada", practice("x")).await);
+    let invite = app.create_share_invite(&ada).await.unwrap();
+    app.accept_share_invite(&dr, &invite.code).await.unwrap();
+    not_found(app.assign_practice(&other, "ada", practice("x")).await);
+    let err = app
+        .assign_practice(&ada, "dr-rivera", practice("x"))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, AppError::Forbidden(_)), "{err}");
+    let err = app
+        .assign_practice(&dr, "ada", practice(" "))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, AppError::Invalid(_)), "{err}");
+
+    let breathing = app
+        .assign_practice(&dr, "ada", practice("Breathing"))
+        .await
+        .unwrap();
+    let walk = app
+        .assign_practice(&dr, "ada", practice("Walk"))
+        .await
+        .unwrap();
+    let letter = app
+        .assign_practice(&dr, "ada", practice("Letter"))
+        .await
+        .unwrap();
+    assert!(
+        app.practices(&ada).await.unwrap().is_empty(),
+        "not before she accepts"
+    );
+    let mine = app.assignments(&ada).await.unwrap();
+    assert_eq!(mine.len(), 3);
+    assert!(mine
+        .iter()
+        .all(|a| a.state == AssignmentState::Pending && a.therapist == "dr-rivera"));
+    assert!(app.assignments(&bob).await.unwrap().is_empty());
+    not_found(
+        app.answer_assignment(&bob, breathing.id, Answer::Decline { note: "no".into() })
+            .await,
+    );
+
+    // Accept as is: it becomes her practice, assigned by the therapist.
+    let (_, view) = app
+        .answer_assignment(
+            &ada,
+            breathing.id,
+            Answer::Accept {
+                schedule: None,
+                note: String::new(),
+            },
+        )
+        .await
+        .unwrap();
+    let view = view.unwrap();
+    assert_eq!(view.practice.data.assigned_by, "dr-rivera");
+    assert_eq!(view.practice.data.title, "Breathing");
+    let again = app
+        .answer_assignment(
+            &ada,
+            breathing.id,
+            Answer::Accept {
+                schedule: None,
+                note: String::new(),
+            },
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(again, AppError::Conflict(_)), "{again}");
+
+    // Accept with another schedule.
+    let (_, view) = app
+        .answer_assignment(
+            &ada,
+            walk.id,
+            Answer::Accept {
+                schedule: Some(Schedule::parse("mon,wed,fri").unwrap()),
+                note: "Weekdays are easier".into(),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        view.unwrap().practice.data.schedule,
+        Schedule::parse("mon,wed,fri").unwrap()
+    );
+
+    // Decline needs a note, and adds nothing.
+    let err = app
+        .answer_assignment(&ada, letter.id, Answer::Decline { note: " ".into() })
+        .await
+        .unwrap_err();
+    assert!(matches!(err, AppError::Invalid(_)), "{err}");
+    app.answer_assignment(
+        &ada,
+        letter.id,
+        Answer::Decline {
+            note: "Not ready yet".into(),
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(app.practices(&ada).await.unwrap().len(), 2);
+
+    // The therapist sees each answer; another therapist sees nothing.
+    let seen = app.client_assignments(&dr, "ada").await.unwrap();
+    let answers: Vec<(&str, AssignmentState, String, Option<String>)> = seen
+        .iter()
+        .map(|a| {
+            let r = a.reply.clone();
+            (
+                a.practice.title.as_str(),
+                a.state,
+                r.as_ref().map(|r| r.note.clone()).unwrap_or_default(),
+                r.and_then(|r| r.adjusted_schedule),
+            )
+        })
+        .collect();
+    assert_eq!(
+        answers[0],
+        (
+            "Letter",
+            AssignmentState::Declined,
+            "Not ready yet".into(),
+            None
+        )
+    );
+    assert_eq!(answers[1].1, AssignmentState::Accepted);
+    assert_eq!(answers[1].2, "Weekdays are easier");
+    assert!(answers[1].3.is_some());
+    assert_eq!(answers[2].1, AssignmentState::Accepted);
+    not_found(app.client_assignments(&other, "ada").await);
 }

@@ -236,6 +236,12 @@ fn table() -> Vec<Row> {
         row("POST", "/sharing/{id}/end", "/sharing/{spare_share}/end", Owners(303)),
         row("GET", "/clients/{id}", "/clients/{client}", Linked(200)),
         row("POST", "/clients/{id}/agenda", "/clients/{client}/agenda", Shared(422)),
+        // Assigned practice: any linked therapist assigns; only the client answers.
+        row("POST", "/clients/{id}/assign", "/clients/{client}/assign", Linked(422)),
+        Row {
+            body: "action=decline",
+            ..row("POST", "/practices/assigned/{id}", "/practices/assigned/{assignment}", Owners(422))
+        },
         // Private links: the secret is the credential; a wrong one opens nothing.
         row("GET", "/s/{secret}", "/s/not-the-secret-of-any-link-at-all", Public(404)),
         row("POST", "/agenda/link", "/agenda/link", Mine(200)),
@@ -294,6 +300,13 @@ fn table() -> Vec<Row> {
         },
         row("GET", "/api/v1/access-log", "/api/v1/access-log", Mine(200)),
         row("GET", "/api/v1/private-links", "/api/v1/private-links", Mine(200)),
+        row("GET", "/api/v1/clients/{id}/assignments", "/api/v1/clients/{client}/assignments", Linked(200)),
+        row("POST", "/api/v1/clients/{id}/assignments", "/api/v1/clients/{client}/assignments", Linked(422)),
+        row("GET", "/api/v1/assignments", "/api/v1/assignments", Mine(200)),
+        Row {
+            body: r#"{"action": "decline"}"#,
+            ..row("POST", "/api/v1/assignments/{id}", "/api/v1/assignments/{assignment}", Owners(422))
+        },
         row("POST", "/api/v1/private-links", "/api/v1/private-links", Mine(400)),
         row("DELETE", "/api/v1/private-links/{id}", "/api/v1/private-links/{api_private_link}", Owners(204)),
         row("GET", "/api/v1/review", "/api/v1/review", Mine(200)),
@@ -536,6 +549,32 @@ async fn fixture(t: &TestApp) -> Fixture {
         .sign_in("olive", PASSWORD, "test", SignInAs::Device, "spare device")
         .await
         .unwrap();
+    let (dr_scope, _) = t
+        .app
+        .sign_in("dr-scope", PASSWORD, "test", SignInAs::Device, "test")
+        .await
+        .unwrap();
+    let assignment = t
+        .app
+        .assign_practice(
+            &dr_scope,
+            "olive",
+            between_domain::practice::definition::Practice {
+                title: SHARED.into(),
+                instructions: String::new(),
+                why: String::new(),
+                goal_id: None,
+                assigned_by: String::new(),
+                template: between_domain::practice::definition::Template::Free,
+                schedule: between_domain::practice::schedule::Schedule::parse("daily").unwrap(),
+                start: jiff::Zoned::now().date(),
+                end: None,
+                archived: false,
+            },
+        )
+        .await
+        .unwrap();
+    ids.insert("assignment", assignment.id.to_string());
     // Signed in again after the rotation that ending a link causes.
     let owner = device.clone();
     let device = device.credential_id;

@@ -2020,6 +2020,110 @@ fn a_client_links_a_therapist_and_chooses_what_they_see() {
     assert!(out.contains("From your therapist"), "{out}");
     assert!(out.contains("dr-rivera (a point): Sleep first"), "{out}");
 
+    // Assigned practice: the therapist assigns, the client declines one
+    // with a note and accepts another on a schedule of their own.
+    let err = cli.fails(
+        &[
+            "--user",
+            "ada",
+            "assign",
+            "dr-rivera",
+            "--practice",
+            "x",
+            "--schedule",
+            "daily",
+        ],
+        "",
+        2,
+    );
+    assert!(err.contains("Only a therapist assigns practice"), "{err}");
+    let letter = cli.ok(
+        &[
+            "--user",
+            "dr-rivera",
+            "assign",
+            "ada",
+            "--practice",
+            "Write a letter",
+            "--schedule",
+            "daily",
+        ],
+        "",
+    );
+    let walk = cli.ok(
+        &[
+            "--user",
+            "dr-rivera",
+            "assign",
+            "ada",
+            "--practice",
+            "Walk",
+            "--schedule",
+            "daily",
+            "--instructions",
+            "Twenty minutes outside",
+        ],
+        "",
+    );
+    let list = cli.ok(&["--user", "ada", "practice", "assigned"], "");
+    assert!(
+        list.contains("Walk (daily) from dr-rivera, pending"),
+        "{list}"
+    );
+    let err = cli.fails(
+        &[
+            "--user",
+            "ada",
+            "practice",
+            "decline",
+            letter.trim(),
+            "--note",
+            " ",
+        ],
+        "",
+        2,
+    );
+    assert!(err.contains("Say in a few words why"), "{err}");
+    cli.ok(
+        &[
+            "--user",
+            "ada",
+            "practice",
+            "decline",
+            letter.trim(),
+            "--note",
+            "Not yet",
+        ],
+        "",
+    );
+    let out = cli.ok(
+        &[
+            "--user",
+            "ada",
+            "practice",
+            "accept",
+            walk.trim(),
+            "--schedule",
+            "mon,wed,fri",
+        ],
+        "",
+    );
+    assert!(out.contains("Walk"), "{out}");
+    let practices = cli.ok(&["--user", "ada", "practice", "list", "--json"], "");
+    assert!(
+        practices.contains("\"assigned_by\": \"dr-rivera\""),
+        "{practices}"
+    );
+    let out = cli.ok(&["--user", "dr-rivera", "client", "ada"], "");
+    assert!(
+        out.contains("Write a letter (daily): declined: \"Not yet\""),
+        "{out}"
+    );
+    assert!(
+        out.contains("Walk (Mon, Wed, Fri): accepted as Mon, Wed, Fri"),
+        "{out}"
+    );
+
     // A private link of the agenda: printed once, listed, revoked.
     let err = cli.fails(
         &[

@@ -467,3 +467,96 @@ async fn a_private_link_opens_for_anyone_holding_it_until_it_is_used_up_or_revok
     let log = t.get("/sharing/access-log", &ada).await;
     assert!(log.body.contains("agenda (private link)"), "{}", log.body);
 }
+
+#[tokio::test]
+async fn a_therapist_assigns_practice_on_the_web_and_the_client_adjusts_it() {
+    let t = TestApp::new().await;
+    let ada_jar = t.signed_in("ada").await;
+    let (ada, _) = t
+        .app
+        .sign_in("ada", PASSWORD, "test", SignInAs::Device, "test")
+        .await
+        .unwrap();
+    let dr_jar = t.signed_in_as("dr-rivera", Role::Therapist).await;
+    let (dr, _) = t
+        .app
+        .sign_in("dr-rivera", PASSWORD, "test", SignInAs::Device, "test")
+        .await
+        .unwrap();
+    let invite = t.app.create_share_invite(&ada).await.unwrap();
+    let link = t.app.accept_share_invite(&dr, &invite.code).await.unwrap();
+    let page = format!("/clients/{}", link.client_id);
+    let csrf = t.get(&page, &dr_jar).await.hidden("csrf");
+    let assign = format!("/clients/{}/assign", link.client_id);
+    let r = t
+        .post_form(
+            &assign,
+            &dr_jar,
+            &[
+                ("csrf", &csrf),
+                ("title", "Walk"),
+                ("schedule", "sometimes"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("value=\"Walk\""), "what was typed stays");
+    let r = t
+        .post_form(
+            &assign,
+            &dr_jar,
+            &[
+                ("csrf", &csrf),
+                ("title", "Walk"),
+                ("instructions", "Twenty minutes outside"),
+                ("schedule", "daily"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+
+    let list = t.get("/practices", &ada_jar).await;
+    assert!(
+        list.body.contains("Assigned by your therapist"),
+        "{}",
+        list.body
+    );
+    assert!(list.body.contains("Twenty minutes outside"));
+    let start = list.body.find("/practices/assigned/").unwrap();
+    let action: String = list.body[start..]
+        .chars()
+        .take_while(|c| *c != '"')
+        .collect();
+    let csrf = list.hidden("csrf");
+    let r = t
+        .post_form(
+            &action,
+            &ada_jar,
+            &[("csrf", &csrf), ("action", "accept"), ("schedule", "often")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = t
+        .post_form(
+            &action,
+            &ada_jar,
+            &[
+                ("csrf", &csrf),
+                ("action", "accept"),
+                ("schedule", "per-week:3"),
+                ("note", "Three times is realistic"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let shown = t.get(r.location(), &ada_jar).await;
+    assert!(shown.body.contains("Walk"), "{}", shown.body);
+    let list = t.get("/practices", &ada_jar).await;
+    assert!(
+        !list.body.contains("Assigned by your therapist"),
+        "answered once"
+    );
+    let seen = t.get(&page, &dr_jar).await;
+    assert!(seen.body.contains("accepted"), "{}", seen.body);
+    assert!(seen.body.contains("Three times is realistic"));
+}

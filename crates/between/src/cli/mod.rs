@@ -151,6 +151,8 @@ enum Command {
     Clients(share::JsonArgs),
     /// As a therapist: what a linked client shares with you.
     Client(share::ClientArgs),
+    /// As a therapist: assign practice to a linked client (same flags as `practice add`).
+    Assign(practice::AssignArgs),
     /// Personal access tokens for the JSON API.
     #[command(subcommand)]
     Token(token::TokenCommand),
@@ -203,6 +205,7 @@ pub async fn run(cli: Cli) -> CliResult {
         Command::AccessLog(args) => share::access_log(&ctx, args).await,
         Command::Clients(args) => share::clients(&ctx, args).await,
         Command::Client(args) => share::client(&ctx, args).await,
+        Command::Assign(args) => practice::assign(&ctx, args).await,
         Command::Token(cmd) => token::run(&ctx, cmd).await,
         Command::Serve(args) => serve::run(&ctx, args).await,
         Command::Demo(args) => demo::run(&ctx, args).await,

@@ -1,6 +1,7 @@
 //! `between practice …`: homework and exercises with schedules, logging,
 //! today's list and adherence statistics.
 
+use between_app::assignments::{Answer, Assignment};
 use between_app::practices::PracticeView;
 use between_domain::timespec;
 use clap::{Args, Subcommand};
@@ -33,6 +34,96 @@ pub enum PracticeCommand {
     Today(JsonArg),
     /// Adherence and streaks per practice.
     Stats(StatsArgs),
+    /// Practice your therapist assigned, waiting for your answer.
+    Assigned(JsonArg),
+    /// Take on an assigned practice (with another --schedule if you like).
+    Accept(AcceptArgs),
+    /// Decline an assigned practice, with a note for your therapist.
+    Decline(DeclineArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AcceptArgs {
+    id: String,
+    /// Another schedule: daily, mon,wed,fri, per-week:N, every:Nd, once:DATE.
+    #[arg(long, value_name = "SPEC")]
+    schedule: Option<String>,
+    /// A note for your therapist.
+    #[arg(long, value_name = "TEXT", default_value = "")]
+    note: String,
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DeclineArgs {
+    id: String,
+    /// Why, in a few words, for your therapist.
+    #[arg(long, value_name = "TEXT")]
+    note: String,
+}
+
+/// `between assign NAME --practice TITLE …`: a therapist assigns practice.
+#[derive(Debug, Args)]
+pub struct AssignArgs {
+    /// The client's account name.
+    name: String,
+    /// The practice's title.
+    #[arg(long, value_name = "TITLE")]
+    practice: String,
+    #[command(flatten)]
+    def: Definition,
+    #[arg(long)]
+    json: bool,
+}
+
+fn assignment_line(a: &Assignment) -> String {
+    let mut line = format!(
+        "{}  {} ({}) from {}, {}",
+        a.id,
+        a.practice.title,
+        a.practice.schedule.describe(),
+        a.therapist,
+        a.state.as_str()
+    );
+    if let Some(r) = &a.reply {
+        if let Some(s) = &r.adjusted_schedule {
+            line.push_str(&format!(" as {s}"));
+        }
+        if !r.note.is_empty() {
+            line.push_str(&format!(": \"{}\"", r.note));
+        }
+    }
+    line
+}
+
+pub async fn assign(ctx: &Context, args: AssignArgs) -> CliResult {
+    let app = ctx.app().await?;
+    let p = ctx.principal(&app).await?;
+    let tz = p.user.time_zone.clone();
+    let today = jiff::Timestamp::now().to_zoned(tz.clone()).date();
+    if args.def.goal.is_some() {
+        return Err(CliError::input(
+            "--goal cannot be used here: you do not see your client's goals.",
+        ));
+    }
+    let mut input = PracticeInput {
+        title: args.practice,
+        ..PracticeInput::default()
+    };
+    apply(&mut input, args.def);
+    let a = app
+        .assign_practice(&p, &args.name, input.parse(today)?)
+        .await?;
+    if args.json {
+        return print_json(&crate::json::assignment_json(&a, &tz));
+    }
+    println!("{}", a.id);
+    eprintln!(
+        "Assigned \"{}\" to {}; they see it when they next sign in and can accept, adjust or decline it.",
+        a.practice.title, a.client
+    );
+    Ok(())
 }
 
 #[derive(Debug, Args)]
@@ -362,6 +453,59 @@ pub async fn run(ctx: &Context, cmd: PracticeCommand) -> CliResult {
                 println!("Nothing due today.");
             }
             due.iter().for_each(|v| println!("{}", line(v)));
+            Ok(())
+        }
+        PracticeCommand::Assigned(args) => {
+            let list = app.assignments(&p).await?;
+            if args.json {
+                let list: Vec<_> = list
+                    .iter()
+                    .map(|a| crate::json::assignment_json(a, &tz))
+                    .collect();
+                return print_json(&json!({ "assignments": list }));
+            }
+            if list.is_empty() {
+                println!("Nothing assigned by a therapist.");
+            }
+            for a in &list {
+                println!("{}", assignment_line(a));
+            }
+            Ok(())
+        }
+        PracticeCommand::Accept(args) => {
+            let id = parse_id(&args.id, "an assignment")?;
+            let schedule = args
+                .schedule
+                .as_deref()
+                .map(between_domain::practice::schedule::Schedule::parse)
+                .transpose()
+                .map_err(between_app::AppError::from)?;
+            let (_, view) = app
+                .answer_assignment(
+                    &p,
+                    id,
+                    Answer::Accept {
+                        schedule,
+                        note: args.note,
+                    },
+                )
+                .await?;
+            let view = view.ok_or_else(|| CliError::input("Nothing was added."))?;
+            if args.json {
+                return print_json(&PracticeJson::new(&view, &tz));
+            }
+            println!("{}", line(&view));
+            Ok(())
+        }
+        PracticeCommand::Decline(args) => {
+            let id = parse_id(&args.id, "an assignment")?;
+            let (a, _) = app
+                .answer_assignment(&p, id, Answer::Decline { note: args.note })
+                .await?;
+            println!(
+                "Declined \"{}\"; {} sees your note.",
+                a.practice.title, a.therapist
+            );
             Ok(())
         }
         PracticeCommand::Stats(args) => {

@@ -407,6 +407,42 @@ pub async fn client(ctx: &Context, args: ClientArgs) -> CliResult {
         "appointments".into(),
         serde_json::Value::Array(appointment_items),
     );
+    let assigned = app.client_assignments(&p, &link.client).await?;
+    if !assigned.is_empty() {
+        text.push_str("\npractice you assigned\n");
+        for a in &assigned {
+            let reply = a
+                .reply
+                .as_ref()
+                .map(|r| {
+                    let mut s = r
+                        .adjusted_schedule
+                        .as_ref()
+                        .map(|x| format!(" as {x}"))
+                        .unwrap_or_default();
+                    if !r.note.is_empty() {
+                        s.push_str(&format!(": \"{}\"", r.note));
+                    }
+                    s
+                })
+                .unwrap_or_default();
+            text.push_str(&format!(
+                "  {} ({}): {}{reply}\n",
+                a.practice.title,
+                a.practice.schedule.describe(),
+                a.state.as_str()
+            ));
+        }
+    }
+    json_parts.insert(
+        "assignments".into(),
+        serde_json::Value::Array(
+            assigned
+                .iter()
+                .map(|a| crate::json::assignment_json(a, &tz))
+                .collect(),
+        ),
+    );
     for scope in link.scopes.iter().copied() {
         let data = app.client_data(&p, &link.client, scope).await?;
         let (lines, items) = crate::client_doc::lines_and_json(&data, &tz);

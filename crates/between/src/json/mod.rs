@@ -17,7 +17,7 @@ pub use appointment::{AppointmentInput, AppointmentJson};
 pub use entry::{EntryInput, EntryJson, FeelingInput};
 pub use goal::{CheckInInput, CheckInJson, GoalInput, GoalJson};
 pub use measure::{small_answers, MeasureInput, MeasureJson};
-pub use practice::{stats_json, LogInput, LogJson, PracticeInput, PracticeJson};
+pub use practice::{assignment_json, stats_json, LogInput, LogJson, PracticeInput, PracticeJson};
 pub use review::{review_json, saved_review_json};
 pub use session::{
     FeedbackInput, FeedbackJson, InsightInput, InsightJson, QuestionInput, QuestionJson,

@@ -278,3 +278,26 @@ impl LogInput {
         Log::from_fields(template, self.minutes, self.difficulty, &self.note, &fields)
     }
 }
+
+/// An assignment in JSON, for `--json` and the API.
+pub fn assignment_json(
+    a: &between_app::assignments::Assignment,
+    tz: &jiff::tz::TimeZone,
+) -> serde_json::Value {
+    serde_json::json!({
+        "id": a.id,
+        "therapist": a.therapist,
+        "client": a.client,
+        "assigned_at": crate::json::rfc3339(a.at, tz),
+        "title": a.practice.title,
+        "instructions": a.practice.instructions,
+        "why": a.practice.why,
+        "template": a.practice.template.as_str(),
+        "schedule": a.practice.schedule.describe(),
+        "start": a.practice.start.to_string(),
+        "end": a.practice.end.map(|d| d.to_string()),
+        "state": a.state.as_str(),
+        "note": a.reply.as_ref().map(|r| r.note.clone()),
+        "adjusted_schedule": a.reply.as_ref().and_then(|r| r.adjusted_schedule.clone()),
+    })
+}

@@ -5,6 +5,7 @@
 mod agenda;
 mod appointments;
 mod archive;
+mod assignments;
 mod entries;
 mod error;
 mod feedback;
@@ -84,6 +85,10 @@ pub fn table() -> Vec<Route> {
         get("/clients", shares::clients),
         get("/clients/{id}/{kind}", shares::client_data),
         post("/clients/{id}/agenda/notes", shares::add_agenda_note),
+        get("/clients/{id}/assignments", assignments::for_client),
+        post("/clients/{id}/assignments", assignments::assign),
+        get("/assignments", assignments::list),
+        post("/assignments/{id}", assignments::answer),
         get("/access-log", shares::access_log),
         get("/private-links", private_links::list),
         post("/private-links", private_links::create),

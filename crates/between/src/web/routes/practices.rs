@@ -69,6 +69,10 @@ struct ListPage {
     layout: Layout,
     today: Vec<Row>,
     all: Vec<Row>,
+    /// Assigned by a therapist, waiting for an answer: (id, title, schedule,
+    /// instructions, therapist).
+    assigned: Vec<(uuid::Uuid, String, String, String, String)>,
+    error: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -82,6 +86,7 @@ fn notice(code: Option<&str>) -> Option<&'static str> {
         "done" => Some("Well done. Logged."),
         "unlogged" => Some("The log is removed."),
         "archived" => Some("Archived; its history stays."),
+        "declined" => Some("Declined; your therapist sees your note."),
         _ => None,
     }
 }
@@ -91,10 +96,34 @@ pub async fn list(
     s: SignedIn,
     Query(q): Query<NoticeParams>,
 ) -> PageResult {
+    render(&list_page(&state, &s, notice(q.notice.as_deref()), None).await?)
+}
+
+async fn list_page(
+    state: &WebState,
+    s: &SignedIn,
+    notice: Option<&'static str>,
+    error: Option<String>,
+) -> Result<ListPage, PageError> {
     let all = state.app.practices(&s.principal).await?;
-    render(&ListPage {
-        layout: Layout::signed_in(&state, &s, "Practice", "practices")
-            .with_notice(notice(q.notice.as_deref())),
+    let assigned = state
+        .app
+        .assignments(&s.principal)
+        .await?
+        .into_iter()
+        .filter(|a| a.state == between_app::assignments::AssignmentState::Pending)
+        .map(|a| {
+            (
+                a.id,
+                a.practice.title,
+                a.practice.schedule.describe(),
+                a.practice.instructions,
+                a.therapist,
+            )
+        })
+        .collect();
+    Ok(ListPage {
+        layout: Layout::signed_in(state, s, "Practice", "practices").with_notice(notice),
         today: all
             .iter()
             .filter(|v| {
@@ -104,7 +133,54 @@ pub async fn list(
             .map(row)
             .collect(),
         all: all.iter().map(row).collect(),
+        assigned,
+        error,
     })
+}
+
+/// `POST /practices/assigned/{id}`: the client answers an assignment
+/// (`action` accept or decline; `schedule` to adjust; `note`).
+pub async fn answer_assignment(
+    State(state): State<WebState>,
+    s: SignedIn,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> PageResult {
+    use between_app::assignments::Answer;
+    let form = FormData::parse(&body);
+    csrf::require(&s, &form)?;
+    let id = super::path_id(&id)?;
+    let note = form.get("note").to_string();
+    let answer = match form.get("action") {
+        "accept" => {
+            let schedule = match form.get("schedule").trim() {
+                "" => None,
+                spec => match between_domain::practice::schedule::Schedule::parse(spec) {
+                    Ok(x) => Some(x),
+                    Err(e) => {
+                        let page = list_page(&state, &s, None, Some(e.to_string())).await?;
+                        return Ok(
+                            (StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response()
+                        );
+                    }
+                },
+            };
+            Answer::Accept { schedule, note }
+        }
+        "decline" => Answer::Decline { note },
+        _ => return Err(PageError::BadRequest("Accept or decline it.".into())),
+    };
+    match state.app.answer_assignment(&s.principal, id, answer).await {
+        Ok((_, Some(view))) => {
+            Ok(Redirect::to(&format!("/practices/{}", view.practice.id)).into_response())
+        }
+        Ok((_, None)) => Ok(Redirect::to("/practices?notice=declined").into_response()),
+        Err(between_app::AppError::Invalid(e)) => {
+            let page = list_page(&state, &s, None, Some(e.to_string())).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+        }
+        Err(err) => Err(err.into()),
+    }
 }
 
 /// The practice form as typed.

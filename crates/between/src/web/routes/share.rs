@@ -358,6 +358,10 @@ struct ClientPage {
     appointments: Vec<String>,
     sections: Vec<(&'static str, Vec<String>)>,
     error: Option<String>,
+    /// Practice this therapist assigned: (title, schedule, state, reply).
+    assigned: Vec<(String, String, &'static str, String)>,
+    /// The assign form as typed, kept when it had a problem.
+    assign_form: (String, String, String),
 }
 
 /// The link of this therapist with the client whose user id is in the path.
@@ -392,6 +396,16 @@ async fn client_page(
     s: &SignedIn,
     link: between_app::sharing::Link,
     error: Option<String>,
+) -> PageResult {
+    client_page_with(state, s, link, error, Default::default()).await
+}
+
+async fn client_page_with(
+    state: &WebState,
+    s: &SignedIn,
+    link: between_app::sharing::Link,
+    error: Option<String>,
+    assign_form: (String, String, String),
 ) -> PageResult {
     use between_domain::share::Scope;
     let p = &s.principal;
@@ -485,6 +499,36 @@ async fn client_page(
             )
         })
         .collect();
+    let assigned = state
+        .app
+        .client_assignments(p, &link.client)
+        .await?
+        .into_iter()
+        .map(|a| {
+            let reply = a
+                .reply
+                .map(|r| {
+                    let mut out = r
+                        .adjusted_schedule
+                        .map(|x| format!("as {x}"))
+                        .unwrap_or_default();
+                    if !r.note.is_empty() {
+                        if !out.is_empty() {
+                            out.push_str(": ");
+                        }
+                        out.push_str(&format!("“{}”", r.note));
+                    }
+                    out
+                })
+                .unwrap_or_default();
+            (
+                a.practice.title,
+                a.practice.schedule.describe(),
+                a.state.as_str(),
+                reply,
+            )
+        })
+        .collect();
     let status = if error.is_some() {
         axum::http::StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -500,8 +544,56 @@ async fn client_page(
         appointments,
         sections,
         error,
+        assigned,
+        assign_form,
     })?;
     Ok((status, page).into_response())
+}
+
+/// `POST /clients/{id}/assign`: a therapist assigns practice (title,
+/// instructions, schedule spec).
+pub async fn assign(
+    State(state): State<WebState>,
+    s: SignedIn,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    body: Bytes,
+) -> PageResult {
+    let form = FormData::parse(&body);
+    csrf::require(&s, &form)?;
+    let link = client_link(&state, &s, &id).await?;
+    let typed = (
+        form.get("title").to_string(),
+        form.get("instructions").to_string(),
+        form.get("schedule").to_string(),
+    );
+    let today = jiff::Timestamp::now()
+        .to_zoned(s.principal.user.time_zone.clone())
+        .date();
+    let input = crate::json::PracticeInput {
+        title: typed.0.clone(),
+        instructions: typed.1.clone(),
+        schedule: Some(typed.2.clone()).filter(|x| !x.trim().is_empty()),
+        ..Default::default()
+    };
+    let result = match input.parse(today) {
+        Ok(practice) => {
+            state
+                .app
+                .assign_practice(&s.principal, &link.client, practice)
+                .await
+        }
+        Err(e) => Err(between_app::AppError::Invalid(e)),
+    };
+    match result {
+        Ok(_) => Ok(
+            axum::response::Redirect::to(&format!("/clients/{}#assigned", link.client_id))
+                .into_response(),
+        ),
+        Err(between_app::AppError::Invalid(errors)) => {
+            client_page_with(&state, &s, link, Some(errors.to_string()), typed).await
+        }
+        Err(err) => Err(err.into()),
+    }
 }
 
 /// A therapist adds a comment or a point of their own to the shared agenda.

@@ -1,0 +1,333 @@
+//! Practice a linked therapist assigns. The therapist writes it sealed to
+//! the client's public key (and to their own, to see what they assigned);
+//! the client opens it when signed in and accepts it (becoming one of their
+//! practices, "assigned by" the therapist), accepts it with another
+//! schedule, or declines it with a note. The answer is sealed back to the
+//! therapist.
+
+use between_domain::practice::definition::Practice;
+use between_domain::practice::schedule::Schedule;
+use between_store::{ShareItemRow, ShareRow};
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::crypto;
+use crate::error::AppError;
+use crate::practices::PracticeView;
+use crate::principal::{Principal, Role};
+use crate::{from_micros, micros, App};
+
+const KIND: &str = "assignment";
+/// Longest note a client may send back.
+pub const MAX_NOTE: usize = 2000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AssignmentState {
+    Pending,
+    Accepted,
+    Declined,
+}
+
+impl AssignmentState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AssignmentState::Pending => "pending",
+            AssignmentState::Accepted => "accepted",
+            AssignmentState::Declined => "declined",
+        }
+    }
+
+    fn parse(s: Option<&str>) -> AssignmentState {
+        match s {
+            Some("accepted") => AssignmentState::Accepted,
+            Some("declined") => AssignmentState::Declined,
+            _ => AssignmentState::Pending,
+        }
+    }
+}
+
+/// The client's answer, as the therapist reads it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Reply {
+    pub note: String,
+    /// The schedule the client chose instead, in words.
+    pub adjusted_schedule: Option<String>,
+}
+
+/// What is sealed: the practice, and once answered, the reply.
+#[derive(Serialize, Deserialize)]
+struct Sealed {
+    practice: Practice,
+    #[serde(default)]
+    reply: Option<Reply>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Assignment {
+    pub id: Uuid,
+    pub therapist: String,
+    pub client: String,
+    pub at: Timestamp,
+    pub practice: Practice,
+    pub state: AssignmentState,
+    pub reply: Option<Reply>,
+}
+
+/// How a client answers.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Answer {
+    /// Takes it on, with another schedule when given.
+    Accept {
+        schedule: Option<Schedule>,
+        note: String,
+    },
+    Decline {
+        note: String,
+    },
+}
+
+fn note_checked(note: &str) -> Result<String, AppError> {
+    let note = note.trim().to_string();
+    let n = note.chars().count();
+    if n > MAX_NOTE {
+        return Err(AppError::invalid(
+            "note",
+            format!("Keep the note under {MAX_NOTE} characters (this is {n})."),
+        ));
+    }
+    Ok(note)
+}
+
+impl App {
+    /// A therapist assigns `practice` to a linked client.
+    pub async fn assign_practice(
+        &self,
+        p: &Principal,
+        client: &str,
+        practice: Practice,
+    ) -> Result<Assignment, AppError> {
+        crate::sharing::require_full(p)?;
+        if p.user.role != Role::Therapist {
+            return Err(AppError::Forbidden(
+                "Only a therapist assigns practice; add your own with `practice add`.".into(),
+            ));
+        }
+        let s = self.share_with(p, client).await?;
+        if s.therapist_id != p.user.id {
+            return Err(crate::sharing::not_linked(client));
+        }
+        let practice = Practice {
+            assigned_by: p.user.name.clone(),
+            // The therapist cannot see (or name) the client's goals.
+            goal_id: None,
+            archived: false,
+            ..practice
+        }
+        .validated()?;
+        let bytes = seal_bytes(&Sealed {
+            practice: practice.clone(),
+            reply: None,
+        })?;
+        let now = micros(self.now());
+        let row = ShareItemRow {
+            id: Uuid::now_v7(),
+            share_id: s.id,
+            kind: KIND.into(),
+            author_id: p.user.id,
+            subject: None,
+            for_client: Some(seal(&self.public_key(s.client_id).await?, &bytes)?),
+            for_therapist: Some(seal(&self.public_key(p.user.id).await?, &bytes)?),
+            state: Some(AssignmentState::Pending.as_str().into()),
+            created_at: now,
+            updated_at: now,
+        };
+        self.store.insert_share_item(&row).await?;
+        tracing::info!(user_id = %p.user.id, "practice assigned");
+        Ok(Assignment {
+            id: row.id,
+            therapist: p.user.name.clone(),
+            client: client.trim().to_string(),
+            at: from_micros(now)?,
+            practice,
+            state: AssignmentState::Pending,
+            reply: None,
+        })
+    }
+
+    /// What a therapist assigned to one client, with the client's answers.
+    pub async fn client_assignments(
+        &self,
+        p: &Principal,
+        client: &str,
+    ) -> Result<Vec<Assignment>, AppError> {
+        crate::sharing::require_full(p)?;
+        let s = self.share_with(p, client).await?;
+        if s.therapist_id != p.user.id {
+            return Err(crate::sharing::not_linked(client));
+        }
+        let identity = identity(p)?;
+        let mut out = Vec::new();
+        for row in self.store.share_items(s.id, KIND).await? {
+            let sealed = row.for_therapist.as_deref().unwrap_or_default();
+            out.push(open(identity, &row, sealed, &p.user.name, client.trim())?);
+        }
+        out.reverse();
+        Ok(out)
+    }
+
+    /// Practice the client's therapists assigned, newest first.
+    pub async fn assignments(&self, p: &Principal) -> Result<Vec<Assignment>, AppError> {
+        let mut out = Vec::new();
+        for (s, row) in self.assignment_rows(p).await? {
+            let therapist = self.name_of(s.therapist_id).await?;
+            let sealed = row.for_client.as_deref().unwrap_or_default();
+            out.push(open(identity(p)?, &row, sealed, &therapist, &p.user.name)?);
+        }
+        out.sort_by_key(|a| std::cmp::Reverse((a.at, a.id)));
+        Ok(out)
+    }
+
+    async fn assignment_rows(
+        &self,
+        p: &Principal,
+    ) -> Result<Vec<(ShareRow, ShareItemRow)>, AppError> {
+        crate::sharing::require_full(p)?;
+        let mut out = Vec::new();
+        for s in self.store.active_shares(p.user.id).await? {
+            if s.client_id != p.user.id {
+                continue;
+            }
+            for row in self.store.share_items(s.id, KIND).await? {
+                out.push((s.clone(), row));
+            }
+        }
+        Ok(out)
+    }
+
+    async fn name_of(&self, user: Uuid) -> Result<String, AppError> {
+        Ok(self
+            .store
+            .user_by_id(user)
+            .await?
+            .map(|u| u.name)
+            .unwrap_or_else(|| "(deleted)".into()))
+    }
+
+    /// The client answers an assignment once. Accepting adds the practice
+    /// (with the schedule they chose, when given) and returns it.
+    pub async fn answer_assignment(
+        &self,
+        p: &Principal,
+        id: Uuid,
+        answer: Answer,
+    ) -> Result<(Assignment, Option<PracticeView>), AppError> {
+        let (s, row) = self
+            .assignment_rows(p)
+            .await?
+            .into_iter()
+            .find(|(_, row)| row.id == id)
+            .ok_or_else(|| AppError::NotFound(format!("The assignment {id}")))?;
+        let therapist = self.name_of(s.therapist_id).await?;
+        let sealed = row.for_client.as_deref().unwrap_or_default();
+        let mut a = open(identity(p)?, &row, sealed, &therapist, &p.user.name)?;
+        if a.state != AssignmentState::Pending {
+            return Err(AppError::Conflict(format!(
+                "You {} this already.",
+                a.state.as_str()
+            )));
+        }
+        let (state, reply, practice) = match answer {
+            Answer::Accept { schedule, note } => {
+                let adjusted = schedule.as_ref().map(Schedule::describe);
+                let practice = Practice {
+                    schedule: schedule.unwrap_or_else(|| a.practice.schedule.clone()),
+                    ..a.practice.clone()
+                }
+                .validated()?;
+                let reply = Reply {
+                    note: note_checked(&note)?,
+                    adjusted_schedule: adjusted,
+                };
+                (AssignmentState::Accepted, reply, Some(practice))
+            }
+            Answer::Decline { note } => {
+                let note = note_checked(&note)?;
+                if note.is_empty() {
+                    return Err(AppError::invalid(
+                        "note",
+                        "Say in a few words why, so your therapist knows.",
+                    ));
+                }
+                let reply = Reply {
+                    note,
+                    adjusted_schedule: None,
+                };
+                (AssignmentState::Declined, reply, None)
+            }
+        };
+        let bytes = seal_bytes(&Sealed {
+            practice: practice.clone().unwrap_or_else(|| a.practice.clone()),
+            reply: Some(reply.clone()),
+        })?;
+        let for_therapist = seal(&self.public_key(s.therapist_id).await?, &bytes)?;
+        if !self
+            .store
+            .answer_share_item(
+                id,
+                s.id,
+                AssignmentState::Pending.as_str(),
+                state.as_str(),
+                Some(for_therapist),
+                micros(self.now()),
+            )
+            .await?
+        {
+            return Err(AppError::Conflict("This was answered already.".into()));
+        }
+        let view = match practice {
+            Some(practice) => Some(self.add_practice(p, practice).await?),
+            None => None,
+        };
+        a.state = state;
+        a.reply = Some(reply);
+        Ok((a, view))
+    }
+}
+
+fn identity(p: &Principal) -> Result<&crypto::Key, AppError> {
+    p.keys.identity().ok_or_else(|| {
+        AppError::Forbidden("Sign in with your password to read what your therapist sent.".into())
+    })
+}
+
+fn seal_bytes(s: &Sealed) -> Result<Vec<u8>, AppError> {
+    serde_json::to_vec(s).map_err(|e| AppError::Corrupt(format!("assignment: {e}")))
+}
+
+fn seal(public: &[u8], bytes: &[u8]) -> Result<Vec<u8>, AppError> {
+    crypto::seal_to(public, bytes)
+        .map_err(|_| AppError::Corrupt("a public key is not valid".into()))
+}
+
+fn open(
+    identity: &crypto::Key,
+    row: &ShareItemRow,
+    sealed: &[u8],
+    therapist: &str,
+    client: &str,
+) -> Result<Assignment, AppError> {
+    let bytes = crypto::open_sealed(identity, sealed)
+        .map_err(|_| AppError::Corrupt("an assignment does not open".into()))?;
+    let s: Sealed = serde_json::from_slice(&bytes)
+        .map_err(|e| AppError::Corrupt(format!("assignment: {e}")))?;
+    Ok(Assignment {
+        id: row.id,
+        therapist: therapist.to_string(),
+        client: client.to_string(),
+        at: from_micros(row.created_at)?,
+        practice: s.practice,
+        state: AssignmentState::parse(row.state.as_deref()),
+        reply: s.reply,
+    })
+}

@@ -1,0 +1,140 @@
+//! Assigned practice: a therapist's `/clients/{id}/assignments`, and the
+//! client's `/assignments` with their answers.
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use between_app::assignments::Answer;
+use between_app::AppError;
+use between_domain::practice::schedule::Schedule;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::input::{json_body, path_id};
+use super::{ApiError, ApiPrincipal};
+use crate::json::{assignment_json, PracticeInput, PracticeJson};
+use crate::web::WebState;
+
+/// The therapist's link with the client whose user id is `id`.
+async fn client_name(
+    state: &WebState,
+    p: &between_app::Principal,
+    id: &str,
+) -> Result<String, ApiError> {
+    let id = path_id(id, "client")?;
+    state
+        .app
+        .clients(p)
+        .await?
+        .into_iter()
+        .find(|l| l.client_id == id)
+        .map(|l| l.client)
+        .ok_or_else(|| ApiError::from(AppError::NotFound("That client".into())))
+}
+
+/// `GET /clients/{id}/assignments`: what this therapist assigned, answered or not.
+pub async fn for_client(
+    State(state): State<WebState>,
+    ApiPrincipal(p): ApiPrincipal,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let client = client_name(&state, &p, &id).await?;
+    let list: Vec<Value> = state
+        .app
+        .client_assignments(&p, &client)
+        .await?
+        .iter()
+        .map(|a| assignment_json(a, &p.user.time_zone))
+        .collect();
+    Ok(Json(json!({ "assignments": list })).into_response())
+}
+
+/// `POST /clients/{id}/assignments`: a practice, in the shape of `POST /practices`.
+pub async fn assign(
+    State(state): State<WebState>,
+    ApiPrincipal(p): ApiPrincipal,
+    Path(id): Path<String>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let input: PracticeInput = json_body(body)?;
+    let client = client_name(&state, &p, &id).await?;
+    if input.goal_id.is_some() {
+        return Err(AppError::invalid("goal_id", "You do not see your client's goals.").into());
+    }
+    let today = jiff::Timestamp::now()
+        .to_zoned(p.user.time_zone.clone())
+        .date();
+    let practice = input.parse(today).map_err(AppError::from)?;
+    let a = state.app.assign_practice(&p, &client, practice).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(assignment_json(&a, &p.user.time_zone)),
+    )
+        .into_response())
+}
+
+/// `GET /assignments`: practice the client's therapists assigned.
+pub async fn list(
+    State(state): State<WebState>,
+    ApiPrincipal(p): ApiPrincipal,
+) -> Result<Response, ApiError> {
+    let list: Vec<Value> = state
+        .app
+        .assignments(&p)
+        .await?
+        .iter()
+        .map(|a| assignment_json(a, &p.user.time_zone))
+        .collect();
+    Ok(Json(json!({ "assignments": list })).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnswerInput {
+    /// accept or decline
+    action: String,
+    #[serde(default)]
+    schedule: Option<String>,
+    #[serde(default)]
+    note: String,
+}
+
+/// `POST /assignments/{id}`: accept (optionally with another schedule) or decline.
+pub async fn answer(
+    State(state): State<WebState>,
+    ApiPrincipal(p): ApiPrincipal,
+    Path(id): Path<String>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let input: AnswerInput = json_body(body)?;
+    let id = path_id(&id, "assignment")?;
+    let answer = match input.action.as_str() {
+        "accept" => Answer::Accept {
+            schedule: input
+                .schedule
+                .as_deref()
+                .map(Schedule::parse)
+                .transpose()
+                .map_err(AppError::from)?,
+            note: input.note,
+        },
+        "decline" => Answer::Decline { note: input.note },
+        other => {
+            return Err(AppError::invalid(
+                "action",
+                format!("\"{other}\" is not an answer: use accept or decline."),
+            )
+            .into())
+        }
+    };
+    let (a, view) = state.app.answer_assignment(&p, id, answer).await?;
+    let tz = &p.user.time_zone;
+    Ok(Json(json!({
+        "assignment": assignment_json(&a, tz),
+        "practice": view.map(|v| json!(PracticeJson::new(&v, tz))),
+    }))
+    .into_response())
+}
