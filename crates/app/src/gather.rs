@@ -105,6 +105,47 @@ impl App {
     }
 }
 
+impl App {
+    /// What a linked therapist's view of a client may load for the
+    /// roadblock rules: the kinds of the shared scopes (appointments
+    /// always), everything else empty, so no rule sees unshared data.
+    pub(crate) async fn gather_shared(
+        &self,
+        view: &Principal,
+        scopes: &[between_domain::share::Scope],
+        logs_since: Timestamp,
+    ) -> Result<Gathered, AppError> {
+        use between_domain::share::Scope;
+        let has = |s: Scope| scopes.contains(&s);
+        let appointments = self.visible_appointments(view).await?;
+        Ok(Gathered {
+            now: self.now(),
+            goals: if has(Scope::Goals) {
+                self.goals(view).await?
+            } else {
+                Vec::new()
+            },
+            measures: if has(Scope::Measures) {
+                self.measures(view).await?
+            } else {
+                Vec::new()
+            },
+            appointments,
+            feedback: if has(Scope::Feedback) {
+                self.all_feedback(view).await?
+            } else {
+                Vec::new()
+            },
+            questions: Vec::new(),
+            practices: if has(Scope::Practice) {
+                self.practices_recent(view, logs_since).await?
+            } else {
+                Vec::new()
+            },
+        })
+    }
+}
+
 impl Gathered {
     /// The data as it stood at `at`: what was recorded later is left out,
     /// and questions answered later count as open, so rules see the past.

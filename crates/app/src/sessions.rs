@@ -152,6 +152,7 @@ impl App {
             keys,
         };
         let principal = self.rotate_due_keys(principal).await?;
+        self.seal_keys_of_all_links(&principal).await?;
         self.publish_next_agenda(&principal).await;
         Ok((principal, secret))
     }

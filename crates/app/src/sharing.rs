@@ -58,6 +58,9 @@ pub struct ClientSummary {
     pub adherence: Option<Option<f64>>,
     /// The latest session feedback was low or falling.
     pub feedback_flag: Option<bool>,
+    /// Roadblocks found in what is shared (each rule only with the scope its
+    /// evidence comes from), in a sentence each.
+    pub roadblocks: Vec<String>,
 }
 
 /// A client's shared data of one scope.
@@ -492,7 +495,7 @@ impl App {
         client: &str,
     ) -> Result<Vec<between_domain::appointment::Appointment>, AppError> {
         let view = self.client_view(p, client, None).await?;
-        let mut list = self.stored_appointments(&view).await?;
+        let mut list = self.visible_appointments(&view).await?;
         list.sort_by_key(|a| a.starts_at);
         self.log(
             view.user.id,
@@ -505,6 +508,33 @@ impl App {
         Ok(list)
     }
 
+    /// The client's appointments a therapist's view opens: none until the
+    /// client's app has sealed the appointments key to this therapist (at
+    /// the client's next sign-in after the link was accepted).
+    pub(crate) async fn visible_appointments(
+        &self,
+        view: &Principal,
+    ) -> Result<Vec<between_domain::appointment::Appointment>, AppError> {
+        if view.keys.keys_of(DataKind::Appointments).is_empty() {
+            return Ok(Vec::new());
+        }
+        self.stored_appointments(view).await
+    }
+
+    /// Seals what every link of this client still lacks (a link accepted
+    /// while they were away); called when they sign in.
+    pub(crate) async fn seal_keys_of_all_links(&self, p: &Principal) -> Result<(), AppError> {
+        if p.keys.root().is_none() {
+            return Ok(());
+        }
+        for s in self.store.active_shares(p.user.id).await? {
+            if s.client_id == p.user.id {
+                self.seal_missing_keys(p, &s).await?;
+            }
+        }
+        Ok(())
+    }
+
     /// Every linked client at a glance (each summary is logged for the
     /// client as "summary").
     pub async fn client_summaries(&self, p: &Principal) -> Result<Vec<ClientSummary>, AppError> {
@@ -513,8 +543,8 @@ impl App {
         for link in self.clients(p).await? {
             let view = self.client_view(p, &link.client, None).await?;
             let now = self.now();
-            let next =
-                next_appointment(&self.stored_appointments(&view).await?, now).map(|a| a.starts_at);
+            let next = next_appointment(&self.visible_appointments(&view).await?, now)
+                .map(|a| a.starts_at);
             let shared = |s: Scope| link.scopes.contains(&s);
             let (measures, safety_flag) = if shared(Scope::Measures) {
                 let all = self.measures(&view).await?;
@@ -568,6 +598,15 @@ impl App {
             } else {
                 None
             };
+            let t = between_domain::roadblocks::Thresholds::default();
+            let g = self
+                .gather_shared(&view, &link.scopes, now - t.adherence_window)
+                .await?;
+            let roadblocks = crate::roadblocks::roadblocks_in(&view, &g, &t)
+                .into_iter()
+                .filter(|r| between_domain::share::roadblock_scope(r.kind).is_none_or(&shared))
+                .map(|r| r.text)
+                .collect();
             self.log(view.user.id, Some(p.user.id), &p.user.name, "summary", None)
                 .await?;
             out.push(ClientSummary {
@@ -577,6 +616,7 @@ impl App {
                 safety_flag,
                 adherence,
                 feedback_flag,
+                roadblocks,
             });
         }
         Ok(out)

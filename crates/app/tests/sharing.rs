@@ -21,6 +21,7 @@ on_both_backends!(
     the_journal_scope_opens_shared_entries_and_never_private_ones,
     a_shared_agenda_is_a_snapshot_of_shared_scopes_with_the_therapists_notes,
     a_therapist_assigns_practice_the_client_accepts_adjusts_or_declines,
+    dashboard_roadblocks_come_only_from_shared_scopes,
 );
 
 async fn therapist(app: &App, name: &str) -> Principal {
@@ -662,4 +663,109 @@ async fn a_therapist_assigns_practice_the_client_accepts_adjusts_or_declines(db:
     assert!(answers[1].3.is_some());
     assert_eq!(answers[2].1, AssignmentState::Accepted);
     not_found(app.client_assignments(&other, "ada").await);
+}
+
+async fn dashboard_roadblocks_come_only_from_shared_scopes(db: &TestDb) {
+    use between_app::appointments::NewAppointment;
+    use between_domain::appointment::{Details, Status};
+    use between_domain::goal::{CheckIn, Goal, GoalStatus, Measure};
+    use jiff::{SignedDuration, Timestamp};
+    let app = App::new(db.store.clone(), Config::default());
+    let (ada, _, _) = signed_in(&app, "ada").await;
+    let weeks_ago = |w: i64| Timestamp::now() - SignedDuration::from_hours(24 * 7 * w);
+    // A goal that has not moved over three check-ins in seven weeks.
+    let goal = app
+        .add_goal(
+            &ada,
+            Goal {
+                title: "Sleep by eleven".into(),
+                why: String::new(),
+                area: None,
+                measure: Measure::Numeric {
+                    baseline: 0.0,
+                    target: 7.0,
+                    unit: "nights a week".into(),
+                    lower_is_better: false,
+                },
+                review_every_days: 28,
+                status: GoalStatus::Active,
+            },
+        )
+        .await
+        .unwrap();
+    for w in [8, 4, 1] {
+        app.check_in(
+            &ada,
+            goal.goal.id,
+            CheckIn {
+                level: None,
+                value: Some(2.0),
+                note: String::new(),
+            },
+            Some(weeks_ago(w)),
+        )
+        .await
+        .unwrap();
+    }
+    // Two missed sessions: appointments every link shows.
+    for days in [10, 20] {
+        let a = app
+            .add_appointment(
+                &ada,
+                NewAppointment {
+                    starts_at: Timestamp::now() - SignedDuration::from_hours(24 * days),
+                    details: Details::default(),
+                    repeat: None,
+                    until: None,
+                },
+            )
+            .await
+            .unwrap();
+        app.set_appointment_status(&ada, a.id, Status::Missed)
+            .await
+            .unwrap();
+    }
+    let own: Vec<_> = app
+        .roadblocks(&ada)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.kind)
+        .collect();
+    assert_eq!(own.len(), 2, "{own:?}");
+
+    let dr = therapist(&app, "dr-rivera").await;
+    let invite = app.create_share_invite(&ada).await.unwrap();
+    app.accept_share_invite(&dr, &invite.code).await.unwrap();
+    let flags = || async {
+        app.client_summaries(&dr).await.unwrap()[0]
+            .roadblocks
+            .clone()
+    };
+    assert!(
+        flags().await.is_empty(),
+        "nothing until the client's app seals the appointments key"
+    );
+    app.sign_in("ada", PASSWORD, "test", SignInAs::WebSession, "phone")
+        .await
+        .unwrap();
+    let seen = flags().await;
+    assert_eq!(
+        seen.len(),
+        1,
+        "only missed sessions without scopes: {seen:?}"
+    );
+    assert!(
+        seen[0].contains("missed") || seen[0].contains("cancelled"),
+        "{seen:?}"
+    );
+    app.set_share_scopes(&ada, "dr-rivera", &[Scope::Goals], &[])
+        .await
+        .unwrap();
+    let seen = flags().await;
+    assert_eq!(seen.len(), 2, "{seen:?}");
+    assert!(
+        seen.iter().any(|f| f.contains("Sleep by eleven")),
+        "{seen:?}"
+    );
 }

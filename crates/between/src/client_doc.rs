@@ -145,3 +145,80 @@ pub fn agenda_lines_and_json(a: &SharedAgenda, tz: &TimeZone) -> (Vec<String>, V
     }
     (lines, items)
 }
+
+/// A linked client at a glance, in words ("—" for what is not shared):
+/// one shape for the therapist's dashboard, `between clients` and the API.
+#[derive(Debug, Clone)]
+pub struct SummaryText {
+    pub client_id: uuid::Uuid,
+    pub name: String,
+    pub next: String,
+    pub measures: String,
+    pub adherence: String,
+    pub flags: Vec<String>,
+}
+
+impl SummaryText {
+    pub fn of(c: &between_app::sharing::ClientSummary, tz: &TimeZone) -> SummaryText {
+        let dash = |t: Option<String>| t.unwrap_or_else(|| "—".to_string());
+        let mut flags = Vec::new();
+        if c.safety_flag == Some(true) {
+            flags.push("safety item answered".to_string());
+        }
+        if c.feedback_flag == Some(true) {
+            flags.push("low or falling feedback".to_string());
+        }
+        flags.extend(c.roadblocks.iter().cloned());
+        SummaryText {
+            client_id: c.link.client_id,
+            name: c.link.client.clone(),
+            next: dash(c.next_appointment.map(|t| {
+                t.to_zoned(tz.clone())
+                    .strftime("%a %-d %b, %H:%M")
+                    .to_string()
+            })),
+            measures: dash(c.measures.as_ref().map(|list| {
+                list.iter()
+                    .map(|(i, total, severity, change)| {
+                        format!(
+                            "{} {total} ({severity}{})",
+                            i.name(),
+                            change
+                                .as_ref()
+                                .map(|c| format!(", {c}"))
+                                .unwrap_or_default()
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            })),
+            adherence: dash(c.adherence.map(|a| {
+                a.map(|x| format!("{:.0}%", x * 100.0))
+                    .unwrap_or_else(|| "nothing planned".into())
+            })),
+            flags,
+        }
+    }
+}
+
+/// A client summary in JSON: `null` for what is not shared.
+pub fn summary_json(c: &between_app::sharing::ClientSummary, tz: &TimeZone) -> Value {
+    json!({
+        "client_id": c.link.client_id,
+        "name": c.link.client,
+        "next_appointment": c.next_appointment.map(|t| rfc3339(t, tz)),
+        "measures": c.measures.as_ref().map(|list| list
+            .iter()
+            .map(|(i, total, severity, change)| json!({
+                "instrument": i.as_str(),
+                "total": total,
+                "severity": severity,
+                "change": change,
+            }))
+            .collect::<Vec<_>>()),
+        "safety_flag": c.safety_flag,
+        "adherence": c.adherence,
+        "feedback_flag": c.feedback_flag,
+        "roadblocks": c.roadblocks,
+    })
+}

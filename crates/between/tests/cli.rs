@@ -335,8 +335,11 @@ fn demo_fills_an_account_deterministically() {
     .unwrap();
     assert_eq!(
         shared["scopes"],
-        serde_json::json!(["measures", "goals", "practice"])
+        serde_json::json!(["agenda", "measures", "goals", "practice"])
     );
+    assert!(!shared["shared"]["agenda"].as_array().unwrap().is_empty());
+    assert_eq!(shared["assignments"].as_array().map(Vec::len), None);
+    assert_eq!(shared["shared"]["assignments"][0]["state"], "pending");
     assert!(!shared["shared"]["measures"].as_array().unwrap().is_empty());
     assert!(shared["shared"].get("journal").is_none());
 }

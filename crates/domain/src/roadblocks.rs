@@ -111,6 +111,19 @@ pub enum Kind {
     MissedSessions,
 }
 
+impl Kind {
+    pub const ALL: [Kind; 8] = [
+        Kind::FlatGoal,
+        Kind::NoReliableImprovement,
+        Kind::Deterioration,
+        Kind::SessionFeedback,
+        Kind::LowAdherence,
+        Kind::RepeatedDifficulty,
+        Kind::LingeringQuestion,
+        Kind::MissedSessions,
+    ];
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Roadblock {
     pub kind: Kind,

@@ -64,6 +64,22 @@ impl Scope {
     }
 }
 
+/// The scope a roadblock's evidence comes from, so a therapist is shown
+/// only roadblocks built from what is shared with them; `None` for
+/// appointments, which every link shows.
+pub fn roadblock_scope(kind: crate::roadblocks::Kind) -> Option<Scope> {
+    use crate::roadblocks::Kind;
+    match kind {
+        Kind::FlatGoal => Some(Scope::Goals),
+        Kind::NoReliableImprovement | Kind::Deterioration => Some(Scope::Measures),
+        Kind::SessionFeedback => Some(Scope::Feedback),
+        Kind::LowAdherence | Kind::RepeatedDifficulty => Some(Scope::Practice),
+        // Questions are shared only on the agenda.
+        Kind::LingeringQuestion => Some(Scope::Agenda),
+        Kind::MissedSessions => None,
+    }
+}
+
 /// Why an invitation cannot be accepted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InviteState {

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::agenda_plan::Point;
+use crate::roadblocks::Kind;
 use crate::share::Scope;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -91,14 +92,18 @@ impl Audience {
             "goal" => self.has(Scope::Goals),
             "feedback" => self.has(Scope::Feedback),
             "question" | "own" => self.has(Scope::Agenda),
-            "roadblock" => match rest.split(':').next().unwrap_or("") {
-                "FlatGoal" => self.has(Scope::Goals),
-                "NoReliableImprovement" | "Deterioration" => self.has(Scope::Measures),
-                "SessionFeedback" => self.has(Scope::Feedback),
-                "LowAdherence" | "RepeatedDifficulty" => self.has(Scope::Practice),
-                "LingeringQuestion" | "MissedSessions" => self.has(Scope::Agenda),
-                _ => false,
-            },
+            // On the agenda at all only with the agenda scope, and then only
+            // when its evidence's scope is shared too.
+            "roadblock" => {
+                let name = rest.split(':').next().unwrap_or("");
+                Kind::ALL
+                    .into_iter()
+                    .find(|k| format!("{k:?}") == name)
+                    .is_some_and(|k| {
+                        self.has(Scope::Agenda)
+                            && crate::share::roadblock_scope(k).is_none_or(|s| self.has(s))
+                    })
+            }
             // Anything new is private until a rule says otherwise.
             _ => false,
         }
@@ -182,9 +187,19 @@ mod tests {
             scopes: vec![Scope::Goals],
             ..Default::default()
         };
+        assert_eq!(keys(&points, &goals_only), vec![format!("goal:{g}")]);
+        let goals_on_agenda = Audience {
+            scopes: vec![Scope::Agenda, Scope::Goals],
+            ..Default::default()
+        };
         assert_eq!(
-            keys(&points, &goals_only),
-            vec![format!("goal:{g}"), format!("roadblock:FlatGoal:{g}")]
+            keys(&points, &goals_on_agenda),
+            vec![
+                format!("goal:{g}"),
+                format!("question:{g}"),
+                "own:1".into(),
+                format!("roadblock:FlatGoal:{g}")
+            ]
         );
         let agenda = Audience {
             scopes: vec![Scope::Agenda, Scope::Measures],

@@ -90,14 +90,51 @@ pub async fn run(ctx: &Context, args: DemoArgs) -> CliResult {
     app.set_share_scopes(
         &p,
         DEMO_THERAPIST,
-        &[Scope::Measures, Scope::Goals, Scope::Practice],
+        &[
+            Scope::Agenda,
+            Scope::Measures,
+            Scope::Goals,
+            Scope::Practice,
+        ],
         &[],
+    )
+    .await?;
+    // The therapist's side: a point on the shared agenda and a practice
+    // waiting for the client's answer.
+    app.add_agenda_note(
+        &therapist,
+        DEMO_USER,
+        between_app::agenda_share::Note {
+            text: "Let us start with how the week went at work.".into(),
+            point: true,
+            on: None,
+        },
+    )
+    .await?;
+    let today = jiff::Timestamp::now()
+        .to_zoned(therapist.user.time_zone.clone())
+        .date();
+    app.assign_practice(
+        &therapist,
+        DEMO_USER,
+        between_domain::practice::definition::Practice {
+            title: "Three good things".into(),
+            instructions: "Each evening, write down three things that went well and why.".into(),
+            why: "Noticing what goes well balances the day's worries.".into(),
+            goal_id: None,
+            assigned_by: String::new(),
+            template: between_domain::practice::definition::Template::Free,
+            schedule: between_domain::practice::schedule::Schedule::parse("daily")?,
+            start: today,
+            end: None,
+            archived: false,
+        },
     )
     .await?;
     println!("Sign in to the web app as \"{DEMO_USER}\" with the password: {password}");
     println!("A device login was saved, so `between --user {DEMO_USER} journal list` works too.");
     println!(
-        "Their therapist \"{DEMO_THERAPIST}\" (password: {therapist_password}) sees measures, goals and practice: `between --user {DEMO_THERAPIST} client {DEMO_USER}`."
+        "Their therapist \"{DEMO_THERAPIST}\" (password: {therapist_password}) sees the agenda, measures, goals and practice: `between --user {DEMO_THERAPIST} client {DEMO_USER}`."
     );
     Ok(())
 }

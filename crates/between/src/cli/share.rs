@@ -324,18 +324,27 @@ pub async fn clients(ctx: &Context, args: JsonArgs) -> CliResult {
     let app = ctx.app().await?;
     let p = ctx.principal(&app).await?;
     let tz = p.user.time_zone.clone();
-    let list = app.clients(&p).await?;
+    let list = app.client_summaries(&p).await?;
     if args.json {
         let list: Vec<_> = list
             .iter()
-            .map(|l| json!({"name": l.client, "since": rfc3339(l.since, &tz), "scopes": scope_names(&l.scopes)}))
+            .map(|c| {
+                let l = &c.link;
+                json!({
+                    "name": l.client,
+                    "since": rfc3339(l.since, &tz),
+                    "scopes": scope_names(&l.scopes),
+                    "summary": crate::client_doc::summary_json(c, &tz),
+                })
+            })
             .collect();
         return print_json(&json!({ "clients": list }));
     }
     if list.is_empty() {
         println!("No linked clients yet. A client sends you an invitation code: `between share accept CODE`.");
     }
-    for l in &list {
+    for c in &list {
+        let l = &c.link;
         println!(
             "{}: shares {}",
             l.client,
@@ -345,6 +354,14 @@ pub async fn clients(ctx: &Context, args: JsonArgs) -> CliResult {
                 scope_names(&l.scopes).join(", ")
             }
         );
+        let s = crate::client_doc::SummaryText::of(c, &tz);
+        println!(
+            "  next {} · {} · adherence {}",
+            s.next, s.measures, s.adherence
+        );
+        for f in &s.flags {
+            println!("  ! {f}");
+        }
     }
     Ok(())
 }

@@ -145,8 +145,19 @@ pub async fn clients(
     State(state): State<WebState>,
     ApiPrincipal(p): ApiPrincipal,
 ) -> Result<Response, ApiError> {
-    let links = state.app.clients(&p).await?;
-    Ok(links_json("clients", &links, &p.user.time_zone))
+    let tz = &p.user.time_zone;
+    let list: Vec<Value> = state
+        .app
+        .client_summaries(&p)
+        .await?
+        .iter()
+        .map(|c| {
+            let mut item = link_json(&c.link, tz);
+            item["summary"] = crate::client_doc::summary_json(c, tz);
+            item
+        })
+        .collect();
+    Ok(Json(json!({ "clients": list })).into_response())
 }
 
 /// `GET /clients/{id}/{kind}`: what the client shares under one scope.

@@ -73,22 +73,12 @@ pub struct LinkView {
     pub choices: Vec<(&'static str, &'static str, bool)>,
 }
 
-/// One client on a therapist's dashboard; "—" where nothing is shared.
-pub struct SummaryView {
-    pub client_id: uuid::Uuid,
-    pub name: String,
-    pub next: String,
-    pub measures: String,
-    pub adherence: String,
-    pub flags: Vec<&'static str>,
-}
-
 #[derive(Template)]
 #[template(path = "sharing.html")]
 struct SharingPage {
     layout: Layout,
     therapist: bool,
-    summaries: Vec<SummaryView>,
+    summaries: Vec<crate::client_doc::SummaryText>,
     links: Vec<LinkView>,
     invite_url: Option<String>,
     error: Option<String>,
@@ -117,50 +107,12 @@ async fn sharing_page(
     let tz = &p.user.time_zone;
     let therapist = p.user.role == Role::Therapist;
     let (links, summaries) = if therapist {
-        let dash = |t: Option<String>| t.unwrap_or_else(|| "—".to_string());
         let summaries = state
             .app
             .client_summaries(p)
             .await?
-            .into_iter()
-            .map(|c| {
-                let mut flags = Vec::new();
-                if c.safety_flag == Some(true) {
-                    flags.push("safety item answered");
-                }
-                if c.feedback_flag == Some(true) {
-                    flags.push("low or falling feedback");
-                }
-                SummaryView {
-                    client_id: c.link.client_id,
-                    name: c.link.client.clone(),
-                    next: dash(c.next_appointment.map(|t| {
-                        t.to_zoned(tz.clone())
-                            .strftime("%a %-d %b, %H:%M")
-                            .to_string()
-                    })),
-                    measures: dash(c.measures.map(|list| {
-                        list.iter()
-                            .map(|(i, total, severity, change)| {
-                                format!(
-                                    "{} {total} ({severity}{})",
-                                    i.name(),
-                                    change
-                                        .as_ref()
-                                        .map(|c| format!(", {c}"))
-                                        .unwrap_or_default()
-                                )
-                            })
-                            .collect::<Vec<_>>()
-                            .join("; ")
-                    })),
-                    adherence: dash(c.adherence.map(|a| {
-                        a.map(|x| format!("{:.0}%", x * 100.0))
-                            .unwrap_or_else(|| "nothing planned".into())
-                    })),
-                    flags,
-                }
-            })
+            .iter()
+            .map(|c| crate::client_doc::SummaryText::of(c, tz))
             .collect();
         (Vec::new(), summaries)
     } else {
