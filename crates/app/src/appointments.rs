@@ -132,6 +132,65 @@ impl App {
         Ok(())
     }
 
+    /// The account id of the therapist named `name`, linked with this client.
+    pub async fn linked_therapist(&self, p: &Principal, name: &str) -> Result<Uuid, AppError> {
+        let s = self
+            .store
+            .user_by_name(name.trim())
+            .await?
+            .filter(|u| u.role == crate::principal::Role::Therapist.as_str());
+        let linked = match s {
+            Some(u) => self
+                .store
+                .active_shares(p.user.id)
+                .await?
+                .into_iter()
+                .any(|l| l.client_id == p.user.id && l.therapist_id == u.id)
+                .then_some(u.id),
+            None => None,
+        };
+        linked.ok_or_else(|| {
+            AppError::invalid(
+                "therapist",
+                format!(
+                    "You are not linked with a therapist called \"{}\".",
+                    name.trim()
+                ),
+            )
+        })
+    }
+
+    /// Checks a newly named therapist is linked (one named before may stay
+    /// after the link ends) and labels the appointment with their name when
+    /// it has no label.
+    async fn with_linked_therapist(
+        &self,
+        p: &Principal,
+        details: Details,
+        before: Option<Uuid>,
+    ) -> Result<Details, AppError> {
+        let Some(id) = details.therapist else {
+            return Ok(details);
+        };
+        let name = self
+            .store
+            .user_by_id(id)
+            .await?
+            .map(|u| u.name)
+            .unwrap_or_default();
+        if before != Some(id) {
+            self.linked_therapist(p, &name).await?;
+        }
+        Ok(if details.with.is_empty() {
+            Details {
+                with: name,
+                ..details
+            }
+        } else {
+            details
+        })
+    }
+
     /// Adds an appointment (or a series); returns the first occurrence.
     pub async fn add_appointment(
         &self,
@@ -148,6 +207,7 @@ impl App {
             ..new.details
         }
         .validated()?;
+        let details = self.with_linked_therapist(p, details, None).await?;
         let mut batch = RecordBatch::default();
         let Some(repeat) = new.repeat else {
             if new.until.is_some() {
@@ -253,6 +313,9 @@ impl App {
         let row = self.appointment_row(p, id).await?;
         let current = to_appointment(p, &row)?;
         let details = details.validated()?;
+        let details = self
+            .with_linked_therapist(p, details, current.details.therapist)
+            .await?;
         let marked_done = matches!(details.status, Status::Attended | Status::Missed)
             && details.status != current.details.status;
         if marked_done && starts_at > self.now() {

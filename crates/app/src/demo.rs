@@ -301,6 +301,7 @@ pub async fn fill_session_loop(
         place: "Room 4, Linden Practice".into(),
         duration_minutes: 50,
         status: Status::Planned,
+        therapist: None,
     };
     app.add_appointment(
         p,

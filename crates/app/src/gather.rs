@@ -112,12 +112,13 @@ impl App {
     pub(crate) async fn gather_shared(
         &self,
         view: &Principal,
+        therapist: uuid::Uuid,
         scopes: &[between_domain::share::Scope],
         logs_since: Timestamp,
     ) -> Result<Gathered, AppError> {
         use between_domain::share::Scope;
         let has = |s: Scope| scopes.contains(&s);
-        let appointments = self.visible_appointments(view).await?;
+        let appointments = self.visible_appointments(view, therapist).await?;
         Ok(Gathered {
             now: self.now(),
             goals: if has(Scope::Goals) {

@@ -28,6 +28,7 @@ pub struct ShareInvite {
 pub struct Link {
     pub id: Uuid,
     pub client_id: Uuid,
+    pub therapist_id: Uuid,
     /// The other person.
     pub with: String,
     pub client: String,
@@ -193,6 +194,7 @@ impl App {
         Ok(Link {
             id: s.id,
             client_id: s.client_id,
+            therapist_id: s.therapist_id,
             with: if p.user.id == s.client_id {
                 therapist.clone()
             } else {
@@ -495,7 +497,7 @@ impl App {
         client: &str,
     ) -> Result<Vec<between_domain::appointment::Appointment>, AppError> {
         let view = self.client_view(p, client, None).await?;
-        let mut list = self.visible_appointments(&view).await?;
+        let mut list = self.visible_appointments(&view, p.user.id).await?;
         list.sort_by_key(|a| a.starts_at);
         self.log(
             view.user.id,
@@ -511,14 +513,18 @@ impl App {
     /// The client's appointments a therapist's view opens: none until the
     /// client's app has sealed the appointments key to this therapist (at
     /// the client's next sign-in after the link was accepted).
+    /// Appointments naming another therapist are left out.
     pub(crate) async fn visible_appointments(
         &self,
         view: &Principal,
+        therapist: Uuid,
     ) -> Result<Vec<between_domain::appointment::Appointment>, AppError> {
         if view.keys.keys_of(DataKind::Appointments).is_empty() {
             return Ok(Vec::new());
         }
-        self.stored_appointments(view).await
+        let mut list = self.stored_appointments(view).await?;
+        list.retain(|a| a.details.therapist.is_none_or(|t| t == therapist));
+        Ok(list)
     }
 
     /// Seals what every link of this client still lacks (a link accepted
@@ -543,7 +549,7 @@ impl App {
         for link in self.clients(p).await? {
             let view = self.client_view(p, &link.client, None).await?;
             let now = self.now();
-            let next = next_appointment(&self.visible_appointments(&view).await?, now)
+            let next = next_appointment(&self.visible_appointments(&view, p.user.id).await?, now)
                 .map(|a| a.starts_at);
             let shared = |s: Scope| link.scopes.contains(&s);
             let (measures, safety_flag) = if shared(Scope::Measures) {
@@ -600,7 +606,7 @@ impl App {
             };
             let t = between_domain::roadblocks::Thresholds::default();
             let g = self
-                .gather_shared(&view, &link.scopes, now - t.adherence_window)
+                .gather_shared(&view, p.user.id, &link.scopes, now - t.adherence_window)
                 .await?;
             let roadblocks = crate::roadblocks::roadblocks_in(&view, &g, &t)
                 .into_iter()

@@ -22,6 +22,7 @@ on_both_backends!(
     a_shared_agenda_is_a_snapshot_of_shared_scopes_with_the_therapists_notes,
     a_therapist_assigns_practice_the_client_accepts_adjusts_or_declines,
     dashboard_roadblocks_come_only_from_shared_scopes,
+    an_appointment_naming_a_therapist_is_hidden_from_another,
 );
 
 async fn therapist(app: &App, name: &str) -> Principal {
@@ -768,4 +769,89 @@ async fn dashboard_roadblocks_come_only_from_shared_scopes(db: &TestDb) {
         seen.iter().any(|f| f.contains("Sleep by eleven")),
         "{seen:?}"
     );
+}
+
+async fn an_appointment_naming_a_therapist_is_hidden_from_another(db: &TestDb) {
+    use between_app::appointments::NewAppointment;
+    use between_domain::appointment::Details;
+    use jiff::{SignedDuration, Timestamp};
+    let app = App::new(db.store.clone(), Config::default());
+    let (ada, _, _) = signed_in(&app, "ada").await;
+    let rivera = therapist(&app, "dr-rivera").await;
+    let okafor = therapist(&app, "dr-okafor").await;
+    let stranger = therapist(&app, "dr-stranger").await;
+    for dr in [&rivera, &okafor] {
+        let invite = app.create_share_invite(&ada).await.unwrap();
+        app.accept_share_invite(dr, &invite.code).await.unwrap();
+    }
+    app.shares(&ada).await.unwrap(); // the client's app seals the keys
+    let add = |therapist: Option<uuid::Uuid>, days: i64| {
+        let (app, ada) = (app.clone(), ada.clone());
+        async move {
+            app.add_appointment(
+                &ada,
+                NewAppointment {
+                    starts_at: Timestamp::now() + SignedDuration::from_hours(24 * days),
+                    details: Details {
+                        therapist,
+                        ..Details::default()
+                    },
+                    repeat: None,
+                    until: None,
+                },
+            )
+            .await
+        }
+    };
+    let rivera_id = app.linked_therapist(&ada, "dr-rivera").await.unwrap();
+    let okafor_id = app.linked_therapist(&ada, "dr-okafor").await.unwrap();
+    let err = app.linked_therapist(&ada, "dr-stranger").await.unwrap_err();
+    assert!(matches!(err, AppError::Invalid(_)), "{err}");
+    let err = add(Some(stranger.user.id), 1).await.unwrap_err();
+    assert!(
+        matches!(err, AppError::Invalid(_)),
+        "only a linked therapist: {err}"
+    );
+
+    let with_rivera = add(Some(rivera_id), 2).await.unwrap();
+    assert_eq!(
+        with_rivera.details.with, "dr-rivera",
+        "labelled with their name"
+    );
+    add(Some(okafor_id), 3).await.unwrap();
+    add(None, 4).await.unwrap();
+    let seen = |dr: Principal| {
+        let app = app.clone();
+        async move {
+            app.client_appointments(&dr, "ada")
+                .await
+                .unwrap()
+                .iter()
+                .map(|a| a.details.therapist)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(seen(rivera.clone()).await, vec![Some(rivera_id), None]);
+    assert_eq!(seen(okafor.clone()).await, vec![Some(okafor_id), None]);
+    let next = app.client_summaries(&okafor).await.unwrap()[0].next_appointment;
+    assert!(
+        next.unwrap() > with_rivera.starts_at,
+        "not dr-rivera's appointment"
+    );
+
+    // Once the link ends, the appointment keeps its therapist and can still
+    // be edited (marked cancelled, say).
+    app.end_share(&ada, "dr-rivera").await.unwrap();
+    let ada = app
+        .sign_in("ada", PASSWORD, "test", SignInAs::WebSession, "again")
+        .await
+        .unwrap()
+        .0;
+    app.set_appointment_status(
+        &ada,
+        with_rivera.id,
+        between_domain::appointment::Status::Cancelled,
+    )
+    .await
+    .unwrap();
 }

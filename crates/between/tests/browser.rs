@@ -690,3 +690,121 @@ async fn a_person_shapes_the_agenda_and_downloads_it_as_a_one_page_pdf() {
     }
     c.close().await.unwrap();
 }
+
+/// Creates an account with `role` and signs in through the page, landing on `home`.
+async fn sign_up_and_in_as(
+    c: &Client,
+    server: &Server,
+    name: &str,
+    role: between_app::Role,
+    home: &str,
+) {
+    server
+        .app
+        .register(between_app::accounts::NewUser {
+            name,
+            password: "a long enough password",
+            role,
+            time_zone: "Europe/London",
+        })
+        .await
+        .unwrap();
+    c.goto(&format!("{}/signin", server.base)).await.unwrap();
+    fill(c, "input[name=name]", name).await;
+    fill(c, "input[name=password]", "a long enough password").await;
+    click(c, "form[action='/signin'] button[type=submit]").await;
+    wait_for_path(c, home).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_therapist_sees_the_shared_agenda_until_the_client_ends_the_link() {
+    // Two browsers: the client's and the therapist's, each with its session.
+    let Some((_client_driver, c)) = start_browser().await else {
+        return;
+    };
+    let Some((_therapist_driver, d)) = start_browser().await else {
+        return;
+    };
+    let server = start_server().await;
+    let base = server.base.clone();
+    sign_up_and_in(&c, &server, "kim").await;
+
+    // A private entry and a question for the therapist.
+    c.goto(&format!("{base}/journal/new")).await.unwrap();
+    fill(
+        &c,
+        "textarea[name=text]",
+        "PRIVATE-ENTRY my worst night in months",
+    )
+    .await;
+    click(&c, "label.mood-2").await;
+    click(&c, ".entry-form button[type=submit]").await;
+    c.wait()
+        .for_element(Locator::Css("article.entry"))
+        .await
+        .unwrap();
+    c.goto(&format!("{base}/questions")).await.unwrap();
+    fill(&c, "#question-text", "Can we talk about sleep?").await;
+    click(&c, "form[action='/questions'] button[type=submit]").await;
+    wait_for_text(&c, "Can we talk about sleep?").await;
+
+    // The client invites; the therapist accepts from the link.
+    c.goto(&format!("{base}/sharing")).await.unwrap();
+    click(&c, "form[action='/sharing/invite'] button[type=submit]").await;
+    c.wait()
+        .for_element(Locator::Css("p.notice code"))
+        .await
+        .unwrap();
+    let invite = c
+        .find(Locator::Css("p.notice code"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(invite.contains("/share/accept?code="), "{invite}");
+    sign_up_and_in_as(
+        &d,
+        &server,
+        "dr-lee",
+        between_app::Role::Therapist,
+        "/journal",
+    )
+    .await;
+    // The link carries the configured public address; this server has its own.
+    let path = &invite[invite.find("/share/accept").unwrap()..];
+    d.goto(&format!("{base}{path}")).await.unwrap();
+    click(&d, "form[action='/share/accept'] button[type=submit]").await;
+    wait_for_text(&d, "You are linked with kim.").await;
+
+    // The client shares the agenda and shared journal entries (not private ones).
+    c.goto(&format!("{base}/sharing")).await.unwrap();
+    click(&c, "input[name=scope][value=agenda]").await;
+    click(&c, "input[name=scope][value=journal]").await;
+    click(&c, "form.stack button[type=submit]").await;
+    wait_for_path(&c, "/sharing").await;
+
+    // The therapist opens the client from the dashboard: the agenda with the
+    // question, and nothing of the private entry.
+    d.goto(&format!("{base}/sharing")).await.unwrap();
+    click(&d, "a[href^='/clients/']").await;
+    wait_for_text(&d, "Can we talk about sleep?").await;
+    let client_page = d.current_url().await.unwrap();
+    let page = text_of_page(&d).await;
+    assert!(page.contains("Agenda"), "{page}");
+    assert!(!page.contains("PRIVATE-ENTRY"), "{page}");
+    assert!(!page.contains("worst night"), "{page}");
+
+    // The client ends the link; the therapist's next page load is refused.
+    c.goto(&format!("{base}/sharing")).await.unwrap();
+    click(&c, "form[action$='/end'] button[type=submit]").await;
+    wait_for_path(&c, "/sharing").await;
+    d.goto(client_page.as_str()).await.unwrap();
+    wait_for_text(&d, "There is nothing here").await;
+    let page = text_of_page(&d).await;
+    assert!(!page.contains("Can we talk about sleep?"), "{page}");
+    d.goto(&format!("{base}/sharing")).await.unwrap();
+    assert!(!text_of_page(&d).await.contains("kim"));
+    c.close().await.unwrap();
+    d.close().await.unwrap();
+}

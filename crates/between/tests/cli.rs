@@ -2127,6 +2127,42 @@ fn a_client_links_a_therapist_and_chooses_what_they_see() {
         "{out}"
     );
 
+    // An appointment can name the linked therapist.
+    let err = cli.fails(
+        &[
+            "--user",
+            "ada",
+            "appointment",
+            "add",
+            "--at",
+            "2030-01-07 10:00",
+            "--therapist",
+            "dr-nobody",
+        ],
+        "",
+        2,
+    );
+    assert!(err.contains("not linked with a therapist called"), "{err}");
+    let a: serde_json::Value = serde_json::from_str(&cli.ok(
+        &[
+            "--user",
+            "ada",
+            "appointment",
+            "add",
+            "--at",
+            "2030-01-07 10:00",
+            "--therapist",
+            "dr-rivera",
+            "--json",
+        ],
+        "",
+    ))
+    .unwrap();
+    assert_eq!(a["with"], "dr-rivera");
+    assert!(a["therapist_id"].is_string(), "{a}");
+    let out = cli.ok(&["--user", "dr-rivera", "client", "ada"], "");
+    assert!(out.contains("Mon 7 Jan 2030, 10:00 (planned)"), "{out}");
+
     // A private link of the agenda: printed once, listed, revoked.
     let err = cli.fails(
         &[
@@ -2162,7 +2198,7 @@ fn a_client_links_a_therapist_and_chooses_what_they_see() {
     assert_eq!(link["max_views"], 3);
     let links = cli.ok(&["--user", "ada", "share", "links"], "");
     assert!(
-        links.contains("Agenda for my next session  open"),
+        links.contains("Agenda for Monday 7 January 2030, 10:00  open"),
         "{links}"
     );
     let id = link["id"].as_str().unwrap();

@@ -560,3 +560,55 @@ async fn a_therapist_assigns_practice_on_the_web_and_the_client_adjusts_it() {
     assert!(seen.body.contains("accepted"), "{}", seen.body);
     assert!(seen.body.contains("Three times is realistic"));
 }
+
+#[tokio::test]
+async fn on_the_web_an_appointment_names_the_linked_therapist() {
+    let t = TestApp::new().await;
+    let ada_jar = t.signed_in("ada").await;
+    let (ada, _) = t
+        .app
+        .sign_in("ada", PASSWORD, "test", SignInAs::Device, "test")
+        .await
+        .unwrap();
+    t.signed_in_as("dr-rivera", Role::Therapist).await;
+    let (dr, _) = t
+        .app
+        .sign_in("dr-rivera", PASSWORD, "test", SignInAs::Device, "test")
+        .await
+        .unwrap();
+    let invite = t.app.create_share_invite(&ada).await.unwrap();
+    let link = t.app.accept_share_invite(&dr, &invite.code).await.unwrap();
+    let form = t.get("/appointments/new", &ada_jar).await;
+    assert!(form.body.contains("With my therapist"), "{}", form.body);
+    let option = format!("<option value=\"{}\"", link.therapist_id);
+    assert!(form.body.contains(&option));
+    let csrf = form.hidden("csrf");
+    let r = t
+        .post_form(
+            "/appointments",
+            &ada_jar,
+            &[
+                ("csrf", &csrf),
+                ("starts_at", "2030-01-07T10:00"),
+                ("duration", "50"),
+                ("therapist", "not-an-id"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = t
+        .post_form(
+            "/appointments",
+            &ada_jar,
+            &[
+                ("csrf", &csrf),
+                ("starts_at", "2030-01-07T10:00"),
+                ("duration", "50"),
+                ("therapist", &link.therapist_id.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let shown = t.get(r.location(), &ada_jar).await;
+    assert!(shown.body.contains("dr-rivera"), "{}", shown.body);
+}

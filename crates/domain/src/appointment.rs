@@ -55,6 +55,10 @@ pub struct Details {
     pub place: String,
     pub duration_minutes: u32,
     pub status: Status,
+    /// The linked therapist it is with (their account), instead of only a
+    /// label; a therapist never sees appointments naming another.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub therapist: Option<uuid::Uuid>,
 }
 
 impl Default for Details {
@@ -64,6 +68,7 @@ impl Default for Details {
             place: String::new(),
             duration_minutes: 50,
             status: Status::Planned,
+            therapist: None,
         }
     }
 }

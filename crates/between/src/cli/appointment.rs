@@ -51,6 +51,10 @@ pub struct AddArgs {
     /// Last day of the series (YYYY-MM-DD).
     #[arg(long, value_name = "DATE", requires = "repeat")]
     until: Option<String>,
+    /// A linked therapist's account name: they see this appointment, and
+    /// another therapist does not.
+    #[arg(long, value_name = "NAME")]
+    therapist: Option<String>,
     #[arg(long)]
     json: bool,
 }
@@ -85,6 +89,9 @@ pub struct EditArgs {
     with: Option<String>,
     #[arg(long = "where", value_name = "TEXT")]
     place: Option<String>,
+    /// A linked therapist's account name; "none" to name no one.
+    #[arg(long, value_name = "NAME")]
+    therapist: Option<String>,
     /// Apply the change to this and every later planned appointment of the series.
     #[arg(long)]
     series: bool,
@@ -132,6 +139,10 @@ pub async fn run(ctx: &Context, cmd: AppointmentCommand) -> CliResult {
                 status: None,
                 repeat: args.repeat,
                 until: args.until,
+                therapist_id: match args.therapist.as_deref() {
+                    Some(name) => Some(app.linked_therapist(&p, name).await?),
+                    None => None,
+                },
             };
             let parsed = input.parse(&tz)?;
             let a = app.add_appointment(&p, parsed.into_new()).await?;
@@ -203,6 +214,11 @@ pub async fn run(ctx: &Context, cmd: AppointmentCommand) -> CliResult {
             }
             if let Some(place) = args.place {
                 input.place = Some(place);
+            }
+            match args.therapist.as_deref().map(str::trim) {
+                None => {}
+                Some("none" | "") => input.therapist_id = None,
+                Some(name) => input.therapist_id = Some(app.linked_therapist(&p, name).await?),
             }
             let parsed = input.parse(&tz)?;
             let a = app

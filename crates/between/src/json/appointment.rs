@@ -22,6 +22,8 @@ pub struct AppointmentJson {
     #[serde(rename = "where")]
     pub place: String,
     pub status: &'static str,
+    /// The linked therapist's account it names, if any.
+    pub therapist_id: Option<Uuid>,
 }
 
 impl AppointmentJson {
@@ -35,6 +37,7 @@ impl AppointmentJson {
             with: a.details.with.clone(),
             place: a.details.place.clone(),
             status: a.details.status.as_str(),
+            therapist_id: a.details.therapist,
         }
     }
 }
@@ -60,6 +63,9 @@ pub struct AppointmentInput {
     /// Last day of a series, YYYY-MM-DD (create only).
     #[serde(default)]
     pub until: Option<String>,
+    /// A linked therapist's account id (see `GET /shares`).
+    #[serde(default)]
+    pub therapist_id: Option<Uuid>,
 }
 
 /// The parts of an appointment input, checked.
@@ -91,6 +97,7 @@ impl AppointmentInput {
             status: Some(a.details.status.as_str().into()),
             repeat: None,
             until: None,
+            therapist_id: a.details.therapist,
         }
     }
 
@@ -159,6 +166,7 @@ impl AppointmentInput {
             place: self.place.unwrap_or_default(),
             duration_minutes,
             status,
+            therapist: self.therapist_id,
         };
         let details = details.validated().map_err(|e| {
             for (k, v) in e.fields() {

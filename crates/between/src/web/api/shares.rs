@@ -26,6 +26,7 @@ fn link_json(l: &Link, tz: &jiff::tz::TimeZone) -> Value {
         "client": l.client,
         "client_id": l.client_id,
         "therapist": l.therapist,
+        "therapist_id": l.therapist_id,
         "since": rfc3339(l.since, tz),
         "scopes": l.scopes.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
     })

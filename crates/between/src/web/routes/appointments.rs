@@ -181,6 +181,8 @@ pub struct FormView {
     pub repeat: String,
     pub until: String,
     pub series: bool,
+    /// The linked therapist's account id, or "".
+    pub therapist: String,
 }
 
 #[derive(Template)]
@@ -193,6 +195,22 @@ struct FormPage {
     form: FormView,
     errors: ValidationErrors,
     form_error: Option<String>,
+    /// Linked therapists: (account id, name).
+    therapists: Vec<(String, String)>,
+}
+
+/// The person's linked therapists, for the "with" choice.
+async fn therapists(state: &WebState, s: &SignedIn) -> Result<Vec<(String, String)>, PageError> {
+    if s.principal.user.role != between_app::Role::Client {
+        return Ok(Vec::new());
+    }
+    Ok(state
+        .app
+        .shares(&s.principal)
+        .await?
+        .into_iter()
+        .map(|l| (l.therapist_id.to_string(), l.therapist))
+        .collect())
 }
 
 pub async fn new_form(State(state): State<WebState>, s: SignedIn) -> PageResult {
@@ -208,6 +226,7 @@ pub async fn new_form(State(state): State<WebState>, s: SignedIn) -> PageResult 
         form,
         errors: ValidationErrors::new(),
         form_error: None,
+        therapists: therapists(&state, &s).await?,
     })
 }
 
@@ -223,6 +242,11 @@ pub async fn edit_form(
         duration: a.details.duration_minutes.to_string(),
         with: a.details.with.clone(),
         place: a.details.place.clone(),
+        therapist: a
+            .details
+            .therapist
+            .map(|t| t.to_string())
+            .unwrap_or_default(),
         ..FormView::default()
     };
     render(&FormPage {
@@ -233,6 +257,7 @@ pub async fn edit_form(
         form,
         errors: ValidationErrors::new(),
         form_error: None,
+        therapists: therapists(&state, &s).await?,
     })
 }
 
@@ -246,7 +271,9 @@ async fn save(state: WebState, s: SignedIn, id: Option<Uuid>, body: Bytes) -> Pa
         repeat: data.get("repeat").into(),
         until: data.get("until").into(),
         series: data.has("series"),
+        therapist: data.get("therapist").trim().into(),
     };
+    let linked = therapists(&state, &s).await?;
     let current = match id {
         Some(id) => Some(state.app.appointment(&s.principal, id).await?),
         None => None,
@@ -277,6 +304,7 @@ async fn save(state: WebState, s: SignedIn, id: Option<Uuid>, body: Bytes) -> Pa
             form,
             errors,
             form_error,
+            therapists: linked.clone(),
         };
         Ok((status, render(&page)?).into_response())
     };
@@ -312,6 +340,16 @@ async fn save(state: WebState, s: SignedIn, id: Option<Uuid>, body: Bytes) -> Pa
             .map(|a| a.details.status.as_str().to_string()),
         repeat: Some(form.repeat.clone()),
         until: Some(form.until.clone()),
+        therapist_id: match form.therapist.as_str() {
+            "" => None,
+            t => match Uuid::parse_str(t) {
+                Ok(id) => Some(id),
+                Err(_) => {
+                    let e = ValidationErrors::single("therapist", "Choose one of your therapists.");
+                    return again(form, e, None, StatusCode::UNPROCESSABLE_ENTITY);
+                }
+            },
+        },
     };
     let parsed = match input.parse(&s.principal.user.time_zone) {
         Ok(p) => p,
