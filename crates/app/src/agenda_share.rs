@@ -120,7 +120,16 @@ impl App {
         let shared = self.shared_entry_ids(p, agenda.since).await?;
         let tz = &p.user.time_zone;
         let now = micros(self.now());
+        // An appointment naming one therapist is none of another's business.
+        let named = match agenda.appointment {
+            Some((id, _)) => self.appointment(p, id).await?.details.therapist,
+            None => None,
+        };
         for (s, scopes) in links {
+            if named.is_some_and(|t| t != s.therapist_id) {
+                self.store.delete_share_items(s.id, SNAPSHOT).await?;
+                continue;
+            }
             let audience = Audience {
                 scopes,
                 shared_entries: shared.clone(),
@@ -338,7 +347,7 @@ impl App {
         let Some(latest) = latest else {
             return Err(AppError::invalid(
                 "agenda",
-                format!("{client} has not opened their agenda since sharing it; there is nothing to comment on yet."),
+                format!("There is no agenda from {client} to comment on yet: it appears when they next open their agenda for a session with you."),
             ));
         };
         let note = Note { text, ..note };

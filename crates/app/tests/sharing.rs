@@ -838,6 +838,27 @@ async fn an_appointment_naming_a_therapist_is_hidden_from_another(db: &TestDb) {
         next.unwrap() > with_rivera.starts_at,
         "not dr-rivera's appointment"
     );
+    // The next agenda is for the session with dr-rivera: only they get it.
+    for dr in ["dr-rivera", "dr-okafor"] {
+        app.set_share_scopes(&ada, dr, &[Scope::Agenda], &[])
+            .await
+            .unwrap();
+    }
+    app.agenda(&ada, between_app::agenda_saved::Target::Next)
+        .await
+        .unwrap();
+    assert!(app
+        .client_agenda(&rivera, "ada")
+        .await
+        .unwrap()
+        .snapshot
+        .is_some());
+    assert!(app
+        .client_agenda(&okafor, "ada")
+        .await
+        .unwrap()
+        .snapshot
+        .is_none());
 
     // Once the link ends, the appointment keeps its therapist and can still
     // be edited (marked cancelled, say).

@@ -87,7 +87,7 @@ pub fn agenda_lines_and_json(a: &SharedAgenda, tz: &TimeZone) -> (Vec<String>, V
     let mut items = Vec::new();
     let Some(snapshot) = &a.snapshot else {
         lines.push(format!(
-            "{} has not opened their agenda since sharing it; it appears here when they do.",
+            "No agenda to show yet: it appears when {} next opens their agenda for a session with you.",
             a.client
         ));
         return (lines, items);

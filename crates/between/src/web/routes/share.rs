@@ -430,7 +430,7 @@ async fn client_page_with(
             }
             None => {
                 agenda_note = format!(
-                    "{} has not opened their agenda since sharing it; it appears here when they do.",
+                    "No agenda to show yet: it appears when {} next opens their agenda for a session with you.",
                     link.client
                 );
             }
