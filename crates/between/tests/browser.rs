@@ -318,23 +318,9 @@ async fn start_server() -> Server {
     }
 }
 
-/// Creates an account in the app and signs in to it through the page.
+/// Creates a client account in the app and signs in to it through the page.
 async fn sign_up_and_in(c: &Client, server: &Server, name: &str) {
-    server
-        .app
-        .register(between_app::accounts::NewUser {
-            name,
-            password: "a long enough password",
-            role: between_app::Role::Client,
-            time_zone: "Europe/London",
-        })
-        .await
-        .unwrap();
-    c.goto(&format!("{}/signin", server.base)).await.unwrap();
-    fill(c, "input[name=name]", name).await;
-    fill(c, "input[name=password]", "a long enough password").await;
-    click(c, "form[action='/signin'] button[type=submit]").await;
-    wait_for_path(c, "/journal").await;
+    sign_up_and_in_as(c, server, name, between_app::Role::Client, "/journal").await;
 }
 
 /// Sets an input's value directly (date and time pickers do not take typing

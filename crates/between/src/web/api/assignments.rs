@@ -18,30 +18,13 @@ use super::{ApiError, ApiPrincipal};
 use crate::json::{assignment_json, PracticeInput, PracticeJson};
 use crate::web::WebState;
 
-/// The therapist's link with the client whose user id is `id`.
-async fn client_name(
-    state: &WebState,
-    p: &between_app::Principal,
-    id: &str,
-) -> Result<String, ApiError> {
-    let id = path_id(id, "client")?;
-    state
-        .app
-        .clients(p)
-        .await?
-        .into_iter()
-        .find(|l| l.client_id == id)
-        .map(|l| l.client)
-        .ok_or_else(|| ApiError::from(AppError::NotFound("That client".into())))
-}
-
 /// `GET /clients/{id}/assignments`: what this therapist assigned, answered or not.
 pub async fn for_client(
     State(state): State<WebState>,
     ApiPrincipal(p): ApiPrincipal,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let client = client_name(&state, &p, &id).await?;
+    let client = super::shares::linked_client(&state, &p, &id).await?.client;
     let list: Vec<Value> = state
         .app
         .client_assignments(&p, &client)
@@ -60,7 +43,7 @@ pub async fn assign(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
     let input: PracticeInput = json_body(body)?;
-    let client = client_name(&state, &p, &id).await?;
+    let client = super::shares::linked_client(&state, &p, &id).await?.client;
     if input.goal_id.is_some() {
         return Err(AppError::invalid("goal_id", "You do not see your client's goals.").into());
     }

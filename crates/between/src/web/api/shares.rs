@@ -161,6 +161,23 @@ pub async fn clients(
     Ok(Json(json!({ "clients": list })).into_response())
 }
 
+/// This therapist's link with the client whose account id is `id`; 404
+/// for anyone else.
+pub(super) async fn linked_client(
+    state: &WebState,
+    p: &between_app::Principal,
+    id: &str,
+) -> Result<Link, ApiError> {
+    let id = path_id(id, "client")?;
+    state
+        .app
+        .clients(p)
+        .await?
+        .into_iter()
+        .find(|l| l.client_id == id)
+        .ok_or_else(|| ApiError::from(between_app::AppError::NotFound("That client".into())))
+}
+
 /// `GET /clients/{id}/{kind}`: what the client shares under one scope.
 pub async fn client_data(
     State(state): State<WebState>,
@@ -168,16 +185,10 @@ pub async fn client_data(
     Path((id, kind)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
     let tz = &p.user.time_zone;
-    let id = path_id(&id, "client")?;
-    let not_found = || ApiError::from(between_app::AppError::NotFound("That client's data".into()));
-    let scope = Scope::parse(&kind).ok_or_else(not_found)?;
-    let link = state
-        .app
-        .clients(&p)
-        .await?
-        .into_iter()
-        .find(|l| l.client_id == id)
-        .ok_or_else(not_found)?;
+    let link = linked_client(&state, &p, &id).await?;
+    let scope = Scope::parse(&kind).ok_or_else(|| {
+        ApiError::from(between_app::AppError::NotFound("That client's data".into()))
+    })?;
     let items: Vec<Value> = match state.app.client_data(&p, &link.client, scope).await? {
         ClientData::Measures(list) => list
             .iter()
@@ -239,14 +250,7 @@ pub async fn add_agenda_note(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
     let input: NoteInput = json_body(body)?;
-    let id = path_id(&id, "client")?;
-    let link = state
-        .app
-        .clients(&p)
-        .await?
-        .into_iter()
-        .find(|l| l.client_id == id)
-        .ok_or_else(|| ApiError::from(between_app::AppError::NotFound("That client".into())))?;
+    let link = linked_client(&state, &p, &id).await?;
     let note = between_app::agenda_share::Note {
         text: input.text,
         point: input.point,
