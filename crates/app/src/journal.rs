@@ -90,6 +90,30 @@ impl App {
         Ok((key_id, crypto::seal(key, &entry_aad(p.user.id, id), &bytes)))
     }
 
+    /// A credential that cannot make keys (a write-only token) holds the
+    /// shared-journal key of the day it was made. Once sharing changed and
+    /// that key was replaced, a former therapist may hold it: a shared
+    /// entry is not written under it.
+    async fn refuse_replaced_key(&self, p: &Principal, key_id: Uuid) -> Result<(), AppError> {
+        if p.keys.root().is_some() {
+            // Keyrings opened by a password or session load every key anew.
+            return Ok(());
+        }
+        let newest = self
+            .store
+            .kind_keys(p.user.id)
+            .await?
+            .into_iter()
+            .rfind(|k| k.kind == DataKind::SharedJournal.as_str())
+            .map(|k| k.id);
+        if newest.is_some_and(|n| n != key_id) {
+            return Err(AppError::Forbidden(
+                "Your sharing changed since this token was made, so it can no longer write entries marked \"share\". Write it unshared, or make a new token.".into(),
+            ));
+        }
+        Ok(())
+    }
+
     fn open_entry(&self, p: &Principal, row: &EntryRow) -> Result<Entry, AppError> {
         let key = p.keys.by_id(row.key_id)?;
         let bytes = crypto::open(key, &entry_aad(row.user_id, row.id), &row.payload)
@@ -118,6 +142,9 @@ impl App {
         let now = Timestamp::now();
         let id = Uuid::now_v7();
         let (key_id, payload) = self.seal_entry(p, id, &content)?;
+        if content.shared {
+            self.refuse_replaced_key(p, key_id).await?;
+        }
         let row = EntryRow {
             id,
             user_id: p.user.id,

@@ -134,7 +134,7 @@ impl App {
                     done: s.done,
                     scheduled: s.scheduled,
                     adherence: s.adherence,
-                    longest_streak: s.longest_streak,
+                    longest_streak: s.longest_in_window,
                 }
             })
             .filter(|s| s.scheduled > 0 || s.done > 0)

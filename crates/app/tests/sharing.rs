@@ -250,6 +250,11 @@ async fn a_key_a_former_therapist_held_is_replaced_at_the_clients_next_sign_in(d
             .collect::<Vec<_>>()
     };
     assert!(measure_keys().await.iter().all(|k| held.contains(k)));
+    // A phone shortcut's write-only token, made while the key was shared.
+    let (_, token) = app
+        .create_token(&ada, "phone", between_app::Access::WriteOnly)
+        .await
+        .unwrap();
 
     app.set_share_scopes(&ada, "dr-rivera", &[], &[Scope::Measures, Scope::Journal])
         .await
@@ -277,6 +282,17 @@ async fn a_key_a_former_therapist_held_is_replaced_at_the_clients_next_sign_in(d
     );
     take(ada.clone()).await;
     assert!(measure_keys().await.iter().all(|k| !held.contains(k)));
+    // That token holds the replaced shared-journal key: it may still write
+    // private entries, never shared ones under a key the therapist held.
+    let phone = app.authenticate(&token).await.unwrap();
+    let note = |shared: bool| EntryContent {
+        text: "From the phone".into(),
+        shared,
+        ..EntryContent::default()
+    };
+    let err = app.add_entry(&phone, note(true), None).await.unwrap_err();
+    assert!(matches!(err, AppError::Forbidden(_)), "{err}");
+    app.add_entry(&phone, note(false), None).await.unwrap();
     assert_eq!(
         app.measures(&ada).await.unwrap().len(),
         2,

@@ -318,6 +318,32 @@ async fn start_server() -> Server {
     }
 }
 
+/// Clicks `css` (a form's button) and waits until the page it leads to has
+/// loaded, even when it has the same address as the one before.
+async fn click_and_wait_for_new_page(c: &Client, css: &str) {
+    c.execute("window.__old_page = true;", vec![])
+        .await
+        .unwrap();
+    click(c, css).await;
+    let started = Instant::now();
+    loop {
+        let loaded = c
+            .execute(
+                "return window.__old_page !== true && document.readyState === 'complete';",
+                vec![],
+            )
+            .await;
+        if matches!(loaded, Ok(serde_json::Value::Bool(true))) {
+            return;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "no new page after clicking {css}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 /// Creates a client account in the app and signs in to it through the page.
 async fn sign_up_and_in(c: &Client, server: &Server, name: &str) {
     sign_up_and_in_as(c, server, name, between_app::Role::Client, "/journal").await;
@@ -767,8 +793,7 @@ async fn a_therapist_sees_the_shared_agenda_until_the_client_ends_the_link() {
     c.goto(&format!("{base}/sharing")).await.unwrap();
     click(&c, "input[name=scope][value=agenda]").await;
     click(&c, "input[name=scope][value=journal]").await;
-    click(&c, "form.stack button[type=submit]").await;
-    wait_for_path(&c, "/sharing").await;
+    click_and_wait_for_new_page(&c, "form.stack button[type=submit]").await;
 
     // The therapist opens the client from the dashboard: the agenda with the
     // question, and nothing of the private entry.
@@ -783,8 +808,11 @@ async fn a_therapist_sees_the_shared_agenda_until_the_client_ends_the_link() {
 
     // The client ends the link; the therapist's next page load is refused.
     c.goto(&format!("{base}/sharing")).await.unwrap();
-    click(&c, "form[action$='/end'] button[type=submit]").await;
-    wait_for_path(&c, "/sharing").await;
+    click_and_wait_for_new_page(&c, "form[action$='/end'] button[type=submit]").await;
+    assert!(
+        !text_of_page(&c).await.contains("dr-lee"),
+        "the link is gone"
+    );
     d.goto(client_page.as_str()).await.unwrap();
     wait_for_text(&d, "There is nothing here").await;
     let page = text_of_page(&d).await;

@@ -27,7 +27,10 @@ pub struct Stats {
     /// done / scheduled; `None` when nothing was due yet.
     pub adherence: Option<f64>,
     pub current_streak: u32,
+    /// The longest run of done occurrences (weeks, for per-week) ever.
     pub longest_streak: u32,
+    /// The longest run within `[from, to]` (what a review of a period shows).
+    pub longest_in_window: u32,
     /// Due today (or, for per-week, this week) and not done yet.
     pub due_today: bool,
     pub done_today: bool,
@@ -61,6 +64,7 @@ pub fn stats(plan: &Plan, logs: &[Date], from: Date, to: Date, today: Date) -> S
             let in_window: Vec<&Date> = all.iter().filter(|d| **d >= from && **d <= to).collect();
             let done = in_window.iter().filter(|d| logged(***d)).count() as u32;
             let (current, longest) = runs(all.iter().map(|d| logged(*d)));
+            let (_, longest_in_window) = runs(in_window.iter().map(|d| logged(**d)));
             let due_today = !done_today
                 && plan.start <= today
                 && plan.end.is_none_or(|e| today <= e)
@@ -71,8 +75,7 @@ pub fn stats(plan: &Plan, logs: &[Date], from: Date, to: Date, today: Date) -> S
             finish(
                 in_window.len() as u32,
                 done,
-                current,
-                longest,
+                (current, longest, longest_in_window),
                 due_today,
                 done_today,
                 false,
@@ -94,8 +97,7 @@ pub fn stats(plan: &Plan, logs: &[Date], from: Date, to: Date, today: Date) -> S
             finish(
                 scheduled,
                 done,
-                streak,
-                streak,
+                (streak, streak, streak.min(u32::from(in_window))),
                 due_today,
                 done_today,
                 done_on.is_none() && *by < today,
@@ -104,11 +106,11 @@ pub fn stats(plan: &Plan, logs: &[Date], from: Date, to: Date, today: Date) -> S
     }
 }
 
+/// `streaks`: (current, longest ever, longest within the window).
 fn finish(
     scheduled: u32,
     done: u32,
-    current: u32,
-    longest: u32,
+    (current, longest, longest_in_window): (u32, u32, u32),
     due_today: bool,
     done_today: bool,
     overdue: bool,
@@ -119,6 +121,7 @@ fn finish(
         adherence: (scheduled > 0).then(|| f64::from(done) / f64::from(scheduled)),
         current_streak: current,
         longest_streak: longest,
+        longest_in_window,
         due_today,
         done_today,
         overdue,
@@ -147,6 +150,7 @@ fn per_week(
     let mut scheduled = 0;
     let mut done = 0;
     let mut results = Vec::new();
+    let mut in_window = Vec::new();
     let mut due_today = false;
     let mut week = week_start(plan.start);
     while week <= last_day {
@@ -171,6 +175,9 @@ fn per_week(
         }
         if ended || success {
             results.push(success);
+            if sunday >= from && week <= to {
+                in_window.push(success);
+            }
         }
         if !ended && week <= today && today <= sunday {
             due_today = done_here < target;
@@ -178,12 +185,12 @@ fn per_week(
         week = week.checked_add(Span::new().weeks(1)).unwrap_or(sunday);
     }
     let (current, longest) = runs(results.into_iter());
+    let (_, longest_in_window) = runs(in_window.into_iter());
     let done_today = days.binary_search(&today).is_ok();
     finish(
         scheduled,
         done,
-        current,
-        longest,
+        (current, longest, longest_in_window),
         due_today && !done_today,
         done_today,
         false,
@@ -318,6 +325,43 @@ mod tests {
             (6, 6, 6, 6)
         );
         assert_eq!(s.adherence, Some(1.0));
+    }
+
+    #[test]
+    fn the_longest_streak_of_a_window_counts_only_days_in_it() {
+        // Daily from 1 March: done 1–10, missed 11, done 12–14.
+        let p = plan(
+            Schedule::Rule {
+                rrule: "FREQ=DAILY".into(),
+            },
+            date(2026, 3, 1),
+        );
+        let mut logs: Vec<Date> = (1..=10).map(|d| date(2026, 3, d)).collect();
+        logs.extend((12..=14).map(|d| date(2026, 3, d)));
+        let s = stats(
+            &p,
+            &logs,
+            date(2026, 3, 9),
+            date(2026, 3, 14),
+            date(2026, 3, 14),
+        );
+        assert_eq!(s.longest_streak, 10, "ever");
+        assert_eq!(s.longest_in_window, 3, "9–10 is two, 12–14 is three");
+        let weekly = plan(Schedule::PerWeek { times: 2 }, date(2026, 3, 2));
+        let logs = [
+            date(2026, 3, 2),
+            date(2026, 3, 3),
+            date(2026, 3, 9),
+            date(2026, 3, 10),
+        ];
+        let s = stats(
+            &weekly,
+            &logs,
+            date(2026, 3, 9),
+            date(2026, 3, 15),
+            date(2026, 3, 16),
+        );
+        assert_eq!((s.longest_streak, s.longest_in_window), (2, 1));
     }
 
     #[test]
