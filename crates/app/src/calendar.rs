@@ -164,6 +164,31 @@ impl App {
         Ok(prefs)
     }
 
+    /// Makes the feed's credential again for its current secret, wrapping
+    /// the current keys (after a key rotation); nothing when there is no feed.
+    pub(crate) async fn reissue_calendar_credential(&self, p: &Principal) -> Result<(), AppError> {
+        let Some(secret) = self.calendar_prefs(p).await?.feed_secret else {
+            return Ok(());
+        };
+        let row = credential::for_secret(
+            Template {
+                user_id: p.user.id,
+                kind: CredentialKind::Calendar,
+                label: "calendar feed",
+                access: Access::Calendar,
+                now: now_micros(),
+                expires_at: None,
+            },
+            &secret,
+            &p.keys,
+        )?;
+        self.store
+            .delete_credentials_of_kind(p.user.id, CredentialKind::Calendar)
+            .await?;
+        self.store.insert_credential(&row).await?;
+        Ok(())
+    }
+
     /// The feed's secret: the current one, or a new one when there is none
     /// or `rotate` is set (which makes every earlier link stop working).
     pub async fn calendar_secret(&self, p: &Principal, rotate: bool) -> Result<String, AppError> {

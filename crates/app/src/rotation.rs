@@ -90,6 +90,12 @@ impl App {
             }
             self.store.rekey_entries(user, &rows).await?;
         }
+        // The calendar feed's credential holds the appointments and
+        // practices keys; it is made again for the same (stored) secret, so
+        // the feed's address stays the same and it opens the new key.
+        if is_calendar_kind(kind) {
+            self.reissue_calendar_credential(p).await?;
+        }
         // Therapists who still share the kind get the new key.
         for s in self.store.active_shares(user).await? {
             if s.client_id == user {
@@ -99,4 +105,8 @@ impl App {
         tracing::info!(user_id = %user, kind = kind.as_str(), "kind key rotated");
         Ok(())
     }
+}
+
+fn is_calendar_kind(kind: DataKind) -> bool {
+    DataKind::CALENDAR.contains(&kind)
 }

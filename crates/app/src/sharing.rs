@@ -384,15 +384,14 @@ impl App {
     pub async fn end_share(&self, p: &Principal, with: &str) -> Result<(), AppError> {
         require_full(p)?;
         let s = self.share_with(p, with).await?;
-        // Everything the therapist held a key to, except appointments (see
-        // ARCHITECTURE.md), gets a new key at the client's next unlock.
+        // Everything the therapist held a key to (appointments too) gets a
+        // new key at the client's next unlock.
         let mut held: Vec<String> = self
             .store
             .share_keys(s.id)
             .await?
             .into_iter()
             .map(|k| k.kind)
-            .filter(|k| k != DataKind::Appointments.as_str())
             .collect();
         held.sort();
         held.dedup();
