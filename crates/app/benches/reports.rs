@@ -1,8 +1,9 @@
 //! How fast the reports that gather everything answer for a ten-year demo
 //! account (`between demo --years 10`: journal, appointments, feedback,
 //! goals, practices, measures, trackers) in an SQLite store: drafting the
-//! next session's agenda (target: well under 20 ms) and the progress review
-//! of the last 12 months (target: under 100 ms).
+//! next session's agenda (target: well under 20 ms), the progress review
+//! of the last 12 months (target: under 100 ms), and a linked therapist's
+//! dashboard row and shared agenda (target: under 50 ms).
 //!
 //! Run with `cargo bench -p between-app --bench reports`; figures go in the
 //! README.
@@ -13,6 +14,7 @@ use between_app::accounts::NewUser;
 use between_app::agenda_saved::Target;
 use between_app::sessions::SignInAs;
 use between_app::{demo, App, Config, Role};
+use between_domain::share::Scope;
 use criterion::{criterion_group, criterion_main, Criterion};
 
 fn reports(c: &mut Criterion) {
@@ -52,6 +54,43 @@ fn reports(c: &mut Criterion) {
     assert!(review.mood.entries > 300, "{}", review.mood.entries);
     c.bench_function("review of the last 12 months (10-year demo)", |b| {
         b.iter(|| rt.block_on(app.review(&p, year_ago, None)).unwrap())
+    });
+
+    // A therapist linked with every scope: their dashboard row of this
+    // client (each shared kind loaded once, roadblock rules included) and
+    // the shared agenda (opening the sealed snapshot).
+    let therapist = rt.block_on(async {
+        app.register(NewUser {
+            name: "dr-bench",
+            password: "bench password",
+            role: Role::Therapist,
+            time_zone: "Europe/London",
+        })
+        .await
+        .unwrap();
+        let (t, _) = app
+            .sign_in("dr-bench", "bench password", "bench", SignInAs::Device, "bench")
+            .await
+            .unwrap();
+        let invite = app.create_share_invite(&p).await.unwrap();
+        app.accept_share_invite(&t, &invite.code).await.unwrap();
+        app.set_share_scopes(&p, "dr-bench", &Scope::ALL, &[])
+            .await
+            .unwrap();
+        t
+    });
+    let rows = rt.block_on(app.client_summaries(&therapist)).unwrap();
+    assert!(rows[0].measures.is_some() && rows[0].adherence.is_some());
+    c.bench_function("therapist dashboard, one client (10-year demo)", |b| {
+        b.iter(|| rt.block_on(app.client_summaries(&therapist)).unwrap())
+    });
+    assert!(rt
+        .block_on(app.client_agenda(&therapist, "demo"))
+        .unwrap()
+        .snapshot
+        .is_some());
+    c.bench_function("therapist reads the shared agenda (10-year demo)", |b| {
+        b.iter(|| rt.block_on(app.client_agenda(&therapist, "demo")).unwrap())
     });
 }
 

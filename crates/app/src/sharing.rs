@@ -548,15 +548,19 @@ impl App {
         for link in self.clients(p).await? {
             let view = self.client_view(p, &link.client, None).await?;
             let now = self.now();
-            let next = next_appointment(&self.visible_appointments(&view, p.user.id).await?, now)
-                .map(|a| a.starts_at);
+            let t = between_domain::roadblocks::Thresholds::default();
+            // One load of each shared kind serves every figure and rule.
+            let g = self
+                .gather_shared(&view, p.user.id, &link.scopes, now - t.adherence_window)
+                .await?;
+            let next = next_appointment(&g.appointments, now).map(|a| a.starts_at);
             let shared = |s: Scope| link.scopes.contains(&s);
             let (measures, safety_flag) = if shared(Scope::Measures) {
-                let all = self.measures(&view).await?;
                 let mut latest = Vec::new();
                 let mut safety = false;
                 for instrument in between_domain::measure::Instrument::ALL {
-                    if let Some(m) = all
+                    if let Some(m) = g
+                        .measures
                         .iter()
                         .rev()
                         .find(|m| m.response.data.instrument == instrument)
@@ -574,39 +578,22 @@ impl App {
             } else {
                 (None, None)
             };
-            let adherence = if shared(Scope::Practice) {
+            let adherence = shared(Scope::Practice).then(|| {
                 let tz = &view.user.time_zone;
                 let today = now.to_zoned(tz.clone()).date();
                 let from = (now - jiff::SignedDuration::from_hours(24 * 28))
                     .to_zoned(tz.clone())
                     .date();
                 let (mut done, mut due) = (0u32, 0u32);
-                for v in self.practices_recent(&view, now).await? {
-                    if v.practice.data.archived {
-                        continue;
-                    }
+                for v in g.practices.iter().filter(|v| !v.practice.data.archived) {
                     let s = v.stats_between(from, today, today);
                     done += s.done;
                     due += s.scheduled;
                 }
-                Some((due > 0).then(|| f64::from(done) / f64::from(due)))
-            } else {
-                None
-            };
-            let feedback_flag = if shared(Scope::Feedback) {
-                Some(
-                    self.all_feedback(&view)
-                        .await?
-                        .last()
-                        .is_some_and(|r| r.low || r.falling),
-                )
-            } else {
-                None
-            };
-            let t = between_domain::roadblocks::Thresholds::default();
-            let g = self
-                .gather_shared(&view, p.user.id, &link.scopes, now - t.adherence_window)
-                .await?;
+                (due > 0).then(|| f64::from(done) / f64::from(due))
+            });
+            let feedback_flag = shared(Scope::Feedback)
+                .then(|| g.feedback.last().is_some_and(|r| r.low || r.falling));
             let roadblocks = crate::roadblocks::roadblocks_in(&view, &g, &t)
                 .into_iter()
                 .filter(|r| between_domain::share::roadblock_scope(r.kind).is_none_or(&shared))
