@@ -69,7 +69,13 @@ fn reports(c: &mut Criterion) {
         .await
         .unwrap();
         let (t, _) = app
-            .sign_in("dr-bench", "bench password", "bench", SignInAs::Device, "bench")
+            .sign_in(
+                "dr-bench",
+                "bench password",
+                "bench",
+                SignInAs::Device,
+                "bench",
+            )
             .await
             .unwrap();
         let invite = app.create_share_invite(&p).await.unwrap();

@@ -51,10 +51,6 @@ pub fn view(a: &Appointment, tz: &TimeZone, now: Timestamp) -> AppointmentView {
     }
 }
 
-fn parse_id(id: &str) -> Result<Uuid, PageError> {
-    Uuid::parse_str(id).map_err(|_| PageError::NotFound)
-}
-
 fn notice(code: Option<&str>) -> Option<&'static str> {
     match code? {
         "saved" => Some("Saved."),
@@ -135,7 +131,7 @@ pub async fn show(
     Path(id): Path<String>,
     Query(q): Query<NoticeParams>,
 ) -> PageResult {
-    let id = parse_id(&id)?;
+    let id = super::path_id(&id)?;
     let a = state.app.appointment(&s.principal, id).await?;
     let feedback = match a.details.status {
         Status::Attended => Some(FeedbackForm::from_rated(
@@ -235,7 +231,10 @@ pub async fn edit_form(
     s: SignedIn,
     Path(id): Path<String>,
 ) -> PageResult {
-    let a = state.app.appointment(&s.principal, parse_id(&id)?).await?;
+    let a = state
+        .app
+        .appointment(&s.principal, super::path_id(&id)?)
+        .await?;
     let tz = &s.principal.user.time_zone;
     let form = FormView {
         starts_at: local_input(a.starts_at, tz),
@@ -392,7 +391,7 @@ pub async fn update(
     Path(id): Path<String>,
     body: Bytes,
 ) -> PageResult {
-    let id = parse_id(&id)?;
+    let id = super::path_id(&id)?;
     save(state, s, Some(id), body).await
 }
 
@@ -408,7 +407,7 @@ pub async fn set_status(
         .ok_or_else(|| PageError::BadRequest("Unknown status.".into()))?;
     let a = state
         .app
-        .set_appointment_status(&s.principal, parse_id(&id)?, status)
+        .set_appointment_status(&s.principal, super::path_id(&id)?, status)
         .await?;
     Ok(Redirect::to(&format!(
         "/appointments/{}?notice={}",
@@ -434,7 +433,10 @@ pub async fn delete_confirm(
     s: SignedIn,
     Path(id): Path<String>,
 ) -> PageResult {
-    let a = state.app.appointment(&s.principal, parse_id(&id)?).await?;
+    let a = state
+        .app
+        .appointment(&s.principal, super::path_id(&id)?)
+        .await?;
     let v = view(&a, &s.principal.user.time_zone, Timestamp::now());
     render(&ConfirmPage {
         layout: Layout::signed_in(&state, &s, "Delete appointment", "appointments"),
@@ -459,7 +461,7 @@ pub async fn delete(
     csrf::require(&s, &FormData::parse(&body))?;
     state
         .app
-        .delete_appointment(&s.principal, parse_id(&id)?)
+        .delete_appointment(&s.principal, super::path_id(&id)?)
         .await?;
     Ok(Redirect::to("/appointments?notice=deleted").into_response())
 }

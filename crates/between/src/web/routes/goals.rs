@@ -425,17 +425,13 @@ async fn show_page(
     })
 }
 
-fn parse_id(id: &str) -> Result<Uuid, PageError> {
-    Uuid::parse_str(id).map_err(|_| PageError::NotFound)
-}
-
 pub async fn show(
     State(state): State<WebState>,
     s: SignedIn,
     Path(id): Path<String>,
     Query(q): Query<NoticeParams>,
 ) -> PageResult {
-    render(&show_page(&state, &s, parse_id(&id)?, None, q.notice.as_deref()).await?)
+    render(&show_page(&state, &s, super::path_id(&id)?, None, q.notice.as_deref()).await?)
 }
 
 pub async fn check_in(
@@ -444,7 +440,7 @@ pub async fn check_in(
     Path(id): Path<String>,
     body: Bytes,
 ) -> PageResult {
-    let id = parse_id(&id)?;
+    let id = super::path_id(&id)?;
     let form = FormData::parse(&body);
     csrf::require(&s, &form)?;
     let mut errors = ValidationErrors::new();
@@ -490,7 +486,7 @@ pub async fn set_status(
     Path(id): Path<String>,
     body: Bytes,
 ) -> PageResult {
-    let id = parse_id(&id)?;
+    let id = super::path_id(&id)?;
     let form = FormData::parse(&body);
     csrf::require(&s, &form)?;
     let status =

@@ -101,10 +101,6 @@ fn notice(code: Option<&str>) -> Option<&'static str> {
     }
 }
 
-fn parse_id(id: &str) -> Result<Uuid, PageError> {
-    Uuid::parse_str(id).map_err(|_| PageError::NotFound)
-}
-
 #[derive(Template)]
 #[template(path = "journal.html")]
 struct JournalPage {
@@ -305,7 +301,7 @@ pub async fn update(
     Path(id): Path<String>,
     body: Bytes,
 ) -> PageResult {
-    save(state, s, Some(parse_id(&id)?), body).await
+    save(state, s, Some(super::path_id(&id)?), body).await
 }
 
 pub async fn edit_form(
@@ -313,7 +309,7 @@ pub async fn edit_form(
     s: SignedIn,
     Path(id): Path<String>,
 ) -> PageResult {
-    let entry = state.app.entry(&s.principal, parse_id(&id)?).await?;
+    let entry = state.app.entry(&s.principal, super::path_id(&id)?).await?;
     if entry.deleted_at.is_some() {
         return Ok(Redirect::to(&format!("/journal/{}", entry.id)).into_response());
     }
@@ -353,7 +349,7 @@ pub async fn show(
     Path(id): Path<String>,
     Query(q): Query<NoticeParam>,
 ) -> PageResult {
-    let e = state.app.entry(&s.principal, parse_id(&id)?).await?;
+    let e = state.app.entry(&s.principal, super::path_id(&id)?).await?;
     let tz = &s.principal.user.time_zone;
     let when = e
         .occurred_at
@@ -398,7 +394,7 @@ pub async fn delete_confirm(
     s: SignedIn,
     Path(id): Path<String>,
 ) -> PageResult {
-    let e = state.app.entry(&s.principal, parse_id(&id)?).await?;
+    let e = state.app.entry(&s.principal, super::path_id(&id)?).await?;
     if e.deleted_at.is_some() {
         return Ok(Redirect::to(&format!("/journal/{}", e.id)).into_response());
     }
@@ -421,7 +417,10 @@ pub async fn delete(
     body: Bytes,
 ) -> PageResult {
     csrf::require(&s, &FormData::parse(&body))?;
-    state.app.delete_entry(&s.principal, parse_id(&id)?).await?;
+    state
+        .app
+        .delete_entry(&s.principal, super::path_id(&id)?)
+        .await?;
     Ok(Redirect::to("/journal?notice=deleted").into_response())
 }
 
@@ -434,7 +433,7 @@ pub async fn restore(
     csrf::require(&s, &FormData::parse(&body))?;
     let e = state
         .app
-        .restore_entry(&s.principal, parse_id(&id)?)
+        .restore_entry(&s.principal, super::path_id(&id)?)
         .await?;
     Ok(Redirect::to(&format!("/journal/{}?notice=restored", e.id)).into_response())
 }

@@ -467,17 +467,13 @@ fn describe(l: &Log) -> String {
     parts.join(" · ")
 }
 
-fn parse_id(id: &str) -> Result<Uuid, PageError> {
-    Uuid::parse_str(id).map_err(|_| PageError::NotFound)
-}
-
 pub async fn show(
     State(state): State<WebState>,
     s: SignedIn,
     Path(id): Path<String>,
     Query(q): Query<NoticeParams>,
 ) -> PageResult {
-    render(&show_page(&state, &s, parse_id(&id)?, None, q.notice.as_deref()).await?)
+    render(&show_page(&state, &s, super::path_id(&id)?, None, q.notice.as_deref()).await?)
 }
 
 /// Logs a practice: one click from "Today", or the full form.
@@ -487,7 +483,7 @@ pub async fn log(
     Path(id): Path<String>,
     body: Bytes,
 ) -> PageResult {
-    let id = parse_id(&id)?;
+    let id = super::path_id(&id)?;
     let form = FormData::parse(&body);
     csrf::require(&s, &form)?;
     let practice = state.app.practice(&s.principal, id).await?;
@@ -556,7 +552,7 @@ pub async fn unlog(
     body: Bytes,
 ) -> PageResult {
     csrf::require(&s, &FormData::parse(&body))?;
-    let (id, log_id) = (parse_id(&id)?, parse_id(&log_id)?);
+    let (id, log_id) = (super::path_id(&id)?, super::path_id(&log_id)?);
     let v = state.app.practice(&s.principal, id).await?;
     if !v.logs.iter().any(|l| l.id == log_id) {
         return Err(PageError::NotFound);
@@ -573,7 +569,7 @@ pub async fn archive(
 ) -> PageResult {
     let form = FormData::parse(&body);
     csrf::require(&s, &form)?;
-    let id = parse_id(&id)?;
+    let id = super::path_id(&id)?;
     state
         .app
         .archive_practice(&s.principal, id, form.get("archived") != "0")

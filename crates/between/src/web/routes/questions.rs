@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use crate::web::auth::SignedIn;
 use crate::web::csrf;
-use crate::web::errors::{render, PageError, PageResult};
+use crate::web::errors::{render, PageResult};
 use crate::web::forms::FormData;
 use crate::web::{Layout, WebState};
 
@@ -182,10 +182,6 @@ pub async fn create(State(state): State<WebState>, s: SignedIn, body: Bytes) -> 
     }
 }
 
-fn parse_id(id: &str) -> Result<Uuid, PageError> {
-    Uuid::parse_str(id).map_err(|_| PageError::NotFound)
-}
-
 pub async fn answer(
     State(state): State<WebState>,
     s: SignedIn,
@@ -196,13 +192,13 @@ pub async fn answer(
     csrf::require(&s, &form)?;
     let appointment = match form.get("appointment") {
         "" => None,
-        a => Some(parse_id(a)?),
+        a => Some(super::path_id(a)?),
     };
     match state
         .app
         .answer_question(
             &s.principal,
-            parse_id(&id)?,
+            super::path_id(&id)?,
             form.get("answer"),
             appointment,
         )
@@ -226,7 +222,7 @@ pub async fn delete(
     csrf::require(&s, &FormData::parse(&body))?;
     state
         .app
-        .delete_question(&s.principal, parse_id(&id)?)
+        .delete_question(&s.principal, super::path_id(&id)?)
         .await?;
     Ok(Redirect::to("/questions?notice=deleted").into_response())
 }

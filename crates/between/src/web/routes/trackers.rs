@@ -416,16 +416,15 @@ pub async fn create(State(state): State<WebState>, s: SignedIn, body: Bytes) -> 
     }
 }
 
-fn parse_id(id: &str) -> Result<Uuid, PageError> {
-    Uuid::parse_str(id).map_err(|_| PageError::NotFound)
-}
-
 pub async fn delete_confirm(
     State(state): State<WebState>,
     s: SignedIn,
     Path(id): Path<String>,
 ) -> PageResult {
-    let t = state.app.tracker(&s.principal, parse_id(&id)?).await?;
+    let t = state
+        .app
+        .tracker(&s.principal, super::path_id(&id)?)
+        .await?;
     render(&ConfirmPage {
         layout: Layout::signed_in(&state, &s, "Delete tracker", "journal"),
         heading: format!("Delete the tracker {}?", t.data.name),
@@ -445,7 +444,7 @@ pub async fn delete(
     csrf::require(&s, &FormData::parse(&body))?;
     state
         .app
-        .delete_tracker(&s.principal, parse_id(&id)?)
+        .delete_tracker(&s.principal, super::path_id(&id)?)
         .await?;
     Ok(Redirect::to("/trackers?notice=deleted").into_response())
 }
