@@ -612,3 +612,36 @@ async fn on_the_web_an_appointment_names_the_linked_therapist() {
     let shown = t.get(r.location(), &ada_jar).await;
     assert!(shown.body.contains("dr-rivera"), "{}", shown.body);
 }
+
+#[tokio::test]
+async fn a_therapist_ends_the_link_from_the_clients_page() {
+    let t = TestApp::new().await;
+    t.signed_in("ada").await;
+    let (ada, _) = t
+        .app
+        .sign_in("ada", PASSWORD, "test", SignInAs::Device, "test")
+        .await
+        .unwrap();
+    let dr_jar = t.signed_in_as("dr-rivera", Role::Therapist).await;
+    let (dr, _) = t
+        .app
+        .sign_in("dr-rivera", PASSWORD, "test", SignInAs::Device, "test")
+        .await
+        .unwrap();
+    let invite = t.app.create_share_invite(&ada).await.unwrap();
+    let link = t.app.accept_share_invite(&dr, &invite.code).await.unwrap();
+    let page = t
+        .get(&format!("/clients/{}", link.client_id), &dr_jar)
+        .await;
+    let end = format!("/sharing/{}/end", link.id);
+    assert!(page.body.contains(&end), "{}", page.body);
+    let r = t
+        .post_form(&end, &dr_jar, &[("csrf", &page.hidden("csrf"))])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(t.app.shares(&ada).await.unwrap().is_empty());
+    let again = t
+        .get(&format!("/clients/{}", link.client_id), &dr_jar)
+        .await;
+    assert_eq!(again.status, StatusCode::NOT_FOUND);
+}

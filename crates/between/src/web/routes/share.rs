@@ -302,6 +302,8 @@ struct AgendaView {
 struct ClientPage {
     layout: Layout,
     id: String,
+    /// The link itself, for ending it.
+    link_id: String,
     name: String,
     shares_agenda: bool,
     agenda: Option<AgendaView>,
@@ -489,6 +491,7 @@ async fn client_page_with(
     let page = render(&ClientPage {
         layout: Layout::signed_in(state, s, link.client.clone(), "home"),
         id: link.client_id.to_string(),
+        link_id: link.id.to_string(),
         name: link.client,
         shares_agenda,
         agenda,
