@@ -144,9 +144,7 @@ impl App {
             };
             let bytes = serde_json::to_vec(&sealed)
                 .map_err(|e| AppError::Corrupt(format!("agenda snapshot: {e}")))?;
-            let public = self.public_key(s.therapist_id).await?;
-            let for_therapist = crypto::seal_to(&public, &bytes)
-                .map_err(|_| AppError::Corrupt("a therapist's public key is not valid".into()))?;
+            let for_therapist = self.seal_for(s.therapist_id, &bytes).await?;
             self.store
                 .replace_share_item(&ShareItemRow {
                     id: Uuid::now_v7(),
@@ -210,15 +208,6 @@ impl App {
             .collect())
     }
 
-    pub(crate) async fn public_key(&self, user: Uuid) -> Result<Vec<u8>, AppError> {
-        Ok(self
-            .store
-            .keypair(user)
-            .await?
-            .ok_or_else(|| AppError::Corrupt("an account has no key pair".into()))?
-            .public_key)
-    }
-
     /// The link of a therapist with `client` that shares the agenda.
     async fn agenda_link(&self, p: &Principal, client: &str) -> Result<ShareRow, AppError> {
         let s = self.share_with(p, client).await?;
@@ -234,12 +223,6 @@ impl App {
         Ok(s)
     }
 
-    fn identity<'a>(&self, p: &'a Principal) -> Result<&'a crypto::Key, AppError> {
-        p.keys.identity().ok_or_else(|| {
-            AppError::Forbidden("Sign in with your password to read shared data.".into())
-        })
-    }
-
     /// A client's shared agenda with the therapist's own notes on it
     /// (logged for the client as "agenda").
     pub async fn client_agenda(
@@ -249,7 +232,7 @@ impl App {
     ) -> Result<SharedAgenda, AppError> {
         crate::sharing::require_full(p)?;
         let s = self.agenda_link(p, client).await?;
-        let identity = self.identity(p)?;
+        let identity = p.identity()?;
         let latest = self.store.share_items(s.id, SNAPSHOT).await?.pop();
         let (appointment, made_at, snapshot) = match latest {
             Some(row) => {
@@ -353,10 +336,6 @@ impl App {
         let note = Note { text, ..note };
         let bytes =
             serde_json::to_vec(&note).map_err(|e| AppError::Corrupt(format!("note: {e}")))?;
-        let seal = |public: &[u8]| {
-            crypto::seal_to(public, &bytes)
-                .map_err(|_| AppError::Corrupt("a public key is not valid".into()))
-        };
         let now = micros(self.now());
         let row = ShareItemRow {
             id: Uuid::now_v7(),
@@ -364,8 +343,8 @@ impl App {
             kind: NOTE.into(),
             author_id: p.user.id,
             subject: latest.subject,
-            for_client: Some(seal(&self.public_key(s.client_id).await?)?),
-            for_therapist: Some(seal(&self.public_key(p.user.id).await?)?),
+            for_client: Some(self.seal_for(s.client_id, &bytes).await?),
+            for_therapist: Some(self.seal_for(p.user.id, &bytes).await?),
             state: None,
             created_at: now,
             updated_at: now,
@@ -394,12 +373,7 @@ impl App {
             if s.client_id != p.user.id {
                 continue;
             }
-            let from = self
-                .store
-                .user_by_id(s.therapist_id)
-                .await?
-                .map(|u| u.name)
-                .unwrap_or_default();
+            let from = self.name_of(s.therapist_id).await?;
             for row in self.store.share_items(s.id, NOTE).await? {
                 if row.subject != appointment {
                     continue;

@@ -136,8 +136,8 @@ impl App {
             kind: KIND.into(),
             author_id: p.user.id,
             subject: None,
-            for_client: Some(seal(&self.public_key(s.client_id).await?, &bytes)?),
-            for_therapist: Some(seal(&self.public_key(p.user.id).await?, &bytes)?),
+            for_client: Some(self.seal_for(s.client_id, &bytes).await?),
+            for_therapist: Some(self.seal_for(p.user.id, &bytes).await?),
             state: Some(AssignmentState::Pending.as_str().into()),
             created_at: now,
             updated_at: now,
@@ -166,7 +166,7 @@ impl App {
         if s.therapist_id != p.user.id {
             return Err(crate::sharing::not_linked(client));
         }
-        let identity = identity(p)?;
+        let identity = p.identity()?;
         let mut out = Vec::new();
         for row in self.store.share_items(s.id, KIND).await? {
             let sealed = row.for_therapist.as_deref().unwrap_or_default();
@@ -182,7 +182,7 @@ impl App {
         for (s, row) in self.assignment_rows(p).await? {
             let therapist = self.name_of(s.therapist_id).await?;
             let sealed = row.for_client.as_deref().unwrap_or_default();
-            out.push(open(identity(p)?, &row, sealed, &therapist, &p.user.name)?);
+            out.push(open(p.identity()?, &row, sealed, &therapist, &p.user.name)?);
         }
         out.sort_by_key(|a| std::cmp::Reverse((a.at, a.id)));
         Ok(out)
@@ -205,15 +205,6 @@ impl App {
         Ok(out)
     }
 
-    async fn name_of(&self, user: Uuid) -> Result<String, AppError> {
-        Ok(self
-            .store
-            .user_by_id(user)
-            .await?
-            .map(|u| u.name)
-            .unwrap_or_else(|| "(deleted)".into()))
-    }
-
     /// The client answers an assignment once. Accepting adds the practice
     /// (with the schedule they chose, when given) and returns it.
     pub async fn answer_assignment(
@@ -230,7 +221,7 @@ impl App {
             .ok_or_else(|| AppError::NotFound(format!("The assignment {id}")))?;
         let therapist = self.name_of(s.therapist_id).await?;
         let sealed = row.for_client.as_deref().unwrap_or_default();
-        let mut a = open(identity(p)?, &row, sealed, &therapist, &p.user.name)?;
+        let mut a = open(p.identity()?, &row, sealed, &therapist, &p.user.name)?;
         if a.state != AssignmentState::Pending {
             return Err(AppError::Conflict(format!(
                 "You {} this already.",
@@ -270,7 +261,7 @@ impl App {
             practice: practice.clone().unwrap_or_else(|| a.practice.clone()),
             reply: Some(reply.clone()),
         })?;
-        let for_therapist = seal(&self.public_key(s.therapist_id).await?, &bytes)?;
+        let for_therapist = self.seal_for(s.therapist_id, &bytes).await?;
         if !self
             .store
             .answer_share_item(
@@ -295,19 +286,8 @@ impl App {
     }
 }
 
-fn identity(p: &Principal) -> Result<&crypto::Key, AppError> {
-    p.keys.identity().ok_or_else(|| {
-        AppError::Forbidden("Sign in with your password to read what your therapist sent.".into())
-    })
-}
-
 fn seal_bytes(s: &Sealed) -> Result<Vec<u8>, AppError> {
     serde_json::to_vec(s).map_err(|e| AppError::Corrupt(format!("assignment: {e}")))
-}
-
-fn seal(public: &[u8], bytes: &[u8]) -> Result<Vec<u8>, AppError> {
-    crypto::seal_to(public, bytes)
-        .map_err(|_| AppError::Corrupt("a public key is not valid".into()))
 }
 
 fn open(

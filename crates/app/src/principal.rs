@@ -96,6 +96,16 @@ pub struct Principal {
 }
 
 impl Principal {
+    /// The X25519 secret that opens what was sealed to this person; only a
+    /// password, device or session credential holds it.
+    pub(crate) fn identity(&self) -> Result<&crate::crypto::Key, AppError> {
+        self.keys.identity().ok_or_else(|| {
+            AppError::Forbidden(
+                "Sign in with your password to open what was shared with you.".into(),
+            )
+        })
+    }
+
     /// Refuses reading with a write-only or calendar credential.
     pub fn require_read(&self) -> Result<(), AppError> {
         match self.access {

@@ -172,17 +172,33 @@ impl App {
         self.link(p, &share).await
     }
 
+    /// The account name of `id` ("(deleted)" once the account is gone).
+    pub(crate) async fn name_of(&self, id: Uuid) -> Result<String, AppError> {
+        Ok(self
+            .store
+            .user_by_id(id)
+            .await?
+            .map(|u| u.name)
+            .unwrap_or_else(|| "(deleted)".into()))
+    }
+
+    /// `bytes` sealed to the public key of `user`, for them alone to open.
+    pub(crate) async fn seal_for(&self, user: Uuid, bytes: &[u8]) -> Result<Vec<u8>, AppError> {
+        let public = self
+            .store
+            .keypair(user)
+            .await?
+            .ok_or_else(|| AppError::Corrupt("an account has no key pair".into()))?
+            .public_key;
+        crypto::seal_to(&public, bytes)
+            .map_err(|_| AppError::Corrupt("a public key is not valid".into()))
+    }
+
     async fn link(&self, p: &Principal, s: &ShareRow) -> Result<Link, AppError> {
-        let name = |id: Uuid| async move {
-            Ok::<_, AppError>(
-                self.store
-                    .user_by_id(id)
-                    .await?
-                    .map(|u| u.name)
-                    .unwrap_or_else(|| "(deleted)".into()),
-            )
-        };
-        let (client, therapist) = (name(s.client_id).await?, name(s.therapist_id).await?);
+        let (client, therapist) = (
+            self.name_of(s.client_id).await?,
+            self.name_of(s.therapist_id).await?,
+        );
         let mut scopes: Vec<Scope> = self
             .store
             .share_scopes(s.id)
@@ -460,9 +476,7 @@ impl App {
                 )));
             }
         }
-        let identity = p.keys.identity().ok_or_else(|| {
-            AppError::Forbidden("Sign in with your password to read shared data.".into())
-        })?;
+        let identity = p.identity()?;
         let mut keys = Vec::new();
         for k in self.store.share_keys(s.id).await? {
             let Some(kind) = DataKind::parse(&k.kind) else {

@@ -222,3 +222,20 @@ pub fn summary_json(c: &between_app::sharing::ClientSummary, tz: &TimeZone) -> V
         "roadblocks": c.roadblocks,
     })
 }
+
+/// A client's answer to an assigned practice, to follow its state:
+/// ` as SCHEDULE: "note"` (empty while unanswered).
+pub fn assignment_reply(a: &between_app::assignments::Assignment) -> String {
+    let Some(r) = &a.reply else {
+        return String::new();
+    };
+    let mut out = r
+        .adjusted_schedule
+        .as_ref()
+        .map(|x| format!(" as {x}"))
+        .unwrap_or_default();
+    if !r.note.is_empty() {
+        out.push_str(&format!(": \"{}\"", r.note));
+    }
+    out
+}

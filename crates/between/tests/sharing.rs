@@ -10,6 +10,38 @@ use between_app::sessions::SignInAs;
 use between_app::Role;
 use support::{TestApp, PASSWORD};
 
+/// ada (a client) and dr-rivera (a therapist), each signed in on the web
+/// and in the app, linked with nothing shared yet.
+struct Linked {
+    ada_jar: support::Jar,
+    ada: between_app::Principal,
+    dr_jar: support::Jar,
+    link: between_app::sharing::Link,
+}
+
+async fn linked(t: &TestApp) -> Linked {
+    let ada_jar = t.signed_in("ada").await;
+    let (ada, _) = t
+        .app
+        .sign_in("ada", PASSWORD, "test", SignInAs::Device, "test")
+        .await
+        .unwrap();
+    let dr_jar = t.signed_in_as("dr-rivera", Role::Therapist).await;
+    let (dr, _) = t
+        .app
+        .sign_in("dr-rivera", PASSWORD, "test", SignInAs::Device, "test")
+        .await
+        .unwrap();
+    let invite = t.app.create_share_invite(&ada).await.unwrap();
+    let link = t.app.accept_share_invite(&dr, &invite.code).await.unwrap();
+    Linked {
+        ada_jar,
+        ada,
+        dr_jar,
+        link,
+    }
+}
+
 #[tokio::test]
 async fn a_therapist_accepts_a_clients_invitation_from_its_link() {
     let t = TestApp::new().await;
@@ -471,20 +503,12 @@ async fn a_private_link_opens_for_anyone_holding_it_until_it_is_used_up_or_revok
 #[tokio::test]
 async fn a_therapist_assigns_practice_on_the_web_and_the_client_adjusts_it() {
     let t = TestApp::new().await;
-    let ada_jar = t.signed_in("ada").await;
-    let (ada, _) = t
-        .app
-        .sign_in("ada", PASSWORD, "test", SignInAs::Device, "test")
-        .await
-        .unwrap();
-    let dr_jar = t.signed_in_as("dr-rivera", Role::Therapist).await;
-    let (dr, _) = t
-        .app
-        .sign_in("dr-rivera", PASSWORD, "test", SignInAs::Device, "test")
-        .await
-        .unwrap();
-    let invite = t.app.create_share_invite(&ada).await.unwrap();
-    let link = t.app.accept_share_invite(&dr, &invite.code).await.unwrap();
+    let Linked {
+        ada_jar,
+        dr_jar,
+        link,
+        ..
+    } = linked(&t).await;
     let page = format!("/clients/{}", link.client_id);
     let csrf = t.get(&page, &dr_jar).await.hidden("csrf");
     let assign = format!("/clients/{}/assign", link.client_id);
@@ -564,20 +588,7 @@ async fn a_therapist_assigns_practice_on_the_web_and_the_client_adjusts_it() {
 #[tokio::test]
 async fn on_the_web_an_appointment_names_the_linked_therapist() {
     let t = TestApp::new().await;
-    let ada_jar = t.signed_in("ada").await;
-    let (ada, _) = t
-        .app
-        .sign_in("ada", PASSWORD, "test", SignInAs::Device, "test")
-        .await
-        .unwrap();
-    t.signed_in_as("dr-rivera", Role::Therapist).await;
-    let (dr, _) = t
-        .app
-        .sign_in("dr-rivera", PASSWORD, "test", SignInAs::Device, "test")
-        .await
-        .unwrap();
-    let invite = t.app.create_share_invite(&ada).await.unwrap();
-    let link = t.app.accept_share_invite(&dr, &invite.code).await.unwrap();
+    let Linked { ada_jar, link, .. } = linked(&t).await;
     let form = t.get("/appointments/new", &ada_jar).await;
     assert!(form.body.contains("With my therapist"), "{}", form.body);
     let option = format!("<option value=\"{}\"", link.therapist_id);
@@ -616,20 +627,9 @@ async fn on_the_web_an_appointment_names_the_linked_therapist() {
 #[tokio::test]
 async fn a_therapist_ends_the_link_from_the_clients_page() {
     let t = TestApp::new().await;
-    t.signed_in("ada").await;
-    let (ada, _) = t
-        .app
-        .sign_in("ada", PASSWORD, "test", SignInAs::Device, "test")
-        .await
-        .unwrap();
-    let dr_jar = t.signed_in_as("dr-rivera", Role::Therapist).await;
-    let (dr, _) = t
-        .app
-        .sign_in("dr-rivera", PASSWORD, "test", SignInAs::Device, "test")
-        .await
-        .unwrap();
-    let invite = t.app.create_share_invite(&ada).await.unwrap();
-    let link = t.app.accept_share_invite(&dr, &invite.code).await.unwrap();
+    let Linked {
+        ada, dr_jar, link, ..
+    } = linked(&t).await;
     let page = t
         .get(&format!("/clients/{}", link.client_id), &dr_jar)
         .await;

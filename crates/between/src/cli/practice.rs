@@ -78,23 +78,15 @@ pub struct AssignArgs {
 }
 
 fn assignment_line(a: &Assignment) -> String {
-    let mut line = format!(
-        "{}  {} ({}) from {}, {}",
+    format!(
+        "{}  {} ({}) from {}, {}{}",
         a.id,
         a.practice.title,
         a.practice.schedule.describe(),
         a.therapist,
-        a.state.as_str()
-    );
-    if let Some(r) = &a.reply {
-        if let Some(s) = &r.adjusted_schedule {
-            line.push_str(&format!(" as {s}"));
-        }
-        if !r.note.is_empty() {
-            line.push_str(&format!(": \"{}\"", r.note));
-        }
-    }
-    line
+        a.state.as_str(),
+        crate::client_doc::assignment_reply(a)
+    )
 }
 
 pub async fn assign(ctx: &Context, args: AssignArgs) -> CliResult {

@@ -428,21 +428,7 @@ pub async fn client(ctx: &Context, args: ClientArgs) -> CliResult {
     if !assigned.is_empty() {
         text.push_str("\npractice you assigned\n");
         for a in &assigned {
-            let reply = a
-                .reply
-                .as_ref()
-                .map(|r| {
-                    let mut s = r
-                        .adjusted_schedule
-                        .as_ref()
-                        .map(|x| format!(" as {x}"))
-                        .unwrap_or_default();
-                    if !r.note.is_empty() {
-                        s.push_str(&format!(": \"{}\"", r.note));
-                    }
-                    s
-                })
-                .unwrap_or_default();
+            let reply = crate::client_doc::assignment_reply(a);
             text.push_str(&format!(
                 "  {} ({}): {}{reply}\n",
                 a.practice.title,

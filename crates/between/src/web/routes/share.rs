@@ -459,22 +459,9 @@ async fn client_page_with(
         .await?
         .into_iter()
         .map(|a| {
-            let reply = a
-                .reply
-                .map(|r| {
-                    let mut out = r
-                        .adjusted_schedule
-                        .map(|x| format!("as {x}"))
-                        .unwrap_or_default();
-                    if !r.note.is_empty() {
-                        if !out.is_empty() {
-                            out.push_str(": ");
-                        }
-                        out.push_str(&format!("“{}”", r.note));
-                    }
-                    out
-                })
-                .unwrap_or_default();
+            let reply = crate::client_doc::assignment_reply(&a)
+                .trim_start_matches([' ', ':'])
+                .to_string();
             (
                 a.practice.title,
                 a.practice.schedule.describe(),
