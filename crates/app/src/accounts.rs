@@ -11,7 +11,7 @@ use crate::crypto::{self, Key};
 use crate::error::AppError;
 use crate::keyring::{new_kind_keys, DataKind};
 use crate::principal::{Access, Principal, Role, User};
-use crate::{now_micros, App};
+use crate::App;
 
 pub const MIN_PASSWORD_CHARS: usize = 8;
 const MAX_PASSWORD_BYTES: usize = 1024;
@@ -98,7 +98,7 @@ impl App {
         if !errors.is_empty() {
             return Err(errors.into());
         }
-        let now = now_micros();
+        let now = self.now_micros();
         let user_id = Uuid::now_v7();
         let root = Key::random();
         let recovery_code = crypto::new_recovery_code();
@@ -197,7 +197,7 @@ impl App {
                 kind: CredentialKind::Password,
                 label: "password",
                 access: Access::Full,
-                now: now_micros(),
+                now: self.now_micros(),
                 expires_at: None,
             },
             password.as_bytes(),
@@ -254,7 +254,7 @@ impl App {
                 kind: CredentialKind::Recovery,
                 label: "recovery code",
                 access: Access::Full,
-                now: now_micros(),
+                now: self.now_micros(),
                 expires_at: None,
             },
             crypto::normalise_recovery_code(&next_code).as_bytes(),

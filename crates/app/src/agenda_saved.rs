@@ -159,7 +159,7 @@ impl App {
         let now = self.now();
         let mut batch = RecordBatch::default();
         match existing {
-            Some(row) => batch.update.push(records::seal(
+            Some(row) => batch.update.push(self.seal(
                 p,
                 RecordKind::AgendaPrefs,
                 row.id,
@@ -168,7 +168,7 @@ impl App {
                 &prefs,
                 Some(&row),
             )?),
-            None => batch.insert.push(records::seal(
+            None => batch.insert.push(self.seal(
                 p,
                 RecordKind::AgendaPrefs,
                 Uuid::now_v7(),
@@ -288,7 +288,7 @@ impl App {
         let mut batch = RecordBatch::default();
         match &row {
             Some(row) => {
-                let sealed = records::seal(
+                let sealed = self.seal(
                     p,
                     RecordKind::Agenda,
                     row.id,
@@ -299,7 +299,7 @@ impl App {
                 )?;
                 batch.update_if_unchanged.push((sealed, row.updated_at));
             }
-            None => batch.insert.push(records::seal(
+            None => batch.insert.push(self.seal(
                 p,
                 RecordKind::Agenda,
                 Uuid::now_v7(),

@@ -83,7 +83,7 @@ impl App {
                 status: Status::Planned,
                 ..series.details.clone()
             };
-            batch.insert.push(records::seal(
+            batch.insert.push(self.seal(
                 p,
                 RecordKind::Appointment,
                 Uuid::now_v7(),
@@ -99,7 +99,7 @@ impl App {
             .to_zoned(jiff::tz::TimeZone::get(&series.time_zone).unwrap_or(jiff::tz::TimeZone::UTC))
             .map(|z| z.timestamp())
             .unwrap_or(until);
-        let row = records::seal(
+        let row = self.seal(
             p,
             RecordKind::AppointmentSeries,
             id,
@@ -216,7 +216,7 @@ impl App {
                     "--until only makes sense with --repeat.",
                 ));
             }
-            let row = records::seal(
+            let row = self.seal(
                 p,
                 RecordKind::Appointment,
                 Uuid::now_v7(),
@@ -345,7 +345,7 @@ impl App {
             (true, Some(s)) => Some(s),
         };
         let Some(series_id) = series_id else {
-            batch.update.push(records::seal(
+            batch.update.push(self.seal(
                 p,
                 RecordKind::Appointment,
                 id,
@@ -445,7 +445,7 @@ impl App {
                 status: *status,
                 ..a.details
             };
-            batch.update.push(records::seal(
+            batch.update.push(self.seal(
                 p,
                 RecordKind::Appointment,
                 *id,
@@ -482,7 +482,7 @@ impl App {
     pub async fn since_last_session(&self, p: &Principal) -> Result<SinceLastSession, AppError> {
         Ok(appointment::since_last_session(
             &self.appointments(p).await?,
-            Timestamp::now(),
+            self.now(),
         ))
     }
 }

@@ -140,8 +140,17 @@ fn from_json<T: DeserializeOwned + Serialize>(
     data: serde_json::Value,
 ) -> Result<RecordRow, String> {
     let typed: T = serde_json::from_value(data).map_err(|e| e.to_string())?;
-    let mut row = records::seal(p, kind, id, parent_id, r.occurred_at, &typed, None)
-        .map_err(|e| e.to_string())?;
+    let mut row = records::seal_at(
+        micros(r.updated_at),
+        p,
+        kind,
+        id,
+        parent_id,
+        r.occurred_at,
+        &typed,
+        None,
+    )
+    .map_err(|e| e.to_string())?;
     row.created_at = micros(r.created_at);
     row.updated_at = micros(r.updated_at);
     Ok(row)
@@ -200,7 +209,7 @@ impl App {
         Ok(Archive {
             format: FORMAT.into(),
             format_version: FORMAT_VERSION,
-            exported_at: Timestamp::now(),
+            exported_at: self.now(),
             account: ArchivedAccount {
                 name: p.user.name.clone(),
                 time_zone: p.user.time_zone.iana_name().unwrap_or("UTC").to_string(),
@@ -368,12 +377,12 @@ impl App {
         };
         // The map changes only together with what it describes.
         if map != map_before {
-            let sealed = records::seal(
+            let sealed = self.seal(
                 p,
                 RecordKind::ImportMap,
                 map_row.as_ref().map_or_else(Uuid::now_v7, |r| r.id),
                 None,
-                Timestamp::now(),
+                self.now(),
                 &map,
                 map_row.as_ref(),
             )?;

@@ -13,7 +13,7 @@ use crate::credential::{self, Template};
 use crate::error::AppError;
 use crate::principal::{Access, Principal};
 use crate::records::{self, RecordKind};
-use crate::{crypto, now_micros, App};
+use crate::{crypto, App};
 
 /// What the feed shows, chosen by the person.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -122,10 +122,10 @@ impl App {
     }
 
     async fn save_prefs(&self, p: &Principal, prefs: &CalendarPrefs) -> Result<(), AppError> {
-        let now = jiff::Timestamp::now();
+        let now = self.now();
         let mut batch = RecordBatch::default();
         match self.prefs_row(p).await? {
-            Some(row) => batch.update.push(records::seal(
+            Some(row) => batch.update.push(self.seal(
                 p,
                 RecordKind::CalendarPrefs,
                 row.id,
@@ -134,7 +134,7 @@ impl App {
                 prefs,
                 Some(&row),
             )?),
-            None => batch.insert.push(records::seal(
+            None => batch.insert.push(self.seal(
                 p,
                 RecordKind::CalendarPrefs,
                 Uuid::now_v7(),
@@ -176,7 +176,7 @@ impl App {
                 kind: CredentialKind::Calendar,
                 label: "calendar feed",
                 access: Access::Calendar,
-                now: now_micros(),
+                now: self.now_micros(),
                 expires_at: None,
             },
             &secret,
@@ -206,7 +206,7 @@ impl App {
                 kind: CredentialKind::Calendar,
                 label: "calendar feed",
                 access: Access::Calendar,
-                now: now_micros(),
+                now: self.now_micros(),
                 expires_at: None,
             },
             &secret,

@@ -61,7 +61,7 @@ impl App {
         }
         .validated()?;
         let stored = self
-            .insert_record(p, RecordKind::Goal, None, Timestamp::now(), &goal)
+            .insert_record(p, RecordKind::Goal, None, self.now(), &goal)
             .await?;
         self.view_goal(p, stored, self.now()).await
     }
@@ -105,8 +105,8 @@ impl App {
             .get_record::<Goal>(p, RecordKind::Goal, goal_id, WHAT)
             .await?;
         let check_in = g.data.validate_check_in(check_in)?;
-        let at = at.unwrap_or_else(Timestamp::now);
-        if at > Timestamp::now() {
+        let at = at.unwrap_or_else(|| self.now());
+        if at > self.now() {
             return Err(AppError::invalid(
                 "at",
                 "A check-in cannot be in the future.",

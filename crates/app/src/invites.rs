@@ -45,7 +45,7 @@ impl App {
             ));
         }
         let code = crypto::new_secret();
-        let now = Timestamp::now();
+        let now = self.now();
         let expires_at = now
             .checked_add(valid_for)
             .map_err(|_| AppError::invalid("days", "Too long."))?;
@@ -75,7 +75,7 @@ impl App {
             .invite_by_lookup(&lookup_of(code))
             .await?
             .ok_or_else(unusable)?;
-        if row.used_at.is_some() || from_micros(row.expires_at)? <= Timestamp::now() {
+        if row.used_at.is_some() || from_micros(row.expires_at)? <= self.now() {
             return Err(unusable());
         }
         Ok(row)
@@ -95,11 +95,7 @@ impl App {
         new: NewUser<'_>,
     ) -> Result<Registered, AppError> {
         let row = self.usable_invite(code).await?;
-        if !self
-            .store
-            .use_invite(row.id, micros(Timestamp::now()))
-            .await?
-        {
+        if !self.store.use_invite(row.id, micros(self.now())).await? {
             return Err(unusable());
         }
         let role = Role::parse(&row.role).unwrap_or(Role::Client);

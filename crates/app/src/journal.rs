@@ -13,7 +13,7 @@ use crate::crypto;
 use crate::error::AppError;
 use crate::keyring::DataKind;
 use crate::principal::Principal;
-use crate::{from_micros, micros, now_micros, App};
+use crate::{from_micros, micros, App};
 
 /// Deleted entries can be restored for this long, then they are purged.
 pub const RESTORE_WINDOW: SignedDuration = SignedDuration::from_hours(30 * 24);
@@ -139,7 +139,7 @@ impl App {
     ) -> Result<Entry, AppError> {
         p.require_write()?;
         let content = content.validated()?;
-        let now = Timestamp::now();
+        let now = self.now();
         let id = Uuid::now_v7();
         let (key_id, payload) = self.seal_entry(p, id, &content)?;
         if content.shared {
@@ -170,7 +170,7 @@ impl App {
         items: Vec<(EntryContent, Timestamp)>,
     ) -> Result<usize, AppError> {
         p.require_read()?;
-        let now = micros(Timestamp::now());
+        let now = micros(self.now());
         let mut rows = Vec::with_capacity(items.len());
         for (i, (content, at)) in items.into_iter().enumerate() {
             let content = content.validated().map_err(|e| {
@@ -226,7 +226,7 @@ impl App {
             key_id,
             occurred_at: micros(occurred_at.unwrap_or(current.occurred_at)),
             created_at: micros(current.created_at),
-            updated_at: now_micros(),
+            updated_at: self.now_micros(),
             deleted_at: None,
             payload,
         };
@@ -241,7 +241,7 @@ impl App {
         p.require_read()?;
         if !self
             .store
-            .soft_delete_entry(p.user.id, id, now_micros())
+            .soft_delete_entry(p.user.id, id, self.now_micros())
             .await?
         {
             return Err(AppError::NotFound(format!("The entry {id}")));
@@ -261,7 +261,8 @@ impl App {
 
     /// Removes for good what was deleted longer ago than the restore window.
     pub async fn purge_expired_deletions(&self) -> Result<u64, AppError> {
-        let cutoff = Timestamp::now()
+        let cutoff = self
+            .now()
             .checked_sub(RESTORE_WINDOW)
             .unwrap_or(Timestamp::MIN);
         Ok(self.store.purge_deleted_entries(micros(cutoff)).await?)

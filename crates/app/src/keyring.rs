@@ -114,6 +114,7 @@ impl Keyring {
         store: &Store,
         user_id: Uuid,
         root: Key,
+        now: i64,
     ) -> Result<Keyring, AppError> {
         let rows = store.kind_keys(user_id).await?;
         let mut ring = Keyring {
@@ -132,12 +133,12 @@ impl Keyring {
             .filter(|k| !ring.current.contains_key(k))
             .collect();
         if !missing.is_empty() {
-            for row in new_kind_keys(user_id, &root, crate::now_micros(), &missing) {
+            for row in new_kind_keys(user_id, &root, now, &missing) {
                 store.insert_kind_key(&row).await?;
                 ring.add_row(&root, &row)?;
             }
         }
-        ring.identity = Some(identity(store, user_id, &root).await?);
+        ring.identity = Some(identity(store, user_id, &root, now).await?);
         ring.root = Some(root);
         Ok(ring)
     }
@@ -266,7 +267,7 @@ fn identity_aad(user_id: Uuid) -> Vec<u8> {
 
 /// The account's X25519 secret, created (and its public half published) the
 /// first time the account is unlocked without one.
-async fn identity(store: &Store, user_id: Uuid, root: &Key) -> Result<Key, AppError> {
+async fn identity(store: &Store, user_id: Uuid, root: &Key, now: i64) -> Result<Key, AppError> {
     if store.keypair(user_id).await?.is_none() {
         let (secret, public) = crypto::new_identity();
         store
@@ -274,7 +275,7 @@ async fn identity(store: &Store, user_id: Uuid, root: &Key) -> Result<Key, AppEr
                 user_id,
                 public_key: public.to_vec(),
                 wrapped_secret: crypto::seal(root, &identity_aad(user_id), secret.as_bytes()),
-                created_at: crate::now_micros(),
+                created_at: now,
             })
             .await?;
     }

@@ -10,6 +10,7 @@ pub mod appointments;
 pub mod archive;
 pub mod assignments;
 pub mod calendar;
+pub mod clock;
 mod credential;
 pub mod crypto;
 pub mod demo;
@@ -44,6 +45,7 @@ use std::time::Duration;
 use between_store::Store;
 use jiff::Timestamp;
 
+pub use clock::Clock;
 pub use error::AppError;
 pub use principal::{Access, Principal, Role, User};
 
@@ -55,9 +57,9 @@ pub struct Config {
     /// Whether anyone may create an account from the web once the first
     /// account exists (otherwise only the CLI can).
     pub open_registration: bool,
-    /// A fixed "now" for reproducible reports (snapshot tests, benchmarks);
-    /// `None` is the system clock.
-    pub clock: Option<Timestamp>,
+    /// Where "now" comes from: the system clock, or a manual one that
+    /// tests and benchmarks set and advance.
+    pub clock: Clock,
 }
 
 impl Default for Config {
@@ -65,7 +67,7 @@ impl Default for Config {
         Config {
             session_idle: Duration::from_secs(60 * 60),
             open_registration: false,
-            clock: None,
+            clock: Clock::system(),
         }
     }
 }
@@ -95,10 +97,19 @@ impl App {
         &self.config
     }
 
-    /// What reports and drafts count as now: the system clock unless the
-    /// configuration fixes it.
+    /// Now, by the app's one clock (see [`Clock`]).
     pub fn now(&self) -> Timestamp {
-        self.config.clock.unwrap_or_else(Timestamp::now)
+        self.config.clock.now()
+    }
+
+    /// Now as the store keeps times (microseconds since the Unix epoch).
+    pub fn now_micros(&self) -> i64 {
+        self.config.clock.now_micros()
+    }
+
+    /// The app's clock, for front ends that need "now" (the web, the CLI).
+    pub fn clock(&self) -> &Clock {
+        &self.config.clock
     }
 }
 
@@ -109,8 +120,4 @@ pub(crate) fn micros(t: Timestamp) -> i64 {
 
 pub(crate) fn from_micros(us: i64) -> Result<Timestamp, AppError> {
     Timestamp::from_microsecond(us).map_err(|_| AppError::Corrupt(format!("bad timestamp {us}")))
-}
-
-pub(crate) fn now_micros() -> i64 {
-    micros(Timestamp::now())
 }

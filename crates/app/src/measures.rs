@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use crate::error::AppError;
 use crate::principal::Principal;
-use crate::records::{self, RecordKind, Stored};
+use crate::records::{RecordKind, Stored};
 use crate::App;
 
 /// Measures are due this long after the last one of their kind.
@@ -253,7 +253,7 @@ impl App {
         let now = self.now();
         let mut batch = RecordBatch::default();
         match existing {
-            Some(row) => batch.update.push(records::seal(
+            Some(row) => batch.update.push(self.seal(
                 p,
                 RecordKind::SafetyPlan,
                 row.id,
@@ -262,7 +262,7 @@ impl App {
                 &plan,
                 Some(&row),
             )?),
-            None => batch.insert.push(records::seal(
+            None => batch.insert.push(self.seal(
                 p,
                 RecordKind::SafetyPlan,
                 Uuid::now_v7(),

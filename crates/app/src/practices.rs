@@ -97,7 +97,8 @@ fn plan(p: &Practice) -> Plan {
 }
 
 impl App {
-    pub(crate) fn today(&self, p: &Principal) -> Date {
+    /// Today in the person's time zone, by the app's clock.
+    pub fn today(&self, p: &Principal) -> Date {
         self.now().to_zoned(p.user.time_zone.clone()).date()
     }
 
@@ -139,7 +140,7 @@ impl App {
             self.goal(p, goal).await?;
         }
         let stored = self
-            .insert_record(p, RecordKind::Practice, None, Timestamp::now(), &practice)
+            .insert_record(p, RecordKind::Practice, None, self.now(), &practice)
             .await?;
         self.view_practice(p, stored).await
     }
@@ -267,8 +268,8 @@ impl App {
         at: Option<Timestamp>,
     ) -> Result<(Stored<Log>, PracticeView), AppError> {
         let current = self.practice(p, id).await?;
-        let at = at.unwrap_or_else(Timestamp::now);
-        if at > Timestamp::now() + jiff::SignedDuration::from_mins(5) {
+        let at = at.unwrap_or_else(|| self.now());
+        if at > self.now() + jiff::SignedDuration::from_mins(5) {
             return Err(AppError::invalid(
                 "at",
                 "A practice cannot be logged in the future.",

@@ -3,7 +3,6 @@
 
 use between_domain::question::Question;
 use between_domain::search::Query;
-use jiff::Timestamp;
 use uuid::Uuid;
 
 use crate::error::AppError;
@@ -24,7 +23,7 @@ impl App {
             ..Question::default()
         }
         .validated()?;
-        self.insert_record(p, RecordKind::Question, None, Timestamp::now(), &q)
+        self.insert_record(p, RecordKind::Question, None, self.now(), &q)
             .await
     }
 
@@ -72,7 +71,7 @@ impl App {
             answer: answer.map(str::to_string).or(old.answer),
             appointment_id: appointment_id.or(old.appointment_id),
             answered_at: if answered_now {
-                Some(Timestamp::now())
+                Some(self.now())
             } else {
                 old.answered_at
             },

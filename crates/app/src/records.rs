@@ -12,7 +12,7 @@ use crate::crypto;
 use crate::error::AppError;
 use crate::keyring::DataKind;
 use crate::principal::Principal;
-use crate::{from_micros, micros, now_micros, App};
+use crate::{from_micros, micros, App};
 
 /// What a record is; decides its key and its `kind` in the store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -126,7 +126,9 @@ pub(crate) fn aad(kind: RecordKind, user_id: Uuid, id: Uuid) -> Vec<u8> {
 
 /// A new or changed record, sealed for the store. `created_at` is kept from
 /// `existing` when given.
-pub(crate) fn seal<T: Serialize>(
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn seal_at<T: Serialize>(
+    now: i64,
     p: &Principal,
     kind: RecordKind,
     id: Uuid,
@@ -137,7 +139,6 @@ pub(crate) fn seal<T: Serialize>(
 ) -> Result<RecordRow, AppError> {
     let (key_id, key) = p.keys.current(kind.data_kind())?;
     let bytes = rmp_serde::to_vec_named(data).map_err(|e| AppError::Corrupt(e.to_string()))?;
-    let now = now_micros();
     Ok(RecordRow {
         id,
         user_id: p.user.id,
@@ -192,6 +193,31 @@ pub(crate) fn stored<T: DeserializeOwned>(
 
 /// Plain create/read/update/delete of records that need nothing more.
 impl App {
+    /// A new or changed record, sealed for the store, stamped with the
+    /// app's clock. `created_at` is kept from `existing` when given.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn seal<T: Serialize>(
+        &self,
+        p: &Principal,
+        kind: RecordKind,
+        id: Uuid,
+        parent_id: Option<Uuid>,
+        occurred_at: Timestamp,
+        data: &T,
+        existing: Option<&RecordRow>,
+    ) -> Result<RecordRow, AppError> {
+        seal_at(
+            self.now_micros(),
+            p,
+            kind,
+            id,
+            parent_id,
+            occurred_at,
+            data,
+            existing,
+        )
+    }
+
     pub(crate) async fn insert_record<T: Serialize + DeserializeOwned>(
         &self,
         p: &Principal,
@@ -201,7 +227,7 @@ impl App {
         data: &T,
     ) -> Result<Stored<T>, AppError> {
         p.require_read()?;
-        let row = seal(p, kind, Uuid::now_v7(), parent_id, occurred_at, data, None)?;
+        let row = self.seal(p, kind, Uuid::now_v7(), parent_id, occurred_at, data, None)?;
         self.store
             .apply_records(
                 p.user.id,
@@ -225,7 +251,7 @@ impl App {
         for (kind, parent, at, data) in items {
             batch
                 .insert
-                .push(seal(p, *kind, Uuid::now_v7(), *parent, *at, data, None)?);
+                .push(self.seal(p, *kind, Uuid::now_v7(), *parent, *at, data, None)?);
         }
         let ids = batch.insert.iter().map(|r| r.id).collect();
         self.store.apply_records(p.user.id, &batch).await?;
@@ -296,7 +322,7 @@ impl App {
         occurred_at: Timestamp,
         data: &T,
     ) -> Result<Stored<T>, AppError> {
-        let row = seal(
+        let row = self.seal(
             p,
             kind,
             existing.id,

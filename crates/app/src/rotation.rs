@@ -14,7 +14,7 @@ use crate::journal::entry_aad;
 use crate::keyring::{new_kind_keys, DataKind};
 use crate::principal::Principal;
 use crate::records::{aad, RecordKind};
-use crate::{now_micros, App};
+use crate::App;
 
 impl App {
     /// Carries out the rotations due for this account; a no-op (one small
@@ -41,7 +41,7 @@ impl App {
     ) -> Result<(), AppError> {
         let user = p.user.id;
         let old: Vec<Uuid> = p.keys.keys_of(kind).iter().map(|(id, _)| *id).collect();
-        for row in new_kind_keys(user, root, now_micros(), &[kind]) {
+        for row in new_kind_keys(user, root, self.now_micros(), &[kind]) {
             self.store.insert_kind_key(&row).await?;
             p.keys.add_row(root, &row)?;
         }

@@ -14,7 +14,7 @@ use crate::crypto;
 use crate::error::AppError;
 use crate::keyring::Keyring;
 use crate::principal::{Access, Principal, User};
-use crate::{from_micros, micros, now_micros, App};
+use crate::{from_micros, micros, App};
 
 /// Prefix of API tokens and device logins, so they are recognisable in
 /// configuration files and secret scanners.
@@ -115,12 +115,12 @@ impl App {
                 "password credential without root key".into(),
             ));
         };
-        let keys = Keyring::unlock(&self.store, user.id, root).await?;
+        let keys = Keyring::unlock(&self.store, user.id, root, self.now_micros()).await?;
         let (kind, label, expires_at, secret) = match as_ {
             SignInAs::WebSession => (
                 CredentialKind::Session,
                 clean_label(label, "web browser")?,
-                Some(self.idle_expiry(Timestamp::now())),
+                Some(self.idle_expiry(self.now())),
                 crypto::new_secret(),
             ),
             SignInAs::Device => (
@@ -136,7 +136,7 @@ impl App {
                 kind,
                 label: &label,
                 access: Access::Full,
-                now: now_micros(),
+                now: self.now_micros(),
                 expires_at,
             },
             &secret,
@@ -176,7 +176,7 @@ impl App {
             .credential_by_lookup(&credential::lookup_of(secret))
             .await?
             .ok_or_else(invalid)?;
-        let now = Timestamp::now();
+        let now = self.now();
         if row.expires_at.is_some_and(|at| at <= micros(now)) {
             self.store.delete_credential(row.user_id, row.id).await?;
             return Err(AppError::Unauthorized(
@@ -190,7 +190,7 @@ impl App {
             .ok_or_else(invalid)?;
         let (keys, access) = match credential::open_with_secret(&row, secret)? {
             Opened::Root(root) => (
-                Keyring::unlock(&self.store, user.id, root).await?,
+                Keyring::unlock(&self.store, user.id, root, self.now_micros()).await?,
                 Access::Full,
             ),
             Opened::Keys(keys) => (
@@ -255,7 +255,7 @@ impl App {
                 kind: CredentialKind::Token,
                 label: &label,
                 access,
-                now: now_micros(),
+                now: self.now_micros(),
                 expires_at: None,
             },
             &secret,

@@ -14,7 +14,7 @@ use crate::error::AppError;
 use crate::keyring::{DataKind, Keyring};
 use crate::measures::MeasureView;
 use crate::principal::{Access, Principal, Role, User};
-use crate::{from_micros, now_micros, App};
+use crate::{from_micros, App};
 
 /// An invitation to link, to send to the therapist.
 #[derive(Debug, Clone)]
@@ -273,7 +273,7 @@ impl App {
         let keys = self.keys_for(p, s, &scopes).await?;
         if !keys.is_empty() {
             self.store
-                .set_share_scopes(s.id, &[], &[], &keys, &[], now_micros())
+                .set_share_scopes(s.id, &[], &[], &keys, &[], self.now_micros())
                 .await?;
         }
         Ok(())
@@ -364,12 +364,12 @@ impl App {
                 &names(off),
                 &keys,
                 &kinds_off,
-                now_micros(),
+                self.now_micros(),
             )
             .await?;
         // The keys that therapist held are replaced at the next unlock.
         self.store
-            .mark_rotation(p.user.id, &kinds_off, now_micros())
+            .mark_rotation(p.user.id, &kinds_off, self.now_micros())
             .await?;
         if off.contains(&Scope::Agenda) {
             self.store
@@ -411,9 +411,9 @@ impl App {
             .collect();
         held.sort();
         held.dedup();
-        self.store.end_share(s.id, now_micros()).await?;
+        self.store.end_share(s.id, self.now_micros()).await?;
         self.store
-            .mark_rotation(s.client_id, &held, now_micros())
+            .mark_rotation(s.client_id, &held, self.now_micros())
             .await?;
         self.log(
             s.client_id,
@@ -442,7 +442,7 @@ impl App {
                 reader_name: reader_name.to_string(),
                 what: what.to_string(),
                 item_id,
-                at: now_micros(),
+                at: self.now_micros(),
             })
             .await?)
     }

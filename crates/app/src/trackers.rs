@@ -66,11 +66,6 @@ pub(crate) fn month_slot(date: Date) -> Result<Timestamp, AppError> {
         .map_err(|e| AppError::invalid("date", e.to_string()))
 }
 
-/// Today in the person's time zone.
-pub fn today(p: &Principal) -> Date {
-    Timestamp::now().to_zoned(p.user.time_zone.clone()).date()
-}
-
 /// The month slots that can hold readings of `range` (a day either side,
 /// since days are local and slots are UTC).
 fn slots_of(p: &Principal, range: TimeRange) -> Result<TimeRange, AppError> {
@@ -144,7 +139,7 @@ impl App {
     ) -> Result<Stored<Tracker>, AppError> {
         let tracker = tracker.validated()?;
         Self::check_unique(&self.trackers(p).await?, &tracker, None)?;
-        self.insert_record(p, RecordKind::Tracker, None, Timestamp::now(), &tracker)
+        self.insert_record(p, RecordKind::Tracker, None, self.now(), &tracker)
             .await
     }
 
@@ -281,7 +276,7 @@ impl App {
                 "Give at least one reading, e.g. sleep=7.5.",
             ));
         }
-        if date > today(p) {
+        if date > self.today(p) {
             return Err(AppError::invalid(
                 "date",
                 format!("{date} is in the future; record a day once it has begun."),
@@ -367,7 +362,7 @@ impl App {
             } else if row.is_none() {
                 continue;
             }
-            let sealed = records::seal(
+            let sealed = self.seal(
                 p,
                 RecordKind::TrackerMonth,
                 row.map_or_else(Uuid::now_v7, |r| r.id),

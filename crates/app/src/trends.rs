@@ -9,7 +9,7 @@ use between_domain::practice::definition::{Log, Practice};
 
 use crate::error::AppError;
 use crate::principal::Principal;
-use crate::records::{self, RecordKind};
+use crate::records::RecordKind;
 use crate::{from_micros, App};
 
 /// Per practice, its title and the days it was done; and thought records'
@@ -112,7 +112,7 @@ impl App {
                     .record_rows(p, RecordKind::PracticeLog, Some(practice.id), range)
                     .await?;
                 for row in &rows {
-                    let log: Log = records::open(p, RecordKind::PracticeLog, row)?;
+                    let log: Log = crate::records::open(p, RecordKind::PracticeLog, row)?;
                     drops.extend(log.intensity_drop());
                 }
                 rows.iter().map(|r| r.occurred_at).collect()
@@ -155,7 +155,7 @@ impl App {
         sentence: &str,
         pin: bool,
     ) -> Result<Vec<String>, AppError> {
-        use crate::records::{self, RecordKind};
+        use crate::records::RecordKind;
         let sentence = sentence.trim();
         if sentence.is_empty() || sentence.chars().count() > 500 {
             return Err(AppError::invalid(
@@ -181,7 +181,7 @@ impl App {
         let now = self.now();
         let mut batch = between_store::RecordBatch::default();
         match existing {
-            Some(row) => batch.update.push(records::seal(
+            Some(row) => batch.update.push(self.seal(
                 p,
                 RecordKind::PinnedPatterns,
                 row.id,
@@ -190,7 +190,7 @@ impl App {
                 &pinned,
                 Some(&row),
             )?),
-            None => batch.insert.push(records::seal(
+            None => batch.insert.push(self.seal(
                 p,
                 RecordKind::PinnedPatterns,
                 uuid::Uuid::now_v7(),

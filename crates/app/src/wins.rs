@@ -105,7 +105,7 @@ impl App {
         let now = self.now();
         let mut batch = RecordBatch::default();
         match row {
-            Some(r) => batch.update.push(records::seal(
+            Some(r) => batch.update.push(self.seal(
                 p,
                 RecordKind::WinsSeen,
                 r.id,
@@ -114,7 +114,7 @@ impl App {
                 &seen,
                 Some(&r),
             )?),
-            None => batch.insert.push(records::seal(
+            None => batch.insert.push(self.seal(
                 p,
                 RecordKind::WinsSeen,
                 Uuid::now_v7(),

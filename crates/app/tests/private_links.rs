@@ -151,7 +151,9 @@ async fn a_link_closes_when_it_expires_runs_out_of_views_or_is_revoked(db: &Test
     let later = App::new(
         db.store.clone(),
         Config {
-            clock: Some(jiff::Timestamp::now() + SignedDuration::from_hours(3)),
+            clock: between_app::Clock::manual(
+                jiff::Timestamp::now() + SignedDuration::from_hours(3),
+            ),
             ..Config::default()
         },
     );

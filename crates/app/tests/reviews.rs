@@ -28,7 +28,7 @@ fn app_at_now(db: &TestDb) -> App {
     App::new(
         db.store.clone(),
         Config {
-            clock: Some(NOW.parse().unwrap()),
+            clock: between_app::Clock::manual(NOW.parse().unwrap()),
             ..Config::default()
         },
     )

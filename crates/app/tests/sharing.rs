@@ -175,7 +175,9 @@ async fn invitations_are_one_time_and_role_bound(db: &TestDb) {
     let later = App::new(
         db.store.clone(),
         Config {
-            clock: Some(jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24 * 8)),
+            clock: between_app::Clock::manual(
+                jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24 * 8),
+            ),
             ..Config::default()
         },
     );

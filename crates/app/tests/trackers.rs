@@ -4,7 +4,7 @@
 
 mod support;
 
-use between_app::trackers::{today, Given};
+use between_app::trackers::Given;
 use between_app::AppError;
 use between_domain::timespec::TimeRange;
 use between_domain::tracker::{preset, Tracker, TrackerKind};
@@ -33,7 +33,7 @@ async fn a_check_in_records_one_reading_per_tracker_per_day(db: &TestDb) {
     app.add_tracker(&p, preset("exercise").unwrap())
         .await
         .unwrap();
-    let day = today(&p);
+    let day = app.today(&p);
     let recorded = app
         .track(
             &p,
@@ -91,7 +91,7 @@ async fn a_bad_reading_is_refused_and_writes_nothing(db: &TestDb) {
     app.add_tracker(&p, preset("exercise").unwrap())
         .await
         .unwrap();
-    let day = today(&p);
+    let day = app.today(&p);
     let err = app
         .track(
             &p,
@@ -148,7 +148,7 @@ async fn trackers_have_unique_names_and_deleting_removes_readings(db: &TestDb) {
             .await,
         Err(AppError::Invalid(_))
     ));
-    app.track(&p, today(&p), &[("coffee".into(), text("3"))])
+    app.track(&p, app.today(&p), &[("coffee".into(), text("3"))])
         .await
         .unwrap();
     // With readings, the kind stays; the name and unit may change.
@@ -192,7 +192,7 @@ async fn short_sleep_shows_up_in_the_patterns(db: &TestDb) {
     let tz = p.user.time_zone.clone();
     let mut entries = Vec::new();
     for i in 1..=12i64 {
-        let day = today(&p).checked_sub(i.days()).unwrap();
+        let day = app.today(&p).checked_sub(i.days()).unwrap();
         let short = i % 2 == 0;
         app.track(
             &p,
@@ -239,9 +239,13 @@ async fn readings_are_private_and_encrypted(db: &TestDb) {
     )
     .await
     .unwrap();
-    app.track(&p, today(&p), &[("zolpidem-taken-xyz".into(), text("yes"))])
-        .await
-        .unwrap();
+    app.track(
+        &p,
+        app.today(&p),
+        &[("zolpidem-taken-xyz".into(), text("yes"))],
+    )
+    .await
+    .unwrap();
     let bytes = stored_bytes(db).await;
     assert!(!bytes.windows(b"Zolpidem".len()).any(|w| w == b"Zolpidem"));
     assert!(!bytes.windows(b"zolpidem".len()).any(|w| w == b"zolpidem"));
@@ -254,7 +258,11 @@ async fn concurrent_check_ins_lose_nothing(db: &TestDb) {
     app.add_tracker(&p, preset("exercise").unwrap())
         .await
         .unwrap();
-    let first = today(&p).first_of_month().checked_sub(1.month()).unwrap();
+    let first = app
+        .today(&p)
+        .first_of_month()
+        .checked_sub(1.month())
+        .unwrap();
     let day = |n: i64| first.checked_add(n.days()).unwrap();
     app.track(&p, day(0), &[("sleep".into(), text("7"))])
         .await

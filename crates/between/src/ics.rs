@@ -26,7 +26,7 @@ fn until(d: Date) -> String {
 }
 
 /// The whole calendar as an `.ics` document.
-pub fn render(data: &CalendarData, host: &str) -> String {
+pub fn render(data: &CalendarData, host: &str, now: jiff::Timestamp) -> String {
     let mut cal = Calendar::new();
     cal.name(if data.prefs.detailed {
         "Between"
@@ -106,11 +106,7 @@ pub fn render(data: &CalendarData, host: &str) -> String {
             } else {
                 "Reminder"
             })
-            .all_day(naive(
-                jiff::Timestamp::now()
-                    .to_zoned(jiff::tz::TimeZone::UTC)
-                    .date(),
-            ))
+            .all_day(naive(now.to_zoned(jiff::tz::TimeZone::UTC).date()))
             .add_property("RRULE", "FREQ=DAILY")
             .alarm(Alarm::display("Reminder", chrono::Duration::hours(20)));
         cal.push(event.done());

@@ -18,7 +18,7 @@ async fn demo_account(db: &TestDb) -> (App, Principal) {
     let app = App::new(
         db.store.clone(),
         Config {
-            clock: Some(NOW.parse().unwrap()),
+            clock: between_app::Clock::manual(NOW.parse().unwrap()),
             ..Config::default()
         },
     );

@@ -20,6 +20,7 @@ pub mod roadblocks;
 pub mod search;
 pub mod share;
 pub mod snapshot;
+pub mod storable;
 pub mod timespec;
 pub mod tracker;
 pub mod trend;

@@ -19,7 +19,7 @@ use crate::archive::{ImportReport, Progress};
 use crate::error::AppError;
 use crate::keyring::DataKind;
 use crate::principal::Principal;
-use crate::{crypto, micros, now_micros, App};
+use crate::{crypto, micros, App};
 
 /// One entry read from another tool's file.
 #[derive(Debug, Clone, PartialEq)]
@@ -214,7 +214,7 @@ impl App {
             dry_run,
             ..Default::default()
         };
-        let now = now_micros();
+        let now = self.now_micros();
         for (i, item) in items.into_iter().enumerate() {
             if let Some(tell) = progress.filter(|_| i.is_multiple_of(500)) {
                 tell(i, total);

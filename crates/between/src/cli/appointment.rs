@@ -4,7 +4,6 @@
 use between_app::Principal;
 use between_domain::appointment::{self, Appointment, Status};
 use clap::{Args, Subcommand};
-use jiff::Timestamp;
 use uuid::Uuid;
 
 use super::output::print_json;
@@ -154,7 +153,7 @@ pub async fn run(ctx: &Context, cmd: AppointmentCommand) -> CliResult {
             }
         }
         AppointmentCommand::List(args) => {
-            let now = Timestamp::now();
+            let now = app.now();
             let all: Vec<Appointment> = app
                 .appointments(&p)
                 .await?

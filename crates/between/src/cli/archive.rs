@@ -77,7 +77,7 @@ pub async fn export(ctx: &Context, args: ExportArgs) -> CliResult {
     match args.format {
         ExportFormat::Markdown => return export_markdown(&app, &p, args.output.as_deref()).await,
         ExportFormat::Fhir => {
-            let bundle = crate::fhir::bundle(&app.measures(&p).await?, jiff::Timestamp::now());
+            let bundle = crate::fhir::bundle(&app.measures(&p).await?, app.now());
             let text =
                 serde_json::to_string_pretty(&bundle).context("could not encode the bundle")?;
             return write_out(args.output.as_deref(), &text, "measures");

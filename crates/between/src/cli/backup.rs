@@ -180,7 +180,9 @@ async fn restore_sqlite(backup: &Path, target: &Path, force: bool) -> CliResult 
     }
     let side = |p: &Path, suffix: &str| PathBuf::from(format!("{}{suffix}", p.display()));
     if target.exists() {
-        let stamp = jiff::Timestamp::now().strftime("%Y%m%dT%H%M%SZ");
+        let stamp = between_app::Clock::system()
+            .now()
+            .strftime("%Y%m%dT%H%M%SZ");
         let kept = side(target, &format!(".before-restore-{stamp}"));
         std::fs::rename(target, &kept)
             .with_context(|| format!("could not move {} aside", target.display()))?;

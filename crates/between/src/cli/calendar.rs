@@ -35,7 +35,7 @@ pub async fn run(ctx: &Context, cmd: CalendarCommand) -> CliResult {
                 .split('/')
                 .next()
                 .unwrap_or("between.local");
-            print!("{}", crate::ics::render(&data, host));
+            print!("{}", crate::ics::render(&data, host, app.now()));
         }
         CalendarCommand::Url(args) => {
             let secret = app.calendar_secret(&p, args.rotate).await?;

@@ -111,9 +111,7 @@ pub async fn run(ctx: &Context, args: DemoArgs) -> CliResult {
         },
     )
     .await?;
-    let today = jiff::Timestamp::now()
-        .to_zoned(therapist.user.time_zone.clone())
-        .date();
+    let today = app.now().to_zoned(therapist.user.time_zone.clone()).date();
     app.assign_practice(
         &therapist,
         DEMO_USER,

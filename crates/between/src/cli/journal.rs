@@ -149,7 +149,7 @@ pub async fn run(ctx: &Context, cmd: JournalCommand) -> CliResult {
                 args.since.as_deref(),
                 args.until.as_deref(),
                 &p.user.time_zone,
-                Timestamp::now(),
+                app.now(),
             )
             .map_err(|e| CliError::input(e.to_string()))?;
             let mut entries = Vec::new();

@@ -2,7 +2,6 @@
 
 use between_domain::timespec;
 use clap::Args;
-use jiff::Timestamp;
 
 use super::output::print_json;
 use super::{CliError, CliResult, Context};
@@ -19,7 +18,7 @@ pub struct PatternsArgs {
 pub async fn run(ctx: &Context, args: PatternsArgs) -> CliResult {
     let app = ctx.app().await?;
     let p = ctx.principal(&app).await?;
-    let range = timespec::parse_range(Some(&args.since), None, &p.user.time_zone, Timestamp::now())
+    let range = timespec::parse_range(Some(&args.since), None, &p.user.time_zone, app.now())
         .map_err(|e| CliError::input(e.to_string()))?;
     let found = app.patterns(&p, range).await?;
     if args.json {

@@ -93,7 +93,7 @@ pub async fn assign(ctx: &Context, args: AssignArgs) -> CliResult {
     let app = ctx.app().await?;
     let p = ctx.principal(&app).await?;
     let tz = p.user.time_zone.clone();
-    let today = jiff::Timestamp::now().to_zoned(tz.clone()).date();
+    let today = app.now().to_zoned(tz.clone()).date();
     if args.def.goal.is_some() {
         return Err(CliError::input(
             "--goal cannot be used here: you do not see your client's goals.",
@@ -295,7 +295,7 @@ pub async fn run(ctx: &Context, cmd: PracticeCommand) -> CliResult {
     let app = ctx.app().await?;
     let p = ctx.principal(&app).await?;
     let tz = p.user.time_zone.clone();
-    let today = jiff::Timestamp::now().to_zoned(tz.clone()).date();
+    let today = app.now().to_zoned(tz.clone()).date();
     match cmd {
         PracticeCommand::Add(args) => {
             let goal = args

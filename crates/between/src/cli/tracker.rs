@@ -1,11 +1,10 @@
 //! `between track sleep=7.5 exercise=yes` and `between tracker …`: daily
 //! trackers from the terminal.
 
-use between_app::trackers::{today, Given};
+use between_app::trackers::Given;
 use between_domain::timespec::{self, TimeRange};
 use between_domain::tracker::{self, Tracker, TrackerKind};
 use clap::{Args, Subcommand};
-use jiff::Timestamp;
 
 use super::output::print_json;
 use super::{CliError, CliResult, Context};
@@ -84,7 +83,7 @@ pub struct TrackArgs {
 pub async fn track(ctx: &Context, args: TrackArgs) -> CliResult {
     let app = ctx.app().await?;
     let p = ctx.principal(&app).await?;
-    let date = timespec::parse_date(&args.at, &p.user.time_zone, Timestamp::now())?;
+    let date = timespec::parse_date(&args.at, &p.user.time_zone, app.now())?;
     let mut given = Vec::new();
     for r in &args.readings {
         let Some((key, value)) = r.split_once('=') else {
@@ -157,7 +156,7 @@ pub async fn run(ctx: &Context, cmd: TrackerCommand) -> CliResult {
             Ok(())
         }
         TrackerCommand::List(args) => {
-            let since = today(&p).checked_sub(jiff::Span::new().days(6)).ok();
+            let since = app.today(&p).checked_sub(jiff::Span::new().days(6)).ok();
             let range = TimeRange {
                 since: since
                     .and_then(|d| d.to_zoned(tz.clone()).ok())
@@ -202,7 +201,7 @@ pub async fn run(ctx: &Context, cmd: TrackerCommand) -> CliResult {
         }
         TrackerCommand::Show(args) => {
             let t = app.tracker_by_key(&p, &args.key).await?;
-            let since = timespec::parse_since(&args.since, &tz, Timestamp::now())?;
+            let since = timespec::parse_since(&args.since, &tz, app.now())?;
             let readings = app
                 .readings(
                     &p,

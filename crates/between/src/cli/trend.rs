@@ -2,7 +2,6 @@
 
 use between_domain::timespec;
 use clap::Args;
-use jiff::Timestamp;
 
 use super::output::print_json;
 use super::{CliError, CliResult, Context};
@@ -19,13 +18,8 @@ pub struct TrendArgs {
 pub async fn run(ctx: &Context, args: TrendArgs) -> CliResult {
     let app = ctx.app().await?;
     let p = ctx.principal(&app).await?;
-    let range = timespec::parse_range(
-        args.since.as_deref(),
-        None,
-        &p.user.time_zone,
-        Timestamp::now(),
-    )
-    .map_err(|e| CliError::input(e.to_string()))?;
+    let range = timespec::parse_range(args.since.as_deref(), None, &p.user.time_zone, app.now())
+        .map_err(|e| CliError::input(e.to_string()))?;
     let t = app.mood_trend(&p, range).await?;
     if args.json {
         return print_json(&t);

@@ -109,7 +109,7 @@ async fn housekeeping(app: App) {
     let mut tick = tokio::time::interval(Duration::from_secs(60 * 60));
     loop {
         tick.tick().await;
-        let now = jiff::Timestamp::now().as_microsecond();
+        let now = app.now_micros();
         if let Err(err) = app.store().delete_expired_credentials(now).await {
             tracing::warn!(error = %err, "could not remove expired sessions");
         }

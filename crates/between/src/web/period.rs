@@ -15,13 +15,13 @@ pub const PERIODS: [(&str, &str); 4] = [
 
 /// The requested period (three months when missing or unknown) and the
 /// range it covers up to now.
-pub fn chosen(requested: Option<&str>, tz: &TimeZone) -> (String, TimeRange) {
+pub fn chosen(requested: Option<&str>, tz: &TimeZone, now: Timestamp) -> (String, TimeRange) {
     let key = match requested {
         Some(p) if PERIODS.iter().any(|(k, _)| *k == p) => p,
         _ => "3m",
     };
     let since = (key != "all")
-        .then(|| timespec::parse_since(key, tz, Timestamp::now()).ok())
+        .then(|| timespec::parse_since(key, tz, now).ok())
         .flatten();
     (key.to_string(), TimeRange { since, until: None })
 }
@@ -33,9 +33,12 @@ mod tests {
     #[test]
     fn unknown_periods_fall_back_to_three_months_and_all_is_open() {
         let tz = TimeZone::UTC;
-        let (key, range) = chosen(Some("5y"), &tz);
+        let (key, range) = chosen(Some("5y"), &tz, Timestamp::now());
         assert_eq!(key, "3m");
         assert!(range.since.is_some());
-        assert_eq!(chosen(Some("all"), &tz).1, TimeRange::default());
+        assert_eq!(
+            chosen(Some("all"), &tz, Timestamp::now()).1,
+            TimeRange::default()
+        );
     }
 }

@@ -10,7 +10,6 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use between_app::AppError;
 use between_domain::appointment::Appointment;
-use jiff::Timestamp;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -32,7 +31,7 @@ pub async fn list(
     ApiPrincipal(p): ApiPrincipal,
     Query(q): Query<ListParams>,
 ) -> ApiResult {
-    let now = Timestamp::now();
+    let now = state.app.now();
     let all: Vec<AppointmentJson> = state
         .app
         .appointments(&p)

@@ -47,9 +47,7 @@ pub async fn assign(
     if input.goal_id.is_some() {
         return Err(AppError::invalid("goal_id", "You do not see your client's goals.").into());
     }
-    let today = jiff::Timestamp::now()
-        .to_zoned(p.user.time_zone.clone())
-        .date();
+    let today = state.app.now().to_zoned(p.user.time_zone.clone()).date();
     let practice = input.parse(today).map_err(AppError::from)?;
     let a = state.app.assign_practice(&p, &client, practice).await?;
     Ok((

@@ -74,7 +74,7 @@ pub async fn list(
 ) -> ApiResult {
     p.require_read()?;
     let tz = &p.user.time_zone;
-    let now = Timestamp::now();
+    let now = state.app.now();
     let bound = |field: &str,
                  value: Option<&str>,
                  parse: fn(

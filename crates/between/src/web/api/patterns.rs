@@ -5,7 +5,6 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use between_app::AppError;
 use between_domain::timespec;
-use jiff::Timestamp;
 use serde::Deserialize;
 
 use super::input::given;
@@ -28,7 +27,7 @@ pub async fn get(
         Some(since),
         given(&q.until),
         &p.user.time_zone,
-        Timestamp::now(),
+        state.app.now(),
     )
     .map_err(|e| AppError::invalid("since", e.to_string()))?;
     Ok(Json(state.app.patterns(&p, range).await?).into_response())

@@ -22,12 +22,6 @@ use crate::web::WebState;
 
 type ApiResult = Result<Response, ApiError>;
 
-fn today(p: &between_app::Principal) -> Date {
-    jiff::Timestamp::now()
-        .to_zoned(p.user.time_zone.clone())
-        .date()
-}
-
 pub async fn list(State(state): State<WebState>, ApiPrincipal(p): ApiPrincipal) -> ApiResult {
     let all: Vec<PracticeJson> = state
         .app
@@ -58,7 +52,12 @@ pub async fn create(
     let input: PracticeInput = json_body(body)?;
     let v = state
         .app
-        .add_practice(&p, input.parse(today(&p)).map_err(ApiError::invalid)?)
+        .add_practice(
+            &p,
+            input
+                .parse(state.app.today(&p))
+                .map_err(ApiError::invalid)?,
+        )
         .await?;
     let location = format!("/api/v1/practices/{}", v.practice.id);
     Ok((
@@ -96,8 +95,8 @@ pub async fn show(
             }
         };
         let from = day("from", given(&q.from), v.practice.data.start)?;
-        let to = day("to", given(&q.to), today(&p))?;
-        value["window"] = json!({"from": from.to_string(), "to": to.to_string(), "stats": stats_json(&v.stats_between(tz, from, to, today(&p)))});
+        let to = day("to", given(&q.to), state.app.today(&p))?;
+        value["window"] = json!({"from": from.to_string(), "to": to.to_string(), "stats": stats_json(&v.stats_between(tz, from, to, state.app.today(&p)))});
     }
     Ok(Json(value).into_response())
 }
@@ -124,7 +123,13 @@ pub async fn patch(
     let input: PracticeInput = serde_json::from_value(doc).map_err(|e| ApiError::bad_json(&e))?;
     let v = state
         .app
-        .update_practice(&p, id, input.parse(today(&p)).map_err(ApiError::invalid)?)
+        .update_practice(
+            &p,
+            id,
+            input
+                .parse(state.app.today(&p))
+                .map_err(ApiError::invalid)?,
+        )
         .await?;
     Ok(Json(PracticeJson::new(&v, &p.user.time_zone)).into_response())
 }

@@ -7,12 +7,11 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use between_app::trackers::today;
+
 use between_app::{AppError, Principal};
 use between_domain::timespec;
 use between_domain::tracker::Tracker;
 use jiff::civil::Date;
-use jiff::Timestamp;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -102,7 +101,7 @@ pub async fn readings(
         given(&q.since),
         given(&q.until),
         &p.user.time_zone,
-        Timestamp::now(),
+        state.app.now(),
     )
     .map_err(|e| AppError::invalid("since", e.to_string()))?;
     let list: Vec<ReadingJson> = state
@@ -118,10 +117,10 @@ pub async fn readings(
     )
 }
 
-fn day(p: &Principal, raw: Option<&str>) -> Result<Date, ApiError> {
+fn day(state: &WebState, p: &Principal, raw: Option<&str>) -> Result<Date, ApiError> {
     match raw {
-        None => Ok(today(p)),
-        Some(s) => timespec::parse_date(s, &p.user.time_zone, Timestamp::now())
+        None => Ok(state.app.today(p)),
+        Some(s) => timespec::parse_date(s, &p.user.time_zone, state.app.now())
             .map_err(|e| AppError::invalid("date", e.to_string()).into()),
     }
 }
@@ -152,7 +151,7 @@ pub async fn check_in_show(
     ApiPrincipal(p): ApiPrincipal,
     Query(q): Query<DayParams>,
 ) -> ApiResult {
-    let date = day(&p, given(&q.date))?;
+    let date = day(&state, &p, given(&q.date))?;
     day_json(&state, &p, date).await
 }
 
@@ -162,7 +161,7 @@ pub async fn check_in(
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult {
     let input: CheckInBody = json_body(body)?;
-    let date = day(&p, input.date.as_deref())?;
+    let date = day(&state, &p, input.date.as_deref())?;
     state.app.track(&p, date, &input.given()?).await?;
     day_json(&state, &p, date).await
 }

@@ -86,7 +86,7 @@ pub async fn list(
     Query(q): Query<NoticeParams>,
 ) -> PageResult {
     let tz = s.principal.user.time_zone.clone();
-    let now = Timestamp::now();
+    let now = state.app.now();
     let all = state.app.appointments(&s.principal).await?;
     let show_all = q.all.is_some();
     let upcoming_all: Vec<&Appointment> = all.iter().filter(|a| a.ends_at() > now).collect();
@@ -139,7 +139,7 @@ pub async fn show(
         )),
         _ => None,
     };
-    let v = view(&a, &s.principal.user.time_zone, Timestamp::now());
+    let v = view(&a, &s.principal.user.time_zone, state.app.now());
     let layout = Layout::signed_in(&state, &s, v.when.clone(), "appointments")
         .with_notice(notice(q.notice.as_deref()));
     render(&ShowPage {
@@ -158,7 +158,7 @@ pub async fn show_with_feedback(
     status: StatusCode,
 ) -> PageResult {
     let a = state.app.appointment(&s.principal, id).await?;
-    let v = view(&a, &s.principal.user.time_zone, Timestamp::now());
+    let v = view(&a, &s.principal.user.time_zone, state.app.now());
     let page = ShowPage {
         layout: Layout::signed_in(state, s, v.when.clone(), "appointments"),
         a: v,
@@ -437,7 +437,7 @@ pub async fn delete_confirm(
         .app
         .appointment(&s.principal, super::path_id(&id)?)
         .await?;
-    let v = view(&a, &s.principal.user.time_zone, Timestamp::now());
+    let v = view(&a, &s.principal.user.time_zone, state.app.now());
     render(&ConfirmPage {
         layout: Layout::signed_in(&state, &s, "Delete appointment", "appointments"),
         heading: "Delete this appointment?".into(),

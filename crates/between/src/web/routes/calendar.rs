@@ -41,7 +41,7 @@ pub async fn feed(State(state): State<WebState>, Path(file): Path<String>) -> Pa
             (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
             (header::CACHE_CONTROL, "private, max-age=300"),
         ],
-        crate::ics::render(&data, &host(&state)),
+        crate::ics::render(&data, &host(&state), state.app.now()),
     )
         .into_response())
 }

@@ -7,7 +7,6 @@ use axum::response::{IntoResponse, Redirect};
 use between_app::journal::ListEntries;
 use between_domain::appointment;
 use between_domain::timespec::TimeRange;
-use jiff::Timestamp;
 
 use super::appointments::{view, AppointmentView};
 use crate::web::auth::MaybeSignedIn;
@@ -46,7 +45,7 @@ pub async fn home(State(state): State<WebState>, MaybeSignedIn(s): MaybeSignedIn
     };
     let p = &s.principal;
     let tz = p.user.time_zone.clone();
-    let now = Timestamp::now();
+    let now = state.app.now();
     let all = state.app.appointments(p).await?;
     let window = appointment::since_last_session(&all, now);
     let entries = state
@@ -64,10 +63,7 @@ pub async fn home(State(state): State<WebState>, MaybeSignedIn(s): MaybeSignedIn
         )
         .await?;
     let new_wins = state.app.celebrate_new_wins(p).await?;
-    let tracked = state
-        .app
-        .tracked_on(p, between_app::trackers::today(p))
-        .await?;
+    let tracked = state.app.tracked_on(p, state.app.today(p)).await?;
     let checked_in = tracked.iter().filter(|(_, v)| v.is_some()).count();
     let today = now.to_zoned(tz.clone()).date();
     let review = state

@@ -10,7 +10,6 @@ use between_app::journal::{Cursor, ListEntries};
 use between_app::AppError;
 use between_domain::{feelings, Entry, ValidationErrors};
 use jiff::tz::TimeZone;
-use jiff::Timestamp;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -209,7 +208,7 @@ impl EntryFormPage {
 }
 
 pub async fn new_form(State(state): State<WebState>, s: SignedIn) -> PageResult {
-    let form = EntryForm::blank(Timestamp::now(), &s.principal.user.time_zone);
+    let form = EntryForm::blank(state.app.now(), &s.principal.user.time_zone);
     render(&EntryFormPage::new(
         Layout::signed_in(&state, &s, "New entry", "new"),
         "/journal".into(),

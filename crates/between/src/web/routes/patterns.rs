@@ -52,7 +52,7 @@ pub async fn page(
     Query(q): Query<Params>,
 ) -> PageResult {
     let tz = &s.principal.user.time_zone;
-    let (period, range) = crate::web::period::chosen(q.period.as_deref(), tz);
+    let (period, range) = crate::web::period::chosen(q.period.as_deref(), tz, state.app.now());
     let p = state.app.patterns(&s.principal, range).await?;
     let pinned = state.app.pinned_patterns(&s.principal).await?;
     render(&PatternsPage {

@@ -57,10 +57,8 @@ fn row(v: &PracticeView) -> Row {
     }
 }
 
-fn today(s: &SignedIn) -> Date {
-    jiff::Timestamp::now()
-        .to_zoned(s.principal.user.time_zone.clone())
-        .date()
+fn today(state: &WebState, s: &SignedIn) -> Date {
+    state.app.today(&s.principal)
 }
 
 #[derive(Template)]
@@ -247,7 +245,7 @@ pub async fn new_form(State(state): State<WebState>, s: SignedIn) -> PageResult 
         days: DAYS.iter().map(|(k, l)| (*k, *l, false)).collect(),
         per_week: "3".into(),
         every: "2".into(),
-        start: today(&s).to_string(),
+        start: today(&state, &s).to_string(),
         ..Form::default()
     };
     let goals = goal_choices(&state, &s).await?;
@@ -313,7 +311,7 @@ pub async fn create(State(state): State<WebState>, s: SignedIn, body: Bytes) -> 
         ..PracticeInput::default()
     };
     let result = if errors.is_empty() {
-        match input.parse(today(&s)) {
+        match input.parse(today(&state, &s)) {
             Ok(practice) => state.app.add_practice(&s.principal, practice).await,
             Err(e) => Err(AppError::Invalid(e)),
         }
@@ -370,7 +368,7 @@ async fn show_page(
 ) -> PageResult<ShowPage> {
     let v = state.app.practice(&s.principal, id).await?;
     let tz = &s.principal.user.time_zone;
-    let today = today(s);
+    let today = today(state, s);
     // Twelve whole weeks ending with this one.
     let this_monday = between_domain::practice::schedule::week_start(today);
     let from = this_monday

@@ -7,7 +7,6 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use between_app::AppError;
-use jiff::Timestamp;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -57,7 +56,7 @@ pub async fn appointment_choices(
     selected: Option<Uuid>,
 ) -> Result<Vec<Choice>, AppError> {
     let tz = &s.principal.user.time_zone;
-    let now = Timestamp::now();
+    let now = state.app.now();
     let all = state.app.appointments(&s.principal).await?;
     let last_attended = all
         .iter()

@@ -508,7 +508,9 @@ pub async fn assign(
         form.get("instructions").to_string(),
         form.get("schedule").to_string(),
     );
-    let today = jiff::Timestamp::now()
+    let today = state
+        .app
+        .now()
         .to_zoned(s.principal.user.time_zone.clone())
         .date();
     let input = crate::json::PracticeInput {

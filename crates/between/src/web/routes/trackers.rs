@@ -8,12 +8,11 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
-use between_app::trackers::{today, Given, TrackerView};
+use between_app::trackers::{Given, TrackerView};
 use between_app::AppError;
 use between_domain::timespec;
 use between_domain::tracker::{self, fmt, Tracker, TrackerKind};
 use jiff::civil::Date;
-use jiff::Timestamp;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -183,7 +182,7 @@ async fn page(
 ) -> PageResult<TrackersPage> {
     let p = &s.principal;
     let tz = &p.user.time_zone;
-    let (period, range) = crate::web::period::chosen(params.period.as_deref(), tz);
+    let (period, range) = crate::web::period::chosen(params.period.as_deref(), tz, state.app.now());
     let views = state.app.tracker_views(p, range).await?;
     let on_day = state.app.tracked_on(p, form.date).await?;
     let fields = on_day
@@ -247,7 +246,7 @@ async fn page(
         Some("deleted") => Some("Tracker deleted."),
         _ => None,
     };
-    let today = today(p);
+    let today = state.app.today(p);
     Ok(TrackersPage {
         layout: Layout::signed_in(state, s, "Daily check-in", "journal").with_notice(notice),
         date: form.date.to_string(),
@@ -289,11 +288,11 @@ pub async fn show(
 ) -> PageResult {
     let tz = &s.principal.user.time_zone;
     let date = match params.date.as_deref().filter(|d| !d.trim().is_empty()) {
-        Some(d) => timespec::parse_date(d, tz, Timestamp::now())
+        Some(d) => timespec::parse_date(d, tz, state.app.now())
             .ok()
-            .filter(|d| *d <= today(&s.principal))
+            .filter(|d| *d <= state.app.today(&s.principal))
             .ok_or(PageError::NotFound)?,
-        None => today(&s.principal),
+        None => state.app.today(&s.principal),
     };
     render(&page(&state, &s, &params, blank(date)).await?)
 }
@@ -301,8 +300,8 @@ pub async fn show(
 pub async fn check_in(State(state): State<WebState>, s: SignedIn, body: Bytes) -> PageResult {
     let form = FormData::parse(&body);
     let p = &s.principal;
-    let date = timespec::parse_date(form.get("date"), &p.user.time_zone, Timestamp::now())
-        .unwrap_or_else(|_| today(p));
+    let date = timespec::parse_date(form.get("date"), &p.user.time_zone, state.app.now())
+        .unwrap_or_else(|_| state.app.today(p));
     let trackers = state.app.trackers(p).await?;
     let typed: HashMap<String, String> = trackers
         .iter()
@@ -406,7 +405,7 @@ pub async fn create(State(state): State<WebState>, s: SignedIn, body: Bytes) -> 
     match result {
         Ok(_) => Ok(Redirect::to("/trackers?notice=added").into_response()),
         Err(AppError::Invalid(e)) => {
-            let mut f = blank(today(p));
+            let mut f = blank(state.app.today(p));
             f.draft = draft;
             f.add_error = Some(e.to_string());
             let page = page(&state, &s, &Params::default(), f).await?;

@@ -31,7 +31,7 @@ pub async fn page(
     Query(q): Query<Params>,
 ) -> PageResult {
     let tz = &s.principal.user.time_zone;
-    let (period, range) = crate::web::period::chosen(q.period.as_deref(), tz);
+    let (period, range) = crate::web::period::chosen(q.period.as_deref(), tz, state.app.now());
     let t = state.app.mood_trend(&s.principal, range).await?;
     let day = crate::web::charts::day_x;
     let chart = if t.days.is_empty() {

@@ -41,7 +41,7 @@ pub async fn export(
     Query(q): Query<ExportParams>,
 ) -> PageResult {
     let p = &s.principal;
-    let now = jiff::Timestamp::now();
+    let now = state.app.now();
     let (body, kind, extension) = match q.format.as_deref().unwrap_or("json") {
         "json" => {
             let archive = state.app.export_archive(p).await?;
