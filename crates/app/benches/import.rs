@@ -55,7 +55,7 @@ fn main() {
     let url = format!("sqlite://{}", dir.path().join("import.db").display());
     rt.block_on(async {
         let store = between_store::Store::connect(&url).await.unwrap();
-        let app = App::new(store, Config::default());
+        let app = App::new(store, Config::testing());
         app.register(NewUser {
             name: "bench",
             password: "bench password",

@@ -26,7 +26,7 @@ fn reports(c: &mut Criterion) {
     let url = format!("sqlite://{}", dir.path().join("bench.db").display());
     let (app, p) = rt.block_on(async {
         let store = between_store::Store::connect(&url).await.unwrap();
-        let app = App::new(store, Config::default());
+        let app = App::new(store, Config::testing());
         app.register(NewUser {
             name: "demo",
             password: "bench password",

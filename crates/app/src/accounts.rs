@@ -6,11 +6,13 @@ use between_store::{CredentialKind, NewAccount, UserRow};
 use jiff::tz::TimeZone;
 use uuid::Uuid;
 
-use crate::credential::{self, Opened, Template};
+use crate::credential::Template;
 use crate::crypto::{self, Key};
 use crate::error::AppError;
 use crate::keyring::{new_kind_keys, DataKind};
 use crate::principal::{Access, Principal, Role, User};
+use crate::sessions::normalised_name;
+use crate::throttle::Attempt;
 use crate::App;
 
 pub const MIN_PASSWORD_CHARS: usize = 8;
@@ -102,8 +104,6 @@ impl App {
         let user_id = Uuid::now_v7();
         let root = Key::random();
         let recovery_code = crypto::new_recovery_code();
-        let password_hash = crypto::hash_password(new.password.as_bytes())
-            .map_err(|e| AppError::Corrupt(e.to_string()))?;
         let template = |kind, label| Template {
             user_id,
             kind,
@@ -112,24 +112,28 @@ impl App {
             now,
             expires_at: None,
         };
-        let credentials = vec![
-            credential::for_password(
-                template(CredentialKind::Password, "password"),
-                new.password.as_bytes(),
-                &root,
-            )?,
-            credential::for_password(
-                template(CredentialKind::Recovery, "recovery code"),
-                crypto::normalise_recovery_code(&recovery_code).as_bytes(),
-                &root,
-            )?,
-        ];
+        let credentials = {
+            let _permit = self.unlock_permit().await?;
+            vec![
+                self.secret_credential(
+                    template(CredentialKind::Password, "password"),
+                    new.password.as_bytes(),
+                    &root,
+                )
+                .await?,
+                self.secret_credential(
+                    template(CredentialKind::Recovery, "recovery code"),
+                    crypto::normalise_recovery_code(&recovery_code).as_bytes(),
+                    &root,
+                )
+                .await?,
+            ]
+        };
         let user = UserRow {
             id: user_id,
             name,
             role: new.role.as_str().to_string(),
             time_zone: zone.iana_name().unwrap_or("UTC").to_string(),
-            password_hash,
             created_at: now,
         };
         self.store
@@ -159,60 +163,77 @@ impl App {
     }
 
     /// Re-wraps the root key under a new password; nothing is re-encrypted.
+    /// The current password is checked like a sign-in (throttled, one key
+    /// derivation). Every other web session of the account ends; device
+    /// logins and tokens stay. Returns how many sessions ended.
     pub async fn change_password(
         &self,
         p: &Principal,
         old: &str,
         new: &str,
-    ) -> Result<(), AppError> {
+        attempt: &Attempt<'_>,
+    ) -> Result<u64, AppError> {
         validate_password(new)?;
+        let root = p.keys.root().ok_or_else(|| {
+            AppError::Forbidden("This credential cannot change the password.".into())
+        })?;
         let row = self
             .store
             .user_by_id(p.user.id)
             .await?
             .ok_or_else(|| AppError::NotFound("The account".into()))?;
-        if !crypto::verify_password(old.as_bytes(), &row.password_hash) {
-            return Err(AppError::invalid(
-                "current_password",
-                "The current password is not right.",
-            ));
+        let reservation = self.reserve_attempt(&row.name, Some(&row), attempt).await?;
+        {
+            let _permit = self.unlock_permit().await?;
+            let opened = self
+                .open_root_with_secret(Some(&row), CredentialKind::Password, old.as_bytes())
+                .await?;
+            if opened.is_none() {
+                return Err(AppError::invalid(
+                    "current_password",
+                    "The current password is not right.",
+                ));
+            }
+            self.refund_attempt(reservation).await?;
+            self.set_password(p.user.id, new, root).await?;
         }
-        let root = p.keys.root().ok_or_else(|| {
-            AppError::Forbidden("This credential cannot change the password.".into())
-        })?;
-        self.set_password(p.user.id, new, root).await
+        Ok(self
+            .store
+            .delete_credentials_of_kind_except(p.user.id, CredentialKind::Session, p.credential_id)
+            .await?)
     }
 
-    async fn set_password(
+    /// Makes the password credential anew (today's parameters, new salt).
+    pub(crate) async fn set_password(
         &self,
         user_id: Uuid,
         password: &str,
         root: &Key,
     ) -> Result<(), AppError> {
-        let hash = crypto::hash_password(password.as_bytes())
-            .map_err(|e| AppError::Corrupt(e.to_string()))?;
-        let row = credential::for_password(
-            Template {
-                user_id,
-                kind: CredentialKind::Password,
-                label: "password",
-                access: Access::Full,
-                now: self.now_micros(),
-                expires_at: None,
-            },
-            password.as_bytes(),
-            root,
-        )?;
+        let row = self
+            .secret_credential(
+                Template {
+                    user_id,
+                    kind: CredentialKind::Password,
+                    label: "password",
+                    access: Access::Full,
+                    now: self.now_micros(),
+                    expires_at: None,
+                },
+                password.as_bytes(),
+                root,
+            )
+            .await?;
         self.store
             .replace_credentials(user_id, CredentialKind::Password, &row)
             .await?;
-        self.store.update_password_hash(user_id, &hash).await?;
         Ok(())
     }
 
     /// Sets a new password with the recovery code, keeping all data, and
-    /// returns a new recovery code (each code works once).
-    /// `client` identifies the caller for rate limiting, as in sign-in.
+    /// returns a new recovery code (each code works once). Throttled and
+    /// timed like a sign-in (one function checks both), and every web
+    /// session ends: whoever knew the old password is signed out.
     pub async fn recover(
         &self,
         name: &str,
@@ -220,46 +241,53 @@ impl App {
         new_password: &str,
         client: &str,
     ) -> Result<String, AppError> {
+        self.recover_with(name, code, new_password, &Attempt::from(client))
+            .await
+    }
+
+    pub async fn recover_with(
+        &self,
+        name: &str,
+        code: &str,
+        new_password: &str,
+        attempt: &Attempt<'_>,
+    ) -> Result<String, AppError> {
         validate_password(new_password)?;
-        let name = name.trim().to_lowercase();
-        self.throttle
-            .check(client, &name, std::time::Instant::now())
-            .map_err(|minutes| AppError::Throttled { minutes })?;
-        let wrong = || {
-            self.throttle
-                .record_failure(client, &name, std::time::Instant::now());
-            AppError::Unauthorized("That name and recovery code do not match.".into())
-        };
-        let user = self.store.user_by_name(&name).await?.ok_or_else(wrong)?;
-        let rows = self
-            .store
-            .credentials_of_user(user.id, Some(CredentialKind::Recovery))
-            .await?;
+        let name = normalised_name(name);
+        let user = self.user_for_attempt(&name).await?;
+        let reservation = self.reserve_attempt(&name, user.as_ref(), attempt).await?;
+        let _permit = self.unlock_permit().await?;
         let normalised = crypto::normalise_recovery_code(code);
-        let mut root = None;
-        for row in &rows {
-            if let Ok(Opened::Root(key)) =
-                credential::open_with_password(row, normalised.as_bytes())
-            {
-                root = Some(key);
-                break;
-            }
-        }
-        let root = root.ok_or_else(wrong)?;
+        let opened = self
+            .open_root_with_secret(
+                user.as_ref(),
+                CredentialKind::Recovery,
+                normalised.as_bytes(),
+            )
+            .await?;
+        let (Some(user), Some(opened)) = (user, opened) else {
+            return Err(AppError::Unauthorized(
+                "That name and recovery code do not match.".into(),
+            ));
+        };
+        self.refund_attempt(reservation).await?;
+        let root = opened.root;
         self.set_password(user.id, new_password, &root).await?;
         let next_code = crypto::new_recovery_code();
-        let recovery = credential::for_password(
-            Template {
-                user_id: user.id,
-                kind: CredentialKind::Recovery,
-                label: "recovery code",
-                access: Access::Full,
-                now: self.now_micros(),
-                expires_at: None,
-            },
-            crypto::normalise_recovery_code(&next_code).as_bytes(),
-            &root,
-        )?;
+        let recovery = self
+            .secret_credential(
+                Template {
+                    user_id: user.id,
+                    kind: CredentialKind::Recovery,
+                    label: "recovery code",
+                    access: Access::Full,
+                    now: self.now_micros(),
+                    expires_at: None,
+                },
+                crypto::normalise_recovery_code(&next_code).as_bytes(),
+                &root,
+            )
+            .await?;
         self.store
             .replace_credentials(user.id, CredentialKind::Recovery, &recovery)
             .await?;

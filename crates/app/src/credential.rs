@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use crate::crypto::{self, Key};
 use crate::error::AppError;
+use crate::kdf::KdfParams;
 use crate::keyring::{DataKind, Keyring};
 use crate::principal::Access;
 
@@ -89,6 +90,7 @@ pub(crate) fn for_secret(
         scope: t.access.as_str().to_string(),
         lookup: Some(lookup_of(secret)),
         salt: None,
+        kdf: None,
         wrapped: seal_grant(&wrap_key_of(secret), &aad(t.user_id, id), keys, t.access)?,
         created_at: t.now,
         last_used_at: None,
@@ -96,29 +98,31 @@ pub(crate) fn for_secret(
     })
 }
 
-/// A credential opened by a password or recovery code (argon2id, own salt).
+/// A credential opened by a password or recovery code: `wrap` is what
+/// [`KdfParams::derive`] made of the secret with `salt` and `params` (the
+/// caller derives it off the async threads).
 pub(crate) fn for_password(
     t: Template<'_>,
-    password: &[u8],
+    salt: &[u8],
+    params: KdfParams,
+    wrap: &Key,
     root: &Key,
-) -> Result<CredentialRow, AppError> {
+) -> CredentialRow {
     let id = Uuid::now_v7();
-    let salt = crypto::random_bytes::<16>().to_vec();
-    let wrap = crypto::derive_from_password(password, &salt)
-        .map_err(|e| AppError::Corrupt(e.to_string()))?;
-    Ok(CredentialRow {
+    CredentialRow {
         id,
         user_id: t.user_id,
         kind: t.kind,
         label: t.label.to_string(),
         scope: Access::Full.as_str().to_string(),
         lookup: None,
-        salt: Some(salt),
-        wrapped: crypto::seal(&wrap, &aad(t.user_id, id), root.as_bytes()),
+        salt: Some(salt.to_vec()),
+        kdf: Some(params.to_string()),
+        wrapped: crypto::seal(wrap, &aad(t.user_id, id), root.as_bytes()),
         created_at: t.now,
         last_used_at: None,
         expires_at: None,
-    })
+    }
 }
 
 /// What a credential opened.
@@ -131,14 +135,9 @@ pub(crate) fn open_with_secret(row: &CredentialRow, secret: &str) -> Result<Open
     open_with(row, &wrap_key_of(secret))
 }
 
-pub(crate) fn open_with_password(row: &CredentialRow, password: &[u8]) -> Result<Opened, AppError> {
-    let salt = row
-        .salt
-        .as_deref()
-        .ok_or_else(|| AppError::Corrupt("credential without salt".into()))?;
-    let wrap = crypto::derive_from_password(password, salt)
-        .map_err(|e| AppError::Corrupt(e.to_string()))?;
-    open_with(row, &wrap)
+/// Opens a password or recovery credential with the key its secret derived.
+pub(crate) fn open_with_wrap(row: &CredentialRow, wrap: &Key) -> Result<Opened, AppError> {
+    open_with(row, wrap)
 }
 
 fn open_with(row: &CredentialRow, wrap: &Key) -> Result<Opened, AppError> {

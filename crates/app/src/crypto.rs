@@ -1,10 +1,8 @@
 //! The cryptographic primitives Between uses, wrapped so the rest of the code
 //! cannot misuse them: XChaCha20-Poly1305 with random nonces for sealing,
-//! HKDF-SHA256 to separate keys by purpose, argon2id for passwords and
-//! recovery codes. No hand-written cryptography.
+//! HKDF-SHA256 to separate keys by purpose (argon2id for passwords and
+//! recovery codes lives in `kdf`). No hand-written cryptography.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::Argon2;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
@@ -125,33 +123,6 @@ pub fn keyed_id(key: &Key, source: &str) -> uuid::Uuid {
     uuid::Uuid::from_bytes(bytes)
 }
 
-/// Derives a key-wrapping key from a password or recovery code (argon2id
-/// with its own salt, separate from the login hash).
-pub fn derive_from_password(password: &[u8], salt: &[u8]) -> Result<Key, CryptoError> {
-    let mut out = [0u8; 32];
-    Argon2::default()
-        .hash_password_into(password, salt, &mut out)
-        .map_err(|e| CryptoError::Kdf(e.to_string()))?;
-    let key = Key(Zeroizing::new(out));
-    out.zeroize();
-    Ok(key)
-}
-
-/// An argon2id PHC string for verifying a password at sign-in.
-pub fn hash_password(password: &[u8]) -> Result<String, CryptoError> {
-    let salt = SaltString::generate(&mut OsRng);
-    Argon2::default()
-        .hash_password(password, &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| CryptoError::Kdf(e.to_string()))
-}
-
-pub fn verify_password(password: &[u8], phc: &str) -> bool {
-    PasswordHash::new(phc)
-        .map(|hash| Argon2::default().verify_password(password, &hash).is_ok())
-        .unwrap_or(false)
-}
-
 pub fn random_bytes<const N: usize>() -> [u8; N] {
     let mut bytes = [0u8; N];
     OsRng.fill_bytes(&mut bytes);
@@ -261,15 +232,6 @@ mod tests {
         let secret = random_bytes::<32>();
         assert_ne!(derive(&secret, "lookup"), derive(&secret, "wrap"));
         assert_eq!(derive(&secret, "wrap"), derive(&secret, "wrap"));
-    }
-
-    #[test]
-    fn passwords_verify_only_themselves() {
-        let phc = hash_password(b"correct horse").unwrap();
-        assert!(phc.starts_with("$argon2id$"));
-        assert!(verify_password(b"correct horse", &phc));
-        assert!(!verify_password(b"wrong horse", &phc));
-        assert!(!verify_password(b"x", "not a hash"));
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod agenda_share;
 pub mod appointments;
 pub mod archive;
 pub mod assignments;
+mod background;
 pub mod calendar;
 pub mod clock;
 mod credential;
@@ -22,8 +23,10 @@ pub mod import;
 pub mod insights;
 pub mod invites;
 pub mod journal;
+pub mod kdf;
 pub mod keyring;
 pub mod measures;
+mod passwords;
 pub mod practices;
 pub mod principal;
 pub mod private_links;
@@ -37,6 +40,7 @@ pub mod sharing;
 pub mod throttle;
 pub mod trackers;
 pub mod trends;
+pub mod unlock;
 pub mod wins;
 
 use std::sync::Arc;
@@ -47,6 +51,7 @@ use jiff::Timestamp;
 
 pub use clock::Clock;
 pub use error::AppError;
+pub use kdf::KdfParams;
 pub use principal::{Access, Principal, Role, User};
 
 /// Settings of one deployment.
@@ -60,6 +65,11 @@ pub struct Config {
     /// Where "now" comes from: the system clock, or a manual one that
     /// tests and benchmarks set and advance.
     pub clock: Clock,
+    /// argon2id parameters for new password and recovery credentials; older
+    /// ones are re-made with these at their next use.
+    pub kdf: KdfParams,
+    /// How many unlocks (password sign-ins, recoveries) run at once.
+    pub unlock_permits: usize,
 }
 
 impl Default for Config {
@@ -68,6 +78,19 @@ impl Default for Config {
             session_idle: Duration::from_secs(60 * 60),
             open_registration: false,
             clock: Clock::system(),
+            kdf: KdfParams::PRODUCTION,
+            unlock_permits: unlock::default_permits(),
+        }
+    }
+}
+
+impl Config {
+    /// The defaults with cheap key derivation, so test suites stay fast.
+    /// Never for real accounts.
+    pub fn testing() -> Config {
+        Config {
+            kdf: KdfParams::TESTING,
+            ..Config::default()
         }
     }
 }
@@ -77,15 +100,21 @@ impl Default for Config {
 pub struct App {
     pub(crate) store: Store,
     pub(crate) config: Arc<Config>,
-    pub(crate) throttle: Arc<throttle::Throttle>,
+    pub(crate) unlock: Arc<tokio::sync::Semaphore>,
+    pub(crate) background: Arc<background::Background>,
+    /// Password key derivations run so far (a metric; tests check that
+    /// every check costs exactly one).
+    pub(crate) derivations: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl App {
     pub fn new(store: Store, config: Config) -> App {
         App {
             store,
+            unlock: Arc::new(unlock::semaphore(config.unlock_permits)),
             config: Arc::new(config),
-            throttle: Arc::default(),
+            background: Arc::default(),
+            derivations: Arc::default(),
         }
     }
 
@@ -105,6 +134,11 @@ impl App {
     /// Now as the store keeps times (microseconds since the Unix epoch).
     pub fn now_micros(&self) -> i64 {
         self.config.clock.now_micros()
+    }
+
+    /// How many password key derivations this app has run.
+    pub fn key_derivations(&self) -> u64 {
+        self.derivations.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// The app's clock, for front ends that need "now" (the web, the CLI).

@@ -3,8 +3,6 @@
 //! Each is a random secret that only its holder has; the store keeps a
 //! lookup hash and the keys sealed under a key derived from the secret.
 
-use std::time::Instant;
-
 use between_store::{CredentialKind, CredentialRow};
 use jiff::Timestamp;
 use uuid::Uuid;
@@ -14,6 +12,7 @@ use crate::crypto;
 use crate::error::AppError;
 use crate::keyring::Keyring;
 use crate::principal::{Access, Principal, User};
+use crate::throttle::Attempt;
 use crate::{from_micros, micros, App};
 
 /// Prefix of API tokens and device logins, so they are recognisable in
@@ -55,6 +54,31 @@ pub enum SignInAs {
     Device,
 }
 
+/// A sign-in as the web or the CLI asks for it.
+#[derive(Debug, Clone, Copy)]
+pub struct SignIn<'a> {
+    pub name: &'a str,
+    pub password: &'a str,
+    pub attempt: Attempt<'a>,
+    pub as_: SignInAs,
+    pub label: &'a str,
+}
+
+/// What a sign-in made: the person, the new credential's secret, and a
+/// known-device cookie for a browser that had none.
+#[derive(Debug, Clone)]
+pub struct SignedInWith {
+    pub principal: Principal,
+    pub secret: String,
+    pub device: Option<String>,
+}
+
+/// Names are compared in lower case without surrounding space; a name too
+/// long to be one is cut, so throttle keys stay small.
+pub(crate) fn normalised_name(name: &str) -> String {
+    name.trim().to_lowercase().chars().take(64).collect()
+}
+
 /// Label length limit for devices and tokens.
 const MAX_LABEL_CHARS: usize = 80;
 
@@ -85,47 +109,58 @@ impl App {
         as_: SignInAs,
         label: &str,
     ) -> Result<(Principal, String), AppError> {
-        let name = name.trim().to_lowercase();
-        self.throttle
-            .check(client, &name, Instant::now())
-            .map_err(|minutes| AppError::Throttled { minutes })?;
-        let wrong = || AppError::Unauthorized("That name and password do not match.".into());
-        let Some(user) = self.store.user_by_name(&name).await? else {
-            // Spend the same time as a real check, so names cannot be probed by timing.
-            let _ = crypto::hash_password(password.as_bytes());
-            self.throttle.record_failure(client, &name, Instant::now());
-            return Err(wrong());
-        };
-        if !crypto::verify_password(password.as_bytes(), &user.password_hash) {
-            self.throttle.record_failure(client, &name, Instant::now());
-            return Err(wrong());
-        }
-        self.throttle.record_success(client, &name);
-        let password_row = self
-            .store
-            .credentials_of_user(user.id, Some(CredentialKind::Password))
-            .await?
-            .into_iter()
-            .next()
-            .ok_or_else(|| AppError::Corrupt("account without a password credential".into()))?;
-        let Opened::Root(root) =
-            credential::open_with_password(&password_row, password.as_bytes())?
-        else {
-            return Err(AppError::Corrupt(
-                "password credential without root key".into(),
+        let done = self
+            .sign_in_with(SignIn {
+                name,
+                password,
+                attempt: Attempt::from(client),
+                as_,
+                label,
+            })
+            .await?;
+        Ok((done.principal, done.secret))
+    }
+
+    /// Signs in: reserves a throttle slot, then — behind the unlock gate —
+    /// checks the password by opening the root key it wraps (one key
+    /// derivation; re-made with today's parameters when they changed),
+    /// unlocks the account and creates the new credential. The agenda
+    /// snapshot for a therapist is published in the background.
+    pub async fn sign_in_with(&self, s: SignIn<'_>) -> Result<SignedInWith, AppError> {
+        let name = normalised_name(s.name);
+        let user = self.user_for_attempt(&name).await?;
+        let reservation = self
+            .reserve_attempt(&name, user.as_ref(), &s.attempt)
+            .await?;
+        let permit = self.unlock_permit().await?;
+        let opened = self
+            .open_root_with_secret(
+                user.as_ref(),
+                CredentialKind::Password,
+                s.password.as_bytes(),
+            )
+            .await?;
+        let (Some(user), Some(opened)) = (user, opened) else {
+            return Err(AppError::Unauthorized(
+                "That name and password do not match.".into(),
             ));
         };
-        let keys = Keyring::unlock(&self.store, user.id, root, self.now_micros()).await?;
-        let (kind, label, expires_at, secret) = match as_ {
+        self.refund_attempt(reservation).await?;
+        if opened.outdated(self.config.kdf) {
+            self.set_password(user.id, s.password, &opened.root).await?;
+            tracing::info!(user_id = %user.id, "password key derivation upgraded");
+        }
+        let keys = Keyring::unlock(&self.store, user.id, opened.root, self.now_micros()).await?;
+        let (kind, label, expires_at, secret) = match s.as_ {
             SignInAs::WebSession => (
                 CredentialKind::Session,
-                clean_label(label, "web browser")?,
+                clean_label(s.label, "web browser")?,
                 Some(self.idle_expiry(self.now())),
                 crypto::new_secret(),
             ),
             SignInAs::Device => (
                 CredentialKind::Device,
-                clean_label(label, "device")?,
+                clean_label(s.label, "device")?,
                 None,
                 format!("{TOKEN_PREFIX}{}", crypto::new_secret()),
             ),
@@ -153,8 +188,28 @@ impl App {
         };
         let principal = self.rotate_due_keys(principal).await?;
         self.seal_keys_of_all_links(&principal).await?;
-        self.publish_next_agenda(&principal).await;
-        Ok((principal, secret))
+        drop(permit);
+        self.queue_agenda_publishing(&principal);
+        let device = match s.as_ {
+            SignInAs::WebSession => self.remember_device(user.id, s.attempt.device).await?,
+            SignInAs::Device => None,
+        };
+        Ok(SignedInWith {
+            principal,
+            secret,
+            device,
+        })
+    }
+
+    /// The account an attempt names, if the name could be one.
+    pub(crate) async fn user_for_attempt(
+        &self,
+        name: &str,
+    ) -> Result<Option<between_store::UserRow>, AppError> {
+        if crate::accounts::validate_name(name).is_err() {
+            return Ok(None);
+        }
+        Ok(self.store.user_by_name(name).await?)
     }
 
     fn idle_expiry(&self, now: Timestamp) -> i64 {
@@ -237,6 +292,23 @@ impl App {
             .store
             .delete_credentials_of_kind(p.user.id, CredentialKind::Session)
             .await?)
+    }
+
+    /// Revokes every device login and API token of the account (after a
+    /// password change or a recovery, when the old password may be known to
+    /// someone else). Web sessions and the calendar feed stay. Returns how
+    /// many were revoked.
+    pub async fn revoke_devices_and_tokens(&self, p: &Principal) -> Result<u64, AppError> {
+        p.require_read()?;
+        let mut n = 0;
+        for kind in [CredentialKind::Device, CredentialKind::Token] {
+            n += self
+                .store
+                .delete_credentials_of_kind(p.user.id, kind)
+                .await?;
+        }
+        tracing::info!(user_id = %p.user.id, revoked = n, "device logins and tokens revoked");
+        Ok(n)
     }
 
     /// A personal access token for the API; the secret is shown once.

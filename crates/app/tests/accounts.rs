@@ -5,6 +5,7 @@
 mod support;
 
 use between_app::sessions::SignInAs;
+use between_app::throttle::Attempt;
 use between_app::{Access, App, AppError, Config};
 use between_domain::EntryContent;
 use between_store::testing::TestDb;
@@ -88,14 +89,36 @@ async fn password_change_rewraps_keys_and_keeps_data(db: &TestDb) {
         .add_entry(&p, note("before the change"), None)
         .await
         .unwrap();
+    let (_, other_browser) = app
+        .sign_in("cy", PASSWORD, "t", SignInAs::WebSession, "")
+        .await
+        .unwrap();
+    let (_, device) = app
+        .sign_in("cy", PASSWORD, "t", SignInAs::Device, "laptop")
+        .await
+        .unwrap();
     let err = app
-        .change_password(&p, "wrong old", "a brand new password")
+        .change_password(&p, "wrong old", "a brand new password", &Attempt::from("t"))
         .await
         .unwrap_err();
     assert!(err.to_string().contains("current password"));
-    app.change_password(&p, PASSWORD, "a brand new password")
+    assert!(
+        app.authenticate(&other_browser).await.is_ok(),
+        "a wrong old password changes nothing"
+    );
+    let ended = app
+        .change_password(&p, PASSWORD, "a brand new password", &Attempt::from("t"))
         .await
         .unwrap();
+    assert_eq!(ended, 1, "the other browser's session");
+    assert!(
+        app.authenticate(&other_browser).await.is_err(),
+        "other browsers are signed out"
+    );
+    assert!(
+        app.authenticate(&device).await.is_ok(),
+        "device logins stay"
+    );
     assert!(app
         .sign_in("cy", PASSWORD, "t", SignInAs::WebSession, "")
         .await
@@ -157,7 +180,7 @@ async fn sessions_end_after_inactivity(db: &TestDb) {
         db.store.clone(),
         Config {
             session_idle: std::time::Duration::ZERO,
-            ..Config::default()
+            ..Config::testing()
         },
     );
     let (_, secret, _) = signed_in(&app, "eve").await;
@@ -260,7 +283,7 @@ async fn only_the_first_account_may_register_from_the_web_unless_open(db: &TestD
         db.store.clone(),
         Config {
             open_registration: true,
-            ..Config::default()
+            ..Config::testing()
         },
     );
     assert!(open.web_registration_open().await.unwrap());

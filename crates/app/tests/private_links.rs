@@ -32,7 +32,7 @@ fn all_text(s: &Snapshot) -> String {
 }
 
 async fn an_agenda_link_opens_its_snapshot_and_nothing_private(db: &TestDb) {
-    let app = App::new(db.store.clone(), Config::default());
+    let app = App::new(db.store.clone(), Config::testing());
     let (ada, _, _) = signed_in(&app, "ada").await;
     for (text, shared) in [("PRIVATE-night-9c1", false), ("SHARED-call-77a", true)] {
         app.add_entry(
@@ -119,7 +119,7 @@ async fn an_agenda_link_opens_its_snapshot_and_nothing_private(db: &TestDb) {
 }
 
 async fn a_link_closes_when_it_expires_runs_out_of_views_or_is_revoked(db: &TestDb) {
-    let app = App::new(db.store.clone(), Config::default());
+    let app = App::new(db.store.clone(), Config::testing());
     let (ada, _, _) = signed_in(&app, "ada").await;
     let (_, snapshot) = app.agenda_snapshot(&ada, Target::Next).await.unwrap();
     let make = |views: Option<u32>, valid: SignedDuration| {
@@ -154,7 +154,7 @@ async fn a_link_closes_when_it_expires_runs_out_of_views_or_is_revoked(db: &Test
             clock: between_app::Clock::manual(
                 jiff::Timestamp::now() + SignedDuration::from_hours(3),
             ),
-            ..Config::default()
+            ..Config::testing()
         },
     );
     assert!(gone(later.open_private_link(&soon).await), "expired");
@@ -173,7 +173,7 @@ async fn a_link_closes_when_it_expires_runs_out_of_views_or_is_revoked(db: &Test
 }
 
 async fn bad_link_settings_are_refused_and_change_nothing(db: &TestDb) {
-    let app = App::new(db.store.clone(), Config::default());
+    let app = App::new(db.store.clone(), Config::testing());
     let (ada, _, _) = signed_in(&app, "ada").await;
     let (_, snapshot) = app.agenda_snapshot(&ada, Target::Next).await.unwrap();
     for (valid, views) in [

@@ -29,7 +29,7 @@ fn app_at_now(db: &TestDb) -> App {
         db.store.clone(),
         Config {
             clock: between_app::Clock::manual(NOW.parse().unwrap()),
-            ..Config::default()
+            ..Config::testing()
         },
     )
 }

@@ -49,7 +49,7 @@ fn not_found(r: Result<impl std::fmt::Debug, AppError>) {
 }
 
 async fn a_therapist_reads_only_what_the_client_shares_while_linked(db: &TestDb) {
-    let app = App::new(db.store.clone(), Config::default());
+    let app = App::new(db.store.clone(), Config::testing());
     let (ada, _, _) = signed_in(&app, "ada").await;
     app.take_measure(
         &ada,
@@ -137,7 +137,7 @@ async fn a_therapist_reads_only_what_the_client_shares_while_linked(db: &TestDb)
 }
 
 async fn invitations_are_one_time_and_role_bound(db: &TestDb) {
-    let app = App::new(db.store.clone(), Config::default());
+    let app = App::new(db.store.clone(), Config::testing());
     let (ada, _, _) = signed_in(&app, "ada").await;
     let (bob, _, _) = signed_in(&app, "bob").await;
     let dr = therapist(&app, "dr-rivera").await;
@@ -178,7 +178,7 @@ async fn invitations_are_one_time_and_role_bound(db: &TestDb) {
             clock: between_app::Clock::manual(
                 jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24 * 8),
             ),
-            ..Config::default()
+            ..Config::testing()
         },
     );
     let (carl, _, _) = signed_in(&app, "carl").await;
@@ -190,7 +190,7 @@ async fn invitations_are_one_time_and_role_bound(db: &TestDb) {
 async fn a_key_a_former_therapist_held_is_replaced_at_the_clients_next_sign_in(db: &TestDb) {
     use between_domain::EntryContent;
     use between_store::{EntryQuery, RecordQuery};
-    let app = App::new(db.store.clone(), Config::default());
+    let app = App::new(db.store.clone(), Config::testing());
     let (ada, secret, _) = signed_in(&app, "ada").await;
     let take = |p: Principal| {
         let app = app.clone();
@@ -312,7 +312,7 @@ async fn a_key_a_former_therapist_held_is_replaced_at_the_clients_next_sign_in(d
 async fn the_journal_scope_opens_shared_entries_and_never_private_ones(db: &TestDb) {
     use between_app::sharing::ClientData;
     use between_domain::EntryContent;
-    let app = App::new(db.store.clone(), Config::default());
+    let app = App::new(db.store.clone(), Config::testing());
     let (ada, _, _) = signed_in(&app, "ada").await;
     for (text, shared) in [("Private thoughts", false), ("For my therapist", true)] {
         app.add_entry(
@@ -364,7 +364,7 @@ async fn a_shared_agenda_is_a_snapshot_of_shared_scopes_with_the_therapists_note
     use between_app::agenda_share::Note;
     use between_domain::goal::{Goal, GoalStatus, Measure};
     use between_domain::EntryContent;
-    let app = App::new(db.store.clone(), Config::default());
+    let app = App::new(db.store.clone(), Config::testing());
     let (ada, _, _) = signed_in(&app, "ada").await;
     for (text, shared) in [("PRIVATE awful night", false), ("SHARED hard call", true)] {
         app.add_entry(
@@ -532,7 +532,7 @@ async fn a_therapist_assigns_practice_the_client_accepts_adjusts_or_declines(db:
     use between_app::assignments::{Answer, AssignmentState};
     use between_domain::practice::definition::{Practice, Template};
     use between_domain::practice::schedule::Schedule;
-    let app = App::new(db.store.clone(), Config::default());
+    let app = App::new(db.store.clone(), Config::testing());
     let (ada, _, _) = signed_in(&app, "ada").await;
     let (bob, _, _) = signed_in(&app, "bob").await;
     let dr = therapist(&app, "dr-rivera").await;
@@ -690,7 +690,7 @@ async fn dashboard_roadblocks_come_only_from_shared_scopes(db: &TestDb) {
     use between_domain::appointment::{Details, Status};
     use between_domain::goal::{CheckIn, Goal, GoalStatus, Measure};
     use jiff::{SignedDuration, Timestamp};
-    let app = App::new(db.store.clone(), Config::default());
+    let app = App::new(db.store.clone(), Config::testing());
     let (ada, _, _) = signed_in(&app, "ada").await;
     let weeks_ago = |w: i64| Timestamp::now() - SignedDuration::from_hours(24 * 7 * w);
     // A goal that has not moved over three check-ins in seven weeks.
@@ -794,7 +794,7 @@ async fn an_appointment_naming_a_therapist_is_hidden_from_another(db: &TestDb) {
     use between_app::appointments::NewAppointment;
     use between_domain::appointment::Details;
     use jiff::{SignedDuration, Timestamp};
-    let app = App::new(db.store.clone(), Config::default());
+    let app = App::new(db.store.clone(), Config::testing());
     let (ada, _, _) = signed_in(&app, "ada").await;
     let rivera = therapist(&app, "dr-rivera").await;
     let okafor = therapist(&app, "dr-okafor").await;
@@ -905,7 +905,7 @@ async fn ending_a_link_replaces_the_appointments_key_and_the_calendar_feed_keeps
     use between_domain::practice::schedule::Schedule;
     use between_store::RecordQuery;
     use jiff::{SignedDuration, Timestamp};
-    let app = App::new(db.store.clone(), Config::default());
+    let app = App::new(db.store.clone(), Config::testing());
     let (ada, _, _) = signed_in(&app, "ada").await;
     app.add_appointment(
         &ada,

@@ -221,6 +221,7 @@ fn table() -> Vec<Row> {
         row("POST", "/settings/password", "/settings/password", Mine(422)),
         row("GET", "/settings/devices", "/settings/devices", Mine(200)),
         row("POST", "/settings/devices/{id}/revoke", "/settings/devices/{device}/revoke", Owners(303)),
+        row("POST", "/settings/devices/revoke-all", "/settings/devices/revoke-all", Mine(422)),
         row("POST", "/settings/tokens", "/settings/tokens", Mine(200)),
         // Sharing: the client's side and the therapist's.
         row("GET", "/share/accept", "/share/accept?code=not-a-code", Mine(200)),

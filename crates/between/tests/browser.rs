@@ -166,7 +166,7 @@ async fn a_person_writes_finds_and_leaves_their_journal_in_a_browser() {
         return;
     };
     let db = TestDb::sqlite().await;
-    let app = App::new(db.store.clone(), Config::default());
+    let app = App::new(db.store.clone(), Config::testing());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -299,7 +299,7 @@ impl Drop for Server {
 
 async fn start_server() -> Server {
     let db = TestDb::sqlite().await;
-    let app = App::new(db.store.clone(), Config::default());
+    let app = App::new(db.store.clone(), Config::testing());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let settings = WebSettings {

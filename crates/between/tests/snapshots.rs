@@ -19,7 +19,7 @@ async fn demo_account(db: &TestDb) -> (App, Principal) {
         db.store.clone(),
         Config {
             clock: between_app::Clock::manual(NOW.parse().unwrap()),
-            ..Config::default()
+            ..Config::testing()
         },
     );
     app.register(NewUser {

@@ -58,7 +58,7 @@ async fn open_registration_lets_more_people_sign_up() {
     let t = TestApp::with(
         Config {
             open_registration: true,
-            ..Config::default()
+            ..Config::testing()
         },
         WebSettings::default(),
     )
@@ -522,7 +522,7 @@ async fn devices_and_tokens_lists_and_revokes_credentials() {
 #[tokio::test]
 async fn every_page_has_security_headers_and_a_quick_exit() {
     let t = TestApp::with(
-        Config::default(),
+        Config::testing(),
         WebSettings {
             title: "Weather notes".into(),
             ..WebSettings::default()

@@ -59,6 +59,9 @@ pub struct CredentialRow {
     pub scope: String,
     pub lookup: Option<Vec<u8>>,
     pub salt: Option<Vec<u8>>,
+    /// The key derivation's parameters, for credentials opened by a
+    /// password or recovery code (`None`: those of before they were kept).
+    pub kdf: Option<String>,
     pub wrapped: Vec<u8>,
     pub created_at: i64,
     pub last_used_at: Option<i64>,
@@ -66,7 +69,7 @@ pub struct CredentialRow {
 }
 
 const COLUMNS: &str =
-    "id, user_id, kind, label, scope, lookup, salt, wrapped, created_at, last_used_at, expires_at";
+    "id, user_id, kind, label, scope, lookup, salt, kdf, wrapped, created_at, last_used_at, expires_at";
 
 fn from_row(row: &AnyRow) -> Result<CredentialRow, StoreError> {
     Ok(CredentialRow {
@@ -77,6 +80,7 @@ fn from_row(row: &AnyRow) -> Result<CredentialRow, StoreError> {
         scope: row.try_get("scope")?,
         lookup: row.try_get("lookup")?,
         salt: row.try_get("salt")?,
+        kdf: row.try_get("kdf")?,
         wrapped: row.try_get("wrapped")?,
         created_at: row.try_get("created_at")?,
         last_used_at: row.try_get("last_used_at")?,
@@ -89,7 +93,7 @@ pub(crate) async fn insert_credential(
     c: &CredentialRow,
 ) -> Result<(), StoreError> {
     let sql = format!(
-        "INSERT INTO credentials ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+        "INSERT INTO credentials ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
     );
     sqlx::query(&sql)
         .bind(c.id.to_string())
@@ -99,6 +103,7 @@ pub(crate) async fn insert_credential(
         .bind(&c.scope)
         .bind(c.lookup.clone())
         .bind(c.salt.clone())
+        .bind(c.kdf.clone())
         .bind(c.wrapped.clone())
         .bind(c.created_at)
         .bind(c.last_used_at)
@@ -193,6 +198,24 @@ impl Store {
             .bind(kind.as_str())
             .execute(&self.pool)
             .await?;
+        Ok(done.rows_affected())
+    }
+
+    /// Removes every credential of `kind` but one (e.g. every other web
+    /// session after a password change).
+    pub async fn delete_credentials_of_kind_except(
+        &self,
+        user_id: Uuid,
+        kind: CredentialKind,
+        keep: Uuid,
+    ) -> Result<u64, StoreError> {
+        let done =
+            sqlx::query("DELETE FROM credentials WHERE user_id = $1 AND kind = $2 AND id <> $3")
+                .bind(user_id.to_string())
+                .bind(kind.as_str())
+                .bind(keep.to_string())
+                .execute(&self.pool)
+                .await?;
         Ok(done.rows_affected())
     }
 

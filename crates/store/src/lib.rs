@@ -17,6 +17,7 @@ mod private_links;
 mod records;
 mod share_items;
 mod sharing;
+mod throttle;
 mod users;
 
 pub use connect::{Backend, Store};
@@ -29,6 +30,7 @@ pub use private_links::PrivateLinkRow;
 pub use records::{RecordBatch, RecordQuery, RecordRow};
 pub use share_items::ShareItemRow;
 pub use sharing::{AccessRow, KeypairRow, ShareKeyRow, ShareRow};
+pub use throttle::ThrottleKey;
 pub use users::{NewAccount, UserRow};
 
 #[cfg(feature = "testing")]

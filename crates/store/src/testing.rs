@@ -87,6 +87,118 @@ impl TestDb {
     }
 }
 
+/// A value bound into the SQL of an upgrade test.
+#[derive(Debug, Clone)]
+pub enum Value {
+    Text(String),
+    Blob(Vec<u8>),
+    Int(i64),
+    Null,
+}
+
+impl TestDb {
+    /// A store as code of schema `version` left it: migrated only that far,
+    /// with `rows` written by SQL (`$n` placeholders), then opened as today
+    /// (applying every later migration). For tests that stores written by
+    /// earlier versions keep working. `None` when PostgreSQL is wanted but
+    /// absent and not required.
+    pub async fn upgraded_from(
+        postgres: bool,
+        version: i64,
+        rows: &[(&str, Vec<Value>)],
+    ) -> Option<TestDb> {
+        sqlx::any::install_default_drivers();
+        let db = if postgres {
+            TestDb::empty_postgres().await?
+        } else {
+            let dir = tempfile::tempdir().expect("temporary directory");
+            let url = format!(
+                "sqlite://{}?mode=rwc",
+                dir.path().join("between.db").display()
+            );
+            (url, Some(dir), None)
+        };
+        let (url, dir, pg) = db;
+        let backend = if postgres { "postgres" } else { "sqlite" };
+        let source = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("migrations")
+            .join(backend);
+        let early = tempfile::tempdir().expect("temporary directory");
+        for entry in std::fs::read_dir(&source).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().to_string();
+            let number: i64 = name[..4].parse().unwrap();
+            if number <= version {
+                std::fs::copy(&path, early.path().join(&name)).unwrap();
+            }
+        }
+        let pool = AnyPoolOptions::new()
+            .max_connections(1)
+            .connect(&url)
+            .await
+            .expect("connect for the upgrade test");
+        sqlx::migrate::Migrator::new(early.path())
+            .await
+            .unwrap()
+            .run(&pool)
+            .await
+            .expect("early migrations");
+        for (sql, values) in rows {
+            let mut q = sqlx::query(sql);
+            for v in values {
+                q = match v {
+                    Value::Text(t) => q.bind(t.clone()),
+                    Value::Blob(b) => q.bind(b.clone()),
+                    Value::Int(i) => q.bind(*i),
+                    Value::Null => q.bind(None::<String>),
+                };
+            }
+            q.execute(&pool)
+                .await
+                .unwrap_or_else(|e| panic!("{sql}: {e}"));
+        }
+        pool.close().await;
+        let store = Store::connect(&url)
+            .await
+            .expect("open and upgrade the store");
+        Some(TestDb {
+            store,
+            url,
+            _dir: dir,
+            postgres: pg,
+        })
+    }
+
+    /// A new, empty PostgreSQL database: (url, no directory, (admin, name)).
+    #[allow(clippy::type_complexity)]
+    async fn empty_postgres(
+    ) -> Option<(String, Option<tempfile::TempDir>, Option<(String, String)>)> {
+        let admin = std::env::var("BETWEEN_TEST_POSTGRES_URL")
+            .unwrap_or_else(|_| DEFAULT_ADMIN_URL.to_string());
+        let pool = match AnyPoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(std::time::Duration::from_secs(5))
+            .connect(&admin)
+            .await
+        {
+            Ok(pool) => pool,
+            Err(err) => {
+                if services_required() {
+                    panic!("PostgreSQL is required (BETWEEN_REQUIRE_SERVICES=1) but unreachable: {err}");
+                }
+                eprintln!("SKIPPED: PostgreSQL test, no server ({err})");
+                return None;
+            }
+        };
+        let name = format!("between_test_{}", uuid::Uuid::now_v7().simple());
+        pool.execute(format!("CREATE DATABASE {name}").as_str())
+            .await
+            .expect("create test database");
+        pool.close().await;
+        Some((replace_database(&admin, &name), None, Some((admin, name))))
+    }
+}
+
 fn replace_database(url: &str, database: &str) -> String {
     let (base, query) = match url.split_once('?') {
         Some((b, q)) => (b, format!("?{q}")),

@@ -1,5 +1,6 @@
-//! Accounts. The name is plain because it is what a person signs in with;
-//! the password hash is an argon2id PHC string.
+//! Accounts. The name is plain because it is what a person signs in with.
+//! There is no password hash: a password is checked by opening the root
+//! key it wraps (see the `credentials` table).
 
 use sqlx::any::AnyRow;
 use sqlx::Row;
@@ -14,7 +15,6 @@ pub struct UserRow {
     pub name: String,
     pub role: String,
     pub time_zone: String,
-    pub password_hash: String,
     pub created_at: i64,
 }
 
@@ -24,12 +24,11 @@ fn user_from_row(row: &AnyRow) -> Result<UserRow, StoreError> {
         name: row.try_get("name")?,
         role: row.try_get("role")?,
         time_zone: row.try_get("time_zone")?,
-        password_hash: row.try_get("password_hash")?,
         created_at: row.try_get("created_at")?,
     })
 }
 
-const USER_COLUMNS: &str = "id, name, role, time_zone, password_hash, created_at";
+const USER_COLUMNS: &str = "id, name, role, time_zone, created_at";
 
 impl Store {
     pub async fn count_users(&self) -> Result<i64, StoreError> {
@@ -57,15 +56,6 @@ impl Store {
         row.as_ref().map(user_from_row).transpose()
     }
 
-    pub async fn update_password_hash(&self, user_id: Uuid, hash: &str) -> Result<(), StoreError> {
-        sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
-            .bind(hash)
-            .bind(user_id.to_string())
-            .execute(&self.pool)
-            .await?;
-        Ok(())
-    }
-
     pub async fn update_time_zone(&self, user_id: Uuid, zone: &str) -> Result<(), StoreError> {
         sqlx::query("UPDATE users SET time_zone = $1 WHERE id = $2")
             .bind(zone)
@@ -89,17 +79,18 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         let u = &account.user;
         sqlx::query(
-            "INSERT INTO users (id, name, role, time_zone, password_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO users (id, name, role, time_zone, created_at) VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(u.id.to_string())
         .bind(&u.name)
         .bind(&u.role)
         .bind(&u.time_zone)
-        .bind(&u.password_hash)
         .bind(u.created_at)
         .execute(&mut *tx)
         .await
-        .map_err(|e| StoreError::conflict_or(e, &format!("The name \"{}\" is already taken.", u.name)))?;
+        .map_err(|e| {
+            StoreError::conflict_or(e, &format!("The name \"{}\" is already taken.", u.name))
+        })?;
         for key in &account.kind_keys {
             crate::keys::insert_kind_key(&mut tx, key).await?;
         }
@@ -136,6 +127,7 @@ impl Store {
             ("user_keypairs", "user_id"),
             ("key_rotations", "user_id"),
             ("private_links", "owner_id"),
+            ("known_devices", "user_id"),
         ] {
             sqlx::query(&format!("DELETE FROM {table} WHERE {column} = $1"))
                 .bind(user_id.to_string())

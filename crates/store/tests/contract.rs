@@ -40,7 +40,6 @@ fn account(name: &str) -> NewAccount {
             name: name.into(),
             role: "client".into(),
             time_zone: "Europe/Berlin".into(),
-            password_hash: "$argon2id$fake".into(),
             created_at: 1,
         },
         kind_keys: vec![KindKeyRow {
@@ -58,6 +57,7 @@ fn account(name: &str) -> NewAccount {
             scope: "full".into(),
             lookup: None,
             salt: Some(vec![9; 16]),
+            kdf: Some("argon2id;m=64;t=1;p=1".into()),
             wrapped: vec![4, 5, 6],
             created_at: 1,
             last_used_at: None,

@@ -10,7 +10,7 @@ pub const PASSWORD: &str = "correct horse battery";
 /// Not every story needs the system clock's app.
 #[allow(dead_code)]
 pub async fn app_on(store: between_store::Store) -> App {
-    App::new(store, Config::default())
+    App::new(store, Config::testing())
 }
 
 /// Registers `name` and signs in with a web session.

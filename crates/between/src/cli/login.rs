@@ -36,6 +36,9 @@ pub async fn save_device_login(ctx: &Context, app: &App, name: &str, password: &
     let (principal, secret) = app
         .sign_in(name, password, "cli", SignInAs::Device, &device_label())
         .await?;
+    // What a sign-in leaves for the background (a therapist's agenda
+    // snapshot) finishes before the process ends.
+    app.settle().await;
     let store_id = app
         .store()
         .store_id()

@@ -36,7 +36,7 @@ use std::io::Read;
 use std::path::PathBuf;
 
 use anyhow::Context as _;
-use between_app::{App, Config, Principal};
+use between_app::{App, Config, KdfParams, Principal};
 use between_store::Store;
 use clap::{Parser, Subcommand};
 
@@ -74,6 +74,15 @@ pub struct Cli {
         default_value = "http://127.0.0.1:8080"
     )]
     public_url: String,
+    /// argon2id cost of new passwords and recovery codes, as m=KIB,t=PASSES,p=LANES (default m=65536,t=3,p=1). Lower only for tests: it is what a stolen database costs to guess at.
+    #[arg(
+        long,
+        env = "BETWEEN_KDF",
+        global = true,
+        value_name = "PARAMS",
+        default_value = "m=65536,t=3,p=1"
+    )]
+    kdf: KdfParams,
     #[command(subcommand)]
     command: Command,
 }
@@ -167,6 +176,7 @@ pub struct Context {
     paths: paths::Paths,
     user: Option<String>,
     public_url: String,
+    kdf: KdfParams,
 }
 
 pub async fn run(cli: Cli) -> CliResult {
@@ -174,6 +184,7 @@ pub async fn run(cli: Cli) -> CliResult {
         paths: paths::Paths::resolve(cli.data_dir, cli.database_url, cli.config_dir)?,
         user: cli.user,
         public_url: cli.public_url,
+        kdf: cli.kdf,
     };
     match cli.command {
         Command::User(cmd) => user::run(&ctx, cmd).await,
@@ -228,7 +239,13 @@ impl Context {
     }
 
     async fn app(&self) -> CliResult<App> {
-        Ok(App::new(self.store().await?, Config::default()))
+        Ok(App::new(
+            self.store().await?,
+            Config {
+                kdf: self.kdf,
+                ..Config::default()
+            },
+        ))
     }
 
     /// Signs in with the saved device login for `--user` (or the only one).

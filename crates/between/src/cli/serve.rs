@@ -8,6 +8,7 @@ use between_app::{App, Config};
 use clap::Args;
 
 use super::{CliResult, Context};
+use crate::web::client_addr::Cidr;
 use crate::web::{self, WebSettings};
 
 #[derive(Debug, Args)]
@@ -34,6 +35,16 @@ pub struct ServeArgs {
         default_value = "https://www.bbc.co.uk/weather"
     )]
     exit_url: String,
+    /// A reverse proxy in front of this server (an address or block, e.g.
+    /// 127.0.0.1/32 or 10.0.0.0/8; repeat or separate with commas): sign-in
+    /// throttles then count the client its X-Forwarded-For names.
+    #[arg(
+        long = "trusted-proxy",
+        env = "BETWEEN_TRUSTED_PROXY",
+        value_name = "CIDR",
+        value_delimiter = ','
+    )]
+    trusted_proxies: Vec<Cidr>,
 }
 
 pub async fn run(ctx: &Context, args: ServeArgs) -> CliResult {
@@ -44,11 +55,15 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> CliResult {
         )
         .init();
     let store = ctx.store().await?;
+    if ctx.kdf != between_app::KdfParams::PRODUCTION {
+        tracing::warn!(kdf = %ctx.kdf, "password key derivation differs from the default (argon2id m=65536, t=3, p=1)");
+    }
     let app = App::new(
         store,
         Config {
             session_idle: Duration::from_secs(args.session_idle_minutes * 60),
             open_registration: args.open_registration,
+            kdf: ctx.kdf,
             ..Config::default()
         },
     );
@@ -66,6 +81,7 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> CliResult {
                 .collect(),
             None => web::default_crisis_contacts(),
         },
+        trusted_proxies: args.trusted_proxies,
     };
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await

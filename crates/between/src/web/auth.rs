@@ -1,9 +1,8 @@
 //! Who is asking: the session cookie for pages (redirecting to sign-in when
-//! missing or expired) and the client address for rate limiting.
+//! missing or expired), and the known-device cookie a browser keeps after
+//! signing in (it exempts that browser from throttles others trigger).
 
-use std::net::SocketAddr;
-
-use axum::extract::{ConnectInfo, FromRequestParts, OriginalUri};
+use axum::extract::{FromRequestParts, OriginalUri};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -15,6 +14,10 @@ use super::errors::PageError;
 use super::WebState;
 
 pub const SESSION_COOKIE: &str = "between_session";
+/// A long-lived random value naming this browser to the accounts it signed
+/// in to (see `between_app::throttle`).
+pub const DEVICE_COOKIE: &str = "between_device";
+const DEVICE_MAX_AGE: i64 = 400 * 24 * 60 * 60;
 
 /// The value of cookie `name`, if the request has it.
 pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
@@ -47,6 +50,10 @@ pub fn session_cookie(secret: &str, secure: bool) -> HeaderValue {
 
 pub fn clear_session_cookie(secure: bool) -> HeaderValue {
     cookie_header(SESSION_COOKIE, "", secure, Some(0))
+}
+
+pub fn device_cookie(secret: &str, secure: bool) -> HeaderValue {
+    cookie_header(DEVICE_COOKIE, secret, secure, Some(DEVICE_MAX_AGE))
 }
 
 pub fn csrf_cookie(token: &str, secure: bool) -> HeaderValue {
@@ -129,21 +136,5 @@ impl FromRequestParts<WebState> for MaybeSignedIn {
             .await
             .map(MaybeSignedIn)
             .map_err(IntoResponse::into_response)
-    }
-}
-
-/// The client's address, for rate limiting sign-in attempts.
-pub struct ClientAddr(pub String);
-
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let addr = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip().to_string())
-            .unwrap_or_else(|| "unknown".into());
-        Ok(ClientAddr(addr))
     }
 }

@@ -17,6 +17,8 @@ struct ErrorPage<'a> {
 pub enum PageError {
     NotFound,
     BadRequest(String),
+    /// The request was understood but cannot be done as asked (422).
+    Unprocessable(String),
     Internal(String),
 }
 
@@ -47,6 +49,11 @@ impl IntoResponse for PageError {
             ),
             PageError::BadRequest(message) => (
                 StatusCode::BAD_REQUEST,
+                "That did not work",
+                message.clone(),
+            ),
+            PageError::Unprocessable(message) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
                 "That did not work",
                 message.clone(),
             ),

@@ -1,19 +1,35 @@
-//! Cross-cutting layers: security headers on every response, and request
+//! Cross-cutting layers: security headers on every response (HSTS when the
+//! public URL is HTTPS), and request
 //! logs that record only method, route pattern, status and time (never a
 //! query string, body or secret).
 
 use std::time::Instant;
 
-use axum::extract::{MatchedPath, Request};
+use axum::extract::{MatchedPath, Request, State};
 use axum::http::{header, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
 
+use super::WebState;
+
 const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; \
                    manifest-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
-pub async fn security_headers(request: Request, next: Next) -> Response {
+/// One year, with subdomains: the public URL is HTTPS, so it stays so.
+const HSTS: &str = "max-age=31536000; includeSubDomains";
+
+pub async fn security_headers(
+    State(state): State<WebState>,
+    request: Request,
+    next: Next,
+) -> Response {
     let mut response = next.run(request).await;
+    if state.settings.public_url.starts_with("https://") {
+        response.headers_mut().insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(HSTS),
+        );
+    }
     let headers = response.headers_mut();
     let mut set = |name: header::HeaderName, value: &'static str| {
         headers.insert(name, HeaderValue::from_static(value));

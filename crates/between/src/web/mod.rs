@@ -5,11 +5,13 @@
 mod api;
 mod auth;
 pub mod charts;
+pub mod client_addr;
 mod csrf;
 mod errors;
 mod forms;
 mod layout;
 mod middleware;
+pub mod next_path;
 mod period;
 pub mod route_table;
 mod routes;
@@ -38,6 +40,9 @@ pub struct WebSettings {
     /// Crisis contacts shown on the "In crisis?" page and with safety
     /// messages, one line each.
     pub crisis_contacts: Vec<String>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (sign-in
+    /// throttles count that address, not the proxy's).
+    pub trusted_proxies: Vec<client_addr::Cidr>,
 }
 
 /// Sensible defaults for crisis contacts; deployments set their own.
@@ -58,6 +63,7 @@ impl Default for WebSettings {
             secure_cookies: false,
             public_url: "http://127.0.0.1:8080".into(),
             crisis_contacts: default_crisis_contacts(),
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -82,7 +88,10 @@ pub fn router(app: App, settings: WebSettings) -> Router {
         .layer(axum::extract::DefaultBodyLimit::max(routes::FORM_LIMIT))
         .nest(api::PREFIX, api)
         .layer(axum::middleware::from_fn(middleware::log_requests))
-        .layer(axum::middleware::from_fn(middleware::security_headers))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::security_headers,
+        ))
         .with_state(state)
 }
 
@@ -104,7 +113,8 @@ pub async fn serve(
     Ok(())
 }
 
-/// Removes expired sessions and entries deleted more than 30 days ago.
+/// Removes expired sessions, ended throttle windows and entries deleted
+/// more than 30 days ago.
 async fn housekeeping(app: App) {
     let mut tick = tokio::time::interval(Duration::from_secs(60 * 60));
     loop {
@@ -112,6 +122,9 @@ async fn housekeeping(app: App) {
         let now = app.now_micros();
         if let Err(err) = app.store().delete_expired_credentials(now).await {
             tracing::warn!(error = %err, "could not remove expired sessions");
+        }
+        if let Err(err) = app.purge_throttles().await {
+            tracing::warn!(error = %err, "could not remove ended sign-in throttles");
         }
         if let Err(err) = app.purge_expired_deletions().await {
             tracing::warn!(error = %err, "could not purge old deleted entries");

@@ -107,12 +107,12 @@ impl Jar {
 
 impl TestApp {
     pub async fn new() -> TestApp {
-        Self::with(Config::default(), WebSettings::default()).await
+        Self::with(Config::testing(), WebSettings::default()).await
     }
 
     /// A default app on the given store (e.g. PostgreSQL).
     pub async fn on(db: TestDb) -> TestApp {
-        let app = App::new(db.store.clone(), Config::default());
+        let app = App::new(db.store.clone(), Config::testing());
         let router = web::router(app.clone(), WebSettings::default());
         TestApp { db, app, router }
     }

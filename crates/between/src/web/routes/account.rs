@@ -4,20 +4,26 @@
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use between_app::accounts::NewUser;
-use between_app::sessions::SignInAs;
+use between_app::sessions::{SignIn, SignInAs, SignedInWith};
+use between_app::throttle::Attempt;
 use between_app::{AppError, Role};
 use between_domain::ValidationErrors;
 use serde::Deserialize;
 
 use super::entry_form::EntryForm;
 use super::journal::render_draft;
-use crate::web::auth::{clear_session_cookie, session_cookie, ClientAddr, MaybeSignedIn, SignedIn};
+use crate::web::auth::{
+    clear_session_cookie, cookie, device_cookie, session_cookie, MaybeSignedIn, SignedIn,
+    DEVICE_COOKIE,
+};
+use crate::web::client_addr::ClientAddr;
 use crate::web::csrf::{self, AnonCsrf};
 use crate::web::errors::{render, PageError, PageResult};
 use crate::web::forms::FormData;
+use crate::web::next_path::safe_next;
 use crate::web::{Layout, WebState};
 
 const DRAFT_PREFIX: &str = "draft:";
@@ -124,12 +130,15 @@ struct WelcomePage {
     heading: &'static str,
     code: String,
     next: &'static str,
+    /// After a recovery: offer to revoke every device login and token.
+    offer_revoke: bool,
 }
 
 pub async fn setup(
     State(state): State<WebState>,
     token: AnonCsrf,
     ClientAddr(client): ClientAddr,
+    headers: HeaderMap,
     body: Bytes,
 ) -> PageResult {
     let form = FormData::parse(&body);
@@ -187,12 +196,17 @@ pub async fn setup(
         heading: "Your account is ready",
         code: registered.recovery_code,
         next: "/journal/new",
+        offer_revoke: false,
+    };
+    let attempt = Attempt {
+        client: &client,
+        device: cookie(&headers, DEVICE_COOKIE),
     };
     signed_in_welcome(
         &state,
         &registered.user.name,
         form.get("password"),
-        &client,
+        attempt,
         welcome,
     )
     .await
@@ -204,6 +218,7 @@ struct Welcome {
     heading: &'static str,
     code: String,
     next: &'static str,
+    offer_revoke: bool,
 }
 
 /// Signs the person in and shows their (new) recovery code once.
@@ -211,12 +226,22 @@ async fn signed_in_welcome(
     state: &WebState,
     name: &str,
     password: &str,
-    client: &str,
+    attempt: Attempt<'_>,
     w: Welcome,
 ) -> PageResult {
-    let (principal, secret) = state
+    let SignedInWith {
+        principal,
+        secret,
+        device,
+    } = state
         .app
-        .sign_in(name, password, client, SignInAs::WebSession, "web browser")
+        .sign_in_with(SignIn {
+            name,
+            password,
+            attempt,
+            as_: SignInAs::WebSession,
+            label: "web browser",
+        })
         .await?;
     let s = SignedIn {
         principal,
@@ -227,10 +252,12 @@ async fn signed_in_welcome(
         heading: w.heading,
         code: w.code,
         next: w.next,
+        offer_revoke: w.offer_revoke,
     };
+    let secure = state.settings.secure_cookies;
     Ok(with_cookie(
-        render(&page)?,
-        Some(session_cookie(&secret, state.settings.secure_cookies)),
+        with_cookie(render(&page)?, Some(session_cookie(&secret, secure))),
+        device.map(|d| device_cookie(&d, secure)),
     ))
 }
 
@@ -287,15 +314,6 @@ struct SigninPage {
 pub struct SigninParams {
     next: Option<String>,
     notice: Option<String>,
-}
-
-/// Only local paths, so a crafted link cannot send people elsewhere.
-fn safe_next(next: &str) -> String {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
-        next.to_string()
-    } else {
-        "/journal".to_string()
-    }
 }
 
 pub async fn signin_form(
@@ -356,6 +374,7 @@ pub async fn signin(
     State(state): State<WebState>,
     token: AnonCsrf,
     ClientAddr(client): ClientAddr,
+    headers: HeaderMap,
     body: Bytes,
 ) -> PageResult {
     let form = FormData::parse(&body);
@@ -386,15 +405,22 @@ pub async fn signin(
     }
     let result = state
         .app
-        .sign_in(
-            form.get("name"),
-            form.get("password"),
-            &client,
-            SignInAs::WebSession,
-            "web browser",
-        )
+        .sign_in_with(SignIn {
+            name: form.get("name"),
+            password: form.get("password"),
+            attempt: Attempt {
+                client: &client,
+                device: cookie(&headers, DEVICE_COOKIE),
+            },
+            as_: SignInAs::WebSession,
+            label: "web browser",
+        })
         .await;
-    let (principal, secret) = match result {
+    let SignedInWith {
+        principal,
+        secret,
+        device,
+    } = match result {
         Ok(ok) => ok,
         Err(err @ (AppError::Unauthorized(_) | AppError::Throttled { .. })) => {
             let status = if matches!(err, AppError::Throttled { .. }) {
@@ -406,7 +432,9 @@ pub async fn signin(
         }
         Err(err) => return Err(err.into()),
     };
-    let cookie = Some(session_cookie(&secret, state.settings.secure_cookies));
+    let secure = state.settings.secure_cookies;
+    let device = device.map(|d| device_cookie(&d, secure));
+    let cookie = Some(session_cookie(&secret, secure));
     if !draft_pairs.is_empty() {
         let s = SignedIn {
             principal,
@@ -426,13 +454,16 @@ pub async fn signin(
             "/journal".into()
         };
         return Ok(with_cookie(
-            render_draft(&state, &s, &entry_form, &action)?,
-            cookie,
+            with_cookie(render_draft(&state, &s, &entry_form, &action)?, cookie),
+            device,
         ));
     }
     Ok(with_cookie(
-        Redirect::to(&safe_next(form.get("next"))).into_response(),
-        cookie,
+        with_cookie(
+            Redirect::to(&safe_next(form.get("next"))).into_response(),
+            cookie,
+        ),
+        device,
     ))
 }
 
@@ -450,7 +481,11 @@ pub async fn signout_everywhere(
     s: SignedIn,
     body: Bytes,
 ) -> PageResult {
-    csrf::require(&s, &FormData::parse(&body))?;
+    let form = FormData::parse(&body);
+    csrf::require(&s, &form)?;
+    if form.get("revoke_devices") == "yes" {
+        state.app.revoke_devices_and_tokens(&s.principal).await?;
+    }
     state.app.sign_out_everywhere(&s.principal).await?;
     Ok(with_cookie(
         Redirect::to("/signin?notice=signed-out").into_response(),
@@ -483,6 +518,7 @@ pub async fn recover(
     State(state): State<WebState>,
     token: AnonCsrf,
     ClientAddr(client): ClientAddr,
+    headers: HeaderMap,
     body: Bytes,
 ) -> PageResult {
     let form = FormData::parse(&body);
@@ -501,9 +537,13 @@ pub async fn recover(
         ));
     }
     let name = form.get("name");
+    let attempt = Attempt {
+        client: &client,
+        device: cookie(&headers, DEVICE_COOKIE),
+    };
     let next_code = match state
         .app
-        .recover(name, form.get("code"), form.get("password"), &client)
+        .recover_with(name, form.get("code"), form.get("password"), &attempt)
         .await
     {
         Ok(code) => code,
@@ -521,6 +561,7 @@ pub async fn recover(
         heading: "Your new password is set",
         code: next_code,
         next: "/journal",
+        offer_revoke: true,
     };
-    signed_in_welcome(&state, name, form.get("password"), &client, welcome).await
+    signed_in_welcome(&state, name, form.get("password"), attempt, welcome).await
 }

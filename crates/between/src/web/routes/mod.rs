@@ -149,6 +149,7 @@ pub fn table() -> Vec<Route> {
         post("/settings/password", settings::change_password),
         get("/settings/devices", settings::devices),
         post("/settings/devices/{id}/revoke", settings::revoke),
+        post("/settings/devices/revoke-all", settings::revoke_all),
         post("/settings/tokens", settings::create_token),
         get("/static/style.css", statics::style),
         get("/static/app.js", statics::script),

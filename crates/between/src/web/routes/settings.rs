@@ -1,17 +1,20 @@
-//! Settings pages: password change, "Devices & tokens" (list, revoke,
-//! create an API token).
+//! Settings pages: password change, "Devices & tokens" (list, revoke one
+//! or all, create an API token).
 
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect};
 use between_app::sessions::CredentialInfo;
 use between_app::{Access, AppError};
 use between_store::CredentialKind;
 use uuid::Uuid;
 
-use crate::web::auth::{clear_session_cookie, SignedIn};
+use between_app::throttle::Attempt;
+
+use crate::web::auth::{clear_session_cookie, cookie, SignedIn, DEVICE_COOKIE};
+use crate::web::client_addr::ClientAddr;
 use crate::web::csrf;
 use crate::web::errors::{render, PageError, PageResult};
 use crate::web::forms::FormData;
@@ -87,6 +90,8 @@ pub async fn password_form(State(state): State<WebState>, s: SignedIn) -> PageRe
 pub async fn change_password(
     State(state): State<WebState>,
     s: SignedIn,
+    ClientAddr(client): ClientAddr,
+    headers: HeaderMap,
     body: Bytes,
 ) -> PageResult {
     let form = FormData::parse(&body);
@@ -109,11 +114,18 @@ pub async fn change_password(
             &s.principal,
             form.get("current_password"),
             form.get("new_password"),
+            &Attempt {
+                client: &client,
+                device: cookie(&headers, DEVICE_COOKIE),
+            },
         )
         .await
     {
-        Ok(()) => Ok(Redirect::to("/settings/devices?notice=password").into_response()),
+        Ok(_) => Ok(Redirect::to("/settings/devices?notice=password").into_response()),
         Err(AppError::Invalid(e)) => again(e.to_string(), StatusCode::UNPROCESSABLE_ENTITY),
+        Err(err @ AppError::Throttled { .. }) => {
+            again(err.to_string(), StatusCode::TOO_MANY_REQUESTS)
+        }
         Err(err) => Err(err.into()),
     }
 }
@@ -133,6 +145,8 @@ pub struct CredentialView {
 struct DevicesPage {
     layout: Layout,
     credentials: Vec<CredentialView>,
+    /// Whether any device login or token could be revoked at once.
+    revocable: bool,
     new_token: Option<String>,
 }
 
@@ -172,8 +186,12 @@ async fn devices_page(
             current: c.id == s.principal.credential_id,
         })
         .collect();
+    let credentials: Vec<CredentialView> = credentials;
     render(&DevicesPage {
         layout: Layout::signed_in(state, s, "Devices & tokens", "settings").with_notice(notice),
+        revocable: credentials
+            .iter()
+            .any(|c| c.kind == "device login" || c.kind == "API token"),
         credentials,
         new_token,
     })
@@ -190,8 +208,9 @@ pub async fn devices(
     axum::extract::Query(q): axum::extract::Query<NoticeParam>,
 ) -> PageResult {
     let notice = match q.notice.as_deref() {
-        Some("password") => Some("Your password is changed."),
+        Some("password") => Some("Your password is changed. Every other browser was signed out; device logins and API tokens below still work. If your old password may be known to someone else, revoke them all."),
         Some("revoked") => Some("Revoked. It no longer opens your journal."),
+        Some("revoked-all") => Some("Every device login and API token is revoked. Sign in again on your devices (between login NAME) and make new tokens where you need them."),
         _ => None,
     };
     devices_page(&state, &s, None, notice).await
@@ -215,6 +234,20 @@ pub async fn revoke(
         return Ok(response);
     }
     Ok(Redirect::to("/settings/devices?notice=revoked").into_response())
+}
+
+/// Revokes every device login and API token at once (after a password
+/// change or a recovery, when the old password may be in other hands).
+pub async fn revoke_all(State(state): State<WebState>, s: SignedIn, body: Bytes) -> PageResult {
+    let form = FormData::parse(&body);
+    csrf::require(&s, &form)?;
+    if form.get("confirm") != "yes" {
+        return Err(PageError::Unprocessable(
+            "Tick “Yes, revoke them all” to revoke every device login and token; nothing was revoked.".into(),
+        ));
+    }
+    state.app.revoke_devices_and_tokens(&s.principal).await?;
+    Ok(Redirect::to("/settings/devices?notice=revoked-all").into_response())
 }
 
 pub async fn create_token(State(state): State<WebState>, s: SignedIn, body: Bytes) -> PageResult {
