@@ -9,6 +9,7 @@ pub mod agenda_share;
 pub mod appointments;
 pub mod archive;
 pub mod assignments;
+pub mod blocking;
 pub mod calendar;
 pub mod clock;
 mod credential;
@@ -34,6 +35,8 @@ pub mod roadblocks;
 mod rotation;
 pub mod sessions;
 pub mod sharing;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
 pub mod throttle;
 pub mod trackers;
 pub mod trends;
@@ -78,6 +81,7 @@ pub struct App {
     pub(crate) store: Store,
     pub(crate) config: Arc<Config>,
     pub(crate) throttle: Arc<throttle::Throttle>,
+    pub(crate) import_slots: import::slots::Slots,
 }
 
 impl App {
@@ -86,6 +90,7 @@ impl App {
             store,
             config: Arc::new(config),
             throttle: Arc::default(),
+            import_slots: import::slots::Slots::default(),
         }
     }
 

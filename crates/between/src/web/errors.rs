@@ -1,5 +1,6 @@
 //! Error pages: people see what went wrong in plain words; details of system
-//! failures go to the log, never to the page.
+//! failures go to the log, never to the page. A message is cut to a fixed
+//! length, so no input makes a large page.
 
 use askama::Template;
 use axum::http::StatusCode;
@@ -17,8 +18,15 @@ struct ErrorPage<'a> {
 pub enum PageError {
     NotFound,
     BadRequest(String),
+    /// A body over the limit (413; `body_limit::explain` states the limit).
+    TooLarge(String),
+    /// Busy for now, e.g. another import running (503).
+    Unavailable(String),
     Internal(String),
 }
+
+/// The most characters of a message on an error page.
+const MAX_MESSAGE_CHARS: usize = 2_000;
 
 impl From<AppError> for PageError {
     fn from(err: AppError) -> Self {
@@ -48,8 +56,14 @@ impl IntoResponse for PageError {
             PageError::BadRequest(message) => (
                 StatusCode::BAD_REQUEST,
                 "That did not work",
-                message.clone(),
+                between_domain::echo::cut(message, MAX_MESSAGE_CHARS),
             ),
+            PageError::TooLarge(message) => {
+                (StatusCode::PAYLOAD_TOO_LARGE, "Too large", message.clone())
+            }
+            PageError::Unavailable(message) => {
+                (StatusCode::SERVICE_UNAVAILABLE, "Busy", message.clone())
+            }
             PageError::Internal(detail) => {
                 tracing::error!(error = %detail, "request failed");
                 (
@@ -64,7 +78,14 @@ impl IntoResponse for PageError {
             message: &message,
         };
         let body = page.render().unwrap_or_else(|_| message.clone());
-        (status, Html(body)).into_response()
+        let mut response = (status, Html(body)).into_response();
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from_static("60"),
+            );
+        }
+        response
     }
 }
 
