@@ -88,8 +88,7 @@ pub mod zips {
         e.finish().expect("deflating to memory")
     }
 
-    /// A well-formed zip of deflated members.
-    pub fn zip(members: &[(&str, &[u8])]) -> Vec<u8> {
+    fn well_formed(members: &[(&str, &[u8])], method: u16) -> Vec<u8> {
         let written: Vec<Written<'_>> = members
             .iter()
             .map(|(name, bytes)| {
@@ -97,14 +96,28 @@ pub mod zips {
                 crc.update(bytes);
                 Written {
                     name,
-                    method: 8,
+                    method,
                     crc: crc.sum(),
-                    packed: deflate(bytes),
+                    packed: if method == 8 {
+                        deflate(bytes)
+                    } else {
+                        bytes.to_vec()
+                    },
                     claimed_size: bytes.len() as u32,
                 }
             })
             .collect();
         assemble(&written)
+    }
+
+    /// A well-formed zip of deflated members.
+    pub fn zip(members: &[(&str, &[u8])]) -> Vec<u8> {
+        well_formed(members, 8)
+    }
+
+    /// A well-formed zip of members stored as they are (as photos are).
+    pub fn stored(members: &[(&str, &[u8])]) -> Vec<u8> {
+        well_formed(members, 0)
     }
 
     /// A decompression bomb: one member `name` whose headers claim 1 KiB
@@ -132,12 +145,21 @@ pub mod zips {
         }])
     }
 
-    /// An end record claiming `members` members (ZIP64 beyond 65,534) in
-    /// front of an empty directory.
+    /// A zip of one small member whose end record claims `members`
+    /// members (ZIP64 records beyond 65,534) in a directory of none.
     pub fn claiming_members(members: u64) -> Vec<u8> {
-        let mut out = Vec::new();
+        let member = Written {
+            name: "a.json",
+            method: 0,
+            crc: 0,
+            packed: b"{}".to_vec(),
+            claimed_size: 2,
+        };
+        let mut out = local_header(&member);
+        out.extend_from_slice(&member.packed);
+        let directory = out.len() as u64;
         if members < 0xFFFF {
-            out.extend(end_record(members as u16, 0, 0));
+            out.extend(end_record(members as u16, 0, directory as u32));
             return out;
         }
         // ZIP64 end record, its locator, then the classic end record.
@@ -149,10 +171,10 @@ pub mod zips {
         out.extend_from_slice(&members.to_le_bytes());
         out.extend_from_slice(&members.to_le_bytes());
         out.extend_from_slice(&0u64.to_le_bytes()); // directory size
-        out.extend_from_slice(&0u64.to_le_bytes()); // directory offset
+        out.extend_from_slice(&directory.to_le_bytes());
         out.extend_from_slice(b"PK\x06\x07");
         out.extend_from_slice(&0u32.to_le_bytes());
-        out.extend_from_slice(&0u64.to_le_bytes()); // where the ZIP64 record is
+        out.extend_from_slice(&directory.to_le_bytes()); // where the ZIP64 record is
         out.extend_from_slice(&1u32.to_le_bytes());
         out.extend(end_record(0xFFFF, 0xFFFF_FFFF, 0xFFFF_FFFF));
         out

@@ -45,7 +45,10 @@ pub const ZIP_LIMITS: unzip::Limits = unzip::Limits {
     bytes: MAX_FILE_BYTES,
 };
 
-const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
+/// How a zip starts: with a member, or (empty) with its end record.
+fn is_zip(start: &[u8]) -> bool {
+    start.starts_with(b"PK\x03\x04") || start.starts_with(b"PK\x05\x06")
+}
 
 /// The file to import: bytes already in memory (an upload) or a file on
 /// disk (the CLI), from which a zip is read member by member.
@@ -111,7 +114,7 @@ fn parse(
         Input::Bytes(bytes) => bytes,
         Input::File(mut file) => {
             let mut magic = [0u8; 4];
-            let is_zip = file.read_exact(&mut magic).is_ok() && magic == ZIP_MAGIC;
+            let is_zip = file.read_exact(&mut magic).is_ok() && is_zip(&magic);
             file.rewind().map_err(|e| {
                 ValidationErrors::single(
                     "file",
@@ -124,7 +127,7 @@ fn parse(
             read_capped(file)?
         }
     };
-    if bytes.starts_with(ZIP_MAGIC) {
+    if is_zip(&bytes) {
         if source == Source::DayOne {
             return dayone::parse_zip(std::io::Cursor::new(bytes)).map(Parsed::Entries);
         }
