@@ -2,6 +2,8 @@
 //! blocking pool, so the async workers that answer requests are never
 //! held by a large or hostile file.
 
+#![allow(clippy::unwrap_used)]
+
 mod support;
 
 use std::sync::atomic::{AtomicBool, Ordering};

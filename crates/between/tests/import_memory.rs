@@ -1,8 +1,8 @@
-//! A decompression bomb against the real server: `between serve` on
-//! 127.0.0.1 gets zips whose headers claim 1 KiB but which unpack to 1 GiB.
-//! Each is refused with a 422 naming the limit, `/healthz` keeps answering
-//! while they are being read, and the server's peak memory (VmHWM) stays
-//! far below 300 MB.
+//! Imports against the real server (`between serve` on 127.0.0.1), with
+//! its peak memory (VmHWM) read from /proc. Zips whose headers claim 1 KiB
+//! but which unpack to 1 GiB are refused with a 422 naming the limit while
+//! `/healthz` keeps answering; a genuine file just under the upload limit
+//! imports; either way the peak stays far below 300 MB.
 
 #![allow(clippy::unwrap_used)]
 
@@ -62,11 +62,12 @@ impl Drop for Server {
     }
 }
 
-#[test]
-fn a_zip_bomb_is_refused_while_memory_stays_bounded_and_others_are_answered() {
+/// A server on a fresh store with one account; its address, its process
+/// id and a token of the account.
+fn serve() -> Option<(Server, String, u32, String, [tempfile::TempDir; 2])> {
     if !std::path::Path::new("/proc/self/status").exists() {
         eprintln!("SKIPPED: no /proc to read the server's memory from");
-        return;
+        return None;
     }
     let (data, config) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let mut add = between(data.path(), config.path())
@@ -115,6 +116,14 @@ fn a_zip_bomb_is_refused_while_memory_stays_bounded_and_others_are_answered() {
         );
         std::thread::sleep(Duration::from_millis(50));
     }
+    Some((server, addr, pid, token, [data, config]))
+}
+
+#[test]
+fn a_zip_bomb_is_refused_while_memory_stays_bounded_and_others_are_answered() {
+    let Some((_server, addr, pid, token, _dirs)) = serve() else {
+        return;
+    };
     let before_kb = status_kb(pid, "VmHWM:");
 
     // Headers claim 1 KiB; the deflate stream unpacks to 1 GiB.
@@ -177,4 +186,46 @@ fn a_zip_bomb_is_refused_while_memory_stays_bounded_and_others_are_answered() {
         b"",
     );
     assert!(r.contains("\"entries\":[]"), "nothing was imported: {r}");
+}
+
+#[test]
+fn a_file_just_under_the_upload_limit_imports_within_the_memory_bound() {
+    let Some((_server, addr, pid, token, _dirs)) = serve() else {
+        return;
+    };
+    // A jrnl export of long daily entries, just under 16 MiB.
+    let limit = between_app::import::MAX_FILE_BYTES as usize;
+    let body = "I walked to the river after work and felt the day loosen. ".repeat(40);
+    let mut file = String::from(r#"{"tags": {}, "entries": ["#);
+    let mut day = 0u32;
+    while file.len() + body.len() + 200 < limit - 1024 {
+        if day > 0 {
+            file.push(',');
+        }
+        let (y, d) = (1950 + day / 365, day % 365);
+        file.push_str(&format!(
+            r#"{{"title": "Day {day}", "body": "{body}", "date": "{y}-{:02}-{:02}", "time": "21:00", "tags": ["@walk"], "starred": false}}"#,
+            d / 28 % 12 + 1,
+            d % 28 + 1
+        ));
+        day += 1;
+    }
+    file.push_str("]}");
+    assert!(file.len() > limit - 64 * 1024 && file.len() < limit);
+    let r = request(
+        &addr,
+        &format!("POST /api/v1/import?from=jrnl HTTP/1.1\r\nAuthorization: Bearer {token}"),
+        file.as_bytes(),
+    );
+    assert!(r.starts_with("HTTP/1.1 200"), "{}", &r[..r.len().min(500)]);
+    assert!(r.contains(&format!("\"added\":{day}")), "{r}");
+    let peak_kb = status_kb(pid, "VmHWM:");
+    eprintln!(
+        "server memory: {peak_kb} kB peak (VmHWM) importing {} bytes",
+        file.len()
+    );
+    assert!(
+        peak_kb < 200 * 1024,
+        "the server's peak memory was {peak_kb} kB"
+    );
 }

@@ -2,6 +2,8 @@
 //! `pdf_file::render`, which runs on the blocking pool. This test reads the
 //! sources and fails on any other call of the renderer.
 
+#![allow(clippy::unwrap_used)]
+
 use std::path::{Path, PathBuf};
 
 fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
