@@ -84,6 +84,12 @@ async fn a_zip_bomb_with_forged_sizes_is_refused_and_imports_nothing() {
         "This zip unpacks to more than 16 MiB (at \"Journal.json\"), the most Between imports from one file."
     );
 
+    let form = t.get("/settings/data", &jar).await;
+    assert!(
+        form.body.contains("Files of up to 16 MiB."),
+        "{}",
+        form.body
+    );
     let page = upload_page(&t, &jar, "dayone", &bomb).await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(

@@ -123,6 +123,8 @@ struct DataPage {
     error: Option<String>,
     report: Option<ImportReport>,
     added: String,
+    /// The largest file imported, as people read it.
+    limit: String,
 }
 
 fn data_page(state: &WebState, s: &SignedIn) -> DataPage {
@@ -138,6 +140,7 @@ fn data_page(state: &WebState, s: &SignedIn) -> DataPage {
         error: None,
         report: None,
         added: String::new(),
+        limit: between_domain::echo::size(between_app::import::MAX_FILE_BYTES),
     }
 }
 
