@@ -16,7 +16,7 @@ use between_domain::measure::Response;
 use between_domain::practice::definition::{Log, Practice};
 use between_domain::question::Question;
 use between_domain::tracker::Tracker;
-use between_domain::{EntryContent, ValidationErrors};
+use between_domain::{echo, EntryContent, ValidationErrors};
 use between_store::{EntryRow, RecordQuery, RecordRow};
 use jiff::Timestamp;
 use serde::de::DeserializeOwned;
@@ -29,7 +29,18 @@ use crate::measures::SafetyPlan;
 use crate::principal::Principal;
 use crate::records::{self, RecordKind};
 use crate::trackers::Reading;
-use crate::{from_micros, micros, App};
+use crate::{blocking, from_micros, micros, App};
+
+/// What the store already holds that an archive's import depends on.
+struct Known {
+    /// Ids of this account's entries and records.
+    owned: HashSet<Uuid>,
+    /// The account's map of renumbered ids, and the record holding it.
+    map_row: Option<RecordRow>,
+    map: BTreeMap<Uuid, Uuid>,
+    /// Ids in the archive that another account uses.
+    taken: HashSet<Uuid>,
+}
 
 pub const FORMAT: &str = "between-archive";
 pub const FORMAT_VERSION: u32 = 1;
@@ -78,8 +89,9 @@ pub struct ArchivedRecord {
     pub data: serde_json::Value,
 }
 
-/// Told (done, total) as an import checks and encrypts what it brings in.
-pub type Progress<'a> = Option<&'a (dyn Fn(usize, usize) + Send + Sync)>;
+/// Told (done, total) as an import checks and encrypts what it brings in
+/// (from the blocking pool, hence shared and `Send`).
+pub type Progress = Option<std::sync::Arc<dyn Fn(usize, usize) + Send + Sync>>;
 
 /// What an import did (or, in a dry run, would do).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -139,7 +151,7 @@ fn from_json<T: DeserializeOwned + Serialize>(
     parent_id: Option<Uuid>,
     data: serde_json::Value,
 ) -> Result<RecordRow, String> {
-    let typed: T = serde_json::from_value(data).map_err(|e| e.to_string())?;
+    let typed: T = serde_json::from_value(data).map_err(|e| echo::error(&e))?;
     let mut row = records::seal_at(
         micros(r.updated_at),
         p,
@@ -221,66 +233,105 @@ impl App {
 
     /// Brings `archive` into the signed-in account. Every entry and record
     /// is checked first; the first problems are reported by position, id
-    /// and field, and then nothing is written.
+    /// and field, and then nothing is written. (Front ends use
+    /// [`App::import_file`], which does not copy the archive.)
     pub async fn import_archive(
         &self,
         p: &Principal,
         archive: &Archive,
         dry_run: bool,
     ) -> Result<ImportReport, AppError> {
-        self.import_archive_with(p, archive, dry_run, None).await
+        self.import_archive_with(p, archive.clone(), dry_run, None)
+            .await
     }
 
-    /// As [`App::import_archive`], telling `progress` (done, total).
+    /// As [`App::import_archive`], telling `progress` (done, total). What
+    /// is stored is read first; checking and encrypting run on the
+    /// blocking pool.
     pub async fn import_archive_with(
         &self,
         p: &Principal,
-        archive: &Archive,
+        archive: Archive,
         dry_run: bool,
-        progress: Progress<'_>,
+        progress: Progress,
     ) -> Result<ImportReport, AppError> {
         p.require_read()?;
-        let total = archive.entries.len() + archive.records.len();
-        let tell = |done: usize| {
-            if let Some(f) = progress.filter(|_| done.is_multiple_of(500)) {
-                f(done, total);
-            }
-        };
         if archive.format != FORMAT || archive.format_version != FORMAT_VERSION {
             return Err(AppError::invalid(
                 "format_version",
                 format!(
-                    "This is not a Between archive this version can read (format \"{}\", version {}; expected \"{FORMAT}\", version {FORMAT_VERSION}).",
-                    archive.format, archive.format_version
+                    "This is not a Between archive this version can read (format {}, version {}; expected \"{FORMAT}\", version {FORMAT_VERSION}).",
+                    echo::quote(&archive.format),
+                    archive.format_version
                 ),
             ));
         }
         let owned = self.store.owned_ids(p.user.id).await?;
         // Ids renumbered by earlier imports of the same source.
-        let (map_row, mut map) = self.import_map(p).await?;
-        let map_before = map.clone();
-        let source_ids: Vec<Uuid> = archive
+        let (map_row, map) = self.import_map(p).await?;
+        let unmapped: Vec<Uuid> = archive
             .entries
             .iter()
             .map(|e| e.id)
             .chain(archive.records.iter().map(|r| r.id))
+            .filter(|id| !map.contains_key(id) && !owned.contains(id))
             .collect();
+        let taken = self.store.taken_ids(&unmapped).await?;
+        let known = Known {
+            owned,
+            map_row,
+            map,
+            taken,
+        };
+        let (app, who) = (self.clone(), p.clone());
+        let (entry_rows, batch, report) =
+            blocking::run(move || app.seal_archive(&who, archive, known, dry_run, progress))
+                .await?;
+        if !dry_run {
+            self.store.import(p.user.id, &entry_rows, &batch).await?;
+        }
+        Ok(report)
+    }
+
+    /// Checks the whole archive and encrypts what is new: CPU work, for
+    /// the blocking pool.
+    fn seal_archive(
+        &self,
+        p: &Principal,
+        archive: Archive,
+        known: Known,
+        dry_run: bool,
+        progress: Progress,
+    ) -> Result<(Vec<EntryRow>, between_store::RecordBatch, ImportReport), AppError> {
+        let Known {
+            owned,
+            map_row,
+            mut map,
+            taken,
+        } = known;
+        let total = archive.entries.len() + archive.records.len();
+        let tell = |done: usize| {
+            if let Some(f) = progress.as_ref().filter(|_| done.is_multiple_of(500)) {
+                f(done, total);
+            }
+        };
+        let map_before = map.clone();
         let mut seen = HashSet::new();
         let mut errors = ValidationErrors::new();
-        for (i, id) in source_ids.iter().enumerate() {
-            if !seen.insert(*id) {
+        let source_ids = archive
+            .entries
+            .iter()
+            .map(|e| e.id)
+            .chain(archive.records.iter().map(|r| r.id));
+        for (i, id) in source_ids.enumerate() {
+            if !seen.insert(id) {
                 errors.add(
                     &format!("item {}", i + 1),
                     format!("The id {id} appears twice in the archive."),
                 );
             }
         }
-        let unmapped: Vec<Uuid> = source_ids
-            .iter()
-            .filter(|id| !map.contains_key(id) && !owned.contains(id))
-            .copied()
-            .collect();
-        let taken = self.store.taken_ids(&unmapped).await?;
+        drop(seen);
         let mut renumbered = 0;
         for id in &taken {
             map.insert(*id, Uuid::now_v7());
@@ -292,15 +343,19 @@ impl App {
             renumbered,
             ..Default::default()
         };
+        let Archive {
+            entries, records, ..
+        } = archive;
+        let entry_count = entries.len();
         let mut entry_rows = Vec::new();
-        for (i, e) in archive.entries.iter().enumerate() {
+        for (i, e) in entries.into_iter().enumerate() {
             tell(i);
             let id = target(e.id);
             if owned.contains(&id) {
                 report.skipped += 1;
                 continue;
             }
-            let content = match e.content.clone().validated() {
+            let content = match e.content.validated() {
                 Ok(c) => c,
                 Err(err) => {
                     errors.add(
@@ -325,17 +380,17 @@ impl App {
         }
         let id_map: HashMap<Uuid, Uuid> = map.iter().map(|(a, b)| (*a, *b)).collect();
         let mut record_rows = Vec::new();
-        for (i, r) in archive.records.iter().enumerate() {
-            tell(archive.entries.len() + i);
+        for (i, mut r) in records.into_iter().enumerate() {
+            tell(entry_count + i);
             let Some(kind) = RecordKind::parse(&r.kind).filter(|k| *k != RecordKind::ImportMap)
             else {
                 errors.add(
                     &format!("records[{i}].kind"),
                     format!(
-                        "Record {} ({}) has an unknown kind \"{}\".",
+                        "Record {} ({}) has an unknown kind {}.",
                         i + 1,
                         r.id,
-                        r.kind
+                        echo::quote(&r.kind)
                     ),
                 );
                 continue;
@@ -345,10 +400,10 @@ impl App {
                 report.skipped += 1;
                 continue;
             }
-            let mut data = r.data.clone();
+            let mut data = std::mem::take(&mut r.data);
             renumber(&mut data, &id_map);
             let parent = r.parent_id.map(target);
-            match with_type!(kind, from_json(p, kind, r, id, parent, data)) {
+            match with_type!(kind, from_json(p, kind, &r, id, parent, data)) {
                 Ok(row) => {
                     record_rows.push(row);
                     *report.added_by_kind.entry(r.kind.clone()).or_default() += 1;
@@ -358,7 +413,7 @@ impl App {
                     format!(
                         "Record {} ({} {}) is not valid: {why}.",
                         i + 1,
-                        r.kind,
+                        kind.as_str(),
                         r.id
                     ),
                 ),
@@ -368,15 +423,12 @@ impl App {
             return Err(errors.into());
         }
         report.added = entry_rows.len() + record_rows.len();
-        if dry_run {
-            return Ok(report);
-        }
         let mut batch = between_store::RecordBatch {
             insert: record_rows,
             ..Default::default()
         };
         // The map changes only together with what it describes.
-        if map != map_before {
+        if !dry_run && map != map_before {
             let sealed = self.seal(
                 p,
                 RecordKind::ImportMap,
@@ -391,8 +443,7 @@ impl App {
                 None => batch.insert.push(sealed),
             }
         }
-        self.store.import(p.user.id, &entry_rows, &batch).await?;
-        Ok(report)
+        Ok((entry_rows, batch, report))
     }
 
     async fn import_map(

@@ -10,6 +10,7 @@ pub mod appointments;
 pub mod archive;
 pub mod assignments;
 mod background;
+pub mod blocking;
 pub mod calendar;
 pub mod clock;
 mod credential;
@@ -37,6 +38,8 @@ pub mod roadblocks;
 mod rotation;
 pub mod sessions;
 pub mod sharing;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
 pub mod throttle;
 pub mod trackers;
 pub mod trends;
@@ -105,6 +108,7 @@ pub struct App {
     /// Password key derivations run so far (a metric; tests check that
     /// every check costs exactly one).
     pub(crate) derivations: Arc<std::sync::atomic::AtomicU64>,
+    pub(crate) import_slots: import::slots::Slots,
 }
 
 impl App {
@@ -115,6 +119,7 @@ impl App {
             config: Arc::new(config),
             background: Arc::default(),
             derivations: Arc::default(),
+            import_slots: import::slots::Slots::default(),
         }
     }
 

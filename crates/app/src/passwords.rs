@@ -41,9 +41,8 @@ impl App {
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let secret = Zeroizing::new(secret.to_vec());
         let salt = salt.to_vec();
-        tokio::task::spawn_blocking(move || params.derive(&secret, &salt))
+        crate::blocking::run(move || params.derive(&secret, &salt))
             .await
-            .map_err(|e| AppError::Corrupt(format!("key derivation stopped: {e}")))?
             .map_err(|e| AppError::Corrupt(e.to_string()))
     }
 

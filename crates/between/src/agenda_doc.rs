@@ -160,7 +160,11 @@ impl axum::response::IntoResponse for Download {
 pub struct DocError(String);
 
 /// The agenda as a file named for its appointment's day.
-pub fn download(agenda: &Agenda, tz: &TimeZone, format: DocFormat) -> Result<Download, DocError> {
+pub async fn download(
+    agenda: &Agenda,
+    tz: &TimeZone,
+    format: DocFormat,
+) -> Result<Download, DocError> {
     let day = agenda.appointment.map_or_else(
         || "next".to_string(),
         |(_, at)| at.to_zoned(tz.clone()).strftime("%Y-%m-%d").to_string(),
@@ -174,13 +178,13 @@ pub fn download(agenda: &Agenda, tz: &TimeZone, format: DocFormat) -> Result<Dow
         DocFormat::Pdf => Download {
             content_type: "application/pdf",
             file_name: format!("agenda-{day}.pdf"),
-            bytes: pdf(agenda, tz)?,
+            bytes: pdf(agenda, tz).await?,
         },
     })
 }
 
 /// One A4 page (the type shrinks to fit), to bring along or send.
-pub fn pdf(agenda: &Agenda, tz: &TimeZone) -> Result<Vec<u8>, DocError> {
+pub async fn pdf(agenda: &Agenda, tz: &TimeZone) -> Result<Vec<u8>, DocError> {
     use between_pdf::{Block, Document, Fit};
     let mut blocks = Vec::new();
     for (heading, points) in groups(agenda) {
@@ -205,5 +209,7 @@ pub fn pdf(agenda: &Agenda, tz: &TimeZone) -> Result<Vec<u8>, DocError> {
         subtitle: Some(agenda.subtitle(tz)),
         blocks,
     };
-    between_pdf::render(&doc, Fit::OnePage).map_err(|e| DocError(e.to_string()))
+    crate::pdf_file::render(doc, Fit::OnePage)
+        .await
+        .map_err(|e| DocError(e.to_string()))
 }

@@ -345,7 +345,7 @@ pub fn mood_series(r: &Review) -> (Series, Series) {
 }
 
 /// The review as PDF pages (it can run longer than one page).
-pub fn pdf(doc: &ReviewDoc<'_>) -> Result<Vec<u8>, between_pdf::PdfError> {
+pub async fn pdf(doc: &ReviewDoc<'_>) -> Result<Vec<u8>, between_pdf::PdfError> {
     use between_pdf::{Block, Chart, Document, Fit};
     let r = doc.review;
     let mut blocks = Vec::new();
@@ -404,14 +404,15 @@ pub fn pdf(doc: &ReviewDoc<'_>) -> Result<Vec<u8>, between_pdf::PdfError> {
         }
     }
     blocks.push(Block::Note("Made with Between.".into()));
-    between_pdf::render(
-        &Document {
+    crate::pdf_file::render(
+        Document {
             title: title(r),
             subtitle: Some(subtitle(r)),
             blocks,
         },
         Fit::Pages,
     )
+    .await
 }
 
 /// What the HTML of a review shows (the web page and the standalone file).
@@ -517,7 +518,7 @@ impl FileFormat {
 }
 
 /// The review as a file named for the last day of its period.
-pub fn file(
+pub async fn file(
     doc: &ReviewDoc<'_>,
     format: FileFormat,
 ) -> Result<crate::agenda_doc::Download, String> {
@@ -527,7 +528,7 @@ pub fn file(
         FileFormat::Pdf => Download {
             content_type: "application/pdf",
             file_name: format!("{name}.pdf"),
-            bytes: pdf(doc).map_err(|e| e.to_string())?,
+            bytes: pdf(doc).await.map_err(|e| e.to_string())?,
         },
         FileFormat::Markdown => Download {
             content_type: "text/markdown; charset=utf-8",

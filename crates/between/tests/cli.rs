@@ -1446,6 +1446,66 @@ fn day_one_daylio_and_csv_files_import_once_with_clear_errors() {
     assert_eq!(hard["tags"], serde_json::json!(["work", "tired"]));
 }
 
+#[test]
+fn a_zip_bomb_or_a_file_over_the_limit_exits_2_and_imports_nothing() {
+    use between_app::import::MAX_FILE_BYTES;
+    let cli = Cli::with_account("ada");
+    let dir = tempfile::tempdir().unwrap();
+    // Its headers claim 1 KiB; it unpacks to 1 GiB.
+    let bomb = dir.path().join("bomb.zip");
+    std::fs::write(
+        &bomb,
+        between_app::testing::zips::bomb("Journal.json", 1024),
+    )
+    .unwrap();
+    let err = cli.fails(
+        &["import", bomb.to_str().unwrap(), "--from", "dayone"],
+        "",
+        2,
+    );
+    assert!(
+        err.contains(
+            "This zip unpacks to more than 16 MiB (at \"Journal.json\"), the most Between imports from one file."
+        ),
+        "{err}"
+    );
+    let big = dir.path().join("big.json");
+    std::fs::write(&big, vec![b' '; MAX_FILE_BYTES as usize + 1]).unwrap();
+    for (path, stdin) in [
+        (big.to_str().unwrap(), String::new()),
+        ("-", " ".repeat(MAX_FILE_BYTES as usize + 1)),
+    ] {
+        let err = cli.fails(&["import", path, "--from", "jrnl"], &stdin, 2);
+        assert!(
+            err.contains("larger than 16 MiB, the most Between imports at once"),
+            "{err}"
+        );
+    }
+    let listed = cli.ok(&["journal", "list", "--json", "--since", "1970-01-01"], "");
+    assert_eq!(listed.trim(), "[]");
+}
+
+#[test]
+fn a_day_one_zip_larger_than_an_upload_imports_from_disk_reading_only_its_json() {
+    use between_app::import::MAX_FILE_BYTES;
+    let cli = Cli::with_account("ada");
+    let dir = tempfile::tempdir().unwrap();
+    let journal = br#"{"entries": [{"uuid": "B1", "creationDate": "2026-09-01T10:00:00Z", "text": "Beside a large photo"}]}"#;
+    let photo = vec![0xD8u8; MAX_FILE_BYTES as usize + 4 * 1024 * 1024];
+    let zip = dir.path().join("export.zip");
+    std::fs::write(
+        &zip,
+        between_app::testing::zips::stored(&[
+            ("Journal.json", journal),
+            ("photos/large.jpeg", &photo),
+        ]),
+    )
+    .unwrap();
+    assert!(std::fs::metadata(&zip).unwrap().len() > MAX_FILE_BYTES);
+    let out = cli.ok(&["import", zip.to_str().unwrap(), "--from", "dayone"], "");
+    assert!(out.starts_with("Added 1"), "{out}");
+}
+
 /// The parts of FHIR R4 that a QuestionnaireResponse in a Bundle must meet
 /// (resource types, required elements, one value[x] per answer, codings
 /// with a system and a code), checked by hand.

@@ -5,6 +5,7 @@
 pub mod agenda;
 pub mod agenda_plan;
 pub mod appointment;
+pub mod echo;
 pub mod entry;
 pub mod feedback;
 pub mod feelings;

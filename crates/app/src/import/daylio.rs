@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use between_domain::{EntryContent, ValidationErrors};
+use between_domain::{echo, EntryContent, ValidationErrors};
 use jiff::civil::{Date, Time};
 use jiff::tz::TimeZone;
 
@@ -57,7 +57,10 @@ pub fn parse(
     let header: Vec<String> = reader
         .headers()
         .map_err(|e| {
-            ValidationErrors::single("file", format!("This is not a Daylio CSV export: {e}."))
+            ValidationErrors::single(
+                "file",
+                format!("This is not a Daylio CSV export: {}.", echo::error(&e)),
+            )
         })?
         .iter()
         .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
@@ -68,7 +71,7 @@ pub fn parse(
             format!(
                 "This is not a Daylio CSV export: the header should be {}, not {}.",
                 COLUMNS.join(","),
-                header.join(",")
+                echo::list(header.iter().map(String::as_str))
             ),
         ));
     }
@@ -79,7 +82,7 @@ pub fn parse(
         let r = match record {
             Ok(r) => r,
             Err(e) => {
-                problem(&mut errors, i, "row", e.to_string());
+                problem(&mut errors, i, "row", echo::error(&e));
                 continue;
             }
         };
@@ -89,7 +92,7 @@ pub fn parse(
                 &mut errors,
                 i,
                 "full_date",
-                format!("\"{}\" is not a date (YYYY-MM-DD).", get(0)),
+                format!("{} is not a date (YYYY-MM-DD).", echo::quote(get(0))),
             );
             continue;
         };
@@ -98,7 +101,7 @@ pub fn parse(
                 &mut errors,
                 i,
                 "time",
-                format!("\"{}\" is not a time (20:15 or 8:15 pm).", get(3)),
+                format!("{} is not a time (20:15 or 8:15 pm).", echo::quote(get(3))),
             );
             continue;
         };
@@ -136,13 +139,13 @@ pub fn parse(
         });
     }
     if !unmapped.is_empty() {
-        let names: Vec<&str> = unmapped.iter().map(String::as_str).collect();
+        let first = unmapped.iter().next().map_or("", String::as_str);
         errors.add(
             "mood",
             format!(
-                "These moods have no number yet: {}. Give each one with --mood-map NAME=N (1 to 10, 10 = best), e.g. --mood-map \"{}=7\".",
-                names.join(", "),
-                names[0]
+                "These moods have no number yet: {}. Give each one with --mood-map NAME=N (1 to 10, 10 = best), e.g. --mood-map {}.",
+                echo::list(unmapped.iter().map(String::as_str)),
+                echo::quote(&format!("{first}=7"))
             ),
         );
     }

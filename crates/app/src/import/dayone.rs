@@ -3,18 +3,24 @@
 //! source key; photos and other media are not imported and are replaced in
 //! the text by a short note.
 
-use between_domain::{EntryContent, ValidationErrors};
+use std::io::{Read, Seek};
+
+use between_domain::{echo, EntryContent, ValidationErrors};
 use jiff::Timestamp;
 use serde::Deserialize;
+use serde_json::value::RawValue;
 
-use super::{problem, Imported};
+use super::{problem, unzip, Imported};
 
 /// What stands in the text where Day One had a photo or other media.
 pub const MEDIA_NOTE: &str = "(a photo or other media from Day One, not imported)";
 
+/// Each entry is kept as its raw text (no copy) and read on its own, so
+/// one bad entry is named without failing the whole file.
 #[derive(Deserialize)]
-struct File {
-    entries: Vec<serde_json::Value>,
+struct File<'a> {
+    #[serde(borrow)]
+    entries: Vec<&'a RawValue>,
 }
 
 #[derive(Deserialize)]
@@ -56,46 +62,35 @@ fn without_media(text: &str) -> String {
     out
 }
 
-/// Largest JSON file read out of a zip (Day One's JSON is text only).
-const MAX_JSON_IN_ZIP: u64 = 1024 * 1024 * 1024;
+/// Whether a member of the export zip is a journal's JSON.
+fn is_journal(name: &str) -> bool {
+    name.to_ascii_lowercase().ends_with(".json") && !name.contains("__MACOSX")
+}
 
 /// Reads every journal's `.json` inside a Day One export zip (media files
-/// are left out).
-pub fn parse_zip(bytes: &[u8]) -> Result<Vec<Imported>, ValidationErrors> {
-    let bad = |why: String| ValidationErrors::single("file", why);
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
-        .map_err(|e| bad(format!("This zip file cannot be read: {e}.")))?;
+/// are left out), within [`super::ZIP_LIMITS`].
+pub fn parse_zip(zip: impl Read + Seek) -> Result<Vec<Imported>, ValidationErrors> {
+    let members = unzip::read(zip, super::ZIP_LIMITS, is_journal)?;
+    if members.is_empty() {
+        return Err(ValidationErrors::single(
+            "file",
+            "This zip holds no .json file; is it a Day One export?",
+        ));
+    }
     let mut out = Vec::new();
-    let mut found = 0;
-    for i in 0..archive.len() {
-        let mut file = archive
-            .by_index(i)
-            .map_err(|e| bad(format!("This zip file cannot be read: {e}.")))?;
-        let name = file.name().to_string();
-        if !name.to_ascii_lowercase().ends_with(".json") || name.contains("__MACOSX") {
-            continue;
-        }
-        if file.size() > MAX_JSON_IN_ZIP {
-            return Err(bad(format!(
-                "{name} in the zip is too large to be a Day One journal."
-            )));
-        }
-        let mut text = String::new();
-        std::io::Read::read_to_string(&mut file, &mut text)
-            .map_err(|e| bad(format!("{name} in the zip cannot be read as text: {e}.")))?;
-        found += 1;
+    for member in members {
+        let name = echo::quote(&member.name);
+        let text = String::from_utf8(member.bytes).map_err(|_| {
+            ValidationErrors::single("file", format!("{name} in the zip is not UTF-8 text."))
+        })?;
         out.extend(parse(&text).map_err(|e| {
             let mut named = ValidationErrors::new();
             for (field, why) in e.fields() {
                 named.add(&format!("{name}: {field}"), format!("{name}: {why}"));
             }
+            named.add_unnamed(e.more());
             named
         })?);
-    }
-    if found == 0 {
-        return Err(bad(
-            "This zip holds no .json file; is it a Day One export?".into()
-        ));
     }
     Ok(out)
 }
@@ -105,17 +100,18 @@ pub fn parse(text: &str) -> Result<Vec<Imported>, ValidationErrors> {
         ValidationErrors::single(
             "file",
             format!(
-                "This is not a Day One JSON export (the .json file inside the export zip): {e}."
+                "This is not a Day One JSON export (the .json file inside the export zip): {}.",
+                echo::error(&e)
             ),
         )
     })?;
     let mut errors = ValidationErrors::new();
     let mut out = Vec::with_capacity(file.entries.len());
     for (i, raw) in file.entries.into_iter().enumerate() {
-        let e: Entry = match serde_json::from_value(raw) {
+        let e: Entry = match serde_json::from_str(raw.get()) {
             Ok(e) => e,
             Err(err) => {
-                problem(&mut errors, i, "entry", err.to_string());
+                problem(&mut errors, i, "entry", echo::error(&err));
                 continue;
             }
         };
@@ -125,8 +121,8 @@ pub fn parse(text: &str) -> Result<Vec<Imported>, ValidationErrors> {
                 i,
                 "creationDate",
                 format!(
-                    "\"{}\" is not a time (e.g. 2017-12-25T03:04:32Z).",
-                    e.creation_date
+                    "{} is not a time (e.g. 2017-12-25T03:04:32Z).",
+                    echo::quote(&e.creation_date)
                 ),
             );
             continue;
@@ -182,25 +178,37 @@ mod tests {
 
     #[test]
     fn the_export_zip_itself_is_read_and_media_files_are_left_out() {
-        use std::io::Write;
-        let mut buf = std::io::Cursor::new(Vec::new());
-        {
-            let mut z = zip::ZipWriter::new(&mut buf);
-            let opts = zip::write::SimpleFileOptions::default();
-            z.start_file("Journal.json", opts).unwrap();
-            z.write_all(br#"{"entries": [{"uuid": "AA", "creationDate": "2020-01-01T10:00:00Z", "text": "In a zip"}]}"#)
-                .unwrap();
-            z.start_file("photos/1.jpeg", opts).unwrap();
-            z.write_all(b"\xff\xd8not json").unwrap();
-            z.finish().unwrap();
-        }
-        let entries = parse_zip(buf.get_ref()).unwrap();
+        use std::io::Cursor;
+        let zip = crate::testing::zips::zip(&[
+            (
+                "Journal.json",
+                br#"{"entries": [{"uuid": "AA", "creationDate": "2020-01-01T10:00:00Z", "text": "In a zip"}]}"#,
+            ),
+            ("photos/1.jpeg", b"\xff\xd8not json"),
+        ]);
+        let entries = parse_zip(Cursor::new(zip)).unwrap();
         assert_eq!(entries.len(), 1);
         assert_eq!(entries[0].content.text, "In a zip");
-        assert!(parse_zip(b"PK\x03\x04broken")
+        assert!(parse_zip(Cursor::new(b"PK\x03\x04broken"))
             .unwrap_err()
             .get("file")
             .unwrap()
             .contains("cannot be read"));
+        let photos_only = crate::testing::zips::zip(&[("photos/1.jpeg", b"\xff\xd8")]);
+        assert!(parse_zip(Cursor::new(photos_only))
+            .unwrap_err()
+            .get("file")
+            .unwrap()
+            .contains("holds no .json file"));
+    }
+
+    #[test]
+    fn a_bad_entry_is_named_with_its_value_cut_short() {
+        let long = "9".repeat(100_000);
+        let text = format!(r#"{{"entries": [{{"uuid": "A", "creationDate": "{long}"}}]}}"#);
+        let err = parse(&text).unwrap_err();
+        let why = err.get("entries[0].creationDate").unwrap();
+        assert!(why.starts_with("Entry 1: \"999"), "{why}");
+        assert!(why.len() < 200, "{}", why.len());
     }
 }

@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 
 use between_domain::timespec;
-use between_domain::{EntryContent, ValidationErrors};
+use between_domain::{echo, EntryContent, ValidationErrors};
 use jiff::civil::{Date, Time};
 use jiff::tz::TimeZone;
 
@@ -30,7 +30,11 @@ pub fn parse(
         if !FIELDS.contains(&field.as_str()) {
             errors.add(
                 "map",
-                format!("\"{field}\" is not a field: use {}.", FIELDS.join(", ")),
+                format!(
+                    "{} is not a field: use {}.",
+                    echo::quote(field),
+                    FIELDS.join(", ")
+                ),
             );
         }
     }
@@ -50,7 +54,7 @@ pub fn parse(
         .map_err(|e| {
             ValidationErrors::single(
                 "file",
-                format!("This is not a CSV file with a header: {e}."),
+                format!("This is not a CSV file with a header: {}.", echo::error(&e)),
             )
         })?
         .iter()
@@ -65,8 +69,9 @@ pub fn parse(
             None => errors.add(
                 "map",
                 format!(
-                    "The file has no column \"{column}\"; its columns are: {}.",
-                    header.join(", ")
+                    "The file has no column {}; its columns are: {}.",
+                    echo::quote(column),
+                    echo::list(header.iter().map(String::as_str))
                 ),
             ),
         }
@@ -79,7 +84,7 @@ pub fn parse(
         let r = match record {
             Ok(r) => r,
             Err(e) => {
-                problem(&mut errors, i, "row", e.to_string());
+                problem(&mut errors, i, "row", echo::error(&e));
                 continue;
             }
         };
@@ -104,7 +109,7 @@ pub fn parse(
                     &mut errors,
                     i,
                     "date",
-                    format!("\"{}\" is not a date (YYYY-MM-DD).", get("date")),
+                    format!("{} is not a date (YYYY-MM-DD).", echo::quote(get("date"))),
                 );
                 continue;
             };
@@ -117,7 +122,7 @@ pub fn parse(
                             &mut errors,
                             i,
                             "time",
-                            format!("\"{t}\" is not a time (HH:MM)."),
+                            format!("{} is not a time (HH:MM).", echo::quote(t)),
                         );
                         continue;
                     }
@@ -145,7 +150,7 @@ pub fn parse(
                         &mut errors,
                         i,
                         "mood",
-                        format!("\"{m}\" is not a mood from 1 to 10."),
+                        format!("{} is not a mood from 1 to 10.", echo::quote(m)),
                     );
                     continue;
                 }
@@ -159,7 +164,7 @@ pub fn parse(
                     &mut errors,
                     i,
                     "starred",
-                    format!("\"{other}\" is not yes or no."),
+                    format!("{} is not yes or no.", echo::quote(other)),
                 );
                 continue;
             }

@@ -3,16 +3,20 @@
 //! becomes the star, and the wall time is read in the importing person's
 //! zone (jrnl keeps no zone).
 
-use between_domain::{EntryContent, ValidationErrors};
+use between_domain::{echo, EntryContent, ValidationErrors};
 use jiff::civil::{Date, Time};
 use jiff::tz::TimeZone;
 use serde::Deserialize;
+use serde_json::value::RawValue;
 
 use super::{problem, Imported};
 
+/// Each entry is kept as its raw text (no copy) and read on its own, so
+/// one bad entry is named without failing the whole file.
 #[derive(Deserialize)]
-struct File {
-    entries: Vec<serde_json::Value>,
+struct File<'a> {
+    #[serde(borrow)]
+    entries: Vec<&'a RawValue>,
 }
 
 #[derive(Deserialize)]
@@ -37,16 +41,19 @@ pub fn parse(text: &str, tz: &TimeZone) -> Result<Vec<Imported>, ValidationError
     let file: File = serde_json::from_str(text).map_err(|e| {
         ValidationErrors::single(
             "file",
-            format!("This is not a jrnl JSON export (jrnl --format json): {e}."),
+            format!(
+                "This is not a jrnl JSON export (jrnl --format json): {}.",
+                echo::error(&e)
+            ),
         )
     })?;
     let mut errors = ValidationErrors::new();
     let mut out = Vec::with_capacity(file.entries.len());
     for (i, raw) in file.entries.into_iter().enumerate() {
-        let e: Entry = match serde_json::from_value(raw) {
+        let e: Entry = match serde_json::from_str(raw.get()) {
             Ok(e) => e,
             Err(err) => {
-                problem(&mut errors, i, "entry", err.to_string());
+                problem(&mut errors, i, "entry", echo::error(&err));
                 continue;
             }
         };
@@ -55,7 +62,7 @@ pub fn parse(text: &str, tz: &TimeZone) -> Result<Vec<Imported>, ValidationError
                 &mut errors,
                 i,
                 "date",
-                format!("\"{}\" is not a date (YYYY-MM-DD).", e.date),
+                format!("{} is not a date (YYYY-MM-DD).", echo::quote(&e.date)),
             );
             continue;
         };
@@ -68,7 +75,7 @@ pub fn parse(text: &str, tz: &TimeZone) -> Result<Vec<Imported>, ValidationError
                         &mut errors,
                         i,
                         "time",
-                        format!("\"{t}\" is not a time (HH:MM)."),
+                        format!("{} is not a time (HH:MM).", echo::quote(t)),
                     );
                     continue;
                 }

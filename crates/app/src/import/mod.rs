@@ -2,24 +2,165 @@
 //! stable source key (the tool's own id where it has one, else the entry's
 //! date and text); `App::import_entries` turns keys into ids keyed by the
 //! person's key, so importing a file twice adds nothing, and writes all
-//! entries in one transaction or none.
+//! entries in one transaction or none. [`App::import_file`], the one entry
+//! point of every front end, reads at most [`MAX_FILE_BYTES`] (unpacked,
+//! for a zip), one import at a time (see [`slots`]), and unpacks, parses,
+//! checks and encrypts on the blocking pool (see [`crate::blocking`]).
 
 pub mod daylio;
 pub mod dayone;
 pub mod generic_csv;
 pub mod jrnl;
+pub mod slots;
+pub mod unzip;
 
 use std::collections::{BTreeMap, HashSet};
+use std::io::{Read, Seek};
 
-use between_domain::{EntryContent, ValidationErrors};
+use between_domain::{echo, EntryContent, ValidationErrors};
 use between_store::{EntryRow, RecordBatch};
+use jiff::tz::TimeZone;
 use jiff::Timestamp;
 
-use crate::archive::{ImportReport, Progress};
+use crate::archive::{Archive, ImportReport, Progress};
 use crate::error::AppError;
 use crate::keyring::DataKind;
 use crate::principal::Principal;
-use crate::{crypto, micros, App};
+use crate::{blocking, crypto, micros, App};
+
+pub use slots::ImportSlot;
+
+/// The largest file imported at once, and the most a zip may unpack in
+/// all: everything parsed from a file is held in memory until it is written
+/// in one transaction (ten years of daily entries are a few MB).
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// The most members a zip may list (a Day One export holds each journal's
+/// JSON and its photos).
+pub const MAX_ZIP_MEMBERS: u64 = 10_000;
+
+/// What a zip may hold and unpack.
+pub const ZIP_LIMITS: unzip::Limits = unzip::Limits {
+    members: MAX_ZIP_MEMBERS,
+    bytes: MAX_FILE_BYTES,
+};
+
+/// How a zip starts: with a member, or (empty) with its end record.
+fn is_zip(start: &[u8]) -> bool {
+    start.starts_with(b"PK\x03\x04") || start.starts_with(b"PK\x05\x06")
+}
+
+/// The file to import: bytes already in memory (an upload) or a file on
+/// disk (the CLI), from which a zip is read member by member.
+#[derive(Debug)]
+pub enum Input {
+    Bytes(Vec<u8>),
+    File(std::fs::File),
+}
+
+/// One file to import and how.
+pub struct FileImport {
+    pub source: Source,
+    pub input: Input,
+    pub options: Options,
+    /// Only check and count; write nothing.
+    pub dry_run: bool,
+    pub progress: Progress,
+}
+
+fn too_large() -> ValidationErrors {
+    ValidationErrors::single(
+        "file",
+        format!(
+            "This file is larger than {}, the most Between imports at once. For a Day One export with photos, import the .json file inside the zip.",
+            echo::size(MAX_FILE_BYTES)
+        ),
+    )
+}
+
+/// Reads all of `reader` if it holds at most [`MAX_FILE_BYTES`].
+pub fn read_capped(reader: impl Read) -> Result<Vec<u8>, ValidationErrors> {
+    let mut bytes = Vec::new();
+    reader
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| {
+            ValidationErrors::single(
+                "file",
+                format!("The file could not be read: {}.", echo::error(&e)),
+            )
+        })?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large());
+    }
+    Ok(bytes)
+}
+
+/// What a file holds once parsed.
+enum Parsed {
+    Entries(Vec<Imported>),
+    Archive(Box<Archive>),
+}
+
+/// Reads and parses `input` as `source`: on the blocking pool only.
+fn parse(
+    source: Source,
+    input: Input,
+    tz: &TimeZone,
+    options: &Options,
+) -> Result<Parsed, ValidationErrors> {
+    let bytes = match input {
+        Input::Bytes(bytes) if bytes.len() as u64 > MAX_FILE_BYTES => return Err(too_large()),
+        Input::Bytes(bytes) => bytes,
+        Input::File(mut file) => {
+            let mut magic = [0u8; 4];
+            let is_zip = file.read_exact(&mut magic).is_ok() && is_zip(&magic);
+            file.rewind().map_err(|e| {
+                ValidationErrors::single(
+                    "file",
+                    format!("The file could not be read: {}.", echo::error(&e)),
+                )
+            })?;
+            if is_zip && source == Source::DayOne {
+                return dayone::parse_zip(file).map(Parsed::Entries);
+            }
+            read_capped(file)?
+        }
+    };
+    if is_zip(&bytes) {
+        if source == Source::DayOne {
+            return dayone::parse_zip(std::io::Cursor::new(bytes)).map(Parsed::Entries);
+        }
+        return Err(ValidationErrors::single(
+            "file",
+            "This is a zip file: unzip it and import the file inside.",
+        ));
+    }
+    let text = std::str::from_utf8(&bytes).map_err(|e| {
+        ValidationErrors::single(
+            "file",
+            format!(
+                "The file is not UTF-8 text (first bad byte at offset {}).",
+                e.valid_up_to()
+            ),
+        )
+    })?;
+    Ok(Parsed::Entries(match source {
+        Source::Between => {
+            let archive: Archive = serde_json::from_str(text).map_err(|e| {
+                ValidationErrors::single(
+                    "file",
+                    format!("This is not a Between archive: {}.", echo::error(&e)),
+                )
+            })?;
+            return Ok(Parsed::Archive(Box::new(archive)));
+        }
+        Source::Jrnl => jrnl::parse(text, tz)?,
+        Source::DayOne => dayone::parse(text)?,
+        Source::Daylio => daylio::parse(&bytes, tz, &options.mood_map)?,
+        Source::Csv => generic_csv::parse(&bytes, tz, &options.map)?,
+    }))
+}
 
 /// One entry read from another tool's file.
 #[derive(Debug, Clone, PartialEq)]
@@ -119,7 +260,12 @@ impl Options {
             .parse::<u8>()
             .ok()
             .filter(|n| (1..=10).contains(n))
-            .ok_or_else(|| format!("{name}={number}: a mood's number is from 1 to 10."))?;
+            .ok_or_else(|| {
+                format!(
+                    "{}: a mood's number is from 1 to 10.",
+                    echo::quote(&format!("{name}={number}"))
+                )
+            })?;
         self.mood_map.insert(name.to_lowercase(), n);
         Ok(())
     }
@@ -135,52 +281,32 @@ pub fn join_title(title: &str, body: &str) -> String {
 }
 
 impl App {
-    /// Reads `bytes` as `source` and imports it (see [`App::import_entries`]
-    /// and [`App::import_archive`]).
+    /// Reads `file` and imports what it holds (see [`App::import_entries`]
+    /// and [`App::import_archive`]). Holding `_slot` bounds how many
+    /// imports run at once.
     pub async fn import_file(
         &self,
+        _slot: &ImportSlot,
         p: &Principal,
-        source: Source,
-        bytes: &[u8],
-        options: &Options,
-        dry_run: bool,
-        progress: Progress<'_>,
+        file: FileImport,
     ) -> Result<ImportReport, AppError> {
-        if bytes.starts_with(b"PK\x03\x04") {
-            if source == Source::DayOne {
-                let items = dayone::parse_zip(bytes)?;
-                return self.import_entries_with(p, items, dry_run, progress).await;
+        p.require_read()?;
+        let FileImport {
+            source,
+            input,
+            options,
+            dry_run,
+            progress,
+        } = file;
+        let tz = p.user.time_zone.clone();
+        let parsed = blocking::run(move || parse(source, input, &tz, &options)).await?;
+        match parsed {
+            Parsed::Entries(items) => self.import_entries_with(p, items, dry_run, progress).await,
+            Parsed::Archive(archive) => {
+                self.import_archive_with(p, *archive, dry_run, progress)
+                    .await
             }
-            return Err(AppError::invalid(
-                "file",
-                "This is a zip file: unzip it and import the file inside.",
-            ));
         }
-        let text = std::str::from_utf8(bytes).map_err(|e| {
-            AppError::invalid(
-                "file",
-                format!(
-                    "The file is not UTF-8 text (first bad byte at offset {}).",
-                    e.valid_up_to()
-                ),
-            )
-        })?;
-        let tz = &p.user.time_zone;
-        let items = match source {
-            Source::Between => {
-                let archive: crate::archive::Archive = serde_json::from_str(text).map_err(|e| {
-                    AppError::invalid("file", format!("This is not a Between archive: {e}."))
-                })?;
-                return self
-                    .import_archive_with(p, &archive, dry_run, progress)
-                    .await;
-            }
-            Source::Jrnl => jrnl::parse(text, tz)?,
-            Source::DayOne => dayone::parse(text)?,
-            Source::Daylio => daylio::parse(bytes, tz, &options.mood_map)?,
-            Source::Csv => generic_csv::parse(bytes, tz, &options.map)?,
-        };
-        self.import_entries_with(p, items, dry_run, progress).await
     }
 
     /// Adds imported entries: checked whole, then written together; entries
@@ -195,18 +321,40 @@ impl App {
     }
 
     /// As [`App::import_entries`], telling `progress` (done, total) as
-    /// entries are checked and encrypted.
+    /// entries are checked and encrypted (on the blocking pool).
     pub async fn import_entries_with(
         &self,
         p: &Principal,
         items: Vec<Imported>,
         dry_run: bool,
-        progress: Progress<'_>,
+        progress: Progress,
     ) -> Result<ImportReport, AppError> {
         p.require_read()?;
+        let owned = self.store.owned_ids(p.user.id).await?;
+        let (app, who) = (self.clone(), p.clone());
+        let (rows, report) =
+            blocking::run(move || app.seal_imported(&who, items, &owned, dry_run, progress))
+                .await?;
+        if !dry_run && !rows.is_empty() {
+            self.store
+                .import(p.user.id, &rows, &RecordBatch::default())
+                .await?;
+        }
+        Ok(report)
+    }
+
+    /// Checks every item and encrypts the new ones: CPU work, for the
+    /// blocking pool.
+    fn seal_imported(
+        &self,
+        p: &Principal,
+        items: Vec<Imported>,
+        owned: &HashSet<uuid::Uuid>,
+        dry_run: bool,
+        progress: Progress,
+    ) -> Result<(Vec<EntryRow>, ImportReport), AppError> {
         let total = items.len();
         let (_, key) = p.keys.current(DataKind::Journal)?;
-        let owned = self.store.owned_ids(p.user.id).await?;
         let mut seen = HashSet::new();
         let mut errors = ValidationErrors::new();
         let mut rows = Vec::with_capacity(items.len());
@@ -216,7 +364,7 @@ impl App {
         };
         let now = self.now_micros();
         for (i, item) in items.into_iter().enumerate() {
-            if let Some(tell) = progress.filter(|_| i.is_multiple_of(500)) {
+            if let Some(tell) = progress.as_ref().filter(|_| i.is_multiple_of(500)) {
                 tell(i, total);
             }
             let id = crypto::keyed_id(key, &item.source_key);
@@ -230,6 +378,7 @@ impl App {
                     for (field, why) in e.fields() {
                         problem(&mut errors, i, field, why.clone());
                     }
+                    errors.add_unnamed(e.more());
                     continue;
                 }
             };
@@ -254,11 +403,6 @@ impl App {
         if !rows.is_empty() {
             report.added_by_kind = BTreeMap::from([("entry".to_string(), rows.len())]);
         }
-        if !dry_run && !rows.is_empty() {
-            self.store
-                .import(p.user.id, &rows, &RecordBatch::default())
-                .await?;
-        }
-        Ok(report)
+        Ok((rows, report))
     }
 }

@@ -1,12 +1,12 @@
 //! `between export` and `between import`: the account's complete archive
 //! out and back in.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use between_app::archive::ImportReport;
-use between_app::import::{Options, Source as ImportSource};
+use between_app::import::{FileImport, Input, Options, Source as ImportSource};
 use clap::{Args, ValueEnum};
 
 use super::output::print_json;
@@ -189,15 +189,20 @@ fn write_private(path: &Path, bytes: &[u8]) -> CliResult {
     Ok(())
 }
 
-fn read_input(path: &Path) -> CliResult<Vec<u8>> {
+/// The file to import: standard input is read (within the app's limit);
+/// a file is opened and read by the import itself, so a Day One zip is
+/// unpacked from disk member by member, whatever its size.
+async fn open_input(path: &Path) -> CliResult<Input> {
     if path == Path::new("-") {
-        let mut bytes = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut bytes)
-            .map_err(|e| CliError::input(format!("could not read standard input: {e}")))?;
-        return Ok(bytes);
+        let bytes = between_app::blocking::run(|| {
+            between_app::import::read_capped(std::io::stdin().lock())
+        })
+        .await
+        .map_err(|e| CliError::input(format!("standard input: {e}")))?;
+        return Ok(Input::Bytes(bytes));
     }
-    std::fs::read(path)
+    std::fs::File::open(path)
+        .map(Input::File)
         .map_err(|e| CliError::input(format!("could not read {}: {e}", path.display())))
 }
 
@@ -256,7 +261,7 @@ fn summary(report: &ImportReport) -> String {
 }
 
 pub async fn import(ctx: &Context, args: ImportArgs) -> CliResult {
-    let bytes = read_input(&args.path)?;
+    let input = open_input(&args.path).await?;
     let mut options = Options::default();
     for (column, field) in pairs(&args.map, "--map", "COLUMN=FIELD")? {
         options.add_map(&column, &field);
@@ -276,13 +281,22 @@ pub async fn import(ctx: &Context, args: ImportArgs) -> CliResult {
     let app = ctx.app().await?;
     let p = ctx.principal(&app).await?;
     let bar = progress_bar();
-    let tell = |done: usize, total: usize| {
-        bar.set_length(total as u64);
-        bar.set_position(done as u64);
+    let tell = {
+        let bar = bar.clone();
+        move |done: usize, total: usize| {
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        }
     };
-    let report = app
-        .import_file(&p, source, &bytes, &options, args.dry_run, Some(&tell))
-        .await?;
+    let slot = app.import_slot().await?;
+    let file = FileImport {
+        source,
+        input,
+        options,
+        dry_run: args.dry_run,
+        progress: Some(std::sync::Arc::new(tell)),
+    };
+    let report = app.import_file(&slot, &p, file).await?;
     bar.finish_and_clear();
     if args.json {
         return print_json(&report);

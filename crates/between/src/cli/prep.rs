@@ -140,7 +140,7 @@ pub async fn run(ctx: &Context, args: PrepArgs) -> CliResult {
                     },
                 )
                 .await?;
-            return show(&agenda, &tz, args.json, Format::Text, args.output);
+            return show(&agenda, &tz, args.json, Format::Text, args.output).await;
         }
         Some(PrepCommand::Save) => Some(Change::Save),
         Some(PrepCommand::Refresh) => Some(Change::Refresh),
@@ -150,7 +150,7 @@ pub async fn run(ctx: &Context, args: PrepArgs) -> CliResult {
         None => app.agenda(&p, target).await?,
     };
     let text_to_terminal = !args.json && args.format == Format::Text && args.output.is_none();
-    show(&agenda, &tz, args.json, args.format, args.output)?;
+    show(&agenda, &tz, args.json, args.format, args.output).await?;
     if text_to_terminal {
         let notes = app
             .agenda_notes(&p, agenda.appointment.map(|(id, _)| id))
@@ -166,7 +166,7 @@ pub async fn run(ctx: &Context, args: PrepArgs) -> CliResult {
     Ok(())
 }
 
-fn show(
+async fn show(
     agenda: &Agenda,
     tz: &jiff::tz::TimeZone,
     json: bool,
@@ -183,7 +183,9 @@ fn show(
         }
         Format::Text => agenda_doc::text(agenda, tz).into_bytes(),
         Format::Md => agenda_doc::markdown(agenda, tz).into_bytes(),
-        Format::Pdf => agenda_doc::pdf(agenda, tz).map_err(|e| CliError::System(e.into()))?,
+        Format::Pdf => agenda_doc::pdf(agenda, tz)
+            .await
+            .map_err(|e| CliError::System(e.into()))?,
     };
     match output {
         Some(path) => std::fs::write(&path, bytes)

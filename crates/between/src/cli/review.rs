@@ -113,7 +113,7 @@ pub async fn run(ctx: &Context, args: ReviewArgs) -> CliResult {
                 saved_at: None,
                 comparison: None,
             };
-            write(&doc, &args.out, || review_json(&review))
+            write(&doc, &args.out, || review_json(&review)).await
         }
         Some(ReviewCommand::Save {
             period: period_args,
@@ -175,7 +175,7 @@ pub async fn run(ctx: &Context, args: ReviewArgs) -> CliResult {
             let id = parse_id(&id, "a review")?;
             let shown = app.saved_review(&p, id).await?;
             let doc = ReviewDoc::of_saved(&shown);
-            write(&doc, &out, || saved_review_json(&shown, &tz))
+            write(&doc, &out, || saved_review_json(&shown, &tz)).await
         }
         Some(ReviewCommand::Delete { id }) => {
             let id = parse_id(&id, "a review")?;
@@ -209,7 +209,11 @@ pub async fn run(ctx: &Context, args: ReviewArgs) -> CliResult {
     }
 }
 
-fn write(doc: &ReviewDoc<'_>, out: &Output, json: impl FnOnce() -> serde_json::Value) -> CliResult {
+async fn write(
+    doc: &ReviewDoc<'_>,
+    out: &Output,
+    json: impl FnOnce() -> serde_json::Value,
+) -> CliResult {
     let format = if out.json { Format::Json } else { out.format };
     let bytes = match format {
         Format::Json => {
@@ -224,7 +228,9 @@ fn write(doc: &ReviewDoc<'_>, out: &Output, json: impl FnOnce() -> serde_json::V
         Format::Html => review_doc::html(doc)
             .map_err(|e| CliError::System(anyhow::anyhow!("could not render the page: {e}")))?
             .into_bytes(),
-        Format::Pdf => review_doc::pdf(doc).map_err(|e| CliError::System(e.into()))?,
+        Format::Pdf => review_doc::pdf(doc)
+            .await
+            .map_err(|e| CliError::System(e.into()))?,
     };
     match &out.output {
         Some(path) => std::fs::write(path, bytes)

@@ -1,5 +1,6 @@
 //! Error pages: people see what went wrong in plain words; details of system
-//! failures go to the log, never to the page.
+//! failures go to the log, never to the page. A message is cut to a fixed
+//! length, so no input makes a large page.
 
 use askama::Template;
 use axum::http::StatusCode;
@@ -19,8 +20,15 @@ pub enum PageError {
     BadRequest(String),
     /// The request was understood but cannot be done as asked (422).
     Unprocessable(String),
+    /// A body over the limit (413; `body_limit::explain` states the limit).
+    TooLarge(String),
+    /// Busy for now, e.g. another import running (503).
+    Unavailable(String),
     Internal(String),
 }
+
+/// The most characters of a message on an error page.
+const MAX_MESSAGE_CHARS: usize = 2_000;
 
 impl From<AppError> for PageError {
     fn from(err: AppError) -> Self {
@@ -50,13 +58,19 @@ impl IntoResponse for PageError {
             PageError::BadRequest(message) => (
                 StatusCode::BAD_REQUEST,
                 "That did not work",
-                message.clone(),
+                between_domain::echo::cut(message, MAX_MESSAGE_CHARS),
             ),
             PageError::Unprocessable(message) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "That did not work",
-                message.clone(),
+                between_domain::echo::cut(message, MAX_MESSAGE_CHARS),
             ),
+            PageError::TooLarge(message) => {
+                (StatusCode::PAYLOAD_TOO_LARGE, "Too large", message.clone())
+            }
+            PageError::Unavailable(message) => {
+                (StatusCode::SERVICE_UNAVAILABLE, "Busy", message.clone())
+            }
             PageError::Internal(detail) => {
                 tracing::error!(error = %detail, "request failed");
                 (
@@ -71,7 +85,14 @@ impl IntoResponse for PageError {
             message: &message,
         };
         let body = page.render().unwrap_or_else(|_| message.clone());
-        (status, Html(body)).into_response()
+        let mut response = (status, Html(body)).into_response();
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from_static("60"),
+            );
+        }
+        response
     }
 }
 

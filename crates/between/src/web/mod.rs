@@ -4,11 +4,13 @@
 
 mod api;
 mod auth;
+mod body_limit;
 pub mod charts;
 pub mod client_addr;
 mod csrf;
 mod errors;
 mod forms;
+mod import_slot;
 mod layout;
 mod middleware;
 pub mod next_path;
@@ -83,10 +85,11 @@ pub fn router(app: App, settings: WebSettings) -> Router {
     };
     let api = route_table::build(api::table())
         .fallback(api::not_found)
-        .layer(axum::extract::DefaultBodyLimit::max(api::BODY_LIMIT));
+        .layer(body_limit::BodyLimit(api::BODY_LIMIT));
     route_table::build(routes::table())
-        .layer(axum::extract::DefaultBodyLimit::max(routes::FORM_LIMIT))
+        .layer(body_limit::BodyLimit(routes::FORM_LIMIT))
         .nest(api::PREFIX, api)
+        .layer(axum::middleware::from_fn(body_limit::explain))
         .layer(axum::middleware::from_fn(middleware::log_requests))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

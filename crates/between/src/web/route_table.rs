@@ -2,12 +2,12 @@
 //! table so that a test can enumerate each route and prove who may reach it
 //! (`tests/authorization.rs`): a route cannot exist without a row here.
 
-use axum::extract::DefaultBodyLimit;
 use axum::handler::Handler;
 use axum::http::Method;
 use axum::routing::{self, MethodRouter};
 use axum::Router;
 
+use super::body_limit::BodyLimit;
 use super::WebState;
 
 /// One method on one path and the handler that answers it.
@@ -40,9 +40,10 @@ constructor!(patch, PATCH);
 constructor!(delete, DELETE);
 
 impl Route {
-    /// A larger (or smaller) body limit for this route alone.
+    /// A larger (or smaller) body limit for this route alone; a body over
+    /// it answers 413 naming this limit.
     pub fn body_limit(mut self, bytes: usize) -> Route {
-        self.handler = self.handler.layer(DefaultBodyLimit::max(bytes));
+        self.handler = self.handler.layer(BodyLimit(bytes));
         self
     }
 }

@@ -60,7 +60,7 @@ pub async fn get(
     match format {
         None => Ok(Json(agenda_json(&agenda, tz)).into_response()),
         Some(f) => {
-            let doc = agenda_doc::download(&agenda, tz, f).map_err(|e| {
+            let doc = agenda_doc::download(&agenda, tz, f).await.map_err(|e| {
                 ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string())
             })?;
             Ok(doc.into_response())

@@ -1,5 +1,7 @@
 //! The API's one error shape, with the HTTP status that fits each failure.
-//! Another user's ids are 404, never 403, so ids reveal nothing.
+//! Another user's ids are 404, never 403, so ids reveal nothing. Messages
+//! are cut to a fixed length (validation errors are bounded by their own
+//! type), so no input makes a large error.
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -16,12 +18,15 @@ pub struct ApiError {
     fields: serde_json::Map<String, serde_json::Value>,
 }
 
+/// The most characters of one error message.
+const MAX_MESSAGE_CHARS: usize = 500;
+
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
         ApiError {
             status,
             code,
-            message: message.into(),
+            message: between_domain::echo::cut(&message.into(), MAX_MESSAGE_CHARS),
             fields: Default::default(),
         }
     }
@@ -98,6 +103,12 @@ impl IntoResponse for ApiError {
             response.headers_mut().insert(
                 axum::http::header::WWW_AUTHENTICATE,
                 axum::http::HeaderValue::from_static("Bearer"),
+            );
+        }
+        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from_static("60"),
             );
         }
         response

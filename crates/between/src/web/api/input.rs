@@ -5,15 +5,17 @@ use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::http::StatusCode;
 
-use super::{ApiError, BODY_LIMIT};
+use super::ApiError;
 
+/// The body, or a clear error. A body over the limit answers 413, whose
+/// message `body_limit::explain` states with the limit that applied.
 pub fn body_or_error(body: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError> {
     body.map_err(|rejection| {
         if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
             ApiError::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "too_large",
-                format!("The request body is larger than {} KiB.", BODY_LIMIT / 1024),
+                "The request body is too large.",
             )
         } else {
             ApiError::new(rejection.status(), "bad_body", rejection.body_text())

@@ -38,7 +38,7 @@ fn query_error(e: between_app::AppError) -> ApiError {
 }
 
 /// The review as JSON, or as a file in `format`.
-fn respond(
+async fn respond(
     doc: &ReviewDoc<'_>,
     format: Option<&str>,
     json: serde_json::Value,
@@ -52,6 +52,7 @@ fn respond(
         })?,
     };
     let file = review_doc::file(doc, format)
+        .await
         .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e))?;
     Ok(file.into_response())
 }
@@ -73,7 +74,7 @@ pub async fn get(
         saved_at: None,
         comparison: None,
     };
-    respond(&doc, given(&params.format), review_json(&review))
+    respond(&doc, given(&params.format), review_json(&review)).await
 }
 
 pub async fn list(
@@ -162,6 +163,7 @@ pub async fn show(
         given(&params.format),
         saved_review_json(&shown, &p.user.time_zone),
     )
+    .await
 }
 
 pub async fn delete(

@@ -194,6 +194,7 @@ pub async fn download(
         .ok_or_else(|| PageError::BadRequest("Download as md or pdf.".into()))?;
     let agenda = state.app.agenda(&s.principal, requested).await?;
     let doc = agenda_doc::download(&agenda, &s.principal.user.time_zone, format)
+        .await
         .map_err(|e| PageError::Internal(e.to_string()))?;
     Ok(doc.into_response())
 }

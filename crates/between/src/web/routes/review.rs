@@ -265,13 +265,15 @@ pub async fn delete(
 }
 
 /// A file of a review: `format=pdf|md|html`.
-fn download(doc: &ReviewDoc<'_>, format: &str) -> PageResult {
+async fn download(doc: &ReviewDoc<'_>, format: &str) -> PageResult {
     let format = review_doc::FileFormat::parse(format).ok_or_else(|| {
         PageError::BadRequest(format!(
             "\"{format}\" is not a format: download as pdf, md or html."
         ))
     })?;
-    let file = review_doc::file(doc, format).map_err(PageError::Internal)?;
+    let file = review_doc::file(doc, format)
+        .await
+        .map_err(PageError::Internal)?;
     Ok(file.into_response())
 }
 
@@ -292,6 +294,7 @@ pub async fn download_period(
         },
         params.format.as_deref().unwrap_or("pdf"),
     )
+    .await
 }
 
 pub async fn download_saved(
@@ -308,4 +311,5 @@ pub async fn download_saved(
         &ReviewDoc::of_saved(&shown),
         params.format.as_deref().unwrap_or("pdf"),
     )
+    .await
 }

@@ -1,7 +1,8 @@
 //! Your data: download everything (archive, Markdown journal, FHIR
-//! measures), bring files in from Between or other journals, and delete the
-//! account for good (after being offered the download, with the name typed
-//! again).
+//! measures), bring files in from Between or other journals (one import at
+//! a time: the upload takes the app's import slot before its body is read),
+//! and delete the account for good (after being offered the download, with
+//! the name typed again).
 
 use askama::Template;
 use axum::body::Bytes;
@@ -9,7 +10,7 @@ use axum::extract::{Multipart, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect};
 use between_app::archive::ImportReport;
-use between_app::import::{Options, Source};
+use between_app::import::{FileImport, Input, Options, Source};
 use between_app::AppError;
 use serde::Deserialize;
 
@@ -18,6 +19,7 @@ use crate::web::auth::{clear_session_cookie, SignedIn};
 use crate::web::csrf;
 use crate::web::errors::{render, PageError, PageResult};
 use crate::web::forms::FormData;
+use crate::web::import_slot::{Busy, Slot};
 use crate::web::{Layout, WebState};
 
 #[derive(Template)]
@@ -121,6 +123,8 @@ struct DataPage {
     error: Option<String>,
     report: Option<ImportReport>,
     added: String,
+    /// The largest file imported, as people read it.
+    limit: String,
 }
 
 fn data_page(state: &WebState, s: &SignedIn) -> DataPage {
@@ -136,6 +140,7 @@ fn data_page(state: &WebState, s: &SignedIn) -> DataPage {
         error: None,
         report: None,
         added: String::new(),
+        limit: between_domain::echo::size(between_app::import::MAX_FILE_BYTES),
     }
 }
 
@@ -152,23 +157,28 @@ fn lines(text: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// A multipart body that cannot be read; over the limit it is a 413,
+/// which `body_limit::explain` states with the limit.
+fn unreadable(e: axum::extract::multipart::MultipartError) -> PageError {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        PageError::TooLarge("The upload is too large.".into())
+    } else {
+        PageError::BadRequest(e.body_text())
+    }
+}
+
 pub async fn import(
     State(state): State<WebState>,
     s: SignedIn,
+    slot: Result<Slot, Busy>,
     mut multipart: Multipart,
 ) -> PageResult {
+    let Slot(slot) = slot?;
     let mut page = data_page(&state, &s);
     let (mut csrf_value, mut file, mut dry_run) = (String::new(), Vec::new(), false);
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|e| PageError::BadRequest(e.to_string()))?
-    {
+    while let Some(field) = multipart.next_field().await.map_err(unreadable)? {
         let name = field.name().unwrap_or("").to_string();
-        let bytes = field
-            .bytes()
-            .await
-            .map_err(|e| PageError::BadRequest(e.to_string()))?;
+        let bytes = field.bytes().await.map_err(unreadable)?;
         let text = || String::from_utf8_lossy(&bytes).into_owned();
         match name.as_str() {
             "csrf" => csrf_value = text(),
@@ -176,7 +186,7 @@ pub async fn import(
             "map" => page.map = text(),
             "mood_map" => page.mood_map = text(),
             "dry_run" => dry_run = true,
-            "file" => file = bytes.to_vec(),
+            "file" => file = Vec::from(bytes),
             _ => {}
         }
     }
@@ -203,10 +213,14 @@ pub async fn import(
     }
     let result = match (source, problems.is_empty()) {
         (Some(source), true) => {
-            state
-                .app
-                .import_file(&s.principal, source, &file, &options, dry_run, None)
-                .await
+            let file = FileImport {
+                source,
+                input: Input::Bytes(file),
+                options,
+                dry_run,
+                progress: None,
+            };
+            state.app.import_file(&slot, &s.principal, file).await
         }
         _ => Err(AppError::invalid("file", problems.join(" "))),
     };

@@ -1,0 +1,182 @@
+//! Helpers for tests of this crate and of the binary (feature `testing`):
+//! zip files written byte by byte, well-formed or hostile.
+
+pub mod zips {
+    //! Zips written by hand, so a test can make one whose headers lie.
+
+    use std::io::Write;
+
+    use flate2::write::DeflateEncoder;
+    use flate2::Compression;
+
+    /// One member as it is written: name, packed bytes, and what the
+    /// headers claim.
+    struct Written<'a> {
+        name: &'a str,
+        method: u16,
+        crc: u32,
+        packed: Vec<u8>,
+        claimed_size: u32,
+    }
+
+    fn local_header(m: &Written<'_>) -> Vec<u8> {
+        let mut h = Vec::new();
+        h.extend_from_slice(b"PK\x03\x04");
+        h.extend_from_slice(&20u16.to_le_bytes()); // version needed
+        h.extend_from_slice(&0u16.to_le_bytes()); // flags
+        h.extend_from_slice(&m.method.to_le_bytes());
+        h.extend_from_slice(&[0, 0, 0x21, 0]); // time, date (1980-01-01)
+        h.extend_from_slice(&m.crc.to_le_bytes());
+        h.extend_from_slice(&(m.packed.len() as u32).to_le_bytes());
+        h.extend_from_slice(&m.claimed_size.to_le_bytes());
+        h.extend_from_slice(&(m.name.len() as u16).to_le_bytes());
+        h.extend_from_slice(&0u16.to_le_bytes()); // extra
+        h.extend_from_slice(m.name.as_bytes());
+        h
+    }
+
+    fn central_header(m: &Written<'_>, offset: u32) -> Vec<u8> {
+        let mut h = Vec::new();
+        h.extend_from_slice(b"PK\x01\x02");
+        h.extend_from_slice(&20u16.to_le_bytes()); // made by
+        h.extend_from_slice(&20u16.to_le_bytes()); // needed
+        h.extend_from_slice(&0u16.to_le_bytes()); // flags
+        h.extend_from_slice(&m.method.to_le_bytes());
+        h.extend_from_slice(&[0, 0, 0x21, 0]);
+        h.extend_from_slice(&m.crc.to_le_bytes());
+        h.extend_from_slice(&(m.packed.len() as u32).to_le_bytes());
+        h.extend_from_slice(&m.claimed_size.to_le_bytes());
+        h.extend_from_slice(&(m.name.len() as u16).to_le_bytes());
+        h.extend_from_slice(&[0; 12]); // extra, comment, disk, attributes
+        h.extend_from_slice(&offset.to_le_bytes());
+        h.extend_from_slice(m.name.as_bytes());
+        h
+    }
+
+    fn end_record(members: u16, size: u32, offset: u32) -> Vec<u8> {
+        let mut e = Vec::new();
+        e.extend_from_slice(b"PK\x05\x06");
+        e.extend_from_slice(&[0; 4]); // disks
+        e.extend_from_slice(&members.to_le_bytes());
+        e.extend_from_slice(&members.to_le_bytes());
+        e.extend_from_slice(&size.to_le_bytes());
+        e.extend_from_slice(&offset.to_le_bytes());
+        e.extend_from_slice(&0u16.to_le_bytes()); // comment
+        e
+    }
+
+    fn assemble(members: &[Written<'_>]) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut offsets = Vec::new();
+        for m in members {
+            offsets.push(out.len() as u32);
+            out.extend(local_header(m));
+            out.extend_from_slice(&m.packed);
+        }
+        let directory = out.len() as u32;
+        for (m, offset) in members.iter().zip(offsets) {
+            out.extend(central_header(m, offset));
+        }
+        let size = out.len() as u32 - directory;
+        out.extend(end_record(members.len() as u16, size, directory));
+        out
+    }
+
+    fn deflate(bytes: &[u8]) -> Vec<u8> {
+        let mut e = DeflateEncoder::new(Vec::new(), Compression::default());
+        e.write_all(bytes).expect("deflating to memory");
+        e.finish().expect("deflating to memory")
+    }
+
+    fn well_formed(members: &[(&str, &[u8])], method: u16) -> Vec<u8> {
+        let written: Vec<Written<'_>> = members
+            .iter()
+            .map(|(name, bytes)| {
+                let mut crc = flate2::Crc::new();
+                crc.update(bytes);
+                Written {
+                    name,
+                    method,
+                    crc: crc.sum(),
+                    packed: if method == 8 {
+                        deflate(bytes)
+                    } else {
+                        bytes.to_vec()
+                    },
+                    claimed_size: bytes.len() as u32,
+                }
+            })
+            .collect();
+        assemble(&written)
+    }
+
+    /// A well-formed zip of deflated members.
+    pub fn zip(members: &[(&str, &[u8])]) -> Vec<u8> {
+        well_formed(members, 8)
+    }
+
+    /// A well-formed zip of members stored as they are (as photos are).
+    pub fn stored(members: &[(&str, &[u8])]) -> Vec<u8> {
+        well_formed(members, 0)
+    }
+
+    /// A decompression bomb: one member `name` whose headers claim 1 KiB
+    /// but whose deflate stream unpacks to `mib` MiB of zeros (about 1 KiB
+    /// of zip per MiB).
+    pub fn bomb(name: &str, mib: u64) -> Vec<u8> {
+        // One MiB of zeros, flushed to a byte boundary without ending the
+        // stream: repeating it makes a valid stream of any length.
+        let mut e = DeflateEncoder::new(Vec::new(), Compression::best());
+        e.write_all(&vec![0u8; 1024 * 1024])
+            .expect("deflating to memory");
+        e.flush().expect("deflating to memory");
+        let chunk = e.get_ref().clone();
+        let mut packed = Vec::with_capacity(chunk.len() * mib as usize + 2);
+        for _ in 0..mib {
+            packed.extend_from_slice(&chunk);
+        }
+        packed.extend_from_slice(&[0x03, 0x00]); // a final, empty block
+        assemble(&[Written {
+            name,
+            method: 8,
+            crc: 0,
+            packed,
+            claimed_size: 1024,
+        }])
+    }
+
+    /// A zip of one small member whose end record claims `members`
+    /// members (ZIP64 records beyond 65,534) in a directory of none.
+    pub fn claiming_members(members: u64) -> Vec<u8> {
+        let member = Written {
+            name: "a.json",
+            method: 0,
+            crc: 0,
+            packed: b"{}".to_vec(),
+            claimed_size: 2,
+        };
+        let mut out = local_header(&member);
+        out.extend_from_slice(&member.packed);
+        let directory = out.len() as u64;
+        if members < 0xFFFF {
+            out.extend(end_record(members as u16, 0, directory as u32));
+            return out;
+        }
+        // ZIP64 end record, its locator, then the classic end record.
+        out.extend_from_slice(b"PK\x06\x06");
+        out.extend_from_slice(&44u64.to_le_bytes());
+        out.extend_from_slice(&45u16.to_le_bytes());
+        out.extend_from_slice(&45u16.to_le_bytes());
+        out.extend_from_slice(&[0; 8]); // disks
+        out.extend_from_slice(&members.to_le_bytes());
+        out.extend_from_slice(&members.to_le_bytes());
+        out.extend_from_slice(&0u64.to_le_bytes()); // directory size
+        out.extend_from_slice(&directory.to_le_bytes());
+        out.extend_from_slice(b"PK\x06\x07");
+        out.extend_from_slice(&0u32.to_le_bytes());
+        out.extend_from_slice(&directory.to_le_bytes()); // where the ZIP64 record is
+        out.extend_from_slice(&1u32.to_le_bytes());
+        out.extend(end_record(0xFFFF, 0xFFFF_FFFF, 0xFFFF_FFFF));
+        out
+    }
+}

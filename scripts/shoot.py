@@ -1,0 +1,77 @@
+#!/usr/bin/env python3
+"""Screenshots of any pages at phone and desktop width, for looking at what
+changed: a demo account in a throwaway store, `between serve` on 127.0.0.1,
+headless Chromium over WebDriver, signed in as "demo".
+
+Usage: scripts/shoot.py OUT_DIR PATH [PATH…] [--bin path/to/between] [--anonymous]
+Writes OUT_DIR/<name>-390.png and OUT_DIR/<name>-1280.png per path (full
+page height). A path may be "name=/some/path". With --anonymous the pages
+are shot signed out.
+"""
+import argparse, base64, json, os, re, socket, subprocess, tempfile, time, urllib.request
+
+root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ap = argparse.ArgumentParser()
+ap.add_argument("out")
+ap.add_argument("paths", nargs="+")
+ap.add_argument("--bin", default=os.path.join(root, "target/debug/between"))
+ap.add_argument("--anonymous", action="store_true")
+args = ap.parse_args()
+
+
+def free_port():
+    s = socket.socket(); s.bind(("127.0.0.1", 0)); p = s.getsockname()[1]; s.close(); return p
+
+
+def wd(method, url, body=None):
+    req = urllib.request.Request(url, method=method, data=None if body is None else json.dumps(body).encode(),
+                                 headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req) as r:
+        return json.loads(r.read())["value"]
+
+
+os.makedirs(args.out, exist_ok=True)
+tmp = tempfile.mkdtemp()
+env = dict(os.environ, BETWEEN_DATA_DIR=os.path.join(tmp, "data"), BETWEEN_CONFIG_DIR=os.path.join(tmp, "config"),
+           BETWEEN_KDF="m=64,t=1,p=1")
+out = subprocess.run([args.bin, "demo", "--years", "1", "--seed", "4"], env=env, capture_output=True, text=True,
+                     check=True).stdout
+password = re.search(r"password: (\S+)", out).group(1)
+port, dport = free_port(), free_port()
+server = subprocess.Popen([args.bin, "serve", "--listen", f"127.0.0.1:{port}"], env=env,
+                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+driver = subprocess.Popen(["chromedriver", f"--port={dport}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+try:
+    time.sleep(1.5)
+    base, d = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{dport}"
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars",
+             f"--user-data-dir={tmp}/profile"]
+    sid = wd("POST", f"{d}/session", {"capabilities": {"alwaysMatch": {
+        "goog:chromeOptions": {"binary": "/usr/bin/chromium", "args": flags}}}})["sessionId"]
+    s = f"{d}/session/{sid}"
+
+    def find(css):
+        return list(wd("POST", f"{s}/element", {"using": "css selector", "value": css}).values())[0]
+
+    if not args.anonymous:
+        wd("POST", f"{s}/url", {"url": base + "/signin"})
+        wd("POST", f"{s}/element/{find('input[name=name]')}/value", {"text": "demo"})
+        wd("POST", f"{s}/element/{find('input[name=password]')}/value", {"text": password})
+        wd("POST", f"{s}/element/{find('form[action=' + chr(39) + '/signin' + chr(39) + '] button')}/click", {})
+        time.sleep(0.5)
+    for spec in args.paths:
+        name, path = spec.split("=", 1) if "=" in spec else (spec.strip("/").replace("/", "-") or "home", spec)
+        for width in (390, 1280):
+            wd("POST", f"{s}/window/rect", {"width": width, "height": 900})
+            wd("POST", f"{s}/url", {"url": base + path}); time.sleep(0.4)
+            height = wd("POST", f"{s}/execute/sync", {"script": "return document.documentElement.scrollHeight", "args": []})
+            wd("POST", f"{s}/window/rect", {"width": width, "height": min(max(height, 600), 4000)})
+            time.sleep(0.2)
+            png = base64.b64decode(wd("GET", f"{s}/screenshot"))
+            target = os.path.join(args.out, f"{name}-{width}.png")
+            open(target, "wb").write(png)
+            print(target)
+    wd("DELETE", s)
+finally:
+    server.terminate(); driver.terminate()
