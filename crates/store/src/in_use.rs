@@ -239,7 +239,7 @@ fn describe(holders: &[Holder]) -> String {
 /// The other client sessions connected to this PostgreSQL database.
 async fn postgres_sessions(conn: &mut AnyConnection) -> Result<Vec<Holder>, StoreError> {
     let rows = sqlx::query(
-        "SELECT pid, COALESCE(application_name, ''), COALESCE(client_addr::text, 'local socket') \
+        "SELECT pid, COALESCE(application_name, ''), COALESCE(host(client_addr), 'local socket') \
          FROM pg_stat_activity \
          WHERE datname = current_database() AND pid <> pg_backend_pid() \
            AND backend_type = 'client backend' \

@@ -128,7 +128,13 @@ async fn integrity_check(backup: &Path, staging: &Path) -> Result<(), StoreError
         .map_err(|e| damaged(e.to_string()))?
         .iter()
         .filter_map(|row| row.try_get::<String, _>(0).ok())
-        .filter(|line| line != "ok")
+        .flat_map(|text| {
+            text.lines()
+                .map(str::trim)
+                .filter(|line| !line.is_empty() && *line != "ok" && !line.starts_with("***"))
+                .map(String::from)
+                .collect::<Vec<_>>()
+        })
         .collect();
     if problems.is_empty() {
         Ok(())
