@@ -267,6 +267,37 @@ mod tests {
     }
 
     #[test]
+    fn the_sqlite_file_is_read_from_every_url_form_and_memory_has_none() {
+        assert_eq!(
+            sqlite_file("sqlite:///data/between.db?mode=rwc"),
+            Some(PathBuf::from("/data/between.db"))
+        );
+        assert_eq!(
+            sqlite_file("sqlite:between.db"),
+            Some(PathBuf::from("between.db"))
+        );
+        assert_eq!(sqlite_file("sqlite::memory:"), None);
+        assert_eq!(sqlite_file("sqlite://x.db?mode=memory"), None);
+        assert_eq!(sqlite_file("postgres://h/db"), None);
+    }
+
+    #[test]
+    fn postgres_sessions_are_named_between_unless_the_url_names_them() {
+        assert_eq!(
+            with_application_name("postgres://h/db"),
+            "postgres://h/db?application_name=between"
+        );
+        assert_eq!(
+            with_application_name("postgres://h/db?sslmode=disable"),
+            "postgres://h/db?sslmode=disable&application_name=between"
+        );
+        assert_eq!(
+            with_application_name("postgres://h/db?application_name=clinic"),
+            "postgres://h/db?application_name=clinic"
+        );
+    }
+
+    #[test]
     fn passwords_never_appear_in_redacted_urls() {
         assert_eq!(
             redact("postgres://app:secret@127.0.0.1:5433/app"),
