@@ -107,7 +107,7 @@ fn restoring(holders: &str) -> StoreError {
 /// open and none can open it while this value lives.
 #[derive(Debug)]
 pub struct ExclusiveUse {
-    _hold: Presence,
+    hold: Presence,
 }
 
 impl ExclusiveUse {
@@ -118,7 +118,7 @@ impl ExclusiveUse {
         match crate::connect::Target::parse(url)? {
             crate::connect::Target::Sqlite(Some(db)) => Self::acquire_sqlite(&db).await,
             crate::connect::Target::Sqlite(None) => Ok(ExclusiveUse {
-                _hold: Presence::Nothing,
+                hold: Presence::Nothing,
             }),
             crate::connect::Target::Postgres(options) => Self::postgres(&options).await,
         }
@@ -131,10 +131,7 @@ impl ExclusiveUse {
         match file.try_lock() {
             Ok(()) => {}
             Err(std::fs::TryLockError::WouldBlock) => {
-                return Err(in_use(
-                    &db.display().to_string(),
-                    &describe(&processes_with_open(&path)),
-                ));
+                return Err(sqlite_in_use(db, &processes_with_open(&path)));
             }
             Err(std::fs::TryLockError::Error(err)) => {
                 return Err(StoreError::Io {
@@ -144,13 +141,10 @@ impl ExclusiveUse {
             }
         }
         if sqlite_open_elsewhere(db).await {
-            return Err(in_use(
-                &db.display().to_string(),
-                &describe(&processes_with_open(db)),
-            ));
+            return Err(sqlite_in_use(db, &processes_with_open(db)));
         }
         Ok(ExclusiveUse {
-            _hold: Presence::Sqlite(Mutex::new(Some(file))),
+            hold: Presence::Sqlite(Mutex::new(Some(file))),
         })
     }
 
@@ -168,12 +162,15 @@ impl ExclusiveUse {
             let others = postgres_sessions(&mut conn).await?;
             if held && others.is_empty() {
                 return Ok(ExclusiveUse {
-                    _hold: Presence::Postgres(Mutex::new(Some(conn))),
+                    hold: Presence::Postgres(Mutex::new(Some(conn))),
                 });
             }
             if waited >= POSTGRES_SETTLE {
                 let _ = conn.close().await;
-                return Err(in_use("the database", &describe(&others)));
+                return Err(StoreError::InUse(format!(
+                    "the database is in use{}; stop `between serve` and every other program connected to this database, then try again",
+                    describe(&others)
+                )));
             }
             let step = Duration::from_millis(100);
             tokio::time::sleep(step).await;
@@ -183,13 +180,15 @@ impl ExclusiveUse {
 
     /// Lets go of the store.
     pub async fn release(self) {
-        self._hold.release().await;
+        self.hold.release().await;
     }
 }
 
-fn in_use(what: &str, holders: &str) -> StoreError {
+fn sqlite_in_use(db: &Path, holders: &[Holder]) -> StoreError {
     StoreError::InUse(format!(
-        "{what} is in use{holders}; stop `between serve` (Ctrl-C, or `kill PID`) and any other program that has it open, then try again"
+        "{} is in use{}; stop `between serve` (Ctrl-C, or `kill PID`) and any other program that has it open, then try again",
+        db.display(),
+        describe(holders)
     ))
 }
 
