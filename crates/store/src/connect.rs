@@ -1,14 +1,21 @@
 //! Connecting to a store and migrating its schema. SQLite runs in WAL mode
-//! with `synchronous=FULL`, so a write that returned has reached the disk.
+//! with `synchronous=FULL`, so a write that returned has reached the disk;
+//! its files are created readable by their owner only. Every open store
+//! holds a shared lock that a restore takes exclusively (`in_use.rs`).
 
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::Migrator;
+use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{AnyPool, Executor};
 
 use crate::error::StoreError;
+use crate::files;
+use crate::in_use::Presence;
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
@@ -20,31 +27,93 @@ pub enum Backend {
     Postgres,
 }
 
-/// A handle on the database; cheap to clone.
+/// A handle on the database; cheap to clone. While any clone lives (or
+/// until `close`), the store counts as open for a restore.
 #[derive(Debug, Clone)]
 pub struct Store {
     pub(crate) pool: AnyPool,
     backend: Backend,
+    presence: Arc<Presence>,
+}
+
+/// What a database URL points at.
+pub(crate) enum Target {
+    /// The SQLite database file, or `None` for an in-memory database.
+    Sqlite(Option<PathBuf>),
+    Postgres(AnyConnectOptions),
+}
+
+impl Target {
+    pub(crate) fn parse(url: &str) -> Result<Target, StoreError> {
+        sqlx::any::install_default_drivers();
+        if url.starts_with("sqlite:") {
+            let options = SqliteConnectOptions::from_str(url)?;
+            let file = options.get_filename();
+            let in_memory = url.contains(":memory:")
+                || url.contains("mode=memory")
+                || file.to_string_lossy().starts_with("file:");
+            Ok(Target::Sqlite((!in_memory).then(|| file.to_path_buf())))
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Ok(Target::Postgres(AnyConnectOptions::from_str(
+                &with_application_name(url),
+            )?))
+        } else {
+            Err(StoreError::UnsupportedUrl(redact(url)))
+        }
+    }
+}
+
+/// The SQLite database file a URL names (`None` for PostgreSQL, an
+/// in-memory database or an unsupported URL).
+pub fn sqlite_file(url: &str) -> Option<PathBuf> {
+    match Target::parse(url) {
+        Ok(Target::Sqlite(file)) => file,
+        _ => None,
+    }
+}
+
+/// Sessions of Between show as `between` in `pg_stat_activity`, unless the
+/// URL names itself.
+fn with_application_name(url: &str) -> String {
+    if url.contains("application_name=") {
+        return url.to_string();
+    }
+    let sep = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{sep}application_name=between")
 }
 
 impl Store {
     /// Connects to `url` (`sqlite://PATH` or `postgres://…`), creating an
-    /// SQLite file if needed, and applies pending migrations.
+    /// SQLite file if needed, and applies pending migrations. Refuses with
+    /// [`StoreError::InUse`] while the store is being restored.
     pub async fn connect(url: &str) -> Result<Store, StoreError> {
-        sqlx::any::install_default_drivers();
-        let backend = if url.starts_with("sqlite:") {
-            Backend::Sqlite
-        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-            Backend::Postgres
-        } else {
-            return Err(StoreError::UnsupportedUrl(redact(url)));
-        };
-        let url = match backend {
-            Backend::Sqlite if !url.contains("mode=") => {
-                let sep = if url.contains('?') { '&' } else { '?' };
-                format!("{url}{sep}mode=rwc")
+        let (backend, url, presence, db) = match Target::parse(url)? {
+            Target::Sqlite(file) => {
+                let presence = match &file {
+                    Some(db) => {
+                        let presence = Presence::sqlite(db)?;
+                        create_private_database(db)?;
+                        presence
+                    }
+                    None => Presence::Nothing,
+                };
+                let url = if url.contains("mode=") {
+                    url.to_string()
+                } else {
+                    let sep = if url.contains('?') { '&' } else { '?' };
+                    format!("{url}{sep}mode=rwc")
+                };
+                (Backend::Sqlite, url, presence, file)
             }
-            _ => url.to_string(),
+            Target::Postgres(options) => {
+                let presence = Presence::postgres(&options).await?;
+                (
+                    Backend::Postgres,
+                    with_application_name(url),
+                    presence,
+                    None,
+                )
+            }
         };
         let options = AnyConnectOptions::from_str(&url)?;
         let pool = AnyPoolOptions::new()
@@ -77,7 +146,17 @@ impl Store {
             Backend::Sqlite => SQLITE_MIGRATIONS.run(&pool).await?,
             Backend::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
         }
-        let store = Store { pool, backend };
+        let store = Store {
+            pool,
+            backend,
+            presence: Arc::new(presence),
+        };
+        if let Some(db) = &db {
+            // SQLite gives -wal and -shm the database's mode; make sure.
+            for file in files::sqlite_companions(db) {
+                restrict_or_warn(&file);
+            }
+        }
         store.ensure_store_id().await?;
         Ok(store)
     }
@@ -86,9 +165,46 @@ impl Store {
         self.backend
     }
 
-    /// Closes every connection, waiting for running queries.
+    /// Closes every connection, waiting for running queries, and lets go of
+    /// the store's lock.
     pub async fn close(&self) {
         self.pool.close().await;
+        // sqlx can put back a connection that was on its way back to the
+        // pool while it closed, and leave it open; close until none is left.
+        while self.pool.size() > 0 {
+            tokio::task::yield_now().await;
+            self.pool.close().await;
+        }
+        self.presence.release().await;
+    }
+}
+
+/// Creates the database file with mode 0600 before SQLite does (SQLite
+/// would use 0644 less the umask), and narrows an existing one.
+fn create_private_database(db: &Path) -> Result<(), StoreError> {
+    if db.exists() {
+        restrict_or_warn(db);
+        return Ok(());
+    }
+    match files::create_new_private(db) {
+        Ok(_) => Ok(()),
+        // Another process created it a moment ago.
+        Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {
+            restrict_or_warn(db);
+            Ok(())
+        }
+        Err(err) => Err(StoreError::Io {
+            what: format!("could not create {}", db.display()),
+            source: err,
+        }),
+    }
+}
+
+/// Narrows a file of the store to mode 0600; a file this user does not own
+/// (and so may not change) is left as it is, with a warning.
+fn restrict_or_warn(path: &Path) {
+    if let Err(err) = files::restrict(path) {
+        tracing::warn!(file = %path.display(), error = %err, "could not make the file private (mode 0600)");
     }
 }
 
@@ -148,6 +264,37 @@ mod tests {
             .unwrap_err();
         assert!(!err.to_string().contains("hunter2"), "{err}");
         assert!(err.to_string().contains("sqlite://"));
+    }
+
+    #[test]
+    fn the_sqlite_file_is_read_from_every_url_form_and_memory_has_none() {
+        assert_eq!(
+            sqlite_file("sqlite:///data/between.db?mode=rwc"),
+            Some(PathBuf::from("/data/between.db"))
+        );
+        assert_eq!(
+            sqlite_file("sqlite:between.db"),
+            Some(PathBuf::from("between.db"))
+        );
+        assert_eq!(sqlite_file("sqlite::memory:"), None);
+        assert_eq!(sqlite_file("sqlite://x.db?mode=memory"), None);
+        assert_eq!(sqlite_file("postgres://h/db"), None);
+    }
+
+    #[test]
+    fn postgres_sessions_are_named_between_unless_the_url_names_them() {
+        assert_eq!(
+            with_application_name("postgres://h/db"),
+            "postgres://h/db?application_name=between"
+        );
+        assert_eq!(
+            with_application_name("postgres://h/db?sslmode=disable"),
+            "postgres://h/db?sslmode=disable&application_name=between"
+        );
+        assert_eq!(
+            with_application_name("postgres://h/db?application_name=clinic"),
+            "postgres://h/db?application_name=clinic"
+        );
     }
 
     #[test]

@@ -15,9 +15,26 @@ pub enum StoreError {
     Database(#[from] sqlx::Error),
     #[error("could not migrate the database schema: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The store is open elsewhere (a running server) or being restored;
+    /// the message says who holds it and what to do.
+    #[error("{0}")]
+    InUse(String),
+    /// A file offered as a backup is not one, or is damaged.
+    #[error("{0}")]
+    BadBackup(String),
+    #[error("{what}: {source}")]
+    Io {
+        what: String,
+        source: std::io::Error,
+    },
 }
 
 impl StoreError {
+    pub(crate) fn io(what: impl Into<String>) -> impl FnOnce(std::io::Error) -> StoreError {
+        let what = what.into();
+        move |source| StoreError::Io { what, source }
+    }
+
     /// Maps a unique-constraint violation to `Conflict` with a message for people.
     pub(crate) fn conflict_or(err: sqlx::Error, message: &str) -> StoreError {
         match &err {

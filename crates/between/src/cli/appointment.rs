@@ -109,17 +109,17 @@ fn show(p: &Principal, a: &Appointment, json: bool) -> CliResult {
     }
     let tz = &p.user.time_zone;
     let start = a.starts_at.to_zoned(tz.clone());
-    println!("{}", start.strftime("%A %-d %B %Y, %H:%M"));
-    println!("Status: {}", a.details.status.as_str());
-    println!("Duration: {} minutes", a.details.duration_minutes);
+    outln!("{}", start.strftime("%A %-d %B %Y, %H:%M"));
+    outln!("Status: {}", a.details.status.as_str());
+    outln!("Duration: {} minutes", a.details.duration_minutes);
     if !a.details.with.is_empty() {
-        println!("With: {}", a.details.with);
+        outln!("With: {}", a.details.with);
     }
     if !a.details.place.is_empty() {
-        println!("Where: {}", a.details.place);
+        outln!("Where: {}", a.details.place);
     }
     if a.series_id.is_some() {
-        println!("Part of a repeating series.");
+        outln!("Part of a repeating series.");
     }
     Ok(())
 }
@@ -148,7 +148,7 @@ pub async fn run(ctx: &Context, cmd: AppointmentCommand) -> CliResult {
             if args.json {
                 show(&p, &a, true)
             } else {
-                println!("{}", a.id);
+                outln!("{}", a.id);
                 Ok(())
             }
         }
@@ -170,11 +170,11 @@ pub async fn run(ctx: &Context, cmd: AppointmentCommand) -> CliResult {
                 );
             }
             if all.is_empty() {
-                println!("No appointments.");
+                outln!("No appointments.");
             }
             for a in &all {
                 let start = a.starts_at.to_zoned(tz.clone());
-                println!(
+                outln!(
                     "{}  {:<9}  {:<20}  {}",
                     start.strftime("%a %Y-%m-%d %H:%M"),
                     a.details.status.as_str(),
@@ -183,7 +183,7 @@ pub async fn run(ctx: &Context, cmd: AppointmentCommand) -> CliResult {
                 );
             }
             if let Some(next) = appointment::next_appointment(&all, now) {
-                println!(
+                outln!(
                     "Next: {} ({}).",
                     next.starts_at
                         .to_zoned(tz.clone())
@@ -226,7 +226,7 @@ pub async fn run(ctx: &Context, cmd: AppointmentCommand) -> CliResult {
             if args.json {
                 show(&p, &a, true)
             } else {
-                println!("{}", a.id);
+                outln!("{}", a.id);
                 Ok(())
             }
         }
@@ -239,7 +239,7 @@ pub async fn run(ctx: &Context, cmd: AppointmentCommand) -> CliResult {
             if args.json {
                 return print_json(&serde_json::json!({ "deleted": id }));
             }
-            println!("Deleted {id}.");
+            outln!("Deleted {id}.");
             Ok(())
         }
     }
@@ -257,7 +257,7 @@ async fn set_status(
     if args.json {
         show(p, &a, true)
     } else {
-        println!("{} is now {}.", a.id, status.as_str());
+        outln!("{} is now {}.", a.id, status.as_str());
         Ok(())
     }
 }

@@ -88,8 +88,7 @@ pub async fn export(ctx: &Context, args: ExportArgs) -> CliResult {
     let text = serde_json::to_string_pretty(&archive).context("could not encode the archive")?;
     match args.output {
         None => {
-            let mut out = std::io::stdout().lock();
-            writeln!(out, "{text}").context("could not write to standard output")?;
+            outln!("{text}");
         }
         Some(path) => {
             write_private(&path, text.as_bytes())?;
@@ -114,7 +113,7 @@ async fn export_markdown(
     let entries = app.all_entries(p).await?;
     let tz = &p.user.time_zone;
     let Some(path) = output else {
-        print!("{}", crate::markdown::single(&entries, tz));
+        out!("{}", crate::markdown::single(&entries, tz));
         return Ok(());
     };
     let folder = path.is_dir() || path.to_string_lossy().ends_with('/');
@@ -156,8 +155,7 @@ fn create_private_dir(path: &Path) -> CliResult {
 fn write_out(path: Option<&Path>, text: &str, what: &str) -> CliResult {
     match path {
         None => {
-            let mut out = std::io::stdout().lock();
-            writeln!(out, "{text}").context("could not write to standard output")?;
+            outln!("{text}");
         }
         Some(path) => {
             write_private(path, text.as_bytes())?;
@@ -301,6 +299,6 @@ pub async fn import(ctx: &Context, args: ImportArgs) -> CliResult {
     if args.json {
         return print_json(&report);
     }
-    println!("{}", summary(&report));
+    outln!("{}", summary(&report));
     Ok(())
 }

@@ -1,13 +1,14 @@
 //! `between backup PATH` and `between restore PATH`: a consistent copy of
 //! the whole store while it runs, and putting one back. A backup is as
 //! unreadable as the live store: it opens only with each person's password
-//! or recovery code of the time it was made.
+//! or recovery code of the time it was made. A restore checks the whole
+//! backup before it changes anything, and refuses while the store is open
+//! anywhere (`between_store::ExclusiveUse`).
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 
-use anyhow::Context as _;
-use between_store::{Backend, Store};
+use between_store::{Backend, ExclusiveUse, StoreError};
 use clap::Args;
 
 use super::{CliError, CliResult, Context};
@@ -30,19 +31,33 @@ pub struct RestoreArgs {
     force: bool,
 }
 
-fn run_tool(cmd: &mut Command, what: &str) -> CliResult {
-    let out = cmd.output().map_err(|e| {
+/// Runs a PostgreSQL client tool: `Ok(None)` when it succeeded, its error
+/// output when it failed, and an error when it could not be run at all.
+fn tool_failure(cmd: &mut Command, what: &str) -> CliResult<Option<String>> {
+    let out = cmd.stdout(Stdio::null()).output().map_err(|e| {
         CliError::input(format!(
             "could not run {what} ({e}); install the PostgreSQL client tools"
         ))
     })?;
-    if !out.status.success() {
-        return Err(CliError::input(format!(
-            "{what} failed: {}",
-            String::from_utf8_lossy(&out.stderr).trim()
-        )));
+    Ok((!out.status.success()).then(|| String::from_utf8_lossy(&out.stderr).trim().to_string()))
+}
+
+fn run_tool(cmd: &mut Command, what: &str) -> CliResult {
+    match tool_failure(cmd, what)? {
+        None => Ok(()),
+        Some(stderr) => Err(CliError::input(format!("{what} failed: {stderr}"))),
     }
-    Ok(())
+}
+
+/// Store errors as the CLI reports them: a store in use, a bad backup or a
+/// clash with what exists are the operator's to fix (exit 2).
+fn store_error(err: StoreError) -> CliError {
+    match err {
+        StoreError::InUse(m) | StoreError::BadBackup(m) | StoreError::Conflict(m) => {
+            CliError::input(m)
+        }
+        other => CliError::System(other.into()),
+    }
 }
 
 pub async fn backup(ctx: &Context, args: BackupArgs) -> CliResult {
@@ -55,44 +70,69 @@ pub async fn backup(ctx: &Context, args: BackupArgs) -> CliResult {
     let store = ctx.store().await?;
     match store.backend() {
         Backend::Sqlite => {
-            store.backup_sqlite(&args.path).await.map_err(|e| match e {
-                between_store::StoreError::Conflict(m) => CliError::input(m),
-                other => CliError::System(other.into()),
-            })?;
+            store.backup_sqlite(&args.path).await.map_err(store_error)?;
         }
         Backend::Postgres => {
             let url = ctx.paths.database_url()?;
-            run_tool(
+            // pg_dump writes into the file made here, which keeps its mode.
+            create_private(&args.path)?;
+            let dumped = run_tool(
                 Command::new("pg_dump")
                     .arg("--format=custom")
                     .arg("--file")
                     .arg(&args.path)
                     .arg(&url),
                 "pg_dump",
-            )?;
-            // Check that what was written is a readable archive.
-            run_tool(
-                Command::new("pg_restore").arg("--list").arg(&args.path),
-                "pg_restore --list (checking the backup)",
-            )?;
+            )
+            .and_then(|()| check_archive(&args.path));
+            if let Err(err) = dumped {
+                let _ = std::fs::remove_file(&args.path);
+                return Err(err);
+            }
         }
     }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&args.path, std::fs::Permissions::from_mode(0o600))
-            .with_context(|| format!("could not restrict {}", args.path.display()))?;
-    }
-    println!("Backed up the store to {}. {SAY}", args.path.display());
+    outln!("Backed up the store to {}. {SAY}", args.path.display());
     Ok(())
 }
 
-/// The SQLite file behind `url`.
-fn sqlite_file(url: &str) -> PathBuf {
-    let rest = url
-        .trim_start_matches("sqlite://")
-        .trim_start_matches("sqlite:");
-    PathBuf::from(rest.split('?').next().unwrap_or(rest))
+/// Creates `path`, which must not exist, empty and readable only by its owner.
+fn create_private(path: &Path) -> CliResult {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::AlreadyExists => CliError::input(format!(
+            "{} already exists; a backup never overwrites a file",
+            path.display()
+        )),
+        _ => CliError::input(format!("could not create {}: {e}", path.display())),
+    })?;
+    Ok(())
+}
+
+/// Checks a PostgreSQL archive by reading all of it: its table of contents
+/// (`pg_restore --list`) and every data block (`pg_restore` to a discarded
+/// script), so a damaged or cut-off file is found before anything changes.
+fn check_archive(path: &Path) -> CliResult {
+    let checks: [&[&str]; 2] = [&["--list"], &["--file=-"]];
+    for flags in checks {
+        let failed = tool_failure(
+            Command::new("pg_restore").args(flags).arg(path),
+            "pg_restore",
+        )?;
+        if let Some(stderr) = failed {
+            return Err(CliError::input(format!(
+                "{} is not an intact PostgreSQL backup (pg_restore {}: {stderr}); nothing was changed",
+                path.display(),
+                flags.join(" ")
+            )));
+        }
+    }
+    Ok(())
 }
 
 pub async fn restore(ctx: &Context, args: RestoreArgs) -> CliResult {
@@ -104,36 +144,24 @@ pub async fn restore(ctx: &Context, args: RestoreArgs) -> CliResult {
     }
     let url = ctx.paths.database_url()?;
     if url.starts_with("postgres") {
-        let store = ctx.store().await?;
-        let users = store
-            .count_users()
-            .await
-            .map_err(|e| CliError::System(e.into()))?;
-        store.close().await;
-        if users > 0 && !args.force {
-            return Err(CliError::input(format!(
-                "this database already holds {users} account(s); add --force to replace everything in it with the backup"
-            )));
-        }
-        run_tool(
-            Command::new("pg_restore")
-                .args([
-                    "--clean",
-                    "--if-exists",
-                    "--no-owner",
-                    "--single-transaction",
-                    "--dbname",
-                ])
-                .arg(&url)
-                .arg(&args.path),
-            "pg_restore",
-        )?;
-        println!("Restored {} into the database.", args.path.display());
-        return Ok(());
+        return restore_postgres(ctx, &url, &args).await;
     }
-    let target = sqlite_file(&url);
-    restore_sqlite(&args.path, &target, args.force).await?;
-    println!(
+    let Some(target) = between_store::sqlite_file(&url) else {
+        return Err(CliError::input(
+            "this store lives in memory; there is nothing to restore into",
+        ));
+    };
+    let stamp = between_app::Clock::system()
+        .now()
+        .strftime("%Y%m%dT%H%M%SZ")
+        .to_string();
+    let restored = between_store::restore_sqlite(&args.path, &target, args.force, &stamp)
+        .await
+        .map_err(store_error)?;
+    if let Some(kept) = restored.kept {
+        eprintln!("Kept the replaced store as {}.", kept.display());
+    }
+    outln!(
         "Restored {} to {}. People sign in with their passwords of the time of the backup.",
         args.path.display(),
         target.display()
@@ -141,65 +169,37 @@ pub async fn restore(ctx: &Context, args: RestoreArgs) -> CliResult {
     Ok(())
 }
 
-async fn restore_sqlite(backup: &Path, target: &Path, force: bool) -> CliResult {
-    if target.exists() && !force {
+async fn restore_postgres(ctx: &Context, url: &str, args: &RestoreArgs) -> CliResult {
+    check_archive(&args.path)?;
+    let store = ctx.store().await?;
+    let users = store
+        .count_users()
+        .await
+        .map_err(|e| CliError::System(e.into()))?;
+    store.close().await;
+    drop(store);
+    if users > 0 && !args.force {
         return Err(CliError::input(format!(
-            "{} already exists; stop the server and add --force to replace it (the current file is kept beside it)",
-            target.display()
+            "this database already holds {users} account(s); add --force to replace everything in it with the backup"
         )));
     }
-    let not_a_backup = || CliError::input(format!("{} is not a Between backup", backup.display()));
-    let mut head = [0u8; 16];
-    let is_sqlite = std::fs::File::open(backup)
-        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head))
-        .is_ok()
-        && &head == b"SQLite format 3\0";
-    if !is_sqlite {
-        return Err(not_a_backup());
-    }
-    // Check the backup on a copy next to the target, then move it in.
-    let staging = target.with_extension("db.restoring");
-    let _ = std::fs::remove_file(&staging);
-    std::fs::copy(backup, &staging)
-        .with_context(|| format!("could not copy {}", backup.display()))?;
-    let check = Store::connect(&format!("sqlite://{}", staging.display())).await;
-    let checked = match check {
-        Ok(store) => {
-            let id = store.store_id().await;
-            store.close().await;
-            id.is_ok()
-        }
-        Err(_) => false,
-    };
-    if !checked {
-        let _ = std::fs::remove_file(&staging);
-        return Err(not_a_backup());
-    }
-    for suffix in ["db.restoring-wal", "db.restoring-shm"] {
-        let _ = std::fs::remove_file(target.with_extension(suffix));
-    }
-    let side = |p: &Path, suffix: &str| PathBuf::from(format!("{}{suffix}", p.display()));
-    if target.exists() {
-        let stamp = between_app::Clock::system()
-            .now()
-            .strftime("%Y%m%dT%H%M%SZ");
-        let kept = side(target, &format!(".before-restore-{stamp}"));
-        std::fs::rename(target, &kept)
-            .with_context(|| format!("could not move {} aside", target.display()))?;
-        for suffix in ["-wal", "-shm"] {
-            let from = side(target, suffix);
-            if from.exists() {
-                std::fs::rename(&from, side(&kept, suffix))
-                    .with_context(|| format!("could not move {} aside", from.display()))?;
-            }
-        }
-        eprintln!("Kept the replaced store as {}.", kept.display());
-    }
-    // A log left beside the file would be replayed into the restored one.
-    for suffix in ["-wal", "-shm"] {
-        let _ = std::fs::remove_file(side(target, suffix));
-    }
-    std::fs::rename(&staging, target)
-        .with_context(|| format!("could not move the backup into {}", target.display()))?;
+    // No Between process can open the database until this is released.
+    let hold = ExclusiveUse::acquire(url).await.map_err(store_error)?;
+    let restored = run_tool(
+        Command::new("pg_restore")
+            .args([
+                "--clean",
+                "--if-exists",
+                "--no-owner",
+                "--single-transaction",
+                "--dbname",
+            ])
+            .arg(url)
+            .arg(&args.path),
+        "pg_restore",
+    );
+    hold.release().await;
+    restored?;
+    outln!("Restored {} into the database.", args.path.display());
     Ok(())
 }

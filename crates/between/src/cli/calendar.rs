@@ -35,7 +35,7 @@ pub async fn run(ctx: &Context, cmd: CalendarCommand) -> CliResult {
                 .split('/')
                 .next()
                 .unwrap_or("between.local");
-            print!("{}", crate::ics::render(&data, host, app.now()));
+            out!("{}", crate::ics::render(&data, host, app.now()));
         }
         CalendarCommand::Url(args) => {
             let secret = app.calendar_secret(&p, args.rotate).await?;
@@ -43,7 +43,7 @@ pub async fn run(ctx: &Context, cmd: CalendarCommand) -> CliResult {
             if args.json {
                 super::output::print_json(&serde_json::json!({ "url": url }))?;
             } else {
-                println!("{url}");
+                outln!("{url}");
             }
         }
     }

@@ -62,7 +62,7 @@ pub async fn run(ctx: &Context, args: DemoArgs) -> CliResult {
         measures,
         readings,
     } = demo::fill(&app, &p, args.years, args.seed).await?;
-    println!(
+    outln!(
         "Created the account \"{DEMO_USER}\" with {count} entries, {} appointments ({} attended), {} feedback, {} insights, {} questions, {} goals and 4 practices with {practice_logs} logs, {measures} measures, 3 trackers with {readings} readings over {} year(s) in {:.1} s.",
         s.appointments,
         s.attended,
@@ -129,9 +129,9 @@ pub async fn run(ctx: &Context, args: DemoArgs) -> CliResult {
         },
     )
     .await?;
-    println!("Sign in to the web app as \"{DEMO_USER}\" with the password: {password}");
-    println!("A device login was saved, so `between --user {DEMO_USER} journal list` works too.");
-    println!(
+    outln!("Sign in to the web app as \"{DEMO_USER}\" with the password: {password}");
+    outln!("A device login was saved, so `between --user {DEMO_USER} journal list` works too.");
+    outln!(
         "Their therapist \"{DEMO_THERAPIST}\" (password: {therapist_password}) sees the agenda, measures, goals and practice: `between --user {DEMO_THERAPIST} client {DEMO_USER}`."
     );
     Ok(())

@@ -68,12 +68,12 @@ pub async fn run(ctx: &Context, cmd: FeedbackCommand) -> CliResult {
                 return print_json(&FeedbackJson::new(&rated, &tz));
             }
             let f = &rated.feedback.data;
-            println!("Saved: {} of 40.", f.total());
+            outln!("Saved: {} of 40.", f.total());
             if rated.low {
-                println!("This session scored low; it will be raised on your next agenda.");
+                outln!("This session scored low; it will be raised on your next agenda.");
             }
             if rated.falling {
-                println!("Your ratings are falling compared with recent sessions.");
+                outln!("Your ratings are falling compared with recent sessions.");
             }
             Ok(())
         }
@@ -87,7 +87,7 @@ pub async fn run(ctx: &Context, cmd: FeedbackCommand) -> CliResult {
                 );
             }
             if all.is_empty() {
-                println!("No feedback yet.");
+                outln!("No feedback yet.");
             }
             for r in &all {
                 let f = &r.feedback.data;
@@ -101,7 +101,7 @@ pub async fn run(ctx: &Context, cmd: FeedbackCommand) -> CliResult {
                     .filter(|(on, _)| *on)
                     .map(|(_, s)| *s)
                     .collect::<String>();
-                println!(
+                outln!(
                     "{date}  {}/{}/{}/{}  total {:>2}{flags}",
                     f.heard,
                     f.worked_on,

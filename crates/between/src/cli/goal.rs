@@ -160,7 +160,7 @@ fn print_goal(v: &GoalView) {
         (_, Some(p)) => format!("{:.0}% of the way", p * 100.0),
     };
     let due = if v.due_for_review { "  review due" } else { "" };
-    println!(
+    outln!(
         "{:<9} {}  ({progress}){due}  {}",
         g.status.as_str(),
         g.title,
@@ -190,7 +190,7 @@ pub async fn run(ctx: &Context, cmd: GoalCommand) -> CliResult {
             if args.json {
                 print_json(&GoalJson::new(&v, &tz))
             } else {
-                println!("{}", v.goal.id);
+                outln!("{}", v.goal.id);
                 Ok(())
             }
         }
@@ -204,7 +204,7 @@ pub async fn run(ctx: &Context, cmd: GoalCommand) -> CliResult {
                 );
             }
             if all.is_empty() {
-                println!("No goals yet.");
+                outln!("No goals yet.");
             }
             all.iter().for_each(print_goal);
             Ok(())
@@ -219,7 +219,7 @@ pub async fn run(ctx: &Context, cmd: GoalCommand) -> CliResult {
                 );
             }
             if due.is_empty() {
-                println!("No goal is due for review.");
+                outln!("No goal is due for review.");
             }
             due.iter().for_each(print_goal);
             Ok(())
@@ -238,7 +238,7 @@ pub async fn run(ctx: &Context, cmd: GoalCommand) -> CliResult {
                     .map(|l| format!("level {l:+}"))
                     .or(c.data.value.map(|x| format!("{x}")))
                     .unwrap_or_default();
-                println!("  {at}  {what}  {}", c.data.note);
+                outln!("  {at}  {what}  {}", c.data.note);
             }
             Ok(())
         }

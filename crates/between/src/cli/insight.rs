@@ -70,12 +70,12 @@ fn print(list: &[Stored<Insight>], tz: &jiff::tz::TimeZone, json: bool) -> CliRe
         );
     }
     if list.is_empty() {
-        println!("No insights.");
+        outln!("No insights.");
     }
     for i in list {
         let date = i.created_at.to_zoned(tz.clone()).strftime("%Y-%m-%d");
         let tags: String = i.data.tags.iter().map(|t| format!(" #{t}")).collect();
-        println!(
+        outln!(
             "{date}  [{}] {}{tags}  {}",
             i.data.kind.as_str(),
             i.data.text,
@@ -103,7 +103,7 @@ pub async fn run(ctx: &Context, cmd: InsightCommand) -> CliResult {
             if args.json {
                 print_json(&InsightJson::new(&i, &tz))
             } else {
-                println!("{}", i.id);
+                outln!("{}", i.id);
                 Ok(())
             }
         }
@@ -117,7 +117,7 @@ pub async fn run(ctx: &Context, cmd: InsightCommand) -> CliResult {
             if args.json {
                 return print_json(&serde_json::json!({ "deleted": id }));
             }
-            println!("Deleted {id}.");
+            outln!("Deleted {id}.");
             Ok(())
         }
     }

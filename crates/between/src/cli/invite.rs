@@ -33,7 +33,7 @@ pub async fn run(ctx: &Context, cmd: InviteCommand) -> CliResult {
     let invite = app
         .create_invite(role, SignedDuration::from_hours(24 * i64::from(args.days)))
         .await?;
-    println!(
+    outln!(
         "{}/setup?invite={}",
         ctx.public_url.trim_end_matches('/'),
         invite.code

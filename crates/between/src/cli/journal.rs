@@ -140,7 +140,7 @@ pub async fn run(ctx: &Context, cmd: JournalCommand) -> CliResult {
             if args.json {
                 print_json(&EntryJson::new(&entry, &p.user.time_zone))
             } else {
-                println!("{}", entry.id);
+                outln!("{}", entry.id);
                 Ok(())
             }
         }
@@ -191,19 +191,19 @@ pub async fn run(ctx: &Context, cmd: JournalCommand) -> CliResult {
             if args.json {
                 print_json(&EntryJson::new(&entry, &p.user.time_zone))
             } else {
-                println!("{}", entry.id);
+                outln!("{}", entry.id);
                 Ok(())
             }
         }
         JournalCommand::Delete(args) => {
             let id = parse_id(&args.id)?;
             app.delete_entry(&p, id).await?;
-            println!("Deleted {id}; `between journal restore {id}` brings it back within 30 days.");
+            outln!("Deleted {id}; `between journal restore {id}` brings it back within 30 days.");
             Ok(())
         }
         JournalCommand::Restore(args) => {
             let entry = app.restore_entry(&p, parse_id(&args.id)?).await?;
-            println!("Restored {}.", entry.id);
+            outln!("Restored {}.", entry.id);
             Ok(())
         }
         JournalCommand::Search(args) => {
@@ -342,7 +342,7 @@ fn print_entries(p: &Principal, entries: &[Entry], json: bool) -> CliResult {
         );
     }
     if entries.is_empty() {
-        println!("No entries.");
+        outln!("No entries.");
         return Ok(());
     }
     let mut day = None;
@@ -350,7 +350,7 @@ fn print_entries(p: &Principal, entries: &[Entry], json: bool) -> CliResult {
         let local = e.occurred_at.to_zoned(tz.clone());
         if day != Some(local.date()) {
             day = Some(local.date());
-            println!("{}", local.strftime("%A %-d %B %Y"));
+            outln!("{}", local.strftime("%A %-d %B %Y"));
         }
         let mood = e
             .content
@@ -364,7 +364,7 @@ fn print_entries(p: &Principal, entries: &[Entry], json: bool) -> CliResult {
             .map(|f| format!("{} {}", f.name, f.intensity))
             .collect();
         let star = if e.content.starred { "★ " } else { "" };
-        println!(
+        outln!(
             "  {}  {mood}  {star}{}{}{}",
             local.strftime("%H:%M"),
             e.content.excerpt(60),
@@ -382,14 +382,14 @@ fn print_entries(p: &Principal, entries: &[Entry], json: bool) -> CliResult {
 fn print_full(p: &Principal, e: &Entry) {
     let tz = &p.user.time_zone;
     let c = &e.content;
-    println!(
+    outln!(
         "{}",
         e.occurred_at
             .to_zoned(tz.clone())
             .strftime("%A %-d %B %Y, %H:%M")
     );
     if let Some(m) = c.mood {
-        println!("Mood: {m}/10");
+        outln!("Mood: {m}/10");
     }
     if !c.feelings.is_empty() {
         let f: Vec<String> = c
@@ -397,13 +397,13 @@ fn print_full(p: &Principal, e: &Entry) {
             .iter()
             .map(|f| format!("{} {}", f.name, f.intensity))
             .collect();
-        println!("Feelings: {}", f.join(", "));
+        outln!("Feelings: {}", f.join(", "));
     }
     if !c.triggers.is_empty() {
-        println!("Triggers: {}", c.triggers.join(", "));
+        outln!("Triggers: {}", c.triggers.join(", "));
     }
     if !c.tags.is_empty() {
-        println!(
+        outln!(
             "Tags: {}",
             c.tags
                 .iter()
@@ -417,16 +417,16 @@ fn print_full(p: &Principal, e: &Entry) {
         .filter_map(|(on, label)| on.then_some(label))
         .collect();
     if !flags.is_empty() {
-        println!("({})", flags.join(", "));
+        outln!("({})", flags.join(", "));
     }
     if !c.text.is_empty() {
-        println!("\n{}", c.text);
+        outln!("\n{}", c.text);
     }
     for pa in &c.prompts {
-        println!("\n{}\n{}", pa.prompt, pa.answer);
+        outln!("\n{}\n{}", pa.prompt, pa.answer);
     }
     if let Some(d) = e.deleted_at {
-        println!(
+        outln!(
             "\n(deleted {})",
             d.to_zoned(tz.clone()).strftime("%-d %B %Y")
         );

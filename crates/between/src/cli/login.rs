@@ -68,7 +68,7 @@ pub async fn login(ctx: &Context, args: LoginArgs) -> CliResult {
     let password = read_password_stdin()?;
     let app = ctx.app().await?;
     save_device_login(ctx, &app, &args.name, &password).await?;
-    println!(
+    outln!(
         "Saved a device login for \"{}\".",
         args.name.trim().to_lowercase()
     );
@@ -91,6 +91,6 @@ pub async fn logout(ctx: &Context, args: LogoutArgs) -> CliResult {
             app.sign_out(&principal).await?;
         }
     }
-    println!("Removed the device login for \"{user}\".");
+    outln!("Removed the device login for \"{user}\".");
     Ok(())
 }

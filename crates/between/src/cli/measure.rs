@@ -128,7 +128,7 @@ pub async fn run(ctx: &Context, cmd: MeasureCommand) -> CliResult {
             if args.json {
                 print_json(&MeasureJson::new(&m, &tz))?;
             } else {
-                println!(
+                outln!(
                     "{}: {} of {} ({})",
                     instrument.name(),
                     m.scored.total,
@@ -136,7 +136,7 @@ pub async fn run(ctx: &Context, cmd: MeasureCommand) -> CliResult {
                     m.scored.severity.label()
                 );
                 if let Some(c) = m.change {
-                    println!("Since last time: {}.", c.label());
+                    outln!("Since last time: {}.", c.label());
                 }
             }
             if m.scored.safety_alert {
@@ -158,7 +158,7 @@ pub async fn run(ctx: &Context, cmd: MeasureCommand) -> CliResult {
                 );
             }
             if all.is_empty() {
-                println!("No measures yet. Take one with `between measure take phq9`.");
+                outln!("No measures yet. Take one with `between measure take phq9`.");
             }
             for m in &all {
                 let when = m
@@ -170,7 +170,7 @@ pub async fn run(ctx: &Context, cmd: MeasureCommand) -> CliResult {
                     .change
                     .map(|c| format!("  ({})", c.label()))
                     .unwrap_or_default();
-                println!(
+                outln!(
                     "{when}  {:<6} {:>2}/{:<2} {}{change}",
                     m.response.data.instrument.name(),
                     m.scored.total,

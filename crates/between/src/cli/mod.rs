@@ -2,6 +2,10 @@
 //! module per subcommand, and the shared steps of opening the store and
 //! signing in with a saved device login.
 
+// First, so its `outln!` and `out!` are in scope in every module below.
+#[macro_use]
+mod output;
+
 mod appointment;
 mod archive;
 mod backup;
@@ -16,7 +20,6 @@ mod journal;
 mod login;
 mod logins;
 mod measure;
-mod output;
 mod paths;
 mod patterns;
 mod practice;

@@ -25,13 +25,13 @@ pub async fn run(ctx: &Context, args: PatternsArgs) -> CliResult {
         return print_json(&found);
     }
     if found.findings.is_empty() {
-        println!("No clear patterns in this period yet.");
+        outln!("No clear patterns in this period yet.");
     }
     for f in &found.findings {
-        println!("- {}", f.sentence.replace('*', ""));
+        outln!("- {}", f.sentence.replace('*', ""));
     }
     for n in found.needs.iter().take(5) {
-        println!("  ({})", n.replace('*', ""));
+        outln!("  ({})", n.replace('*', ""));
     }
     Ok(())
 }

@@ -110,7 +110,7 @@ pub async fn assign(ctx: &Context, args: AssignArgs) -> CliResult {
     if args.json {
         return print_json(&crate::json::assignment_json(&a, &tz));
     }
-    println!("{}", a.id);
+    outln!("{}", a.id);
     eprintln!(
         "Assigned \"{}\" to {}; they see it when they next sign in and can accept, adjust or decline it.",
         a.practice.title, a.client
@@ -314,7 +314,7 @@ pub async fn run(ctx: &Context, cmd: PracticeCommand) -> CliResult {
             if args.json {
                 print_json(&PracticeJson::new(&v, &tz))
             } else {
-                println!("{}", v.practice.id);
+                outln!("{}", v.practice.id);
                 Ok(())
             }
         }
@@ -333,7 +333,7 @@ pub async fn run(ctx: &Context, cmd: PracticeCommand) -> CliResult {
             if args.json {
                 print_json(&PracticeJson::new(&v, &tz))
             } else {
-                println!("{}", line(&v));
+                outln!("{}", line(&v));
                 Ok(())
             }
         }
@@ -347,9 +347,9 @@ pub async fn run(ctx: &Context, cmd: PracticeCommand) -> CliResult {
                 );
             }
             if all.is_empty() {
-                println!("No practices yet.");
+                outln!("No practices yet.");
             }
-            all.iter().for_each(|v| println!("{}", line(v)));
+            all.iter().for_each(|v| outln!("{}", line(v)));
             Ok(())
         }
         PracticeCommand::Show(args) => {
@@ -364,16 +364,16 @@ pub async fn run(ctx: &Context, cmd: PracticeCommand) -> CliResult {
                     .collect::<Vec<_>>());
                 return print_json(&value);
             }
-            println!("{}", line(&v));
+            outln!("{}", line(&v));
             if !v.practice.data.instructions.is_empty() {
-                println!("{}", v.practice.data.instructions);
+                outln!("{}", v.practice.data.instructions);
             }
             for l in &v.logs {
                 let at = l
                     .occurred_at
                     .to_zoned(tz.clone())
                     .strftime("%Y-%m-%d %H:%M");
-                println!("  {at}  {}  {}", l.data.note, l.id);
+                outln!("  {at}  {}  {}", l.data.note, l.id);
             }
             Ok(())
         }
@@ -384,7 +384,7 @@ pub async fn run(ctx: &Context, cmd: PracticeCommand) -> CliResult {
             if args.json {
                 print_json(&PracticeJson::new(&v, &tz))
             } else {
-                println!("{}", line(&v));
+                outln!("{}", line(&v));
                 Ok(())
             }
         }
@@ -418,7 +418,7 @@ pub async fn run(ctx: &Context, cmd: PracticeCommand) -> CliResult {
             if args.json {
                 print_json(&LogJson::new(&stored, &tz))
             } else {
-                println!("{}", stored.id);
+                outln!("{}", stored.id);
                 eprintln!("{}", line(&v));
                 Ok(())
             }
@@ -428,7 +428,7 @@ pub async fn run(ctx: &Context, cmd: PracticeCommand) -> CliResult {
             if args.json {
                 print_json(&PracticeJson::new(&v, &tz))
             } else {
-                println!("Removed. {}", line(&v));
+                outln!("Removed. {}", line(&v));
                 Ok(())
             }
         }
@@ -442,9 +442,9 @@ pub async fn run(ctx: &Context, cmd: PracticeCommand) -> CliResult {
                 );
             }
             if due.is_empty() {
-                println!("Nothing due today.");
+                outln!("Nothing due today.");
             }
-            due.iter().for_each(|v| println!("{}", line(v)));
+            due.iter().for_each(|v| outln!("{}", line(v)));
             Ok(())
         }
         PracticeCommand::Assigned(args) => {
@@ -457,10 +457,10 @@ pub async fn run(ctx: &Context, cmd: PracticeCommand) -> CliResult {
                 return print_json(&json!({ "assignments": list }));
             }
             if list.is_empty() {
-                println!("Nothing assigned by a therapist.");
+                outln!("Nothing assigned by a therapist.");
             }
             for a in &list {
-                println!("{}", assignment_line(a));
+                outln!("{}", assignment_line(a));
             }
             Ok(())
         }
@@ -486,7 +486,7 @@ pub async fn run(ctx: &Context, cmd: PracticeCommand) -> CliResult {
             if args.json {
                 return print_json(&PracticeJson::new(&view, &tz));
             }
-            println!("{}", line(&view));
+            outln!("{}", line(&view));
             Ok(())
         }
         PracticeCommand::Decline(args) => {
@@ -494,9 +494,10 @@ pub async fn run(ctx: &Context, cmd: PracticeCommand) -> CliResult {
             let (a, _) = app
                 .answer_assignment(&p, id, Answer::Decline { note: args.note })
                 .await?;
-            println!(
+            outln!(
                 "Declined \"{}\"; {} sees your note.",
-                a.practice.title, a.therapist
+                a.practice.title,
+                a.therapist
             );
             Ok(())
         }
@@ -536,7 +537,7 @@ pub async fn run(ctx: &Context, cmd: PracticeCommand) -> CliResult {
                     .as_f64()
                     .map(|a| format!("{:.0}%", a * 100.0))
                     .unwrap_or_else(|| "–".into());
-                println!(
+                outln!(
                     "{:<28} {adherence:>4}  {}/{} done  streak {} (longest {})",
                     r["title"].as_str().unwrap_or(""),
                     r["done"],

@@ -2,7 +2,6 @@
 //! everything since the last attended session, and the edits that shape
 //! (and save) it.
 
-use std::io::Write as _;
 use std::path::PathBuf;
 
 use anyhow::Context as _;
@@ -97,20 +96,20 @@ pub async fn run(ctx: &Context, args: PrepArgs) -> CliResult {
                 return print_json(&changes_json(&changes));
             }
             if !agenda.saved() {
-                println!("This agenda is still a draft: it already shows your latest data.");
+                outln!("This agenda is still a draft: it already shows your latest data.");
             } else if changes.is_empty() {
-                println!("Nothing changed since the agenda was saved.");
+                outln!("Nothing changed since the agenda was saved.");
             } else {
                 for x in &changes.added {
-                    println!("+ {}", x.text);
+                    outln!("+ {}", x.text);
                 }
                 for (before, now) in &changes.reworded {
-                    println!("~ {}\n  now: {}", before.text, now.text);
+                    outln!("~ {}\n  now: {}", before.text, now.text);
                 }
                 for x in &changes.gone {
-                    println!("- {}", x.text);
+                    outln!("- {}", x.text);
                 }
-                println!("Run `between prep refresh` to take these in.");
+                outln!("Run `between prep refresh` to take these in.");
             }
             return Ok(());
         }
@@ -118,7 +117,7 @@ pub async fn run(ctx: &Context, args: PrepArgs) -> CliResult {
             let mut prefs = app.agenda_prefs(&p).await?;
             prefs.session_minutes = minutes;
             app.set_agenda_prefs(&p, prefs).await?;
-            println!("Agendas now plan for {minutes}-minute sessions.");
+            outln!("Agendas now plan for {minutes}-minute sessions.");
             return Ok(());
         }
         Some(PrepCommand::Add { text }) => Some(Change::Add(text)),
@@ -156,10 +155,10 @@ pub async fn run(ctx: &Context, args: PrepArgs) -> CliResult {
             .agenda_notes(&p, agenda.appointment.map(|(id, _)| id))
             .await?;
         if !notes.is_empty() {
-            println!("\nFrom your therapist");
+            outln!("\nFrom your therapist");
             for n in notes {
                 let kind = if n.note.point { "a point" } else { "a comment" };
-                println!("  {} ({kind}): {}", n.from, n.note.text);
+                outln!("  {} ({kind}): {}", n.from, n.note.text);
             }
         }
     }
@@ -190,9 +189,7 @@ async fn show(
     match output {
         Some(path) => std::fs::write(&path, bytes)
             .with_context(|| format!("could not write {}", path.display()))?,
-        None => std::io::stdout()
-            .write_all(&bytes)
-            .context("could not write to standard output")?,
+        None => super::output::write_bytes(&bytes),
     }
     Ok(())
 }

@@ -83,13 +83,13 @@ fn print(list: &[Stored<Question>], tz: &jiff::tz::TimeZone, json: bool) -> CliR
         );
     }
     if list.is_empty() {
-        println!("No questions.");
+        outln!("No questions.");
     }
     for q in list {
         let date = q.created_at.to_zoned(tz.clone()).strftime("%Y-%m-%d");
-        println!("{date}  {}  {}", q.data.text, q.id);
+        outln!("{date}  {}  {}", q.data.text, q.id);
         if let Some(a) = &q.data.answer {
-            println!("            → {a}");
+            outln!("            → {a}");
         }
     }
     Ok(())
@@ -105,7 +105,7 @@ pub async fn run(ctx: &Context, cmd: QuestionCommand) -> CliResult {
             if args.json {
                 print_json(&QuestionJson::new(&q, &tz))
             } else {
-                println!("{}", q.id);
+                outln!("{}", q.id);
                 Ok(())
             }
         }
@@ -137,7 +137,7 @@ pub async fn run(ctx: &Context, cmd: QuestionCommand) -> CliResult {
             if args.json {
                 print_json(&QuestionJson::new(&q, &tz))
             } else {
-                println!("Answered {}.", q.id);
+                outln!("Answered {}.", q.id);
                 Ok(())
             }
         }
@@ -152,7 +152,7 @@ pub async fn run(ctx: &Context, cmd: QuestionCommand) -> CliResult {
             if args.json {
                 return print_json(&serde_json::json!({ "deleted": id }));
             }
-            println!("Deleted {id}.");
+            outln!("Deleted {id}.");
             Ok(())
         }
     }

@@ -2,7 +2,6 @@
 //! weeks), saved reviews with reflections, and how each compares with the
 //! one before.
 
-use std::io::Write as _;
 use std::path::PathBuf;
 
 use anyhow::Context as _;
@@ -140,7 +139,7 @@ pub async fn run(ctx: &Context, args: ReviewArgs) -> CliResult {
                     },
                 )
                 .await?;
-            println!(
+            outln!(
                 "Saved the review of {} as {}.",
                 review_doc::period(&saved.data.review),
                 saved.id
@@ -164,10 +163,10 @@ pub async fn run(ctx: &Context, args: ReviewArgs) -> CliResult {
                 return print_json(&serde_json::json!({ "reviews": list }));
             }
             if all.is_empty() {
-                println!("No saved reviews yet. `between review save` keeps one.");
+                outln!("No saved reviews yet. `between review save` keeps one.");
             }
             for s in &all {
-                println!("{}  {}", s.id, review_doc::period(&s.data.review));
+                outln!("{}  {}", s.id, review_doc::period(&s.data.review));
             }
             Ok(())
         }
@@ -180,29 +179,29 @@ pub async fn run(ctx: &Context, args: ReviewArgs) -> CliResult {
         Some(ReviewCommand::Delete { id }) => {
             let id = parse_id(&id, "a review")?;
             app.delete_review(&p, id).await?;
-            println!("Deleted the review {id}.");
+            outln!("Deleted the review {id}.");
             Ok(())
         }
         Some(ReviewCommand::Every { weeks }) => {
             let mut prefs = app.agenda_prefs(&p).await?;
             prefs.review_weeks = weeks;
             app.set_agenda_prefs(&p, prefs).await?;
-            println!("A progress review is now due every {weeks} weeks.");
+            outln!("A progress review is now due every {weeks} weeks.");
             Ok(())
         }
         Some(ReviewCommand::Due) => {
             match app.review_due(&p).await? {
                 Some(day) if day <= app.now().to_zoned(tz.clone()).date() => {
-                    println!(
+                    outln!(
                         "A progress review is due (since {}).",
                         day.strftime("%-d %B %Y")
                     )
                 }
-                Some(day) => println!(
+                Some(day) => outln!(
                     "The next progress review is due on {}.",
                     day.strftime("%-d %B %Y")
                 ),
-                None => println!("No review is due: there is nothing to review yet."),
+                None => outln!("No review is due: there is nothing to review yet."),
             }
             Ok(())
         }
@@ -235,9 +234,7 @@ async fn write(
     match &out.output {
         Some(path) => std::fs::write(path, bytes)
             .with_context(|| format!("could not write {}", path.display()))?,
-        None => std::io::stdout()
-            .write_all(&bytes)
-            .context("could not write to standard output")?,
+        None => super::output::write_bytes(&bytes),
     }
     Ok(())
 }

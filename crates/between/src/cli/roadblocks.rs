@@ -21,17 +21,17 @@ pub async fn run(ctx: &Context, args: RoadblocksArgs) -> CliResult {
         return print_json(&serde_json::json!({ "roadblocks": found }));
     }
     if found.is_empty() {
-        println!("Nothing looks stuck right now.");
+        outln!("Nothing looks stuck right now.");
         return Ok(());
     }
     for r in &found {
-        println!("- {}", r.text);
-        println!("  You could say: \"{}\"", r.starter);
+        outln!("- {}", r.text);
+        outln!("  You could say: \"{}\"", r.starter);
     }
-    println!();
-    println!("If therapy feels stuck:");
+    outln!();
+    outln!("If therapy feels stuck:");
     for g in GUIDANCE {
-        println!("- {g}");
+        outln!("- {g}");
     }
     Ok(())
 }

@@ -87,10 +87,10 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> CliResult {
         .await
         .with_context(|| format!("could not listen on {}", args.listen))?;
     tracing::info!(address = %args.listen, store = %ctx.paths.database_display(), "Between is listening");
-    println!(
+    super::output::announce(format_args!(
         "Between is running at {} (Ctrl-C stops it).",
         settings.public_url
-    );
+    ));
     web::serve(listener, app, settings, shutdown_signal()).await?;
     Ok(())
 }

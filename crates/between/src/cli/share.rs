@@ -121,7 +121,7 @@ pub async fn run(ctx: &Context, cmd: ShareCommand) -> CliResult {
                     "expires_at": rfc3339(invite.expires_at, &tz),
                 }));
             }
-            println!("{url}");
+            outln!("{url}");
             eprintln!(
                 "Send this to your therapist: valid once, until {}. They can also run `between share accept {}`. Nothing is shared until you switch it on with `between share scope`.",
                 invite.expires_at.to_zoned(tz.clone()).strftime("%-d %B %Y, %H:%M"),
@@ -131,7 +131,7 @@ pub async fn run(ctx: &Context, cmd: ShareCommand) -> CliResult {
         }
         ShareCommand::Accept { code } => {
             let link = app.accept_share_invite(&p, &code).await?;
-            println!("Linked with {}. They decide what you see.", link.client);
+            outln!("Linked with {}. They decide what you see.", link.client);
             Ok(())
         }
         ShareCommand::List { json } => {
@@ -152,7 +152,7 @@ pub async fn run(ctx: &Context, cmd: ShareCommand) -> CliResult {
                 return print_json(&json!({ "shares": list }));
             }
             if links.is_empty() {
-                println!(
+                outln!(
                     "No links. `between share invite` creates an invitation for your therapist."
                 );
             }
@@ -162,7 +162,7 @@ pub async fn run(ctx: &Context, cmd: ShareCommand) -> CliResult {
                 } else {
                     scope_names(&l.scopes).join(", ")
                 };
-                println!(
+                outln!(
                     "{} (since {}): {shared}",
                     l.with,
                     l.since.to_zoned(tz.clone()).strftime("%-d %B %Y")
@@ -179,7 +179,7 @@ pub async fn run(ctx: &Context, cmd: ShareCommand) -> CliResult {
             let link = app
                 .set_share_scopes(&p, &name, &scopes(&on)?, &scopes(&off)?)
                 .await?;
-            println!(
+            outln!(
                 "{} now sees: {}.",
                 link.therapist,
                 if link.scopes.is_empty() {
@@ -189,15 +189,13 @@ pub async fn run(ctx: &Context, cmd: ShareCommand) -> CliResult {
                 }
             );
             if !off.is_empty() {
-                println!(
-                    "What they already saw cannot be unseen; from now on they cannot open it."
-                );
+                outln!("What they already saw cannot be unseen; from now on they cannot open it.");
             }
             Ok(())
         }
         ShareCommand::End { name } => {
             app.end_share(&p, &name).await?;
-            println!("The link with {name} has ended.");
+            outln!("The link with {name} has ended.");
             Ok(())
         }
         ShareCommand::Link {
@@ -237,7 +235,7 @@ pub async fn run(ctx: &Context, cmd: ShareCommand) -> CliResult {
                     "max_views": link.max_views,
                 }));
             }
-            println!("{url}");
+            outln!("{url}");
             eprintln!(
                 "Opens \"{}\" until {}{}. Anyone with the link can open it; each opening shows in `between access-log`. Close it early with `between share revoke-link {}`.",
                 link.title,
@@ -259,10 +257,10 @@ pub async fn run(ctx: &Context, cmd: ShareCommand) -> CliResult {
                 return print_json(&json!({ "private_links": list }));
             }
             if links.is_empty() {
-                println!("No private links. `between share link agenda` makes one.");
+                outln!("No private links. `between share link agenda` makes one.");
             }
             for l in &links {
-                println!(
+                outln!(
                     "{}  {}  {}, until {}, {} {}",
                     l.id,
                     l.title,
@@ -279,7 +277,7 @@ pub async fn run(ctx: &Context, cmd: ShareCommand) -> CliResult {
         ShareCommand::RevokeLink { id } => {
             let id = crate::cli::question::parse_id(&id, "a private link")?;
             app.revoke_private_link(&p, id).await?;
-            println!("The link is closed; opening it now shows that it was revoked.");
+            outln!("The link is closed; opening it now shows that it was revoked.");
             Ok(())
         }
     }
@@ -305,7 +303,7 @@ pub async fn access_log(ctx: &Context, args: JsonArgs) -> CliResult {
         return print_json(&json!({ "access_log": list }));
     }
     if log.is_empty() {
-        println!("Nobody has read anything of yours.");
+        outln!("Nobody has read anything of yours.");
     }
     for a in &log {
         let at = jiff::Timestamp::from_microsecond(a.at)
@@ -315,7 +313,7 @@ pub async fn access_log(ctx: &Context, args: JsonArgs) -> CliResult {
                     .to_string()
             })
             .unwrap_or_default();
-        println!("{at}  {}  {}", a.reader_name, a.what);
+        outln!("{at}  {}  {}", a.reader_name, a.what);
     }
     Ok(())
 }
@@ -341,11 +339,11 @@ pub async fn clients(ctx: &Context, args: JsonArgs) -> CliResult {
         return print_json(&json!({ "clients": list }));
     }
     if list.is_empty() {
-        println!("No linked clients yet. A client sends you an invitation code: `between share accept CODE`.");
+        outln!("No linked clients yet. A client sends you an invitation code: `between share accept CODE`.");
     }
     for c in &list {
         let l = &c.link;
-        println!(
+        outln!(
             "{}: shares {}",
             l.client,
             if l.scopes.is_empty() {
@@ -355,12 +353,14 @@ pub async fn clients(ctx: &Context, args: JsonArgs) -> CliResult {
             }
         );
         let s = crate::client_doc::SummaryText::of(c, &tz);
-        println!(
+        outln!(
             "  next {} · {} · adherence {}",
-            s.next, s.measures, s.adherence
+            s.next,
+            s.measures,
+            s.adherence
         );
         for f in &s.flags {
-            println!("  ! {f}");
+            outln!("  ! {f}");
         }
     }
     Ok(())
@@ -390,7 +390,7 @@ pub async fn client(ctx: &Context, args: ClientArgs) -> CliResult {
             on: args.on.clone(),
         };
         app.add_agenda_note(&p, &link.client, note).await?;
-        println!(
+        outln!(
             "Added {} to {}'s agenda; only {} and you can read it.",
             if point { "your point" } else { "your comment" },
             link.client,
@@ -465,7 +465,7 @@ pub async fn client(ctx: &Context, args: ClientArgs) -> CliResult {
             "shared": json_parts,
         }));
     }
-    println!(
+    outln!(
         "{} shares: {}",
         link.client,
         if link.scopes.is_empty() {
@@ -474,6 +474,6 @@ pub async fn client(ctx: &Context, args: ClientArgs) -> CliResult {
             scope_names(&link.scopes).join(", ")
         }
     );
-    print!("{text}");
+    out!("{text}");
     Ok(())
 }

@@ -75,12 +75,12 @@ pub async fn run(ctx: &Context, cmd: TokenCommand) -> CliResult {
             if args.json {
                 let mut value = info_json(&info);
                 value["token"] = json!(secret);
-                println!(
+                outln!(
                     "{}",
                     serde_json::to_string_pretty(&value).context("could not encode JSON")?
                 );
             } else {
-                println!("{secret}");
+                outln!("{secret}");
             }
         }
         TokenCommand::List(args) => {
@@ -92,12 +92,12 @@ pub async fn run(ctx: &Context, cmd: TokenCommand) -> CliResult {
                 .collect();
             if args.json {
                 let list: Vec<_> = creds.iter().map(info_json).collect();
-                println!(
+                outln!(
                     "{}",
                     serde_json::to_string_pretty(&list).context("could not encode JSON")?
                 );
             } else if creds.is_empty() {
-                println!("No tokens or device logins.");
+                outln!("No tokens or device logins.");
             } else {
                 for c in &creds {
                     let used = c
@@ -113,7 +113,7 @@ pub async fn run(ctx: &Context, cmd: TokenCommand) -> CliResult {
                     } else {
                         ""
                     };
-                    println!(
+                    outln!(
                         "{}  {:<6}  {:<10}  {:<24}  {used}{this}",
                         c.id,
                         c.kind.as_str(),
@@ -127,7 +127,7 @@ pub async fn run(ctx: &Context, cmd: TokenCommand) -> CliResult {
             let id = Uuid::parse_str(args.id.trim())
                 .map_err(|_| CliError::input(format!("\"{}\" is not a token id", args.id)))?;
             app.revoke_credential(&p, id).await?;
-            println!("Revoked {id}.");
+            outln!("Revoked {id}.");
         }
     }
     Ok(())

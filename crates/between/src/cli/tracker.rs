@@ -121,7 +121,7 @@ pub async fn track(ctx: &Context, args: TrackArgs) -> CliResult {
             None => format!("{} cleared", t.name),
         })
         .collect();
-    println!("{date}: {}.", said.join(", "));
+    outln!("{date}: {}.", said.join(", "));
     Ok(())
 }
 
@@ -147,7 +147,7 @@ pub async fn run(ctx: &Context, cmd: TrackerCommand) -> CliResult {
             if args.json {
                 return print_json(&TrackerJson::new(&t, &tz));
             }
-            println!(
+            outln!(
                 "Added {} ({}); record it with: between track {}=…",
                 t.data.name,
                 t.data.kind.label().to_lowercase(),
@@ -177,7 +177,7 @@ pub async fn run(ctx: &Context, cmd: TrackerCommand) -> CliResult {
                 return print_json(&list);
             }
             if views.is_empty() {
-                println!("No trackers yet. Add one: between tracker add --preset sleep");
+                outln!("No trackers yet. Add one: between tracker add --preset sleep");
             }
             for v in views {
                 let t = &v.tracker.data;
@@ -186,7 +186,7 @@ pub async fn run(ctx: &Context, cmd: TrackerCommand) -> CliResult {
                     .iter()
                     .map(|r| format!("{} {}", r.date.strftime("%a"), t.display(r.value)))
                     .collect();
-                println!(
+                outln!(
                     "{:<16} {:<24} {}",
                     t.key,
                     t.name,
@@ -219,10 +219,10 @@ pub async fn run(ctx: &Context, cmd: TrackerCommand) -> CliResult {
                 }));
             }
             if readings.is_empty() {
-                println!("No readings of {} since {}.", t.data.name, args.since);
+                outln!("No readings of {} since {}.", t.data.name, args.since);
             }
             for r in readings {
-                println!("{}  {}", r.date, t.data.display(r.value));
+                outln!("{}  {}", r.date, t.data.display(r.value));
             }
             Ok(())
         }
@@ -232,7 +232,7 @@ pub async fn run(ctx: &Context, cmd: TrackerCommand) -> CliResult {
             if args.json {
                 return print_json(&serde_json::json!({ "deleted": t.id }));
             }
-            println!("Deleted {} and its readings.", t.data.name);
+            outln!("Deleted {} and its readings.", t.data.name);
             Ok(())
         }
     }

@@ -24,6 +24,6 @@ pub async fn run(ctx: &Context, args: TrendArgs) -> CliResult {
     if args.json {
         return print_json(&t);
     }
-    println!("{}", t.sentence);
+    outln!("{}", t.sentence);
     Ok(())
 }

@@ -86,16 +86,16 @@ async fn add(ctx: &Context, args: AddArgs) -> CliResult {
             time_zone: &zone,
         })
         .await?;
-    println!(
+    outln!(
         "Created account \"{}\" ({}).",
         registered.user.name,
         registered.user.time_zone_name()
     );
-    println!("Recovery code (shown once; without it a forgotten password means the data is lost):");
-    println!("{}", registered.recovery_code);
+    outln!("Recovery code (shown once; without it a forgotten password means the data is lost):");
+    outln!("{}", registered.recovery_code);
     if args.login {
         save_device_login(ctx, &app, &registered.user.name, &password).await?;
-        println!("Saved a device login for \"{}\".", registered.user.name);
+        outln!("Saved a device login for \"{}\".", registered.user.name);
     }
     Ok(())
 }
@@ -132,7 +132,7 @@ async fn delete(ctx: &Context, args: DeleteArgs) -> CliResult {
     if logins.remove(&store_id, &p.user.name).is_some() {
         logins.save(&ctx.paths.config_dir)?;
     }
-    println!(
+    outln!(
         "Deleted the account \"{}\" and everything in it. Backups made before today still hold it (encrypted, readable with its old password or recovery code) until they are deleted.",
         p.user.name
     );

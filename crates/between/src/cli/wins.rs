@@ -19,10 +19,10 @@ pub async fn run(ctx: &Context, args: WinsArgs) -> CliResult {
         return print_json(&wins);
     }
     if wins.is_empty() {
-        println!("No wins yet: they come with your first entry, practice or check-in.");
+        outln!("No wins yet: they come with your first entry, practice or check-in.");
     }
     for w in &wins {
-        println!("{}  {}", w.date, w.title);
+        outln!("{}  {}", w.date, w.title);
     }
     Ok(())
 }
