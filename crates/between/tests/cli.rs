@@ -28,6 +28,8 @@ impl Cli {
             .args(args)
             .env("BETWEEN_DATA_DIR", self.data.path())
             .env("BETWEEN_CONFIG_DIR", self.config.path())
+            // Cheap key derivation: these tests are about the CLI's contract.
+            .env("BETWEEN_KDF", "m=64,t=1,p=1")
             .env_remove("BETWEEN_USER")
             .env_remove("BETWEEN_DATABASE_URL")
             .stdin(Stdio::piped())

@@ -491,6 +491,37 @@ fn the_database_its_wal_and_shm_backups_and_restored_files_are_0600_under_any_um
     }
 }
 
+#[cfg(unix)]
+#[test]
+fn decrypted_documents_written_to_a_file_are_0600_even_over_a_readable_file() {
+    let between = Between::sqlite();
+    let out = between.run_with_umask(
+        Some("022"),
+        &["user", "add", "ada", "--password-stdin", "--login"],
+        "pass word 123\n",
+    );
+    assert!(out.status.success());
+    let dir = between.config.path();
+    let agenda = dir.join("agenda.md");
+    // A file someone left readable by everyone is replaced, and made private.
+    std::fs::write(&agenda, "old").unwrap();
+    std::fs::set_permissions(&agenda, std::os::unix::fs::PermissionsExt::from_mode(0o644)).unwrap();
+    let review = dir.join("review.md");
+    let export = dir.join("export.json");
+    for args in [
+        vec!["prep", "--format", "md", "-o", agenda.to_str().unwrap()],
+        vec!["review", "--format", "md", "-o", review.to_str().unwrap()],
+        vec!["export", "-o", export.to_str().unwrap()],
+    ] {
+        let out = between.run_with_umask(Some("022"), &args, "");
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    for file in [&agenda, &review, &export] {
+        assert_eq!(mode(file), 0o600, "{}", file.display());
+    }
+    assert_ne!(std::fs::read_to_string(&agenda).unwrap(), "old");
+}
+
 // ----- a closed pipe -----
 
 /// Runs `args` with standard output a pipe the reader closes after the

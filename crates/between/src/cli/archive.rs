@@ -1,7 +1,6 @@
 //! `between export` and `between import`: the account's complete archive
 //! out and back in.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
@@ -167,24 +166,7 @@ fn write_out(path: Option<&Path>, text: &str, what: &str) -> CliResult {
 
 /// Creates `path` readable only by its owner, refusing to replace a file.
 fn write_private(path: &Path, bytes: &[u8]) -> CliResult {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut file = options.open(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::AlreadyExists => CliError::input(format!(
-            "{} already exists; choose another name (an export never overwrites a file)",
-            path.display()
-        )),
-        _ => CliError::input(format!("could not create {}: {e}", path.display())),
-    })?;
-    file.write_all(bytes)
-        .and_then(|()| file.sync_all())
-        .with_context(|| format!("could not write {}", path.display()))?;
-    Ok(())
+    super::output::write_private_file(path, bytes, super::output::Replace::Never, "an export")
 }
 
 /// The file to import: standard input is read (within the app's limit);

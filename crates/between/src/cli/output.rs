@@ -69,3 +69,45 @@ fn stdout_failed(err: std::io::Error) -> ! {
     );
     std::process::exit(1);
 }
+
+/// Whether writing a private file may replace one that exists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Replace {
+    Never,
+    Allowed,
+}
+
+/// Writes decrypted `bytes` (an export, an agenda, a review) to `path`,
+/// readable only by its owner whatever the umask — also when it replaces a
+/// file that was readable by others — and on disk before returning.
+/// `what` names the document in the refusal to replace a file.
+pub fn write_private_file(path: &std::path::Path, bytes: &[u8], replace: Replace, what: &str) -> CliResult {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true);
+    match replace {
+        Replace::Never => options.create_new(true),
+        Replace::Allowed => options.create(true).truncate(true),
+    };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::AlreadyExists => super::CliError::input(format!(
+            "{} already exists; choose another name ({what} never overwrites a file)",
+            path.display()
+        )),
+        _ => super::CliError::input(format!("could not create {}: {e}", path.display())),
+    })?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))
+            .with_context(|| format!("could not make {} private", path.display()))?;
+    }
+    file.write_all(bytes)
+        .and_then(|()| file.sync_all())
+        .with_context(|| format!("could not write {}", path.display()))?;
+    Ok(())
+}

@@ -232,8 +232,12 @@ async fn write(
             .map_err(|e| CliError::System(e.into()))?,
     };
     match &out.output {
-        Some(path) => std::fs::write(path, bytes)
-            .with_context(|| format!("could not write {}", path.display()))?,
+        Some(path) => super::output::write_private_file(
+            path,
+            &bytes,
+            super::output::Replace::Allowed,
+            "a document",
+        )?,
         None => super::output::write_bytes(&bytes),
     }
     Ok(())
