@@ -151,6 +151,7 @@ fn from_json<T: DeserializeOwned + Serialize>(
     parent_id: Option<Uuid>,
     data: serde_json::Value,
 ) -> Result<RecordRow, String> {
+    storable_strings(&data, "data")?;
     let typed: T = serde_json::from_value(data).map_err(|e| echo::error(&e))?;
     let mut row = records::seal_at(
         micros(r.updated_at),
@@ -166,6 +167,25 @@ fn from_json<T: DeserializeOwned + Serialize>(
     row.created_at = micros(r.created_at);
     row.updated_at = micros(r.updated_at);
     Ok(row)
+}
+
+/// Refuses a record whose data holds text that cannot be stored (a NUL),
+/// naming where: `data.answer`, `data.levels[2]`.
+fn storable_strings(value: &serde_json::Value, path: &str) -> Result<(), String> {
+    match value {
+        serde_json::Value::String(s) => {
+            between_domain::storable::check_text(path, s).map_err(|e| e.to_string())
+        }
+        serde_json::Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .try_for_each(|(i, v)| storable_strings(v, &format!("{path}[{i}]"))),
+        serde_json::Value::Object(map) => map.iter().try_for_each(|(k, v)| {
+            between_domain::storable::check_text(path, k).map_err(|e| e.to_string())?;
+            storable_strings(v, &format!("{path}.{k}"))
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// Replaces every string that is a renumbered id, wherever it stands.

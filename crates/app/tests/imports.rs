@@ -48,3 +48,59 @@ fn unpacking_a_zip_leaves_the_runtime_free_for_other_work() {
         );
     });
 }
+
+/// Text that no backend may store (a NUL, escaped or raw) is refused in
+/// every kind of file, naming where it is, and nothing is imported.
+#[tokio::test]
+async fn a_nul_in_any_imported_file_is_refused_naming_where_and_imports_nothing() {
+    let db = TestDb::sqlite().await;
+    let app = app_on(db.store.clone()).await;
+    let (p, _, _) = signed_in(&app, "ada").await;
+    let archive = serde_json::json!({
+        "format": "between-archive", "format_version": 1, "exported_at": "2026-11-01T10:00:00Z",
+        "account": {"name": "ada", "time_zone": "Europe/Berlin"},
+        "entries": [],
+        "records": [{
+            "id": "01936d3a-0000-7000-8000-000000000001", "kind": "question",
+            "occurred_at": "2026-10-01T10:00:00Z", "created_at": "2026-10-01T10:00:00Z",
+            "updated_at": "2026-10-01T10:00:00Z",
+            "data": {"text": "Why\u{0}?", "answer": null}
+        }]
+    })
+    .to_string();
+    let cases: Vec<(Source, Vec<u8>, &str)> = vec![
+        (
+            Source::Jrnl,
+            br#"{"entries":[{"date":"2026-10-01","time":"08:15","title":"Hello\u0000","body":"","tags":[],"starred":false}]}"#.to_vec(),
+            "text",
+        ),
+        (Source::Csv, b"date,text\n2026-10-01,raw\0nul\n".to_vec(), "file"),
+        (Source::Between, archive.into_bytes(), "data.text"),
+    ];
+    for (source, bytes, where_) in cases {
+        let slot = app.import_slot().await.unwrap();
+        let mut options = Options::default();
+        options.add_map("date", "date");
+        options.add_map("text", "text");
+        let file = FileImport {
+            source,
+            input: Input::Bytes(bytes),
+            options,
+            dry_run: false,
+            progress: None,
+        };
+        let err = app.import_file(&slot, &p, file).await.unwrap_err();
+        assert!(err.is_input_error(), "{source:?}: {err}");
+        let message = err.to_string();
+        assert!(
+            message.contains("NUL") && message.contains(where_),
+            "{source:?}: {message}"
+        );
+    }
+    let page = app
+        .list_entries(&p, &between_app::journal::ListEntries::default())
+        .await
+        .unwrap();
+    assert!(page.entries.is_empty());
+    assert!(app.questions(&p).await.unwrap().is_empty());
+}

@@ -514,7 +514,11 @@ fn decrypted_documents_written_to_a_file_are_0600_even_over_a_readable_file() {
         vec!["export", "-o", export.to_str().unwrap()],
     ] {
         let out = between.run_with_umask(Some("022"), &args, "");
-        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
     for file in [&agenda, &review, &export] {
         assert_eq!(mode(file), 0o600, "{}", file.display());

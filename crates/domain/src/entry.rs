@@ -76,6 +76,7 @@ impl EntryContent {
     /// once so a form can show them next to their fields.
     pub fn validated(self) -> Result<EntryContent, ValidationErrors> {
         let mut errors = ValidationErrors::new();
+        self.check_storable(&mut errors);
         let text = self
             .text
             .trim_end()
@@ -127,6 +128,26 @@ impl EntryContent {
             starred: self.starred,
             shared: self.shared,
         })
+    }
+
+    /// Every piece of text must be storable (no NUL), whichever way it
+    /// came in (a form, the API, an imported file).
+    fn check_storable(&self, errors: &mut ValidationErrors) {
+        let fields = std::iter::once(("text", self.text.as_str()))
+            .chain(self.triggers.iter().map(|t| ("triggers", t.as_str())))
+            .chain(self.tags.iter().map(|t| ("tags", t.as_str())))
+            .chain(self.feelings.iter().map(|f| ("feelings", f.name.as_str())))
+            .chain(self.prompts.iter().flat_map(|p| {
+                [
+                    ("prompts", p.prompt.as_str()),
+                    ("prompts", p.answer.as_str()),
+                ]
+            }));
+        for (field, text) in fields {
+            if let Err(e) = crate::storable::check_text(field, text) {
+                errors.add(field, e.get(field).unwrap_or_default().to_string());
+            }
+        }
     }
 
     /// A one-line excerpt for lists: the first non-empty line of the text
@@ -274,6 +295,41 @@ fn collapse_spaces(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_with_a_nul_anywhere_is_refused_naming_the_field() {
+        let base = EntryContent {
+            text: "fine".into(),
+            ..Default::default()
+        };
+        let with_text = EntryContent {
+            text: "a\0b".into(),
+            ..base.clone()
+        };
+        assert!(with_text
+            .validated()
+            .unwrap_err()
+            .get("text")
+            .unwrap()
+            .contains("NUL"));
+        let with_tag = EntryContent {
+            tags: vec!["wo\0rk".into()],
+            ..base.clone()
+        };
+        assert!(with_tag.validated().unwrap_err().get("tags").is_some());
+        let with_answer = EntryContent {
+            prompts: vec![PromptAnswer {
+                prompt: "What helped?".into(),
+                answer: "\0".into(),
+            }],
+            ..base
+        };
+        assert!(with_answer
+            .validated()
+            .unwrap_err()
+            .get("prompts")
+            .is_some());
+    }
 
     fn text(s: &str) -> EntryContent {
         EntryContent {

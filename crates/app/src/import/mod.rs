@@ -145,6 +145,7 @@ fn parse(
             ),
         )
     })?;
+    between_domain::storable::check_text("file", text)?;
     Ok(Parsed::Entries(match source {
         Source::Between => {
             let archive: Archive = serde_json::from_str(text).map_err(|e| {

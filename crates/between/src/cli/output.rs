@@ -81,7 +81,12 @@ pub enum Replace {
 /// readable only by its owner whatever the umask — also when it replaces a
 /// file that was readable by others — and on disk before returning.
 /// `what` names the document in the refusal to replace a file.
-pub fn write_private_file(path: &std::path::Path, bytes: &[u8], replace: Replace, what: &str) -> CliResult {
+pub fn write_private_file(
+    path: &std::path::Path,
+    bytes: &[u8],
+    replace: Replace,
+    what: &str,
+) -> CliResult {
     let mut options = std::fs::OpenOptions::new();
     options.write(true);
     match replace {
