@@ -6,7 +6,6 @@ mod api;
 mod auth;
 pub mod charts;
 pub mod client_addr;
-mod csrf;
 mod errors;
 mod forms;
 mod layout;
