@@ -192,6 +192,10 @@ async fn hostile_names_at_sign_in_and_recovery_are_refused_without_a_server_erro
                 "sign-in {name:?}: {}",
                 reply.status
             );
+            if name.contains('\0') {
+                assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{name:?}");
+                assert!(reply.body.contains("&#34;name&#34; contains a NUL"));
+            }
             let (jar, csrf) = anonymous_form(&t, "/recover").await;
             let reply = post_from(
                 &t,
@@ -212,6 +216,10 @@ async fn hostile_names_at_sign_in_and_recovery_are_refused_without_a_server_erro
                 "recovery {name:?}: {}",
                 reply.status
             );
+            if name.contains('\0') {
+                assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{name:?}");
+                assert!(reply.body.contains("&#34;name&#34; contains a NUL"));
+            }
         }
     }
 }

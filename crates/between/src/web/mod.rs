@@ -84,6 +84,7 @@ pub fn router(app: App, settings: WebSettings) -> Router {
         .fallback(api::not_found)
         .layer(axum::extract::DefaultBodyLimit::max(api::BODY_LIMIT));
     route_table::build(routes::table())
+        .layer(axum::middleware::from_fn(forms::check_query))
         .layer(axum::extract::DefaultBodyLimit::max(routes::FORM_LIMIT))
         .nest(api::PREFIX, api)
         .layer(axum::middleware::from_fn(middleware::log_requests))

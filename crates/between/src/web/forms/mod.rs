@@ -11,7 +11,8 @@
 //!   [`Checked::Stale`] so the page can show the person's input again.
 //! - [`MaybeSignedForm`]: a form that may arrive after the session ended.
 //! - [`AnonForm`]: forms shown before sign-in (double-submit cookie).
-//! - [`PageQuery`]: a page's query string.
+//! - [`check_query`]: a layer refusing unstorable text in every page's
+//!   query string; [`PageQuery`] reads one.
 
 mod anon;
 mod body;
@@ -24,5 +25,5 @@ mod signed;
 pub use anon::AnonForm;
 pub use csrf::{for_session, AnonCsrf, ANON_COOKIE};
 pub use data::{split_list, FormData, FromForm};
-pub use query::PageQuery;
+pub use query::{check_query, PageQuery};
 pub use signed::{Checked, MaybeSignedForm, SignedForm, SignedFormOrStale};
