@@ -9,6 +9,11 @@
 //! Mutating requests carry the actor's own form token and an empty body, so
 //! an owner's request is refused as incomplete and changes nothing; the few
 //! that act without fields (delete, end, sign out) aim at spare items.
+//!
+//! A second table-driven test posts every state-changing page (every
+//! non-GET page route) with no token, another person's token, and a NUL or
+//! invalid UTF-8 in a field, url-encoded and multipart, and proves with a
+//! fingerprint of the whole store that none of them changed anything.
 
 #![allow(clippy::unwrap_used)]
 
@@ -210,7 +215,8 @@ fn table() -> Vec<Row> {
         row("GET", "/settings", "/settings", Mine(200)),
         row("GET", "/settings/export", "/settings/export", Mine(200)),
         row("GET", "/settings/data", "/settings/data", Mine(200)),
-        row("POST", "/settings/import", "/settings/import", Mine(400)),
+        // A form without a file is incomplete, whichever way it is encoded.
+        row("POST", "/settings/import", "/settings/import", Mine(422)),
         row("GET", "/settings/delete", "/settings/delete", Mine(200)),
         row("POST", "/settings/delete", "/settings/delete", Mine(422)),
         row("GET", "/settings/calendar", "/settings/calendar", Mine(200)),
@@ -732,4 +738,392 @@ async fn every_route_is_authorised_on_postgres() {
         return;
     };
     every_route_answers_each_actor_exactly_as_its_row_says(TestApp::on(db).await).await;
+}
+
+// Every state-changing page refuses a form it cannot trust, and changes
+// nothing: a form without a token, with the token of someone else's
+// session (or, before sign-in, of another browser), or with text no
+// backend may store (a NUL, invalid UTF-8) in any field, sent url-encoded
+// and as multipart. The routes come from the router's own table; the store
+// is compared whole (every row of every table) before and after each
+// request. Each request carries fields that do change something when the
+// token is right, which the last pass proves route by route.
+
+/// Fields that change something when the token is right; the row's own
+/// body where none is needed.
+fn changing_body(path: &str) -> Option<&'static str> {
+    Some(match path {
+        "/signin" => "name=olive&password=correct+horse+battery",
+        "/setup" => {
+            "invite={invite}&name=newcomer&password=correct+horse+battery&time_zone=Europe%2FBerlin"
+        }
+        "/recover" => "name=olive&code=AAAA-BBBB-CCCC-DDDD&password=another+long+password",
+        "/recovery-code.txt" => "code=AAAA-BBBB",
+        "/journal" => "text=Probe+entry&mood=5",
+        "/journal/{id}" => "text=Probe+edit&mood=6",
+        "/appointments" | "/appointments/{id}" => {
+            "starts_at=2026-02-01+10%3A00&duration=50&with=Dr.+Probe"
+        }
+        "/appointments/{id}/status" => "status=cancelled",
+        "/appointments/{id}/feedback" => "heard=8&worked_on=7&approach=8&overall=8",
+        "/goals" => "title=Probe+goal&measure=numeric&baseline=0&target=5&unit=walks",
+        "/goals/{id}/checkins" => "value=3&note=probe",
+        "/goals/{id}/status" => "status=paused",
+        "/practices" => "title=Probe+practice&kind=daily&template=free",
+        "/practices/{id}/logs" => "note=probe",
+        "/practices/{id}/archive" => "archived=1",
+        "/practices/assigned/{id}" => "action=accept",
+        "/trackers" => "name=Probe&kind=scale",
+        "/trackers/checkin" => "v.a=5",
+        "/patterns/pin" => "sentence=Probe+pattern&pin=1",
+        "/agenda/edit" => "action=add&text=Probe+point",
+        "/review/save" => "learned=probe",
+        "/reviews/interval" => "weeks=6",
+        "/measures/take/{instrument}" => "q1=1&q2=1&q3=1&q4=1&q5=1&q6=1&q7=1&q8=1&q9=0",
+        "/safety-plan" => "warning_signs=probe",
+        "/questions" => "text=Probe+question",
+        "/questions/{id}/answer" => "answer=probe",
+        "/insights" => "text=Probe+insight&kind=takeaway",
+        "/settings/delete" => "confirm=olive",
+        "/settings/calendar" => "detailed=1&journal_reminder=1",
+        "/settings/time-zone" => "time_zone=Europe%2FParis",
+        "/settings/password" => {
+            "current_password=correct+horse+battery&new_password=correct+horse+battery"
+        }
+        "/settings/devices/revoke-all" => "confirm=yes",
+        "/settings/tokens" => "name=probe&scope=write-only",
+        "/share/accept" => "code={share_code}",
+        "/clients/{id}/agenda" => "text=Probe+comment&kind=point",
+        "/clients/{id}/assign" => "title=Probe+practice&schedule=daily",
+        "/agenda/link" | "/reviews/{id}/link" => "expires=7d",
+        "/settings/import" => {
+            "from=daylio&file=full_date%2Cdate%2Cweekday%2Ctime%2Cmood%2Cactivities%2Cnote_title%2Cnote%0A\
+             2026-09-02%2CSeptember+2%2CWednesday%2C20%3A15%2Crad%2C%2C%2CProbe%0A"
+        }
+        "/sharing/{id}" => "scope=agenda",
+        _ => return None,
+    })
+}
+
+/// Routes whose success changes nothing the store keeps, with the reason.
+const CHANGES_NOTHING: &[(&str, &str)] = &[(
+    "/recovery-code.txt",
+    "a download of the code shown on the page",
+)];
+
+/// Routes whose success would end what later requests need: run last.
+const LAST: &[&str] = &[
+    "/signout-everywhere",
+    "/settings/password",
+    "/settings/delete",
+];
+
+/// Who posts a route's form: the first actor its row lets through (a
+/// therapist accepts an invitation).
+fn poster(path: &str, rule: Rule) -> Actor {
+    if path == "/share/accept" {
+        return Actor::Unlinked;
+    }
+    ACTORS
+        .into_iter()
+        .find(|a| *a != Actor::Anonymous && ![404, SIGN_IN].contains(&expected(rule, *a, false)))
+        .unwrap_or(Actor::Owner)
+}
+
+/// What a page says went wrong, for failure messages.
+fn gist(body: &str) -> String {
+    let from = ["role=\"alert\"", "<main"]
+        .iter()
+        .find_map(|m| body.find(m))
+        .unwrap_or(0);
+    body[from..].chars().take(300).collect()
+}
+
+/// A form as raw bytes per field, so that a probe can hold any byte.
+type Fields = Vec<(String, Vec<u8>)>;
+
+fn fields(body: &str) -> Fields {
+    form_urlencoded::parse(body.as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned().into_bytes()))
+        .collect()
+}
+
+async fn post_fields(
+    t: &TestApp,
+    url: &str,
+    jar: &Jar,
+    fields: &Fields,
+    multipart: bool,
+) -> support::Reply {
+    let req = Request::post(url).header(header::COOKIE, jar.header());
+    let req = if multipart {
+        let boundary = "----between-probe-boundary";
+        let mut body = Vec::new();
+        for (name, value) in fields {
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n")
+                    .as_bytes(),
+            );
+            body.extend_from_slice(value);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        req.header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(Body::from(body))
+    } else {
+        let body: Vec<String> = fields
+            .iter()
+            .map(|(k, v)| {
+                format!(
+                    "{}={}",
+                    form_urlencoded::byte_serialize(k.as_bytes()).collect::<String>(),
+                    form_urlencoded::byte_serialize(v).collect::<String>()
+                )
+            })
+            .collect();
+        req.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body.join("&")))
+    };
+    t.send(req.unwrap()).await
+}
+
+/// A browser's cookies and form token before sign-in.
+async fn anonymous_form(t: &TestApp) -> (Jar, String) {
+    let mut jar = Jar::default();
+    let page = t.get("/recover", &jar).await;
+    jar.absorb(&page);
+    (jar, page.hidden("csrf"))
+}
+
+/// One page route ready to be posted: its address, the browser that posts
+/// it, the right token and a wrong one, and fields that change something.
+struct Posting {
+    label: String,
+    url: String,
+    jar: Jar,
+    token: String,
+    foreign: String,
+    body: Fields,
+}
+
+async fn posting(
+    t: &TestApp,
+    f: &Fixture,
+    r: &Row,
+    extra: &HashMap<&'static str, String>,
+) -> Posting {
+    let mut body = changing_body(r.path).unwrap_or(r.body).to_string();
+    for (k, v) in extra {
+        body = body.replace(&format!("{{{k}}}"), v);
+    }
+    let (jar, token, foreign) = if matches!(r.rule, Rule::Public(_)) {
+        let (jar, token) = anonymous_form(t).await;
+        let (_, another_browser) = anonymous_form(t).await;
+        (jar, token, another_browser)
+    } else {
+        let who = name(poster(r.path, r.rule));
+        // Sessions of their own, so that a route wrongly let through cannot
+        // end the sessions later routes use (the failure is then reported).
+        let stranger = if who == "carl" { "olive" } else { "carl" };
+        let (jar, stranger) = (t.sign_in_jar(who).await, t.sign_in_jar(stranger).await);
+        (jar.clone(), t.csrf(&jar).await, t.csrf(&stranger).await)
+    };
+    Posting {
+        label: format!("{} {}", r.method, r.path),
+        url: fill(r.url, &f.ids),
+        jar,
+        token,
+        foreign,
+        body: fields(&body),
+    }
+}
+
+fn with_token(token: Option<&str>, body: &Fields, probe: Option<&[u8]>) -> Fields {
+    let mut out: Fields = token
+        .map(|t| vec![("csrf".to_string(), t.as_bytes().to_vec())])
+        .unwrap_or_default();
+    out.extend(body.iter().cloned());
+    if let Some(p) = probe {
+        out.push(("probe".into(), p.to_vec()));
+    }
+    out
+}
+
+async fn every_state_changing_page_refuses_untrusted_forms_changing_nothing(t: TestApp) {
+    let rows = table();
+    let f = fixture(&t).await;
+    let invite = t
+        .app
+        .create_invite(Role::Client, jiff::SignedDuration::from_hours(24))
+        .await
+        .unwrap();
+    let (carl, _) = t
+        .app
+        .sign_in("carl", PASSWORD, "test", SignInAs::Device, "test")
+        .await
+        .unwrap();
+    let share_code = t.app.create_share_invite(&carl).await.unwrap().code;
+    let extra = HashMap::from([("invite", invite.code), ("share_code", share_code)]);
+    // Feedback is for an attended appointment.
+    let olive = &f.jars["olive"];
+    let attended = t
+        .post_form(
+            &fill("/appointments/{appointment}/status", &f.ids),
+            olive,
+            &[("csrf", &t.csrf(olive).await), ("status", "attended")],
+        )
+        .await;
+    assert_eq!(attended.status, 303, "{}", gist(&attended.body));
+
+    let mut pages: Vec<&Row> = endpoints()
+        .into_iter()
+        .filter(|e| !e.path.starts_with("/api/") && e.method != "GET")
+        .map(|e| {
+            rows.iter()
+                .find(|r| r.method == e.method && r.path == e.path)
+                .unwrap_or_else(|| panic!("no row for {e:?}"))
+        })
+        .collect();
+    assert!(
+        pages.len() >= 50,
+        "only {} state-changing pages",
+        pages.len()
+    );
+    pages.sort_by_key(|r| LAST.iter().position(|p| *p == r.path));
+
+    let mut wrong = Vec::new();
+    for r in &pages {
+        let p = posting(&t, &f, r, &extra).await;
+        let probes: [(&str, Fields, bool); 4] = [
+            ("no token", with_token(None, &p.body, None), false),
+            (
+                "a foreign token",
+                with_token(Some(&p.foreign), &p.body, None),
+                false,
+            ),
+            (
+                "a NUL",
+                with_token(Some(&p.token), &p.body, Some(b"ok\0")),
+                true,
+            ),
+            (
+                "invalid UTF-8",
+                with_token(Some(&p.token), &p.body, Some(b"caf\xe9")),
+                true,
+            ),
+        ];
+        t.app.settle().await;
+        let mut before = t.db.store.fingerprint().await;
+        for (what, fields, names_probe) in &probes {
+            for multipart in [false, true] {
+                let got = post_fields(&t, &p.url, &p.jar, fields, multipart).await;
+                t.app.settle().await;
+                let after = t.db.store.fingerprint().await;
+                let encoding = if multipart {
+                    "multipart"
+                } else {
+                    "url-encoded"
+                };
+                let status = got.status.as_u16();
+                let refused = if *names_probe {
+                    status == 400 && got.body.contains("&#34;probe&#34;")
+                } else {
+                    (400..500).contains(&status)
+                };
+                if !refused {
+                    wrong.push(format!(
+                        "{} with {what} ({encoding}) was not refused: {status} {}",
+                        p.label,
+                        gist(&got.body)
+                    ));
+                }
+                let changed = after.changed_since(&before);
+                if !changed.is_empty() {
+                    wrong.push(format!(
+                        "{} with {what} ({encoding}) changed {changed:?}",
+                        p.label
+                    ));
+                }
+                before = after;
+            }
+        }
+    }
+
+    assert!(
+        wrong.is_empty(),
+        "{} forms were trusted:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+
+    // The same fields with the right token do change something, so the
+    // refusals above are what kept the store as it was.
+    for (path, _) in CHANGES_NOTHING {
+        assert!(
+            pages.iter().any(|r| r.path == *path),
+            "{path} is not a page route"
+        );
+    }
+    for r in &pages {
+        if CHANGES_NOTHING.iter().any(|(path, _)| *path == r.path) {
+            continue;
+        }
+        let p = posting(&t, &f, r, &extra).await;
+        t.app.settle().await;
+        let before = t.db.store.fingerprint().await;
+        let got = post_fields(
+            &t,
+            &p.url,
+            &p.jar,
+            &with_token(Some(&p.token), &p.body, None),
+            false,
+        )
+        .await;
+        t.app.settle().await;
+        if t.db.store.fingerprint().await == before {
+            wrong.push(format!(
+                "{} with the right token changed nothing, so its probes prove little: {} {}",
+                p.label,
+                got.status,
+                gist(&got.body)
+            ));
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} wrong outcomes:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}
+
+/// An app whose clock stands still, so that reading a page never records a
+/// session's use (which it does at most once a minute) during the test.
+fn still_clock() -> between_app::Config {
+    between_app::Config {
+        clock: between_app::Clock::manual(jiff::Timestamp::now()),
+        ..between_app::Config::testing()
+    }
+}
+
+#[tokio::test]
+async fn every_state_changing_page_refuses_a_missing_or_foreign_token_and_unstorable_text_on_sqlite(
+) {
+    let t = TestApp::with(still_clock(), between::web::WebSettings::default()).await;
+    every_state_changing_page_refuses_untrusted_forms_changing_nothing(t).await;
+}
+
+#[tokio::test]
+async fn every_state_changing_page_refuses_a_missing_or_foreign_token_and_unstorable_text_on_postgres(
+) {
+    let Some(db) = TestDb::postgres().await else {
+        return;
+    };
+    every_state_changing_page_refuses_untrusted_forms_changing_nothing(
+        TestApp::on_with(db, still_clock()).await,
+    )
+    .await;
 }

@@ -8,10 +8,13 @@
 
 #![allow(clippy::unwrap_used)]
 
-use sqlx::any::AnyPoolOptions;
-use sqlx::Executor;
+use std::collections::BTreeMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
 
-use crate::Store;
+use sqlx::any::AnyPoolOptions;
+use sqlx::{Executor, Row};
+
+use crate::{Backend, Store};
 
 pub const DEFAULT_ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
 
@@ -196,6 +199,82 @@ impl TestDb {
             .expect("create test database");
         pool.close().await;
         Some((replace_database(&admin, &name), None, Some((admin, name))))
+    }
+}
+
+/// What every table of a store holds: per table, its number of rows and a
+/// hash of all of them (every column, in a fixed order). Tests compare two
+/// to prove that a refused request changed nothing at all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fingerprint(pub BTreeMap<String, (usize, u64)>);
+
+impl Fingerprint {
+    /// The tables whose rows differ from `before` (or that are new or gone).
+    pub fn changed_since(&self, before: &Fingerprint) -> Vec<String> {
+        let mut names: Vec<&String> = self.0.keys().chain(before.0.keys()).collect();
+        names.sort();
+        names.dedup();
+        names
+            .into_iter()
+            .filter(|t| self.0.get(*t) != before.0.get(*t))
+            .cloned()
+            .collect()
+    }
+}
+
+impl Store {
+    /// A fingerprint of every row of every table.
+    pub async fn fingerprint(&self) -> Fingerprint {
+        let list = match self.backend() {
+            Backend::Sqlite => {
+                "SELECT name FROM sqlite_master WHERE type = 'table' \
+                 AND name NOT LIKE 'sqlite_%' ORDER BY name"
+            }
+            Backend::Postgres => {
+                "SELECT table_name::text FROM information_schema.tables \
+                 WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' \
+                 ORDER BY 1"
+            }
+        };
+        let tables = self.texts(list).await;
+        let mut out = BTreeMap::new();
+        for table in tables {
+            let quoted = format!("\"{}\"", table.replace('"', "\"\""));
+            let sql = match self.backend() {
+                Backend::Sqlite => {
+                    let columns = self
+                        .texts(&format!(
+                            "SELECT name FROM pragma_table_info('{}')",
+                            table.replace('\'', "''")
+                        ))
+                        .await;
+                    let row = columns
+                        .iter()
+                        .map(|c| format!("quote(\"{}\")", c.replace('"', "\"\"")))
+                        .collect::<Vec<_>>()
+                        .join(" || '|' || ");
+                    format!("SELECT {row} FROM {quoted}")
+                }
+                Backend::Postgres => format!("SELECT t::text FROM {quoted} t"),
+            };
+            let mut rows = self.texts(&sql).await;
+            rows.sort();
+            let mut hasher = DefaultHasher::new();
+            rows.hash(&mut hasher);
+            out.insert(table, (rows.len(), hasher.finish()));
+        }
+        Fingerprint(out)
+    }
+
+    /// The first column of every row `sql` returns, as text.
+    async fn texts(&self, sql: &str) -> Vec<String> {
+        sqlx::query(sql)
+            .fetch_all(&self.pool)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+            .iter()
+            .map(|r| r.get::<String, _>(0))
+            .collect()
     }
 }
 

@@ -30,6 +30,7 @@ on_both_backends!(
     records_are_written_in_atomic_batches_and_listed_by_kind_parent_and_time,
     guarded_updates_and_slots_refuse_a_lost_update,
     listed_records_come_back_byte_for_byte,
+    a_fingerprint_changes_with_any_row_and_only_then,
 );
 
 fn account(name: &str) -> NewAccount {
@@ -570,4 +571,36 @@ async fn listed_records_come_back_byte_for_byte(store: &Store) {
         .await
         .unwrap();
     assert_eq!(listed, rows, "same rows, same order, same bytes");
+}
+
+async fn a_fingerprint_changes_with_any_row_and_only_then(store: &Store) {
+    let a = account("ada");
+    store.create_account(&a).await.unwrap();
+    let before = store.fingerprint().await;
+    assert!(before.0.contains_key("users") && before.0.contains_key("credentials"));
+    assert_eq!(store.fingerprint().await, before, "reading changes nothing");
+
+    store
+        .update_time_zone(a.user.id, "Europe/Paris")
+        .await
+        .unwrap();
+    let zoned = store.fingerprint().await;
+    assert_eq!(zoned.changed_since(&before), vec!["users".to_string()]);
+    assert_eq!(zoned.0["users"].0, 1, "one row, one column changed");
+
+    store
+        .update_time_zone(a.user.id, "Europe/Berlin")
+        .await
+        .unwrap();
+    assert_eq!(
+        store.fingerprint().await,
+        before,
+        "the same rows, the same print"
+    );
+
+    store.create_account(&account("bea")).await.unwrap();
+    let more = store.fingerprint().await.changed_since(&before);
+    for table in ["users", "kind_keys", "credentials"] {
+        assert!(more.contains(&table.to_string()), "{table} in {more:?}");
+    }
 }

@@ -9,8 +9,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use between_app::{AppError, Principal};
 use between_store::CredentialKind;
 
-use super::csrf;
 use super::errors::PageError;
+use super::forms::{for_session, ANON_COOKIE};
 use super::WebState;
 
 pub const SESSION_COOKIE: &str = "between_session";
@@ -57,7 +57,7 @@ pub fn device_cookie(secret: &str, secure: bool) -> HeaderValue {
 }
 
 pub fn csrf_cookie(token: &str, secure: bool) -> HeaderValue {
-    cookie_header(csrf::ANON_COOKIE, token, secure, None)
+    cookie_header(ANON_COOKIE, token, secure, None)
 }
 
 /// A signed-in person on a page request, with the form token for their session.
@@ -74,7 +74,7 @@ async fn signed_in(parts: &Parts, state: &WebState) -> Result<Option<SignedIn>, 
         Ok(principal) if principal.credential_kind == CredentialKind::Session => {
             Ok(Some(SignedIn {
                 principal,
-                csrf: csrf::for_session(secret),
+                csrf: for_session(secret),
             }))
         }
         Ok(_) | Err(AppError::Unauthorized(_)) => Ok(None),

@@ -7,7 +7,6 @@ mod auth;
 mod body_limit;
 pub mod charts;
 pub mod client_addr;
-mod csrf;
 mod errors;
 mod forms;
 mod import_slot;
@@ -87,6 +86,7 @@ pub fn router(app: App, settings: WebSettings) -> Router {
         .fallback(api::not_found)
         .layer(body_limit::BodyLimit(api::BODY_LIMIT));
     route_table::build(routes::table())
+        .layer(axum::middleware::from_fn(forms::check_query))
         .layer(body_limit::BodyLimit(routes::FORM_LIMIT))
         .nest(api::PREFIX, api)
         .layer(axum::middleware::from_fn(body_limit::explain))

@@ -112,7 +112,12 @@ impl TestApp {
 
     /// A default app on the given store (e.g. PostgreSQL).
     pub async fn on(db: TestDb) -> TestApp {
-        let app = App::new(db.store.clone(), Config::testing());
+        Self::on_with(db, Config::testing()).await
+    }
+
+    /// An app with `config` on the given store.
+    pub async fn on_with(db: TestDb, config: Config) -> TestApp {
+        let app = App::new(db.store.clone(), config);
         let router = web::router(app.clone(), WebSettings::default());
         TestApp { db, app, router }
     }

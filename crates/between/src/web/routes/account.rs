@@ -2,8 +2,7 @@
 //! across an expired session), and recovery with the recovery code.
 
 use askama::Template;
-use axum::body::Bytes;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use between_app::accounts::NewUser;
@@ -20,9 +19,10 @@ use crate::web::auth::{
     DEVICE_COOKIE,
 };
 use crate::web::client_addr::ClientAddr;
-use crate::web::csrf::{self, AnonCsrf};
 use crate::web::errors::{render, PageError, PageResult};
-use crate::web::forms::FormData;
+use crate::web::forms::{
+    for_session, AnonCsrf, AnonForm, Checked, PageQuery, SignedForm, SignedFormOrStale,
+};
 use crate::web::next_path::safe_next;
 use crate::web::{Layout, WebState};
 
@@ -101,7 +101,7 @@ pub struct SetupParams {
 pub async fn setup_form(
     State(state): State<WebState>,
     token: AnonCsrf,
-    Query(q): Query<SetupParams>,
+    PageQuery(q): PageQuery<SetupParams>,
 ) -> PageResult {
     let invite = q.invite.unwrap_or_default();
     if !invite.is_empty() {
@@ -136,12 +136,14 @@ struct WelcomePage {
 
 pub async fn setup(
     State(state): State<WebState>,
-    token: AnonCsrf,
     ClientAddr(client): ClientAddr,
     headers: HeaderMap,
-    body: Bytes,
+    AnonForm {
+        token,
+        form: checked,
+    }: AnonForm,
 ) -> PageResult {
-    let form = FormData::parse(&body);
+    let (Checked::Fresh(form) | Checked::Stale(form)) = &checked;
     let invite = form.get("invite").to_string();
     if invite.is_empty() && !state.app.web_registration_open().await? {
         return Err(PageError::BadRequest(
@@ -157,7 +159,7 @@ pub async fn setup(
             Ok::<SetupPage, PageError>(page)
         }
     };
-    if token.set_cookie.is_some() || !csrf::matches(&token.token, form.get(csrf::FIELD)) {
+    if let Checked::Stale(_) = checked {
         let page = page_again(
             ValidationErrors::new(),
             Some("This form had expired, so nothing was created. Please enter your password again and submit.".into()),
@@ -245,7 +247,7 @@ async fn signed_in_welcome(
         .await?;
     let s = SignedIn {
         principal,
-        csrf: csrf::for_session(&secret),
+        csrf: for_session(&secret),
     };
     let page = WelcomePage {
         layout: Layout::signed_in(state, &s, w.title, "setup"),
@@ -262,13 +264,12 @@ async fn signed_in_welcome(
 }
 
 /// The recovery code as a file to keep.
-pub async fn recovery_code_file(s: SignedIn, body: Bytes) -> PageResult {
-    let form = FormData::parse(&body);
-    if !csrf::matches(&s.csrf, form.get(csrf::FIELD)) {
+pub async fn recovery_code_file(SignedFormOrStale { s, form }: SignedFormOrStale) -> PageResult {
+    let Checked::Fresh(form) = form else {
         return Err(PageError::BadRequest(
             "This page had expired; the recovery code is still shown on it.".into(),
         ));
-    }
+    };
     let code: String = form
         .get("code")
         .chars()
@@ -320,7 +321,7 @@ pub async fn signin_form(
     State(state): State<WebState>,
     token: AnonCsrf,
     MaybeSignedIn(s): MaybeSignedIn,
-    Query(q): Query<SigninParams>,
+    PageQuery(q): PageQuery<SigninParams>,
 ) -> PageResult {
     if s.is_some() {
         return Ok(Redirect::to("/journal").into_response());
@@ -347,10 +348,7 @@ pub async fn signin_form(
 /// The sign-in page for someone whose session ended while they wrote: the
 /// entry travels along in hidden fields and comes back after signing in.
 pub async fn signin_with_draft(state: &WebState, form: &EntryForm, action: &str) -> PageResult {
-    let token = crate::web::csrf::AnonCsrf {
-        token: between_app::crypto::new_secret(),
-        set_cookie: None,
-    };
+    let token = AnonCsrf::fresh(state.settings.secure_cookies);
     let mut draft: Vec<(String, String)> = form.to_pairs();
     draft.push(("_action".into(), action.to_string()));
     let page = SigninPage {
@@ -363,29 +361,24 @@ pub async fn signin_with_draft(state: &WebState, form: &EntryForm, action: &str)
         has_draft: true,
         registration_open: false,
     };
-    let cookie = crate::web::auth::csrf_cookie(&token.token, state.settings.secure_cookies);
     Ok(with_cookie(
         (StatusCode::UNAUTHORIZED, render(&page)?).into_response(),
-        Some(cookie),
+        token.set_cookie,
     ))
 }
 
 pub async fn signin(
     State(state): State<WebState>,
-    token: AnonCsrf,
     ClientAddr(client): ClientAddr,
     headers: HeaderMap,
-    body: Bytes,
+    AnonForm {
+        token,
+        form: checked,
+    }: AnonForm,
 ) -> PageResult {
-    let form = FormData::parse(&body);
-    let draft_pairs: Vec<(String, String)> = form
-        .pairs()
-        .iter()
-        .filter_map(|(k, v)| {
-            k.strip_prefix(DRAFT_PREFIX)
-                .map(|k| (k.to_string(), v.clone()))
-        })
-        .collect();
+    let (Checked::Fresh(form) | Checked::Stale(form)) = &checked;
+    let draft = form.under(DRAFT_PREFIX);
+    let draft_pairs = draft.pairs().to_vec();
     let page = |error: String| SigninPage {
         layout: Layout::new(&state, "Sign in", "signin"),
         csrf: token.token.clone(),
@@ -396,7 +389,7 @@ pub async fn signin(
         draft: draft_pairs.clone(),
         registration_open: false,
     };
-    if token.set_cookie.is_some() || !csrf::matches(&token.token, form.get(csrf::FIELD)) {
+    if let Checked::Stale(_) = checked {
         let p = page("This sign-in form had expired (or cookies are blocked). Please enter your password again.".into());
         return Ok(with_cookie(
             (StatusCode::BAD_REQUEST, render(&p)?).into_response(),
@@ -438,15 +431,9 @@ pub async fn signin(
     if !draft_pairs.is_empty() {
         let s = SignedIn {
             principal,
-            csrf: csrf::for_session(&secret),
+            csrf: for_session(&secret),
         };
-        let draft = FormData::parse(
-            form_urlencoded::Serializer::new(String::new())
-                .extend_pairs(draft_pairs.iter())
-                .finish()
-                .as_bytes(),
-        );
-        let entry_form = EntryForm::from_form(&draft, "");
+        let entry_form = EntryForm::read(&draft);
         let action = safe_next(draft.get("_action"));
         let action = if action.starts_with("/journal") {
             action
@@ -467,8 +454,10 @@ pub async fn signin(
     ))
 }
 
-pub async fn signout(State(state): State<WebState>, s: SignedIn, body: Bytes) -> PageResult {
-    csrf::require(&s, &FormData::parse(&body))?;
+pub async fn signout(
+    State(state): State<WebState>,
+    SignedForm { s, .. }: SignedForm,
+) -> PageResult {
     state.app.sign_out(&s.principal).await?;
     Ok(with_cookie(
         Redirect::to("/signin?notice=signed-out").into_response(),
@@ -478,11 +467,8 @@ pub async fn signout(State(state): State<WebState>, s: SignedIn, body: Bytes) ->
 
 pub async fn signout_everywhere(
     State(state): State<WebState>,
-    s: SignedIn,
-    body: Bytes,
+    SignedForm { s, form }: SignedForm,
 ) -> PageResult {
-    let form = FormData::parse(&body);
-    csrf::require(&s, &form)?;
     if form.get("revoke_devices") == "yes" {
         state.app.revoke_devices_and_tokens(&s.principal).await?;
     }
@@ -516,12 +502,14 @@ pub async fn recover_form(State(state): State<WebState>, token: AnonCsrf) -> Pag
 
 pub async fn recover(
     State(state): State<WebState>,
-    token: AnonCsrf,
     ClientAddr(client): ClientAddr,
     headers: HeaderMap,
-    body: Bytes,
+    AnonForm {
+        token,
+        form: checked,
+    }: AnonForm,
 ) -> PageResult {
-    let form = FormData::parse(&body);
+    let (Checked::Fresh(form) | Checked::Stale(form)) = &checked;
     let page = |error: String| RecoverPage {
         layout: Layout::new(&state, "Recover access", "signin"),
         csrf: token.token.clone(),
@@ -529,7 +517,7 @@ pub async fn recover(
         code: form.get("code").to_string(),
         error: Some(error),
     };
-    if token.set_cookie.is_some() || !csrf::matches(&token.token, form.get(csrf::FIELD)) {
+    if let Checked::Stale(_) = checked {
         let p = page("This form had expired. Please submit it again.".into());
         return Ok(with_cookie(
             (StatusCode::BAD_REQUEST, render(&p)?).into_response(),

@@ -4,8 +4,7 @@
 //! Markdown or PDF. Prints on one page.
 
 use askama::Template;
-use axum::body::Bytes;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use between_app::agenda_saved::{Agenda, Change, Target};
@@ -16,9 +15,8 @@ use uuid::Uuid;
 
 use crate::agenda_doc::{self, DocFormat};
 use crate::web::auth::SignedIn;
-use crate::web::csrf;
 use crate::web::errors::{render, PageError, PageResult};
-use crate::web::forms::FormData;
+use crate::web::forms::{PageQuery, SignedForm};
 use crate::web::{Layout, WebState};
 
 pub struct PointView {
@@ -161,7 +159,7 @@ fn page(
 pub async fn show(
     State(state): State<WebState>,
     s: SignedIn,
-    Query(params): Query<Params>,
+    PageQuery(params): PageQuery<Params>,
 ) -> PageResult {
     let requested = target(params.appointment.as_deref())?;
     let agenda = state.app.agenda(&s.principal, requested).await?;
@@ -187,7 +185,7 @@ pub async fn show(
 pub async fn download(
     State(state): State<WebState>,
     s: SignedIn,
-    Query(params): Query<Params>,
+    PageQuery(params): PageQuery<Params>,
 ) -> PageResult {
     let requested = target(params.appointment.as_deref())?;
     let format = DocFormat::parse(params.format.as_deref().unwrap_or("pdf"))
@@ -202,7 +200,7 @@ pub async fn download(
 pub async fn changes(
     State(state): State<WebState>,
     s: SignedIn,
-    Query(params): Query<Params>,
+    PageQuery(params): PageQuery<Params>,
 ) -> PageResult {
     let requested = target(params.appointment.as_deref())?;
     let (agenda, c): (Agenda, Changes) = state.app.agenda_changes(&s.principal, requested).await?;
@@ -223,9 +221,7 @@ pub async fn changes(
 
 /// One edit from the page's forms: `action` is add, remove, up, down, move
 /// (with `to`), top, untop, discussed, undiscussed, save or refresh.
-pub async fn edit(State(state): State<WebState>, s: SignedIn, body: Bytes) -> PageResult {
-    let form = FormData::parse(&body);
-    csrf::require(&s, &form)?;
+pub async fn edit(State(state): State<WebState>, SignedForm { s, form }: SignedForm) -> PageResult {
     let which = form.get("appointment");
     let requested = target(Some(which))?;
     let item = form.get("item").to_string();

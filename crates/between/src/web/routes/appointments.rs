@@ -2,8 +2,7 @@
 //! its status buttons, the form (new, edit, repeat), and delete.
 
 use askama::Template;
-use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use between_app::AppError;
@@ -18,9 +17,8 @@ use super::entry_form::local_input;
 use super::feedback::FeedbackForm;
 use crate::json::AppointmentInput;
 use crate::web::auth::SignedIn;
-use crate::web::csrf;
 use crate::web::errors::{render, PageError, PageResult};
-use crate::web::forms::FormData;
+use crate::web::forms::{Checked, PageQuery, SignedForm, SignedFormOrStale};
 use crate::web::{Layout, WebState};
 
 pub struct AppointmentView {
@@ -83,7 +81,7 @@ struct ListPage {
 pub async fn list(
     State(state): State<WebState>,
     s: SignedIn,
-    Query(q): Query<NoticeParams>,
+    PageQuery(q): PageQuery<NoticeParams>,
 ) -> PageResult {
     let tz = s.principal.user.time_zone.clone();
     let now = state.app.now();
@@ -129,7 +127,7 @@ pub async fn show(
     State(state): State<WebState>,
     s: SignedIn,
     Path(id): Path<String>,
-    Query(q): Query<NoticeParams>,
+    PageQuery(q): PageQuery<NoticeParams>,
 ) -> PageResult {
     let id = super::path_id(&id)?;
     let a = state.app.appointment(&s.principal, id).await?;
@@ -260,8 +258,12 @@ pub async fn edit_form(
     })
 }
 
-async fn save(state: WebState, s: SignedIn, id: Option<Uuid>, body: Bytes) -> PageResult {
-    let data = FormData::parse(&body);
+async fn save(
+    state: WebState,
+    SignedFormOrStale { s, form: checked }: SignedFormOrStale,
+    id: Option<Uuid>,
+) -> PageResult {
+    let (Checked::Fresh(data) | Checked::Stale(data)) = &checked;
     let form = FormView {
         starts_at: data.get("starts_at").into(),
         duration: data.get("duration").into(),
@@ -307,7 +309,7 @@ async fn save(state: WebState, s: SignedIn, id: Option<Uuid>, body: Bytes) -> Pa
         };
         Ok((status, render(&page)?).into_response())
     };
-    if !csrf::matches(&s.csrf, data.get(csrf::FIELD)) {
+    if let Checked::Stale(_) = checked {
         let message = "This form had been open for a long time, so it was not saved. Check it and save again.";
         return again(
             form,
@@ -381,28 +383,24 @@ async fn save(state: WebState, s: SignedIn, id: Option<Uuid>, body: Bytes) -> Pa
     }
 }
 
-pub async fn create(State(state): State<WebState>, s: SignedIn, body: Bytes) -> PageResult {
-    save(state, s, None, body).await
+pub async fn create(State(state): State<WebState>, posted: SignedFormOrStale) -> PageResult {
+    save(state, posted, None).await
 }
 
 pub async fn update(
     State(state): State<WebState>,
-    s: SignedIn,
     Path(id): Path<String>,
-    body: Bytes,
+    posted: SignedFormOrStale,
 ) -> PageResult {
     let id = super::path_id(&id)?;
-    save(state, s, Some(id), body).await
+    save(state, posted, Some(id)).await
 }
 
 pub async fn set_status(
     State(state): State<WebState>,
-    s: SignedIn,
     Path(id): Path<String>,
-    body: Bytes,
+    SignedForm { s, form }: SignedForm,
 ) -> PageResult {
-    let form = FormData::parse(&body);
-    csrf::require(&s, &form)?;
     let status = Status::parse(form.get("status"))
         .ok_or_else(|| PageError::BadRequest("Unknown status.".into()))?;
     let a = state
@@ -454,11 +452,9 @@ pub async fn delete_confirm(
 
 pub async fn delete(
     State(state): State<WebState>,
-    s: SignedIn,
     Path(id): Path<String>,
-    body: Bytes,
+    SignedForm { s, .. }: SignedForm,
 ) -> PageResult {
-    csrf::require(&s, &FormData::parse(&body))?;
     state
         .app
         .delete_appointment(&s.principal, super::path_id(&id)?)

@@ -2,17 +2,15 @@
 //! link, rotating it, neutral or detailed titles, a daily journal reminder.
 
 use askama::Template;
-use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect};
 use between_app::AppError;
 use serde::Deserialize;
 
 use crate::web::auth::SignedIn;
-use crate::web::csrf;
 use crate::web::errors::{render, PageError, PageResult};
-use crate::web::forms::FormData;
+use crate::web::forms::{PageQuery, SignedForm};
 use crate::web::{Layout, WebState};
 
 fn host(state: &WebState) -> String {
@@ -63,7 +61,7 @@ pub struct Params {
 pub async fn settings(
     State(state): State<WebState>,
     s: SignedIn,
-    Query(q): Query<Params>,
+    PageQuery(q): PageQuery<Params>,
 ) -> PageResult {
     let prefs = state.app.calendar_prefs(&s.principal).await?;
     let notice = match q.notice.as_deref() {
@@ -83,16 +81,12 @@ pub async fn settings(
 }
 
 /// Makes the link (or a new one, which ends the old).
-pub async fn link(State(state): State<WebState>, s: SignedIn, body: Bytes) -> PageResult {
-    let form = FormData::parse(&body);
-    csrf::require(&s, &form)?;
+pub async fn link(State(state): State<WebState>, SignedForm { s, .. }: SignedForm) -> PageResult {
     state.app.calendar_secret(&s.principal, true).await?;
     Ok(Redirect::to("/settings/calendar?notice=rotated").into_response())
 }
 
-pub async fn save(State(state): State<WebState>, s: SignedIn, body: Bytes) -> PageResult {
-    let form = FormData::parse(&body);
-    csrf::require(&s, &form)?;
+pub async fn save(State(state): State<WebState>, SignedForm { s, form }: SignedForm) -> PageResult {
     state
         .app
         .set_calendar_prefs(

@@ -2,6 +2,7 @@
 //! so a form that fails validation (or a stale token, or an expired session)
 //! comes back exactly as it was sent: nothing typed is ever lost.
 
+use crate::web::forms::{split_list, FormData, FromForm};
 use std::collections::BTreeMap;
 
 use between_domain::feelings::{self, Quadrant};
@@ -11,7 +12,6 @@ use jiff::tz::TimeZone;
 use jiff::Timestamp;
 
 use crate::json::{EntryInput, FeelingInput};
-use crate::web::forms::{split_list, FormData};
 
 const OTHER_ROWS: usize = 3;
 
@@ -103,33 +103,31 @@ impl EntryForm {
         form
     }
 
-    /// Reads the form's fields, each name prefixed with `prefix` (used to
-    /// carry a draft through the sign-in page).
-    pub fn from_form(f: &FormData, prefix: &str) -> EntryForm {
-        let field = |name: &str| f.get(&format!("{prefix}{name}")).to_string();
+    /// Reads the form's fields (a draft carried through the sign-in page is
+    /// read from `FormData::under`).
+    pub fn read(f: &FormData) -> EntryForm {
+        let field = |name: &str| f.get(name).to_string();
         let mut form = EntryForm {
             text: field("text"),
             mood: field("mood"),
             occurred_at: field("occurred_at"),
             triggers: field("triggers"),
             tags: field("tags"),
-            starred: f.has(&format!("{prefix}starred")),
-            shared: f.has(&format!("{prefix}shared")),
+            starred: f.has("starred"),
+            shared: f.has("shared"),
             ..EntryForm::default()
         };
-        let names = f.all(&format!("{prefix}other_feeling"));
-        let values = f.all(&format!("{prefix}other_intensity"));
+        let names = f.all("other_feeling");
+        let values = f.all("other_intensity");
         for (i, name) in names.iter().enumerate() {
             form.others
                 .push((name.to_string(), values.get(i).unwrap_or(&"").to_string()));
         }
-        let feel = format!("{prefix}feel:");
-        let prompt = format!("{prefix}prompt:");
         for (key, value) in f.pairs() {
-            if let Some(name) = key.strip_prefix(&feel) {
+            if let Some(name) = key.strip_prefix("feel:") {
                 form.feelings.insert(name.to_string(), value.clone());
-            } else if let Some(i) = key.strip_prefix(&prompt) {
-                let answer = f.get(&format!("{prefix}answer:{i}"));
+            } else if let Some(i) = key.strip_prefix("prompt:") {
+                let answer = f.get(&format!("answer:{i}"));
                 form.prompts.push((value.clone(), answer.to_string()));
             }
         }
@@ -311,6 +309,12 @@ impl EntryForm {
     }
 }
 
+impl FromForm for EntryForm {
+    fn from_fields(fields: FormData) -> Self {
+        EntryForm::read(&fields)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -323,7 +327,7 @@ mod tests {
     fn a_filled_form_becomes_content() {
         let body = "text=Hello%0D%0Athere&mood=6&feel:anxious=7&feel:calm=&other_feeling=wistful&other_intensity=3\
                     &other_feeling=&other_intensity=&prompt:0=What+happened%3F&answer:0=A+meeting&triggers=work+meeting,+call&tags=%23sleep&occurred_at=2026-03-01T09:30&starred=1";
-        let form = EntryForm::from_form(&FormData::parse(body.as_bytes()), "");
+        let form = EntryForm::read(&FormData::for_test(body));
         let (content, at) = form.parse(&tz()).unwrap();
         assert_eq!(content.text, "Hello\nthere");
         assert_eq!(content.mood, Some(6));
@@ -342,7 +346,7 @@ mod tests {
     #[test]
     fn bad_values_are_reported_per_field_and_the_text_survives() {
         let body = "text=Keep+me&mood=eleven&feel:sad=lots&other_feeling=odd&other_intensity=";
-        let form = EntryForm::from_form(&FormData::parse(body.as_bytes()), "");
+        let form = EntryForm::read(&FormData::for_test(body));
         let errors = form.parse(&tz()).unwrap_err();
         assert!(errors.get("mood").unwrap().contains("eleven"));
         assert!(errors.get("feelings").is_some());
@@ -354,7 +358,7 @@ mod tests {
     #[test]
     fn a_draft_survives_the_round_trip_through_hidden_fields() {
         let body = "text=Long+text&mood=4&feel:angry=8&other_feeling=odd&other_intensity=2&shared=1&prompt:0=P&answer:0=A";
-        let form = EntryForm::from_form(&FormData::parse(body.as_bytes()), "");
+        let form = EntryForm::read(&FormData::for_test(body));
         let hidden: String = form
             .to_pairs()
             .iter()
@@ -366,7 +370,7 @@ mod tests {
                 )
             })
             .collect();
-        let back = EntryForm::from_form(&FormData::parse(hidden.as_bytes()), "draft:");
+        let back = EntryForm::read(&FormData::for_test(&hidden).under("draft:"));
         assert_eq!(back.parse(&tz()).unwrap(), form.parse(&tz()).unwrap());
     }
 }

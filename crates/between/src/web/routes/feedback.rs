@@ -2,7 +2,6 @@
 //! page with the four scores over time.
 
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
@@ -14,9 +13,8 @@ use uuid::Uuid;
 use crate::json::FeedbackInput;
 use crate::web::auth::SignedIn;
 use crate::web::charts::{Chart, Line};
-use crate::web::csrf;
 use crate::web::errors::{render, PageError, PageResult};
-use crate::web::forms::FormData;
+use crate::web::forms::{Checked, FormData, SignedFormOrStale};
 use crate::web::{Layout, WebState};
 
 /// The feedback form's fields: (name, label, value as typed).
@@ -76,14 +74,13 @@ fn score(form: &FormData, name: &str) -> Option<i64> {
 
 pub async fn save(
     State(state): State<WebState>,
-    s: SignedIn,
     Path(id): Path<String>,
-    body: Bytes,
+    SignedFormOrStale { s, form: checked }: SignedFormOrStale,
 ) -> PageResult {
     let id = Uuid::parse_str(&id).map_err(|_| PageError::NotFound)?;
-    let form = FormData::parse(&body);
-    let mut typed = FeedbackForm::from_form(&form);
-    if !csrf::matches(&s.csrf, form.get(csrf::FIELD)) {
+    let (Checked::Fresh(form) | Checked::Stale(form)) = &checked;
+    let mut typed = FeedbackForm::from_form(form);
+    if let Checked::Stale(_) = checked {
         typed.error = Some("This form had been open for a long time, so it was not saved. Check it and save again.".into());
         return super::appointments::show_with_feedback(
             &state,
@@ -95,10 +92,10 @@ pub async fn save(
         .await;
     }
     let input = FeedbackInput {
-        heard: score(&form, "heard"),
-        worked_on: score(&form, "worked_on"),
-        approach: score(&form, "approach"),
-        overall: score(&form, "overall"),
+        heard: score(form, "heard"),
+        worked_on: score(form, "worked_on"),
+        approach: score(form, "approach"),
+        overall: score(form, "overall"),
         working: form.get("working").into(),
         change: form.get("change").into(),
     };

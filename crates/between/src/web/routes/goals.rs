@@ -2,8 +2,7 @@
 //! and each goal with its chart, check-in form, history and status.
 
 use askama::Template;
-use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use between_app::goals::GoalView;
@@ -17,9 +16,8 @@ use uuid::Uuid;
 use crate::json::{CheckInInput, GoalInput};
 use crate::web::auth::SignedIn;
 use crate::web::charts::{Chart, Line};
-use crate::web::csrf;
 use crate::web::errors::{render, PageError, PageResult};
-use crate::web::forms::FormData;
+use crate::web::forms::{Checked, FormData, PageQuery, SignedForm, SignedFormOrStale};
 use crate::web::{Layout, WebState};
 
 pub struct GoalRow {
@@ -86,7 +84,7 @@ fn notice(code: Option<&str>) -> Option<&'static str> {
 pub async fn list(
     State(state): State<WebState>,
     s: SignedIn,
-    Query(q): Query<NoticeParams>,
+    PageQuery(q): PageQuery<NoticeParams>,
 ) -> PageResult {
     let all = state.app.goals(&s.principal).await?;
     render(&ListPage {
@@ -173,14 +171,17 @@ fn number(form: &FormData, name: &str, errors: &mut ValidationErrors) -> Option<
     }
 }
 
-pub async fn create(State(state): State<WebState>, s: SignedIn, body: Bytes) -> PageResult {
-    let data = FormData::parse(&body);
+pub async fn create(
+    State(state): State<WebState>,
+    SignedFormOrStale { s, form: checked }: SignedFormOrStale,
+) -> PageResult {
+    let (Checked::Fresh(data) | Checked::Stale(data)) = &checked;
     let form = GoalForm {
         title: data.get("title").into(),
         why: data.get("why").into(),
         area: data.get("area").into(),
         measure: data.get("measure").into(),
-        levels: level_fields(&data),
+        levels: level_fields(data),
         baseline: data.get("baseline").into(),
         target: data.get("target").into(),
         unit: data.get("unit").into(),
@@ -188,7 +189,7 @@ pub async fn create(State(state): State<WebState>, s: SignedIn, body: Bytes) -> 
         review_weeks: data.get("review_weeks").into(),
     };
     let mut errors = ValidationErrors::new();
-    if !csrf::matches(&s.csrf, data.get(csrf::FIELD)) {
+    if let Checked::Stale(_) = checked {
         errors.add("form", "This form had been open for a long time, so it was not saved. Check it and save again.");
     }
     let weeks: Option<i64> = match form.review_weeks.trim() {
@@ -212,12 +213,12 @@ pub async fn create(State(state): State<WebState>, s: SignedIn, body: Bytes) -> 
         baseline: if gas {
             None
         } else {
-            number(&data, "baseline", &mut errors)
+            number(data, "baseline", &mut errors)
         },
         target: if gas {
             None
         } else {
-            number(&data, "target", &mut errors)
+            number(data, "target", &mut errors)
         },
         unit: if gas { None } else { Some(form.unit.clone()) },
         lower_is_better: form.lower_is_better,
@@ -429,20 +430,17 @@ pub async fn show(
     State(state): State<WebState>,
     s: SignedIn,
     Path(id): Path<String>,
-    Query(q): Query<NoticeParams>,
+    PageQuery(q): PageQuery<NoticeParams>,
 ) -> PageResult {
     render(&show_page(&state, &s, super::path_id(&id)?, None, q.notice.as_deref()).await?)
 }
 
 pub async fn check_in(
     State(state): State<WebState>,
-    s: SignedIn,
     Path(id): Path<String>,
-    body: Bytes,
+    SignedForm { s, form }: SignedForm,
 ) -> PageResult {
     let id = super::path_id(&id)?;
-    let form = FormData::parse(&body);
-    csrf::require(&s, &form)?;
     let mut errors = ValidationErrors::new();
     let level = match form.get("level").trim() {
         "" => None,
@@ -482,13 +480,10 @@ pub async fn check_in(
 
 pub async fn set_status(
     State(state): State<WebState>,
-    s: SignedIn,
     Path(id): Path<String>,
-    body: Bytes,
+    SignedForm { s, form }: SignedForm,
 ) -> PageResult {
     let id = super::path_id(&id)?;
-    let form = FormData::parse(&body);
-    csrf::require(&s, &form)?;
     let status =
         GoalStatus::parse(form.get("status")).map_err(|e| PageError::BadRequest(e.to_string()))?;
     state.app.set_goal_status(&s.principal, id, status).await?;

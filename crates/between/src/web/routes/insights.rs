@@ -2,8 +2,7 @@
 //! session, and everything recorded so far by appointment and by tag.
 
 use askama::Template;
-use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use between_app::insights::LinkTo;
@@ -14,9 +13,8 @@ use uuid::Uuid;
 
 use super::questions::{appointment_choices, Choice};
 use crate::web::auth::SignedIn;
-use crate::web::csrf;
 use crate::web::errors::{render, PageError, PageResult};
-use crate::web::forms::{split_list, FormData};
+use crate::web::forms::{split_list, Checked, PageQuery, SignedForm, SignedFormOrStale};
 use crate::web::{Layout, WebState};
 
 pub struct InsightView {
@@ -132,7 +130,7 @@ async fn page(
 pub async fn list(
     State(state): State<WebState>,
     s: SignedIn,
-    Query(params): Query<Params>,
+    PageQuery(params): PageQuery<Params>,
 ) -> PageResult {
     let draft = Draft {
         kind: "takeaway".into(),
@@ -141,8 +139,11 @@ pub async fn list(
     render(&page(&state, &s, &params, draft, None).await?)
 }
 
-pub async fn create(State(state): State<WebState>, s: SignedIn, body: Bytes) -> PageResult {
-    let form = FormData::parse(&body);
+pub async fn create(
+    State(state): State<WebState>,
+    SignedFormOrStale { s, form: checked }: SignedFormOrStale,
+) -> PageResult {
+    let (Checked::Fresh(form) | Checked::Stale(form)) = &checked;
     let draft = Draft {
         text: form.get("text").into(),
         kind: form.get("kind").into(),
@@ -154,7 +155,7 @@ pub async fn create(State(state): State<WebState>, s: SignedIn, body: Bytes) -> 
         appointment: Some(form.get("appointment").into()),
         notice: None,
     };
-    if !csrf::matches(&s.csrf, form.get(csrf::FIELD)) {
+    if let Checked::Stale(_) = checked {
         let p = page(
             &state,
             &s,
@@ -201,11 +202,9 @@ pub async fn create(State(state): State<WebState>, s: SignedIn, body: Bytes) -> 
 
 pub async fn delete(
     State(state): State<WebState>,
-    s: SignedIn,
     Path(id): Path<String>,
-    body: Bytes,
+    SignedForm { s, .. }: SignedForm,
 ) -> PageResult {
-    csrf::require(&s, &FormData::parse(&body))?;
     let id = Uuid::parse_str(&id).map_err(|_| PageError::NotFound)?;
     state.app.delete_insight(&s.principal, id).await?;
     Ok(Redirect::to("/insights?notice=deleted").into_response())

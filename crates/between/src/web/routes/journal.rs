@@ -2,8 +2,7 @@
 //! edit), delete with confirmation, "Recently deleted", and search.
 
 use askama::Template;
-use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use between_app::journal::{Cursor, ListEntries};
@@ -15,10 +14,10 @@ use uuid::Uuid;
 
 use super::account::signin_with_draft;
 use super::entry_form::{EntryForm, EntryFormView};
-use crate::web::auth::{MaybeSignedIn, SignedIn};
+use crate::web::auth::SignedIn;
 use crate::web::errors::{render, PageError, PageResult};
-use crate::web::forms::FormData;
-use crate::web::{csrf, Layout, WebState};
+use crate::web::forms::{Checked, MaybeSignedForm, PageQuery, SignedForm};
+use crate::web::{Layout, WebState};
 
 const PAGE_SIZE: usize = 50;
 
@@ -159,7 +158,7 @@ async fn entries_page(state: &WebState, s: &SignedIn, q: ListParams, deleted: bo
 pub async fn list(
     State(state): State<WebState>,
     s: SignedIn,
-    Query(q): Query<ListParams>,
+    PageQuery(q): PageQuery<ListParams>,
 ) -> PageResult {
     entries_page(&state, &s, q, false).await
 }
@@ -167,7 +166,7 @@ pub async fn list(
 pub async fn deleted(
     State(state): State<WebState>,
     s: SignedIn,
-    Query(q): Query<ListParams>,
+    PageQuery(q): PageQuery<ListParams>,
 ) -> PageResult {
     entries_page(&state, &s, q, true).await
 }
@@ -218,20 +217,17 @@ pub async fn new_form(State(state): State<WebState>, s: SignedIn) -> PageResult 
 
 /// Saves a posted entry form (new when `id` is `None`), or shows it again
 /// with what went wrong.
-async fn save(
-    state: WebState,
-    session: Option<SignedIn>,
-    id: Option<Uuid>,
-    body: Bytes,
-) -> PageResult {
-    let data = FormData::parse(&body);
-    let form = EntryForm::from_form(&data, "");
+async fn save(state: WebState, posted: MaybeSignedForm<EntryForm>, id: Option<Uuid>) -> PageResult {
     let action = id
         .map(|id| format!("/journal/{id}"))
         .unwrap_or_else(|| "/journal".into());
-    let Some(s) = session else {
-        return signin_with_draft(&state, &form, &action).await;
+    let (s, checked) = match posted {
+        MaybeSignedForm::SignedIn(posted) => (posted.s, posted.form),
+        MaybeSignedForm::SignedOut(form) => {
+            return signin_with_draft(&state, &form, &action).await;
+        }
     };
+    let (Checked::Fresh(form) | Checked::Stale(form)) = &checked;
     let again =
         |errors: ValidationErrors, form_error: Option<String>, status: StatusCode| -> PageResult {
             let title = if id.is_some() {
@@ -242,13 +238,13 @@ async fn save(
             let mut page = EntryFormPage::new(
                 Layout::signed_in(&state, &s, title, "new"),
                 action.clone(),
-                &form,
+                form,
             );
             page.errors = errors;
             page.form_error = form_error;
             Ok((status, render(&page)?).into_response())
         };
-    if !csrf::matches(&s.csrf, data.get(csrf::FIELD)) {
+    if let Checked::Stale(_) = checked {
         return again(
             ValidationErrors::new(),
             Some("This form was open for a long time or came from elsewhere, so it was not saved. Your text is below: check it and save again.".into()),
@@ -288,19 +284,17 @@ async fn save(
 
 pub async fn create(
     State(state): State<WebState>,
-    MaybeSignedIn(s): MaybeSignedIn,
-    body: Bytes,
+    posted: MaybeSignedForm<EntryForm>,
 ) -> PageResult {
-    save(state, s, None, body).await
+    save(state, posted, None).await
 }
 
 pub async fn update(
     State(state): State<WebState>,
-    MaybeSignedIn(s): MaybeSignedIn,
     Path(id): Path<String>,
-    body: Bytes,
+    posted: MaybeSignedForm<EntryForm>,
 ) -> PageResult {
-    save(state, s, Some(super::path_id(&id)?), body).await
+    save(state, posted, Some(super::path_id(&id)?)).await
 }
 
 pub async fn edit_form(
@@ -346,7 +340,7 @@ pub async fn show(
     State(state): State<WebState>,
     s: SignedIn,
     Path(id): Path<String>,
-    Query(q): Query<NoticeParam>,
+    PageQuery(q): PageQuery<NoticeParam>,
 ) -> PageResult {
     let e = state.app.entry(&s.principal, super::path_id(&id)?).await?;
     let tz = &s.principal.user.time_zone;
@@ -411,11 +405,9 @@ pub async fn delete_confirm(
 
 pub async fn delete(
     State(state): State<WebState>,
-    s: SignedIn,
     Path(id): Path<String>,
-    body: Bytes,
+    SignedForm { s, .. }: SignedForm,
 ) -> PageResult {
-    csrf::require(&s, &FormData::parse(&body))?;
     state
         .app
         .delete_entry(&s.principal, super::path_id(&id)?)
@@ -425,11 +417,9 @@ pub async fn delete(
 
 pub async fn restore(
     State(state): State<WebState>,
-    s: SignedIn,
     Path(id): Path<String>,
-    body: Bytes,
+    SignedForm { s, .. }: SignedForm,
 ) -> PageResult {
-    csrf::require(&s, &FormData::parse(&body))?;
     let e = state
         .app
         .restore_entry(&s.principal, super::path_id(&id)?)
@@ -460,7 +450,7 @@ pub struct SearchParams {
 pub async fn search(
     State(state): State<WebState>,
     s: SignedIn,
-    Query(q): Query<SearchParams>,
+    PageQuery(q): PageQuery<SearchParams>,
 ) -> PageResult {
     let query = q.q.unwrap_or_default();
     let mut page = SearchPage {

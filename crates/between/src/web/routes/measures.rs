@@ -4,7 +4,6 @@
 //! the safety plan.
 
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
@@ -17,9 +16,8 @@ use between_domain::measure::{Instrument, Response};
 
 use crate::web::auth::{MaybeSignedIn, SignedIn};
 use crate::web::charts::{Chart, Line};
-use crate::web::csrf;
 use crate::web::errors::{render, PageError, PageResult};
-use crate::web::forms::FormData;
+use crate::web::forms::{Checked, FormData, PageQuery, SignedFormOrStale};
 use crate::web::{Layout, WebState};
 
 pub struct Row {
@@ -226,14 +224,13 @@ struct ResultPage {
 
 pub async fn take(
     State(state): State<WebState>,
-    s: SignedIn,
     Path(slug): Path<String>,
-    body: Bytes,
+    SignedFormOrStale { s, form: checked }: SignedFormOrStale,
 ) -> PageResult {
     let i = instrument(&slug)?;
-    let data = FormData::parse(&body);
-    if !csrf::matches(&s.csrf, data.get(csrf::FIELD)) {
-        let page = form_page(&state, &s, i, Some(&data), Some("This form had been open for a long time, so it was not saved. Your answers are still selected: submit again.".into()));
+    let (Checked::Fresh(data) | Checked::Stale(data)) = &checked;
+    if let Checked::Stale(_) = checked {
+        let page = form_page(&state, &s, i, Some(data), Some("This form had been open for a long time, so it was not saved. Your answers are still selected: submit again.".into()));
         return Ok((StatusCode::BAD_REQUEST, render(&page)?).into_response());
     }
     let mut answers = Vec::new();
@@ -248,7 +245,7 @@ pub async fn take(
         let message = format!("Please answer every question; still open: {}. Nothing is saved until all are answered.", missing.join(", "));
         return Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
-            render(&form_page(&state, &s, i, Some(&data), Some(message)))?,
+            render(&form_page(&state, &s, i, Some(data), Some(message)))?,
         )
             .into_response());
     }
@@ -270,7 +267,7 @@ pub async fn take(
         Err(AppError::Invalid(e)) => {
             return Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
-                render(&form_page(&state, &s, i, Some(&data), Some(e.to_string())))?,
+                render(&form_page(&state, &s, i, Some(data), Some(e.to_string())))?,
             )
                 .into_response())
         }
@@ -334,7 +331,7 @@ fn plan_page(
 pub async fn safety_plan(
     State(state): State<WebState>,
     s: SignedIn,
-    axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
+    PageQuery(q): PageQuery<std::collections::HashMap<String, String>>,
 ) -> PageResult {
     let plan = state.app.safety_plan(&s.principal).await?;
     let notice = q
@@ -345,15 +342,14 @@ pub async fn safety_plan(
 
 pub async fn save_safety_plan(
     State(state): State<WebState>,
-    s: SignedIn,
-    body: Bytes,
+    SignedFormOrStale { s, form: checked }: SignedFormOrStale,
 ) -> PageResult {
-    let form = FormData::parse(&body);
+    let (Checked::Fresh(form) | Checked::Stale(form)) = &checked;
     let mut plan = SafetyPlan::default();
     for (field, _, _) in SAFETY_PLAN_SECTIONS {
         plan.set(field, form.get(field).trim().to_string());
     }
-    if !csrf::matches(&s.csrf, form.get(csrf::FIELD)) {
+    if let Checked::Stale(_) = checked {
         let mut page = plan_page(&state, &s, &plan, None);
         page.layout.notice = Some("This page had been open for a long time, so it was not saved. Your words are below: save again.".into());
         return Ok((StatusCode::BAD_REQUEST, render(&page)?).into_response());

@@ -2,11 +2,12 @@
 //! let it tell.
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use serde::Deserialize;
 
 use crate::web::auth::SignedIn;
 use crate::web::errors::{render, PageResult};
+use crate::web::forms::{PageQuery, SignedForm};
 use crate::web::{Layout, WebState};
 
 /// A sentence with *marked* words as (text, emphasised) parts.
@@ -49,7 +50,7 @@ pub struct Params {
 pub async fn page(
     State(state): State<WebState>,
     s: SignedIn,
-    Query(q): Query<Params>,
+    PageQuery(q): PageQuery<Params>,
 ) -> PageResult {
     let tz = &s.principal.user.time_zone;
     let (period, range) = crate::web::period::chosen(q.period.as_deref(), tz, state.app.now());
@@ -84,13 +85,7 @@ pub async fn page(
 }
 
 /// Pins a pattern for the next session's agenda, or unpins it.
-pub async fn pin(
-    State(state): State<WebState>,
-    s: SignedIn,
-    body: axum::body::Bytes,
-) -> PageResult {
-    let form = crate::web::forms::FormData::parse(&body);
-    crate::web::csrf::require(&s, &form)?;
+pub async fn pin(State(state): State<WebState>, SignedForm { s, form }: SignedForm) -> PageResult {
     state
         .app
         .pin_pattern(&s.principal, form.get("sentence"), form.get("pin") != "0")

@@ -3,8 +3,7 @@
 //! chart, log form (the template's fields) and logs.
 
 use askama::Template;
-use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use between_app::practices::PracticeView;
@@ -20,9 +19,8 @@ use uuid::Uuid;
 use crate::json::{LogInput, PracticeInput};
 use crate::web::auth::SignedIn;
 use crate::web::charts::{heatmap, Chart, Line};
-use crate::web::csrf;
 use crate::web::errors::{render, PageError, PageResult};
-use crate::web::forms::FormData;
+use crate::web::forms::{Checked, PageQuery, SignedForm, SignedFormOrStale};
 use crate::web::{Layout, WebState};
 
 pub struct Row {
@@ -92,7 +90,7 @@ fn notice(code: Option<&str>) -> Option<&'static str> {
 pub async fn list(
     State(state): State<WebState>,
     s: SignedIn,
-    Query(q): Query<NoticeParams>,
+    PageQuery(q): PageQuery<NoticeParams>,
 ) -> PageResult {
     render(&list_page(&state, &s, notice(q.notice.as_deref()), None).await?)
 }
@@ -140,13 +138,10 @@ async fn list_page(
 /// (`action` accept or decline; `schedule` to adjust; `note`).
 pub async fn answer_assignment(
     State(state): State<WebState>,
-    s: SignedIn,
     Path(id): Path<String>,
-    body: Bytes,
+    SignedForm { s, form }: SignedForm,
 ) -> PageResult {
     use between_app::assignments::Answer;
-    let form = FormData::parse(&body);
-    csrf::require(&s, &form)?;
     let id = super::path_id(&id)?;
     let note = form.get("note").to_string();
     let answer = match form.get("action") {
@@ -258,8 +253,11 @@ pub async fn new_form(State(state): State<WebState>, s: SignedIn) -> PageResult 
     })
 }
 
-pub async fn create(State(state): State<WebState>, s: SignedIn, body: Bytes) -> PageResult {
-    let data = FormData::parse(&body);
+pub async fn create(
+    State(state): State<WebState>,
+    SignedFormOrStale { s, form: checked }: SignedFormOrStale,
+) -> PageResult {
+    let (Checked::Fresh(data) | Checked::Stale(data)) = &checked;
     let form = Form {
         title: data.get("title").into(),
         instructions: data.get("instructions").into(),
@@ -292,7 +290,7 @@ pub async fn create(State(state): State<WebState>, s: SignedIn, body: Bytes) -> 
         _ => "daily".into(),
     };
     let mut errors = ValidationErrors::new();
-    if !csrf::matches(&s.csrf, data.get(csrf::FIELD)) {
+    if let Checked::Stale(_) = checked {
         errors.add("form", "This form had been open for a long time, so it was not saved. Check it and save again.");
     }
     if form.kind == "days" && spec.is_empty() {
@@ -469,7 +467,7 @@ pub async fn show(
     State(state): State<WebState>,
     s: SignedIn,
     Path(id): Path<String>,
-    Query(q): Query<NoticeParams>,
+    PageQuery(q): PageQuery<NoticeParams>,
 ) -> PageResult {
     render(&show_page(&state, &s, super::path_id(&id)?, None, q.notice.as_deref()).await?)
 }
@@ -477,13 +475,10 @@ pub async fn show(
 /// Logs a practice: one click from "Today", or the full form.
 pub async fn log(
     State(state): State<WebState>,
-    s: SignedIn,
     Path(id): Path<String>,
-    body: Bytes,
+    SignedForm { s, form }: SignedForm,
 ) -> PageResult {
     let id = super::path_id(&id)?;
-    let form = FormData::parse(&body);
-    csrf::require(&s, &form)?;
     let practice = state.app.practice(&s.principal, id).await?;
     let number = |name: &str, errors: &mut ValidationErrors| match form.get(name).trim() {
         "" => None,
@@ -545,11 +540,9 @@ pub async fn log(
 
 pub async fn unlog(
     State(state): State<WebState>,
-    s: SignedIn,
     Path((id, log_id)): Path<(String, String)>,
-    body: Bytes,
+    SignedForm { s, .. }: SignedForm,
 ) -> PageResult {
-    csrf::require(&s, &FormData::parse(&body))?;
     let (id, log_id) = (super::path_id(&id)?, super::path_id(&log_id)?);
     let v = state.app.practice(&s.principal, id).await?;
     if !v.logs.iter().any(|l| l.id == log_id) {
@@ -561,12 +554,9 @@ pub async fn unlog(
 
 pub async fn archive(
     State(state): State<WebState>,
-    s: SignedIn,
     Path(id): Path<String>,
-    body: Bytes,
+    SignedForm { s, form }: SignedForm,
 ) -> PageResult {
-    let form = FormData::parse(&body);
-    csrf::require(&s, &form)?;
     let id = super::path_id(&id)?;
     state
         .app

@@ -2,7 +2,6 @@
 //! that expires, the page the link opens (no account needed), and revoking.
 
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect};
@@ -11,9 +10,8 @@ use between_app::AppError;
 use between_domain::snapshot::Snapshot;
 
 use crate::web::auth::SignedIn;
-use crate::web::csrf;
 use crate::web::errors::{render, PageError, PageResult};
-use crate::web::forms::FormData;
+use crate::web::forms::{FormData, SignedForm};
 use crate::web::{Layout, WebState};
 
 #[derive(Template)]
@@ -95,11 +93,8 @@ async fn create(
 /// `POST /agenda/link`: the agenda (`appointment`, blank for the next one).
 pub async fn create_for_agenda(
     State(state): State<WebState>,
-    s: SignedIn,
-    body: Bytes,
+    SignedForm { s, form }: SignedForm,
 ) -> PageResult {
-    let form = FormData::parse(&body);
-    csrf::require(&s, &form)?;
     let id = match form.get("appointment").trim() {
         "" => None,
         given => Some(super::path_id(given)?),
@@ -110,12 +105,9 @@ pub async fn create_for_agenda(
 /// `POST /reviews/{id}/link`: a saved review.
 pub async fn create_for_review(
     State(state): State<WebState>,
-    s: SignedIn,
     Path(id): Path<String>,
-    body: Bytes,
+    SignedForm { s, form }: SignedForm,
 ) -> PageResult {
-    let form = FormData::parse(&body);
-    csrf::require(&s, &form)?;
     let id = super::path_id(&id)?;
     create(&state, &s, LinkKind::Review, Some(id), &form).await
 }
@@ -159,12 +151,9 @@ pub async fn open(State(state): State<WebState>, Path(secret): Path<String>) -> 
 /// `POST /sharing/links/{id}/revoke`.
 pub async fn revoke(
     State(state): State<WebState>,
-    s: SignedIn,
     Path(id): Path<String>,
-    body: Bytes,
+    SignedForm { s, .. }: SignedForm,
 ) -> PageResult {
-    let form = FormData::parse(&body);
-    csrf::require(&s, &form)?;
     state
         .app
         .revoke_private_link(&s.principal, super::path_id(&id)?)

@@ -2,8 +2,7 @@
 //! record answers (and the appointment they were asked in), search.
 
 use askama::Template;
-use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use between_app::AppError;
@@ -11,9 +10,8 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::web::auth::SignedIn;
-use crate::web::csrf;
 use crate::web::errors::{render, PageResult};
-use crate::web::forms::FormData;
+use crate::web::forms::{Checked, PageQuery, SignedForm, SignedFormOrStale};
 use crate::web::{Layout, WebState};
 
 pub struct QuestionView {
@@ -150,7 +148,7 @@ fn notice(code: Option<&str>) -> Option<&'static str> {
 pub async fn list(
     State(state): State<WebState>,
     s: SignedIn,
-    Query(q): Query<Params>,
+    PageQuery(q): PageQuery<Params>,
 ) -> PageResult {
     let p = page(
         &state,
@@ -164,10 +162,13 @@ pub async fn list(
     render(&p)
 }
 
-pub async fn create(State(state): State<WebState>, s: SignedIn, body: Bytes) -> PageResult {
-    let form = FormData::parse(&body);
+pub async fn create(
+    State(state): State<WebState>,
+    SignedFormOrStale { s, form: checked }: SignedFormOrStale,
+) -> PageResult {
+    let (Checked::Fresh(form) | Checked::Stale(form)) = &checked;
     let text = form.get("text");
-    if !csrf::matches(&s.csrf, form.get(csrf::FIELD)) {
+    if let Checked::Stale(_) = checked {
         let p = page(&state, &s, "", text, Some("This form had been open for a long time, so it was not saved. Your question is below.".into()), None).await?;
         return Ok((StatusCode::BAD_REQUEST, render(&p)?).into_response());
     }
@@ -183,12 +184,9 @@ pub async fn create(State(state): State<WebState>, s: SignedIn, body: Bytes) -> 
 
 pub async fn answer(
     State(state): State<WebState>,
-    s: SignedIn,
     Path(id): Path<String>,
-    body: Bytes,
+    SignedForm { s, form }: SignedForm,
 ) -> PageResult {
-    let form = FormData::parse(&body);
-    csrf::require(&s, &form)?;
     let appointment = match form.get("appointment") {
         "" => None,
         a => Some(super::path_id(a)?),
@@ -214,11 +212,9 @@ pub async fn answer(
 
 pub async fn delete(
     State(state): State<WebState>,
-    s: SignedIn,
     Path(id): Path<String>,
-    body: Bytes,
+    SignedForm { s, .. }: SignedForm,
 ) -> PageResult {
-    csrf::require(&s, &FormData::parse(&body))?;
     state
         .app
         .delete_question(&s.principal, super::path_id(&id)?)

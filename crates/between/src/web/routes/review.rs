@@ -4,8 +4,7 @@
 //! the review interval.
 
 use askama::Template;
-use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect};
 use between_domain::review::{Reflections, MAX_REFLECTION, PROMPTS};
@@ -15,9 +14,8 @@ use uuid::Uuid;
 
 use crate::review_doc::{self, Body, ReviewDoc};
 use crate::web::auth::SignedIn;
-use crate::web::csrf;
 use crate::web::errors::{render, PageError, PageResult};
-use crate::web::forms::FormData;
+use crate::web::forms::{PageQuery, SignedForm};
 use crate::web::{Layout, WebState};
 
 #[derive(Template)]
@@ -125,7 +123,7 @@ async fn review_page(
 pub async fn show(
     State(state): State<WebState>,
     s: SignedIn,
-    Query(params): Query<Params>,
+    PageQuery(params): PageQuery<Params>,
 ) -> PageResult {
     let page = review_page(
         &state,
@@ -139,9 +137,7 @@ pub async fn show(
     render(&page)
 }
 
-pub async fn save(State(state): State<WebState>, s: SignedIn, body: Bytes) -> PageResult {
-    let form = FormData::parse(&body);
-    csrf::require(&s, &form)?;
+pub async fn save(State(state): State<WebState>, SignedForm { s, form }: SignedForm) -> PageResult {
     let (_, _, since_at, until_at) =
         period(&state, &s, Some(form.get("since")), Some(form.get("until"))).await?;
     let reflections = Reflections {
@@ -208,9 +204,10 @@ pub async fn list(State(state): State<WebState>, s: SignedIn) -> PageResult {
 }
 
 /// Sets how many weeks between reviews.
-pub async fn interval(State(state): State<WebState>, s: SignedIn, body: Bytes) -> PageResult {
-    let form = FormData::parse(&body);
-    csrf::require(&s, &form)?;
+pub async fn interval(
+    State(state): State<WebState>,
+    SignedForm { s, form }: SignedForm,
+) -> PageResult {
     let p = &s.principal;
     let mut prefs = state.app.agenda_prefs(p).await?;
     let weeks = form.get("weeks").trim().parse::<u32>();
@@ -251,12 +248,9 @@ pub async fn saved(
 
 pub async fn delete(
     State(state): State<WebState>,
-    s: SignedIn,
     Path(id): Path<String>,
-    body: Bytes,
+    SignedForm { s, .. }: SignedForm,
 ) -> PageResult {
-    let form = FormData::parse(&body);
-    csrf::require(&s, &form)?;
     state
         .app
         .delete_review(&s.principal, super::path_id(&id)?)
@@ -280,7 +274,7 @@ async fn download(doc: &ReviewDoc<'_>, format: &str) -> PageResult {
 pub async fn download_period(
     State(state): State<WebState>,
     s: SignedIn,
-    Query(params): Query<Params>,
+    PageQuery(params): PageQuery<Params>,
 ) -> PageResult {
     let (_, _, since_at, until_at) =
         period(&state, &s, params.since.as_deref(), params.until.as_deref()).await?;
@@ -301,7 +295,7 @@ pub async fn download_saved(
     State(state): State<WebState>,
     s: SignedIn,
     Path(id): Path<String>,
-    Query(params): Query<Params>,
+    PageQuery(params): PageQuery<Params>,
 ) -> PageResult {
     let shown = state
         .app

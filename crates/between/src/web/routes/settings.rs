@@ -2,7 +2,6 @@
 //! or all, create an API token).
 
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect};
@@ -15,9 +14,8 @@ use between_app::throttle::Attempt;
 
 use crate::web::auth::{clear_session_cookie, cookie, SignedIn, DEVICE_COOKIE};
 use crate::web::client_addr::ClientAddr;
-use crate::web::csrf;
 use crate::web::errors::{render, PageError, PageResult};
-use crate::web::forms::FormData;
+use crate::web::forms::{Checked, PageQuery, SignedForm, SignedFormOrStale};
 use crate::web::routes::account::zones;
 use crate::web::{Layout, WebState};
 
@@ -34,7 +32,7 @@ struct SettingsPage {
 pub async fn settings(
     State(state): State<WebState>,
     s: SignedIn,
-    axum::extract::Query(q): axum::extract::Query<NoticeParam>,
+    PageQuery(q): PageQuery<NoticeParam>,
 ) -> PageResult {
     let notice = (q.notice.as_deref() == Some("zone")).then_some("Your time zone is changed.");
     render(&SettingsPage {
@@ -48,11 +46,8 @@ pub async fn settings(
 
 pub async fn change_time_zone(
     State(state): State<WebState>,
-    s: SignedIn,
-    body: Bytes,
+    SignedForm { s, form }: SignedForm,
 ) -> PageResult {
-    let form = FormData::parse(&body);
-    csrf::require(&s, &form)?;
     match state
         .app
         .set_time_zone(&s.principal, form.get("time_zone"))
@@ -89,12 +84,11 @@ pub async fn password_form(State(state): State<WebState>, s: SignedIn) -> PageRe
 
 pub async fn change_password(
     State(state): State<WebState>,
-    s: SignedIn,
     ClientAddr(client): ClientAddr,
     headers: HeaderMap,
-    body: Bytes,
+    SignedFormOrStale { s, form: checked }: SignedFormOrStale,
 ) -> PageResult {
-    let form = FormData::parse(&body);
+    let (Checked::Fresh(form) | Checked::Stale(form)) = &checked;
     let again = |message: String, status| -> PageResult {
         let page = PasswordPage {
             layout: Layout::signed_in(&state, &s, "Change password", "settings"),
@@ -102,7 +96,7 @@ pub async fn change_password(
         };
         Ok((status, render(&page)?).into_response())
     };
-    if !csrf::matches(&s.csrf, form.get(csrf::FIELD)) {
+    if let Checked::Stale(_) = checked {
         return again(
             "This form had expired. Please enter both passwords again.".into(),
             StatusCode::BAD_REQUEST,
@@ -205,7 +199,7 @@ pub struct NoticeParam {
 pub async fn devices(
     State(state): State<WebState>,
     s: SignedIn,
-    axum::extract::Query(q): axum::extract::Query<NoticeParam>,
+    PageQuery(q): PageQuery<NoticeParam>,
 ) -> PageResult {
     let notice = match q.notice.as_deref() {
         Some("password") => Some("Your password is changed. Every other browser was signed out; device logins and API tokens below still work. If your old password may be known to someone else, revoke them all."),
@@ -218,11 +212,9 @@ pub async fn devices(
 
 pub async fn revoke(
     State(state): State<WebState>,
-    s: SignedIn,
     Path(id): Path<String>,
-    body: Bytes,
+    SignedForm { s, .. }: SignedForm,
 ) -> PageResult {
-    csrf::require(&s, &FormData::parse(&body))?;
     let id = Uuid::parse_str(&id).map_err(|_| PageError::NotFound)?;
     state.app.revoke_credential(&s.principal, id).await?;
     if id == s.principal.credential_id {
@@ -238,9 +230,10 @@ pub async fn revoke(
 
 /// Revokes every device login and API token at once (after a password
 /// change or a recovery, when the old password may be in other hands).
-pub async fn revoke_all(State(state): State<WebState>, s: SignedIn, body: Bytes) -> PageResult {
-    let form = FormData::parse(&body);
-    csrf::require(&s, &form)?;
+pub async fn revoke_all(
+    State(state): State<WebState>,
+    SignedForm { s, form }: SignedForm,
+) -> PageResult {
     if form.get("confirm") != "yes" {
         return Err(PageError::Unprocessable(
             "Tick “Yes, revoke them all” to revoke every device login and token; nothing was revoked.".into(),
@@ -250,9 +243,10 @@ pub async fn revoke_all(State(state): State<WebState>, s: SignedIn, body: Bytes)
     Ok(Redirect::to("/settings/devices?notice=revoked-all").into_response())
 }
 
-pub async fn create_token(State(state): State<WebState>, s: SignedIn, body: Bytes) -> PageResult {
-    let form = FormData::parse(&body);
-    csrf::require(&s, &form)?;
+pub async fn create_token(
+    State(state): State<WebState>,
+    SignedForm { s, form }: SignedForm,
+) -> PageResult {
     // No choice means the least a token can do; an unknown one is an error.
     let access = match form.get("scope") {
         "" => Access::WriteOnly,

@@ -1,17 +1,15 @@
 //! Accepting a client's invitation to link, from the link they sent.
 
 use askama::Template;
-use axum::body::Bytes;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse};
 use between_app::Role;
 use serde::Deserialize;
 
 use crate::web::auth::SignedIn;
-use crate::web::csrf;
 use crate::web::errors::{render, PageResult};
-use crate::web::forms::FormData;
+use crate::web::forms::{PageQuery, SignedForm};
 use crate::web::{Layout, WebState};
 
 #[derive(Template)]
@@ -31,7 +29,7 @@ pub struct Params {
 pub async fn accept_form(
     State(state): State<WebState>,
     s: SignedIn,
-    Query(params): Query<Params>,
+    PageQuery(params): PageQuery<Params>,
 ) -> PageResult {
     render(&AcceptPage {
         layout: Layout::signed_in(&state, &s, "Link with a client", "home"),
@@ -41,9 +39,10 @@ pub async fn accept_form(
     })
 }
 
-pub async fn accept(State(state): State<WebState>, s: SignedIn, body: Bytes) -> PageResult {
-    let form = FormData::parse(&body);
-    csrf::require(&s, &form)?;
+pub async fn accept(
+    State(state): State<WebState>,
+    SignedForm { s, form }: SignedForm,
+) -> PageResult {
     let code = form.get("code").trim().to_string();
     let (linked, error) = match state.app.accept_share_invite(&s.principal, &code).await {
         Ok(link) => (Some(link.client), None),
@@ -179,9 +178,7 @@ pub async fn sharing(State(state): State<WebState>, s: SignedIn) -> PageResult {
     render(&sharing_page(&state, &s, None, None).await?)
 }
 
-pub async fn invite(State(state): State<WebState>, s: SignedIn, body: Bytes) -> PageResult {
-    let form = FormData::parse(&body);
-    csrf::require(&s, &form)?;
+pub async fn invite(State(state): State<WebState>, SignedForm { s, .. }: SignedForm) -> PageResult {
     let invite = state.app.create_share_invite(&s.principal).await?;
     let url = format!(
         "{}/share/accept?code={}",
@@ -210,13 +207,10 @@ async fn own_link(
 /// Saves the checked scopes of one link: checked ones on, the rest off.
 pub async fn set_scopes(
     State(state): State<WebState>,
-    s: SignedIn,
     axum::extract::Path(id): axum::extract::Path<String>,
-    body: Bytes,
+    SignedForm { s, form }: SignedForm,
 ) -> PageResult {
     use between_domain::share::Scope;
-    let form = FormData::parse(&body);
-    csrf::require(&s, &form)?;
     let link = own_link(&state, &s, &id).await?;
     let checked: Vec<Scope> = form
         .all("scope")
@@ -243,12 +237,9 @@ pub async fn set_scopes(
 
 pub async fn end(
     State(state): State<WebState>,
-    s: SignedIn,
     axum::extract::Path(id): axum::extract::Path<String>,
-    body: Bytes,
+    SignedForm { s, .. }: SignedForm,
 ) -> PageResult {
-    let form = FormData::parse(&body);
-    csrf::require(&s, &form)?;
     let link = own_link(&state, &s, &id).await?;
     state.app.end_share(&s.principal, &link.with).await?;
     Ok(axum::response::Redirect::to("/sharing").into_response())
@@ -496,12 +487,9 @@ async fn client_page_with(
 /// instructions, schedule spec).
 pub async fn assign(
     State(state): State<WebState>,
-    s: SignedIn,
     axum::extract::Path(id): axum::extract::Path<String>,
-    body: Bytes,
+    SignedForm { s, form }: SignedForm,
 ) -> PageResult {
-    let form = FormData::parse(&body);
-    csrf::require(&s, &form)?;
     let link = client_link(&state, &s, &id).await?;
     let typed = (
         form.get("title").to_string(),
@@ -543,12 +531,9 @@ pub async fn assign(
 /// A therapist adds a comment or a point of their own to the shared agenda.
 pub async fn add_agenda_note(
     State(state): State<WebState>,
-    s: SignedIn,
     axum::extract::Path(id): axum::extract::Path<String>,
-    body: Bytes,
+    SignedForm { s, form }: SignedForm,
 ) -> PageResult {
-    let form = FormData::parse(&body);
-    csrf::require(&s, &form)?;
     let link = client_link(&state, &s, &id).await?;
     let on = Some(form.get("on").trim().to_string()).filter(|x| !x.is_empty());
     let note = between_app::agenda_share::Note {

@@ -4,8 +4,7 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use between_app::trackers::{Given, TrackerView};
@@ -19,9 +18,8 @@ use uuid::Uuid;
 use super::appointments::ConfirmPage;
 use crate::web::auth::SignedIn;
 use crate::web::charts::{day_x, Chart, Line};
-use crate::web::csrf;
 use crate::web::errors::{render, PageError, PageResult};
-use crate::web::forms::FormData;
+use crate::web::forms::{Checked, PageQuery, SignedForm, SignedFormOrStale};
 use crate::web::{Layout, WebState};
 
 /// One tracker's field in the check-in form.
@@ -284,7 +282,7 @@ fn blank(date: Date) -> Form {
 pub async fn show(
     State(state): State<WebState>,
     s: SignedIn,
-    Query(params): Query<Params>,
+    PageQuery(params): PageQuery<Params>,
 ) -> PageResult {
     let tz = &s.principal.user.time_zone;
     let date = match params.date.as_deref().filter(|d| !d.trim().is_empty()) {
@@ -297,8 +295,11 @@ pub async fn show(
     render(&page(&state, &s, &params, blank(date)).await?)
 }
 
-pub async fn check_in(State(state): State<WebState>, s: SignedIn, body: Bytes) -> PageResult {
-    let form = FormData::parse(&body);
+pub async fn check_in(
+    State(state): State<WebState>,
+    SignedFormOrStale { s, form: checked }: SignedFormOrStale,
+) -> PageResult {
+    let (Checked::Fresh(form) | Checked::Stale(form)) = &checked;
     let p = &s.principal;
     let date = timespec::parse_date(form.get("date"), &p.user.time_zone, state.app.now())
         .unwrap_or_else(|_| state.app.today(p));
@@ -311,7 +312,7 @@ pub async fn check_in(State(state): State<WebState>, s: SignedIn, body: Bytes) -
         })
         .collect();
     let params = Params::default();
-    if !csrf::matches(&s.csrf, form.get(csrf::FIELD)) {
+    if let Checked::Stale(_) = checked {
         let f = Form {
             typed,
             error: Some(
@@ -370,9 +371,10 @@ pub async fn check_in(State(state): State<WebState>, s: SignedIn, body: Bytes) -
     }
 }
 
-pub async fn create(State(state): State<WebState>, s: SignedIn, body: Bytes) -> PageResult {
-    let form = FormData::parse(&body);
-    csrf::require(&s, &form)?;
+pub async fn create(
+    State(state): State<WebState>,
+    SignedForm { s, form }: SignedForm,
+) -> PageResult {
     let p = &s.principal;
     let draft = Draft {
         name: form.get("name").into(),
@@ -436,11 +438,9 @@ pub async fn delete_confirm(
 
 pub async fn delete(
     State(state): State<WebState>,
-    s: SignedIn,
     Path(id): Path<String>,
-    body: Bytes,
+    SignedForm { s, .. }: SignedForm,
 ) -> PageResult {
-    csrf::require(&s, &FormData::parse(&body))?;
     state
         .app
         .delete_tracker(&s.principal, super::path_id(&id)?)

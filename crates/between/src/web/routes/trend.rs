@@ -2,12 +2,13 @@
 //! month, three months, a year or everything, with a sentence about it.
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use serde::Deserialize;
 
 use crate::web::auth::SignedIn;
 use crate::web::charts::{Chart, Line};
 use crate::web::errors::{render, PageResult};
+use crate::web::forms::PageQuery;
 use crate::web::{Layout, WebState};
 
 #[derive(Template)]
@@ -28,7 +29,7 @@ pub struct Params {
 pub async fn page(
     State(state): State<WebState>,
     s: SignedIn,
-    Query(q): Query<Params>,
+    PageQuery(q): PageQuery<Params>,
 ) -> PageResult {
     let tz = &s.principal.user.time_zone;
     let (period, range) = crate::web::period::chosen(q.period.as_deref(), tz, state.app.now());

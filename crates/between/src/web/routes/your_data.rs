@@ -5,8 +5,7 @@
 //! the name typed again).
 
 use askama::Template;
-use axum::body::Bytes;
-use axum::extract::{Multipart, Query, State};
+use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect};
 use between_app::archive::ImportReport;
@@ -16,9 +15,8 @@ use serde::Deserialize;
 
 use super::account::with_cookie;
 use crate::web::auth::{clear_session_cookie, SignedIn};
-use crate::web::csrf;
 use crate::web::errors::{render, PageError, PageResult};
-use crate::web::forms::FormData;
+use crate::web::forms::{Checked, PageQuery, SignedForm, SignedFormOrStale};
 use crate::web::import_slot::{Busy, Slot};
 use crate::web::{Layout, WebState};
 
@@ -40,7 +38,7 @@ pub struct ExportParams {
 pub async fn export(
     State(state): State<WebState>,
     s: SignedIn,
-    Query(q): Query<ExportParams>,
+    PageQuery(q): PageQuery<ExportParams>,
 ) -> PageResult {
     let p = &s.principal;
     let now = state.app.now();
@@ -88,9 +86,10 @@ pub async fn delete_form(State(state): State<WebState>, s: SignedIn) -> PageResu
     })
 }
 
-pub async fn delete(State(state): State<WebState>, s: SignedIn, body: Bytes) -> PageResult {
-    let form = FormData::parse(&body);
-    csrf::require(&s, &form)?;
+pub async fn delete(
+    State(state): State<WebState>,
+    SignedForm { s, form }: SignedForm,
+) -> PageResult {
     match state
         .app
         .delete_account(&s.principal, form.get("confirm"))
@@ -157,40 +156,27 @@ fn lines(text: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-/// A multipart body that cannot be read; over the limit it is a 413,
-/// which `body_limit::explain` states with the limit.
-fn unreadable(e: axum::extract::multipart::MultipartError) -> PageError {
-    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        PageError::TooLarge("The upload is too large.".into())
-    } else {
-        PageError::BadRequest(e.body_text())
-    }
-}
-
 pub async fn import(
     State(state): State<WebState>,
-    s: SignedIn,
     slot: Result<Slot, Busy>,
-    mut multipart: Multipart,
+    SignedFormOrStale { s, form: checked }: SignedFormOrStale,
 ) -> PageResult {
     let Slot(slot) = slot?;
     let mut page = data_page(&state, &s);
-    let (mut csrf_value, mut file, mut dry_run) = (String::new(), Vec::new(), false);
-    while let Some(field) = multipart.next_field().await.map_err(unreadable)? {
-        let name = field.name().unwrap_or("").to_string();
-        let bytes = field.bytes().await.map_err(unreadable)?;
-        let text = || String::from_utf8_lossy(&bytes).into_owned();
-        match name.as_str() {
-            "csrf" => csrf_value = text(),
-            "from" => page.from = text(),
-            "map" => page.map = text(),
-            "mood_map" => page.mood_map = text(),
-            "dry_run" => dry_run = true,
-            "file" => file = Vec::from(bytes),
-            _ => {}
-        }
+    let (Checked::Fresh(form) | Checked::Stale(form)) = &checked;
+    if form.has("from") {
+        page.from = form.get("from").into();
     }
-    if !csrf::matches(&s.csrf, &csrf_value) {
+    page.map = form.get("map").into();
+    page.mood_map = form.get("mood_map").into();
+    let dry_run = form.has("dry_run");
+    // A file part; a client that sent the file as a plain field gets it
+    // read as one (it then had to be storable text).
+    let file: &[u8] = match form.file("file") {
+        Some(bytes) => bytes,
+        None => form.get("file").as_bytes(),
+    };
+    if let Checked::Stale(_) = checked {
         page.error = Some("This form had been open for a long time, so nothing was imported. Please choose the file again.".into());
         return Ok((StatusCode::BAD_REQUEST, render(&page)?).into_response());
     }
@@ -215,7 +201,7 @@ pub async fn import(
         (Some(source), true) => {
             let file = FileImport {
                 source,
-                input: Input::Bytes(file),
+                input: Input::Bytes(file.to_vec()),
                 options,
                 dry_run,
                 progress: None,

@@ -1,7 +1,8 @@
-//! Cross-site request forgery protection for every form. Signed-in forms
-//! carry a token derived from the session secret (nothing to store);
-//! sign-in and sign-up forms use a random token in a cookie, submitted back
-//! in the form (double submit). SameSite=Strict cookies are a second wall.
+//! Cross-site request forgery tokens. Signed-in forms carry a token derived
+//! from the session secret (nothing to store); sign-in and sign-up forms use
+//! a random token in a cookie, submitted back in the form (double submit).
+//! SameSite=Strict cookies are a second wall. Comparing tokens is private to
+//! the form extractors.
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -10,13 +11,12 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use between_app::crypto;
 
-use super::auth::{cookie, csrf_cookie, SignedIn};
-use super::errors::PageError;
-use super::forms::FormData;
-use super::WebState;
+use crate::web::auth::{cookie, csrf_cookie};
+use crate::web::WebState;
 
 pub const ANON_COOKIE: &str = "between_csrf";
-pub const FIELD: &str = "csrf";
+/// The form field that carries the token.
+pub(super) const FIELD: &str = "csrf";
 
 /// The form token of a session.
 pub fn for_session(session_secret: &str) -> String {
@@ -24,7 +24,7 @@ pub fn for_session(session_secret: &str) -> String {
 }
 
 /// Compares in time independent of where the strings differ.
-pub fn matches(expected: &str, given: &str) -> bool {
+pub(super) fn matches(expected: &str, given: &str) -> bool {
     let (a, b) = (expected.as_bytes(), given.as_bytes());
     if a.len() != b.len() || a.is_empty() {
         return false;
@@ -32,22 +32,25 @@ pub fn matches(expected: &str, given: &str) -> bool {
     a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-/// Refuses a signed-in form whose token does not belong to its session.
-pub fn require(s: &SignedIn, form: &FormData) -> Result<(), PageError> {
-    if matches(&s.csrf, form.get(FIELD)) {
-        Ok(())
-    } else {
-        Err(PageError::BadRequest(
-            "This button was on a page that was open for a long time or came from elsewhere, so nothing was done. Go back, reload the page and try again."
-                .into(),
-        ))
-    }
-}
-
 /// The token for forms shown before sign-in; sets the cookie when new.
 pub struct AnonCsrf {
     pub token: String,
     pub set_cookie: Option<HeaderValue>,
+}
+
+impl AnonCsrf {
+    /// A new token and the cookie that carries it.
+    pub fn fresh(secure: bool) -> AnonCsrf {
+        let token = crypto::new_secret();
+        let set_cookie = Some(csrf_cookie(&token, secure));
+        AnonCsrf { token, set_cookie }
+    }
+
+    /// Whether a form came back with the token of this browser's cookie
+    /// (a cookie made just now means the form could not have).
+    pub(super) fn accepts(&self, given: &str) -> bool {
+        self.set_cookie.is_none() && matches(&self.token, given)
+    }
 }
 
 impl FromRequestParts<WebState> for AnonCsrf {
@@ -62,11 +65,7 @@ impl FromRequestParts<WebState> for AnonCsrf {
                 token: token.to_string(),
                 set_cookie: None,
             }),
-            None => {
-                let token = crypto::new_secret();
-                let set_cookie = Some(csrf_cookie(&token, state.settings.secure_cookies));
-                Ok(AnonCsrf { token, set_cookie })
-            }
+            None => Ok(AnonCsrf::fresh(state.settings.secure_cookies)),
         }
     }
 }
@@ -82,5 +81,17 @@ mod tests {
         assert!(!matches(&t, &for_session("secret-2")));
         assert!(!matches(&t, ""));
         assert!(!matches("", ""));
+    }
+
+    #[test]
+    fn a_cookie_made_just_now_accepts_no_form() {
+        let new = AnonCsrf::fresh(false);
+        assert!(!new.accepts(&new.token));
+        let kept = AnonCsrf {
+            token: new.token.clone(),
+            set_cookie: None,
+        };
+        assert!(kept.accepts(&new.token));
+        assert!(!kept.accepts("another"));
     }
 }
