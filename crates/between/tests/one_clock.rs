@@ -3,6 +3,8 @@
 //! expiry or throttle window silently uses another. This test reads the
 //! sources and fails on any other way of asking the system for the time.
 
+#![allow(clippy::unwrap_used)]
+
 use std::path::{Path, PathBuf};
 
 fn sources(dir: &Path, out: &mut Vec<PathBuf>) {

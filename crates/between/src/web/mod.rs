@@ -77,6 +77,8 @@ pub fn router(app: App, settings: WebSettings) -> Router {
     };
     let api = route_table::build(api::table())
         .fallback(api::not_found)
+        .method_not_allowed_fallback(api::method_not_allowed)
+        .layer(axum::middleware::from_fn(api::storable_query))
         .layer(axum::extract::DefaultBodyLimit::max(api::BODY_LIMIT));
     route_table::build(routes::table())
         .layer(axum::extract::DefaultBodyLimit::max(routes::FORM_LIMIT))

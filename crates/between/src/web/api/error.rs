@@ -40,12 +40,25 @@ impl ApiError {
         }
     }
 
-    pub fn bad_json(err: &serde_json::Error) -> ApiError {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "malformed_json",
-            format!("The request body is not valid: {err}."),
-        )
+    /// A body that is not JSON, or does not fit the expected shape: 400,
+    /// naming the field (its JSON path) where it broke.
+    pub fn malformed(path: &str, message: &str) -> ApiError {
+        let field = between_domain::storable::field_label(path);
+        let message = message.trim_end_matches('.');
+        ApiError {
+            status: StatusCode::BAD_REQUEST,
+            code: "malformed_json",
+            message: format!("The request body is not valid: {field}: {message}."),
+            fields: [(field, json!(message))].into_iter().collect(),
+        }
+    }
+
+    /// Query parameters that cannot be used: 400, naming each parameter.
+    pub fn bad_query(errors: ValidationErrors) -> ApiError {
+        ApiError {
+            status: StatusCode::BAD_REQUEST,
+            ..ApiError::invalid(errors)
+        }
     }
 }
 

@@ -6,20 +6,25 @@ mod agenda;
 mod appointments;
 mod archive;
 mod assignments;
+mod body;
 mod entries;
 mod error;
 mod feedback;
 mod goals;
 mod input;
 mod insights;
+mod json_value;
 mod measures;
+mod path;
 mod patterns;
 mod practices;
 mod private_links;
+mod query;
 mod questions;
 mod reviews;
 mod roadblocks;
 mod shares;
+mod strict;
 mod trackers;
 mod trend;
 mod wins;
@@ -140,6 +145,29 @@ pub async fn not_found() -> ApiError {
         "not_found",
         "There is no such API endpoint.",
     )
+}
+
+/// A method a known path does not answer, in the API's error shape.
+pub async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        axum::http::StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "This API endpoint does not answer that method.",
+    )
+}
+
+/// Every API request's query string, also on endpoints that take no
+/// parameters, is held to the storable-text rule before any handler runs.
+pub async fn storable_query(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    if let Some(q) = request.uri().query() {
+        if let Err(errors) = query::parameters(q) {
+            return ApiError::bad_query(errors).into_response();
+        }
+    }
+    next.run(request).await
 }
 
 async fn openapi() -> impl IntoResponse {
