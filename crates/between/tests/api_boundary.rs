@@ -280,6 +280,18 @@ async fn unknown_values_and_parameters_are_refused_not_ignored() {
             Some(r#"{"kind": "diary"}"#),
             "kind",
         ),
+        (
+            "POST",
+            "/api/v1/trackers",
+            Some(r#"{"preset": "sleep", "name": "Naps"}"#),
+            "preset",
+        ),
+        (
+            "POST",
+            "/api/v1/assignments/01a242a3-51cb-70e7-8359-5f26ff4ae734",
+            Some(r#"{"action": "decline", "note": "no", "schedule": "daily"}"#),
+            "schedule",
+        ),
     ] {
         let r = t.api(method, path, Some(&token), body).await;
         let error = assert_error_shape(&r, path);
