@@ -22,6 +22,7 @@ use std::time::Duration;
 use axum::Router;
 use between_app::App;
 
+pub use api::ErrorCode;
 pub use layout::Layout;
 
 /// Settings of the web front end.

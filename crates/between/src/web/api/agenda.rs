@@ -13,7 +13,7 @@ use uuid::Uuid;
 use super::body::ApiJson;
 use super::input::bad_parameter;
 use super::query::ApiQuery;
-use super::{ApiError, ApiPrincipal};
+use super::{ApiError, ApiPrincipal, ErrorCode};
 use crate::agenda_doc::{self, DocFormat};
 use crate::json::{agenda_json, changes_json};
 use crate::web::WebState;
@@ -60,7 +60,11 @@ pub async fn get(
         None => Ok(Json(agenda_json(&agenda, tz)).into_response()),
         Some(f) => {
             let doc = agenda_doc::download(&agenda, tz, f).map_err(|e| {
-                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string())
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    ErrorCode::Internal,
+                    e.to_string(),
+                )
             })?;
             Ok(doc.into_response())
         }

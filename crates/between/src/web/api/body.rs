@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use super::json_value::{self, BodyError};
 use super::strict::{self, Source};
-use super::ApiError;
+use super::{ApiError, ErrorCode};
 use crate::web::WebState;
 
 /// A JSON object body decoded into `T`: text checked by the storable rule,
@@ -31,7 +31,7 @@ async fn bytes(req: Request, state: &WebState) -> Result<Bytes, ApiError> {
         if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
             ApiError::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
-                "too_large",
+                ErrorCode::TooLarge,
                 format!(
                     "The request body is larger than this endpoint accepts ({} KiB; {} MiB for /import).",
                     super::BODY_LIMIT / 1024,
@@ -39,7 +39,7 @@ async fn bytes(req: Request, state: &WebState) -> Result<Bytes, ApiError> {
                 ),
             )
         } else {
-            ApiError::new(rejection.status(), "bad_body", rejection.body_text())
+            ApiError::new(rejection.status(), ErrorCode::BadBody, rejection.body_text())
         }
     })
 }

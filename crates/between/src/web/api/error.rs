@@ -8,16 +8,68 @@ use between_app::AppError;
 use between_domain::ValidationErrors;
 use serde_json::json;
 
+/// What went wrong, as a client reads it in `error.code`; `openapi.json`
+/// lists exactly these (a test compares them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorCode {
+    Invalid,
+    MalformedJson,
+    BadBody,
+    TooLarge,
+    Unauthorized,
+    Forbidden,
+    NotFound,
+    MethodNotAllowed,
+    Conflict,
+    Gone,
+    Throttled,
+    Internal,
+}
+
+impl ErrorCode {
+    pub const ALL: [ErrorCode; 12] = [
+        ErrorCode::Invalid,
+        ErrorCode::MalformedJson,
+        ErrorCode::BadBody,
+        ErrorCode::TooLarge,
+        ErrorCode::Unauthorized,
+        ErrorCode::Forbidden,
+        ErrorCode::NotFound,
+        ErrorCode::MethodNotAllowed,
+        ErrorCode::Conflict,
+        ErrorCode::Gone,
+        ErrorCode::Throttled,
+        ErrorCode::Internal,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::Invalid => "invalid",
+            ErrorCode::MalformedJson => "malformed_json",
+            ErrorCode::BadBody => "bad_body",
+            ErrorCode::TooLarge => "too_large",
+            ErrorCode::Unauthorized => "unauthorized",
+            ErrorCode::Forbidden => "forbidden",
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::MethodNotAllowed => "method_not_allowed",
+            ErrorCode::Conflict => "conflict",
+            ErrorCode::Gone => "gone",
+            ErrorCode::Throttled => "throttled",
+            ErrorCode::Internal => "internal",
+        }
+    }
+}
+
 #[derive(Debug)]
 pub struct ApiError {
     status: StatusCode,
-    code: &'static str,
+    code: ErrorCode,
     message: String,
     fields: serde_json::Map<String, serde_json::Value>,
 }
 
 impl ApiError {
-    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
+    pub fn new(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> ApiError {
         ApiError {
             status,
             code,
@@ -34,7 +86,7 @@ impl ApiError {
             .collect();
         ApiError {
             status: StatusCode::UNPROCESSABLE_ENTITY,
-            code: "invalid",
+            code: ErrorCode::Invalid,
             message: errors.to_string(),
             fields,
         }
@@ -47,7 +99,7 @@ impl ApiError {
         let message = message.trim_end_matches('.');
         ApiError {
             status: StatusCode::BAD_REQUEST,
-            code: "malformed_json",
+            code: ErrorCode::MalformedJson,
             message: format!("The request body is not valid: {field}: {message}."),
             fields: [(field, json!(message))].into_iter().collect(),
         }
@@ -73,26 +125,30 @@ impl From<AppError> for ApiError {
         match err {
             AppError::Invalid(errors) => ApiError::invalid(errors),
             AppError::NotFound(_) => {
-                ApiError::new(StatusCode::NOT_FOUND, "not_found", err.to_string())
+                ApiError::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, err.to_string())
             }
-            AppError::Unauthorized(_) => {
-                ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", err.to_string())
-            }
+            AppError::Unauthorized(_) => ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                ErrorCode::Unauthorized,
+                err.to_string(),
+            ),
             AppError::Forbidden(_) => {
-                ApiError::new(StatusCode::FORBIDDEN, "forbidden", err.to_string())
+                ApiError::new(StatusCode::FORBIDDEN, ErrorCode::Forbidden, err.to_string())
             }
-            AppError::Throttled { .. } => {
-                ApiError::new(StatusCode::TOO_MANY_REQUESTS, "throttled", err.to_string())
-            }
+            AppError::Throttled { .. } => ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                ErrorCode::Throttled,
+                err.to_string(),
+            ),
             AppError::Conflict(_) => {
-                ApiError::new(StatusCode::CONFLICT, "conflict", err.to_string())
+                ApiError::new(StatusCode::CONFLICT, ErrorCode::Conflict, err.to_string())
             }
-            AppError::Gone(_) => ApiError::new(StatusCode::GONE, "gone", err.to_string()),
+            AppError::Gone(_) => ApiError::new(StatusCode::GONE, ErrorCode::Gone, err.to_string()),
             AppError::Store(_) | AppError::Corrupt(_) => {
                 tracing::error!(error = %err, "API request failed");
                 ApiError::new(
                     StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal",
+                    ErrorCode::Internal,
                     "The server could not complete this request.",
                 )
             }
@@ -102,7 +158,7 @@ impl From<AppError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let mut error = json!({"code": self.code, "message": self.message});
+        let mut error = json!({"code": self.code.as_str(), "message": self.message});
         if !self.fields.is_empty() {
             error["fields"] = serde_json::Value::Object(self.fields);
         }

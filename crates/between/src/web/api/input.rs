@@ -9,7 +9,7 @@ use jiff::Timestamp;
 use serde::Deserialize;
 
 use super::body::{decode_value, MergePatch};
-use super::ApiError;
+use super::{ApiError, ErrorCode};
 
 /// Applies a JSON Merge Patch (RFC 7396) to `current`'s input shape and reads
 /// the result back strictly, refusing unknown fields.
@@ -17,8 +17,13 @@ pub fn merged<T: serde::Serialize + serde::de::DeserializeOwned>(
     current: &T,
     patch: &MergePatch,
 ) -> Result<T, ApiError> {
-    let mut doc = serde_json::to_value(current)
-        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?;
+    let mut doc = serde_json::to_value(current).map_err(|e| {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            ErrorCode::Internal,
+            e.to_string(),
+        )
+    })?;
     crate::json::merge_patch(&mut doc, &serde_json::Value::Object(patch.clone()));
     decode_value(&doc)
 }

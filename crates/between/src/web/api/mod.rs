@@ -36,7 +36,7 @@ use axum::response::IntoResponse;
 use between_app::{AppError, Principal};
 
 pub use archive::IMPORT_LIMIT;
-pub use error::ApiError;
+pub use error::{ApiError, ErrorCode};
 
 use super::route_table::{delete, get, patch, post, put, Route};
 use super::WebState;
@@ -142,7 +142,7 @@ pub fn table() -> Vec<Route> {
 pub async fn not_found() -> ApiError {
     ApiError::new(
         axum::http::StatusCode::NOT_FOUND,
-        "not_found",
+        ErrorCode::NotFound,
         "There is no such API endpoint.",
     )
 }
@@ -151,7 +151,7 @@ pub async fn not_found() -> ApiError {
 pub async fn method_not_allowed() -> ApiError {
     ApiError::new(
         axum::http::StatusCode::METHOD_NOT_ALLOWED,
-        "method_not_allowed",
+        ErrorCode::MethodNotAllowed,
         "This API endpoint does not answer that method.",
     )
 }

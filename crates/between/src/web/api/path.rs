@@ -8,7 +8,7 @@ use axum::http::request::Parts;
 use axum::http::StatusCode;
 use serde::de::DeserializeOwned;
 
-use super::ApiError;
+use super::{ApiError, ErrorCode};
 
 /// The path's parameters, decoded into `T` (a `String`, or a tuple).
 pub struct ApiPath<T>(pub T);
@@ -21,7 +21,7 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for ApiPath
             Ok(Path(value)) => Ok(ApiPath(value)),
             Err(_) => Err(ApiError::new(
                 StatusCode::NOT_FOUND,
-                "not_found",
+                ErrorCode::NotFound,
                 "There is nothing at this address.",
             )),
         }

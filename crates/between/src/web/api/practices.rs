@@ -17,7 +17,7 @@ use super::body::{decode_value, ApiJson, MergePatch};
 use super::input::{bad_parameter, instant, path_id};
 use super::path::ApiPath;
 use super::query::ApiQuery;
-use super::{ApiError, ApiPrincipal};
+use super::{ApiError, ApiPrincipal, ErrorCode};
 use crate::json::{merge_patch, stats_json, LogInput, LogJson, PracticeInput, PracticeJson};
 use crate::web::WebState;
 
@@ -83,8 +83,13 @@ pub async fn show(
 ) -> ApiResult {
     let v = state.app.practice(&p, path_id(&id, "practice")?).await?;
     let tz = &p.user.time_zone;
-    let mut value = serde_json::to_value(PracticeJson::new(&v, tz))
-        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?;
+    let mut value = serde_json::to_value(PracticeJson::new(&v, tz)).map_err(|e| {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            ErrorCode::Internal,
+            e.to_string(),
+        )
+    })?;
     if q.from.is_some() || q.to.is_some() {
         let day = |field: &str, s: Option<&str>, default: Date| -> Result<Date, ApiError> {
             match s {
@@ -109,7 +114,13 @@ pub async fn patch(
     let id = path_id(&id, "practice")?;
     let current = state.app.practice(&p, id).await?;
     let mut doc = serde_json::to_value(PracticeInput::from_practice(&current.practice.data))
-        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?;
+        .map_err(|e| {
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                ErrorCode::Internal,
+                e.to_string(),
+            )
+        })?;
     // A new schedule replaces the rule, and the other way round.
     if patch.get("schedule").is_some_and(|s| !s.is_null()) {
         doc["rrule"] = serde_json::Value::Null;

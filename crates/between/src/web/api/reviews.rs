@@ -13,7 +13,7 @@ use super::body::ApiJson;
 use super::input::{bad_parameter, path_id, query_error};
 use super::path::ApiPath;
 use super::query::ApiQuery;
-use super::{ApiError, ApiPrincipal};
+use super::{ApiError, ApiPrincipal, ErrorCode};
 use crate::json::{review_json, rfc3339, saved_review_json};
 use crate::review_doc::{self, ReviewDoc};
 use crate::web::WebState;
@@ -42,7 +42,7 @@ fn respond(
         })?,
     };
     let file = review_doc::file(doc, format)
-        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e))?;
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal, e))?;
     Ok(file.into_response())
 }
 

@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 use super::body::ApiJson;
 use super::input::path_id;
 use super::path::ApiPath;
-use super::{ApiError, ApiPrincipal};
+use super::{ApiError, ApiPrincipal, ErrorCode};
 use crate::json::{
     rfc3339, EntryJson, FeedbackJson, GoalJson, InsightJson, MeasureJson, PracticeJson,
 };
@@ -45,7 +45,7 @@ fn scopes(names: &[String]) -> Result<Vec<Scope>, ApiError> {
             Scope::parse(n).ok_or_else(|| {
                 ApiError::new(
                     StatusCode::UNPROCESSABLE_ENTITY,
-                    "invalid",
+                    ErrorCode::Invalid,
                     format!("\"{n}\" is not a scope: use agenda, measures, goals, practice, insights, feedback or journal."),
                 )
             })
