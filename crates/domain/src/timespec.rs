@@ -24,6 +24,8 @@ pub enum TimeError {
         input: String,
         expected: &'static str,
     },
+    #[error("\"{input}\" is not a date: use YYYY-MM-DD.")]
+    NotADay { input: String },
     #[error(
         "\"{input}\" is outside the days Between keeps: use a day from {EARLIEST} to {LATEST}."
     )]
@@ -139,9 +141,8 @@ pub fn parse_day(input: &str) -> Result<Date, TimeError> {
     let day = (s.len() == 10)
         .then(|| s.parse::<Date>().ok())
         .flatten()
-        .ok_or_else(|| TimeError::Unreadable {
+        .ok_or_else(|| TimeError::NotADay {
             input: shown(input),
-            expected: " (a day: YYYY-MM-DD)",
         })?;
     if !in_range(day) {
         return Err(TimeError::out_of_range(input));
