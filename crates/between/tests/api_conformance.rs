@@ -156,8 +156,21 @@ fn schemathesis_against(database_url: Option<&str>, st: &Path) {
     let server = Server::start(database_url);
     // Schemathesis writes nothing of its own into the repository.
     let scratch = tempfile::tempdir().unwrap();
-    let output = Command::new(st)
+    let mut command = Command::new(st);
+    // Requests go to 127.0.0.1 and nowhere else, whatever proxy is set.
+    for proxy in [
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "ALL_PROXY",
+        "http_proxy",
+        "https_proxy",
+        "all_proxy",
+    ] {
+        command.env_remove(proxy);
+    }
+    let output = command
         .current_dir(scratch.path())
+        .env("NO_PROXY", "127.0.0.1")
         .env("NO_COLOR", "1")
         .args([
             "--no-color",
