@@ -245,6 +245,18 @@ impl App {
             details,
             generated_until: new.starts_at,
         };
+        let occurrences = series
+            .starts_between(new.starts_at, horizon(self.now().max(new.starts_at)))
+            .len();
+        if occurrences > appointment::MAX_SERIES_OCCURRENCES {
+            return Err(AppError::invalid(
+                "repeat",
+                format!(
+                    "This series would have {occurrences} appointments up to a year from now; at most {} are kept. Start it later, end it earlier or repeat less often.",
+                    appointment::MAX_SERIES_OCCURRENCES
+                ),
+            ));
+        }
         let series_id = Uuid::now_v7();
         self.extend(p, series_id, &mut series, None, &mut batch)?;
         let first = batch

@@ -43,7 +43,8 @@ impl App {
         let tz = &p.user.time_zone;
         let now = self.now();
         let since = match since.map(str::trim).filter(|s| !s.is_empty()) {
-            Some(s) => timespec::parse_since(s, tz, now)?,
+            Some(s) => timespec::parse_since(s, tz, now)
+                .map_err(|e| AppError::invalid("since", e.to_string()))?,
             None => {
                 let weeks = self.agenda_prefs(p).await?.review_weeks;
                 timespec::parse_since(&format!("{weeks}w"), tz, now)?
@@ -53,7 +54,8 @@ impl App {
             .map(str::trim)
             .filter(|u| !u.is_empty())
             .map(|u| timespec::parse_until(u, tz, now))
-            .transpose()?;
+            .transpose()
+            .map_err(|e| AppError::invalid("until", e.to_string()))?;
         Ok((since, until))
     }
 

@@ -257,6 +257,13 @@ async fn bad_appointments_are_refused_and_write_nothing(db: &TestDb) {
             repeat: Some(Repeat::Weeks(1)),
             until: Some(jiff::civil::date(2000, 1, 1)),
         },
+        // Daily since long ago: tens of thousands of rows in one request.
+        NewAppointment {
+            starts_at: now - hours(24 * 365 * 20),
+            details: Details::default(),
+            repeat: Some(Repeat::Days(1)),
+            until: None,
+        },
     ];
     for case in cases {
         assert!(matches!(

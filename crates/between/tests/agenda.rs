@@ -218,9 +218,20 @@ async fn the_api_edits_the_agenda_and_refuses_bad_edits() {
         (json!({"action": "save", "colour": "red"}), 400, "colour"),
         (
             json!({"action": "save", "appointment": "nope"}),
-            400,
+            422,
             "\"nope\" is not an appointment id.",
         ),
+        (
+            json!({"action": "save", "text": "ignored?"}),
+            422,
+            "\"save\" does not take \"text\".",
+        ),
+        (
+            json!({"action": "add", "text": "x", "to": 1}),
+            422,
+            "\"add\" does not take \"to\".",
+        ),
+        (json!(["save"]), 400, "must be a JSON object"),
         (
             json!({"action": "save", "appointment": uuid::Uuid::now_v7()}),
             404,

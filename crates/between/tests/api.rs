@@ -277,17 +277,28 @@ async fn bad_input_is_rejected_with_a_clear_message_and_writes_nothing() {
         .await;
     assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(r.json()["error"]["code"], "too_large");
-    for q in [
-        "limit=0",
-        "limit=5000",
-        "limit=ten",
-        "since=someday",
-        "cursor=garbage",
+    for (q, field) in [
+        ("limit=0", "limit"),
+        ("limit=5000", "limit"),
+        ("limit=ten", "limit"),
+        ("limit=2.5", "limit"),
+        ("since=someday", "since"),
+        ("until=someday", "until"),
+        ("since=1850-01-01", "since"),
+        ("cursor=garbage", "cursor"),
+        ("colour=red", "colour"),
+        ("since=7d&since=2w", "since"),
     ] {
         let r = t
             .api("GET", &format!("/api/v1/entries?{q}"), Some(&token), None)
             .await;
-        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{q}");
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{q}");
+        assert_eq!(r.json()["error"]["code"], "invalid", "{q}");
+        assert!(
+            r.json()["error"]["fields"][field].is_string(),
+            "{q}: {}",
+            r.body
+        );
     }
     let list = t
         .api("GET", "/api/v1/entries", Some(&token), None)

@@ -110,7 +110,11 @@ async fn the_api_exports_and_imports_the_archive() {
             Some(jrnl),
         )
         .await;
-    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(unknown.status, StatusCode::BAD_REQUEST, "a bad query");
+    assert!(unknown.json()["error"]["fields"]["from"]
+        .as_str()
+        .unwrap()
+        .contains("evernote"));
 }
 
 #[tokio::test]

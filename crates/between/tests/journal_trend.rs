@@ -48,11 +48,14 @@ async fn the_trend_shows_points_a_smoothed_line_and_a_sentence() {
     assert_eq!(api["direction"], "improving");
     assert_eq!(api["days"].as_array().unwrap().len(), 20);
     assert!(api["days"][0]["trend"].is_number());
-    assert_eq!(
-        t.api("GET", "/api/v1/trend?since=whenever", Some(&token), None)
-            .await
-            .status,
-        StatusCode::UNPROCESSABLE_ENTITY
+    let bad = t
+        .api("GET", "/api/v1/trend?until=whenever", Some(&token), None)
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(
+        bad.json()["error"]["fields"]["until"].is_string(),
+        "the bad end is named: {}",
+        bad.body
     );
 }
 

@@ -304,7 +304,8 @@ async fn the_api_covers_questions_insights_and_feedback() {
         t.api("GET", "/api/v1/questions?status=closed", tk, None)
             .await
             .status,
-        StatusCode::UNPROCESSABLE_ENTITY
+        StatusCode::BAD_REQUEST,
+        "an unknown status is refused, never ignored"
     );
 
     let body = json!({"text": "Breathe out longer than in", "kind": "strategy", "appointment_id": appointment_id, "tags": ["#panic"]}).to_string();

@@ -14,6 +14,10 @@ pub const MAX_LABEL_CHARS: usize = 120;
 pub const MAX_DURATION_MINUTES: u32 = 8 * 60;
 /// How far ahead the occurrences of a series exist as rows.
 pub const SERIES_HORIZON: SignedDuration = SignedDuration::from_hours(366 * 24);
+/// The most occurrences a new series may have up to its horizon: a series
+/// from long ago repeating often would otherwise write tens of thousands of
+/// rows in one request.
+pub const MAX_SERIES_OCCURRENCES: usize = 1000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

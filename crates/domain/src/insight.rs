@@ -73,6 +73,15 @@ impl Insight {
                 format!("An insight can be at most {MAX_INSIGHT_CHARS} characters long."),
             );
         }
+        if self.tags.len() > crate::entry::MAX_LIST_ITEMS {
+            errors.add(
+                "tags",
+                format!(
+                    "An insight can have at most {} tags.",
+                    crate::entry::MAX_LIST_ITEMS
+                ),
+            );
+        }
         let mut tags: Vec<String> = Vec::new();
         for tag in self.tags {
             let tag = tag

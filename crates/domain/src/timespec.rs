@@ -1,32 +1,64 @@
 //! Parsing the times people type: `YYYY-MM-DD`, `YYYY-MM-DD HH:MM` (in their
 //! own zone), RFC 3339, and relative `Nd`/`Nw`/`Nm`/`Ny` ago for ranges.
 //! Date ranges include both end days, in the person's local calendar.
+//!
+//! One range of days holds everywhere: every time or day a person gives,
+//! to write or to query, must fall on a local day from [`EARLIEST`] to
+//! [`LATEST`], so a time that can be written can always be queried, and no
+//! request makes the server walk thousands of years of days.
 
 use jiff::civil::{Date, DateTime};
 use jiff::tz::TimeZone;
 use jiff::{Span, Timestamp, Zoned};
 use thiserror::Error;
 
+/// The first day Between accepts, to write or to query.
+pub const EARLIEST: Date = jiff::civil::date(1900, 1, 1);
+/// The last day Between accepts, to write or to query.
+pub const LATEST: Date = jiff::civil::date(2199, 12, 31);
+
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
-#[error(
-    "\"{input}\" is not a time I understand: use YYYY-MM-DD, YYYY-MM-DD HH:MM, RFC 3339{relative}"
-)]
-pub struct TimeError {
-    input: String,
-    relative: &'static str,
+pub enum TimeError {
+    #[error("\"{input}\" is not a time I understand: use YYYY-MM-DD, YYYY-MM-DD HH:MM, RFC 3339{expected}")]
+    Unreadable {
+        input: String,
+        expected: &'static str,
+    },
+    #[error("\"{input}\" is not a date: use YYYY-MM-DD.")]
+    NotADay { input: String },
+    #[error(
+        "\"{input}\" is outside the days Between keeps: use a day from {EARLIEST} to {LATEST}."
+    )]
+    OutOfRange { input: String },
+}
+
+/// How range ends are described in errors: they also take relative spans.
+const RELATIVE: &str = " or a relative 7d, 2w, 3m, 1y";
+/// How a day is described in errors of [`parse_date`].
+const A_DAY: &str = " (a day: YYYY-MM-DD, today, yesterday or 3d for three days ago)";
+
+fn shown(input: &str) -> String {
+    input.trim().chars().take(60).collect()
 }
 
 impl TimeError {
     fn new(input: &str, relative: bool) -> Self {
-        TimeError {
-            input: input.chars().take(60).collect(),
-            relative: if relative {
-                " or a relative 7d, 2w, 3m, 1y"
-            } else {
-                ""
-            },
+        TimeError::Unreadable {
+            input: shown(input),
+            expected: if relative { RELATIVE } else { "" },
         }
     }
+
+    fn out_of_range(input: &str) -> Self {
+        TimeError::OutOfRange {
+            input: shown(input),
+        }
+    }
+}
+
+/// Whether `day` is within [`EARLIEST`]..=[`LATEST`].
+pub fn in_range(day: Date) -> bool {
+    (EARLIEST..=LATEST).contains(&day)
 }
 
 /// A half-open interval of instants, `[since, until)`; either end may be open.
@@ -47,7 +79,22 @@ enum Parsed {
     Day(Date),
 }
 
-fn parse_absolute(input: &str, tz: &TimeZone) -> Option<Parsed> {
+/// An absolute time or day; `Ok(None)` when it does not parse, an error
+/// when its local day is outside the one range.
+fn parse_absolute(input: &str, tz: &TimeZone) -> Result<Option<Parsed>, TimeError> {
+    let parsed = read_absolute(input, tz);
+    let day = match &parsed {
+        Some(Parsed::Instant(t)) => t.to_zoned(tz.clone()).date(),
+        Some(Parsed::Day(d)) => *d,
+        None => return Ok(None),
+    };
+    if !in_range(day) {
+        return Err(TimeError::out_of_range(input));
+    }
+    Ok(parsed)
+}
+
+fn read_absolute(input: &str, tz: &TimeZone) -> Option<Parsed> {
     let s = input.trim();
     if let Ok(ts) = s.parse::<Timestamp>() {
         return Some(Parsed::Instant(ts));
@@ -80,45 +127,73 @@ fn start_of_day(date: Date, tz: &TimeZone) -> Option<Timestamp> {
 /// A single point in time, e.g. `--at`. A bare date means the start of that
 /// local day.
 pub fn parse_instant(input: &str, tz: &TimeZone) -> Result<Timestamp, TimeError> {
-    match parse_absolute(input, tz) {
+    match parse_absolute(input, tz)? {
         Some(Parsed::Instant(t)) => Ok(t),
         Some(Parsed::Day(d)) => start_of_day(d, tz).ok_or_else(|| TimeError::new(input, false)),
         None => Err(TimeError::new(input, false)),
     }
 }
 
-fn parse_relative(input: &str, now: &Zoned) -> Option<Timestamp> {
+/// A calendar day written `YYYY-MM-DD` (a practice's start, the last day of
+/// a series), within the one range.
+pub fn parse_day(input: &str) -> Result<Date, TimeError> {
     let s = input.trim();
-    let unit = s.chars().last()?;
-    let n: i64 = s[..s.len() - unit.len_utf8()].parse().ok()?;
+    let day = (s.len() == 10)
+        .then(|| s.parse::<Date>().ok())
+        .flatten()
+        .ok_or_else(|| TimeError::NotADay {
+            input: shown(input),
+        })?;
+    if !in_range(day) {
+        return Err(TimeError::out_of_range(input));
+    }
+    Ok(day)
+}
+
+/// `Nd`, `Nw`, `Nm` or `Ny` before now; `Ok(None)` when `input` is not
+/// relative.
+fn parse_relative(input: &str, now: &Zoned) -> Result<Option<Timestamp>, TimeError> {
+    let s = input.trim();
+    let Some(unit) = s.chars().last() else {
+        return Ok(None);
+    };
+    let Ok(n) = s[..s.len() - unit.len_utf8()].parse::<i64>() else {
+        return Ok(None);
+    };
     if !(0..=1000).contains(&n) {
-        return None;
+        return Ok(None);
     }
     let span = match unit {
         'd' => Span::new().days(n),
         'w' => Span::new().weeks(n),
         'm' => Span::new().months(n),
         'y' => Span::new().years(n),
-        _ => return None,
+        _ => return Ok(None),
     };
-    now.checked_sub(span).ok().map(|z| z.timestamp())
+    match now.checked_sub(span) {
+        Ok(z) if in_range(z.date()) => Ok(Some(z.timestamp())),
+        _ => Err(TimeError::out_of_range(input)),
+    }
 }
 
 /// The inclusive start of a range: a date is the start of that local day.
 pub fn parse_since(input: &str, tz: &TimeZone, now: Timestamp) -> Result<Timestamp, TimeError> {
-    if let Some(t) = parse_relative(input, &now.to_zoned(tz.clone())) {
+    if let Some(t) = parse_relative(input, &now.to_zoned(tz.clone()))? {
         return Ok(t);
     }
-    parse_instant(input, tz).map_err(|_| TimeError::new(input, true))
+    parse_instant(input, tz).map_err(|e| match e {
+        TimeError::Unreadable { .. } => TimeError::new(input, true),
+        out_of_range => out_of_range,
+    })
 }
 
 /// The exclusive end of a range: a date includes that whole local day.
 pub fn parse_until(input: &str, tz: &TimeZone, now: Timestamp) -> Result<Timestamp, TimeError> {
     let just_after = |t: Timestamp| t.checked_add(Span::new().microseconds(1)).unwrap_or(t);
-    if let Some(t) = parse_relative(input, &now.to_zoned(tz.clone())) {
+    if let Some(t) = parse_relative(input, &now.to_zoned(tz.clone()))? {
         return Ok(just_after(t));
     }
-    match parse_absolute(input, tz) {
+    match parse_absolute(input, tz)? {
         Some(Parsed::Instant(t)) => Ok(just_after(t)),
         Some(Parsed::Day(d)) => d
             .tomorrow()
@@ -133,24 +208,39 @@ pub fn parse_until(input: &str, tz: &TimeZone, now: Timestamp) -> Result<Timesta
 pub fn parse_date(input: &str, tz: &TimeZone, now: Timestamp) -> Result<Date, TimeError> {
     let today = now.to_zoned(tz.clone()).date();
     let s = input.trim();
-    let err = || TimeError {
-        input: s.chars().take(60).collect(),
-        relative: " (a day: YYYY-MM-DD, today, yesterday or 3d for three days ago)",
+    let unreadable = || TimeError::Unreadable {
+        input: shown(s),
+        expected: A_DAY,
+    };
+    let checked = |d: Date| {
+        if in_range(d) {
+            Ok(d)
+        } else {
+            Err(TimeError::out_of_range(input))
+        }
     };
     match s.to_ascii_lowercase().as_str() {
-        "today" => return Ok(today),
-        "yesterday" => return today.yesterday().map_err(|_| err()),
+        "today" => return checked(today),
+        "yesterday" => {
+            return today
+                .yesterday()
+                .map_err(|_| TimeError::out_of_range(input))
+                .and_then(checked)
+        }
         _ => {}
     }
     if let Some(n) = s.strip_suffix('d').and_then(|n| n.parse::<i64>().ok()) {
         if (0..=100_000).contains(&n) {
-            return today.checked_sub(Span::new().days(n)).map_err(|_| err());
+            return today
+                .checked_sub(Span::new().days(n))
+                .map_err(|_| TimeError::out_of_range(input))
+                .and_then(checked);
         }
     }
-    match parse_absolute(s, tz) {
+    match parse_absolute(s, tz)? {
         Some(Parsed::Day(d)) => Ok(d),
         Some(Parsed::Instant(t)) => Ok(t.to_zoned(tz.clone()).date()),
-        None => Err(err()),
+        None => Err(unreadable()),
     }
 }
 
@@ -276,5 +366,69 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("today, yesterday"));
+    }
+
+    #[test]
+    fn a_time_that_can_be_written_can_be_queried_and_nothing_beyond() {
+        let now = ts("2026-03-10T12:00:00Z");
+        let zones = [
+            "UTC",
+            "Europe/Berlin",
+            "America/New_York",
+            "Pacific/Kiritimati",
+        ];
+        let inputs = [
+            "1899-12-31",
+            "1900-01-01",
+            "1900-01-01 00:00",
+            "1900-01-01T00:00:00Z",
+            "2199-12-31",
+            "2199-12-31 23:59",
+            "2199-12-31T23:59:59+14:00",
+            "2200-01-01",
+            "9999-12-30",
+            "-009999-01-02T01:59:59Z",
+            "0000-01-01",
+        ];
+        for zone in zones {
+            let tz = TimeZone::get(zone).unwrap();
+            for input in inputs {
+                let written = parse_instant(input, &tz);
+                let results = [
+                    written.is_ok(),
+                    parse_since(input, &tz, now).is_ok(),
+                    parse_until(input, &tz, now).is_ok(),
+                    parse_date(input, &tz, now).is_ok(),
+                ];
+                assert!(
+                    results.iter().all(|r| *r == results[0]),
+                    "{zone} {input}: instant, since, until, date = {results:?}"
+                );
+                match written {
+                    Ok(t) => assert!(in_range(t.to_zoned(tz.clone()).date()), "{zone} {input}"),
+                    Err(e) => assert!(
+                        e.to_string().contains("1900-01-01 to 2199-12-31"),
+                        "{zone} {input}: {e}"
+                    ),
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn relative_spans_and_days_stay_within_the_range() {
+        let now = ts("2026-03-10T12:00:00Z");
+        assert!(parse_since("1000y", &TimeZone::UTC, now)
+            .unwrap_err()
+            .to_string()
+            .contains("outside the days"));
+        assert!(parse_date("100000d", &TimeZone::UTC, now).is_err());
+        assert_eq!(parse_day("2199-12-31").unwrap(), LATEST);
+        assert!(parse_day("2200-01-01").is_err());
+        assert!(parse_day("1900-1-1").is_err());
+        assert!(parse_day("next week")
+            .unwrap_err()
+            .to_string()
+            .contains("YYYY-MM-DD"));
     }
 }

@@ -286,9 +286,7 @@ fn line(v: &PracticeView) -> String {
 }
 
 fn date(field: &str, s: &str) -> CliResult<Date> {
-    s.trim()
-        .parse()
-        .map_err(|_| CliError::input(format!("--{field} \"{s}\" is not a date: use YYYY-MM-DD")))
+    between_domain::timespec::parse_day(s).map_err(|e| CliError::input(format!("--{field}: {e}")))
 }
 
 pub async fn run(ctx: &Context, cmd: PracticeCommand) -> CliResult {

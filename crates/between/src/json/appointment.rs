@@ -156,9 +156,8 @@ impl AppointmentInput {
             .filter(|s| !s.is_empty())
         {
             None => None,
-            Some(u) => u
-                .parse::<Date>()
-                .map_err(|_| errors.add("until", format!("\"{u}\" is not a date: use YYYY-MM-DD.")))
+            Some(u) => timespec::parse_day(u)
+                .map_err(|e| errors.add("until", e.to_string()))
                 .ok(),
         };
         let details = Details {

@@ -145,14 +145,8 @@ pub struct PracticeInput {
 }
 
 fn parse_date(field: &str, s: &str, errors: &mut ValidationErrors) -> Option<Date> {
-    s.trim()
-        .parse::<Date>()
-        .map_err(|_| {
-            errors.add(
-                field,
-                format!("\"{}\" is not a date: use YYYY-MM-DD.", s.trim()),
-            )
-        })
+    between_domain::timespec::parse_day(s)
+        .map_err(|e| errors.add(field, e.to_string()))
         .ok()
 }
 

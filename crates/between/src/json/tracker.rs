@@ -83,6 +83,19 @@ impl TrackerInput {
 
     pub fn into_tracker(self) -> Result<Tracker, ValidationErrors> {
         if let Some(name) = &self.preset {
+            let others = !self.name.is_empty()
+                || self.key.is_some()
+                || self.kind.is_some()
+                || self.unit.is_some()
+                || [self.min, self.max, self.low_below, self.high_from]
+                    .iter()
+                    .any(Option::is_some);
+            if others {
+                return Err(ValidationErrors::single(
+                    "preset",
+                    "A preset is a whole tracker: send it alone, or name and kind without it.",
+                ));
+            }
             return between_domain::tracker::preset(name).ok_or_else(|| {
                 ValidationErrors::single(
                     "preset",

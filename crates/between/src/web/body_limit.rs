@@ -84,7 +84,7 @@ pub async fn explain(request: Request, next: Next) -> Response {
             if api {
                 ApiError::new(
                     StatusCode::PAYLOAD_TOO_LARGE,
-                    "too_large",
+                    super::api::ErrorCode::TooLarge,
                     format!(
                         "The request body is larger than {limit}, the most this endpoint accepts."
                     ),

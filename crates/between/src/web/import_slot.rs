@@ -40,7 +40,11 @@ impl axum::response::IntoResponse for Busy {
 
 impl From<Busy> for ApiError {
     fn from(_: Busy) -> Self {
-        ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "busy", BUSY)
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            crate::web::api::ErrorCode::Busy,
+            BUSY,
+        )
     }
 }
 

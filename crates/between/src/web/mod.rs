@@ -25,6 +25,7 @@ use std::time::Duration;
 use axum::Router;
 use between_app::App;
 
+pub use api::ErrorCode;
 pub use layout::Layout;
 
 /// Settings of the web front end.
@@ -84,6 +85,8 @@ pub fn router(app: App, settings: WebSettings) -> Router {
     };
     let api = route_table::build(api::table())
         .fallback(api::not_found)
+        .method_not_allowed_fallback(api::method_not_allowed)
+        .layer(axum::middleware::from_fn(api::storable_query))
         .layer(body_limit::BodyLimit(api::BODY_LIMIT));
     route_table::build(routes::table())
         .layer(axum::middleware::from_fn(forms::check_query))

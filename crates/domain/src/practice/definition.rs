@@ -155,6 +155,7 @@ impl Practice {
         for (field, value, max) in [
             ("instructions", &self.instructions, 20_000),
             ("why", &self.why, 5_000),
+            ("assigned_by", &self.assigned_by, 200),
         ] {
             if value.chars().count() > max {
                 errors.add(field, format!("This can be at most {max} characters long."));

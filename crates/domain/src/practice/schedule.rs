@@ -77,7 +77,12 @@ impl Schedule {
             });
         }
         if let Some(d) = s.strip_prefix("once:") {
-            let date: Date = d.trim().parse().map_err(|_| bad_spec(spec))?;
+            let date = crate::timespec::parse_day(d).map_err(|e| match e {
+                crate::timespec::TimeError::OutOfRange { .. } => {
+                    ValidationErrors::single("schedule", e.to_string())
+                }
+                _ => bad_spec(spec),
+            })?;
             return Ok(Schedule::Once { by: date });
         }
         let days: Option<Vec<&str>> = s.split(',').map(weekday_code).collect();

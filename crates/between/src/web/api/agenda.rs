@@ -1,18 +1,19 @@
 //! `/api/v1/agenda`: the agenda of the next (or a chosen) appointment, as
 //! JSON, Markdown or PDF; edits to it; and what a refresh would change.
 
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use between_app::agenda_saved::{Change, Target};
+use between_app::AppError;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::input::{given, json_body};
-use super::{ApiError, ApiPrincipal};
+use super::body::ApiJson;
+use super::input::bad_parameter;
+use super::query::ApiQuery;
+use super::{ApiError, ApiPrincipal, ErrorCode};
 use crate::agenda_doc::{self, DocFormat};
 use crate::json::{agenda_json, changes_json};
 use crate::web::WebState;
@@ -24,14 +25,14 @@ pub struct Params {
     format: Option<String>,
 }
 
-fn target(appointment: Option<&str>) -> Result<Target, ApiError> {
+/// The agenda of the next appointment, or of the one with this id.
+fn target(appointment: Option<&str>) -> Result<Target, String> {
     match appointment {
         None => Ok(Target::Next),
         Some(id) => Uuid::parse_str(id).map(Target::Appointment).map_err(|_| {
-            ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "invalid",
-                format!("\"{id}\" is not an appointment id."),
+            format!(
+                "\"{}\" is not an appointment id.",
+                id.chars().take(60).collect::<String>()
             )
         }),
     }
@@ -40,28 +41,33 @@ fn target(appointment: Option<&str>) -> Result<Target, ApiError> {
 pub async fn get(
     State(state): State<WebState>,
     ApiPrincipal(p): ApiPrincipal,
-    Query(params): Query<Params>,
+    ApiQuery(params): ApiQuery<Params>,
 ) -> Result<Response, ApiError> {
-    let format = match given(&params.format) {
+    let format = match params.format.as_deref() {
         None | Some("json") => None,
         Some(f) => Some(DocFormat::parse(f).ok_or_else(|| {
-            ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "invalid",
-                format!("\"{f}\" is not a format: use json, markdown or pdf."),
+            bad_parameter(
+                "format",
+                format!(
+                    "{} is not a format: use json, markdown or pdf.",
+                    between_domain::echo::quote(f)
+                ),
             )
         })?),
     };
-    let agenda = state
-        .app
-        .agenda(&p, target(given(&params.appointment))?)
-        .await?;
+    let target =
+        target(params.appointment.as_deref()).map_err(|m| bad_parameter("appointment", m))?;
+    let agenda = state.app.agenda(&p, target).await?;
     let tz = &p.user.time_zone;
     match format {
         None => Ok(Json(agenda_json(&agenda, tz)).into_response()),
         Some(f) => {
             let doc = agenda_doc::download(&agenda, tz, f).await.map_err(|e| {
-                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string())
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    ErrorCode::Internal,
+                    e.to_string(),
+                )
             })?;
             Ok(doc.into_response())
         }
@@ -84,51 +90,78 @@ pub struct EditInput {
 pub async fn edit(
     State(state): State<WebState>,
     ApiPrincipal(p): ApiPrincipal,
-    body: Result<Bytes, BytesRejection>,
+    ApiJson(input): ApiJson<EditInput>,
 ) -> Result<Response, ApiError> {
-    let input: EditInput = json_body(body)?;
-    let missing = |what: &str| {
-        ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid",
-            format!("\"{}\" needs \"{what}\".", input.action),
-        )
-    };
-    let item = || input.item.clone().ok_or_else(|| missing("item"));
-    let change = match input.action.as_str() {
-        "add" => Change::Add(input.text.clone().ok_or_else(|| missing("text"))?),
-        "remove" => Change::Remove(item()?),
-        "move" => Change::Move {
-            which: item()?,
-            to: input.to.ok_or_else(|| missing("to"))?,
-        },
-        "top" | "untop" => Change::Top {
-            which: item()?,
-            on: input.action == "top",
-        },
-        "discussed" | "undiscussed" => Change::Discussed {
-            which: item()?,
-            on: input.action == "discussed",
-        },
-        "save" => Change::Save,
-        "refresh" => Change::Refresh,
-        other => {
-            return Err(ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid",
-                format!("\"{other}\" is not an action: use add, remove, move, top, untop, discussed, undiscussed, save or refresh."),
-            ))
-        }
-    };
-    let target = target(
-        input
-            .appointment
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty()),
-    )?;
+    let change = change(&input)?;
+    let appointment = input
+        .appointment
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
+    let target = target(appointment).map_err(|m| AppError::invalid("appointment", m))?;
     let agenda = state.app.change_agenda(&p, target, change).await?;
     Ok(Json(agenda_json(&agenda, &p.user.time_zone)).into_response())
+}
+
+/// The change an edit asks for; each action takes exactly its own fields,
+/// so nothing sent is silently ignored.
+fn change(input: &EditInput) -> Result<Change, ApiError> {
+    let action = input.action.as_str();
+    let (needs, change): (&[&str], Option<Change>) = match action {
+        "add" => (&["text"], input.text.clone().map(Change::Add)),
+        "remove" => (&["item"], input.item.clone().map(Change::Remove)),
+        "move" => (
+            &["item", "to"],
+            input
+                .item
+                .clone()
+                .zip(input.to)
+                .map(|(which, to)| Change::Move { which, to }),
+        ),
+        "top" | "untop" => (
+            &["item"],
+            input.item.clone().map(|which| Change::Top {
+                which,
+                on: action == "top",
+            }),
+        ),
+        "discussed" | "undiscussed" => (
+            &["item"],
+            input.item.clone().map(|which| Change::Discussed {
+                which,
+                on: action == "discussed",
+            }),
+        ),
+        "save" => (&[], Some(Change::Save)),
+        "refresh" => (&[], Some(Change::Refresh)),
+        other => {
+            return Err(AppError::invalid(
+                "action",
+                format!("\"{}\" is not an action: use add, remove, move, top, untop, discussed, undiscussed, save or refresh.", other.chars().take(60).collect::<String>()),
+            )
+            .into())
+        }
+    };
+    let given = [
+        ("item", input.item.is_some()),
+        ("text", input.text.is_some()),
+        ("to", input.to.is_some()),
+    ];
+    for (field, present) in given {
+        if present && !needs.contains(&field) {
+            return Err(AppError::invalid(
+                field,
+                format!("\"{action}\" does not take \"{field}\"."),
+            )
+            .into());
+        }
+        if !present && needs.contains(&field) {
+            return Err(
+                AppError::invalid(field, format!("\"{action}\" needs \"{field}\".")).into(),
+            );
+        }
+    }
+    change.ok_or_else(|| AppError::invalid("action", "An edit is missing its fields.").into())
 }
 
 #[derive(Deserialize)]
@@ -140,12 +173,11 @@ pub struct ChangesParams {
 pub async fn changes(
     State(state): State<WebState>,
     ApiPrincipal(p): ApiPrincipal,
-    Query(params): Query<ChangesParams>,
+    ApiQuery(params): ApiQuery<ChangesParams>,
 ) -> Result<Response, ApiError> {
-    let (agenda, changes) = state
-        .app
-        .agenda_changes(&p, target(given(&params.appointment))?)
-        .await?;
+    let target =
+        target(params.appointment.as_deref()).map_err(|m| bad_parameter("appointment", m))?;
+    let (agenda, changes) = state.app.agenda_changes(&p, target).await?;
     let mut body = changes_json(&changes);
     body["saved"] = serde_json::Value::Bool(agenda.saved());
     Ok(([(header::CACHE_CONTROL, "no-store")], Json(body)).into_response())

@@ -2,9 +2,7 @@
 //! merge-patch (one, or with `?series=true` the rest of its series) and
 //! delete appointments.
 
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -13,7 +11,10 @@ use between_domain::appointment::Appointment;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::input::{json_body, merged, patch_body, path_id};
+use super::body::{ApiJson, MergePatch};
+use super::input::{merged, path_id};
+use super::path::ApiPath;
+use super::query::ApiQuery;
 use super::{ApiError, ApiPrincipal};
 use crate::json::{AppointmentInput, AppointmentJson};
 use crate::web::WebState;
@@ -21,6 +22,7 @@ use crate::web::WebState;
 type ApiResult = Result<Response, ApiError>;
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ListParams {
     upcoming: Option<bool>,
     past: Option<bool>,
@@ -29,7 +31,7 @@ pub struct ListParams {
 pub async fn list(
     State(state): State<WebState>,
     ApiPrincipal(p): ApiPrincipal,
-    Query(q): Query<ListParams>,
+    ApiQuery(q): ApiQuery<ListParams>,
 ) -> ApiResult {
     let now = state.app.now();
     let all: Vec<AppointmentJson> = state
@@ -49,9 +51,8 @@ pub async fn list(
 pub async fn create(
     State(state): State<WebState>,
     ApiPrincipal(p): ApiPrincipal,
-    body: Result<Bytes, BytesRejection>,
+    ApiJson(input): ApiJson<AppointmentInput>,
 ) -> ApiResult {
-    let input: AppointmentInput = json_body(body)?;
     let parsed = input.parse(&p.user.time_zone).map_err(ApiError::invalid)?;
     let a = state.app.add_appointment(&p, parsed.into_new()).await?;
     let location = format!("/api/v1/appointments/{}", a.id);
@@ -66,7 +67,7 @@ pub async fn create(
 pub async fn show(
     State(state): State<WebState>,
     ApiPrincipal(p): ApiPrincipal,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> ApiResult {
     let a = state
         .app
@@ -76,6 +77,7 @@ pub async fn show(
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PatchParams {
     series: Option<bool>,
 }
@@ -83,12 +85,11 @@ pub struct PatchParams {
 pub async fn patch(
     State(state): State<WebState>,
     ApiPrincipal(p): ApiPrincipal,
-    Path(id): Path<String>,
-    Query(q): Query<PatchParams>,
-    body: Result<Bytes, BytesRejection>,
+    ApiPath(id): ApiPath<String>,
+    ApiQuery(q): ApiQuery<PatchParams>,
+    ApiJson(patch): ApiJson<MergePatch>,
 ) -> ApiResult {
     let id = path_id(&id, "appointment")?;
-    let patch = patch_body(body)?;
     if patch.get("repeat").is_some() || patch.get("until").is_some() {
         return Err(AppError::invalid(
             "repeat",
@@ -117,7 +118,7 @@ pub async fn patch(
 pub async fn delete(
     State(state): State<WebState>,
     ApiPrincipal(p): ApiPrincipal,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> ApiResult {
     state
         .app

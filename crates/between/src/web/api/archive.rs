@@ -2,16 +2,16 @@
 //! (an archive back in; `?dry_run=true` only checks). An import takes the
 //! app's import slot before its body is read (503 while another runs).
 
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use between_app::import::{FileImport, Input, Options, Source, MAX_FILE_BYTES};
 use between_domain::{echo, ValidationErrors};
+use serde::Deserialize;
 
-use super::input::body_or_error;
+use super::body::ApiBody;
+use super::query::ApiQuery;
 use super::{ApiError, ApiPrincipal};
 use crate::web::import_slot::{Busy, Slot};
 use crate::web::WebState;
@@ -43,57 +43,64 @@ pub async fn export(
 
 /// `?from=between|jrnl|dayone|daylio|csv` (default between), `dry_run=true`,
 /// and for CSV and Daylio repeated `map=COLUMN=FIELD` / `mood_map=NAME=N`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImportParams {
+    from: Option<String>,
+    dry_run: Option<bool>,
+    #[serde(default)]
+    map: Vec<String>,
+    #[serde(default)]
+    mood_map: Vec<String>,
+}
+
 pub async fn import(
     State(state): State<WebState>,
     ApiPrincipal(p): ApiPrincipal,
     slot: Result<Slot, Busy>,
-    Query(params): Query<Vec<(String, String)>>,
-    body: Result<Bytes, BytesRejection>,
+    ApiQuery(params): ApiQuery<ImportParams>,
+    ApiBody(body): ApiBody,
 ) -> Result<Response, ApiError> {
     let Slot(slot) = slot?;
-    let body = body_or_error(body)?;
-    let mut source = Source::Between;
-    let mut dry_run = false;
-    let mut options = Options::default();
     let mut errors = ValidationErrors::new();
-    for (key, value) in &params {
-        match key.as_str() {
-            "from" => match Source::parse(value) {
-                Some(s) => source = s,
-                None => errors.add(
-                    "from",
-                    format!(
-                        "{} is not a source: use between, jrnl, dayone, daylio or csv.",
-                        echo::quote(value)
-                    ),
+    let source = match params.from.as_deref() {
+        None => Source::Between,
+        Some(value) => Source::parse(value).unwrap_or_else(|| {
+            errors.add(
+                "from",
+                format!(
+                    "{} is not a source: use between, jrnl, dayone, daylio or csv.",
+                    echo::quote(value)
                 ),
-            },
-            "dry_run" => dry_run = matches!(value.as_str(), "true" | "1" | "yes"),
-            "map" | "mood_map" => {
-                let Some((a, b)) = value.split_once('=') else {
-                    errors.add(key, format!("{} is not NAME=VALUE.", echo::quote(value)));
-                    continue;
-                };
-                if key == "map" {
-                    options.add_map(a, b);
-                } else if let Err(why) = options.add_mood(a, b) {
-                    errors.add(key, why);
-                }
-            }
-            other => errors.add(
-                other,
-                format!("{} is not a parameter of /import.", echo::quote(other)),
-            ),
+            );
+            Source::Between
+        }),
+    };
+    let mut options = Options::default();
+    for (key, value) in params
+        .map
+        .iter()
+        .map(|v| ("map", v))
+        .chain(params.mood_map.iter().map(|v| ("mood_map", v)))
+    {
+        let Some((a, b)) = value.split_once('=') else {
+            errors.add(key, format!("{} is not NAME=VALUE.", echo::quote(value)));
+            continue;
+        };
+        if key == "map" {
+            options.add_map(a, b);
+        } else if let Err(why) = options.add_mood(a, b) {
+            errors.add(key, why);
         }
     }
     if !errors.is_empty() {
-        return Err(errors.into());
+        return Err(ApiError::bad_query(errors));
     }
     let file = FileImport {
         source,
-        input: Input::Bytes(Vec::from(body)),
+        input: Input::Bytes(body.to_vec()),
         options,
-        dry_run,
+        dry_run: params.dry_run.unwrap_or(false),
         progress: None,
     };
     let report = state.app.import_file(&slot, &p, file).await?;

@@ -1,9 +1,7 @@
 //! Assigned practice: a therapist's `/clients/{id}/assignments`, and the
 //! client's `/assignments` with their answers.
 
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -13,7 +11,9 @@ use between_domain::practice::schedule::Schedule;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::input::{json_body, path_id};
+use super::body::ApiJson;
+use super::input::path_id;
+use super::path::ApiPath;
 use super::{ApiError, ApiPrincipal};
 use crate::json::{assignment_json, PracticeInput, PracticeJson};
 use crate::web::WebState;
@@ -22,7 +22,7 @@ use crate::web::WebState;
 pub async fn for_client(
     State(state): State<WebState>,
     ApiPrincipal(p): ApiPrincipal,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Response, ApiError> {
     let client = super::shares::linked_client(&state, &p, &id).await?.client;
     let list: Vec<Value> = state
@@ -39,10 +39,9 @@ pub async fn for_client(
 pub async fn assign(
     State(state): State<WebState>,
     ApiPrincipal(p): ApiPrincipal,
-    Path(id): Path<String>,
-    body: Result<Bytes, BytesRejection>,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(input): ApiJson<PracticeInput>,
 ) -> Result<Response, ApiError> {
-    let input: PracticeInput = json_body(body)?;
     let client = super::shares::linked_client(&state, &p, &id).await?.client;
     if input.goal_id.is_some() {
         return Err(AppError::invalid("goal_id", "You do not see your client's goals.").into());
@@ -87,10 +86,9 @@ pub struct AnswerInput {
 pub async fn answer(
     State(state): State<WebState>,
     ApiPrincipal(p): ApiPrincipal,
-    Path(id): Path<String>,
-    body: Result<Bytes, BytesRejection>,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(input): ApiJson<AnswerInput>,
 ) -> Result<Response, ApiError> {
-    let input: AnswerInput = json_body(body)?;
     let id = path_id(&id, "assignment")?;
     let answer = match input.action.as_str() {
         "accept" => Answer::Accept {
@@ -102,11 +100,21 @@ pub async fn answer(
                 .map_err(AppError::from)?,
             note: input.note,
         },
+        "decline" if input.schedule.is_some() => {
+            return Err(AppError::invalid(
+                "schedule",
+                "A declined practice takes no schedule; send only the note.",
+            )
+            .into())
+        }
         "decline" => Answer::Decline { note: input.note },
         other => {
             return Err(AppError::invalid(
                 "action",
-                format!("\"{other}\" is not an answer: use accept or decline."),
+                format!(
+                    "{} is not an answer: use accept or decline.",
+                    between_domain::echo::quote(other)
+                ),
             )
             .into())
         }

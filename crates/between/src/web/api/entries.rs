@@ -1,20 +1,18 @@
 //! `/api/v1/entries`: create, list (newest first, cursor paging), read,
 //! merge-patch, delete, restore and search journal entries.
 
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use between_app::journal::{Cursor, ListEntries, MAX_PAGE};
-use between_app::AppError;
-use between_domain::timespec;
-use jiff::Timestamp;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::input::{body_or_error, given, merged, path_id};
+use super::body::{ApiJson, MergePatch};
+use super::input::{bad_parameter, merged, path_id, query_error, RangeQuery};
+use super::path::ApiPath;
+use super::query::ApiQuery;
 use super::{ApiError, ApiPrincipal};
 use crate::json::{EntryInput, EntryJson};
 use crate::web::WebState;
@@ -24,10 +22,8 @@ type ApiResult = Result<Response, ApiError>;
 pub async fn create(
     State(state): State<WebState>,
     ApiPrincipal(p): ApiPrincipal,
-    body: Result<Bytes, BytesRejection>,
+    ApiJson(input): ApiJson<EntryInput>,
 ) -> ApiResult {
-    let body = body_or_error(body)?;
-    let input: EntryInput = serde_json::from_slice(&body).map_err(|e| ApiError::bad_json(&e))?;
     let (content, at) = input
         .into_parts(&p.user.time_zone)
         .map_err(ApiError::invalid)?;
@@ -42,55 +38,48 @@ pub async fn create(
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ListParams {
     since: Option<String>,
     until: Option<String>,
-    limit: Option<String>,
+    limit: Option<u64>,
     cursor: Option<String>,
 }
 
-fn parse_limit(limit: Option<&str>) -> Result<Option<usize>, ApiError> {
+fn page_size(limit: Option<u64>) -> Result<Option<usize>, ApiError> {
     limit
-        .map(|l| {
-            l.trim()
-                .parse::<usize>()
+        .map(|n| {
+            usize::try_from(n)
                 .ok()
                 .filter(|n| (1..=MAX_PAGE).contains(n))
                 .ok_or_else(|| {
-                    AppError::invalid(
+                    bad_parameter(
                         "limit",
-                        format!("limit must be a whole number from 1 to {MAX_PAGE}, not \"{l}\"."),
+                        format!("limit must be a whole number from 1 to {MAX_PAGE}, not {n}."),
                     )
                 })
         })
         .transpose()
-        .map_err(ApiError::from)
 }
 
 pub async fn list(
     State(state): State<WebState>,
     ApiPrincipal(p): ApiPrincipal,
-    Query(q): Query<ListParams>,
+    ApiQuery(q): ApiQuery<ListParams>,
 ) -> ApiResult {
     p.require_read()?;
     let tz = &p.user.time_zone;
-    let now = state.app.now();
-    let bound = |field: &str,
-                 value: Option<&str>,
-                 parse: fn(
-        &str,
-        &jiff::tz::TimeZone,
-        Timestamp,
-    ) -> Result<Timestamp, timespec::TimeError>| {
-        value
-            .map(|v| parse(v, tz, now).map_err(|e| AppError::invalid(field, e.to_string())))
-            .transpose()
-    };
-    let range = timespec::TimeRange {
-        since: bound("since", given(&q.since), timespec::parse_since)?,
-        until: bound("until", given(&q.until), timespec::parse_until)?,
-    };
-    let after = given(&q.cursor).map(Cursor::decode).transpose()?;
+    let range = RangeQuery {
+        since: q.since,
+        until: q.until,
+    }
+    .range(&p, state.app.now(), None)?;
+    let after = q
+        .cursor
+        .as_deref()
+        .map(Cursor::decode)
+        .transpose()
+        .map_err(query_error)?;
     let page = state
         .app
         .list_entries(
@@ -99,7 +88,7 @@ pub async fn list(
                 range,
                 deleted: false,
                 after,
-                limit: parse_limit(given(&q.limit))?,
+                limit: page_size(q.limit)?,
             },
         )
         .await?;
@@ -113,7 +102,7 @@ pub async fn list(
 pub async fn show(
     State(state): State<WebState>,
     ApiPrincipal(p): ApiPrincipal,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> ApiResult {
     let entry = state.app.entry(&p, path_id(&id, "entry")?).await?;
     Ok(Json(EntryJson::new(&entry, &p.user.time_zone)).into_response())
@@ -124,20 +113,10 @@ pub async fn show(
 pub async fn patch(
     State(state): State<WebState>,
     ApiPrincipal(p): ApiPrincipal,
-    Path(id): Path<String>,
-    body: Result<Bytes, BytesRejection>,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(patch): ApiJson<MergePatch>,
 ) -> ApiResult {
-    let body = body_or_error(body)?;
     let id = path_id(&id, "entry")?;
-    let patch: serde_json::Value =
-        serde_json::from_slice(&body).map_err(|e| ApiError::bad_json(&e))?;
-    if !patch.is_object() {
-        return Err(ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "malformed_json",
-            "A merge patch must be a JSON object.",
-        ));
-    }
     let tz = p.user.time_zone.clone();
     let current = state.app.entry(&p, id).await?;
     let input: EntryInput = merged(&EntryInput::from_entry(&current, &tz), &patch)?;
@@ -149,7 +128,7 @@ pub async fn patch(
 pub async fn delete(
     State(state): State<WebState>,
     ApiPrincipal(p): ApiPrincipal,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> ApiResult {
     state.app.delete_entry(&p, path_id(&id, "entry")?).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
@@ -158,24 +137,25 @@ pub async fn delete(
 pub async fn restore(
     State(state): State<WebState>,
     ApiPrincipal(p): ApiPrincipal,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> ApiResult {
     let entry = state.app.restore_entry(&p, path_id(&id, "entry")?).await?;
     Ok(Json(EntryJson::new(&entry, &p.user.time_zone)).into_response())
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SearchParams {
     q: Option<String>,
-    limit: Option<String>,
+    limit: Option<u64>,
 }
 
 pub async fn search(
     State(state): State<WebState>,
     ApiPrincipal(p): ApiPrincipal,
-    Query(q): Query<SearchParams>,
+    ApiQuery(q): ApiQuery<SearchParams>,
 ) -> ApiResult {
-    let limit = parse_limit(given(&q.limit))?.unwrap_or(between_app::journal::DEFAULT_PAGE);
+    let limit = page_size(q.limit)?.unwrap_or(between_app::journal::DEFAULT_PAGE);
     let found = state
         .app
         .search_entries(&p, q.q.as_deref().unwrap_or(""), limit)

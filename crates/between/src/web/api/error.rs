@@ -10,10 +10,66 @@ use between_app::AppError;
 use between_domain::ValidationErrors;
 use serde_json::json;
 
+/// What went wrong, as a client reads it in `error.code`; `openapi.json`
+/// lists exactly these (a test compares them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorCode {
+    Invalid,
+    MalformedJson,
+    BadBody,
+    TooLarge,
+    Unauthorized,
+    Forbidden,
+    NotFound,
+    MethodNotAllowed,
+    Conflict,
+    Gone,
+    Throttled,
+    /// Busy for now (another import runs); try again later (503).
+    Busy,
+    Internal,
+}
+
+impl ErrorCode {
+    pub const ALL: [ErrorCode; 13] = [
+        ErrorCode::Invalid,
+        ErrorCode::MalformedJson,
+        ErrorCode::BadBody,
+        ErrorCode::TooLarge,
+        ErrorCode::Unauthorized,
+        ErrorCode::Forbidden,
+        ErrorCode::NotFound,
+        ErrorCode::MethodNotAllowed,
+        ErrorCode::Conflict,
+        ErrorCode::Gone,
+        ErrorCode::Throttled,
+        ErrorCode::Busy,
+        ErrorCode::Internal,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::Invalid => "invalid",
+            ErrorCode::MalformedJson => "malformed_json",
+            ErrorCode::BadBody => "bad_body",
+            ErrorCode::TooLarge => "too_large",
+            ErrorCode::Unauthorized => "unauthorized",
+            ErrorCode::Forbidden => "forbidden",
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::MethodNotAllowed => "method_not_allowed",
+            ErrorCode::Conflict => "conflict",
+            ErrorCode::Gone => "gone",
+            ErrorCode::Throttled => "throttled",
+            ErrorCode::Busy => "busy",
+            ErrorCode::Internal => "internal",
+        }
+    }
+}
+
 #[derive(Debug)]
 pub struct ApiError {
     status: StatusCode,
-    code: &'static str,
+    code: ErrorCode,
     message: String,
     fields: serde_json::Map<String, serde_json::Value>,
 }
@@ -22,7 +78,7 @@ pub struct ApiError {
 const MAX_MESSAGE_CHARS: usize = 500;
 
 impl ApiError {
-    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
+    pub fn new(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> ApiError {
         ApiError {
             status,
             code,
@@ -39,18 +95,31 @@ impl ApiError {
             .collect();
         ApiError {
             status: StatusCode::UNPROCESSABLE_ENTITY,
-            code: "invalid",
+            code: ErrorCode::Invalid,
             message: errors.to_string(),
             fields,
         }
     }
 
-    pub fn bad_json(err: &serde_json::Error) -> ApiError {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "malformed_json",
-            format!("The request body is not valid: {err}."),
-        )
+    /// A body that is not JSON, or does not fit the expected shape: 400,
+    /// naming the field (its JSON path) where it broke.
+    pub fn malformed(path: &str, message: &str) -> ApiError {
+        let field = between_domain::storable::field_label(path);
+        let message = message.trim_end_matches('.');
+        ApiError {
+            status: StatusCode::BAD_REQUEST,
+            code: ErrorCode::MalformedJson,
+            message: format!("The request body is not valid: {field}: {message}."),
+            fields: [(field, json!(message))].into_iter().collect(),
+        }
+    }
+
+    /// Query parameters that cannot be used: 400, naming each parameter.
+    pub fn bad_query(errors: ValidationErrors) -> ApiError {
+        ApiError {
+            status: StatusCode::BAD_REQUEST,
+            ..ApiError::invalid(errors)
+        }
     }
 }
 
@@ -65,26 +134,30 @@ impl From<AppError> for ApiError {
         match err {
             AppError::Invalid(errors) => ApiError::invalid(errors),
             AppError::NotFound(_) => {
-                ApiError::new(StatusCode::NOT_FOUND, "not_found", err.to_string())
+                ApiError::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, err.to_string())
             }
-            AppError::Unauthorized(_) => {
-                ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", err.to_string())
-            }
+            AppError::Unauthorized(_) => ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                ErrorCode::Unauthorized,
+                err.to_string(),
+            ),
             AppError::Forbidden(_) => {
-                ApiError::new(StatusCode::FORBIDDEN, "forbidden", err.to_string())
+                ApiError::new(StatusCode::FORBIDDEN, ErrorCode::Forbidden, err.to_string())
             }
-            AppError::Throttled { .. } => {
-                ApiError::new(StatusCode::TOO_MANY_REQUESTS, "throttled", err.to_string())
-            }
+            AppError::Throttled { .. } => ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                ErrorCode::Throttled,
+                err.to_string(),
+            ),
             AppError::Conflict(_) => {
-                ApiError::new(StatusCode::CONFLICT, "conflict", err.to_string())
+                ApiError::new(StatusCode::CONFLICT, ErrorCode::Conflict, err.to_string())
             }
-            AppError::Gone(_) => ApiError::new(StatusCode::GONE, "gone", err.to_string()),
+            AppError::Gone(_) => ApiError::new(StatusCode::GONE, ErrorCode::Gone, err.to_string()),
             AppError::Store(_) | AppError::Corrupt(_) => {
                 tracing::error!(error = %err, "API request failed");
                 ApiError::new(
                     StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal",
+                    ErrorCode::Internal,
                     "The server could not complete this request.",
                 )
             }
@@ -94,7 +167,7 @@ impl From<AppError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let mut error = json!({"code": self.code, "message": self.message});
+        let mut error = json!({"code": self.code.as_str(), "message": self.message});
         if !self.fields.is_empty() {
             error["fields"] = serde_json::Value::Object(self.fields);
         }

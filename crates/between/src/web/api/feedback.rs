@@ -1,16 +1,15 @@
 //! `/api/v1/appointments/{id}/feedback` (one per attended session, PUT
 //! replaces) and `/api/v1/feedback` (all, with low/falling flags).
 
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use between_app::AppError;
 use serde_json::json;
 
-use super::input::json_body;
+use super::body::ApiJson;
 use super::input::path_id;
+use super::path::ApiPath;
 use super::{ApiError, ApiPrincipal};
 use crate::json::{FeedbackInput, FeedbackJson};
 use crate::web::WebState;
@@ -20,7 +19,7 @@ type ApiResult = Result<Response, ApiError>;
 pub async fn show(
     State(state): State<WebState>,
     ApiPrincipal(p): ApiPrincipal,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> ApiResult {
     let id = path_id(&id, "appointment")?;
     state.app.appointment(&p, id).await?;
@@ -35,11 +34,10 @@ pub async fn show(
 pub async fn put(
     State(state): State<WebState>,
     ApiPrincipal(p): ApiPrincipal,
-    Path(id): Path<String>,
-    body: Result<Bytes, BytesRejection>,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(input): ApiJson<FeedbackInput>,
 ) -> ApiResult {
     let id = path_id(&id, "appointment")?;
-    let input: FeedbackInput = json_body(body)?;
     let fb = input.parse().map_err(ApiError::invalid)?;
     let rated = state.app.set_feedback(&p, id, fb).await?;
     Ok(Json(FeedbackJson::new(&rated, &p.user.time_zone)).into_response())

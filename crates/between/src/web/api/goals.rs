@@ -2,18 +2,17 @@
 //! read (with `progress`), merge-patch (wording, status, cadence), delete;
 //! `/api/v1/goals/{id}/checkins`: list and record check-ins.
 
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use between_app::AppError;
-use between_domain::timespec;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::input::{given, json_body, merged, patch_body, path_id};
+use super::body::{ApiJson, MergePatch};
+use super::input::{instant, merged, path_id};
+use super::path::ApiPath;
+use super::query::ApiQuery;
 use super::{ApiError, ApiPrincipal};
 use crate::json::{CheckInInput, CheckInJson, GoalInput, GoalJson};
 use crate::web::WebState;
@@ -21,6 +20,7 @@ use crate::web::WebState;
 type ApiResult = Result<Response, ApiError>;
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ListParams {
     due: Option<bool>,
 }
@@ -28,7 +28,7 @@ pub struct ListParams {
 pub async fn list(
     State(state): State<WebState>,
     ApiPrincipal(p): ApiPrincipal,
-    Query(q): Query<ListParams>,
+    ApiQuery(q): ApiQuery<ListParams>,
 ) -> ApiResult {
     let goals = if q.due.unwrap_or(false) {
         state.app.goals_due_for_review(&p).await?
@@ -45,9 +45,8 @@ pub async fn list(
 pub async fn create(
     State(state): State<WebState>,
     ApiPrincipal(p): ApiPrincipal,
-    body: Result<Bytes, BytesRejection>,
+    ApiJson(input): ApiJson<GoalInput>,
 ) -> ApiResult {
-    let input: GoalInput = json_body(body)?;
     let v = state
         .app
         .add_goal(&p, input.parse().map_err(ApiError::invalid)?)
@@ -64,7 +63,7 @@ pub async fn create(
 pub async fn show(
     State(state): State<WebState>,
     ApiPrincipal(p): ApiPrincipal,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> ApiResult {
     let v = state.app.goal(&p, path_id(&id, "goal")?).await?;
     Ok(Json(GoalJson::new(&v, &p.user.time_zone)).into_response())
@@ -73,11 +72,10 @@ pub async fn show(
 pub async fn patch(
     State(state): State<WebState>,
     ApiPrincipal(p): ApiPrincipal,
-    Path(id): Path<String>,
-    body: Result<Bytes, BytesRejection>,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(patch): ApiJson<MergePatch>,
 ) -> ApiResult {
     let id = path_id(&id, "goal")?;
-    let patch = patch_body(body)?;
     let current = state.app.goal(&p, id).await?;
     let input: GoalInput = merged(&GoalInput::from_goal(&current.goal.data), &patch)?;
     let v = state
@@ -90,7 +88,7 @@ pub async fn patch(
 pub async fn delete(
     State(state): State<WebState>,
     ApiPrincipal(p): ApiPrincipal,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> ApiResult {
     state.app.delete_goal(&p, path_id(&id, "goal")?).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
@@ -99,7 +97,7 @@ pub async fn delete(
 pub async fn check_ins(
     State(state): State<WebState>,
     ApiPrincipal(p): ApiPrincipal,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> ApiResult {
     let v = state.app.goal(&p, path_id(&id, "goal")?).await?;
     let list: Vec<CheckInJson> = v
@@ -113,17 +111,11 @@ pub async fn check_ins(
 pub async fn check_in(
     State(state): State<WebState>,
     ApiPrincipal(p): ApiPrincipal,
-    Path(id): Path<String>,
-    body: Result<Bytes, BytesRejection>,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(input): ApiJson<CheckInInput>,
 ) -> ApiResult {
     let id = path_id(&id, "goal")?;
-    let input: CheckInInput = json_body(body)?;
-    let at = given(&input.at)
-        .map(|a| {
-            timespec::parse_instant(a, &p.user.time_zone)
-                .map_err(|e| AppError::invalid("at", e.to_string()))
-        })
-        .transpose()?;
+    let at = instant("at", input.at.as_deref(), &p)?;
     let v = state
         .app
         .check_in(&p, id, input.check_in().map_err(ApiError::invalid)?, at)

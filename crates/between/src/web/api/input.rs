@@ -1,64 +1,31 @@
-//! Reading request input: bodies within the size limit, and query
-//! parameters where empty means absent.
+//! Helpers on decoded input: applying a merge patch to what it changes,
+//! ids from the path, and the query parameters several endpoints share.
 
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
 use axum::http::StatusCode;
+use between_app::Principal;
+use between_domain::timespec::{self, TimeRange};
+use between_domain::ValidationErrors;
+use jiff::Timestamp;
+use serde::Deserialize;
 
-use super::ApiError;
-
-/// The body, or a clear error. A body over the limit answers 413, whose
-/// message `body_limit::explain` states with the limit that applied.
-pub fn body_or_error(body: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError> {
-    body.map_err(|rejection| {
-        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "too_large",
-                "The request body is too large.",
-            )
-        } else {
-            ApiError::new(rejection.status(), "bad_body", rejection.body_text())
-        }
-    })
-}
-
-/// An empty query parameter (`?since=`) means the parameter is absent.
-pub fn given(p: &Option<String>) -> Option<&str> {
-    p.as_deref().map(str::trim).filter(|s| !s.is_empty())
-}
-
-/// A JSON body decoded into `T`, or a clear error.
-pub fn json_body<T: serde::de::DeserializeOwned>(
-    body: Result<Bytes, BytesRejection>,
-) -> Result<T, ApiError> {
-    let body = body_or_error(body)?;
-    serde_json::from_slice(&body).map_err(|e| ApiError::bad_json(&e))
-}
-
-/// A JSON Merge Patch body (an object), or a clear error.
-pub fn patch_body(body: Result<Bytes, BytesRejection>) -> Result<serde_json::Value, ApiError> {
-    let patch: serde_json::Value = json_body(body)?;
-    if !patch.is_object() {
-        return Err(ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "malformed_json",
-            "A merge patch must be a JSON object.",
-        ));
-    }
-    Ok(patch)
-}
+use super::body::{decode_value, MergePatch};
+use super::{ApiError, ErrorCode};
 
 /// Applies a JSON Merge Patch (RFC 7396) to `current`'s input shape and reads
-/// the result back, refusing unknown fields.
+/// the result back strictly, refusing unknown fields.
 pub fn merged<T: serde::Serialize + serde::de::DeserializeOwned>(
     current: &T,
-    patch: &serde_json::Value,
+    patch: &MergePatch,
 ) -> Result<T, ApiError> {
-    let mut doc = serde_json::to_value(current)
-        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?;
-    crate::json::merge_patch(&mut doc, patch);
-    serde_json::from_value(doc).map_err(|e| ApiError::bad_json(&e))
+    let mut doc = serde_json::to_value(current).map_err(|e| {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            ErrorCode::Internal,
+            e.to_string(),
+        )
+    })?;
+    crate::json::merge_patch(&mut doc, &serde_json::Value::Object(patch.clone()));
+    decode_value(&doc)
 }
 
 /// An id from the path; a malformed one is simply not found, like another
@@ -66,4 +33,69 @@ pub fn merged<T: serde::Serialize + serde::de::DeserializeOwned>(
 pub fn path_id(id: &str, what: &str) -> Result<uuid::Uuid, ApiError> {
     uuid::Uuid::parse_str(id)
         .map_err(|_| ApiError::from(between_app::AppError::NotFound(format!("The {what}"))))
+}
+
+/// `?since=&until=`: a range of local days or times, or relative spans.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RangeQuery {
+    pub since: Option<String>,
+    pub until: Option<String>,
+}
+
+impl RangeQuery {
+    /// The range, with `default_since` when `since` is not given; a bad end
+    /// is a 400 naming that end.
+    pub fn range(
+        &self,
+        p: &Principal,
+        now: Timestamp,
+        default_since: Option<&str>,
+    ) -> Result<TimeRange, ApiError> {
+        let tz = &p.user.time_zone;
+        let mut errors = ValidationErrors::new();
+        let since = self.since.as_deref().or(default_since).and_then(|s| {
+            timespec::parse_since(s, tz, now)
+                .map_err(|e| errors.add("since", e.to_string()))
+                .ok()
+        });
+        let until = self.until.as_deref().and_then(|u| {
+            timespec::parse_until(u, tz, now)
+                .map_err(|e| errors.add("until", e.to_string()))
+                .ok()
+        });
+        errors
+            .into_result(TimeRange { since, until })
+            .map_err(ApiError::bad_query)
+    }
+}
+
+/// A query parameter's value that the endpoint cannot use: 400 naming it.
+pub fn bad_parameter(name: &str, message: impl Into<String>) -> ApiError {
+    ApiError::bad_query(ValidationErrors::single(name, message))
+}
+
+/// An app error about query parameters: invalid ones are a 400 naming them.
+pub fn query_error(e: between_app::AppError) -> ApiError {
+    match e {
+        between_app::AppError::Invalid(errors) => ApiError::bad_query(errors),
+        other => other.into(),
+    }
+}
+
+/// A body's optional time (e.g. `at`) in the person's zone; empty means
+/// not given.
+pub fn instant(
+    field: &str,
+    value: Option<&str>,
+    p: &Principal,
+) -> Result<Option<Timestamp>, ApiError> {
+    value
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            timespec::parse_instant(s, &p.user.time_zone)
+                .map_err(|e| between_app::AppError::invalid(field, e.to_string()).into())
+        })
+        .transpose()
 }

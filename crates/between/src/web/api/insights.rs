@@ -1,9 +1,7 @@
 //! `/api/v1/insights`: record, list (`?q=` searches), read, replace
 //! fields, delete.
 
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -12,7 +10,10 @@ use between_domain::insight::{Insight, InsightKind};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::input::{given, json_body, merged, patch_body, path_id};
+use super::body::{ApiJson, MergePatch};
+use super::input::{merged, path_id};
+use super::path::ApiPath;
+use super::query::ApiQuery;
 use super::{ApiError, ApiPrincipal};
 use crate::json::{InsightInput, InsightJson};
 use crate::web::WebState;
@@ -20,6 +21,7 @@ use crate::web::WebState;
 type ApiResult = Result<Response, ApiError>;
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ListParams {
     q: Option<String>,
 }
@@ -27,9 +29,9 @@ pub struct ListParams {
 pub async fn list(
     State(state): State<WebState>,
     ApiPrincipal(p): ApiPrincipal,
-    Query(q): Query<ListParams>,
+    ApiQuery(q): ApiQuery<ListParams>,
 ) -> ApiResult {
-    let all = match given(&q.q) {
+    let all = match q.q.as_deref() {
         Some(query) => state.app.search_insights(&p, query).await?,
         None => state.app.insights(&p).await?,
     };
@@ -43,9 +45,8 @@ pub async fn list(
 pub async fn create(
     State(state): State<WebState>,
     ApiPrincipal(p): ApiPrincipal,
-    body: Result<Bytes, BytesRejection>,
+    ApiJson(input): ApiJson<InsightInput>,
 ) -> ApiResult {
-    let input: InsightInput = json_body(body)?;
     let kind = InsightKind::parse(input.kind.as_deref().unwrap_or("insight"))
         .map_err(ApiError::invalid)?;
     let link = input
@@ -67,7 +68,7 @@ pub async fn create(
 pub async fn show(
     State(state): State<WebState>,
     ApiPrincipal(p): ApiPrincipal,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> ApiResult {
     let i = state.app.insight(&p, path_id(&id, "insight")?).await?;
     Ok(Json(InsightJson::new(&i, &p.user.time_zone)).into_response())
@@ -76,11 +77,10 @@ pub async fn show(
 pub async fn patch(
     State(state): State<WebState>,
     ApiPrincipal(p): ApiPrincipal,
-    Path(id): Path<String>,
-    body: Result<Bytes, BytesRejection>,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(patch): ApiJson<MergePatch>,
 ) -> ApiResult {
     let id = path_id(&id, "insight")?;
-    let patch = patch_body(body)?;
     let current = state.app.insight(&p, id).await?;
     let base = InsightInput {
         text: current.data.text.clone(),
@@ -104,7 +104,7 @@ pub async fn patch(
 pub async fn delete(
     State(state): State<WebState>,
     ApiPrincipal(p): ApiPrincipal,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> ApiResult {
     state
         .app

@@ -1,18 +1,16 @@
 //! `/api/v1/measures`: record a PHQ-9 or GAD-7 response (scored, with
 //! change and the safety flag) and list them.
 
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use between_app::AppError;
 use between_domain::measure::{Instrument, Response as Answers};
-use between_domain::timespec;
 use serde_json::json;
 
-use super::input::{given, json_body};
+use super::body::ApiJson;
+use super::input::instant;
 use super::{ApiError, ApiPrincipal};
 use crate::json::{small_answers, MeasureInput, MeasureJson};
 use crate::web::WebState;
@@ -41,21 +39,15 @@ pub async fn list(
 pub async fn create(
     State(state): State<WebState>,
     ApiPrincipal(p): ApiPrincipal,
-    body: Result<Bytes, BytesRejection>,
+    ApiJson(input): ApiJson<MeasureInput>,
 ) -> Result<Response, ApiError> {
-    let input: MeasureInput = json_body(body)?;
     let instrument = Instrument::parse(&input.instrument).map_err(ApiError::invalid)?;
     if input.difficulty.is_some_and(|d| !(0..=3).contains(&d)) {
         return Err(
             AppError::invalid("difficulty", "The difficulty answer must be 0, 1, 2 or 3.").into(),
         );
     }
-    let at = given(&input.at)
-        .map(|a| {
-            timespec::parse_instant(a, &p.user.time_zone)
-                .map_err(|e| AppError::invalid("at", e.to_string()))
-        })
-        .transpose()?;
+    let at = instant("at", input.at.as_deref(), &p)?;
     let response = Answers {
         instrument,
         answers: small_answers(&input.answers).map_err(ApiError::invalid)?,

@@ -6,20 +6,25 @@ mod agenda;
 mod appointments;
 mod archive;
 mod assignments;
+mod body;
 mod entries;
 mod error;
 mod feedback;
 mod goals;
 mod input;
 mod insights;
+mod json_value;
 mod measures;
+mod path;
 mod patterns;
 mod practices;
 mod private_links;
+mod query;
 mod questions;
 mod reviews;
 mod roadblocks;
 mod shares;
+mod strict;
 mod trackers;
 mod trend;
 mod wins;
@@ -31,7 +36,7 @@ use axum::response::IntoResponse;
 use between_app::{AppError, Principal};
 
 pub use archive::IMPORT_LIMIT;
-pub use error::ApiError;
+pub use error::{ApiError, ErrorCode};
 
 use super::route_table::{delete, get, patch, post, put, Route};
 use super::WebState;
@@ -137,9 +142,32 @@ pub fn table() -> Vec<Route> {
 pub async fn not_found() -> ApiError {
     ApiError::new(
         axum::http::StatusCode::NOT_FOUND,
-        "not_found",
+        ErrorCode::NotFound,
         "There is no such API endpoint.",
     )
+}
+
+/// A method a known path does not answer, in the API's error shape.
+pub async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        axum::http::StatusCode::METHOD_NOT_ALLOWED,
+        ErrorCode::MethodNotAllowed,
+        "This API endpoint does not answer that method.",
+    )
+}
+
+/// Every API request's query string, also on endpoints that take no
+/// parameters, is held to the storable-text rule before any handler runs.
+pub async fn storable_query(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    if let Some(q) = request.uri().query() {
+        if let Err(errors) = query::parameters(q) {
+            return ApiError::bad_query(errors).into_response();
+        }
+    }
+    next.run(request).await
 }
 
 async fn openapi() -> impl IntoResponse {

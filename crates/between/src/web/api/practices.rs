@@ -3,9 +3,7 @@
 //! to log (also retroactively) and list; `DELETE /practices/{id}/logs/{log}`
 //! to undo a mistaken log.
 
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -15,8 +13,11 @@ use jiff::civil::Date;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::input::{given, json_body, patch_body, path_id};
-use super::{ApiError, ApiPrincipal};
+use super::body::{decode_value, ApiJson, MergePatch};
+use super::input::{bad_parameter, instant, path_id};
+use super::path::ApiPath;
+use super::query::ApiQuery;
+use super::{ApiError, ApiPrincipal, ErrorCode};
 use crate::json::{merge_patch, stats_json, LogInput, LogJson, PracticeInput, PracticeJson};
 use crate::web::WebState;
 
@@ -47,9 +48,8 @@ pub async fn today_list(State(state): State<WebState>, ApiPrincipal(p): ApiPrinc
 pub async fn create(
     State(state): State<WebState>,
     ApiPrincipal(p): ApiPrincipal,
-    body: Result<Bytes, BytesRejection>,
+    ApiJson(input): ApiJson<PracticeInput>,
 ) -> ApiResult {
-    let input: PracticeInput = json_body(body)?;
     let v = state
         .app
         .add_practice(
@@ -69,6 +69,7 @@ pub async fn create(
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct WindowParams {
     from: Option<String>,
     to: Option<String>,
@@ -77,26 +78,29 @@ pub struct WindowParams {
 pub async fn show(
     State(state): State<WebState>,
     ApiPrincipal(p): ApiPrincipal,
-    Path(id): Path<String>,
-    Query(q): Query<WindowParams>,
+    ApiPath(id): ApiPath<String>,
+    ApiQuery(q): ApiQuery<WindowParams>,
 ) -> ApiResult {
     let v = state.app.practice(&p, path_id(&id, "practice")?).await?;
     let tz = &p.user.time_zone;
-    let mut value = serde_json::to_value(PracticeJson::new(&v, tz))
-        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?;
-    if given(&q.from).is_some() || given(&q.to).is_some() {
+    let mut value = serde_json::to_value(PracticeJson::new(&v, tz)).map_err(|e| {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            ErrorCode::Internal,
+            e.to_string(),
+        )
+    })?;
+    if q.from.is_some() || q.to.is_some() {
         let day = |field: &str, s: Option<&str>, default: Date| -> Result<Date, ApiError> {
             match s {
                 None => Ok(default),
-                Some(s) => s.parse().map_err(|_| {
-                    AppError::invalid(field, format!("\"{s}\" is not a date: use YYYY-MM-DD."))
-                        .into()
-                }),
+                Some(s) => timespec::parse_day(s).map_err(|e| bad_parameter(field, e.to_string())),
             }
         };
-        let from = day("from", given(&q.from), v.practice.data.start)?;
-        let to = day("to", given(&q.to), state.app.today(&p))?;
-        value["window"] = json!({"from": from.to_string(), "to": to.to_string(), "stats": stats_json(&v.stats_between(tz, from, to, state.app.today(&p)))});
+        let today = state.app.today(&p);
+        let from = day("from", q.from.as_deref(), v.practice.data.start)?;
+        let to = day("to", q.to.as_deref(), today)?;
+        value["window"] = json!({"from": from.to_string(), "to": to.to_string(), "stats": stats_json(&v.stats_between(tz, from, to, today))});
     }
     Ok(Json(value).into_response())
 }
@@ -104,14 +108,19 @@ pub async fn show(
 pub async fn patch(
     State(state): State<WebState>,
     ApiPrincipal(p): ApiPrincipal,
-    Path(id): Path<String>,
-    body: Result<Bytes, BytesRejection>,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(patch): ApiJson<MergePatch>,
 ) -> ApiResult {
     let id = path_id(&id, "practice")?;
-    let patch = patch_body(body)?;
     let current = state.app.practice(&p, id).await?;
     let mut doc = serde_json::to_value(PracticeInput::from_practice(&current.practice.data))
-        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?;
+        .map_err(|e| {
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                ErrorCode::Internal,
+                e.to_string(),
+            )
+        })?;
     // A new schedule replaces the rule, and the other way round.
     if patch.get("schedule").is_some_and(|s| !s.is_null()) {
         doc["rrule"] = serde_json::Value::Null;
@@ -119,8 +128,8 @@ pub async fn patch(
     if patch.get("rrule").is_some_and(|s| !s.is_null()) {
         doc["schedule"] = serde_json::Value::Null;
     }
-    merge_patch(&mut doc, &patch);
-    let input: PracticeInput = serde_json::from_value(doc).map_err(|e| ApiError::bad_json(&e))?;
+    merge_patch(&mut doc, &serde_json::Value::Object(patch));
+    let input: PracticeInput = decode_value(&doc)?;
     let v = state
         .app
         .update_practice(
@@ -137,7 +146,7 @@ pub async fn patch(
 pub async fn delete(
     State(state): State<WebState>,
     ApiPrincipal(p): ApiPrincipal,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> ApiResult {
     state
         .app
@@ -149,7 +158,7 @@ pub async fn delete(
 pub async fn logs(
     State(state): State<WebState>,
     ApiPrincipal(p): ApiPrincipal,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> ApiResult {
     let v = state.app.practice(&p, path_id(&id, "practice")?).await?;
     let logs: Vec<LogJson> = v
@@ -163,21 +172,15 @@ pub async fn logs(
 pub async fn log(
     State(state): State<WebState>,
     ApiPrincipal(p): ApiPrincipal,
-    Path(id): Path<String>,
-    body: Result<Bytes, BytesRejection>,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(input): ApiJson<LogInput>,
 ) -> ApiResult {
     let id = path_id(&id, "practice")?;
-    let input: LogInput = json_body(body)?;
     let practice = state.app.practice(&p, id).await?;
     let log = input
         .log(practice.practice.data.template)
         .map_err(ApiError::invalid)?;
-    let at = given(&input.at)
-        .map(|a| {
-            timespec::parse_instant(a, &p.user.time_zone)
-                .map_err(|e| AppError::invalid("at", e.to_string()))
-        })
-        .transpose()?;
+    let at = instant("at", input.at.as_deref(), &p)?;
     let (stored, v) = state.app.log_practice(&p, id, log, at).await?;
     let body = json!({ "log": LogJson::new(&stored, &p.user.time_zone), "practice": PracticeJson::new(&v, &p.user.time_zone) });
     Ok((StatusCode::CREATED, Json(body)).into_response())
@@ -186,7 +189,7 @@ pub async fn log(
 pub async fn unlog(
     State(state): State<WebState>,
     ApiPrincipal(p): ApiPrincipal,
-    Path((id, log_id)): Path<(String, String)>,
+    ApiPath((id, log_id)): ApiPath<(String, String)>,
 ) -> ApiResult {
     let id = path_id(&id, "practice")?;
     let log_id = path_id(&log_id, "log")?;

@@ -1,8 +1,6 @@
 //! `/private-links`: agendas and saved reviews sent as links that expire.
 
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -11,7 +9,9 @@ use between_app::AppError;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::input::{json_body, path_id};
+use super::body::ApiJson;
+use super::input::path_id;
+use super::path::ApiPath;
 use super::{ApiError, ApiPrincipal};
 use crate::web::WebState;
 
@@ -47,9 +47,8 @@ pub async fn list(
 pub async fn create(
     State(state): State<WebState>,
     ApiPrincipal(p): ApiPrincipal,
-    body: Result<Bytes, BytesRejection>,
+    ApiJson(input): ApiJson<NewLink>,
 ) -> Result<Response, ApiError> {
-    let input: NewLink = json_body(body)?;
     let kind = LinkKind::parse(&input.kind)
         .ok_or_else(|| AppError::invalid("kind", "Send an agenda or a review."))?;
     let valid_for = match input.expires.as_deref() {
@@ -76,7 +75,7 @@ pub async fn create(
 pub async fn revoke(
     State(state): State<WebState>,
     ApiPrincipal(p): ApiPrincipal,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Response, ApiError> {
     state
         .app

@@ -1,9 +1,7 @@
 //! `/api/v1/questions`: capture, list (`?status=open|answered`), answer
 //! (PATCH with `answer` and `appointment_id`), search, delete.
 
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -11,7 +9,10 @@ use between_app::AppError;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::input::{given, json_body, path_id};
+use super::body::ApiJson;
+use super::input::{bad_parameter, path_id};
+use super::path::ApiPath;
+use super::query::ApiQuery;
 use super::{ApiError, ApiPrincipal};
 use crate::json::{QuestionInput, QuestionJson};
 use crate::web::WebState;
@@ -19,6 +20,7 @@ use crate::web::WebState;
 type ApiResult = Result<Response, ApiError>;
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ListParams {
     status: Option<String>,
     q: Option<String>,
@@ -27,22 +29,24 @@ pub struct ListParams {
 pub async fn list(
     State(state): State<WebState>,
     ApiPrincipal(p): ApiPrincipal,
-    Query(q): Query<ListParams>,
+    ApiQuery(q): ApiQuery<ListParams>,
 ) -> ApiResult {
-    let all = match given(&q.q) {
+    let all = match q.q.as_deref() {
         Some(query) => state.app.search_questions(&p, query).await?,
         None => state.app.questions(&p).await?,
     };
-    let wanted = match given(&q.status) {
+    let wanted = match q.status.as_deref() {
         None => None,
         Some("open") => Some(true),
         Some("answered") => Some(false),
         Some(other) => {
-            return Err(AppError::invalid(
+            return Err(bad_parameter(
                 "status",
-                format!("\"{other}\" is not a status: use open or answered."),
-            )
-            .into())
+                format!(
+                    "{} is not a status: use open or answered.",
+                    between_domain::echo::quote(other)
+                ),
+            ))
         }
     };
     let list: Vec<QuestionJson> = all
@@ -56,9 +60,8 @@ pub async fn list(
 pub async fn create(
     State(state): State<WebState>,
     ApiPrincipal(p): ApiPrincipal,
-    body: Result<Bytes, BytesRejection>,
+    ApiJson(input): ApiJson<QuestionInput>,
 ) -> ApiResult {
-    let input: QuestionInput = json_body(body)?;
     if input.answer.is_some() || input.appointment_id.is_some() {
         return Err(AppError::invalid(
             "answer",
@@ -82,7 +85,7 @@ pub async fn create(
 pub async fn show(
     State(state): State<WebState>,
     ApiPrincipal(p): ApiPrincipal,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> ApiResult {
     let q = state.app.question(&p, path_id(&id, "question")?).await?;
     Ok(Json(QuestionJson::new(&q, &p.user.time_zone)).into_response())
@@ -92,11 +95,10 @@ pub async fn show(
 pub async fn patch(
     State(state): State<WebState>,
     ApiPrincipal(p): ApiPrincipal,
-    Path(id): Path<String>,
-    body: Result<Bytes, BytesRejection>,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(input): ApiJson<QuestionInput>,
 ) -> ApiResult {
     let id = path_id(&id, "question")?;
-    let input: QuestionInput = json_body(body)?;
     if input.appointment_id.is_some() && input.answer.is_none() {
         return Err(AppError::invalid(
             "appointment_id",
@@ -120,7 +122,7 @@ pub async fn patch(
 pub async fn delete(
     State(state): State<WebState>,
     ApiPrincipal(p): ApiPrincipal,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> ApiResult {
     state
         .app

@@ -2,17 +2,18 @@
 //! PDF) and `/api/v1/reviews` (saved reviews with reflections, compared
 //! with the one before).
 
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use between_domain::review::Reflections;
 use serde::Deserialize;
 
-use super::input::{given, json_body, path_id};
-use super::{ApiError, ApiPrincipal};
+use super::body::ApiJson;
+use super::input::{bad_parameter, path_id, query_error};
+use super::path::ApiPath;
+use super::query::ApiQuery;
+use super::{ApiError, ApiPrincipal, ErrorCode};
 use crate::json::{review_json, rfc3339, saved_review_json};
 use crate::review_doc::{self, ReviewDoc};
 use crate::web::WebState;
@@ -25,18 +26,6 @@ pub struct Params {
     format: Option<String>,
 }
 
-fn bad(message: impl Into<String>) -> ApiError {
-    ApiError::new(StatusCode::BAD_REQUEST, "invalid", message)
-}
-
-/// A period that does not parse is a bad query (400), as for other ranges.
-fn query_error(e: between_app::AppError) -> ApiError {
-    match e {
-        between_app::AppError::Invalid(v) => bad(v.to_string()),
-        other => other.into(),
-    }
-}
-
 /// The review as JSON, or as a file in `format`.
 async fn respond(
     doc: &ReviewDoc<'_>,
@@ -46,25 +35,29 @@ async fn respond(
     let format = match format {
         None | Some("json") => return Ok(Json(json).into_response()),
         Some(f) => review_doc::FileFormat::parse(f).ok_or_else(|| {
-            bad(format!(
-                "\"{f}\" is not a format: use json, markdown, html or pdf."
-            ))
+            bad_parameter(
+                "format",
+                format!(
+                    "{} is not a format: use json, markdown, html or pdf.",
+                    between_domain::echo::quote(f)
+                ),
+            )
         })?,
     };
     let file = review_doc::file(doc, format)
         .await
-        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e))?;
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal, e))?;
     Ok(file.into_response())
 }
 
 pub async fn get(
     State(state): State<WebState>,
     ApiPrincipal(p): ApiPrincipal,
-    Query(params): Query<Params>,
+    ApiQuery(params): ApiQuery<Params>,
 ) -> Result<Response, ApiError> {
     let (since, until) = state
         .app
-        .review_period(&p, given(&params.since), given(&params.until))
+        .review_period(&p, params.since.as_deref(), params.until.as_deref())
         .await
         .map_err(query_error)?;
     let review = state.app.review(&p, since, until).await?;
@@ -74,7 +67,7 @@ pub async fn get(
         saved_at: None,
         comparison: None,
     };
-    respond(&doc, given(&params.format), review_json(&review)).await
+    respond(&doc, params.format.as_deref(), review_json(&review)).await
 }
 
 pub async fn list(
@@ -115,14 +108,12 @@ pub struct SaveInput {
 pub async fn save(
     State(state): State<WebState>,
     ApiPrincipal(p): ApiPrincipal,
-    body: Result<Bytes, BytesRejection>,
+    ApiJson(input): ApiJson<SaveInput>,
 ) -> Result<Response, ApiError> {
-    let input: SaveInput = json_body(body)?;
     let (since, until) = state
         .app
         .review_period(&p, input.since.as_deref(), input.until.as_deref())
-        .await
-        .map_err(query_error)?;
+        .await?;
     let saved = state
         .app
         .save_review(
@@ -153,14 +144,14 @@ pub struct ShowParams {
 pub async fn show(
     State(state): State<WebState>,
     ApiPrincipal(p): ApiPrincipal,
-    Path(id): Path<String>,
-    Query(params): Query<ShowParams>,
+    ApiPath(id): ApiPath<String>,
+    ApiQuery(params): ApiQuery<ShowParams>,
 ) -> Result<Response, ApiError> {
     let shown = state.app.saved_review(&p, path_id(&id, "review")?).await?;
     let doc = ReviewDoc::of_saved(&shown);
     respond(
         &doc,
-        given(&params.format),
+        params.format.as_deref(),
         saved_review_json(&shown, &p.user.time_zone),
     )
     .await
@@ -169,7 +160,7 @@ pub async fn show(
 pub async fn delete(
     State(state): State<WebState>,
     ApiPrincipal(p): ApiPrincipal,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Response, ApiError> {
     state.app.delete_review(&p, path_id(&id, "review")?).await?;
     Ok(StatusCode::NO_CONTENT.into_response())

@@ -2,9 +2,7 @@
 //! therapist's clients and what each shares (`/clients`), and who read what
 //! (`/access-log`).
 
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -13,8 +11,10 @@ use between_domain::share::Scope;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::input::{json_body, path_id};
-use super::{ApiError, ApiPrincipal};
+use super::body::ApiJson;
+use super::input::path_id;
+use super::path::ApiPath;
+use super::{ApiError, ApiPrincipal, ErrorCode};
 use crate::json::{
     rfc3339, EntryJson, FeedbackJson, GoalJson, InsightJson, MeasureJson, PracticeJson,
 };
@@ -45,8 +45,8 @@ fn scopes(names: &[String]) -> Result<Vec<Scope>, ApiError> {
             Scope::parse(n).ok_or_else(|| {
                 ApiError::new(
                     StatusCode::UNPROCESSABLE_ENTITY,
-                    "invalid",
-                    format!("\"{n}\" is not a scope: use agenda, measures, goals, practice, insights, feedback or journal."),
+                    ErrorCode::Invalid,
+                    format!("{} is not a scope: use agenda, measures, goals, practice, insights, feedback or journal.", between_domain::echo::quote(n)),
                 )
             })
         })
@@ -85,9 +85,8 @@ pub struct AcceptInput {
 pub async fn accept(
     State(state): State<WebState>,
     ApiPrincipal(p): ApiPrincipal,
-    body: Result<Bytes, BytesRejection>,
+    ApiJson(input): ApiJson<AcceptInput>,
 ) -> Result<Response, ApiError> {
-    let input: AcceptInput = json_body(body)?;
     let link = state.app.accept_share_invite(&p, &input.code).await?;
     Ok((
         StatusCode::CREATED,
@@ -120,10 +119,9 @@ async fn find(state: &WebState, p: &between_app::Principal, id: &str) -> Result<
 pub async fn patch(
     State(state): State<WebState>,
     ApiPrincipal(p): ApiPrincipal,
-    Path(id): Path<String>,
-    body: Result<Bytes, BytesRejection>,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(input): ApiJson<ScopeInput>,
 ) -> Result<Response, ApiError> {
-    let input: ScopeInput = json_body(body)?;
     let link = find(&state, &p, &id).await?;
     let link = state
         .app
@@ -135,7 +133,7 @@ pub async fn patch(
 pub async fn end(
     State(state): State<WebState>,
     ApiPrincipal(p): ApiPrincipal,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Response, ApiError> {
     let link = find(&state, &p, &id).await?;
     state.app.end_share(&p, &link.with).await?;
@@ -182,7 +180,7 @@ pub(super) async fn linked_client(
 pub async fn client_data(
     State(state): State<WebState>,
     ApiPrincipal(p): ApiPrincipal,
-    Path((id, kind)): Path<(String, String)>,
+    ApiPath((id, kind)): ApiPath<(String, String)>,
 ) -> Result<Response, ApiError> {
     let tz = &p.user.time_zone;
     let link = linked_client(&state, &p, &id).await?;
@@ -246,10 +244,9 @@ pub struct NoteInput {
 pub async fn add_agenda_note(
     State(state): State<WebState>,
     ApiPrincipal(p): ApiPrincipal,
-    Path(id): Path<String>,
-    body: Result<Bytes, BytesRejection>,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(input): ApiJson<NoteInput>,
 ) -> Result<Response, ApiError> {
-    let input: NoteInput = json_body(body)?;
     let link = linked_client(&state, &p, &id).await?;
     let note = between_app::agenda_share::Note {
         text: input.text,

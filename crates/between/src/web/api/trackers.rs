@@ -1,9 +1,7 @@
 //! `/api/v1/trackers` (definitions and their readings) and
 //! `/api/v1/checkins` (one day's readings of every tracker).
 
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -15,7 +13,10 @@ use jiff::civil::Date;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::input::{given, json_body, merged, patch_body, path_id};
+use super::body::{ApiJson, MergePatch};
+use super::input::{bad_parameter, merged, path_id, RangeQuery};
+use super::path::ApiPath;
+use super::query::ApiQuery;
 use super::{ApiError, ApiPrincipal};
 use crate::json::{CheckInBody, ReadingJson, TrackerInput, TrackerJson};
 use crate::web::WebState;
@@ -36,9 +37,8 @@ pub async fn list(State(state): State<WebState>, ApiPrincipal(p): ApiPrincipal) 
 pub async fn create(
     State(state): State<WebState>,
     ApiPrincipal(p): ApiPrincipal,
-    body: Result<Bytes, BytesRejection>,
+    ApiJson(input): ApiJson<TrackerInput>,
 ) -> ApiResult {
-    let input: TrackerInput = json_body(body)?;
     let t = state.app.add_tracker(&p, input.into_tracker()?).await?;
     Ok((
         StatusCode::CREATED,
@@ -51,7 +51,7 @@ pub async fn create(
 pub async fn show(
     State(state): State<WebState>,
     ApiPrincipal(p): ApiPrincipal,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> ApiResult {
     let t = state.app.tracker(&p, path_id(&id, "tracker")?).await?;
     Ok(Json(TrackerJson::new(&t, &p.user.time_zone)).into_response())
@@ -60,11 +60,10 @@ pub async fn show(
 pub async fn patch(
     State(state): State<WebState>,
     ApiPrincipal(p): ApiPrincipal,
-    Path(id): Path<String>,
-    body: Result<Bytes, BytesRejection>,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(patch): ApiJson<MergePatch>,
 ) -> ApiResult {
     let id = path_id(&id, "tracker")?;
-    let patch = patch_body(body)?;
     let current = state.app.tracker(&p, id).await?;
     let input: TrackerInput = merged(&TrackerInput::from_tracker(&current.data), &patch)?;
     let tracker: Tracker = input.into_tracker()?;
@@ -75,7 +74,7 @@ pub async fn patch(
 pub async fn delete(
     State(state): State<WebState>,
     ApiPrincipal(p): ApiPrincipal,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> ApiResult {
     state
         .app
@@ -84,26 +83,14 @@ pub async fn delete(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-#[derive(Deserialize)]
-pub struct RangeParams {
-    since: Option<String>,
-    until: Option<String>,
-}
-
 pub async fn readings(
     State(state): State<WebState>,
     ApiPrincipal(p): ApiPrincipal,
-    Path(id): Path<String>,
-    Query(q): Query<RangeParams>,
+    ApiPath(id): ApiPath<String>,
+    ApiQuery(q): ApiQuery<RangeQuery>,
 ) -> ApiResult {
     let t = state.app.tracker(&p, path_id(&id, "tracker")?).await?;
-    let range = timespec::parse_range(
-        given(&q.since),
-        given(&q.until),
-        &p.user.time_zone,
-        state.app.now(),
-    )
-    .map_err(|e| AppError::invalid("since", e.to_string()))?;
+    let range = q.range(&p, state.app.now(), None)?;
     let list: Vec<ReadingJson> = state
         .app
         .readings(&p, t.id, range)
@@ -117,11 +104,13 @@ pub async fn readings(
     )
 }
 
-fn day(state: &WebState, p: &Principal, raw: Option<&str>) -> Result<Date, ApiError> {
-    match raw {
+/// The day of a check-in: today when not given.
+fn day(state: &WebState, p: &Principal, raw: Option<&str>) -> Result<Date, String> {
+    match raw.map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(state.app.today(p)),
-        Some(s) => timespec::parse_date(s, &p.user.time_zone, state.app.now())
-            .map_err(|e| AppError::invalid("date", e.to_string()).into()),
+        Some(s) => {
+            timespec::parse_date(s, &p.user.time_zone, state.app.now()).map_err(|e| e.to_string())
+        }
     }
 }
 
@@ -142,6 +131,7 @@ async fn day_json(state: &WebState, p: &Principal, date: Date) -> ApiResult {
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct DayParams {
     date: Option<String>,
 }
@@ -149,19 +139,18 @@ pub struct DayParams {
 pub async fn check_in_show(
     State(state): State<WebState>,
     ApiPrincipal(p): ApiPrincipal,
-    Query(q): Query<DayParams>,
+    ApiQuery(q): ApiQuery<DayParams>,
 ) -> ApiResult {
-    let date = day(&state, &p, given(&q.date))?;
+    let date = day(&state, &p, q.date.as_deref()).map_err(|m| bad_parameter("date", m))?;
     day_json(&state, &p, date).await
 }
 
 pub async fn check_in(
     State(state): State<WebState>,
     ApiPrincipal(p): ApiPrincipal,
-    body: Result<Bytes, BytesRejection>,
+    ApiJson(input): ApiJson<CheckInBody>,
 ) -> ApiResult {
-    let input: CheckInBody = json_body(body)?;
-    let date = day(&state, &p, input.date.as_deref())?;
+    let date = day(&state, &p, input.date.as_deref()).map_err(|m| AppError::invalid("date", m))?;
     state.app.track(&p, date, &input.given()?).await?;
     day_json(&state, &p, date).await
 }
