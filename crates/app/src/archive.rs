@@ -375,6 +375,15 @@ impl App {
                 report.skipped += 1;
                 continue;
             }
+            if let Err(why) =
+                between_domain::timespec::check_instant(e.occurred_at, &p.user.time_zone)
+            {
+                errors.add(
+                    &format!("entries[{i}].occurred_at"),
+                    format!("Entry {} ({}): {why}", i + 1, e.id),
+                );
+                continue;
+            }
             let content = match e.content.validated() {
                 Ok(c) => c,
                 Err(err) => {
@@ -418,6 +427,15 @@ impl App {
             let id = target(r.id);
             if owned.contains(&id) {
                 report.skipped += 1;
+                continue;
+            }
+            if let Err(why) =
+                between_domain::timespec::check_instant(r.occurred_at, &p.user.time_zone)
+            {
+                errors.add(
+                    &format!("records[{i}].occurred_at"),
+                    format!("Record {} ({}): {why}", i + 1, r.id),
+                );
                 continue;
             }
             let mut data = std::mem::take(&mut r.data);

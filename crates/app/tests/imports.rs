@@ -104,3 +104,39 @@ async fn a_nul_in_any_imported_file_is_refused_naming_where_and_imports_nothing(
     assert!(page.entries.is_empty());
     assert!(app.questions(&p).await.unwrap().is_empty());
 }
+
+/// One range of days everywhere: what an imported file dates outside the
+/// days Between keeps (and so could never be queried) is refused, naming
+/// the entry, and nothing is imported.
+#[tokio::test]
+async fn imported_times_outside_the_kept_days_are_refused_naming_the_entry() {
+    let db = TestDb::sqlite().await;
+    let app = app_on(db.store.clone()).await;
+    let (p, _, _) = signed_in(&app, "ada").await;
+    let jrnl = br#"{"entries":[
+        {"date":"2026-10-01","time":"08:15","title":"Fine","body":"","tags":[],"starred":false},
+        {"date":"1850-10-01","time":"08:15","title":"Too early","body":"","tags":[],"starred":false}]}"#;
+    let slot = app.import_slot().await.unwrap();
+    let file = FileImport {
+        source: Source::Jrnl,
+        input: Input::Bytes(jrnl.to_vec()),
+        options: Options::default(),
+        dry_run: false,
+        progress: None,
+    };
+    let err = app.import_file(&slot, &p, file).await.unwrap_err();
+    assert!(err.is_input_error(), "{err}");
+    let message = err.to_string();
+    assert!(
+        message.contains("Entry 2") && message.contains("1900-01-01"),
+        "{message}"
+    );
+    let page = app
+        .list_entries(&p, &between_app::journal::ListEntries::default())
+        .await
+        .unwrap();
+    assert!(
+        page.entries.is_empty(),
+        "the good entry waits for the file to be right"
+    );
+}

@@ -61,6 +61,18 @@ pub fn in_range(day: Date) -> bool {
     (EARLIEST..=LATEST).contains(&day)
 }
 
+/// `at`, seen in `tz`, falls on a day within [`EARLIEST`]..=[`LATEST`]:
+/// the one rule for times that arrive other than typed (imported files),
+/// so whatever can be written can be queried. The error says which days.
+pub fn check_instant(at: Timestamp, tz: &TimeZone) -> Result<(), TimeError> {
+    let day = at.to_zoned(tz.clone()).date();
+    if in_range(day) {
+        Ok(())
+    } else {
+        Err(TimeError::out_of_range(&day.to_string()))
+    }
+}
+
 /// A half-open interval of instants, `[since, until)`; either end may be open.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct TimeRange {

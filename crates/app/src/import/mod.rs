@@ -373,6 +373,12 @@ impl App {
                 report.skipped += 1;
                 continue;
             }
+            if let Err(e) =
+                between_domain::timespec::check_instant(item.occurred_at, &p.user.time_zone)
+            {
+                problem(&mut errors, i, "date", e.to_string());
+                continue;
+            }
             let content = match item.content.validated() {
                 Ok(c) => c,
                 Err(e) => {
