@@ -8,9 +8,13 @@
 
 #![allow(clippy::unwrap_used)]
 
+#[path = "support/sources.rs"]
+mod source_files;
 mod support;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
+
+use source_files::sources;
 
 use axum::http::{header, StatusCode};
 use between_app::Access;
@@ -370,17 +374,6 @@ async fn a_wrong_method_and_a_bad_path_answer_in_the_error_shape() {
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     assert_error_shape(&r, "a path that is not UTF-8");
-}
-
-fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            sources(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
 }
 
 #[test]
