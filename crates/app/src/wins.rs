@@ -89,9 +89,11 @@ impl App {
             .next())
     }
 
-    /// Wins not celebrated yet; they count as celebrated from now on.
-    pub async fn celebrate_new_wins(&self, p: &Principal) -> Result<Vec<Win>, AppError> {
+    /// Wins not celebrated yet, and the latest win of all; the new ones
+    /// count as celebrated from now on.
+    pub async fn celebrate_new_wins(&self, p: &Principal) -> Result<Celebration, AppError> {
         let all = self.wins(p).await?;
+        let latest = all.iter().max_by_key(|w| w.date).cloned();
         let row = self.seen_row(p).await?;
         let mut seen: BTreeSet<String> = match &row {
             Some(r) => records::open(p, RecordKind::WinsSeen, r)?,
@@ -99,7 +101,7 @@ impl App {
         };
         let new: Vec<Win> = all.into_iter().filter(|w| !seen.contains(&w.key)).collect();
         if new.is_empty() {
-            return Ok(new);
+            return Ok(Celebration { new, latest });
         }
         seen.extend(new.iter().map(|w| w.key.clone()));
         let now = self.now();
@@ -125,6 +127,13 @@ impl App {
             )?),
         }
         self.store.apply_records(p.user.id, &batch).await?;
-        Ok(new)
+        Ok(Celebration { new, latest })
     }
+}
+
+/// What home shows of wins: the ones not celebrated yet, and the latest.
+#[derive(Debug, Clone, Default)]
+pub struct Celebration {
+    pub new: Vec<Win>,
+    pub latest: Option<Win>,
 }

@@ -136,7 +136,8 @@ fn table() -> Vec<Row> {
         row("GET", "/ical/{file}", "/ical/not-a-secret.ics", Public(404)),
         // Each person's own pages. A journal form sent signed out answers
         // 401 with a sign-in form that keeps the draft, so nothing is lost.
-        row("GET", "/", "/", Mine(200)),
+        // A therapist's home is their clients.
+        row("GET", "/", "/", Each([200, 303, 303, 303, 200, SIGN_IN, 303])),
         row("GET", "/journal", "/journal", Mine(200)),
         row("POST", "/journal", "/journal", Each([422, 422, 422, 422, 422, 401, 422])),
         row("GET", "/journal/new", "/journal/new", Mine(200)),

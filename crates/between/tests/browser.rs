@@ -10,86 +10,18 @@
 
 #![allow(clippy::unwrap_used)]
 
-use std::net::TcpListener;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use between::web::{self, WebSettings};
 use between_app::{App, Config};
-use between_store::testing::{services_required, TestDb};
-use fantoccini::{Client, ClientBuilder, Locator};
+use between_store::testing::TestDb;
+use fantoccini::{Client, Locator};
 
+#[path = "support/browser.rs"]
+mod browser;
 #[path = "support/poppler.rs"]
 mod poppler;
-
-struct Driver(Child);
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn find_program(env: &str, default: &str) -> Option<String> {
-    let path = std::env::var(env).unwrap_or_else(|_| default.to_string());
-    std::path::Path::new(&path).exists().then_some(path)
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-async fn start_browser() -> Option<(Driver, Client)> {
-    let (Some(driver), Some(chromium)) = (
-        find_program("BETWEEN_CHROMEDRIVER", "/usr/bin/chromedriver"),
-        find_program("BETWEEN_CHROMIUM", "/usr/bin/chromium"),
-    ) else {
-        assert!(
-            !services_required(),
-            "chromedriver and chromium are required (BETWEEN_REQUIRE_SERVICES=1) but not installed"
-        );
-        eprintln!("SKIPPED: browser test, chromedriver or chromium not installed");
-        return None;
-    };
-    let port = free_port();
-    let child = Command::new(driver)
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let driver = Driver(child);
-    let profile = tempfile::tempdir().unwrap().keep();
-    let caps: serde_json::Map<String, serde_json::Value> = serde_json::from_value(serde_json::json!({
-        "goog:chromeOptions": {
-            "binary": chromium,
-            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                     "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic",
-                     "--window-size=1280,900", format!("--user-data-dir={}", profile.display())]
-        }
-    }))
-    .unwrap();
-    let started = Instant::now();
-    loop {
-        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-        match ClientBuilder::new(connector)
-            .capabilities(caps.clone())
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await
-        {
-            Ok(client) => return Some((driver, client)),
-            Err(err) if started.elapsed() > Duration::from_secs(30) => {
-                panic!("could not start Chromium: {err}")
-            }
-            Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
-        }
-    }
-}
+use browser::start_browser;
 
 async fn fill(c: &Client, css: &str, value: &str) {
     let mut last = String::new();
@@ -122,6 +54,12 @@ async fn click(c: &Client, css: &str) {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     panic!("could not click {css}: {last}");
+}
+
+/// Signs out through the header's "More" menu (a `<details>`, no script).
+async fn sign_out(c: &Client) {
+    click(c, "details.more > summary").await;
+    click(c, "details.more form[action='/signout'] button").await;
 }
 
 /// Waits until the browser has navigated to `path` (clicks do not wait).
@@ -197,12 +135,12 @@ async fn a_person_writes_finds_and_leaves_their_journal_in_a_browser() {
     wait_for_path(&c, "/journal/new").await;
 
     // Sign out and in again, as a person coming back would.
-    click(&c, "form.signout button").await;
+    sign_out(&c).await;
     wait_for_path(&c, "/signin").await;
     fill(&c, "input[name=name]", "robin").await;
     fill(&c, "input[name=password]", "a long enough password").await;
     click(&c, "form[action='/signin'] button[type=submit]").await;
-    wait_for_path(&c, "/journal").await;
+    wait_for_path(&c, "/").await;
 
     // Write an entry with two feelings.
     c.goto(&format!("{base}/journal/new")).await.unwrap();
@@ -269,7 +207,7 @@ async fn a_person_writes_finds_and_leaves_their_journal_in_a_browser() {
     c.goto(&format!("{base}/journal")).await.unwrap();
 
     // Sign out; the entry's page now sends us to sign in.
-    click(&c, "form.signout button").await;
+    sign_out(&c).await;
     wait_for_path(&c, "/signin").await;
     c.goto(entry_url.as_str()).await.unwrap();
     let after = c.current_url().await.unwrap();
@@ -346,7 +284,7 @@ async fn click_and_wait_for_new_page(c: &Client, css: &str) {
 
 /// Creates a client account in the app and signs in to it through the page.
 async fn sign_up_and_in(c: &Client, server: &Server, name: &str) {
-    sign_up_and_in_as(c, server, name, between_app::Role::Client, "/journal").await;
+    sign_up_and_in_as(c, server, name, between_app::Role::Client, "/").await;
 }
 
 /// Sets an input's value directly (date and time pickers do not take typing
@@ -780,7 +718,7 @@ async fn a_therapist_sees_the_shared_agenda_until_the_client_ends_the_link() {
         &server,
         "dr-lee",
         between_app::Role::Therapist,
-        "/journal",
+        "/clients",
     )
     .await;
     // The link carries the configured public address; this server has its own.
@@ -798,7 +736,7 @@ async fn a_therapist_sees_the_shared_agenda_until_the_client_ends_the_link() {
     // The therapist opens the client from the dashboard: the agenda with the
     // question, and nothing of the private entry.
     d.goto(&format!("{base}/sharing")).await.unwrap();
-    click(&d, "a[href^='/clients/']").await;
+    click(&d, "main a[href^='/clients/']").await;
     wait_for_text(&d, "Can we talk about sleep?").await;
     let client_page = d.current_url().await.unwrap();
     let page = text_of_page(&d).await;

@@ -99,7 +99,7 @@ async fn after_sign_in_next_only_ever_leads_to_this_site() {
             )
             .await;
         assert_eq!(page.status, StatusCode::OK, "{next:?}");
-        assert_eq!(page.hidden("next"), "/journal", "{next:?}");
+        assert_eq!(page.hidden("next"), "/", "{next:?}");
         // And a sign-in posting it anyway lands at home.
         let (jar, csrf) = anonymous_form(&t, "/signin").await;
         let reply = post_from(
@@ -122,7 +122,7 @@ async fn after_sign_in_next_only_ever_leads_to_this_site() {
             "{next:?}: {}",
             reply.body
         );
-        assert_eq!(reply.location(), "/journal", "{next:?}");
+        assert_eq!(reply.location(), "/", "{next:?}");
     }
     // A NUL is text no backend may store: refused before anything else,
     // naming the field, in the address and in the form alike.

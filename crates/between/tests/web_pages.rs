@@ -166,7 +166,7 @@ async fn sign_in_never_redirects_off_site() {
             ],
         )
         .await;
-    assert_eq!(reply.location(), "/journal");
+    assert_eq!(reply.location(), "/");
 }
 
 #[tokio::test]

@@ -8,6 +8,9 @@ pub struct Layout {
     pub app_title: String,
     pub page_title: String,
     pub user: Option<String>,
+    /// A therapist's frame: Clients, Sessions and Settings instead of the
+    /// client's journal, practice and measures.
+    pub therapist: bool,
     pub csrf: String,
     pub exit_url: String,
     pub notice: Option<String>,
@@ -21,6 +24,7 @@ impl Layout {
             app_title: state.settings.title.clone(),
             page_title: page_title.into(),
             user: None,
+            therapist: false,
             csrf: String::new(),
             exit_url: state.settings.exit_url.clone(),
             notice: None,
@@ -36,6 +40,7 @@ impl Layout {
     ) -> Layout {
         Layout {
             user: Some(s.principal.user.name.clone()),
+            therapist: s.principal.user.role == between_app::Role::Therapist,
             csrf: s.csrf.clone(),
             ..Layout::new(state, page_title, section)
         }

@@ -9,7 +9,7 @@ use std::str::FromStr;
 use axum::http::uri::PathAndQuery;
 
 /// Where a person goes when `next` is missing or not acceptable.
-pub const FALLBACK: &str = "/journal";
+pub const FALLBACK: &str = "/";
 
 /// `next` when it is a path of this site, else [`FALLBACK`].
 pub fn safe_next(next: &str) -> String {

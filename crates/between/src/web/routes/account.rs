@@ -23,7 +23,7 @@ use crate::web::errors::{render, PageError, PageResult};
 use crate::web::forms::{
     for_session, AnonCsrf, AnonForm, Checked, PageQuery, SignedForm, SignedFormOrStale,
 };
-use crate::web::next_path::safe_next;
+use crate::web::next_path::{safe_next, FALLBACK};
 use crate::web::{Layout, WebState};
 
 const DRAFT_PREFIX: &str = "draft:";
@@ -324,7 +324,7 @@ pub async fn signin_form(
     PageQuery(q): PageQuery<SigninParams>,
 ) -> PageResult {
     if s.is_some() {
-        return Ok(Redirect::to("/journal").into_response());
+        return Ok(Redirect::to(FALLBACK).into_response());
     }
     let notice = match q.notice.as_deref() {
         Some("signed-out") => Some("You are signed out."),
@@ -335,7 +335,7 @@ pub async fn signin_form(
     let page = SigninPage {
         layout: Layout::new(&state, "Sign in", "signin").with_notice(notice),
         csrf: token.token.clone(),
-        next: safe_next(q.next.as_deref().unwrap_or("/journal")),
+        next: safe_next(q.next.as_deref().unwrap_or(FALLBACK)),
         name: String::new(),
         error: None,
         draft: Vec::new(),
@@ -548,7 +548,7 @@ pub async fn recover(
         title: "Your new recovery code",
         heading: "Your new password is set",
         code: next_code,
-        next: "/journal",
+        next: FALLBACK,
         offer_revoke: true,
     };
     signed_in_welcome(&state, name, form.get("password"), attempt, welcome).await

@@ -1,24 +1,49 @@
-//! The home page: the next appointment and the time left, and what has
-//! happened since the last session.
+//! Home, the hub for the time between sessions: the next appointment and
+//! the time left, today's practice (done in one click) and check-in, the
+//! agenda taking shape, what is due, the latest small win, how mood moved,
+//! and a way to everything else. A therapist's home is their clients.
 
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect};
+use between_app::agenda_saved::Target;
 use between_app::journal::ListEntries;
+use between_app::Role;
 use between_domain::appointment;
 use between_domain::timespec::TimeRange;
+use serde::Deserialize;
 
 use super::appointments::{view, AppointmentView};
 use crate::web::auth::MaybeSignedIn;
 use crate::web::errors::{render, PageError, PageResult};
+use crate::web::forms::PageQuery;
 use crate::web::{Layout, WebState};
+
+/// How many of the agenda's points home shows.
+const AGENDA_POINTS: usize = 3;
+/// The days the mood line on home covers.
+const MOOD_DAYS: i64 = 30;
+
+/// A practice due (or done) today.
+struct TodayPractice {
+    id: uuid::Uuid,
+    title: String,
+    done: bool,
+    overdue: bool,
+}
 
 #[derive(Template)]
 #[template(path = "home.html")]
 struct HomePage {
     layout: Layout,
     name: String,
+    today: String,
     next: Option<(AppointmentView, String)>,
+    /// The agenda's first points, and how many there are in all.
+    agenda_points: Vec<String>,
+    agenda_total: usize,
+    practices: Vec<TodayPractice>,
+    /// The last attended session's day; `None` before the first one.
     last_session: Option<String>,
     entries_since: usize,
     open_questions: usize,
@@ -26,14 +51,33 @@ struct HomePage {
     measures_due: Vec<(&'static str, &'static str)>,
     new_wins: Vec<String>,
     more_wins: usize,
+    latest_win: Option<String>,
     /// Trackers recorded today, and how many there are.
     checked_in: usize,
     trackers: usize,
     /// "due" or the day the next progress review is due.
     review: Option<(bool, String)>,
+    /// How mood moved over the last weeks, in a sentence; `None` without moods.
+    mood: Option<String>,
 }
 
-pub async fn home(State(state): State<WebState>, MaybeSignedIn(s): MaybeSignedIn) -> PageResult {
+#[derive(Deserialize)]
+pub struct HomeParams {
+    notice: Option<String>,
+}
+
+fn notice(code: Option<&str>) -> Option<&'static str> {
+    match code? {
+        "practice-done" => Some("Logged. Well done."),
+        _ => None,
+    }
+}
+
+pub async fn home(
+    State(state): State<WebState>,
+    MaybeSignedIn(s): MaybeSignedIn,
+    PageQuery(q): PageQuery<HomeParams>,
+) -> PageResult {
     let Some(s) = s else {
         let users = state
             .app
@@ -44,42 +88,89 @@ pub async fn home(State(state): State<WebState>, MaybeSignedIn(s): MaybeSignedIn
         return Ok(Redirect::to(if users == 0 { "/setup" } else { "/signin" }).into_response());
     };
     let p = &s.principal;
+    if p.user.role == Role::Therapist {
+        return Ok(Redirect::to("/clients").into_response());
+    }
     let tz = p.user.time_zone.clone();
     let now = state.app.now();
+    let today = state.app.today(p);
     let all = state.app.appointments(p).await?;
     let window = appointment::since_last_session(&all, now);
-    let entries = state
-        .app
-        .list_entries(
-            p,
-            &ListEntries {
-                range: TimeRange {
-                    since: window.last_attended,
-                    until: None,
+    let entries_since = match window.last_attended {
+        None => 0,
+        Some(since) => state
+            .app
+            .list_entries(
+                p,
+                &ListEntries {
+                    range: TimeRange {
+                        since: Some(since),
+                        until: None,
+                    },
+                    limit: Some(between_app::journal::MAX_PAGE),
+                    ..Default::default()
                 },
-                limit: Some(between_app::journal::MAX_PAGE),
-                ..Default::default()
-            },
-        )
-        .await?;
-    let new_wins = state.app.celebrate_new_wins(p).await?;
-    let tracked = state.app.tracked_on(p, state.app.today(p)).await?;
+            )
+            .await?
+            .entries
+            .len(),
+    };
+    let wins = state.app.celebrate_new_wins(p).await?;
+    let tracked = state.app.tracked_on(p, today).await?;
     let checked_in = tracked.iter().filter(|(_, v)| v.is_some()).count();
-    let today = now.to_zoned(tz.clone()).date();
     let review = state
         .app
         .review_due(p)
         .await?
         .map(|day| (day <= today, day.strftime("%-d %B %Y").to_string()));
+    let agenda = state.app.agenda(p, Target::Next).await?;
+    let practices = state
+        .app
+        .practices_today(p)
+        .await?
+        .into_iter()
+        .map(|v| TodayPractice {
+            id: v.practice.id,
+            title: v.practice.data.title.clone(),
+            done: v.stats.done_today,
+            overdue: v.stats.overdue,
+        })
+        .collect();
+    let mood_since = now
+        .checked_sub(jiff::SignedDuration::from_hours(24 * MOOD_DAYS))
+        .ok();
+    let trend = state
+        .app
+        .mood_trend(
+            p,
+            TimeRange {
+                since: mood_since,
+                until: None,
+            },
+        )
+        .await?;
+    let win_line =
+        |w: &between_domain::wins::Win| format!("{} ({})", w.title, w.date.strftime("%-d %B %Y"));
     render(&HomePage {
-        layout: Layout::signed_in(&state, &s, "", "home"),
+        layout: Layout::signed_in(&state, &s, "", "home").with_notice(notice(q.notice.as_deref())),
         name: p.user.name.clone(),
+        today: today.strftime("%A %-d %B").to_string(),
         next: appointment::next_appointment(&all, now)
             .map(|a| (view(a, &tz, now), appointment::time_until(now, a.starts_at))),
+        agenda_total: agenda.plan.points.len(),
+        agenda_points: agenda
+            .plan
+            .points
+            .iter()
+            .filter(|pt| !pt.discussed)
+            .take(AGENDA_POINTS)
+            .map(|pt| pt.item.text.clone())
+            .collect(),
+        practices,
         last_session: window
             .last_attended
             .map(|t| t.to_zoned(tz.clone()).strftime("%A %-d %B").to_string()),
-        entries_since: entries.entries.len(),
+        entries_since,
         open_questions: state
             .app
             .questions(p)
@@ -104,12 +195,9 @@ pub async fn home(State(state): State<WebState>, MaybeSignedIn(s): MaybeSignedIn
         checked_in,
         review,
         trackers: tracked.len(),
-        more_wins: new_wins.len().saturating_sub(3),
-        new_wins: new_wins
-            .iter()
-            .rev()
-            .take(3)
-            .map(|w| format!("{} ({})", w.title, w.date.strftime("%-d %B %Y")))
-            .collect(),
+        more_wins: wins.new.len().saturating_sub(3),
+        new_wins: wins.new.iter().rev().take(3).map(win_line).collect(),
+        latest_win: wins.latest.as_ref().map(win_line),
+        mood: (!trend.days.is_empty()).then(|| trend.sentence.clone()),
     })
 }

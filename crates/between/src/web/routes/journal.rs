@@ -19,7 +19,7 @@ use crate::web::errors::{render, PageError, PageResult};
 use crate::web::forms::{Checked, MaybeSignedForm, PageQuery, SignedForm};
 use crate::web::{Layout, WebState};
 
-const PAGE_SIZE: usize = 50;
+const PAGE_SIZE: usize = 30;
 
 pub struct FeelingChip {
     pub name: String,

@@ -523,10 +523,10 @@ pub async fn log(
         (true, Err(e)) => Err(AppError::Invalid(e)),
         (false, _) => Err(AppError::Invalid(errors)),
     };
-    let back = if form.get("from") == "list" {
-        "/practices?notice=done".to_string()
-    } else {
-        format!("/practices/{id}?notice=done")
+    let back = match form.get("from") {
+        "list" => "/practices?notice=done".to_string(),
+        "home" => "/?notice=practice-done".to_string(),
+        _ => format!("/practices/{id}?notice=done"),
     };
     match result {
         Ok(()) => Ok(Redirect::to(&back).into_response()),
