@@ -14,6 +14,7 @@ mod layout;
 mod middleware;
 pub mod next_path;
 mod period;
+pub mod phone_links;
 pub mod route_table;
 mod routes;
 
