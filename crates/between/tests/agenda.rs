@@ -429,6 +429,8 @@ async fn discussed_is_offered_only_once_the_appointment_has_started() {
     t.app
         .clock()
         .advance(std::time::Duration::from_secs(5 * 3600));
+    // (Signed in again: five idle hours end a web session.)
+    let jar = t.sign_in_jar("ada").await;
     let after = t.get(&url, &jar).await;
     assert!(after.body.contains("value=\"discussed\""), "{}", after.body);
     assert!(!after.body.contains("Once the session has started"));

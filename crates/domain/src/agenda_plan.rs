@@ -394,7 +394,7 @@ mod tests {
         );
         assert!(p.points[0].top);
         assert_eq!(p.removed, vec!["practice:a".to_string()]);
-        assert_eq!(p.points[0].item.section, Section::Own);
+        assert_eq!(p.points[1].item.section, Section::Own);
     }
 
     #[test]
