@@ -355,7 +355,9 @@ impl App {
             });
         let appointment = appt.map(|a| (a.id, a.starts_at));
         if let Some(row) = own {
-            let saved: SavedAgenda = records::open(p, RecordKind::Agenda, row)?;
+            let mut saved: SavedAgenda = records::open(p, RecordKind::Agenda, row)?;
+            // Saved before top priorities moved up: shown in the one order.
+            saved.plan.put_in_order();
             return Ok(Loaded {
                 agenda: Agenda {
                     appointment,

@@ -36,12 +36,20 @@ pub fn notes(x: &Point, fits: bool) -> String {
 /// A point with its 1-based number and whether it fits the session.
 pub type Numbered<'a> = (usize, &'a Point, bool);
 
-/// Runs of points under one heading, numbered from 1 in agenda order.
+/// Heading of the top priorities, which come right after safety.
+pub const TOP_HEADING: &str = "Top priorities";
+
+/// Runs of points under one heading, numbered from 1 in the agenda's one
+/// order (`Plan::put_in_order`: safety, top priorities, the rest): the
+/// page, the text, the Markdown and the PDF all come from this.
 pub fn groups(agenda: &Agenda) -> Vec<(&'static str, Vec<Numbered<'_>>)> {
     let fit = agenda.fits();
     let mut out: Vec<(&'static str, Vec<Numbered<'_>>)> = Vec::new();
     for (n, (x, f)) in agenda.plan.points.iter().zip(fit).enumerate() {
-        let heading = x.item.section.heading();
+        let heading = match x.place() {
+            1 => TOP_HEADING,
+            _ => x.item.section.heading(),
+        };
         match out.last_mut() {
             Some((h, list)) if *h == heading => list.push((n + 1, x, f)),
             _ => out.push((heading, vec![(n + 1, x, f)])),

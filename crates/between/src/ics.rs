@@ -83,7 +83,10 @@ pub fn render(data: &CalendarData, host: &str, now: jiff::Timestamp) -> String {
                 event.all_day(naive(week_start(p.start)));
                 event.add_property("RRULE", format!("FREQ=WEEKLY;BYDAY=MO{end}"));
                 if data.prefs.detailed {
-                    event.description(&format!("{times} times this week, on any days"));
+                    event.description(&match times {
+                        1 => "Once this week, on any day".to_string(),
+                        n => format!("{n} times this week, on any days"),
+                    });
                 }
             }
             Schedule::Once { by } => {

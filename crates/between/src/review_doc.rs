@@ -105,7 +105,7 @@ pub fn subtitle(r: &Review) -> String {
         let weeks = days / 7;
         format!("{weeks} {}", if weeks == 1 { "week" } else { "weeks" })
     } else {
-        format!("{days} days")
+        format!("{days} {}", if days == 1 { "day" } else { "days" })
     };
     format!(
         "{length} · {} {} attended",

@@ -3,6 +3,8 @@
 
 #![allow(clippy::unwrap_used)]
 
+#[path = "support/poppler.rs"]
+mod poppler;
 mod support;
 
 use axum::http::{header, StatusCode};
@@ -197,7 +199,12 @@ async fn the_api_edits_the_agenda_and_refuses_bad_edits() {
     assert_eq!(item["section"], "own");
     assert_eq!(item["position"], 2);
     let r = edit(json!({"action": "top", "item": item["id"]})).await;
-    assert_eq!(r.json()["items"][1]["top"], true);
+    assert_eq!(
+        r.json()["items"][0]["top"],
+        true,
+        "a top priority moves first"
+    );
+    assert_eq!(r.json()["items"][0]["text"], "Talk about sleep");
     let r = edit(json!({"action": "move", "item": "2", "to": 1})).await;
     assert_eq!(r.json()["items"][0]["text"], "Talk about sleep");
     let r = edit(json!({"action": "discussed", "item": "1"})).await;
@@ -272,4 +279,159 @@ async fn the_api_edits_the_agenda_and_refuses_bad_edits() {
         .await
         .json();
     assert!(!theirs.to_string().contains("Talk about sleep"));
+}
+
+/// A download's bytes as they are (the test client's replies are text).
+async fn pdf_bytes(t: &TestApp, path: &str, jar: &support::Jar) -> Vec<u8> {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let request = axum::http::Request::get(path)
+        .header(header::COOKIE, jar.header())
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let response = t.router.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    assert!(bytes.starts_with(b"%PDF-"));
+    bytes.to_vec()
+}
+
+/// The key of the point numbered `n` on the page.
+fn key_of(body: &str, n: usize) -> String {
+    let li = body.split(&format!("id=\"point-{n}\"")).nth(1).unwrap();
+    li.split("name=\"item\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+#[tokio::test]
+async fn marking_a_point_top_moves_it_first_on_the_page_and_in_the_pdf() {
+    let t = TestApp::new().await;
+    let jar = t.signed_in("ada").await;
+    let token = t.token("ada", Access::Full).await;
+    for q in [
+        "Why do I freeze in meetings?",
+        "Can we talk about my sister?",
+    ] {
+        t.api(
+            "POST",
+            "/api/v1/questions",
+            Some(&token),
+            Some(&json!({ "text": q }).to_string()),
+        )
+        .await;
+    }
+    let csrf = t.csrf(&jar).await;
+    let edit = |fields: Vec<(&'static str, String)>| {
+        let t = &t;
+        let jar = &jar;
+        let csrf = csrf.clone();
+        async move {
+            let mut pairs: Vec<(&str, &str)> = vec![("csrf", csrf.as_str())];
+            pairs.extend(fields.iter().map(|(k, v)| (*k, v.as_str())));
+            t.post_form("/agenda/edit", jar, &pairs).await
+        }
+    };
+    edit(vec![
+        ("action", "add".into()),
+        ("text", "Ask about the holidays".into()),
+    ])
+    .await;
+    let own = key_of(&t.get("/agenda", &jar).await.body, 4);
+    let r = edit(vec![("action", "top".into()), ("item", own.clone())]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(r.location().ends_with("#point-1"), "{}", r.location());
+
+    let page = t.get("/agenda", &jar).await;
+    assert_eq!(
+        points(&page.body),
+        vec![
+            "Ask about the holidays",
+            "0 journal entries since last time.",
+            "Why do I freeze in meetings?",
+            "Can we talk about my sister?"
+        ],
+        "a top priority comes first"
+    );
+    let heading = page.body.find("<h2>Top priorities</h2>").unwrap();
+    assert!(heading < page.body.find("Ask about the holidays").unwrap());
+    // ↑ cannot lift the first of the rest above a top priority.
+    let second = page.body.split("id=\"point-2\"").nth(1).unwrap();
+    assert!(second.contains("value=\"up\" aria-label=\"Move point 2 up\" disabled"));
+
+    let md = t.get("/agenda/download?format=md", &jar).await.body;
+    assert!(
+        md.find("1. **Ask about the holidays**").unwrap() < md.find("Why do I freeze").unwrap(),
+        "{md}"
+    );
+    let pdf = pdf_bytes(&t, "/agenda/download?format=pdf", &jar).await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("agenda.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    if let Some((pages, text)) = poppler::read_back(&path) {
+        assert_eq!(pages, 1);
+        let at = |s: &str| text.find(s).unwrap_or_else(|| panic!("{s} in {text}"));
+        assert!(at("Top priorities") < at("Ask about the holidays"));
+        assert!(
+            at("Ask about the holidays") < at("journal entries since last time"),
+            "printed first, not last: {text}"
+        );
+    }
+
+    // No longer top: it leads the rest, under its own heading again.
+    edit(vec![("action", "untop".into()), ("item", own)]).await;
+    let page = t.get("/agenda", &jar).await;
+    assert!(!page.body.contains("<h2>Top priorities</h2>"));
+    assert!(page.body.contains("<h2>My own points</h2>"));
+}
+
+#[tokio::test]
+async fn discussed_is_offered_only_once_the_appointment_has_started() {
+    let config = between_app::Config {
+        clock: between_app::Clock::manual("2030-01-08T12:00:00Z".parse().unwrap()),
+        ..between_app::Config::testing()
+    };
+    let t = TestApp::with(config, between::web::WebSettings::default()).await;
+    let jar = t.signed_in("ada").await;
+    let token = t.token("ada", Access::Full).await;
+    // 17:00 in Berlin: four hours from now.
+    let body = json!({"starts_at": "2030-01-08 17:00", "duration_minutes": 50});
+    let created = t
+        .api(
+            "POST",
+            "/api/v1/appointments",
+            Some(&token),
+            Some(&body.to_string()),
+        )
+        .await;
+    let id = created.json()["id"].as_str().unwrap().to_string();
+    let url = format!("/agenda?appointment={id}");
+    let before = t.get(&url, &jar).await;
+    assert_eq!(before.status, StatusCode::OK);
+    assert!(!points(&before.body).is_empty());
+    assert!(
+        !before.body.contains("value=\"discussed\""),
+        "{}",
+        before.body
+    );
+    assert!(before
+        .body
+        .contains("Once the session has started, you can tick what you discussed."));
+    // The controls per point: ↑ ↓ in a row, the rest in a small menu.
+    assert!(before
+        .body
+        .contains("<summary>More<span class=\"visually-hidden\"> for point 1</span></summary>"));
+
+    t.app
+        .clock()
+        .advance(std::time::Duration::from_secs(5 * 3600));
+    // (Signed in again: five idle hours end a web session.)
+    let jar = t.sign_in_jar("ada").await;
+    let after = t.get(&url, &jar).await;
+    assert!(after.body.contains("value=\"discussed\""), "{}", after.body);
+    assert!(!after.body.contains("Once the session has started"));
 }

@@ -244,3 +244,70 @@ async fn the_api_creates_lists_patches_and_deletes_appointments() {
     );
     let _ = Jar::default();
 }
+
+#[tokio::test]
+async fn marking_an_appointment_cancelled_asks_first_and_a_post_without_confirm_changes_nothing() {
+    let t = TestApp::new().await;
+    let jar = t.signed_in("cal").await;
+    let token = t.token("cal", Access::Full).await;
+    let body =
+        json!({"starts_at": "2030-01-08 17:00", "duration_minutes": 1, "with": "Dr. Rivera"});
+    let created = t
+        .api(
+            "POST",
+            "/api/v1/appointments",
+            Some(&token),
+            Some(&body.to_string()),
+        )
+        .await;
+    let id = created.json()["id"].as_str().unwrap().to_string();
+    let page = t.get(&format!("/appointments/{id}"), &jar).await;
+    assert!(
+        page.body.contains(&format!(
+            "href=\"/appointments/{id}/cancel\">Mark cancelled…</a>"
+        )),
+        "cancelling is a link to a confirm page, not a one-click button: {}",
+        page.body
+    );
+    assert!(!page.body.contains("value=\"cancelled\""));
+    assert!(page.body.contains("1 minute<"), "{}", page.body);
+
+    // A post without confirm=yes changes nothing and leads to the question.
+    let csrf = t.csrf(&jar).await;
+    let status = format!("/appointments/{id}/status");
+    let r = t
+        .post_form(&status, &jar, &[("csrf", &csrf), ("status", "cancelled")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.location(), format!("/appointments/{id}/cancel"));
+    assert_eq!(status_of(&t, &token, &id).await, "planned");
+
+    let confirm = t.get(&format!("/appointments/{id}/cancel"), &jar).await;
+    assert_eq!(confirm.status, StatusCode::OK);
+    assert!(confirm.body.contains("Mark this appointment cancelled?"));
+    assert!(confirm.body.contains("with Dr. Rivera"));
+    assert!(confirm.body.contains("name=\"confirm\" value=\"yes\""));
+    assert!(confirm.body.contains(&format!(
+        "<a href=\"/appointments/{id}\">Keep it planned</a>"
+    )));
+
+    let r = t
+        .post_form(
+            &status,
+            &jar,
+            &[("csrf", &csrf), ("status", "cancelled"), ("confirm", "yes")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.location(), format!("/appointments/{id}?notice=cancelled"));
+    assert_eq!(status_of(&t, &token, &id).await, "cancelled");
+}
+
+/// An appointment's stored status, read through the API.
+async fn status_of(t: &TestApp, token: &str, id: &str) -> String {
+    let path = format!("/api/v1/appointments/{id}");
+    t.api("GET", &path, Some(token), None).await.json()["status"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}

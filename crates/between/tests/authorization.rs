@@ -159,6 +159,7 @@ fn table() -> Vec<Row> {
             body: "status=attended",
             ..row("POST", "/appointments/{id}/status", "/appointments/{appointment}/status", Owners(303))
         },
+        row("GET", "/appointments/{id}/cancel", "/appointments/{appointment}/cancel", Owners(200)),
         row("GET", "/appointments/{id}/delete", "/appointments/{appointment}/delete", Owners(200)),
         row("POST", "/appointments/{id}/delete", "/appointments/{spare_appointment}/delete", Owners(303)),
         row("POST", "/appointments/{id}/feedback", "/appointments/{appointment}/feedback", Owners(422)),
@@ -199,6 +200,7 @@ fn table() -> Vec<Row> {
         row("GET", "/reviews", "/reviews", Mine(200)),
         row("POST", "/reviews/interval", "/reviews/interval", Mine(422)),
         row("GET", "/reviews/{id}", "/reviews/{review}", Owners(200)),
+        row("GET", "/reviews/{id}/delete", "/reviews/{spare_review}/delete", Owners(200)),
         row("POST", "/reviews/{id}/delete", "/reviews/{spare_review}/delete", Owners(303)),
         row("GET", "/reviews/{id}/download", "/reviews/{review}/download?format=md", Owners(200)),
         row("GET", "/measures", "/measures", Mine(200)),
@@ -209,9 +211,11 @@ fn table() -> Vec<Row> {
         row("GET", "/questions", "/questions", Mine(200)),
         row("POST", "/questions", "/questions", Mine(422)),
         row("POST", "/questions/{id}/answer", "/questions/{question}/answer", Owners(422)),
+        row("GET", "/questions/{id}/delete", "/questions/{spare_question}/delete", Owners(200)),
         row("POST", "/questions/{id}/delete", "/questions/{spare_question}/delete", Owners(303)),
         row("GET", "/insights", "/insights", Mine(200)),
         row("POST", "/insights", "/insights", Mine(422)),
+        row("GET", "/insights/{id}/delete", "/insights/{spare_insight}/delete", Owners(200)),
         row("POST", "/insights/{id}/delete", "/insights/{spare_insight}/delete", Owners(303)),
         row("GET", "/settings", "/settings", Mine(200)),
         row("GET", "/settings/export", "/settings/export", Mine(200)),
@@ -241,6 +245,7 @@ fn table() -> Vec<Row> {
             body: "scope=agenda&scope=measures&scope=goals&scope=practice&scope=insights&scope=feedback&scope=journal",
             ..row("POST", "/sharing/{id}", "/sharing/{share}", Owners(303))
         },
+        row("GET", "/sharing/{id}/end", "/sharing/{spare_share}/end", Owners(200)),
         row("POST", "/sharing/{id}/end", "/sharing/{spare_share}/end", Owners(303)),
         row("GET", "/clients/{id}", "/clients/{client}", Linked(200)),
         row("POST", "/clients/{id}/agenda", "/clients/{client}/agenda", Shared(422)),
@@ -254,6 +259,7 @@ fn table() -> Vec<Row> {
         row("GET", "/s/{secret}", "/s/not-the-secret-of-any-link-at-all", Public(404)),
         row("POST", "/agenda/link", "/agenda/link", Mine(200)),
         row("POST", "/reviews/{id}/link", "/reviews/{review}/link", Owners(200)),
+        row("GET", "/sharing/links/{id}/revoke", "/sharing/links/{private_link}/revoke", Owners(200)),
         row("POST", "/sharing/links/{id}/revoke", "/sharing/links/{private_link}/revoke", Owners(303)),
         // The API: a token for each signed-in actor, none for anonymous.
         row("GET", "/api/v1/openapi.json", "/api/v1/openapi.json", Public(200)),
@@ -765,7 +771,7 @@ fn changing_body(path: &str) -> Option<&'static str> {
         "/appointments" | "/appointments/{id}" => {
             "starts_at=2026-02-01+10%3A00&duration=50&with=Dr.+Probe"
         }
-        "/appointments/{id}/status" => "status=cancelled",
+        "/appointments/{id}/status" => "status=cancelled&confirm=yes",
         "/appointments/{id}/feedback" => "heard=8&worked_on=7&approach=8&overall=8",
         "/goals" => "title=Probe+goal&measure=numeric&baseline=0&target=5&unit=walks",
         "/goals/{id}/checkins" => "value=3&note=probe",

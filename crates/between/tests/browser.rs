@@ -566,18 +566,31 @@ async fn a_person_shapes_the_agenda_and_downloads_it_as_a_one_page_pdf() {
     assert_eq!(agenda_points(&c).await.len(), 3);
 
     // Add an own point (Greek too: the PDF must carry it), make it the top
-    // priority, move it up, remove the first question.
+    // priority from its small menu (it moves first), remove the first
+    // question, move the other one up.
     fill(&c, "#own-point", "Ask about the holidays — Καλημέρα").await;
     click(&c, "button[value=add]").await;
     wait_for_text(&c, "Agenda saved.").await;
+    click(&c, "#point-4 details summary").await;
     click(&c, "#point-4 button[value=top]").await;
-    wait_for_text(&c, "Not top").await;
-    click(&c, "#point-4 button[value=up]").await;
+    wait_for_text(&c, "Top priorities").await;
+    assert!(
+        agenda_points(&c).await[0].contains("holidays"),
+        "a top priority moves first"
+    );
+    click(&c, "#point-3 details summary").await;
+    click(&c, "#point-3 button[value=remove]").await;
+    let started = Instant::now();
+    while agenda_points(&c).await.len() != 3 {
+        assert!(started.elapsed() < Duration::from_secs(15), "never removed");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    click(&c, "#point-3 button[value=up]").await;
     let started = Instant::now();
     while !agenda_points(&c)
         .await
-        .get(2)
-        .is_some_and(|p| p.contains("holidays"))
+        .get(1)
+        .is_some_and(|p| p.contains("sister"))
     {
         assert!(
             started.elapsed() < Duration::from_secs(15),
@@ -585,22 +598,16 @@ async fn a_person_shapes_the_agenda_and_downloads_it_as_a_one_page_pdf() {
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    click(&c, "#point-2 button[value=remove]").await;
-    let started = Instant::now();
-    while agenda_points(&c).await.len() != 3 {
-        assert!(started.elapsed() < Duration::from_secs(15), "never removed");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
     let points = agenda_points(&c).await;
-    assert!(points[0].starts_with("0 journal entries"), "{points:?}");
     assert!(
-        points[1].contains("★") && points[1].contains("Ask about the holidays"),
+        points[0].contains("★") && points[0].contains("Ask about the holidays"),
         "{points:?}"
     );
     assert!(
-        points[2].contains("Can we talk about my sister?"),
+        points[1].contains("Can we talk about my sister?"),
         "{points:?}"
     );
+    assert!(points[2].starts_with("0 journal entries"), "{points:?}");
     assert!(!points.iter().any(|p| p.contains("freeze")));
 
     // Download the PDF with the browser's own session, as the link does.
@@ -744,8 +751,11 @@ async fn a_therapist_sees_the_shared_agenda_until_the_client_ends_the_link() {
     assert!(!page.contains("PRIVATE-ENTRY"), "{page}");
     assert!(!page.contains("worst night"), "{page}");
 
-    // The client ends the link; the therapist's next page load is refused.
+    // The client ends the link, after saying yes on the confirm page; the
+    // therapist's next page load is refused.
     c.goto(&format!("{base}/sharing")).await.unwrap();
+    click_and_wait_for_new_page(&c, "a[href$='/end']").await;
+    wait_for_text(&c, "End the link with dr-lee?").await;
     click_and_wait_for_new_page(&c, "form[action$='/end'] button[type=submit]").await;
     assert!(
         !text_of_page(&c).await.contains("dr-lee"),

@@ -116,3 +116,66 @@ async fn patterns_are_sentences_with_the_data_behind_them_or_say_what_they_need(
         .iter()
         .any(|f| f["kind"] == "trigger_mood"));
 }
+
+#[tokio::test]
+async fn patterns_are_grouped_by_kind_in_plain_words_each_with_one_evidence_link() {
+    let t = TestApp::new().await;
+    let jar = t.signed_in("cy").await;
+    let token = t.token("cy", Access::Full).await;
+    for i in 0..24 {
+        let body = if i % 2 == 0 {
+            let triggers = if i % 4 == 0 {
+                json!(["work", "deadline"])
+            } else {
+                json!(["work"])
+            };
+            json!({"mood": 3 + i % 3, "triggers": triggers,
+                   "feelings": [{"name": "sad", "intensity": 6 + i % 3}, {"name": "tired", "intensity": 5}]})
+        } else {
+            json!({"mood": 7 + i % 3, "feelings": [{"name": "calm", "intensity": 6}]})
+        };
+        let r = t
+            .api(
+                "POST",
+                "/api/v1/entries",
+                Some(&token),
+                Some(&body.to_string()),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    }
+    let page = t.get("/patterns?period=all", &jar).await;
+    let body = &page.body;
+    let triggers = body
+        .find("<h2 id=\"group-triggers\">Triggers</h2>")
+        .unwrap();
+    let together = body
+        .find("<h2 id=\"group-together\">Feelings that come together</h2>")
+        .unwrap();
+    assert!(triggers < together, "in the page's order of kinds");
+    // The strongest three of a group, then the rest behind "show all".
+    let group = &body[triggers..together];
+    let shown = group.split("<details").next().unwrap();
+    assert_eq!(shown.matches("<li>").count(), 3, "{group}");
+    assert!(group.contains("<summary>Show all "), "{group}");
+    // Every finding has one link to its evidence, not a wall of links.
+    for li in body.split("<li>").skip(1) {
+        let li = li.split("</li>").next().unwrap();
+        if li.contains("/patterns/pin") {
+            assert_eq!(li.matches("<a href").count(), 1, "{li}");
+        }
+    }
+    assert!(
+        body.contains("you felt <em>tired</em> in 12 of your 12 entries with <em>sad</em>"),
+        "{body}"
+    );
+    assert!(
+        body.contains(
+            "you recorded <em>sad</em> much more often than in others: 6 of 6, against 6 of 18."
+        ),
+        "{body}"
+    );
+    for jargon in ["times as often", "chance", "effect size", "% of entries"] {
+        assert!(!body.contains(jargon), "{jargon}");
+    }
+}

@@ -739,3 +739,81 @@ async fn the_recovery_code_sets_a_new_password_and_shows_a_new_code() {
         "signed in with the new password"
     );
 }
+
+/// The path in the first `href="{prefix}…"` of a page.
+fn first_href(body: &str, prefix: &str) -> String {
+    let start = body
+        .find(&format!("href=\"{prefix}"))
+        .unwrap_or_else(|| panic!("a link to {prefix}… in {body}"))
+        + "href=\"".len();
+    body[start..].chars().take_while(|c| *c != '"').collect()
+}
+
+#[tokio::test]
+async fn deleting_a_question_insight_or_review_or_revoking_a_link_asks_first() {
+    let t = TestApp::new().await;
+    let jar = t.signed_in("dee").await;
+    let token = t.token("dee", between_app::Access::Full).await;
+    for (path, body) in [
+        (
+            "/api/v1/questions",
+            r#"{"text":"Why do I freeze in meetings?"}"#,
+        ),
+        (
+            "/api/v1/insights",
+            r#"{"text":"Breathing out slowly helps","kind":"takeaway"}"#,
+        ),
+    ] {
+        let r = t.api("POST", path, Some(&token), Some(body)).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    }
+    let csrf = t.csrf(&jar).await;
+    let saved = t
+        .post_form(
+            "/review/save",
+            &jar,
+            &[("csrf", &csrf), ("since", "12w"), ("learned", "probe")],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let link = t
+        .post_form("/agenda/link", &jar, &[("csrf", &csrf), ("expires", "3d")])
+        .await;
+    assert_eq!(link.status, StatusCode::OK, "{}", link.body);
+
+    for (page, prefix, says) in [
+        (
+            "/questions",
+            "/questions/",
+            "“Why do I freeze in meetings?”",
+        ),
+        ("/insights", "/insights/", "“Breathing out slowly helps”"),
+        (saved.location(), "/reviews/", "Delete this review?"),
+        (
+            "/sharing",
+            "/sharing/links/",
+            "Whoever has the link can no longer open it.",
+        ),
+    ] {
+        let body = t.get(page, &jar).await.body;
+        let mut confirm = first_href(&body, prefix);
+        while !(confirm.ends_with("/delete") || confirm.ends_with("/revoke")) {
+            // Not the action's link yet (e.g. a download): the next one.
+            let rest = &body[body.find(&confirm).unwrap() + confirm.len()..];
+            confirm = first_href(rest, prefix);
+        }
+        assert!(
+            !body.contains(&format!("action=\"{confirm}\"")),
+            "{page}: no one-click form posts to {confirm}"
+        );
+        let asked = t.get(&confirm, &jar).await;
+        assert_eq!(asked.status, StatusCode::OK, "{confirm}");
+        assert!(asked.body.contains(says), "{confirm}: {}", asked.body);
+        assert!(
+            asked
+                .body
+                .contains(&format!("<form method=\"post\" action=\"{confirm}\"")),
+            "{confirm}: the confirm page posts the action"
+        );
+    }
+}

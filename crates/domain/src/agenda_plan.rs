@@ -36,6 +36,18 @@ impl Point {
             carried: false,
         }
     }
+
+    /// Where the point stands in the one order of an agenda: safety first
+    /// (0), then the person's top priorities (1), then the rest (2).
+    pub fn place(&self) -> u8 {
+        if self.item.section == Section::Safety {
+            0
+        } else if self.top {
+            1
+        } else {
+            2
+        }
+    }
 }
 
 /// The points of an agenda, in the person's order, and the drafted keys
@@ -121,10 +133,21 @@ impl Plan {
             // the drafted points of their section.
             points.sort_by_key(|x| x.item.section);
         }
-        Plan {
+        let mut plan = Plan {
             points,
             removed: Vec::new(),
-        }
+        };
+        plan.put_in_order();
+        plan
+    }
+
+    /// The one order of an agenda, which the page, the documents and the
+    /// numbers edits take all follow: safety first, then the top
+    /// priorities, then the rest, each run in the person's order. Marking a
+    /// point top moves it up to the end of the top priorities; unmarking it
+    /// moves it to the start of the rest.
+    pub fn put_in_order(&mut self) {
+        self.points.sort_by_key(Point::place);
     }
 
     /// The key of the point at a 1-based position or with that key.
@@ -200,6 +223,7 @@ impl Plan {
                 self.points[i].discussed = on;
             }
         }
+        self.put_in_order();
         Ok(())
     }
 
@@ -247,6 +271,7 @@ impl Plan {
                 .map_or(0, |i| i + 1);
             self.points.insert(at, Point::new(item));
         }
+        self.put_in_order();
     }
 
     /// Per point: whether it fits a session of `minutes`, top priorities
@@ -362,10 +387,14 @@ mod tests {
         .unwrap();
         p.apply(Edit::Remove("practice:a".into()), String::new)
             .unwrap();
-        assert_eq!(keys(&p), vec!["own:1", "since_last", "question:q"]);
-        assert!(p.points[2].top);
+        assert_eq!(
+            keys(&p),
+            vec!["question:q", "own:1", "since_last"],
+            "a top priority comes first"
+        );
+        assert!(p.points[0].top);
         assert_eq!(p.removed, vec!["practice:a".to_string()]);
-        assert_eq!(p.points[0].item.section, Section::Own);
+        assert_eq!(p.points[1].item.section, Section::Own);
     }
 
     #[test]
@@ -479,11 +508,11 @@ mod tests {
         );
         assert_eq!(
             keys(&next),
-            vec!["since_last", "goal:g", "question:q", "own:1"]
+            vec!["question:q", "since_last", "goal:g", "own:1"]
         );
         let own = &next.points[3];
         assert!(own.carried && !own.discussed);
-        assert!(next.points[2].top, "a top priority stays one");
+        assert!(next.points[0].top, "a top priority stays one, first");
         assert!(!next.points.iter().any(|x| x.item.key == "practice:a"));
     }
 
@@ -498,6 +527,56 @@ mod tests {
             String::new,
         )
         .unwrap();
-        assert_eq!(p.fits(10), vec![true, false, true]);
+        assert_eq!(keys(&p), vec!["question:q", "since_last", "practice:a"]);
+        assert_eq!(p.fits(10), vec![true, true, false]);
+    }
+
+    #[test]
+    fn marking_a_point_top_moves_it_up_after_safety_and_unmarking_moves_it_back_down() {
+        let mut p = Plan::from_draft(
+            vec![
+                item("safety", Section::Safety, "Thoughts of self-harm"),
+                item("since_last", Section::SinceLast, "3 entries"),
+                item("practice:a", Section::Practice, "Breathing 2 of 7"),
+                item("question:q", Section::Questions, "Why do I freeze?"),
+            ],
+            None,
+        );
+        let top = |p: &mut Plan, key: &str, on: bool| {
+            p.apply(
+                Edit::Top {
+                    key: key.into(),
+                    on,
+                },
+                String::new,
+            )
+            .unwrap()
+        };
+        top(&mut p, "question:q", true);
+        top(&mut p, "practice:a", true);
+        assert_eq!(
+            keys(&p),
+            vec!["safety", "question:q", "practice:a", "since_last"],
+            "safety first, then the top priorities in the order they were marked"
+        );
+        // Moving a point above a top priority keeps the top priorities first.
+        p.apply(
+            Edit::Move {
+                key: "since_last".into(),
+                to: 1,
+            },
+            String::new,
+        )
+        .unwrap();
+        assert_eq!(
+            keys(&p),
+            vec!["safety", "question:q", "practice:a", "since_last"]
+        );
+        top(&mut p, "question:q", false);
+        assert_eq!(
+            keys(&p),
+            vec!["safety", "practice:a", "question:q", "since_last"],
+            "no longer top: first of the rest"
+        );
     }
 }

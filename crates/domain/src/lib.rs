@@ -27,6 +27,7 @@ pub mod tracker;
 pub mod trend;
 pub mod validation;
 pub mod wins;
+pub mod words;
 
 pub use entry::{Entry, EntryContent, Feeling, PromptAnswer};
 pub use validation::ValidationErrors;

@@ -7,6 +7,7 @@ use jiff::civil::Weekday;
 use serde::Serialize;
 
 use crate::tracker::{fmt, Tracker, TrackerKind};
+use crate::words::plural;
 
 /// Entries needed with a trigger before anything is claimed about it.
 pub const MIN_ENTRIES: usize = 3;
@@ -43,6 +44,33 @@ pub struct Patterns {
     pub findings: Vec<Finding>,
     /// What more data would let the page tell (e.g. "2 more entries with *sleep*").
     pub needs: Vec<String>,
+}
+
+/// The groups the patterns page shows findings in, in its order:
+/// (id, heading, the finding kinds in it).
+pub const GROUPS: [(&str, &str, &[&str]); 5] = [
+    ("triggers", "Triggers", &["trigger_feeling", "trigger_mood"]),
+    ("trackers", "Sleep and other trackers", &["tracker_mood"]),
+    ("when", "When", &["when_mood", "when_feeling"]),
+    ("helps", "What helps", &["what_helps"]),
+    ("together", "Feelings that come together", &["co_occurring"]),
+];
+
+/// Findings by group (see [`GROUPS`]), each group's strongest first;
+/// empty groups are left out. Effects are compared only within a kind's
+/// group, where they mean the same thing.
+pub fn grouped(findings: &[Finding]) -> Vec<(&'static str, &'static str, Vec<&Finding>)> {
+    GROUPS
+        .iter()
+        .filter_map(|(id, heading, kinds)| {
+            let mut these: Vec<&Finding> = findings
+                .iter()
+                .filter(|f| kinds.contains(&f.kind))
+                .collect();
+            these.sort_by(|a, b| b.effect.total_cmp(&a.effect));
+            (!these.is_empty()).then_some((*id, *heading, these))
+        })
+        .collect()
 }
 
 fn mean(xs: &[f64]) -> Option<f64> {
@@ -219,7 +247,7 @@ pub fn patterns(entries: &[EntryFacts]) -> Patterns {
                         search: Some(format!("{trigger} {feeling}")),
                         entries: with_n,
                         effect: d,
-                        sentence: format!("After *{trigger}* ({with_n} entries) you felt *{feeling}* at {mw:.1} on average, vs {mo:.1} otherwise."),
+                        sentence: format!("After *{trigger}* ({}) you felt *{feeling}* at {mw:.1} on average, vs {mo:.1} otherwise.", plural(with_n, "entry", "entries")),
                     });
                     continue;
                 }
@@ -232,7 +260,12 @@ pub fn patterns(entries: &[EntryFacts]) -> Patterns {
                     search: Some(format!("{trigger} {feeling}")),
                     entries: with_n,
                     effect: rw - ro,
-                    sentence: format!("With *{trigger}* you recorded *{feeling}* in {:.0}% of entries, vs {:.0}% otherwise.", rw * 100.0, ro * 100.0),
+                    sentence: format!(
+                        "In entries with *{trigger}* you recorded *{feeling}* {} than in others: {} of {with_n}, against {} of {without_n}.",
+                        if rw >= 2.0 * ro { "much more often" } else { "more often" },
+                        iw.n,
+                        io.n
+                    ),
                 });
             }
         }
@@ -246,7 +279,7 @@ pub fn patterns(entries: &[EntryFacts]) -> Patterns {
                     search: Some(trigger.clone()),
                     entries: mood_w.n,
                     effect: d.abs(),
-                    sentence: format!("On entries with *{trigger}* ({} entries) your mood was {a:.1} on average, vs {b:.1} otherwise.", mood_w.n),
+                    sentence: format!("On entries with *{trigger}* ({}) your mood was {a:.1} on average, vs {b:.1} otherwise.", plural(mood_w.n, "entry", "entries")),
                 });
             }
         }
@@ -257,8 +290,12 @@ pub fn patterns(entries: &[EntryFacts]) -> Patterns {
         needs.insert(
             0,
             format!(
-                "{} more entries with feelings and triggers before patterns show",
-                MIN_ENTRIES * 3 - entries.len()
+                "{} with feelings and triggers before patterns show",
+                plural(
+                    MIN_ENTRIES * 3 - entries.len(),
+                    "more entry",
+                    "more entries"
+                )
             ),
         );
     }
@@ -405,8 +442,8 @@ pub fn tracker_mood(
         .collect();
     if paired.len() < MIN_ENTRIES * 2 {
         out.needs.push(format!(
-            "{} more days with *{name}* and a mood to tell",
-            MIN_ENTRIES * 2 - paired.len()
+            "{} with *{name}* and a mood to tell",
+            plural(MIN_ENTRIES * 2 - paired.len(), "more day", "more days")
         ));
         return out;
     }
@@ -471,8 +508,8 @@ pub fn tracker_mood(
                 label.clone()
             };
             out.needs.push(format!(
-                "{} more days {label} to tell",
-                MIN_ENTRIES - group.len()
+                "{} {label} to tell",
+                plural(MIN_ENTRIES - group.len(), "more day", "more days")
             ));
         }
     }
@@ -483,15 +520,15 @@ pub fn tracker_mood(
         if d.abs() >= MIN_EFFECT {
             let sentence = if tracker.kind == TrackerKind::YesNo {
                 format!(
-                    "On days {high_label} ({} days) your mood was {b:.1} on average, vs {a:.1} on days {low_label} ({} days).",
-                    highs.len(),
-                    lows.len()
+                    "On days {high_label} ({}) your mood was {b:.1} on average, vs {a:.1} on days {low_label} ({}).",
+                    plural(highs.len(), "day", "days"),
+                    plural(lows.len(), "day", "days")
                 )
             } else {
                 format!(
-                    "On days {low_label} ({} days) your mood was {a:.1} on average, vs {b:.1} on days {high_label} ({} days).",
-                    lows.len(),
-                    highs.len()
+                    "On days {low_label} ({}) your mood was {a:.1} on average, vs {b:.1} on days {high_label} ({}).",
+                    plural(lows.len(), "day", "days"),
+                    plural(highs.len(), "day", "days")
                 )
             };
             out.findings.push(Finding {
@@ -531,6 +568,13 @@ pub fn co_occurring(entries: &[EntryFacts]) -> Vec<Finding> {
         let pb = singles[b] as f64 / n;
         let lift = (both as f64 / n) / (pa * pb);
         if lift >= 1.5 {
+            // Told from the rarer feeling: "in 9 of your 12 entries with it".
+            let (a, b) = if singles[b] < singles[a] {
+                (b, a)
+            } else {
+                (a, b)
+            };
+            let with_a = singles[a];
             let (a, b) = (ix.names[a], ix.names[b]);
             out.push(Finding {
                 kind: "co_occurring",
@@ -538,7 +582,11 @@ pub fn co_occurring(entries: &[EntryFacts]) -> Vec<Finding> {
                 search: Some(format!("{a} {b}")),
                 entries: both,
                 effect: lift,
-                sentence: format!("*{a}* and *{b}* often come together ({both} entries, {lift:.1} times as often as chance)."),
+                sentence: format!(
+                    "*{a}* and *{b}* often come together: you felt *{b}* in {both} of your {} with *{a}*, {} than in your other entries.",
+                    plural(with_a, "entry", "entries"),
+                    if lift >= 3.0 { "much more often" } else { "more often" }
+                ),
             });
         }
     }
@@ -580,7 +628,7 @@ pub fn what_helps(
                     search: None,
                     entries: on.len(),
                     effect: d,
-                    sentence: format!("On days you did *{title}* ({} days) your mood was {a:.1} on average, vs {b:.1} on other days.", on.len()),
+                    sentence: format!("On days you did *{title}* ({}) your mood was {a:.1} on average, vs {b:.1} on other days.", plural(on.len(), "day", "days")),
                 });
             }
         }
@@ -625,6 +673,11 @@ mod tests {
         }
         let co = co_occurring(&entries);
         assert_eq!(co[0].subject, "anxious + tired");
+        assert_eq!(
+            co[0].sentence,
+            "*anxious* and *tired* often come together: you felt *tired* in 4 of your 4 entries with *anxious*, much more often than in your other entries.",
+            "plain words and counts, no ratio to chance"
+        );
         let days: Vec<jiff::civil::Date> =
             (1..=10).map(|d| jiff::civil::date(2026, 3, d)).collect();
         let moods: Vec<(jiff::civil::Date, f64)> = days
@@ -909,5 +962,41 @@ mod tests {
     fn cohens_d_needs_two_values_a_side() {
         assert_eq!(cohens_d(&[1.0], &[2.0, 3.0]), None);
         assert!(cohens_d(&[8.0, 9.0], &[2.0, 3.0]).unwrap() > 5.0);
+    }
+
+    fn finding(kind: &'static str, effect: f64) -> Finding {
+        Finding {
+            kind,
+            subject: format!("{kind} {effect}"),
+            entries: 5,
+            effect,
+            sentence: String::new(),
+            search: None,
+        }
+    }
+
+    #[test]
+    fn findings_are_grouped_by_kind_strongest_first_and_empty_groups_left_out() {
+        let findings = vec![
+            finding("co_occurring", 12.5),
+            finding("when_mood", 0.6),
+            finding("trigger_mood", 0.7),
+            finding("trigger_feeling", 1.4),
+            finding("when_feeling", 0.9),
+        ];
+        let groups = grouped(&findings);
+        let shape: Vec<(&str, Vec<f64>)> = groups
+            .iter()
+            .map(|(id, _, fs)| (*id, fs.iter().map(|f| f.effect).collect()))
+            .collect();
+        assert_eq!(
+            shape,
+            vec![
+                ("triggers", vec![1.4, 0.7]),
+                ("when", vec![0.9, 0.6]),
+                ("together", vec![12.5]),
+            ],
+            "a lift of 12.5 does not outrank a Cohen's d of another group"
+        );
     }
 }

@@ -1,6 +1,7 @@
 //! The agenda page: the next appointment's agenda, edited with plain forms
-//! (remove, move up or down or to a position, mark top, tick discussed, add
-//! an own point), a refresh that shows what changed first, and downloads as
+//! (↑ ↓ beside each point; mark top, move to a position and remove in a
+//! small menu; tick discussed once the appointment has started; add an own
+//! point), a refresh that shows what changed first, and downloads as
 //! Markdown or PDF. Prints on one page.
 
 use askama::Template;
@@ -28,6 +29,10 @@ pub struct PointView {
     pub carried: bool,
     pub fits: bool,
     pub evidence: Option<String>,
+    /// Whether ↑ or ↓ can move it: not past the first or last point, nor
+    /// out of its run (safety, top priorities, the rest).
+    pub can_up: bool,
+    pub can_down: bool,
 }
 
 pub struct Group {
@@ -47,6 +52,9 @@ struct AgendaPage {
     which: String,
     groups: Vec<Group>,
     count: usize,
+    /// The appointment has started (by the app's clock): only then can
+    /// points be ticked discussed.
+    started: bool,
     draft_text: String,
     error: Option<String>,
     /// What linked therapists added: (who, "comment" | "point", text).
@@ -118,6 +126,8 @@ fn page(
     error: Option<String>,
 ) -> AgendaPage {
     let tz = &s.principal.user.time_zone;
+    let points = &agenda.plan.points;
+    let place = |n: usize| points.get(n.wrapping_sub(1)).map(|x| x.place());
     let groups = agenda_doc::groups(agenda)
         .into_iter()
         .map(|(heading, points)| Group {
@@ -134,6 +144,8 @@ fn page(
                     carried: x.carried,
                     fits,
                     evidence: evidence_href(&x.item.key),
+                    can_up: n > 1 && place(n - 1) == Some(x.place()),
+                    can_down: place(n + 1) == Some(x.place()),
                 })
                 .collect(),
         })
@@ -150,6 +162,9 @@ fn page(
         which: which_of(agenda, requested),
         groups,
         count: agenda.plan.points.len(),
+        started: agenda
+            .appointment
+            .is_some_and(|(_, at)| at <= state.app.now()),
         draft_text,
         error,
         from_therapists: Vec::new(),

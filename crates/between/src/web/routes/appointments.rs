@@ -1,5 +1,6 @@
 //! Appointment pages: the list (upcoming and past), one appointment with
-//! its status buttons, the form (new, edit, repeat), and delete.
+//! its status buttons (cancelling is confirmed first, see `confirm.rs`),
+//! the form (new, edit, repeat), and delete.
 
 use askama::Template;
 use axum::extract::{Path, State};
@@ -403,9 +404,15 @@ pub async fn set_status(
 ) -> PageResult {
     let status = Status::parse(form.get("status"))
         .ok_or_else(|| PageError::BadRequest("Unknown status.".into()))?;
+    let id = super::path_id(&id)?;
+    // Cancelling is confirmed first: without `confirm=yes` nothing changes
+    // and the person is shown what it would do.
+    if status == Status::Cancelled && form.get("confirm") != "yes" {
+        return Ok(Redirect::to(&format!("/appointments/{id}/cancel")).into_response());
+    }
     let a = state
         .app
-        .set_appointment_status(&s.principal, super::path_id(&id)?, status)
+        .set_appointment_status(&s.principal, id, status)
         .await?;
     Ok(Redirect::to(&format!(
         "/appointments/{}?notice={}",

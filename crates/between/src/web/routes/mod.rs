@@ -4,6 +4,7 @@ mod account;
 mod agenda;
 mod appointments;
 mod calendar;
+mod confirm;
 mod entry_form;
 mod feedback;
 mod goals;
@@ -82,6 +83,7 @@ pub fn table() -> Vec<Route> {
         get("/sharing/access-log", share::access_log),
         get("/sharing/access-log.csv", share::access_log_csv),
         post("/sharing/{id}", share::set_scopes),
+        get("/sharing/{id}/end", confirm::end_share),
         post("/sharing/{id}/end", share::end),
         get("/clients/{id}", share::client),
         post("/clients/{id}/agenda", share::add_agenda_note),
@@ -89,10 +91,12 @@ pub fn table() -> Vec<Route> {
         post("/agenda/link", private_links::create_for_agenda),
         post("/reviews/{id}/link", private_links::create_for_review),
         get("/s/{secret}", private_links::open),
+        get("/sharing/links/{id}/revoke", confirm::revoke_private_link),
         post("/sharing/links/{id}/revoke", private_links::revoke),
         get("/reviews", review::list),
         post("/reviews/interval", review::interval),
         get("/reviews/{id}", review::saved),
+        get("/reviews/{id}/delete", confirm::delete_review),
         post("/reviews/{id}/delete", review::delete),
         get("/reviews/{id}/download", review::download_saved),
         get("/measures", measures::list),
@@ -104,14 +108,17 @@ pub fn table() -> Vec<Route> {
         get("/questions", questions::list),
         post("/questions", questions::create),
         post("/questions/{id}/answer", questions::answer),
+        get("/questions/{id}/delete", confirm::delete_question),
         post("/questions/{id}/delete", questions::delete),
         get("/insights", insights::list),
         post("/insights", insights::create),
+        get("/insights/{id}/delete", confirm::delete_insight),
         post("/insights/{id}/delete", insights::delete),
         get("/appointments/{id}", appointments::show),
         post("/appointments/{id}", appointments::update),
         get("/appointments/{id}/edit", appointments::edit_form),
         post("/appointments/{id}/status", appointments::set_status),
+        get("/appointments/{id}/cancel", confirm::cancel_appointment),
         get("/appointments/{id}/delete", appointments::delete_confirm),
         post("/appointments/{id}/delete", appointments::delete),
         get("/setup", account::setup_form),

@@ -1,8 +1,11 @@
-//! The patterns page: findings as plain sentences, and what more data would
-//! let it tell.
+//! The patterns page: findings as plain sentences grouped by kind
+//! (triggers, trackers, when, what helps, feelings together), the strongest
+//! few of each first and the rest behind "show all", each with one link to
+//! its evidence; and what more data would let it tell.
 
 use askama::Template;
 use axum::extract::State;
+use between_domain::patterns::{self, Finding};
 use serde::Deserialize;
 
 use crate::web::auth::SignedIn;
@@ -26,10 +29,23 @@ type Parts = Vec<(String, bool)>;
 pub struct FindingView {
     pub parts: Parts,
     pub raw: String,
-    /// The journal search that finds the entries behind it.
-    pub link: Option<String>,
+    /// The one place that shows what is behind it, and what that link says.
+    pub evidence: (String, &'static str),
     pub pinned: bool,
 }
+
+/// One kind of finding: the strongest few shown, the rest behind "show all".
+pub struct GroupView {
+    pub id: &'static str,
+    pub heading: &'static str,
+    pub shown: Vec<FindingView>,
+    pub more: Vec<FindingView>,
+}
+
+/// Findings shown per group before "show all".
+const SHOWN: usize = 3;
+/// Most findings a group lists at all.
+const MOST: usize = 12;
 
 #[derive(Template)]
 #[template(path = "patterns.html")]
@@ -37,7 +53,7 @@ struct PatternsPage {
     layout: Layout,
     period: String,
     periods: [(&'static str, &'static str); 4],
-    findings: Vec<FindingView>,
+    groups: Vec<GroupView>,
     needs: Vec<Parts>,
     pinned: Vec<(Parts, String)>,
 }
@@ -45,6 +61,20 @@ struct PatternsPage {
 #[derive(Deserialize)]
 pub struct Params {
     period: Option<String>,
+}
+
+/// Where a finding's evidence is: the journal entries its words find, or
+/// the page its numbers come from.
+fn evidence(f: &Finding) -> (String, &'static str) {
+    if let Some(q) = &f.search {
+        let q: String = form_urlencoded::byte_serialize(q.as_bytes()).collect();
+        return (format!("/journal/search?q={q}"), "see the entries");
+    }
+    match f.kind {
+        "tracker_mood" => ("/trackers".into(), "see the tracker"),
+        "what_helps" => ("/practices".into(), "see your practice"),
+        _ => ("/trend".into(), "see your mood over time"),
+    }
 }
 
 pub async fn page(
@@ -56,29 +86,29 @@ pub async fn page(
     let (period, range) = crate::web::period::chosen(q.period.as_deref(), tz, state.app.now());
     let p = state.app.patterns(&s.principal, range).await?;
     let pinned = state.app.pinned_patterns(&s.principal).await?;
+    let view = |f: &Finding| FindingView {
+        parts: emphasise(&f.sentence),
+        raw: f.sentence.clone(),
+        evidence: evidence(f),
+        pinned: pinned.contains(&f.sentence),
+    };
+    let groups = patterns::grouped(&p.findings)
+        .into_iter()
+        .map(|(id, heading, findings)| {
+            let mut all = findings.into_iter().take(MOST).map(view);
+            GroupView {
+                id,
+                heading,
+                shown: all.by_ref().take(SHOWN).collect(),
+                more: all.collect(),
+            }
+        })
+        .collect();
     render(&PatternsPage {
         layout: Layout::signed_in(&state, &s, "Patterns", "journal"),
         period,
         periods: crate::web::period::PERIODS,
-        findings: p
-            .findings
-            .iter()
-            .take(20)
-            .map(|f| {
-                let link = f.search.as_ref().map(|q| {
-                    format!(
-                        "/journal/search?q={}",
-                        form_urlencoded::byte_serialize(q.as_bytes()).collect::<String>()
-                    )
-                });
-                FindingView {
-                    parts: emphasise(&f.sentence),
-                    raw: f.sentence.clone(),
-                    link,
-                    pinned: pinned.contains(&f.sentence),
-                }
-            })
-            .collect(),
+        groups,
         needs: p.needs.iter().take(8).map(|n| emphasise(n)).collect(),
         pinned: pinned.iter().map(|s| (emphasise(s), s.clone())).collect(),
     })
