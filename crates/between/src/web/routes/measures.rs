@@ -99,12 +99,32 @@ fn chart(all: &[MeasureView], i: Instrument, tz: &jiff::tz::TimeZone) -> String 
         } else {
             "GAD-7 total over time, with severity bands"
         },
+        desc: match (of_kind.first(), of_kind.last()) {
+            (Some(first), Some(last)) => {
+                let totals = of_kind.iter().map(|m| m.scored.total);
+                format!(
+                    "{} from {} to {}. First {} ({}), latest {} ({}); lowest {}, highest {}, of {}.",
+                    crate::web::charts::plural(of_kind.len(), "score"),
+                    date(Some(first)),
+                    date(Some(last)),
+                    first.scored.total,
+                    first.scored.severity.label(),
+                    last.scored.total,
+                    last.scored.severity.label(),
+                    totals.clone().min().unwrap_or_default(),
+                    totals.max().unwrap_or_default(),
+                    i.max_total()
+                )
+            }
+            _ => String::new(),
+        },
         y_min: 0.0,
         y_max: max,
         lines: vec![Line {
             label: i.name(),
             colour: "#35566f",
             points,
+            ..Line::default()
         }],
         x_labels: (
             date(of_kind.first().copied()),
@@ -112,6 +132,7 @@ fn chart(all: &[MeasureView], i: Instrument, tz: &jiff::tz::TimeZone) -> String 
         ),
         band: None,
         zones,
+        ..Chart::default()
     }
     .svg()
 }
