@@ -98,10 +98,11 @@ pub fn nice_ticks(lo: f64, hi: f64, count: usize) -> Vec<f64> {
     };
     let raw = (hi - lo) / count.max(1) as f64;
     let power = 10f64.powf(raw.log10().floor());
-    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
+    // The round step nearest above (or a little under) the raw one.
+    let step = [1.0, 2.0, 5.0, 10.0]
         .iter()
         .map(|m| m * power)
-        .find(|s| *s >= raw)
+        .find(|s| *s >= raw * 0.7)
         .unwrap_or(10.0 * power);
     let first = (lo / step).floor() * step;
     let mut ticks = Vec::new();
@@ -191,6 +192,21 @@ impl Chart<'_> {
         out.join(" ")
     }
 
+    /// Each line's dash pattern: the drawn lines (not dots alone) in turn.
+    fn dashes(&self) -> Vec<usize> {
+        let mut next = 0;
+        self.lines
+            .iter()
+            .map(|l| {
+                let n = next;
+                if l.mark != Mark::Dots {
+                    next += 1;
+                }
+                n
+            })
+            .collect()
+    }
+
     /// Legend rows: (x, row) of each line's key, wrapped to the width.
     fn legend(&self) -> Vec<(f64, usize)> {
         let mut out = Vec::new();
@@ -257,6 +273,7 @@ impl Chart<'_> {
             t = escape(self.title),
             d = escape(&desc)
         );
+        let mut zone_labels = String::new();
         for (lo, hi, colour, label) in &self.zones {
             let (top, bottom) = (py(hi.max(*lo)), py(hi.min(*lo)));
             let _ = write!(
@@ -265,11 +282,11 @@ impl Chart<'_> {
                 W - PAD_L - PAD_R,
                 (bottom - top).max(1.0),
             );
-            // A label only where it fits inside its zone.
+            // A label only where it fits inside its zone, drawn over the lines.
             if bottom - top >= FONT {
                 let _ = write!(
-                    s,
-                    r#"<text x="{:.1}" y="{:.1}" font-size="{FONT}" text-anchor="end" fill="currentColor" fill-opacity="0.8">{}</text>"#,
+                    zone_labels,
+                    r#"<text class="zone-label" x="{:.1}" y="{:.1}" font-size="{FONT}" text-anchor="end" fill="currentColor">{}</text>"#,
                     W - PAD_R - 4.0,
                     (top + bottom) / 2.0 + FONT * 0.35,
                     escape(label)
@@ -300,6 +317,7 @@ impl Chart<'_> {
                 trim_number(y)
             );
         }
+        let dashes = self.dashes();
         for (n, line) in self.lines.iter().enumerate() {
             if line.points.is_empty() {
                 continue;
@@ -315,7 +333,7 @@ impl Chart<'_> {
                     r#"<polyline points="{}" fill="none" stroke="{}" stroke-width="2.5"{}/>"#,
                     path.join(" "),
                     line.colour,
-                    dash(n)
+                    dash(dashes[n])
                 );
             }
             if line.mark != Mark::Line || line.points.len() == 1 {
@@ -330,6 +348,7 @@ impl Chart<'_> {
                 }
             }
         }
+        s.push_str(&zone_labels);
         let base = PAD_T + plot_h + 16.0;
         if single {
             let _ = write!(
@@ -355,7 +374,7 @@ impl Chart<'_> {
                     r#"<line x1="{x:.1}" x2="{:.1}" y1="{y:.1}" y2="{y:.1}" stroke="{}" stroke-width="2.5"{}/>"#,
                     x + 20.0,
                     line.colour,
-                    dash(n)
+                    dash(dashes[n])
                 );
             }
             if line.mark != Mark::Line {
@@ -770,9 +789,22 @@ mod tests {
 
     #[test]
     fn ticks_are_round_numbers_covering_the_range() {
-        assert_eq!(nice_ticks(0.0, 10.0, 4), vec![0.0, 2.5, 5.0, 7.5, 10.0]);
-        assert_eq!(nice_ticks(4.5, 9.5, 4), vec![4.0, 6.0, 8.0, 10.0]);
-        assert_eq!(nice_ticks(0.0, 27.0, 4), vec![0.0, 10.0, 20.0, 30.0]);
+        assert_eq!(
+            nice_ticks(0.0, 10.0, 4),
+            vec![0.0, 2.0, 4.0, 6.0, 8.0, 10.0]
+        );
+        assert_eq!(
+            nice_ticks(4.5, 9.5, 4),
+            vec![4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0]
+        );
+        assert_eq!(
+            nice_ticks(0.0, 27.0, 4),
+            vec![0.0, 5.0, 10.0, 15.0, 20.0, 25.0, 30.0]
+        );
+        assert_eq!(
+            nice_ticks(0.0, 100.0, 4),
+            vec![0.0, 20.0, 40.0, 60.0, 80.0, 100.0]
+        );
         assert_eq!(nice_ticks(5.0, 5.0, 2), vec![4.0, 5.0, 6.0]);
     }
 

@@ -202,7 +202,7 @@ pub async fn overview(State(state): State<WebState>, s: SignedIn) -> PageResult 
                     }],
                     x_labels: (date(all.first()), date(all.last())),
                     // At or below this a session counts as low.
-                    band: Some((0.0, f64::from(LOW_ITEM))),
+                    zones: vec![(0.0, f64::from(LOW_ITEM), "#e9a23b", "low")],
                     plot_height: 90.0,
                     ..Chart::default()
                 }

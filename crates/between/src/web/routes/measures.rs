@@ -143,7 +143,8 @@ struct ListPage {
     layout: Layout,
     due: Vec<(&'static str, &'static str)>,
     rows: Vec<Row>,
-    charts: Vec<String>,
+    /// (caption with the latest score, chart) per instrument with scores.
+    charts: Vec<(String, String)>,
 }
 
 pub async fn list(State(state): State<WebState>, s: SignedIn) -> PageResult {
@@ -162,8 +163,22 @@ pub async fn list(State(state): State<WebState>, s: SignedIn) -> PageResult {
         rows: all.iter().rev().map(|m| row(m, tz)).collect(),
         charts: Instrument::ALL
             .iter()
-            .map(|i| chart(&all, *i, tz))
-            .filter(|c| !c.is_empty())
+            .filter_map(|i| {
+                let latest = all.iter().rfind(|m| m.response.data.instrument == *i)?;
+                let caption = format!(
+                    "{}: latest {} of {} ({}) on {}.",
+                    i.name(),
+                    latest.scored.total,
+                    i.max_total(),
+                    latest.scored.severity.label(),
+                    latest
+                        .response
+                        .occurred_at
+                        .to_zoned(tz.clone())
+                        .strftime("%-d %b %Y")
+                );
+                Some((caption, chart(&all, *i, tz)))
+            })
             .collect(),
     })
 }
