@@ -107,7 +107,7 @@ pub fn nice_ticks(lo: f64, hi: f64, count: usize) -> Vec<f64> {
     let first = (lo / step).floor() * step;
     let mut ticks = Vec::new();
     let mut t = first;
-    while t < hi + step * 0.5 && ticks.len() < 50 {
+    while ticks.len() < 50 {
         ticks.push(if t.abs() < step * 1e-9 { 0.0 } else { t });
         if t >= hi - step * 1e-9 {
             break;
