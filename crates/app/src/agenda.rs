@@ -71,22 +71,28 @@ impl App {
                 triggers: e.content.triggers.clone(),
             })
             .collect();
-        let previous_mood = match since {
-            Some(s) => {
-                let before = TimeRange {
-                    since: Some(s - now.duration_since(s)),
-                    until: Some(s),
-                };
-                let moods: Vec<f64> = self
-                    .entries_in(p, before)
-                    .await?
-                    .iter()
-                    .filter_map(|e| e.content.mood.map(f64::from))
-                    .collect();
-                (!moods.is_empty()).then(|| moods.iter().sum::<f64>() / moods.len() as f64)
-            }
-            None => None,
+        let day_mood = |e: &between_domain::Entry| {
+            e.content
+                .mood
+                .map(|m| (e.occurred_at.to_zoned(tz.clone()).date(), m))
         };
+        let previous_moods: Vec<_> = match since {
+            Some(s) => self
+                .entries_in(
+                    p,
+                    TimeRange {
+                        since: Some(s - now.duration_since(s)),
+                        until: Some(s),
+                    },
+                )
+                .await?
+                .iter()
+                .filter_map(day_mood)
+                .collect(),
+            None => Vec::new(),
+        };
+        let moods: Vec<_> = entries.iter().filter_map(day_mood).collect();
+        let mood = between_domain::trend::trend_after(&previous_moods, &moods).movement;
         let today = now.to_zoned(tz.clone()).date();
         let from = since.map_or(today, |s| s.to_zoned(tz.clone()).date());
         let practices = g
@@ -229,7 +235,7 @@ impl App {
             .unwrap_or_default();
         let inputs = Inputs {
             moments,
-            previous_mood,
+            mood,
             pinned_patterns: self.pinned_patterns(p).await?,
             practices,
             goals,

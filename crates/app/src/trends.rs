@@ -17,19 +17,34 @@ use crate::{from_micros, App};
 type PracticeDays = (Vec<(String, Vec<jiff::civil::Date>)>, Vec<i16>);
 
 impl App {
+    /// The mood trend of `range`, its smoothed line warmed up on (and its
+    /// average compared with) the same length of time just before it. The
+    /// one place that says how mood moved, for every page that words it.
     pub async fn mood_trend(&self, p: &Principal, range: TimeRange) -> Result<Trend, AppError> {
         let tz = &p.user.time_zone;
-        let moods: Vec<_> = self
-            .entries_in(p, range)
-            .await?
-            .iter()
-            .filter_map(|e| {
-                e.content
-                    .mood
-                    .map(|m| (e.occurred_at.to_zoned(tz.clone()).date(), m))
-            })
-            .collect();
-        Ok(trend::trend(&moods))
+        let moods = |entries: &[between_domain::Entry]| {
+            entries
+                .iter()
+                .filter_map(|e| {
+                    e.content
+                        .mood
+                        .map(|m| (e.occurred_at.to_zoned(tz.clone()).date(), m))
+                })
+                .collect::<Vec<_>>()
+        };
+        let now = moods(&self.entries_in(p, range).await?);
+        let before = match range.since {
+            Some(since) => {
+                let until = range.until.unwrap_or_else(|| self.now()).max(since);
+                let earlier = TimeRange {
+                    since: Some(since - until.duration_since(since)),
+                    until: Some(since),
+                };
+                moods(&self.entries_in(p, earlier).await?)
+            }
+            None => Vec::new(),
+        };
+        Ok(trend::trend_after(&before, &now))
     }
 
     /// Patterns in the journal entries of `range`, with what helps (practice

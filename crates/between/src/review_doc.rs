@@ -157,12 +157,8 @@ pub fn sections(r: &Review) -> Vec<Section> {
                 "entries"
             }
         );
-        if let Some(a) = r.mood.average {
-            line.push_str(&format!("; {a:.1} on average"));
-            if let Some(b) = r.mood.previous_average {
-                line.push_str(&format!(" ({b:.1} in the same time before)"));
-            }
-        }
+        // How it moved (average, the time before, the smoothed line) is the
+        // one sentence of the domain's trend, as on the trend page.
         line.push('.');
         mood.push(line);
         mood.push(r.mood.sentence.clone());
@@ -354,7 +350,7 @@ pub async fn pdf(doc: &ReviewDoc<'_>) -> Result<Vec<u8>, between_pdf::PdfError> 
         if s.heading == "Mood" && !r.mood.days.is_empty() {
             let (points, line) = mood_series(r);
             blocks.push(Block::Chart(Chart {
-                title: "Mood each day (dots) and the smoothed trend (line), 1 to 10".into(),
+                title: "Mood each day (dots) and the smoothed line, 1 to 10".into(),
                 y_min: 1.0,
                 y_max: 10.0,
                 points,
@@ -443,46 +439,9 @@ impl Body {
     }
 }
 
-/// The mood chart: daily points and the smoothed trend.
+/// The mood chart: daily points and the smoothed line.
 pub fn mood_svg(r: &Review) -> String {
-    use crate::web::charts::{day_x, Chart, Line};
-    if r.mood.days.is_empty() {
-        return String::new();
-    }
-    Chart {
-        title: "Mood each day (points) and the smoothed trend (line), 1 to 10",
-        y_min: 1.0,
-        y_max: 10.0,
-        lines: vec![
-            Line {
-                label: "daily mood",
-                colour: "#9aa8b3",
-                points: r
-                    .mood
-                    .days
-                    .iter()
-                    .map(|(d, m, _)| (day_x(*d), *m))
-                    .collect(),
-            },
-            Line {
-                label: "trend",
-                colour: "#35566f",
-                points: r
-                    .mood
-                    .days
-                    .iter()
-                    .map(|(d, _, t)| (day_x(*d), *t))
-                    .collect(),
-            },
-        ],
-        x_labels: (
-            r.from.strftime("%-d %b %Y").to_string(),
-            r.to.strftime("%-d %b %Y").to_string(),
-        ),
-        band: None,
-        zones: Vec::new(),
-    }
-    .svg()
+    crate::web::charts::mood(&r.mood.days, &r.mood.sentence)
 }
 
 #[derive(askama::Template)]

@@ -1771,7 +1771,7 @@ fn prep_drafts_the_agenda_from_what_happened_since_the_last_session() {
     assert!(out.starts_with("Agenda for my next session\n"), "{out}");
     assert!(out.contains("A draft:"), "{out}");
     assert!(
-        out.contains("Since last time\n  1. 1 journal entry since last time; mood 3.0 on average."),
+        out.contains("Since last time\n  1. 1 journal entry since last time; average mood 3.0 (only 1 day with a mood: too few to tell how it moved)."),
         "{out}"
     );
     assert!(
@@ -1883,7 +1883,7 @@ fn review_shows_a_period_saves_it_with_reflections_and_compares() {
         "{out}"
     );
     assert!(
-        out.contains("Mood\n- 1 entry with a mood; 7.0 on average."),
+        out.contains("Mood\n- 1 entry with a mood.\n- Your average mood was 7.0. There was only 1 day with a mood: too few to tell how it moved."),
         "{out}"
     );
     let json: serde_json::Value =

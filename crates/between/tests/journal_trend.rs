@@ -37,10 +37,23 @@ async fn the_trend_shows_points_a_smoothed_line_and_a_sentence() {
         "{}",
         page.body
     );
-    assert!(
-        page.body.matches("<circle").count() >= 40,
-        "a point per day for both lines"
+    let chart = page
+        .body
+        .split("<svg class=\"chart\"")
+        .nth(1)
+        .and_then(|s| s.split("</svg>").next())
+        .unwrap();
+    assert_eq!(
+        chart.matches("<title>each day: ").count(),
+        20,
+        "a dot for each day's mood"
     );
+    assert_eq!(
+        chart.matches("<polyline").count(),
+        1,
+        "and the smoothed line"
+    );
+    assert!(chart.contains("<desc>20 days with a mood from 1 Feb 2026 to 20 Feb 2026"));
     let api = t
         .api("GET", "/api/v1/trend?since=2026-02-01", Some(&token), None)
         .await

@@ -82,7 +82,9 @@ async fn a_daily_check_in_from_the_web_is_saved_shown_and_charted() {
     let page = t.get("/trackers", &jar).await;
     assert!(page.body.contains("value=\"7.5\""));
     assert!(page.body.contains("<svg"), "a chart is drawn");
-    assert!(page.body.contains("Yes on 1 of 1 recorded days"));
+    assert!(page
+        .body
+        .contains("Yes on 1 of the last 7 days; 1 of 1 recorded day in this period."));
     assert!(t
         .get("/", &jar)
         .await
@@ -227,4 +229,102 @@ async fn the_api_defines_trackers_records_check_ins_and_finds_the_pattern() {
         .api("DELETE", &format!("/api/v1/trackers/{sleep_id}"), tk, None)
         .await;
     assert_eq!(deleted.status, StatusCode::NO_CONTENT);
+}
+
+/// Every `<svg …>` of a page with what is inside it.
+fn svgs(body: &str) -> Vec<&str> {
+    body.split("<svg")
+        .skip(1)
+        .map(|s| s.split("</svg>").next().unwrap_or(""))
+        .collect()
+}
+
+#[tokio::test]
+async fn charts_on_a_year_of_demo_data_fit_the_data_have_text_alternatives_and_local_dates() {
+    let t = TestApp::new().await;
+    let jar = t.signed_in("demo").await;
+    let p = t.app.authenticate(&jar.0["between_session"]).await.unwrap();
+    between_app::demo::fill(&t.app, &p, 1, 1).await.unwrap();
+
+    for path in ["/trend", "/feedback", "/trackers", "/measures"] {
+        let page = t.get(path, &jar).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}");
+        let charts = svgs(&page.body);
+        assert!(!charts.is_empty(), "{path} draws a chart");
+        for svg in charts {
+            assert!(
+                svg.contains("role=\"img\"") && svg.contains("<title>") && svg.contains("<desc>"),
+                "{path}: every chart has a title and a description: {svg:.300}"
+            );
+            assert!(
+                !svg.contains("font-size=\"10\"") && !svg.contains("font-size=\"11\""),
+                "{path}: no text under 12 units"
+            );
+        }
+        let iso = regex_lite_iso(&page.body);
+        assert!(iso.is_none(), "{path}: an ISO date shows: {iso:?}");
+    }
+
+    // Session feedback: one small chart per question, no legend to cut off.
+    let feedback = t.get("/feedback", &jar).await;
+    assert_eq!(svgs(&feedback.body).len(), 4, "one chart per question");
+    assert!(feedback
+        .body
+        .contains("<title>The approach fits me</title>"));
+
+    // Sleep is drawn on its own range, not 0 to 24; yes/no as a strip.
+    let trackers = t.get("/trackers", &jar).await;
+    let sleep = svgs(&trackers.body)
+        .into_iter()
+        .find(|s| s.contains("<title>Sleep each day, in hours</title>"))
+        .expect("a sleep chart");
+    assert!(
+        !sleep.contains(">24</text>"),
+        "sleep is not drawn on 0 to 24"
+    );
+    assert!(trackers.body.contains("of the last 7 days"));
+    let exercise = svgs(&trackers.body)
+        .into_iter()
+        .find(|s| s.contains("<title>Exercise: yes or no each day"))
+        .expect("a strip for exercise");
+    assert!(exercise.contains(" of 7 days</text>"), "{exercise:.500}");
+    assert!(!exercise.contains("3.5"), "no half days on a yes/no scale");
+
+    // The trend page says how mood moved with the numbers, in plain words.
+    let trend = t.get("/trend?period=3m", &jar).await;
+    assert!(
+        trend.body.contains("Your average mood was "),
+        "{}",
+        trend.body
+    );
+    assert!(trend.body.contains("the smoothed line "));
+    assert!(!trend.body.contains("exponentially weighted"));
+}
+
+/// The first "2026-11-25"-like date outside an attribute or a link, if any.
+fn regex_lite_iso(body: &str) -> Option<String> {
+    let text: String = {
+        // Drop tags (attributes hold ISO dates for forms and links on purpose).
+        let mut out = String::new();
+        let mut in_tag = false;
+        for c in body.chars() {
+            match c {
+                '<' => in_tag = true,
+                '>' => {
+                    in_tag = false;
+                    out.push(' ');
+                }
+                _ if !in_tag => out.push(c),
+                _ => {}
+            }
+        }
+        out
+    };
+    let bytes = text.as_bytes();
+    (0..bytes.len().saturating_sub(9)).find_map(|i| {
+        let w = &bytes[i..i + 10];
+        let digits = |r: std::ops::Range<usize>| r.into_iter().all(|k| w[k].is_ascii_digit());
+        (digits(0..4) && w[4] == b'-' && digits(5..7) && w[7] == b'-' && digits(8..10))
+            .then(|| text[i..i + 10].to_string())
+    })
 }

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::roadblocks::Roadblock;
+use crate::trend::Movement;
 
 /// Sections in the order they appear; a safety flag always comes first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -100,8 +101,9 @@ pub struct Moment {
 pub struct Inputs {
     /// Entries since the last attended session, oldest first.
     pub moments: Vec<Moment>,
-    /// Mean mood of the period before, for comparison.
-    pub previous_mood: Option<f64>,
+    /// How mood moved since last time (against the same time before), as
+    /// [`crate::trend::trend_after`] says it everywhere.
+    pub mood: Movement,
     pub pinned_patterns: Vec<String>,
     /// (practice id, one line about adherence, streak, difficulties, drop).
     pub practices: Vec<(Uuid, String)>,
@@ -141,11 +143,6 @@ fn fnv1a(s: &str) -> u64 {
     })
 }
 
-fn mean(xs: impl Iterator<Item = f64>) -> Option<f64> {
-    let (sum, n) = xs.fold((0.0, 0usize), |(s, n), x| (s + x, n + 1));
-    (n > 0).then(|| sum / n as f64)
-}
-
 /// The draft, in agenda order.
 pub fn draft(i: &Inputs) -> Vec<Item> {
     let mut out = Vec::new();
@@ -159,25 +156,15 @@ pub fn draft(i: &Inputs) -> Vec<Item> {
         });
     }
     let n = i.moments.len();
-    let mood = mean(i.moments.iter().filter_map(|m| m.mood.map(f64::from)));
     let mut summary = format!(
         "{n} journal {} since last time",
         if n == 1 { "entry" } else { "entries" }
     );
-    match (mood, i.previous_mood) {
-        (Some(now), Some(before)) => summary.push_str(&format!(
-            "; mood {now:.1} on average, {} {before:.1} the period before.",
-            if now > before + 0.05 {
-                "up from"
-            } else if now < before - 0.05 {
-                "down from"
-            } else {
-                "about the same as"
-            }
-        )),
-        (Some(now), None) => summary.push_str(&format!("; mood {now:.1} on average.")),
-        _ => summary.push('.'),
+    if i.mood.average.is_some() {
+        summary.push_str("; ");
+        summary.push_str(&i.mood.summary);
     }
+    summary.push('.');
     out.push(item(
         "since_last".into(),
         Section::SinceLast,
@@ -333,14 +320,18 @@ mod tests {
                     &["work meeting"],
                 ),
             ],
-            previous_mood: Some(5.0),
+            mood: crate::trend::trend_after(
+                &[(jiff::civil::date(2026, 10, 20), 5)],
+                &[2, 3, 5, 6].map(|m| (jiff::civil::date(2026, 11, 2), m)),
+            )
+            .movement,
             safety: vec![Uuid::now_v7()],
             questions: vec![(Uuid::now_v7(), "Why do I freeze in meetings?".into())],
             ..Default::default()
         };
         let items = draft(&inputs);
         assert_eq!(items[0].section, Section::Safety);
-        assert_eq!(items[1].text, "4 journal entries since last time; mood 4.0 on average, down from 5.0 the period before.");
+        assert_eq!(items[1].text, "4 journal entries since last time; average mood 4.0, down from 5.0 the period before (only 1 day with a mood: too few to tell how it moved).");
         let moments: Vec<&str> = items
             .iter()
             .filter(|x| x.key.starts_with("moment:"))

@@ -231,10 +231,6 @@ pub struct Inputs {
     pub answered: Vec<Answered>,
 }
 
-fn mean(xs: &[(Date, u8)]) -> Option<f64> {
-    (!xs.is_empty()).then(|| xs.iter().map(|(_, m)| f64::from(*m)).sum::<f64>() / xs.len() as f64)
-}
-
 fn within(at: Timestamp, since: Option<Timestamp>, until: Option<Timestamp>) -> bool {
     since.is_none_or(|s| at >= s) && until.is_none_or(|u| at < u)
 }
@@ -302,7 +298,7 @@ pub fn review(i: &Inputs) -> Review {
             }
         })
         .collect();
-    let t = trend::trend(&i.moods);
+    let t = trend::trend_after(&i.previous_moods, &i.moods);
     let resolved = i
         .roadblocks_at_start
         .iter()
@@ -320,8 +316,8 @@ pub fn review(i: &Inputs) -> Review {
         practices: i.practices.clone(),
         mood: MoodSummary {
             entries: i.moods.len(),
-            average: mean(&i.moods),
-            previous_average: mean(&i.previous_moods),
+            average: t.movement.average,
+            previous_average: t.movement.previous_average,
             direction: t.direction,
             sentence: t.sentence.clone(),
             days: t.days.iter().map(|d| (d.date, d.mean, d.trend)).collect(),
@@ -512,6 +508,15 @@ mod tests {
         assert_eq!(r.mood.average, Some(7.0));
         assert_eq!(r.mood.previous_average, Some(4.0));
         assert_eq!(r.mood.days.len(), 2);
+        assert_eq!(
+            r.mood.sentence,
+            trend::trend_after(&i.previous_moods, &i.moods).sentence,
+            "the review words mood as the trend page does"
+        );
+        assert!(r
+            .mood
+            .sentence
+            .contains("7.0, up from 4.0 the period before"));
     }
 
     #[test]

@@ -280,18 +280,23 @@ impl Tracker {
         }
     }
 
-    /// The scale a chart of this tracker uses.
+    /// The scale a chart of these readings uses: a rating its 0–10 scale; a
+    /// number the readings' own lowest to highest, padded by a fifth of
+    /// their spread (at least half a unit) and kept inside the tracker's
+    /// bounds, so 5 to 9 hours of sleep is not drawn flat on 0 to 24.
     pub fn chart_range(&self, readings: &[f64]) -> (f64, f64) {
         match self.kind {
             TrackerKind::YesNo => (0.0, 1.0),
             TrackerKind::Rating => (0.0, 10.0),
             TrackerKind::Number => {
-                let lo = self
-                    .min
-                    .unwrap_or_else(|| readings.iter().copied().fold(0.0_f64, f64::min));
-                let hi = self
-                    .max
-                    .unwrap_or_else(|| readings.iter().copied().fold(lo + 1.0, f64::max));
+                let lo = readings.iter().copied().fold(f64::INFINITY, f64::min);
+                let hi = readings.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                if !lo.is_finite() || !hi.is_finite() {
+                    return (self.min.unwrap_or(0.0), self.max.unwrap_or(1.0));
+                }
+                let pad = ((hi - lo) * 0.2).max(0.5);
+                let lo = (lo - pad).max(self.min.unwrap_or(f64::NEG_INFINITY));
+                let hi = (hi + pad).min(self.max.unwrap_or(f64::INFINITY));
                 (lo, hi.max(lo + 1.0))
             }
         }
@@ -337,6 +342,28 @@ pub fn preset(s: &str) -> Option<Tracker> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_number_chart_fits_the_readings_not_the_whole_allowed_range() {
+        let sleep = presets().remove(0);
+        assert_eq!(sleep.max, Some(24.0));
+        let (lo, hi) = sleep.chart_range(&[5.5, 7.0, 9.0]);
+        assert!(
+            (4.5..5.5).contains(&lo) && (9.0..10.5).contains(&hi),
+            "{lo}..{hi}"
+        );
+        // Kept inside the bounds, and never a flat zero-height scale.
+        let (lo, hi) = sleep.chart_range(&[0.0, 0.5]);
+        assert!(lo >= 0.0 && hi > lo, "{lo}..{hi}");
+        let (lo, hi) = sleep.chart_range(&[7.0, 7.0]);
+        assert!(lo < 7.0 && hi > 7.0, "{lo}..{hi}");
+        let rating = Tracker::new("Energy", TrackerKind::Rating, None);
+        assert_eq!(
+            rating.chart_range(&[4.0, 6.0]),
+            (0.0, 10.0),
+            "a rating keeps its scale"
+        );
+    }
 
     #[test]
     fn keys_come_from_names() {

@@ -7,12 +7,12 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use between_app::feedback::Rated;
 use between_app::AppError;
-use between_domain::feedback::ITEMS;
+use between_domain::feedback::{ITEMS, LOW_ITEM};
 use uuid::Uuid;
 
 use crate::json::FeedbackInput;
 use crate::web::auth::SignedIn;
-use crate::web::charts::{Chart, Line};
+use crate::web::charts::{plural, Chart, Line};
 use crate::web::errors::{render, PageError, PageResult};
 use crate::web::forms::{Checked, FormData, SignedFormOrStale};
 use crate::web::{Layout, WebState};
@@ -131,11 +131,22 @@ pub struct Row {
     pub change: String,
 }
 
+/// One question's scores over time.
+pub struct SmallChart {
+    pub question: &'static str,
+    /// The latest, lowest and highest score, in words.
+    pub numbers: String,
+    pub svg: String,
+}
+
 #[derive(Template)]
 #[template(path = "feedback.html")]
 struct FeedbackPage {
     layout: Layout,
-    chart: String,
+    /// One small chart per question.
+    charts: Vec<SmallChart>,
+    /// The short column names of the four scores.
+    labels: [&'static str; 4],
     rows: Vec<Row>,
 }
 
@@ -143,19 +154,6 @@ pub async fn overview(State(state): State<WebState>, s: SignedIn) -> PageResult 
     let tz = &s.principal.user.time_zone;
     let all = state.app.all_feedback(&s.principal).await?;
     let day = |r: &Rated| r.feedback.occurred_at.as_second() as f64 / 86_400.0;
-    let colours = ["#35566f", "#c0392b", "#2e8b57", "#b8860b"];
-    let lines = ITEMS
-        .iter()
-        .enumerate()
-        .map(|(i, (_, label))| Line {
-            label,
-            colour: colours[i],
-            points: all
-                .iter()
-                .map(|r| (day(r), f64::from(r.feedback.data.scores()[i])))
-                .collect(),
-        })
-        .collect();
     let date = |r: Option<&Rated>| {
         r.map(|r| {
             r.feedback
@@ -166,14 +164,56 @@ pub async fn overview(State(state): State<WebState>, s: SignedIn) -> PageResult 
         })
         .unwrap_or_default()
     };
-    let chart = Chart {
-        title: "Session feedback over time, 0 to 10",
-        y_min: 0.0,
-        y_max: 10.0,
-        lines,
-        x_labels: (date(all.first()), date(all.last())),
-        band: None,
-        zones: Vec::new(),
+    // Small multiples: one small chart per question, on the same 0–10 scale.
+    let charts = if all.is_empty() {
+        Vec::new()
+    } else {
+        ITEMS
+            .iter()
+            .enumerate()
+            .map(|(i, (_, label))| {
+                let scores: Vec<u8> = all.iter().map(|r| r.feedback.data.scores()[i]).collect();
+                let (lo, hi) = scores
+                    .iter()
+                    .fold((u8::MAX, 0), |(a, b), x| (a.min(*x), b.max(*x)));
+                let last = scores.last().copied().unwrap_or_default();
+                let numbers = format!(
+                    "Latest {last} of 10; lowest {lo}, highest {hi} over {}.",
+                    plural(scores.len(), "session")
+                );
+                let svg = Chart {
+                    title: label,
+                    desc: format!(
+                        "{label}: {numbers} From {} to {}.",
+                        date(all.first()),
+                        date(all.last())
+                    ),
+                    y_min: 0.0,
+                    y_max: 10.0,
+                    lines: vec![Line {
+                        label,
+                        colour: "#35566f",
+                        points: all
+                            .iter()
+                            .zip(&scores)
+                            .map(|(r, x)| (day(r), f64::from(*x)))
+                            .collect(),
+                        ..Line::default()
+                    }],
+                    x_labels: (date(all.first()), date(all.last())),
+                    // At or below this a session counts as low.
+                    zones: vec![(0.0, f64::from(LOW_ITEM), "#e9a23b", "low")],
+                    plot_height: 90.0,
+                    ..Chart::default()
+                }
+                .svg();
+                SmallChart {
+                    question: label,
+                    numbers,
+                    svg,
+                }
+            })
+            .collect()
     };
     let rows = all
         .iter()
@@ -191,11 +231,8 @@ pub async fn overview(State(state): State<WebState>, s: SignedIn) -> PageResult 
         .collect();
     render(&FeedbackPage {
         layout: Layout::signed_in(&state, &s, "Session feedback", "appointments"),
-        chart: if all.is_empty() {
-            String::new()
-        } else {
-            chart.svg()
-        },
+        charts,
+        labels: ["Heard", "Worked on", "Approach", "Overall"],
         rows,
     })
 }

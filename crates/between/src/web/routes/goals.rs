@@ -304,10 +304,11 @@ fn chart(v: &GoalView, tz: &TimeZone) -> String {
                     .iter()
                     .filter_map(|c| c.data.level.map(|l| (day(c.occurred_at), f64::from(l))))
                     .collect(),
+                ..Line::default()
             }],
             x_labels: (first, last),
             band: Some((-0.5, 0.5)),
-            zones: Vec::new(),
+            ..Chart::default()
         }
         .svg(),
         Measure::Numeric {
@@ -338,10 +339,11 @@ fn chart(v: &GoalView, tz: &TimeZone) -> String {
                         .iter()
                         .filter_map(|c| c.data.value.map(|x| (day(c.occurred_at), x)))
                         .collect(),
+                    ..Line::default()
                 }],
                 x_labels: (first, last),
                 band: Some(band),
-                zones: Vec::new(),
+                ..Chart::default()
             }
             .svg()
         }

@@ -99,12 +99,32 @@ fn chart(all: &[MeasureView], i: Instrument, tz: &jiff::tz::TimeZone) -> String 
         } else {
             "GAD-7 total over time, with severity bands"
         },
+        desc: match (of_kind.first(), of_kind.last()) {
+            (Some(first), Some(last)) => {
+                let totals = of_kind.iter().map(|m| m.scored.total);
+                format!(
+                    "{} from {} to {}. First {} ({}), latest {} ({}); lowest {}, highest {}, of {}.",
+                    crate::web::charts::plural(of_kind.len(), "score"),
+                    date(Some(first)),
+                    date(Some(last)),
+                    first.scored.total,
+                    first.scored.severity.label(),
+                    last.scored.total,
+                    last.scored.severity.label(),
+                    totals.clone().min().unwrap_or_default(),
+                    totals.max().unwrap_or_default(),
+                    i.max_total()
+                )
+            }
+            _ => String::new(),
+        },
         y_min: 0.0,
         y_max: max,
         lines: vec![Line {
             label: i.name(),
             colour: "#35566f",
             points,
+            ..Line::default()
         }],
         x_labels: (
             date(of_kind.first().copied()),
@@ -112,6 +132,7 @@ fn chart(all: &[MeasureView], i: Instrument, tz: &jiff::tz::TimeZone) -> String 
         ),
         band: None,
         zones,
+        ..Chart::default()
     }
     .svg()
 }
@@ -122,7 +143,8 @@ struct ListPage {
     layout: Layout,
     due: Vec<(&'static str, &'static str)>,
     rows: Vec<Row>,
-    charts: Vec<String>,
+    /// (caption with the latest score, chart) per instrument with scores.
+    charts: Vec<(String, String)>,
 }
 
 pub async fn list(State(state): State<WebState>, s: SignedIn) -> PageResult {
@@ -141,8 +163,22 @@ pub async fn list(State(state): State<WebState>, s: SignedIn) -> PageResult {
         rows: all.iter().rev().map(|m| row(m, tz)).collect(),
         charts: Instrument::ALL
             .iter()
-            .map(|i| chart(&all, *i, tz))
-            .filter(|c| !c.is_empty())
+            .filter_map(|i| {
+                let latest = all.iter().rfind(|m| m.response.data.instrument == *i)?;
+                let caption = format!(
+                    "{}: latest {} of {} ({}) on {}.",
+                    i.name(),
+                    latest.scored.total,
+                    i.max_total(),
+                    latest.scored.severity.label(),
+                    latest
+                        .response
+                        .occurred_at
+                        .to_zoned(tz.clone())
+                        .strftime("%-d %b %Y")
+                );
+                Some((caption, chart(&all, *i, tz)))
+            })
             .collect(),
     })
 }

@@ -395,13 +395,14 @@ async fn show_page(
                 label: "adherence %",
                 colour: "#2e8b57",
                 points,
+                ..Line::default()
             }],
             x_labels: (
                 from.strftime("%-d %b").to_string(),
                 today.strftime("%-d %b").to_string(),
             ),
             band: None,
-            zones: Vec::new(),
+            ..Chart::default()
         }
         .svg()
     };

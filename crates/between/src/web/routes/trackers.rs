@@ -17,7 +17,7 @@ use uuid::Uuid;
 
 use super::appointments::ConfirmPage;
 use crate::web::auth::SignedIn;
-use crate::web::charts::{day_x, Chart, Line};
+use crate::web::charts::{day_label, day_x, nice_ticks, plural, yes_no_strip, Chart, Line};
 use crate::web::errors::{render, PageError, PageResult};
 use crate::web::forms::{Checked, PageQuery, SignedForm, SignedFormOrStale};
 use crate::web::{Layout, WebState};
@@ -74,7 +74,9 @@ pub struct Params {
     notice: Option<String>,
 }
 
-fn chart(v: &TrackerView) -> (String, String) {
+/// A tracker's summary sentence and chart over the period that starts on
+/// `from` (none: all time) and ends `today`.
+fn chart(v: &TrackerView, from: Option<Date>, today: Date) -> (String, String) {
     let t = &v.tracker.data;
     let Some(last) = v.readings.last() else {
         return ("No readings in this period.".into(), String::new());
@@ -82,53 +84,38 @@ fn chart(v: &TrackerView) -> (String, String) {
     let labels = (
         v.readings
             .first()
-            .map(|r| r.date.strftime("%-d %b %Y").to_string())
+            .map(|r| day_label(r.date))
             .unwrap_or_default(),
-        last.date.strftime("%-d %b %Y").to_string(),
+        day_label(last.date),
     );
     if t.kind == TrackerKind::YesNo {
-        let yes = v.readings.iter().filter(|r| r.value >= 0.5).count();
-        let summary = format!(
-            "Yes on {yes} of {} recorded days; last: {} on {}.",
-            v.readings.len(),
-            t.display(last.value),
-            last.date
-        );
-        // Days with "yes" in each week (of recorded days), so a habit shows.
-        let mut weeks: Vec<(f64, f64)> = Vec::new();
-        for r in &v.readings {
-            let week = (day_x(r.date) / 7.0).floor() * 7.0;
-            match weeks.last_mut() {
-                Some((w, n)) if *w == week => *n += r.value,
-                _ => weeks.push((week, r.value)),
-            }
-        }
-        let svg = Chart {
-            title: &format!("{}: days with yes in each week, 0 to 7", t.name),
-            y_min: 0.0,
-            y_max: 7.0,
-            lines: vec![Line {
-                label: "days a week",
-                colour: "#35566f",
-                points: weeks,
-            }],
-            x_labels: labels,
-            band: None,
-            zones: Vec::new(),
-        }
-        .svg();
-        return (summary, svg);
+        return yes_no(v, from, today);
     }
+    let recorded = plural(v.readings.len(), "recorded day");
     let values: Vec<f64> = v.readings.iter().map(|r| r.value).collect();
     let mean = values.iter().sum::<f64>() / values.len() as f64;
     let summary = format!(
-        "Average {} over {} recorded days; last: {} on {}.",
+        "Average {} over {recorded}; last: {} on {}.",
         t.display((mean * 10.0).round() / 10.0),
-        values.len(),
         t.display(last.value),
-        last.date
+        last.date.strftime("%a %-d %b")
     );
     let (lo, hi) = t.chart_range(&values);
+    // Round the scale out to the ticks around it, inside the bounds.
+    let ticks = nice_ticks(lo, hi, 4);
+    let y_min = ticks
+        .first()
+        .copied()
+        .unwrap_or(lo)
+        .max(t.min.unwrap_or(f64::NEG_INFINITY));
+    let y_max = ticks
+        .last()
+        .copied()
+        .unwrap_or(hi)
+        .min(t.max.unwrap_or(f64::INFINITY));
+    let (low, high) = values
+        .iter()
+        .fold((f64::MAX, f64::MIN), |(a, b), x| (a.min(*x), b.max(*x)));
     let svg = Chart {
         title: &format!(
             "{} each day{}",
@@ -142,8 +129,26 @@ fn chart(v: &TrackerView) -> (String, String) {
                     String::new()
                 })
         ),
-        y_min: lo,
-        y_max: hi,
+        desc: format!(
+            "{} from {} to {}: average {}, lowest {}, highest {}, last {}.{}",
+            recorded,
+            labels.0,
+            labels.1,
+            t.display((mean * 10.0).round() / 10.0),
+            t.display(low),
+            t.display(high),
+            t.display(last.value),
+            match t.low_below.zip(t.high_from) {
+                Some((a, b)) => format!(
+                    " The shaded band from {} to {} is the usual range.",
+                    fmt(a),
+                    fmt(b)
+                ),
+                None => String::new(),
+            }
+        ),
+        y_min,
+        y_max,
         lines: vec![Line {
             label: &t.name,
             colour: "#35566f",
@@ -152,12 +157,80 @@ fn chart(v: &TrackerView) -> (String, String) {
                 .iter()
                 .map(|r| (day_x(r.date), r.value))
                 .collect(),
+            ..Line::default()
         }],
         x_labels: labels,
         band: t.low_below.zip(t.high_from),
-        zones: Vec::new(),
+        ..Chart::default()
     }
     .svg();
+    (summary, svg)
+}
+
+/// How many weeks a yes/no strip shows at most.
+const STRIP_WEEKS: i64 = 8;
+
+/// A yes/no tracker: "yes on N of the last 7 days" and a calendar strip of
+/// the last weeks of the period (whole weeks, Monday first).
+fn yes_no(v: &TrackerView, from: Option<Date>, today: Date) -> (String, String) {
+    let t = &v.tracker.data;
+    let answer = |d: Date| {
+        v.readings
+            .iter()
+            .find(|r| r.date == d)
+            .map(|r| r.value >= 0.5)
+    };
+    let days_ago = |n: i64| today.checked_sub(jiff::Span::new().days(n)).ok();
+    let last_week = (0..7)
+        .filter_map(days_ago)
+        .filter(|d| answer(*d) == Some(true))
+        .count();
+    let yes = v.readings.iter().filter(|r| r.value >= 0.5).count();
+    let summary = format!(
+        "Yes on {last_week} of the last 7 days; {yes} of {} in this period.",
+        plural(v.readings.len(), "recorded day")
+    );
+    let this_monday = between_domain::practice::schedule::week_start(today);
+    let mut first = this_monday
+        .checked_sub(jiff::Span::new().weeks(STRIP_WEEKS - 1))
+        .unwrap_or(this_monday);
+    if let Some(from) = from {
+        // The first whole week of the period.
+        let monday = between_domain::practice::schedule::week_start(from);
+        let whole = if monday < from {
+            monday
+                .checked_add(jiff::Span::new().weeks(1))
+                .unwrap_or(monday)
+        } else {
+            monday
+        };
+        first = first.max(whole.min(this_monday));
+    }
+    let mut weeks = Vec::new();
+    let mut monday = first;
+    while monday <= this_monday {
+        let mut days = [None; 7];
+        let mut known = 0;
+        for (i, slot) in days.iter_mut().enumerate() {
+            let Ok(d) = monday.checked_add(jiff::Span::new().days(i as i64)) else {
+                break;
+            };
+            if d > today {
+                break;
+            }
+            *slot = answer(d);
+            known += 1;
+        }
+        weeks.push((monday, days, known));
+        let Ok(next) = monday.checked_add(jiff::Span::new().weeks(1)) else {
+            break;
+        };
+        monday = next;
+    }
+    let svg = yes_no_strip(
+        &format!("{}: yes or no each day, one row per week", t.name),
+        &weeks,
+    );
     (summary, svg)
 }
 
@@ -225,10 +298,12 @@ async fn page(
             (t.key, label)
         })
         .collect();
+    let today = state.app.today(p);
+    let from = range.since.map(|t| t.to_zoned(tz.clone()).date());
     let charts = views
         .iter()
         .map(|v| {
-            let (summary, chart) = chart(v);
+            let (summary, chart) = chart(v, from, today);
             TrackerChart {
                 id: v.tracker.id,
                 name: v.tracker.data.name.clone(),
@@ -244,7 +319,6 @@ async fn page(
         Some("deleted") => Some("Tracker deleted."),
         _ => None,
     };
-    let today = state.app.today(p);
     Ok(TrackersPage {
         layout: Layout::signed_in(state, s, "Daily check-in", "journal").with_notice(notice),
         date: form.date.to_string(),
