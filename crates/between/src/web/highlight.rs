@@ -5,6 +5,9 @@
 use between_domain::search::Query;
 use between_domain::EntryContent;
 
+/// The words of a search (the domain's query), for pages to parse.
+pub type Words = Query;
+
 fn escape_into(out: &mut String, s: &str) {
     for c in s.chars() {
         match c {

@@ -7,7 +7,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use between_app::journal::{Cursor, ListEntries};
 use between_app::AppError;
-use between_domain::search::Query;
 use between_domain::{feelings, Entry, ValidationErrors};
 use jiff::tz::TimeZone;
 use serde::Deserialize;
@@ -18,7 +17,7 @@ use super::entry_form::{EntryForm, EntryFormView};
 use crate::web::auth::SignedIn;
 use crate::web::errors::{render, PageError, PageResult};
 use crate::web::forms::{Checked, MaybeSignedForm, PageQuery, SignedForm};
-use crate::web::highlight::{marked, snippet};
+use crate::web::highlight::{marked, snippet, Words};
 use crate::web::paging::{self, Cursor as PageCursor, Links};
 use crate::web::{Layout, WebState};
 
@@ -486,7 +485,7 @@ pub async fn search(
         questions: Vec::new(),
         insights: Vec::new(),
     };
-    let Some(words) = Query::parse(&query) else {
+    let Some(words) = Words::parse(&query) else {
         return render(&page);
     };
     let found = state
