@@ -43,6 +43,10 @@ pub(crate) fn roadblocks_in(p: &Principal, g: &Gathered, t: &Thresholds) -> Vec<
         .map(|g| GoalFacts {
             id: g.goal.id,
             title: g.goal.data.title.clone(),
+            start: match g.goal.data.measure {
+                between_domain::goal::Measure::Gas { .. } => None,
+                between_domain::goal::Measure::Numeric { .. } => Some(0.0),
+            },
             reached: g
                 .check_ins
                 .last()

@@ -693,7 +693,8 @@ async fn dashboard_roadblocks_come_only_from_shared_scopes(db: &TestDb) {
     let app = App::new(db.store.clone(), Config::testing());
     let (ada, _, _) = signed_in(&app, "ada").await;
     let weeks_ago = |w: i64| Timestamp::now() - SignedDuration::from_hours(24 * 7 * w);
-    // A goal that has not moved over three check-ins in seven weeks.
+    // A goal that has not moved from its baseline over three check-ins in
+    // seven weeks (one better than its baseline would not be stuck).
     let goal = app
         .add_goal(
             &ada,
@@ -719,7 +720,7 @@ async fn dashboard_roadblocks_come_only_from_shared_scopes(db: &TestDb) {
             goal.goal.id,
             CheckIn {
                 level: None,
-                value: Some(2.0),
+                value: Some(0.0),
                 note: String::new(),
             },
             Some(weeks_ago(w)),

@@ -158,8 +158,8 @@ async fn insights_are_recorded_after_a_session_and_listed_by_session_and_tag() {
         t.get("/journal/search?q=feeling", &jar)
             .await
             .body
-            .contains("Name the feeling first"),
-        "the main search covers insights"
+            .contains("Name the <mark>feeling</mark> first"),
+        "the main search covers insights, the word found marked"
     );
     let searched = t.get("/insights?q=REST", &jar).await;
     assert!(

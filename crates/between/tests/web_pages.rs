@@ -376,7 +376,10 @@ async fn search_finds_entries_by_their_words() {
     .await;
     let found = t.get("/journal/search?q=GIRAFFE", &jar).await;
     assert!(found.body.contains("One entry found"));
-    assert!(found.body.contains("giraffe keeper"));
+    assert!(
+        found.body.contains("<mark>giraffe</mark> keeper"),
+        "the word found is marked"
+    );
     assert!(!found.body.contains("Nothing special"));
 }
 

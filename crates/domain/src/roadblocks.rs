@@ -57,6 +57,12 @@ pub struct GoalFacts {
     /// At its expected outcome or beyond (GAS level 0 or more, a numeric
     /// target reached): holding steady there is not being stuck.
     pub reached: bool,
+    /// Where the goal started, as progress: 0 for a numeric goal (its
+    /// baseline; progress runs from the baseline towards the target
+    /// whichever way is better), none for a GAS goal. A goal whose latest
+    /// check-in is better than where it started has moved towards its
+    /// target, and a plateau after that is not being stuck.
+    pub start: Option<f64>,
 }
 
 /// One measure response compared with the previous one and the first.
@@ -145,6 +151,13 @@ pub const GUIDANCE: [&str; 3] = [
 fn flat_goals(f: &Facts, t: &Thresholds, out: &mut Vec<Roadblock>) {
     for g in &f.goals {
         if g.reached || g.check_ins.len() < t.flat_check_ins {
+            continue;
+        }
+        let moved = match (g.start, g.check_ins.last()) {
+            (Some(start), Some(latest)) => latest.2 > start + 1e-9,
+            _ => false,
+        };
+        if moved {
             continue;
         }
         let last = &g.check_ins[g.check_ins.len() - t.flat_check_ins..];
@@ -359,6 +372,7 @@ mod tests {
             title: "Sleep by 11".into(),
             check_ins: points.iter().map(|(d, v)| (id(), day(*d), *v)).collect(),
             reached: false,
+            start: None,
         };
         let flat = Facts {
             goals: vec![goal(&[(0, 0.2), (21, 0.2), (42, 0.1)])],
@@ -392,6 +406,63 @@ mod tests {
             kinds(&holding_at_target).is_empty(),
             "steady at the goal is not stuck"
         );
+    }
+
+    /// A numeric goal from `baseline` to `target` with values at days.
+    fn numeric_goal(baseline: f64, target: f64, values: &[(i64, f64)]) -> GoalFacts {
+        let lower_is_better = target < baseline;
+        GoalFacts {
+            id: id(),
+            title: "Fewer panic attacks".into(),
+            check_ins: values
+                .iter()
+                .map(|(d, v)| {
+                    let p = crate::goal::numeric_progress(baseline, target, lower_is_better, *v);
+                    (id(), day(*d), p)
+                })
+                .collect(),
+            reached: false,
+            start: Some(0.0),
+        }
+    }
+
+    #[test]
+    fn a_lower_is_better_goal_that_came_down_is_never_stuck() {
+        // From 7 to 2 panic attacks a week (target 0), then steady at 2.
+        let came_down = Facts {
+            goals: vec![numeric_goal(
+                7.0,
+                0.0,
+                &[(0, 7.0), (21, 4.0), (42, 2.0), (63, 2.0), (84, 2.0)],
+            )],
+            ..Default::default()
+        };
+        assert!(kinds(&came_down).is_empty());
+        // Even a step back after coming down is not "not moved".
+        let wobble = Facts {
+            goals: vec![numeric_goal(7.0, 0.0, &[(0, 2.0), (21, 2.0), (42, 3.0)])],
+            ..Default::default()
+        };
+        assert!(kinds(&wobble).is_empty());
+    }
+
+    #[test]
+    fn a_numeric_goal_no_better_than_its_baseline_is_stuck_either_way() {
+        let lower_flat = Facts {
+            goals: vec![numeric_goal(7.0, 0.0, &[(0, 7.0), (21, 7.0), (42, 8.0)])],
+            ..Default::default()
+        };
+        assert_eq!(kinds(&lower_flat), vec![Kind::FlatGoal]);
+        let higher_flat = Facts {
+            goals: vec![numeric_goal(2.0, 10.0, &[(0, 2.0), (21, 2.0), (42, 1.0)])],
+            ..Default::default()
+        };
+        assert_eq!(kinds(&higher_flat), vec![Kind::FlatGoal]);
+        let higher_up = Facts {
+            goals: vec![numeric_goal(2.0, 10.0, &[(0, 5.0), (21, 5.0), (42, 5.0)])],
+            ..Default::default()
+        };
+        assert!(kinds(&higher_up).is_empty());
     }
 
     fn measure(at: i64, from_baseline: Option<Change>, change: Option<Change>) -> MeasureFacts {

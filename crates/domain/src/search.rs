@@ -1,6 +1,8 @@
 //! Full-text matching over decrypted entries. Entries are encrypted at rest,
 //! so search happens in memory on the signed-in person's own data.
 
+use std::ops::Range;
+
 use crate::entry::EntryContent;
 
 /// A parsed search: every term must appear (case-insensitively) somewhere in
@@ -22,6 +24,41 @@ impl Query {
         self.terms
             .iter()
             .all(|term| haystack.contains(term.as_str()))
+    }
+
+    /// Where any term occurs in `text`, ignoring case: byte ranges of
+    /// `text` on character boundaries, in order, overlapping ones merged.
+    pub fn spans(&self, text: &str) -> Vec<Range<usize>> {
+        // The lower-cased text, and for each of its bytes the character of
+        // `text` it came from (lower-casing can change lengths).
+        let mut lower = String::with_capacity(text.len());
+        let mut origin: Vec<Range<usize>> = Vec::with_capacity(text.len());
+        for (at, c) in text.char_indices() {
+            for l in c.to_lowercase() {
+                let before = lower.len();
+                lower.push(l);
+                origin.extend((before..lower.len()).map(|_| at..at + c.len_utf8()));
+            }
+        }
+        let mut found: Vec<Range<usize>> = Vec::new();
+        for term in &self.terms {
+            for (at, m) in lower.match_indices(term.as_str()) {
+                if let (Some(first), Some(last)) =
+                    (origin.get(at), origin.get(at + m.len().saturating_sub(1)))
+                {
+                    found.push(first.start..last.end);
+                }
+            }
+        }
+        found.sort_by_key(|r| (r.start, r.end));
+        let mut merged: Vec<Range<usize>> = Vec::with_capacity(found.len());
+        for r in found {
+            match merged.last_mut() {
+                Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+                _ => merged.push(r),
+            }
+        }
+        merged
     }
 
     /// Whether every term occurs in `text`, ignoring case.
@@ -72,6 +109,25 @@ mod tests {
         assert!(Query::parse("meeting ANXIOUS").unwrap().matches(&content));
         assert!(Query::parse("work manager").unwrap().matches(&content));
         assert!(!Query::parse("meeting holiday").unwrap().matches(&content));
+    }
+
+    #[test]
+    fn spans_find_every_term_ignoring_case_and_merge_overlaps() {
+        let q = Query::parse("walk ALK park").unwrap();
+        let text = "Walked in the Park, then a walk";
+        let found: Vec<&str> = q.spans(text).into_iter().map(|r| &text[r]).collect();
+        assert_eq!(found, vec!["Walk", "Park", "walk"]);
+    }
+
+    #[test]
+    fn spans_stay_on_character_boundaries_when_case_changes_length() {
+        // "İ" lower-cases to two characters; the span must still cover it.
+        let q = Query::parse("i̇stanbul").unwrap();
+        let text = "Trip to İstanbul!";
+        let spans = q.spans(text);
+        assert_eq!(spans.len(), 1);
+        assert_eq!(&text[spans[0].clone()], "İstanbul");
+        assert!(Query::parse("zzz").unwrap().spans(text).is_empty());
     }
 
     #[test]

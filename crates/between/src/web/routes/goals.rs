@@ -269,7 +269,13 @@ struct ShowPage {
     due: bool,
     gas: bool,
     levels: Vec<(String, String)>,
+    /// The check-in form's choices: (level, text, chosen). The last
+    /// recorded level is chosen, or none before the first check-in, so
+    /// recording without a look never records a change that did not happen.
+    choices: Vec<(String, String, bool)>,
     numeric: Option<String>,
+    /// Numeric goals: the last recorded value and when, for the form.
+    last_value: Option<String>,
     chart: String,
     check_ins: Vec<CheckInRow>,
     error: Option<String>,
@@ -361,7 +367,17 @@ async fn show_page(
     let tz = &s.principal.user.time_zone;
     let g = &v.goal.data;
     let (progress, _) = progress_text(&v);
-    let (gas, levels, numeric) = match &g.measure {
+    let latest = v.check_ins.iter().max_by_key(|c| (c.occurred_at, c.id));
+    let last_level = latest.and_then(|c| c.data.level).map(|l| format!("{l:+}"));
+    let last_value = latest.and_then(|c| {
+        c.data.value.map(|x| {
+            format!(
+                "{x} on {}",
+                c.occurred_at.to_zoned(tz.clone()).strftime("%-d %b %Y")
+            )
+        })
+    });
+    let (gas, levels, numeric): (bool, Vec<(String, String)>, Option<String>) = match &g.measure {
         Measure::Gas { levels } => (
             true,
             GAS_LEVELS
@@ -402,8 +418,13 @@ async fn show_page(
             .to_string(),
         due: v.due_for_review,
         gas,
+        choices: levels
+            .iter()
+            .map(|(l, text)| (l.clone(), text.clone(), Some(l) == last_level.as_ref()))
+            .collect(),
         levels,
         numeric,
+        last_value,
         chart: chart(&v, tz),
         check_ins: v
             .check_ins

@@ -15,6 +15,7 @@ use super::questions::{appointment_choices, Choice};
 use crate::web::auth::SignedIn;
 use crate::web::errors::{render, PageError, PageResult};
 use crate::web::forms::{split_list, Checked, PageQuery, SignedForm, SignedFormOrStale};
+use crate::web::paging::{self, Cursor, Links};
 use crate::web::{Layout, WebState};
 
 pub struct InsightView {
@@ -41,6 +42,7 @@ pub struct Draft {
 struct InsightsPage {
     layout: Layout,
     groups: Vec<Group>,
+    paging: Links,
     tags: Vec<String>,
     appointments: Vec<Choice>,
     kinds: Vec<&'static str>,
@@ -56,6 +58,7 @@ pub struct Params {
     tag: Option<String>,
     appointment: Option<String>,
     notice: Option<String>,
+    before: Option<Cursor>,
 }
 
 async fn page(
@@ -81,12 +84,16 @@ async fn page(
         .as_deref()
         .and_then(|a| Uuid::parse_str(a).ok());
     let appointments = appointment_choices(state, s, selected).await?;
+    let shown = paging::page(
+        shown
+            .iter()
+            .filter(|i| tag.is_empty() || i.data.tags.contains(&tag)),
+        |i| Cursor::of(i.occurred_at, i.id),
+        params.before,
+        paging::SIZE,
+    );
     let mut groups: Vec<Group> = Vec::new();
-    for i in shown
-        .iter()
-        .rev()
-        .filter(|i| tag.is_empty() || i.data.tags.contains(&tag))
-    {
+    for i in &shown.items {
         let label = match i.data.appointment_id {
             Some(a) => appointments
                 .iter()
@@ -117,6 +124,14 @@ async fn page(
     Ok(InsightsPage {
         layout: Layout::signed_in(state, s, "Insights", "insights").with_notice(notice),
         groups,
+        paging: Links::new(
+            "insights",
+            "/insights",
+            &[("q", &query), ("tag", &tag)],
+            "#recorded",
+            params.before,
+            &shown,
+        ),
         tags,
         appointments,
         kinds: InsightKind::ALL.iter().map(|k| k.as_str()).collect(),
@@ -154,6 +169,7 @@ pub async fn create(
         tag: None,
         appointment: Some(form.get("appointment").into()),
         notice: None,
+        before: None,
     };
     if let Checked::Stale(_) = checked {
         let p = page(

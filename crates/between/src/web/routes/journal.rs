@@ -17,6 +17,8 @@ use super::entry_form::{EntryForm, EntryFormView};
 use crate::web::auth::SignedIn;
 use crate::web::errors::{render, PageError, PageResult};
 use crate::web::forms::{Checked, MaybeSignedForm, PageQuery, SignedForm};
+use crate::web::highlight::{marked, snippet, Words};
+use crate::web::paging::{self, Cursor as PageCursor, Links};
 use crate::web::{Layout, WebState};
 
 const PAGE_SIZE: usize = 30;
@@ -58,6 +60,22 @@ fn chips(e: &Entry) -> Vec<FeelingChip> {
 
 /// Groups entries (newest first) under their local day.
 fn by_day(entries: &[Entry], tz: &TimeZone) -> Vec<DayView> {
+    by_day_with(entries, tz, |e| {
+        let excerpt = e.content.excerpt(120);
+        if excerpt.is_empty() {
+            "(no text)".into()
+        } else {
+            excerpt
+        }
+    })
+}
+
+/// [`by_day`] with each entry's excerpt made by `excerpt`.
+fn by_day_with(
+    entries: &[Entry],
+    tz: &TimeZone,
+    excerpt: impl Fn(&Entry) -> String,
+) -> Vec<DayView> {
     let mut days: Vec<DayView> = Vec::new();
     let mut current = None;
     for e in entries {
@@ -69,16 +87,11 @@ fn by_day(entries: &[Entry], tz: &TimeZone) -> Vec<DayView> {
                 entries: Vec::new(),
             });
         }
-        let excerpt = e.content.excerpt(120);
         let row = EntryRowView {
             id: e.id,
             time: local.strftime("%H:%M").to_string(),
             mood: e.content.mood,
-            excerpt: if excerpt.is_empty() {
-                "(no text)".into()
-            } else {
-                excerpt
-            },
+            excerpt: excerpt(e),
             starred: e.content.starred,
             feelings: chips(e),
             tags: e.content.tags.clone(),
@@ -112,13 +125,16 @@ struct JournalPage {
 
 #[derive(Deserialize)]
 pub struct ListParams {
-    before: Option<String>,
+    before: Option<PageCursor>,
     notice: Option<String>,
 }
 
 /// The journal or "Recently deleted", a page at a time.
 async fn entries_page(state: &WebState, s: &SignedIn, q: ListParams, deleted: bool) -> PageResult {
-    let after = q.before.as_deref().map(Cursor::decode).transpose()?;
+    let after = q.before.map(|c| Cursor {
+        occurred_at: c.at,
+        id: c.id,
+    });
     let page = state
         .app
         .list_entries(
@@ -433,18 +449,23 @@ struct SearchPage {
     layout: Layout,
     query: String,
     searched: bool,
+    /// Matching entries over every page.
     count: usize,
+    /// This page's matching entries by day; excerpts are HTML with the
+    /// matched words marked.
     days: Vec<DayView>,
+    paging: Links,
     error: Option<String>,
-    /// Matching questions: (text, answer).
+    /// Matching questions: (text, answer), as marked HTML. First page only.
     questions: Vec<(String, Option<String>)>,
-    /// Matching insights: (kind, text).
+    /// Matching insights: (kind, text as marked HTML). First page only.
     insights: Vec<(&'static str, String)>,
 }
 
 #[derive(Deserialize)]
 pub struct SearchParams {
     q: Option<String>,
+    before: Option<PageCursor>,
 }
 
 pub async fn search(
@@ -459,28 +480,61 @@ pub async fn search(
         searched: false,
         count: 0,
         days: Vec::new(),
+        paging: Links::default(),
         error: None,
         questions: Vec::new(),
         insights: Vec::new(),
     };
-    if !query.trim().is_empty() {
-        let found = state.app.search_entries(&s.principal, &query, 500).await?;
-        page.searched = true;
-        page.count = found.len();
-        page.days = by_day(&found, &s.principal.user.time_zone);
+    let Some(words) = Words::parse(&query) else {
+        return render(&page);
+    };
+    let found = state
+        .app
+        .search_entries(&s.principal, &query, usize::MAX)
+        .await?;
+    page.searched = true;
+    page.count = found.len();
+    let shown = paging::page(
+        found,
+        |e| PageCursor::of(e.occurred_at, e.id),
+        q.before,
+        paging::SIZE,
+    );
+    page.days = by_day_with(
+        &shown.items,
+        &s.principal.user.time_zone,
+        |e| match snippet(&e.content, Some(&words), 160) {
+            text if text.is_empty() => "(no text)".into(),
+            text => marked(&text, Some(&words)),
+        },
+    );
+    page.paging = Links::new(
+        "results",
+        "/journal/search",
+        &[("q", &query)],
+        "",
+        q.before,
+        &shown,
+    );
+    if q.before.is_none() {
         page.questions = state
             .app
             .search_questions(&s.principal, &query)
             .await?
             .into_iter()
-            .map(|q| (q.data.text, q.data.answer))
+            .map(|q| {
+                (
+                    marked(&q.data.text, Some(&words)),
+                    q.data.answer.map(|a| marked(&a, Some(&words))),
+                )
+            })
             .collect();
         page.insights = state
             .app
             .search_insights(&s.principal, &query)
             .await?
             .into_iter()
-            .map(|i| (i.data.kind.as_str(), i.data.text))
+            .map(|i| (i.data.kind.as_str(), marked(&i.data.text, Some(&words))))
             .collect();
     }
     render(&page)

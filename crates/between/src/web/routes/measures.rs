@@ -18,6 +18,7 @@ use crate::web::auth::{MaybeSignedIn, SignedIn};
 use crate::web::charts::{Chart, Line};
 use crate::web::errors::{render, PageError, PageResult};
 use crate::web::forms::{Checked, FormData, PageQuery, SignedFormOrStale};
+use crate::web::paging::{self, Cursor, Links};
 use crate::web::{Layout, WebState};
 
 pub struct Row {
@@ -143,11 +144,22 @@ struct ListPage {
     layout: Layout,
     due: Vec<(&'static str, &'static str)>,
     rows: Vec<Row>,
+    /// Paging of the history table.
+    paging: Links,
     /// (caption with the latest score, chart) per instrument with scores.
     charts: Vec<(String, String)>,
 }
 
-pub async fn list(State(state): State<WebState>, s: SignedIn) -> PageResult {
+#[derive(serde::Deserialize)]
+pub struct ListParams {
+    before: Option<Cursor>,
+}
+
+pub async fn list(
+    State(state): State<WebState>,
+    s: SignedIn,
+    PageQuery(q): PageQuery<ListParams>,
+) -> PageResult {
     let tz = &s.principal.user.time_zone;
     let all = state.app.measures(&s.principal).await?;
     let due = state
@@ -157,10 +169,17 @@ pub async fn list(State(state): State<WebState>, s: SignedIn) -> PageResult {
         .into_iter()
         .map(|i| (i.as_str(), i.name()))
         .collect();
+    let history = paging::page(
+        all.iter(),
+        |m| Cursor::of(m.response.occurred_at, m.response.id),
+        q.before,
+        paging::SIZE,
+    );
     render(&ListPage {
         layout: Layout::signed_in(&state, &s, "Measures", "measures"),
         due,
-        rows: all.iter().rev().map(|m| row(m, tz)).collect(),
+        rows: history.items.iter().map(|m| row(m, tz)).collect(),
+        paging: Links::new("results", "/measures", &[], "#history", q.before, &history),
         charts: Instrument::ALL
             .iter()
             .filter_map(|i| {

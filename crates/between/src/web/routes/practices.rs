@@ -21,6 +21,7 @@ use crate::web::auth::SignedIn;
 use crate::web::charts::{heatmap, Chart, Line};
 use crate::web::errors::{render, PageError, PageResult};
 use crate::web::forms::{Checked, PageQuery, SignedForm, SignedFormOrStale};
+use crate::web::paging::{self, Cursor, Links};
 use crate::web::{Layout, WebState};
 
 pub struct Row {
@@ -338,7 +339,13 @@ pub async fn create(
 pub struct LogRow {
     pub id: Uuid,
     pub when: String,
-    pub details: String,
+    /// Minutes, difficulty and the template's 0–10 fields ("How it felt 7/10").
+    pub facts: String,
+    /// The template's text fields: (label, text).
+    pub texts: Vec<(String, String)>,
+    pub note: String,
+    /// The most recently recorded log: the only one offered for undo.
+    pub latest: bool,
 }
 
 #[derive(Template)]
@@ -354,7 +361,16 @@ struct ShowPage {
     heatmap: String,
     weekly: String,
     logs: Vec<LogRow>,
+    /// All logs, over every page.
+    log_count: usize,
+    paging: Links,
     error: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct ShowParams {
+    notice: Option<String>,
+    before: Option<Cursor>,
 }
 
 async fn show_page(
@@ -363,6 +379,7 @@ async fn show_page(
     id: Uuid,
     error: Option<String>,
     notice_code: Option<&str>,
+    before: Option<Cursor>,
 ) -> PageResult<ShowPage> {
     let v = state.app.practice(&s.principal, id).await?;
     let tz = &s.principal.user.time_zone;
@@ -407,6 +424,17 @@ async fn show_page(
         .svg()
     };
     let p = &v.practice.data;
+    let latest = v
+        .logs
+        .iter()
+        .max_by_key(|l| (l.created_at, l.id))
+        .map(|l| l.id);
+    let logs = paging::page(
+        v.logs.iter(),
+        |l| Cursor::of(l.occurred_at, l.id),
+        before,
+        paging::SIZE,
+    );
     Ok(ShowPage {
         layout: Layout::signed_in(state, s, p.title.clone(), "practices")
             .with_notice(notice(notice_code)),
@@ -423,10 +451,9 @@ async fn show_page(
             .collect(),
         heatmap: heatmap(&days),
         weekly,
-        logs: v
-            .logs
+        logs: logs
+            .items
             .iter()
-            .rev()
             .map(|l| LogRow {
                 id: l.id,
                 when: l
@@ -434,43 +461,90 @@ async fn show_page(
                     .to_zoned(tz.clone())
                     .strftime("%a %-d %b %Y, %H:%M")
                     .to_string(),
-                details: describe(&l.data),
+                facts: facts(p.template, &l.data),
+                texts: texts(p.template, &l.data),
+                note: l.data.note.clone(),
+                latest: Some(l.id) == latest,
             })
             .collect(),
+        log_count: v.logs.len(),
+        paging: Links::new(
+            "logs",
+            &format!("/practices/{id}"),
+            &[],
+            "#logs",
+            before,
+            &logs,
+        ),
         error,
     })
 }
 
-fn describe(l: &Log) -> String {
+/// The label of a template field without its "(0–10)".
+fn label(template: Exercise, key: &str) -> String {
+    template
+        .fields()
+        .iter()
+        .find(|f| f.key == key)
+        .map(|f| f.label.trim_end_matches(" (0–10)").to_string())
+        .unwrap_or_else(|| {
+            let k = key.replace('_', " ");
+            let mut c = k.chars();
+            c.next()
+                .map(|f| f.to_uppercase().chain(c).collect())
+                .unwrap_or_default()
+        })
+}
+
+/// Minutes, difficulty and every 0–10 field of a log, in a line.
+fn facts(template: Exercise, l: &Log) -> String {
     let mut parts = Vec::new();
     if let Some(m) = l.minutes {
         parts.push(format!("{m} min"));
     }
     if let Some(d) = l.difficulty {
-        parts.push(format!("difficulty {d}/10"));
+        parts.push(format!("how hard {d}/10"));
     }
-    if let Some(drop) = l.intensity_drop() {
-        parts.push(format!(
-            "intensity {} → {} ({drop:+} drop)",
-            l.scales["intensity_before"], l.scales["intensity_after"]
-        ));
-    }
-    for (k, v) in &l.texts {
-        parts.push(format!("{}: {v}", k.replace('_', " ")));
-    }
-    if !l.note.is_empty() {
-        parts.push(l.note.clone());
+    match l.intensity_drop() {
+        Some(drop) => {
+            parts.push(format!(
+                "intensity {} → {} ({drop:+} drop)",
+                l.scales["intensity_before"], l.scales["intensity_after"]
+            ));
+            for (k, v) in l
+                .scales
+                .iter()
+                .filter(|(k, _)| !k.starts_with("intensity_"))
+            {
+                parts.push(format!("{} {v}/10", label(template, k)));
+            }
+        }
+        None => {
+            for (k, v) in &l.scales {
+                parts.push(format!("{} {v}/10", label(template, k)));
+            }
+        }
     }
     parts.join(" · ")
+}
+
+/// The template's text fields of a log, labelled.
+fn texts(template: Exercise, l: &Log) -> Vec<(String, String)> {
+    l.texts
+        .iter()
+        .filter(|(_, v)| !v.trim().is_empty())
+        .map(|(k, v)| (label(template, k), v.clone()))
+        .collect()
 }
 
 pub async fn show(
     State(state): State<WebState>,
     s: SignedIn,
     Path(id): Path<String>,
-    PageQuery(q): PageQuery<NoticeParams>,
+    PageQuery(q): PageQuery<ShowParams>,
 ) -> PageResult {
-    render(&show_page(&state, &s, super::path_id(&id)?, None, q.notice.as_deref()).await?)
+    let id = super::path_id(&id)?;
+    render(&show_page(&state, &s, id, None, q.notice.as_deref(), q.before).await?)
 }
 
 /// Logs a practice: one click from "Today", or the full form.
@@ -532,7 +606,7 @@ pub async fn log(
     match result {
         Ok(()) => Ok(Redirect::to(&back).into_response()),
         Err(AppError::Invalid(e)) => {
-            let page = show_page(&state, &s, id, Some(e.to_string()), None).await?;
+            let page = show_page(&state, &s, id, Some(e.to_string()), None, None).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
         }
         Err(err) => Err(err.into()),

@@ -12,6 +12,7 @@ use uuid::Uuid;
 use crate::web::auth::SignedIn;
 use crate::web::errors::{render, PageResult};
 use crate::web::forms::{Checked, PageQuery, SignedForm, SignedFormOrStale};
+use crate::web::paging::{self, Cursor, Links};
 use crate::web::{Layout, WebState};
 
 pub struct QuestionView {
@@ -35,6 +36,8 @@ struct QuestionsPage {
     layout: Layout,
     open: Vec<QuestionView>,
     answered: Vec<QuestionView>,
+    /// Paging of the answered questions.
+    paging: Links,
     appointments: Vec<Choice>,
     query: String,
     draft: String,
@@ -45,6 +48,7 @@ struct QuestionsPage {
 pub struct Params {
     q: Option<String>,
     notice: Option<String>,
+    before: Option<Cursor>,
 }
 
 /// Past appointments (newest first) to pick from, the last attended chosen.
@@ -89,6 +93,7 @@ async fn page(
     state: &WebState,
     s: &SignedIn,
     query: &str,
+    before: Option<Cursor>,
     draft: &str,
     error: Option<String>,
     notice: Option<&'static str>,
@@ -120,15 +125,24 @@ async fn page(
             answer: q.data.answer.clone(),
             answered_in: label(q.data.appointment_id),
         };
+    let answered = paging::page(
+        all.iter().filter(|q| !q.data.is_open()),
+        |q| Cursor::of(q.occurred_at, q.id),
+        before,
+        paging::SIZE,
+    );
     Ok(QuestionsPage {
         layout: Layout::signed_in(state, s, "Questions", "questions").with_notice(notice),
         open: all.iter().filter(|q| q.data.is_open()).map(view).collect(),
-        answered: all
-            .iter()
-            .rev()
-            .filter(|q| !q.data.is_open())
-            .map(view)
-            .collect(),
+        answered: answered.items.iter().copied().map(view).collect(),
+        paging: Links::new(
+            "answered questions",
+            "/questions",
+            &[("q", query)],
+            "#answered",
+            before,
+            &answered,
+        ),
         appointments,
         query: query.to_string(),
         draft: draft.to_string(),
@@ -154,6 +168,7 @@ pub async fn list(
         &state,
         &s,
         q.q.as_deref().unwrap_or(""),
+        q.before,
         "",
         None,
         notice(q.notice.as_deref()),
@@ -169,13 +184,13 @@ pub async fn create(
     let (Checked::Fresh(form) | Checked::Stale(form)) = &checked;
     let text = form.get("text");
     if let Checked::Stale(_) = checked {
-        let p = page(&state, &s, "", text, Some("This form had been open for a long time, so it was not saved. Your question is below.".into()), None).await?;
+        let p = page(&state, &s, "", None, text, Some("This form had been open for a long time, so it was not saved. Your question is below.".into()), None).await?;
         return Ok((StatusCode::BAD_REQUEST, render(&p)?).into_response());
     }
     match state.app.add_question(&s.principal, text).await {
         Ok(_) => Ok(Redirect::to("/questions?notice=added").into_response()),
         Err(AppError::Invalid(e)) => {
-            let p = page(&state, &s, "", text, Some(e.to_string()), None).await?;
+            let p = page(&state, &s, "", None, text, Some(e.to_string()), None).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)?).into_response())
         }
         Err(err) => Err(err.into()),
@@ -203,7 +218,7 @@ pub async fn answer(
     {
         Ok(_) => Ok(Redirect::to("/questions?notice=answered").into_response()),
         Err(AppError::Invalid(e)) => {
-            let p = page(&state, &s, "", "", Some(e.to_string()), None).await?;
+            let p = page(&state, &s, "", None, "", Some(e.to_string()), None).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)?).into_response())
         }
         Err(err) => Err(err.into()),
