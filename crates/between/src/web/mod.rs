@@ -16,6 +16,7 @@ pub mod next_path;
 mod period;
 pub mod route_table;
 mod routes;
+pub(crate) mod schedule_picker;
 
 use std::future::Future;
 use std::net::SocketAddr;

@@ -83,6 +83,8 @@ pub fn table() -> Vec<Route> {
         get("/sharing/access-log.csv", share::access_log_csv),
         post("/sharing/{id}", share::set_scopes),
         post("/sharing/{id}/end", share::end),
+        get("/clients", share::clients),
+        get("/clients/sessions", share::sessions),
         get("/clients/{id}", share::client),
         post("/clients/{id}/agenda", share::add_agenda_note),
         post("/clients/{id}/assign", share::assign),
