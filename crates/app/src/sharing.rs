@@ -595,7 +595,11 @@ impl App {
 
     /// One linked client at a glance, from the scopes `link` shares (logged
     /// for the client as "summary").
-    pub async fn client_summary(&self, p: &Principal, link: Link) -> Result<ClientSummary, AppError> {
+    pub async fn client_summary(
+        &self,
+        p: &Principal,
+        link: Link,
+    ) -> Result<ClientSummary, AppError> {
         use between_domain::appointment::next_appointment;
         use between_domain::measure::Change;
         let view = self.client_view(p, &link.client, None).await?;
@@ -833,8 +837,15 @@ mod tests {
         let v = visits(&log);
         assert_eq!(v.len(), 2, "{v:?}");
         assert_eq!(v[0].what, ["summary", "measures", "agenda"]);
-        assert_eq!((v[0].entries, v[0].first_at, v[0].last_at), (3, 199 * 60_000_000, 200 * 60_000_000));
-        assert_eq!(v[1].what, ["summary", "goals", "measures"], "a chain of reads 25 and 20 minutes apart");
+        assert_eq!(
+            (v[0].entries, v[0].first_at, v[0].last_at),
+            (3, 199 * 60_000_000, 200 * 60_000_000)
+        );
+        assert_eq!(
+            v[1].what,
+            ["summary", "goals", "measures"],
+            "a chain of reads 25 and 20 minutes apart"
+        );
     }
 
     #[test]

@@ -169,10 +169,10 @@ impl SummaryText {
             ));
         }
         // Low or falling feedback is a roadblock sentence of its own.
-        if c.feedback_flag == Some(true)
-            && !c.roadblocks.iter().any(|r| r.contains("session"))
-        {
-            flags.push(format!("{name}'s latest session feedback was low or falling."));
+        if c.feedback_flag == Some(true) && !c.roadblocks.iter().any(|r| r.contains("session")) {
+            flags.push(format!(
+                "{name}'s latest session feedback was low or falling."
+            ));
         }
         flags.extend(c.roadblocks.iter().cloned());
         SummaryText {

@@ -299,7 +299,7 @@ async fn on_the_web_a_client_invites_chooses_scopes_sees_who_saw_what_and_ends_i
     let log = t.get("/sharing/access-log", &ada).await;
     assert!(
         log.body
-            .contains("<td data-label=\"Who\">dr-rivera</td><td data-label=\"What\">summary, measures"),
+            .contains("<td data-label=\"Who\">dr-rivera</td><td data-label=\"What\">an overview, PHQ-9 and GAD-7 scores"),
         "{}",
         log.body
     );

@@ -6,9 +6,9 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod support;
 #[path = "support/poppler.rs"]
 mod poppler;
+mod support;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
@@ -124,8 +124,7 @@ async fn flat_goal(t: &TestApp, c: &Client, title: &str) {
 }
 
 #[tokio::test]
-async fn the_dashboard_puts_what_needs_attention_first_and_speaks_of_clients_in_the_third_person()
-{
+async fn the_dashboard_puts_what_needs_attention_first_and_speaks_of_clients_in_the_third_person() {
     use between_app::appointments::NewAppointment;
     use between_domain::appointment::Details;
     let t = TestApp::new().await;
@@ -172,10 +171,7 @@ async fn the_dashboard_puts_what_needs_attention_first_and_speaks_of_clients_in_
         "safety first, then the roadblock, then the soonest appointment, then the rest: {order:?}"
     );
     let body = text(&page.body);
-    assert!(
-        body.contains("bo answered the PHQ-9 safety item"),
-        "{body}"
-    );
+    assert!(body.contains("bo answered the PHQ-9 safety item"), "{body}");
     assert!(
         body.contains("cy's goal \"Sleep by eleven\" has not moved"),
         "{body}"
@@ -199,7 +195,11 @@ async fn the_dashboard_puts_what_needs_attention_first_and_speaks_of_clients_in_
     }
     // The therapist's Sharing page points to the dashboard.
     let sharing = t.get("/sharing", &dr_jar).await;
-    assert!(sharing.body.contains("href=\"/clients\""), "{}", sharing.body);
+    assert!(
+        sharing.body.contains("href=\"/clients\""),
+        "{}",
+        sharing.body
+    );
 }
 
 #[tokio::test]
@@ -232,11 +232,7 @@ async fn the_sessions_page_lists_todays_and_this_weeks_sessions_across_clients()
     assert!(page.body.contains(&time), "{time}: {}", page.body);
     assert!(page.body.contains(&format!("href=\"/clients/{ada_id}\"")));
     if same_day {
-        assert!(
-            !page.body.contains("No sessions today."),
-            "{}",
-            page.body
-        );
+        assert!(!page.body.contains("No sessions today."), "{}", page.body);
     }
 }
 
@@ -263,7 +259,13 @@ async fn the_client_page_opens_with_a_summary_and_keeps_old_appointments_behind_
             .unwrap();
     }
     flat_goal(&t, &ada, "Sleep by eleven").await;
-    let id = link(&t, &ada, &dr, &[Scope::Measures, Scope::Goals, Scope::Agenda]).await;
+    let id = link(
+        &t,
+        &ada,
+        &dr,
+        &[Scope::Measures, Scope::Goals, Scope::Agenda],
+    )
+    .await;
     let page = t.get(&format!("/clients/{id}"), &dr_jar).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     let body = text(&page.body);
@@ -355,7 +357,10 @@ async fn the_therapists_point_is_in_the_clients_agenda_pdf_as_on_the_page() {
             pdf_text.contains("dr-rivera (a point): Let us look at your sleep"),
             "{pdf_text}"
         );
-        assert!(pdf_text.contains("Why do Sundays feel heavy?"), "{pdf_text}");
+        assert!(
+            pdf_text.contains("Why do Sundays feel heavy?"),
+            "{pdf_text}"
+        );
     }
 }
 
@@ -367,9 +372,15 @@ async fn assigning_practice_uses_the_clients_own_schedule_picker_and_makes_the_s
     let id = link(&t, &ada, &dr, &[]).await;
     let page = t.get(&format!("/clients/{id}"), &dr_jar).await;
     let picker = |body: &str| {
-        ["name=\"kind\" value=\"days\"", "name=\"day\" value=\"thu\"", "name=\"per_week\"", "name=\"every\"", "name=\"once\""]
-            .iter()
-            .all(|field| body.contains(field))
+        [
+            "name=\"kind\" value=\"days\"",
+            "name=\"day\" value=\"thu\"",
+            "name=\"per_week\"",
+            "name=\"every\"",
+            "name=\"once\"",
+        ]
+        .iter()
+        .all(|field| body.contains(field))
     };
     assert!(picker(&page.body), "{}", page.body);
     assert!(!page.body.contains("per-week:3"), "no schedule to type");
@@ -441,22 +452,29 @@ async fn who_saw_what_shows_one_row_per_visit_with_the_kinds_seen_twenty_a_page(
         StatusCode::OK
     );
     let log = t.get("/sharing/access-log", &ada.jar).await;
-    let visits = log.body.matches("<td data-label=\"Who\">dr-rivera</td>").count();
+    let visits = log
+        .body
+        .matches("<td data-label=\"Who\">dr-rivera</td>")
+        .count();
     assert_eq!(visits, 1, "{}", log.body);
     assert!(
-        log.body.contains("summary, measures, goals, appointments"),
+        log.body
+            .contains("an overview, PHQ-9 and GAD-7 scores, goals and check-ins, appointments"),
         "the kinds seen, in the order read: {}",
         log.body
     );
     assert!(log.body.contains("<table class=\"rows\">"));
+    assert!(
+        log.body.contains("<td data-label=\"Who\">You</td><td data-label=\"What\">switched on: PHQ-9 and GAD-7 scores, goals and check-ins</td>"),
+        "the client's own changes in words: {}",
+        log.body
+    );
     assert!(!log.body.contains("?before="), "one page only");
 
     // 21 more visits, an hour apart, through the API.
     let token = t.token("dr-rivera", Access::Full).await;
     for _ in 0..21 {
-        t.app
-            .clock()
-            .advance(std::time::Duration::from_secs(3600));
+        t.app.clock().advance(std::time::Duration::from_secs(3600));
         let r = t
             .api(
                 "GET",

@@ -100,7 +100,10 @@ mod tests {
         assert_eq!(spec("kind=days&day=mon&day=thu"), Ok("mon,thu".into()));
         assert_eq!(spec("kind=per_week&per_week=+3+"), Ok("per-week:3".into()));
         assert_eq!(spec("kind=every&every=2"), Ok("every:2d".into()));
-        assert_eq!(spec("kind=once&once=2026-12-24"), Ok("once:2026-12-24".into()));
+        assert_eq!(
+            spec("kind=once&once=2026-12-24"),
+            Ok("once:2026-12-24".into())
+        );
         assert_eq!(spec("kind=days"), Err("Tick the days it is due."));
     }
 

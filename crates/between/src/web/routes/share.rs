@@ -268,6 +268,44 @@ pub async fn end(
 /// Visits on one page of "who saw what".
 const VISITS_PER_PAGE: usize = 20;
 
+/// What a visit saw or changed, in words: "an overview, PHQ-9 and GAD-7
+/// scores, appointments"; scope changes as "switched on: goals and check-ins".
+fn visit_words(what: &[String]) -> String {
+    use between_domain::share::Scope;
+    let (mut seen, mut on, mut off) = (Vec::new(), Vec::new(), Vec::new());
+    for w in what {
+        let change = w
+            .strip_prefix("scope ")
+            .and_then(|x| x.rsplit_once(" switched "));
+        match change {
+            Some((scope, state)) => {
+                let name = Scope::parse(scope).map_or(scope, |x| x.describe());
+                if state == "on" {
+                    on.push(name)
+                } else {
+                    off.push(name)
+                }
+            }
+            None => seen.push(match w.as_str() {
+                "summary" => "an overview",
+                "link ended" => "ended the link",
+                other => Scope::parse(other).map_or(other, |x| x.describe()),
+            }),
+        }
+    }
+    let mut parts = Vec::new();
+    if !seen.is_empty() {
+        parts.push(seen.join(", "));
+    }
+    if !on.is_empty() {
+        parts.push(format!("switched on: {}", on.join(", ")));
+    }
+    if !off.is_empty() {
+        parts.push(format!("switched off: {}", off.join(", ")));
+    }
+    parts.join("; ")
+}
+
 /// One visit as the access log page shows it.
 struct VisitRow {
     when: String,
@@ -315,12 +353,7 @@ pub async fn access_log(
     let all = between_app::sharing::visits(&log);
     let skip = match before {
         None => 0,
-        Some(id) => {
-            all.iter()
-                .position(|v| v.id == id)
-                .ok_or_else(bad_cursor)?
-                + 1
-        }
+        Some(id) => all.iter().position(|v| v.id == id).ok_or_else(bad_cursor)? + 1,
     };
     let visits = &all[skip..(skip + VISITS_PER_PAGE).min(all.len())];
     let more = all.len() > skip + VISITS_PER_PAGE;
@@ -342,10 +375,15 @@ pub async fn access_log(
             } else {
                 format!("{}–{}", at(v.first_at), time(v.last_at))
             };
+            let own = v.reader_id.is_none() && v.reader_name == s.principal.user.name;
             VisitRow {
                 when,
-                who: v.reader_name.clone(),
-                what: v.what.join(", "),
+                who: if own {
+                    "You".into()
+                } else {
+                    v.reader_name.clone()
+                },
+                what: visit_words(&v.what),
             }
         })
         .collect();
@@ -492,9 +530,7 @@ pub async fn sessions(State(state): State<WebState>, s: SignedIn) -> PageResult 
     let now = state.app.now().to_zoned(tz.clone());
     let today = now.date();
     let sunday = today
-        .checked_add(jiff::Span::new().days(
-            6 - i64::from(today.weekday().to_monday_zero_offset()),
-        ))
+        .checked_add(jiff::Span::new().days(6 - i64::from(today.weekday().to_monday_zero_offset())))
         .unwrap_or(today);
     let links = state.app.clients(p).await?;
     let mut all = Vec::new();
@@ -665,7 +701,10 @@ pub async fn client(
     client_page(&state, &s, link, None, AssignForm::default(), all).await
 }
 
-fn agenda_view(a: between_app::agenda_share::SharedAgenda, tz: &jiff::tz::TimeZone) -> Option<AgendaView> {
+fn agenda_view(
+    a: between_app::agenda_share::SharedAgenda,
+    tz: &jiff::tz::TimeZone,
+) -> Option<AgendaView> {
     let snapshot = a.snapshot?;
     let notes = a
         .notes
@@ -758,7 +797,10 @@ async fn client_page(
                     between_domain::measure::Instrument::ALL
                         .into_iter()
                         .filter_map(|i| {
-                            let m = list.iter().rev().find(|m| m.response.data.instrument == i)?;
+                            let m = list
+                                .iter()
+                                .rev()
+                                .find(|m| m.response.data.instrument == i)?;
                             Some(ScoreView {
                                 name: i.name(),
                                 latest: format!(
@@ -786,9 +828,7 @@ async fn client_page(
             ClientData::Goals(list) => {
                 goals = Some(
                     list.iter()
-                        .filter(|g| {
-                            g.goal.data.status == between_domain::goal::GoalStatus::Active
-                        })
+                        .filter(|g| g.goal.data.status == between_domain::goal::GoalStatus::Active)
                         .map(|g| GoalSummary {
                             title: g.goal.data.title.clone(),
                             progress: super::goals::progress_text(g).0,
