@@ -45,6 +45,9 @@ pub type LatestScore = (
     Option<String>,
 );
 
+/// The last few totals of one measure, oldest first: (instrument, [(taken, total)]).
+pub type RecentScores = (between_domain::measure::Instrument, Vec<(Timestamp, u8)>);
+
 /// A linked client at a glance, from shared scopes only: what is not
 /// shared is `None`.
 #[derive(Debug, Clone)]
@@ -67,7 +70,7 @@ pub struct ClientSummary {
     /// the first).
     pub deterioration: Option<bool>,
     /// The last few PHQ-9 and GAD-7 totals, oldest first, per instrument.
-    pub recent_scores: Option<Vec<(between_domain::measure::Instrument, Vec<(Timestamp, u8)>)>>,
+    pub recent_scores: Option<Vec<RecentScores>>,
 }
 
 /// How many recent totals of each measure a summary carries.
