@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
 """Screenshots of any pages at phone and desktop width, for looking at what
 changed: a demo account in a throwaway store, `between serve` on 127.0.0.1,
-headless Chromium over WebDriver, signed in as "demo".
+headless Chromium over WebDriver, signed in as "demo" (the client) or, with
+--user demo-therapist, as the demo client's therapist.
 
 Usage: scripts/shoot.py OUT_DIR PATH [PATH…] [--bin path/to/between] [--anonymous]
+                        [--user demo|demo-therapist]
 Writes OUT_DIR/<name>-390.png and OUT_DIR/<name>-1280.png per path (full
-page height). A path may be "name=/some/path". With --anonymous the pages
-are shot signed out.
+page height). A path may be "name=/some/path"; "{demo}" in a path stands for
+the demo client's id (e.g. /clients/{demo}). With --anonymous the pages are
+shot signed out.
 """
 import argparse, base64, json, os, re, socket, subprocess, tempfile, time, urllib.request
 
@@ -16,6 +19,7 @@ ap.add_argument("out")
 ap.add_argument("paths", nargs="+")
 ap.add_argument("--bin", default=os.path.join(root, "target/debug/between"))
 ap.add_argument("--anonymous", action="store_true")
+ap.add_argument("--user", default="demo", choices=["demo", "demo-therapist"])
 args = ap.parse_args()
 
 
@@ -36,7 +40,10 @@ env = dict(os.environ, BETWEEN_DATA_DIR=os.path.join(tmp, "data"), BETWEEN_CONFI
            BETWEEN_KDF="m=64,t=1,p=1")
 out = subprocess.run([args.bin, "demo", "--years", "1", "--seed", "4"], env=env, capture_output=True, text=True,
                      check=True).stdout
-password = re.search(r"password: (\S+)", out).group(1)
+if args.user == "demo-therapist":
+    password = re.search(r'"demo-therapist" \(password: ([^)\s]+)\)', out).group(1)
+else:
+    password = re.search(r"password: (\S+)", out).group(1)
 port, dport = free_port(), free_port()
 server = subprocess.Popen([args.bin, "serve", "--listen", f"127.0.0.1:{port}"], env=env,
                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -56,12 +63,21 @@ try:
 
     if not args.anonymous:
         wd("POST", f"{s}/url", {"url": base + "/signin"})
-        wd("POST", f"{s}/element/{find('input[name=name]')}/value", {"text": "demo"})
+        wd("POST", f"{s}/element/{find('input[name=name]')}/value", {"text": args.user})
         wd("POST", f"{s}/element/{find('input[name=password]')}/value", {"text": password})
         wd("POST", f"{s}/element/{find('form[action=' + chr(39) + '/signin' + chr(39) + '] button')}/click", {})
         time.sleep(0.5)
+    demo_id = ""
+    if any("{demo}" in p for p in args.paths):
+        # The demo client's id, from the therapist's dashboard.
+        wd("POST", f"{s}/url", {"url": base + "/clients"}); time.sleep(0.3)
+        js = ("var a = Array.from(document.querySelectorAll('a[href^=\"/clients/\"]'))"
+              ".find(function (x) { return x.getAttribute('href') !== '/clients/sessions'; });"
+              " return a ? a.getAttribute('href').split('/')[2] : '';")
+        demo_id = wd("POST", f"{s}/execute/sync", {"script": js, "args": []})
     for spec in args.paths:
-        name, path = spec.split("=", 1) if "=" in spec else (spec.strip("/").replace("/", "-") or "home", spec)
+        name, path = spec.split("=", 1) if "=" in spec else (spec.strip("/").replace("/", "-").replace("{demo}", "demo") or "home", spec)
+        path = path.replace("{demo}", demo_id)
         for width in (390, 1280):
             wd("POST", f"{s}/window/rect", {"width": width, "height": 900})
             wd("POST", f"{s}/url", {"url": base + path}); time.sleep(0.4)

@@ -35,6 +35,10 @@ pub struct Agenda {
     pub saved_at: Option<Timestamp>,
     pub plan: Plan,
     pub minutes: u32,
+    /// What the person's therapists added for this appointment (their
+    /// points and comments), oldest first: the page, the downloads and
+    /// the command line all show this one list.
+    pub from_therapists: Vec<crate::agenda_share::TherapistNote>,
 }
 
 impl Agenda {
@@ -314,7 +318,16 @@ impl App {
         Ok(agenda)
     }
 
+    /// The agenda of `target` with what therapists added to it.
     async fn load_agenda(&self, p: &Principal, target: Target) -> Result<Loaded, AppError> {
+        let mut loaded = self.load_plan(p, target).await?;
+        loaded.agenda.from_therapists = self
+            .agenda_notes(p, loaded.agenda.appointment.map(|(id, _)| id))
+            .await?;
+        Ok(loaded)
+    }
+
+    async fn load_plan(&self, p: &Principal, target: Target) -> Result<Loaded, AppError> {
         p.require_read()?;
         let now = self.now();
         let agenda_rows = RecordQuery {
@@ -365,6 +378,7 @@ impl App {
                     saved_at: Some(saved.saved_at),
                     plan: saved.plan,
                     minutes,
+                    from_therapists: Vec::new(),
                 },
                 row: Some(row.clone()),
             });
@@ -390,6 +404,7 @@ impl App {
                 saved_at: None,
                 plan: Plan::from_draft(draft.items, previous.as_ref().map(|s| &s.plan)),
                 minutes,
+                from_therapists: Vec::new(),
             },
             row: None,
         })

@@ -34,6 +34,17 @@ impl App {
 
 /// The roadblocks in gathered data, as of `g.now`.
 pub(crate) fn roadblocks_in(p: &Principal, g: &Gathered, t: &Thresholds) -> Vec<Roadblock> {
+    roadblocks_about(p, g, t, None)
+}
+
+/// The roadblocks in gathered data; with `about` (the person's name) the
+/// sentences are written for someone else, in the third person.
+pub(crate) fn roadblocks_about(
+    p: &Principal,
+    g: &Gathered,
+    t: &Thresholds,
+    about: Option<&str>,
+) -> Vec<Roadblock> {
     let now = g.now;
     let tz = &p.user.time_zone;
     let goals = g
@@ -135,6 +146,7 @@ pub(crate) fn roadblocks_in(p: &Principal, g: &Gathered, t: &Thresholds) -> Vec<
             practices,
             open_questions,
             not_attended,
+            about: about.map(str::to_string),
         },
         t,
     )

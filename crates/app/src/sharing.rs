@@ -45,6 +45,9 @@ pub type LatestScore = (
     Option<String>,
 );
 
+/// The last few totals of one measure, oldest first: (instrument, [(taken, total)]).
+pub type RecentScores = (between_domain::measure::Instrument, Vec<(Timestamp, u8)>);
+
 /// A linked client at a glance, from shared scopes only: what is not
 /// shared is `None`.
 #[derive(Debug, Clone)]
@@ -60,8 +63,35 @@ pub struct ClientSummary {
     /// The latest session feedback was low or falling.
     pub feedback_flag: Option<bool>,
     /// Roadblocks found in what is shared (each rule only with the scope its
-    /// evidence comes from), in a sentence each.
+    /// evidence comes from), in a sentence each, naming the client in the
+    /// third person ("Robin's goal … has not moved").
     pub roadblocks: Vec<String>,
+    /// The latest PHQ-9 or GAD-7 is reliably worse (than the one before or
+    /// the first).
+    pub deterioration: Option<bool>,
+    /// The last few PHQ-9 and GAD-7 totals, oldest first, per instrument.
+    pub recent_scores: Option<Vec<RecentScores>>,
+}
+
+/// How many recent totals of each measure a summary carries.
+pub const RECENT_SCORES: usize = 12;
+
+impl ClientSummary {
+    /// What needs the therapist's attention first sorts first: a safety
+    /// item answered, then a reliable deterioration, then roadblocks, then
+    /// low or falling session feedback, then the soonest next appointment
+    /// (none last), then the name.
+    pub fn attention(&self) -> impl Ord + '_ {
+        (
+            std::cmp::Reverse(self.safety_flag == Some(true)),
+            std::cmp::Reverse(self.deterioration == Some(true)),
+            std::cmp::Reverse(!self.roadblocks.is_empty()),
+            std::cmp::Reverse(self.feedback_flag == Some(true)),
+            self.next_appointment.is_none(),
+            self.next_appointment,
+            self.link.client.as_str(),
+        )
+    }
 }
 
 /// A client's shared data of one scope.
@@ -554,78 +584,104 @@ impl App {
         Ok(())
     }
 
-    /// Every linked client at a glance (each summary is logged for the
-    /// client as "summary").
+    /// Every linked client at a glance, what needs attention first (see
+    /// [`ClientSummary::attention`]); each summary is logged for the client
+    /// as "summary".
     pub async fn client_summaries(&self, p: &Principal) -> Result<Vec<ClientSummary>, AppError> {
-        use between_domain::appointment::next_appointment;
         let mut out = Vec::new();
         for link in self.clients(p).await? {
-            let view = self.client_view(p, &link.client, None).await?;
-            let now = self.now();
-            let t = between_domain::roadblocks::Thresholds::default();
-            // One load of each shared kind serves every figure and rule.
-            let g = self
-                .gather_shared(&view, p.user.id, &link.scopes, now - t.adherence_window)
-                .await?;
-            let next = next_appointment(&g.appointments, now).map(|a| a.starts_at);
-            let shared = |s: Scope| link.scopes.contains(&s);
-            let (measures, safety_flag) = if shared(Scope::Measures) {
-                let mut latest = Vec::new();
-                let mut safety = false;
-                for instrument in between_domain::measure::Instrument::ALL {
-                    if let Some(m) = g
-                        .measures
-                        .iter()
-                        .rev()
-                        .find(|m| m.response.data.instrument == instrument)
-                    {
-                        safety |= m.scored.safety_alert;
-                        latest.push((
-                            instrument,
-                            m.scored.total,
-                            m.scored.severity.label().to_string(),
-                            m.change.map(|c| c.label().to_string()),
-                        ));
-                    }
-                }
-                (Some(latest), Some(safety))
-            } else {
-                (None, None)
-            };
-            let adherence = shared(Scope::Practice).then(|| {
-                let tz = &view.user.time_zone;
-                let today = now.to_zoned(tz.clone()).date();
-                let from = (now - jiff::SignedDuration::from_hours(24 * 28))
-                    .to_zoned(tz.clone())
-                    .date();
-                let (mut done, mut due) = (0u32, 0u32);
-                for v in g.practices.iter().filter(|v| !v.practice.data.archived) {
-                    let s = v.stats_between(from, today, today);
-                    done += s.done;
-                    due += s.scheduled;
-                }
-                (due > 0).then(|| f64::from(done) / f64::from(due))
-            });
-            let feedback_flag = shared(Scope::Feedback)
-                .then(|| g.feedback.last().is_some_and(|r| r.low || r.falling));
-            let roadblocks = crate::roadblocks::roadblocks_in(&view, &g, &t)
-                .into_iter()
-                .filter(|r| between_domain::share::roadblock_scope(r.kind).is_none_or(&shared))
-                .map(|r| r.text)
-                .collect();
-            self.log(view.user.id, Some(p.user.id), &p.user.name, "summary", None)
-                .await?;
-            out.push(ClientSummary {
-                link,
-                next_appointment: next,
-                measures,
-                safety_flag,
-                adherence,
-                feedback_flag,
-                roadblocks,
-            });
+            out.push(self.client_summary(p, link).await?);
         }
+        out.sort_by(|a, b| a.attention().cmp(&b.attention()));
         Ok(out)
+    }
+
+    /// One linked client at a glance, from the scopes `link` shares (logged
+    /// for the client as "summary").
+    pub async fn client_summary(
+        &self,
+        p: &Principal,
+        link: Link,
+    ) -> Result<ClientSummary, AppError> {
+        use between_domain::appointment::next_appointment;
+        use between_domain::measure::Change;
+        let view = self.client_view(p, &link.client, None).await?;
+        let now = self.now();
+        let t = between_domain::roadblocks::Thresholds::default();
+        // One load of each shared kind serves every figure and rule.
+        let g = self
+            .gather_shared(&view, p.user.id, &link.scopes, now - t.adherence_window)
+            .await?;
+        let next = next_appointment(&g.appointments, now).map(|a| a.starts_at);
+        let shared = |s: Scope| link.scopes.contains(&s);
+        let (measures, safety_flag, deterioration, recent_scores) = if shared(Scope::Measures) {
+            let mut latest = Vec::new();
+            let mut recent = Vec::new();
+            let (mut safety, mut worse) = (false, false);
+            for instrument in between_domain::measure::Instrument::ALL {
+                let of_kind: Vec<&MeasureView> = g
+                    .measures
+                    .iter()
+                    .filter(|m| m.response.data.instrument == instrument)
+                    .collect();
+                if let Some(m) = of_kind.last() {
+                    safety |= m.scored.safety_alert;
+                    worse |= m.change == Some(Change::ReliableDeterioration)
+                        || m.change_from_baseline == Some(Change::ReliableDeterioration);
+                    latest.push((
+                        instrument,
+                        m.scored.total,
+                        m.scored.severity.label().to_string(),
+                        m.change.map(|c| c.label().to_string()),
+                    ));
+                    let skip = of_kind.len().saturating_sub(RECENT_SCORES);
+                    recent.push((
+                        instrument,
+                        of_kind[skip..]
+                            .iter()
+                            .map(|m| (m.response.occurred_at, m.scored.total))
+                            .collect(),
+                    ));
+                }
+            }
+            (Some(latest), Some(safety), Some(worse), Some(recent))
+        } else {
+            (None, None, None, None)
+        };
+        let adherence = shared(Scope::Practice).then(|| {
+            let tz = &view.user.time_zone;
+            let today = now.to_zoned(tz.clone()).date();
+            let from = (now - jiff::SignedDuration::from_hours(24 * 28))
+                .to_zoned(tz.clone())
+                .date();
+            let (mut done, mut due) = (0u32, 0u32);
+            for v in g.practices.iter().filter(|v| !v.practice.data.archived) {
+                let s = v.stats_between(from, today, today);
+                done += s.done;
+                due += s.scheduled;
+            }
+            (due > 0).then(|| f64::from(done) / f64::from(due))
+        });
+        let feedback_flag =
+            shared(Scope::Feedback).then(|| g.feedback.last().is_some_and(|r| r.low || r.falling));
+        let roadblocks = crate::roadblocks::roadblocks_about(&view, &g, &t, Some(&link.client))
+            .into_iter()
+            .filter(|r| between_domain::share::roadblock_scope(r.kind).is_none_or(&shared))
+            .map(|r| r.text)
+            .collect();
+        self.log(view.user.id, Some(p.user.id), &p.user.name, "summary", None)
+            .await?;
+        Ok(ClientSummary {
+            link,
+            next_appointment: next,
+            measures,
+            safety_flag,
+            adherence,
+            feedback_flag,
+            roadblocks,
+            deterioration,
+            recent_scores,
+        })
     }
 
     /// The clients linked with this therapist.
@@ -683,6 +739,67 @@ impl App {
     }
 }
 
+/// One visit to the access log: consecutive reads by one reader, each
+/// within [`VISIT_GAP`] of the one before, with the kinds seen.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Visit {
+    /// The id of its newest entry: names the visit (e.g. as a paging cursor).
+    pub id: Uuid,
+    pub reader_id: Option<Uuid>,
+    pub reader_name: String,
+    /// The first and the last entry of the visit (microseconds).
+    pub first_at: i64,
+    pub last_at: i64,
+    /// What was seen (or changed), each once, in the order first seen.
+    pub what: Vec<String>,
+    /// How many entries of the log the visit groups.
+    pub entries: usize,
+}
+
+/// Reads by one reader closer together than this are one visit.
+pub const VISIT_GAP: jiff::SignedDuration = jiff::SignedDuration::from_mins(30);
+
+/// The access log (newest first, as [`App::access_log`] gives it) grouped
+/// into visits, newest first: a page view that logs five kinds is one row.
+pub fn visits(log: &[AccessRow]) -> Vec<Visit> {
+    let gap = VISIT_GAP.as_micros();
+    let mut out: Vec<Visit> = Vec::new();
+    // The open visit of each reader: an index into `out`.
+    let mut open: Vec<((Option<Uuid>, &str), usize)> = Vec::new();
+    for row in log {
+        let reader = (row.reader_id, row.reader_name.as_str());
+        let joins = open
+            .iter()
+            .find(|(r, _)| *r == reader)
+            .map(|(_, i)| *i)
+            .filter(|i| i128::from(out[*i].first_at) - i128::from(row.at) <= gap);
+        match joins {
+            Some(i) => {
+                let v = &mut out[i];
+                v.first_at = v.first_at.min(row.at);
+                v.entries += 1;
+                // Oldest is read last: the earliest kind goes first.
+                v.what.retain(|w| *w != row.what);
+                v.what.insert(0, row.what.clone());
+            }
+            None => {
+                open.retain(|(r, _)| *r != reader);
+                open.push((reader, out.len()));
+                out.push(Visit {
+                    id: row.id,
+                    reader_id: row.reader_id,
+                    reader_name: row.reader_name.clone(),
+                    first_at: row.at,
+                    last_at: row.at,
+                    what: vec![row.what.clone()],
+                    entries: 1,
+                });
+            }
+        }
+    }
+    out
+}
+
 pub(crate) fn require_full(p: &Principal) -> Result<(), AppError> {
     p.require_read()?;
     if p.access != Access::Full {
@@ -691,4 +808,59 @@ pub(crate) fn require_full(p: &Principal) -> Result<(), AppError> {
         ));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(reader: &str, what: &str, minute: i64) -> AccessRow {
+        AccessRow {
+            id: Uuid::now_v7(),
+            client_id: Uuid::nil(),
+            reader_id: Some(Uuid::from_u128(reader.len() as u128)),
+            reader_name: reader.into(),
+            what: what.into(),
+            item_id: None,
+            at: minute * 60_000_000,
+        }
+    }
+
+    #[test]
+    fn reads_within_half_an_hour_of_each_other_are_one_visit_with_the_kinds_seen() {
+        // Newest first, as the store gives them.
+        let log = vec![
+            read("dr-rivera", "agenda", 200),
+            read("dr-rivera", "measures", 199),
+            read("dr-rivera", "summary", 199),
+            read("dr-rivera", "measures", 100),
+            read("dr-rivera", "goals", 80),
+            read("dr-rivera", "summary", 75),
+        ];
+        let v = visits(&log);
+        assert_eq!(v.len(), 2, "{v:?}");
+        assert_eq!(v[0].what, ["summary", "measures", "agenda"]);
+        assert_eq!(
+            (v[0].entries, v[0].first_at, v[0].last_at),
+            (3, 199 * 60_000_000, 200 * 60_000_000)
+        );
+        assert_eq!(
+            v[1].what,
+            ["summary", "goals", "measures"],
+            "a chain of reads 25 and 20 minutes apart"
+        );
+    }
+
+    #[test]
+    fn another_reader_or_a_long_pause_starts_a_new_visit() {
+        let log = vec![
+            read("dr-okafor", "goals", 100),
+            read("dr-rivera", "goals", 99),
+            read("dr-rivera", "goals", 50),
+        ];
+        let v = visits(&log);
+        let who: Vec<&str> = v.iter().map(|x| x.reader_name.as_str()).collect();
+        assert_eq!(who, ["dr-okafor", "dr-rivera", "dr-rivera"]);
+        assert!(visits(&[]).is_empty());
+    }
 }

@@ -58,6 +58,23 @@ pub fn groups(agenda: &Agenda) -> Vec<(&'static str, Vec<Numbered<'_>>)> {
     out
 }
 
+/// The heading over what therapists added.
+pub const FROM_THERAPISTS: &str = "From your therapist";
+
+/// What the person's therapists added, one line each, oldest first:
+/// `dr-rivera (a point): Sleep first`. The page, the PDF, Markdown and the
+/// terminal all show these lines (from [`Agenda::from_therapists`]).
+pub fn from_therapists(agenda: &Agenda) -> Vec<String> {
+    agenda
+        .from_therapists
+        .iter()
+        .map(|n| {
+            let kind = if n.note.point { "a point" } else { "a comment" };
+            format!("{} ({kind}): {}", n.from, n.note.text)
+        })
+        .collect()
+}
+
 pub fn text(agenda: &Agenda, tz: &TimeZone) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{}", agenda.title(tz));
@@ -76,6 +93,13 @@ pub fn text(agenda: &Agenda, tz: &TimeZone) -> String {
     }
     if agenda.plan.points.is_empty() {
         let _ = writeln!(out, "\nNothing on the agenda yet.");
+    }
+    let added = from_therapists(agenda);
+    if !added.is_empty() {
+        let _ = writeln!(out, "\n{FROM_THERAPISTS}");
+        for line in added {
+            let _ = writeln!(out, "  {line}");
+        }
     }
     out
 }
@@ -102,6 +126,13 @@ pub fn markdown(agenda: &Agenda, tz: &TimeZone) -> String {
     }
     if agenda.plan.points.is_empty() {
         out.push_str("Nothing on the agenda yet.\n");
+    }
+    let added = from_therapists(agenda);
+    if !added.is_empty() {
+        let _ = writeln!(out, "\n## {FROM_THERAPISTS}\n");
+        for line in added {
+            let _ = writeln!(out, "- {}", escape(&line));
+        }
     }
     out
 }
@@ -208,6 +239,18 @@ pub async fn pdf(agenda: &Agenda, tz: &TimeZone) -> Result<Vec<u8>, DocError> {
     }
     if agenda.plan.points.is_empty() {
         blocks.push(Block::Paragraph("Nothing on the agenda yet.".into()));
+    }
+    let added = from_therapists(agenda);
+    if !added.is_empty() {
+        blocks.push(Block::Heading(FROM_THERAPISTS.into()));
+        for line in added {
+            blocks.push(Block::Item {
+                marker: "•".into(),
+                text: line,
+                strong: false,
+                muted: false,
+            });
+        }
     }
     blocks.push(Block::Note(
         "★ top priority · ✓ discussed · made with Between".into(),

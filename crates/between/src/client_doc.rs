@@ -11,7 +11,7 @@ use crate::json::rfc3339;
 
 /// One line and one JSON object per shared item.
 pub fn lines_and_json(data: &ClientData, tz: &TimeZone) -> (Vec<String>, Vec<Value>) {
-    let day = |t: jiff::Timestamp| t.to_zoned(tz.clone()).strftime("%Y-%m-%d").to_string();
+    let day = |t: jiff::Timestamp| t.to_zoned(tz.clone()).strftime("%-d %b %Y").to_string();
     let tz = tz.clone();
     match data {
         ClientData::Measures(list) => list
@@ -161,12 +161,18 @@ pub struct SummaryText {
 impl SummaryText {
     pub fn of(c: &between_app::sharing::ClientSummary, tz: &TimeZone) -> SummaryText {
         let dash = |t: Option<String>| t.unwrap_or_else(|| "—".to_string());
+        let name = &c.link.client;
         let mut flags = Vec::new();
         if c.safety_flag == Some(true) {
-            flags.push("safety item answered".to_string());
+            flags.push(format!(
+                "{name} answered the PHQ-9 safety item (thoughts of being better off dead or of self-harm) above \"not at all\"."
+            ));
         }
-        if c.feedback_flag == Some(true) {
-            flags.push("low or falling feedback".to_string());
+        // Low or falling feedback is a roadblock sentence of its own.
+        if c.feedback_flag == Some(true) && !c.roadblocks.iter().any(|r| r.contains("session")) {
+            flags.push(format!(
+                "{name}'s latest session feedback was low or falling."
+            ));
         }
         flags.extend(c.roadblocks.iter().cloned());
         SummaryText {

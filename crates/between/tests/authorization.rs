@@ -247,6 +247,10 @@ fn table() -> Vec<Row> {
         },
         row("GET", "/sharing/{id}/end", "/sharing/{spare_share}/end", Owners(200)),
         row("POST", "/sharing/{id}/end", "/sharing/{spare_share}/end", Owners(303)),
+        // The therapist's dashboard and sessions: every therapist has them
+        // (empty without clients); a client finds nothing there.
+        row("GET", "/clients", "/clients", Each([404, 200, 200, 200, 404, SIGN_IN, 200])),
+        row("GET", "/clients/sessions", "/clients/sessions", Each([404, 200, 200, 200, 404, SIGN_IN, 200])),
         row("GET", "/clients/{id}", "/clients/{client}", Linked(200)),
         row("POST", "/clients/{id}/agenda", "/clients/{client}/agenda", Shared(422)),
         // Assigned practice: any linked therapist assigns; only the client answers.
@@ -801,7 +805,7 @@ fn changing_body(path: &str) -> Option<&'static str> {
         "/settings/tokens" => "name=probe&scope=write-only",
         "/share/accept" => "code={share_code}",
         "/clients/{id}/agenda" => "text=Probe+comment&kind=point",
-        "/clients/{id}/assign" => "title=Probe+practice&schedule=daily",
+        "/clients/{id}/assign" => "title=Probe+practice&kind=per_week&per_week=3",
         "/agenda/link" | "/reviews/{id}/link" => "expires=7d",
         "/settings/import" => {
             "from=daylio&file=full_date%2Cdate%2Cweekday%2Ctime%2Cmood%2Cactivities%2Cnote_title%2Cnote%0A\

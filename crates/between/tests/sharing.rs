@@ -266,12 +266,14 @@ async fn on_the_web_a_client_invites_chooses_scopes_sees_who_saw_what_and_ends_i
         .body
         .contains("value=\"measures\" checked"));
 
-    let clients = t.get("/sharing", &dr).await;
-    assert!(clients.body.contains("My clients"));
+    let clients = t.get("/clients", &dr).await;
+    assert!(clients.body.contains("<h1>Clients</h1>"));
     assert!(
-        clients
-            .body
-            .contains("<td>PHQ-9 8 (mild)</td><td>—</td><td>—</td>"),
+        clients.body.contains("PHQ-9 8 (mild)")
+            && clients
+                .body
+                .contains("<td data-label=\"Practice, last 4 weeks\">Not shared</td>")
+            && clients.body.contains("Nothing flagged"),
         "measures shown, practice not shared, no flags: {}",
         clients.body
     );
@@ -296,7 +298,8 @@ async fn on_the_web_a_client_invites_chooses_scopes_sees_who_saw_what_and_ends_i
 
     let log = t.get("/sharing/access-log", &ada).await;
     assert!(
-        log.body.contains("<td>dr-rivera</td><td>measures</td>"),
+        log.body
+            .contains("<td data-label=\"Who\">dr-rivera</td><td data-label=\"What\">an overview, PHQ-9 and GAD-7 scores"),
         "{}",
         log.body
     );
@@ -516,11 +519,7 @@ async fn a_therapist_assigns_practice_on_the_web_and_the_client_adjusts_it() {
         .post_form(
             &assign,
             &dr_jar,
-            &[
-                ("csrf", &csrf),
-                ("title", "Walk"),
-                ("schedule", "sometimes"),
-            ],
+            &[("csrf", &csrf), ("title", "Walk"), ("kind", "days")],
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -533,7 +532,7 @@ async fn a_therapist_assigns_practice_on_the_web_and_the_client_adjusts_it() {
                 ("csrf", &csrf),
                 ("title", "Walk"),
                 ("instructions", "Twenty minutes outside"),
-                ("schedule", "daily"),
+                ("kind", "daily"),
             ],
         )
         .await;

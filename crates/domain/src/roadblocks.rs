@@ -102,6 +102,33 @@ pub struct Facts {
     pub open_questions: Vec<(Uuid, String, Timestamp)>,
     /// Cancelled or missed appointments: (id, when).
     pub not_attended: Vec<(Uuid, Timestamp)>,
+    /// Whose facts, when the sentences are for someone else (their
+    /// therapist): written in the third person with this name ("Robin's
+    /// goal …"); `None` speaks to the person ("Your goal …").
+    pub about: Option<String>,
+}
+
+impl Facts {
+    /// "Your" or "Robin's", to start a sentence.
+    fn whose(&self) -> String {
+        match &self.about {
+            Some(name) => format!("{name}'s"),
+            None => "Your".into(),
+        }
+    }
+
+    /// "your" or "Robin's", inside a sentence.
+    fn whose_inside(&self) -> String {
+        match &self.about {
+            Some(name) => format!("{name}'s"),
+            None => "your".into(),
+        }
+    }
+
+    /// "You" or "Robin", as the subject.
+    fn who(&self) -> String {
+        self.about.clone().unwrap_or_else(|| "You".into())
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -168,7 +195,8 @@ fn flat_goals(f: &Facts, t: &Thresholds, out: &mut Vec<Roadblock>) {
             out.push(Roadblock {
                 kind: Kind::FlatGoal,
                 text: format!(
-                    "Your goal \"{}\" has not moved over its last {} check-ins ({} weeks).",
+                    "{} goal \"{}\" has not moved over its last {} check-ins ({} weeks).",
+                    f.whose(),
                     g.title,
                     last.len(),
                     span.as_hours() / (24 * 7)
@@ -199,7 +227,8 @@ fn measures(f: &Facts, t: &Thresholds, out: &mut Vec<Roadblock>) {
             out.push(Roadblock {
                 kind: Kind::Deterioration,
                 text: format!(
-                    "Your latest {} score is reliably worse than before.",
+                    "{} latest {} score is reliably worse than before.",
+                    f.whose(),
                     instrument.name()
                 ),
                 starter: format!(
@@ -219,7 +248,8 @@ fn measures(f: &Facts, t: &Thresholds, out: &mut Vec<Roadblock>) {
             out.push(Roadblock {
                 kind: Kind::NoReliableImprovement,
                 text: format!(
-                    "After {sessions} sessions your {} scores show no reliable improvement yet.",
+                    "After {sessions} sessions {} {} scores show no reliable improvement yet.",
+                    f.whose_inside(),
                     instrument.name()
                 ),
                 starter: "I'd like to look at my progress together: my scores haven't really changed. What could we do differently?".into(),
@@ -236,9 +266,9 @@ fn feedback(f: &Facts, out: &mut Vec<Roadblock>) {
             out.push(Roadblock {
                 kind: Kind::SessionFeedback,
                 text: if last.2 {
-                    "Your ratings of the sessions have been falling.".into()
+                    format!("{} ratings of the sessions have been falling.", f.whose())
                 } else {
-                    "You rated the last session low.".into()
+                    format!("{} rated the last session low.", f.who())
                 },
                 starter: "Something about our sessions isn't working as well for me. Can we talk about how we work together?".into(),
                 evidence: vec![last.0],
@@ -281,8 +311,9 @@ fn practices(f: &Facts, t: &Thresholds, out: &mut Vec<Roadblock>) {
                 out.push(Roadblock {
                     kind: Kind::RepeatedDifficulty,
                     text: format!(
-                        "In \"{}\" you noted the same difficulty {} times: \"{text}\".",
+                        "In \"{}\" {} noted the same difficulty {} times: \"{text}\".",
                         p.title,
+                        f.about.as_deref().unwrap_or("you"),
                         ids.len()
                     ),
                     starter: format!(
@@ -594,5 +625,43 @@ mod tests {
             "\"Why do I freeze in meetings?\" has stayed open across 3 sessions."
         );
         assert_eq!(found[1].evidence.len(), 2, "only the last six weeks count");
+    }
+
+    #[test]
+    fn written_for_a_therapist_the_sentences_name_the_client_in_the_third_person() {
+        let facts = Facts {
+            about: Some("Robin".into()),
+            goals: vec![GoalFacts {
+                id: id(),
+                title: "Sleep by 11".into(),
+                check_ins: [(0, 0.2), (21, 0.2), (42, 0.1)]
+                    .iter()
+                    .map(|(d, v)| (id(), day(*d), *v))
+                    .collect(),
+                reached: false,
+            }],
+            measures: vec![MeasureFacts {
+                id: id(),
+                instrument: Instrument::Phq9,
+                at: day(40),
+                change_from_baseline: None,
+                change: Some(Change::ReliableDeterioration),
+            }],
+            feedback: vec![(id(), true, false)],
+            ..Default::default()
+        };
+        let texts: Vec<String> = find(&facts, &Thresholds::default())
+            .into_iter()
+            .map(|r| r.text)
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                "Robin's goal \"Sleep by 11\" has not moved over its last 3 check-ins (6 weeks).",
+                "Robin's latest PHQ-9 score is reliably worse than before.",
+                "Robin rated the last session low.",
+            ]
+        );
+        assert!(texts.iter().all(|t| !t.to_lowercase().contains("your")));
     }
 }

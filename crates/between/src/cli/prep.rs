@@ -148,20 +148,8 @@ pub async fn run(ctx: &Context, args: PrepArgs) -> CliResult {
         Some(change) => app.change_agenda(&p, target, change).await?,
         None => app.agenda(&p, target).await?,
     };
-    let text_to_terminal = !args.json && args.format == Format::Text && args.output.is_none();
+    // What therapists added is part of the agenda's text (agenda_doc).
     show(&agenda, &tz, args.json, args.format, args.output).await?;
-    if text_to_terminal {
-        let notes = app
-            .agenda_notes(&p, agenda.appointment.map(|(id, _)| id))
-            .await?;
-        if !notes.is_empty() {
-            outln!("\nFrom your therapist");
-            for n in notes {
-                let kind = if n.note.point { "a point" } else { "a comment" };
-                outln!("  {} ({kind}): {}", n.from, n.note.text);
-            }
-        }
-    }
     Ok(())
 }
 

@@ -19,6 +19,7 @@ mod period;
 pub mod phone_links;
 pub mod route_table;
 mod routes;
+pub(crate) mod schedule_picker;
 
 use std::future::Future;
 use std::net::SocketAddr;

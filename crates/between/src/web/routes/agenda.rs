@@ -184,14 +184,12 @@ pub async fn show(
         _ => None,
     };
     let mut page = page(&state, &s, &agenda, requested, notice, String::new(), None);
-    page.from_therapists = state
-        .app
-        .agenda_notes(&s.principal, agenda.appointment.map(|(id, _)| id))
-        .await?
-        .into_iter()
+    page.from_therapists = agenda
+        .from_therapists
+        .iter()
         .map(|n| {
             let kind = if n.note.point { "point" } else { "comment" };
-            (n.from, kind, n.note.text)
+            (n.from.clone(), kind, n.note.text.clone())
         })
         .collect();
     render(&page)

@@ -30,7 +30,7 @@ pub struct GoalRow {
     pub due: bool,
 }
 
-fn progress_text(v: &GoalView) -> (String, Option<u32>) {
+pub(super) fn progress_text(v: &GoalView) -> (String, Option<u32>) {
     match (&v.goal.data.measure, v.progress) {
         (_, None) => ("no check-in yet".into(), None),
         (Measure::Gas { levels }, Some(level)) => {
@@ -281,7 +281,7 @@ struct ShowPage {
     error: Option<String>,
 }
 
-fn chart(v: &GoalView, tz: &TimeZone) -> String {
+pub(super) fn chart(v: &GoalView, tz: &TimeZone) -> String {
     if v.check_ins.is_empty() {
         return String::new();
     }

@@ -46,7 +46,7 @@ fn row(m: &MeasureView, tz: &jiff::tz::TimeZone) -> Row {
     }
 }
 
-fn chart(all: &[MeasureView], i: Instrument, tz: &jiff::tz::TimeZone) -> String {
+pub(super) fn chart(all: &[MeasureView], i: Instrument, tz: &jiff::tz::TimeZone) -> String {
     let points: Vec<(f64, f64)> = all
         .iter()
         .filter(|m| m.response.data.instrument == i)

@@ -85,6 +85,8 @@ pub fn table() -> Vec<Route> {
         post("/sharing/{id}", share::set_scopes),
         get("/sharing/{id}/end", confirm::end_share),
         post("/sharing/{id}/end", share::end),
+        get("/clients", share::clients),
+        get("/clients/sessions", share::sessions),
         get("/clients/{id}", share::client),
         post("/clients/{id}/agenda", share::add_agenda_note),
         post("/clients/{id}/assign", share::assign),

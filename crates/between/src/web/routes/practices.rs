@@ -22,6 +22,7 @@ use crate::web::charts::{heatmap, Chart, Line};
 use crate::web::errors::{render, PageError, PageResult};
 use crate::web::forms::{Checked, PageQuery, SignedForm, SignedFormOrStale};
 use crate::web::paging::{self, Cursor, Links};
+use crate::web::schedule_picker::SchedulePicker;
 use crate::web::{Layout, WebState};
 
 pub struct Row {
@@ -184,26 +185,13 @@ pub struct Form {
     pub instructions: String,
     pub why: String,
     pub template: String,
-    pub kind: String,
-    pub days: Vec<(&'static str, &'static str, bool)>,
-    pub per_week: String,
-    pub every: String,
-    pub once: String,
+    /// When it is due: the picker the therapist's assign form shares.
+    pub schedule: SchedulePicker,
     pub start: String,
     pub end: String,
     pub goal: String,
     pub assigned_by: String,
 }
-
-const DAYS: [(&str, &str); 7] = [
-    ("mon", "Mon"),
-    ("tue", "Tue"),
-    ("wed", "Wed"),
-    ("thu", "Thu"),
-    ("fri", "Fri"),
-    ("sat", "Sat"),
-    ("sun", "Sun"),
-];
 
 #[derive(Template)]
 #[template(path = "practice_form.html")]
@@ -237,10 +225,7 @@ fn templates() -> Vec<(&'static str, &'static str)> {
 pub async fn new_form(State(state): State<WebState>, s: SignedIn) -> PageResult {
     let form = Form {
         template: "free".into(),
-        kind: "daily".into(),
-        days: DAYS.iter().map(|(k, l)| (*k, *l, false)).collect(),
-        per_week: "3".into(),
-        every: "2".into(),
+        schedule: SchedulePicker::default(),
         start: today(&state, &s).to_string(),
         ..Form::default()
     };
@@ -264,39 +249,20 @@ pub async fn create(
         instructions: data.get("instructions").into(),
         why: data.get("why").into(),
         template: data.get("template").into(),
-        kind: data.get("kind").into(),
-        days: DAYS
-            .iter()
-            .map(|(k, l)| (*k, *l, data.all("day").contains(k)))
-            .collect(),
-        per_week: data.get("per_week").into(),
-        every: data.get("every").into(),
-        once: data.get("once").into(),
+        schedule: SchedulePicker::from_form(data),
         start: data.get("start").into(),
         end: data.get("end").into(),
         goal: data.get("goal").into(),
         assigned_by: data.get("assigned_by").into(),
     };
-    let spec = match form.kind.as_str() {
-        "days" => form
-            .days
-            .iter()
-            .filter(|(_, _, on)| *on)
-            .map(|(k, _, _)| *k)
-            .collect::<Vec<_>>()
-            .join(","),
-        "per_week" => format!("per-week:{}", form.per_week.trim()),
-        "every" => format!("every:{}d", form.every.trim()),
-        "once" => format!("once:{}", form.once.trim()),
-        _ => "daily".into(),
-    };
     let mut errors = ValidationErrors::new();
     if let Checked::Stale(_) = checked {
         errors.add("form", "This form had been open for a long time, so it was not saved. Check it and save again.");
     }
-    if form.kind == "days" && spec.is_empty() {
-        errors.add("schedule", "Tick the days it is due.");
-    }
+    let spec = form.schedule.spec().unwrap_or_else(|problem| {
+        errors.add("schedule", problem);
+        String::new()
+    });
     let input = PracticeInput {
         title: form.title.clone(),
         instructions: form.instructions.clone(),

@@ -1,4 +1,10 @@
-//! Accepting a client's invitation to link, from the link they sent.
+//! Sharing from both sides. The client's: invitations, scopes, private
+//! links and "who saw what" (grouped into visits, paged). The therapist's:
+//! accepting an invitation, the dashboard of clients ordered by what needs
+//! attention (`/clients`), the sessions of today and this week
+//! (`/clients/sessions`), and a client's page that opens with a one-screen
+//! summary (flags, the shared agenda, scores, goals, practice) before the
+//! details.
 
 use askama::Template;
 use axum::extract::State;
@@ -8,8 +14,10 @@ use between_app::Role;
 use serde::Deserialize;
 
 use crate::web::auth::SignedIn;
-use crate::web::errors::{render, PageResult};
+use crate::web::charts::heatmap;
+use crate::web::errors::{render, PageError, PageResult};
 use crate::web::forms::{PageQuery, SignedForm};
+use crate::web::schedule_picker::SchedulePicker;
 use crate::web::{Layout, WebState};
 
 #[derive(Template)]
@@ -77,7 +85,8 @@ pub struct LinkView {
 struct SharingPage {
     layout: Layout,
     therapist: bool,
-    summaries: Vec<crate::client_doc::SummaryText>,
+    /// A therapist's linked clients, for the pointer to `/clients`.
+    clients: usize,
     links: Vec<LinkView>,
     invite_url: Option<String>,
     error: Option<String>,
@@ -95,37 +104,48 @@ struct PrivateLinkView {
     open: bool,
 }
 
+/// "3 Dec 2026, 14:05" in the reader's zone.
+fn day_time(t: jiff::Timestamp, tz: &jiff::tz::TimeZone) -> String {
+    t.to_zoned(tz.clone())
+        .strftime("%-d %b %Y, %H:%M")
+        .to_string()
+}
+
+/// "Tue 3 Dec 2026, 14:05" in the reader's zone.
+fn weekday_time(t: jiff::Timestamp, tz: &jiff::tz::TimeZone) -> String {
+    t.to_zoned(tz.clone())
+        .strftime("%a %-d %b %Y, %H:%M")
+        .to_string()
+}
+
+/// Only a therapist account has clients; anyone else finds nothing here.
+fn require_therapist(s: &SignedIn) -> Result<(), PageError> {
+    if s.principal.user.role == Role::Therapist {
+        Ok(())
+    } else {
+        Err(PageError::NotFound)
+    }
+}
+
 async fn sharing_page(
     state: &WebState,
     s: &SignedIn,
     invite_url: Option<String>,
     error: Option<String>,
-) -> Result<SharingPage, crate::web::errors::PageError> {
+) -> Result<SharingPage, PageError> {
     use between_domain::share::Scope;
     let p = &s.principal;
     let tz = &p.user.time_zone;
     let therapist = p.user.role == Role::Therapist;
-    let (links, summaries) = if therapist {
-        let summaries = state
-            .app
-            .client_summaries(p)
-            .await?
-            .iter()
-            .map(|c| crate::client_doc::SummaryText::of(c, tz))
-            .collect();
-        (Vec::new(), summaries)
+    let (links, clients) = if therapist {
+        (Vec::new(), state.app.clients(p).await?.len())
     } else {
-        (state.app.shares(p).await?, Vec::new())
+        (state.app.shares(p).await?, 0)
     };
     Ok(SharingPage {
-        layout: Layout::signed_in(
-            state,
-            s,
-            if therapist { "My clients" } else { "Sharing" },
-            "settings",
-        ),
+        layout: Layout::signed_in(state, s, "Sharing", "settings"),
         therapist,
-        summaries,
+        clients,
         links: links
             .into_iter()
             .map(|l| LinkView {
@@ -147,11 +167,6 @@ async fn sharing_page(
         private_links: if therapist {
             Vec::new()
         } else {
-            let day = |t: jiff::Timestamp| {
-                t.to_zoned(tz.clone())
-                    .strftime("%-d %b %Y, %H:%M")
-                    .to_string()
-            };
             state
                 .app
                 .private_links(p)
@@ -160,8 +175,8 @@ async fn sharing_page(
                 .map(|l| PrivateLinkView {
                     id: l.id,
                     title: l.title,
-                    created: day(l.created_at),
-                    expires: day(l.expires_at),
+                    created: day_time(l.created_at, tz),
+                    expires: day_time(l.expires_at, tz),
                     views: match l.max_views {
                         Some(m) => format!("{} of {m}", l.views),
                         None => l.views.to_string(),
@@ -193,7 +208,7 @@ async fn own_link(
     state: &WebState,
     s: &SignedIn,
     id: &str,
-) -> Result<between_app::sharing::Link, crate::web::errors::PageError> {
+) -> Result<between_app::sharing::Link, PageError> {
     let id = super::path_id(id)?;
     state
         .app
@@ -201,7 +216,7 @@ async fn own_link(
         .await?
         .into_iter()
         .find(|l| l.id == id)
-        .ok_or(crate::web::errors::PageError::NotFound)
+        .ok_or(PageError::NotFound)
 }
 
 /// Saves the checked scopes of one link: checked ones on, the rest off.
@@ -242,37 +257,321 @@ pub async fn end(
 ) -> PageResult {
     let link = own_link(&state, &s, &id).await?;
     state.app.end_share(&s.principal, &link.with).await?;
-    Ok(axum::response::Redirect::to("/sharing").into_response())
+    let back = if s.principal.user.role == Role::Therapist {
+        "/clients"
+    } else {
+        "/sharing"
+    };
+    Ok(axum::response::Redirect::to(back).into_response())
+}
+
+/// Visits on one page of "who saw what".
+const VISITS_PER_PAGE: usize = 20;
+
+/// What a visit saw or changed, in words: "an overview, PHQ-9 and GAD-7
+/// scores, appointments"; scope changes as "switched on: goals and check-ins".
+fn visit_words(what: &[String]) -> String {
+    use between_domain::share::Scope;
+    let (mut seen, mut on, mut off) = (Vec::new(), Vec::new(), Vec::new());
+    for w in what {
+        let change = w
+            .strip_prefix("scope ")
+            .and_then(|x| x.rsplit_once(" switched "));
+        match change {
+            Some((scope, state)) => {
+                let name = Scope::parse(scope).map_or(scope, |x| x.describe());
+                if state == "on" {
+                    on.push(name)
+                } else {
+                    off.push(name)
+                }
+            }
+            None => seen.push(match w.as_str() {
+                "summary" => "an overview",
+                "link ended" => "ended the link",
+                other => Scope::parse(other).map_or(other, |x| x.describe()),
+            }),
+        }
+    }
+    let mut parts = Vec::new();
+    if !seen.is_empty() {
+        parts.push(seen.join(", "));
+    }
+    if !on.is_empty() {
+        parts.push(format!("switched on: {}", on.join(", ")));
+    }
+    if !off.is_empty() {
+        parts.push(format!("switched off: {}", off.join(", ")));
+    }
+    parts.join("; ")
+}
+
+/// One visit as the access log page shows it.
+struct VisitRow {
+    when: String,
+    who: String,
+    what: String,
 }
 
 #[derive(Template)]
 #[template(path = "access_log.html")]
 struct AccessLogPage {
     layout: Layout,
-    rows: Vec<(String, String, String)>,
+    rows: Vec<VisitRow>,
+    /// `?before=` of the next older page, when there is one.
+    older: Option<String>,
+    /// Not the newest page: offer the way back.
+    newer: bool,
 }
 
-pub async fn access_log(State(state): State<WebState>, s: SignedIn) -> PageResult {
+#[derive(Deserialize, Default)]
+pub struct AccessLogParams {
+    /// The visits after this one (by the id of its newest entry): the
+    /// next older page.
+    before: Option<String>,
+}
+
+/// "who saw what": every therapist's visit (reads within half an hour of
+/// each other) as one row with the kinds seen, newest first, 20 a page,
+/// "Older" by a cursor. The CSV has every single entry.
+pub async fn access_log(
+    State(state): State<WebState>,
+    s: SignedIn,
+    PageQuery(params): PageQuery<AccessLogParams>,
+) -> PageResult {
     let tz = &s.principal.user.time_zone;
-    let rows = state
-        .app
-        .access_log(&s.principal)
-        .await?
-        .into_iter()
-        .map(|a| {
-            let at = jiff::Timestamp::from_microsecond(a.at)
-                .map(|t| {
-                    t.to_zoned(tz.clone())
-                        .strftime("%-d %b %Y, %H:%M")
-                        .to_string()
-                })
-                .unwrap_or_default();
-            (at, a.reader_name, a.what)
+    let bad_cursor = || {
+        PageError::BadRequest(
+            "The link to older visits is not valid any more; start again from the newest.".into(),
+        )
+    };
+    let before = match params.before.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(x) => Some(uuid::Uuid::parse_str(x).map_err(|_| bad_cursor())?),
+    };
+    let log = state.app.access_log(&s.principal).await?;
+    let all = between_app::sharing::visits(&log);
+    let skip = match before {
+        None => 0,
+        Some(id) => all.iter().position(|v| v.id == id).ok_or_else(bad_cursor)? + 1,
+    };
+    let visits = &all[skip..(skip + VISITS_PER_PAGE).min(all.len())];
+    let more = all.len() > skip + VISITS_PER_PAGE;
+    let at = |micros: i64| {
+        jiff::Timestamp::from_microsecond(micros)
+            .map(|t| day_time(t, tz))
+            .unwrap_or_default()
+    };
+    let rows = visits
+        .iter()
+        .map(|v| {
+            let time = |micros: i64| {
+                jiff::Timestamp::from_microsecond(micros)
+                    .map(|t| t.to_zoned(tz.clone()).strftime("%H:%M").to_string())
+                    .unwrap_or_default()
+            };
+            let when = if time(v.first_at) == time(v.last_at) {
+                at(v.last_at)
+            } else {
+                format!("{}–{}", at(v.first_at), time(v.last_at))
+            };
+            let own = v.reader_id.is_none() && v.reader_name == s.principal.user.name;
+            VisitRow {
+                when,
+                who: if own {
+                    "You".into()
+                } else {
+                    v.reader_name.clone()
+                },
+                what: visit_words(&v.what),
+            }
         })
         .collect();
     render(&AccessLogPage {
         layout: Layout::signed_in(&state, &s, "Who saw what", "settings"),
         rows,
+        older: more
+            .then(|| visits.last().map(|v| v.id.to_string()))
+            .flatten(),
+        newer: before.is_some(),
+    })
+}
+
+/// A small line of recent scores for the dashboard (no axes, no text:
+/// the numbers are in its label and next to it).
+// The charts helper brings a shared `charts::sparkline`; this one is the
+// dashboard's own until then.
+fn sparkline(label: &'static str, totals: &[u8], max: u8) -> String {
+    const W: f64 = 96.0;
+    const H: f64 = 24.0;
+    if totals.len() < 2 {
+        return String::new();
+    }
+    let step = W / (totals.len() - 1) as f64;
+    let y = |v: u8| 2.0 + (1.0 - f64::from(v) / f64::from(max.max(1))) * (H - 4.0);
+    let points: Vec<String> = totals
+        .iter()
+        .enumerate()
+        .map(|(i, v)| format!("{:.1},{:.1}", i as f64 * step, y(*v)))
+        .collect();
+    let numbers: Vec<String> = totals.iter().map(u8::to_string).collect();
+    let last = totals.last().copied().unwrap_or(0);
+    format!(
+        r##"<svg class="sparkline" viewBox="0 0 {W} {H}" width="{W}" height="{H}" role="img" aria-label="{} over the last {} times, oldest first: {}" xmlns="http://www.w3.org/2000/svg"><polyline points="{}" fill="none" stroke="#35566f" stroke-width="2"/><circle cx="{W}" cy="{:.1}" r="2.5" fill="#35566f"/></svg>"##,
+        label,
+        totals.len(),
+        numbers.join(", "),
+        points.join(" "),
+        y(last)
+    )
+}
+
+/// One client on the dashboard.
+struct DashRow {
+    id: String,
+    name: String,
+    /// Third-person sentences, most urgent first.
+    flags: Vec<String>,
+    /// (latest score in words, sparkline); `None` when measures are not shared.
+    scores: Option<Vec<(String, String)>>,
+    adherence: String,
+    next: String,
+}
+
+#[derive(Template)]
+#[template(path = "clients.html")]
+struct ClientsPage {
+    layout: Layout,
+    rows: Vec<DashRow>,
+}
+
+/// `GET /clients`: the therapist's dashboard, clients ordered by what needs
+/// attention (safety item, reliable deterioration, roadblocks, low or
+/// falling feedback, then the next appointment).
+pub async fn clients(State(state): State<WebState>, s: SignedIn) -> PageResult {
+    require_therapist(&s)?;
+    let p = &s.principal;
+    let tz = &p.user.time_zone;
+    let rows = state
+        .app
+        .client_summaries(p)
+        .await?
+        .iter()
+        .map(|c| {
+            let text = crate::client_doc::SummaryText::of(c, tz);
+            let scores = c.measures.as_ref().map(|latest| {
+                latest
+                    .iter()
+                    .map(|(instrument, total, severity, change)| {
+                        let words = format!(
+                            "{} {total} ({severity}{})",
+                            instrument.name(),
+                            change
+                                .as_ref()
+                                .map(|c| format!(", {c}"))
+                                .unwrap_or_default()
+                        );
+                        let totals: Vec<u8> = c
+                            .recent_scores
+                            .iter()
+                            .flatten()
+                            .find(|(i, _)| i == instrument)
+                            .map(|(_, list)| list.iter().map(|(_, t)| *t).collect())
+                            .unwrap_or_default();
+                        (
+                            words,
+                            sparkline(instrument.name(), &totals, instrument.max_total()),
+                        )
+                    })
+                    .collect()
+            });
+            DashRow {
+                id: c.link.client_id.to_string(),
+                name: c.link.client.clone(),
+                flags: text.flags,
+                scores,
+                adherence: text.adherence,
+                next: text.next,
+            }
+        })
+        .collect();
+    render(&ClientsPage {
+        layout: Layout::signed_in(&state, &s, "Clients", "clients"),
+        rows,
+    })
+}
+
+/// One session on the sessions page.
+struct SessionRow {
+    time: String,
+    client_id: String,
+    name: String,
+    /// "cancelled", "attended", …; empty while planned.
+    status: &'static str,
+    minutes: u32,
+}
+
+#[derive(Template)]
+#[template(path = "client_sessions.html")]
+struct SessionsPage {
+    layout: Layout,
+    today_label: String,
+    today: Vec<SessionRow>,
+    later: Vec<SessionRow>,
+    clients: usize,
+}
+
+/// `GET /clients/sessions`: sessions today and in the rest of this week
+/// (to Sunday), across every linked client, in time order.
+pub async fn sessions(State(state): State<WebState>, s: SignedIn) -> PageResult {
+    require_therapist(&s)?;
+    let p = &s.principal;
+    let tz = &p.user.time_zone;
+    let now = state.app.now().to_zoned(tz.clone());
+    let today = now.date();
+    let sunday = today
+        .checked_add(jiff::Span::new().days(6 - i64::from(today.weekday().to_monday_zero_offset())))
+        .unwrap_or(today);
+    let links = state.app.clients(p).await?;
+    let mut all = Vec::new();
+    for link in &links {
+        for a in state.app.client_appointments(p, &link.client).await? {
+            let day = a.starts_at.to_zoned(tz.clone()).date();
+            if day >= today && day <= sunday {
+                all.push((day, a.starts_at, link, a.details));
+            }
+        }
+    }
+    all.sort_by_key(|(_, at, link, _)| (*at, link.client.clone()));
+    let (mut today_rows, mut later) = (Vec::new(), Vec::new());
+    for (day, at, link, details) in all {
+        let zoned = at.to_zoned(tz.clone());
+        let row = SessionRow {
+            time: if day == today {
+                zoned.strftime("%H:%M").to_string()
+            } else {
+                zoned.strftime("%a %-d %b, %H:%M").to_string()
+            },
+            client_id: link.client_id.to_string(),
+            name: link.client.clone(),
+            status: match details.status {
+                between_domain::appointment::Status::Planned => "",
+                other => other.as_str(),
+            },
+            minutes: details.duration_minutes,
+        };
+        if day == today {
+            today_rows.push(row);
+        } else {
+            later.push(row);
+        }
+    }
+    render(&SessionsPage {
+        layout: Layout::signed_in(&state, &s, "Sessions", "sessions"),
+        today_label: today.strftime("%A %-d %B").to_string(),
+        today: today_rows,
+        later,
+        clients: links.len(),
     })
 }
 
@@ -288,6 +587,48 @@ struct AgendaView {
     points: Vec<(String, String)>,
 }
 
+/// A latest score with its chart and severity bands.
+struct ScoreView {
+    name: &'static str,
+    /// "12 of 27: moderate".
+    latest: String,
+    /// "reliable improvement since the one before", or empty.
+    change: String,
+    taken: String,
+    chart: String,
+}
+
+/// An active goal with its current level and chart.
+struct GoalSummary {
+    title: String,
+    progress: String,
+    chart: String,
+}
+
+/// A practice with its adherence and calendar.
+struct PracticeSummary {
+    title: String,
+    schedule: String,
+    adherence: String,
+    heatmap: String,
+}
+
+/// An appointment as the client's page lists it.
+struct AppointmentRow {
+    when: String,
+    status: &'static str,
+}
+
+/// The assign form as typed, kept when it had a problem.
+#[derive(Default)]
+struct AssignForm {
+    title: String,
+    instructions: String,
+    schedule: SchedulePicker,
+    /// Whether the schedule was the problem.
+    schedule_invalid: bool,
+}
+
 #[derive(Template)]
 #[template(path = "client.html")]
 struct ClientPage {
@@ -296,25 +637,46 @@ struct ClientPage {
     /// The link itself, for ending it.
     link_id: String,
     name: String,
+    /// What needs attention, in the third person.
+    flags: Vec<String>,
+    shares: Vec<&'static str>,
     shares_agenda: bool,
     agenda: Option<AgendaView>,
     /// Why there is no agenda to show, when shared.
     agenda_note: String,
-    appointments: Vec<String>,
-    sections: Vec<(&'static str, Vec<String>)>,
+    /// `None` when measures are not shared.
+    scores: Option<Vec<ScoreView>>,
+    goals: Option<Vec<GoalSummary>>,
+    practices: Option<Vec<PracticeSummary>>,
+    next: Option<AppointmentRow>,
+    /// The latest past appointments (all of them with `?appointments=all`),
+    /// newest first.
+    past: Vec<AppointmentRow>,
+    /// Past appointments not shown.
+    more_past: usize,
+    /// Everything shared, scope by scope, collapsed: (heading, lines).
+    details: Vec<(&'static str, Vec<String>)>,
     error: Option<String>,
     /// Practice this therapist assigned: (title, schedule, state, reply).
     assigned: Vec<(String, String, &'static str, String)>,
-    /// The assign form as typed, kept when it had a problem.
-    assign_form: (String, String, String),
+    assign_form: AssignForm,
 }
+
+#[derive(Deserialize, Default)]
+pub struct ClientParams {
+    /// `all`: every past appointment instead of the last few.
+    appointments: Option<String>,
+}
+
+/// Past appointments shown before "all".
+const PAST_SHOWN: usize = 3;
 
 /// The link of this therapist with the client whose user id is in the path.
 async fn client_link(
     state: &WebState,
     s: &SignedIn,
     id: &str,
-) -> Result<between_app::sharing::Link, crate::web::errors::PageError> {
+) -> Result<between_app::sharing::Link, PageError> {
     let id = super::path_id(id)?;
     state
         .app
@@ -322,18 +684,91 @@ async fn client_link(
         .await?
         .into_iter()
         .find(|l| l.client_id == id)
-        .ok_or(crate::web::errors::PageError::NotFound)
+        .ok_or(PageError::NotFound)
 }
 
-/// A therapist's view of one linked client: appointments, the shared
-/// agenda with what the therapist added, and each other shared scope.
+/// A therapist's view of one linked client: a one-screen summary first
+/// (what needs attention, the shared agenda, scores, goals, practice),
+/// then appointments, assigned practice and everything shared.
 pub async fn client(
     State(state): State<WebState>,
     s: SignedIn,
     axum::extract::Path(id): axum::extract::Path<String>,
+    PageQuery(params): PageQuery<ClientParams>,
 ) -> PageResult {
     let link = client_link(&state, &s, &id).await?;
-    client_page(&state, &s, link, None).await
+    let all = params.appointments.as_deref() == Some("all");
+    client_page(&state, &s, link, None, AssignForm::default(), all).await
+}
+
+fn agenda_view(
+    a: between_app::agenda_share::SharedAgenda,
+    tz: &jiff::tz::TimeZone,
+) -> Option<AgendaView> {
+    let snapshot = a.snapshot?;
+    let notes = a
+        .notes
+        .iter()
+        .map(|n| {
+            let on = n
+                .note
+                .on
+                .as_ref()
+                .and_then(|key| {
+                    snapshot
+                        .sections
+                        .iter()
+                        .flat_map(|x| &x.lines)
+                        .find(|l| l.key.as_deref() == Some(key.as_str()))
+                })
+                .map(|l| l.text.clone())
+                .unwrap_or_default();
+            let label = if n.note.point {
+                "Your point"
+            } else {
+                "Your comment"
+            };
+            (label, n.note.text.clone(), on)
+        })
+        .collect();
+    let points = snapshot
+        .sections
+        .iter()
+        .flat_map(|x| &x.lines)
+        .filter_map(|l| {
+            let short: String = l.text.chars().take(60).collect();
+            l.key.clone().map(|k| (k, short))
+        })
+        .collect();
+    Some(AgendaView {
+        title: snapshot.title,
+        subtitle: snapshot.subtitle,
+        as_of: a
+            .made_at
+            .map(|t| {
+                t.to_zoned(tz.clone())
+                    .strftime("%-d %B %Y, %H:%M")
+                    .to_string()
+            })
+            .unwrap_or_default(),
+        sections: snapshot
+            .sections
+            .into_iter()
+            .map(|x| (x.heading, x.lines))
+            .collect(),
+        notes,
+        points,
+    })
+}
+
+fn appointment_row(
+    a: &between_domain::appointment::Appointment,
+    tz: &jiff::tz::TimeZone,
+) -> AppointmentRow {
+    AppointmentRow {
+        when: weekday_time(a.starts_at, tz),
+        status: a.details.status.as_str(),
+    }
 }
 
 async fn client_page(
@@ -341,109 +776,137 @@ async fn client_page(
     s: &SignedIn,
     link: between_app::sharing::Link,
     error: Option<String>,
+    assign_form: AssignForm,
+    all_appointments: bool,
 ) -> PageResult {
-    client_page_with(state, s, link, error, Default::default()).await
-}
-
-async fn client_page_with(
-    state: &WebState,
-    s: &SignedIn,
-    link: between_app::sharing::Link,
-    error: Option<String>,
-    assign_form: (String, String, String),
-) -> PageResult {
+    use between_app::sharing::ClientData;
     use between_domain::share::Scope;
     let p = &s.principal;
     let tz = &p.user.time_zone;
-    let mut sections = Vec::new();
+    let now = state.app.now();
+    let today = now.to_zoned(tz.clone()).date();
+    let summary = state.app.client_summary(p, link.clone()).await?;
+    let flags = crate::client_doc::SummaryText::of(&summary, tz).flags;
+    let (mut scores, mut goals, mut practices) = (None, None, None);
+    let mut details = Vec::new();
     for scope in link.scopes.iter().copied().filter(|x| *x != Scope::Agenda) {
         let data = state.app.client_data(p, &link.client, scope).await?;
+        match &data {
+            ClientData::Measures(list) => {
+                scores = Some(
+                    between_domain::measure::Instrument::ALL
+                        .into_iter()
+                        .filter_map(|i| {
+                            let m = list
+                                .iter()
+                                .rev()
+                                .find(|m| m.response.data.instrument == i)?;
+                            Some(ScoreView {
+                                name: i.name(),
+                                latest: format!(
+                                    "{} of {}: {}",
+                                    m.scored.total,
+                                    i.max_total(),
+                                    m.scored.severity.label()
+                                ),
+                                change: m
+                                    .change
+                                    .map(|c| format!("{} since the one before", c.label()))
+                                    .unwrap_or_default(),
+                                taken: m
+                                    .response
+                                    .occurred_at
+                                    .to_zoned(tz.clone())
+                                    .strftime("%-d %b %Y")
+                                    .to_string(),
+                                chart: super::measures::chart(list, i, tz),
+                            })
+                        })
+                        .collect(),
+                );
+            }
+            ClientData::Goals(list) => {
+                goals = Some(
+                    list.iter()
+                        .filter(|g| g.goal.data.status == between_domain::goal::GoalStatus::Active)
+                        .map(|g| GoalSummary {
+                            title: g.goal.data.title.clone(),
+                            progress: super::goals::progress_text(g).0,
+                            chart: super::goals::chart(g, tz),
+                        })
+                        .collect(),
+                );
+            }
+            ClientData::Practice(list) => {
+                // Eight whole weeks ending with this one.
+                let monday = between_domain::practice::schedule::week_start(today);
+                let from = monday
+                    .checked_sub(jiff::Span::new().weeks(7))
+                    .unwrap_or(monday);
+                let sunday = monday
+                    .checked_add(jiff::Span::new().days(6))
+                    .unwrap_or(today);
+                let four_weeks_ago = today
+                    .checked_sub(jiff::Span::new().days(27))
+                    .unwrap_or(today);
+                practices = Some(
+                    list.iter()
+                        .filter(|v| !v.practice.data.archived)
+                        .map(|v| {
+                            let stats = v.stats_between(tz, four_weeks_ago, today, today);
+                            PracticeSummary {
+                                title: v.practice.data.title.clone(),
+                                schedule: v.practice.data.schedule.describe(),
+                                adherence: match stats.adherence {
+                                    Some(a) => format!(
+                                        "done {} of {} planned times in the last 4 weeks ({:.0}%)",
+                                        stats.done,
+                                        stats.scheduled,
+                                        a * 100.0
+                                    ),
+                                    None => "nothing planned in the last 4 weeks".into(),
+                                },
+                                heatmap: heatmap(&v.calendar(tz, from, sunday, today)),
+                            }
+                        })
+                        .collect(),
+                );
+            }
+            _ => {}
+        }
         let (lines, _) = crate::client_doc::lines_and_json(&data, tz);
-        sections.push((scope.describe(), lines));
+        details.push((scope.describe(), lines));
     }
     let shares_agenda = link.scopes.contains(&Scope::Agenda);
     let (mut agenda, mut agenda_note) = (None, String::new());
     if shares_agenda {
-        let a = state.app.client_agenda(p, &link.client).await?;
-        match a.snapshot {
-            Some(snapshot) => {
-                let notes = a
-                    .notes
-                    .iter()
-                    .map(|n| {
-                        let on = n
-                            .note
-                            .on
-                            .as_ref()
-                            .and_then(|key| {
-                                snapshot
-                                    .sections
-                                    .iter()
-                                    .flat_map(|x| &x.lines)
-                                    .find(|l| l.key.as_deref() == Some(key.as_str()))
-                            })
-                            .map(|l| l.text.clone())
-                            .unwrap_or_default();
-                        let label = if n.note.point {
-                            "Your point"
-                        } else {
-                            "Your comment"
-                        };
-                        (label, n.note.text.clone(), on)
-                    })
-                    .collect();
-                let points = snapshot
-                    .sections
-                    .iter()
-                    .flat_map(|x| &x.lines)
-                    .filter_map(|l| {
-                        let short: String = l.text.chars().take(60).collect();
-                        l.key.clone().map(|k| (k, short))
-                    })
-                    .collect();
-                agenda = Some(AgendaView {
-                    title: snapshot.title,
-                    subtitle: snapshot.subtitle,
-                    as_of: a
-                        .made_at
-                        .map(|t| {
-                            t.to_zoned(tz.clone())
-                                .strftime("%-d %B %Y, %H:%M")
-                                .to_string()
-                        })
-                        .unwrap_or_default(),
-                    sections: snapshot
-                        .sections
-                        .into_iter()
-                        .map(|x| (x.heading, x.lines))
-                        .collect(),
-                    notes,
-                    points,
-                });
-            }
-            None => {
-                agenda_note = format!(
-                    "No agenda to show yet: it appears when {} next opens their agenda for a session with you.",
-                    link.client
-                );
-            }
+        agenda = agenda_view(state.app.client_agenda(p, &link.client).await?, tz);
+        if agenda.is_none() {
+            agenda_note = format!(
+                "No agenda to show yet: it appears when {} next opens their agenda for a session with you.",
+                link.client
+            );
         }
     }
-    let appointments = state
-        .app
-        .client_appointments(p, &link.client)
-        .await?
+    let appointments = state.app.client_appointments(p, &link.client).await?;
+    let next = between_domain::appointment::next_appointment(&appointments, now)
+        .map(|a| appointment_row(a, tz));
+    let past_all: Vec<_> = appointments
         .iter()
-        .map(|a| {
-            format!(
-                "{} ({})",
-                a.starts_at
-                    .to_zoned(tz.clone())
-                    .strftime("%a %-d %b %Y, %H:%M"),
-                a.details.status.as_str()
-            )
-        })
+        .rev()
+        .filter(|a| a.starts_at <= now)
         .collect();
+    let shown = if all_appointments {
+        past_all.len()
+    } else {
+        PAST_SHOWN
+    };
+    let past = past_all
+        .iter()
+        .take(shown)
+        .map(|a| appointment_row(a, tz))
+        .collect();
+    let more_past = past_all.len().saturating_sub(shown);
     let assigned = state
         .app
         .client_assignments(p, &link.client)
@@ -467,15 +930,22 @@ async fn client_page_with(
         axum::http::StatusCode::OK
     };
     let page = render(&ClientPage {
-        layout: Layout::signed_in(state, s, link.client.clone(), "home"),
+        layout: Layout::signed_in(state, s, link.client.clone(), "clients"),
         id: link.client_id.to_string(),
         link_id: link.id.to_string(),
         name: link.client,
+        flags,
+        shares: link.scopes.iter().map(|x| x.describe()).collect(),
         shares_agenda,
         agenda,
         agenda_note,
-        appointments,
-        sections,
+        scores,
+        goals,
+        practices,
+        next,
+        past,
+        more_past,
+        details,
         error,
         assigned,
         assign_form,
@@ -484,37 +954,48 @@ async fn client_page_with(
 }
 
 /// `POST /clients/{id}/assign`: a therapist assigns practice (title,
-/// instructions, schedule spec).
+/// instructions, and when, with the schedule picker of the client's own
+/// practice form).
 pub async fn assign(
     State(state): State<WebState>,
     axum::extract::Path(id): axum::extract::Path<String>,
     SignedForm { s, form }: SignedForm,
 ) -> PageResult {
     let link = client_link(&state, &s, &id).await?;
-    let typed = (
-        form.get("title").to_string(),
-        form.get("instructions").to_string(),
-        form.get("schedule").to_string(),
-    );
+    let mut typed = AssignForm {
+        title: form.get("title").to_string(),
+        instructions: form.get("instructions").to_string(),
+        schedule: SchedulePicker::from_form(&form),
+        schedule_invalid: false,
+    };
     let today = state
         .app
         .now()
         .to_zoned(s.principal.user.time_zone.clone())
         .date();
-    let input = crate::json::PracticeInput {
-        title: typed.0.clone(),
-        instructions: typed.1.clone(),
-        schedule: Some(typed.2.clone()).filter(|x| !x.trim().is_empty()),
-        ..Default::default()
-    };
-    let result = match input.parse(today) {
-        Ok(practice) => {
-            state
-                .app
-                .assign_practice(&s.principal, &link.client, practice)
-                .await
+    let result = match typed.schedule.spec() {
+        Err(problem) => {
+            let mut errors = between_domain::ValidationErrors::new();
+            errors.add("schedule", problem);
+            Err(between_app::AppError::Invalid(errors))
         }
-        Err(e) => Err(between_app::AppError::Invalid(e)),
+        Ok(spec) => {
+            let input = crate::json::PracticeInput {
+                title: typed.title.clone(),
+                instructions: typed.instructions.clone(),
+                schedule: Some(spec),
+                ..Default::default()
+            };
+            match input.parse(today) {
+                Ok(practice) => {
+                    state
+                        .app
+                        .assign_practice(&s.principal, &link.client, practice)
+                        .await
+                }
+                Err(e) => Err(between_app::AppError::Invalid(e)),
+            }
+        }
     };
     match result {
         Ok(_) => Ok(
@@ -522,7 +1003,8 @@ pub async fn assign(
                 .into_response(),
         ),
         Err(between_app::AppError::Invalid(errors)) => {
-            client_page_with(&state, &s, link, Some(errors.to_string()), typed).await
+            typed.schedule_invalid = errors.get("schedule").is_some();
+            client_page(&state, &s, link, Some(errors.to_string()), typed, false).await
         }
         Err(err) => Err(err.into()),
     }
@@ -551,19 +1033,28 @@ pub async fn add_agenda_note(
                 .into_response(),
         ),
         Err(between_app::AppError::Invalid(errors)) => {
-            client_page(&state, &s, link, Some(errors.to_string())).await
+            client_page(
+                &state,
+                &s,
+                link,
+                Some(errors.to_string()),
+                AssignForm::default(),
+                false,
+            )
+            .await
         }
         Err(err) => Err(err.into()),
     }
 }
 
-/// The access log as a CSV file (when, who, what, item), for keeping.
+/// The access log as a CSV file (when, who, what, item), for keeping:
+/// every single entry, not grouped.
 pub async fn access_log_csv(State(state): State<WebState>, s: SignedIn) -> PageResult {
     let tz = &s.principal.user.time_zone;
     let mut out = csv::Writer::from_writer(Vec::new());
     let write = |out: &mut csv::Writer<Vec<u8>>, row: [&str; 4]| {
         out.write_record(row)
-            .map_err(|e| crate::web::errors::PageError::Internal(e.to_string()))
+            .map_err(|e| PageError::Internal(e.to_string()))
     };
     write(&mut out, ["when", "who", "what", "item"])?;
     for a in state.app.access_log(&s.principal).await? {
@@ -575,7 +1066,7 @@ pub async fn access_log_csv(State(state): State<WebState>, s: SignedIn) -> PageR
     }
     let bytes = out
         .into_inner()
-        .map_err(|e| crate::web::errors::PageError::Internal(e.to_string()))?;
+        .map_err(|e| PageError::Internal(e.to_string()))?;
     Ok(crate::agenda_doc::Download {
         content_type: "text/csv; charset=utf-8",
         file_name: "who-saw-what.csv".into(),
