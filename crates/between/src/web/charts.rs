@@ -436,6 +436,13 @@ pub fn mood(days: &[(jiff::civil::Date, f64, f64)], sentence: &str) -> String {
     .svg()
 }
 
+/// The smoothed mood line of a trend as a sparkline, for home: pair it with
+/// `trend.movement.sentence` so the picture and the words agree.
+pub fn mood_sparkline(t: &between_domain::trend::Trend) -> String {
+    let points: Vec<(f64, f64)> = t.days.iter().map(|d| (day_x(d.date), d.trend)).collect();
+    sparkline("Mood, smoothed line", &points)
+}
+
 /// A small sparkline (120×32) of `points` (x, y), for lists and home: no
 /// axes, the last point marked, and an `aria-label` that says `what` with
 /// the first, last, lowest and highest values. Empty without points.
@@ -817,6 +824,8 @@ mod tests {
             "{svg}"
         );
         assert_eq!(sparkline("Mood", &[]), "");
+        let t = between_domain::trend::trend(&[(jiff::civil::date(2026, 12, 1), 6)]);
+        assert!(mood_sparkline(&t).starts_with("<svg class=\"sparkline\""));
     }
 
     #[test]
