@@ -78,7 +78,7 @@ pub fn page<T>(
         .map(|item| (key(&item), item))
         .filter(|(k, _)| before.is_none_or(|b| *k < b))
         .collect();
-    keyed.sort_by(|a, b| b.0.cmp(&a.0));
+    keyed.sort_by_key(|k| std::cmp::Reverse(k.0));
     let more = keyed.len() > size;
     keyed.truncate(size);
     let older = if more {
