@@ -786,8 +786,9 @@ async fn dashboard_roadblocks_come_only_from_shared_scopes(db: &TestDb) {
     let seen = flags().await;
     assert_eq!(seen.len(), 2, "{seen:?}");
     assert!(
-        seen.iter().any(|f| f.contains("Sleep by eleven")),
-        "{seen:?}"
+        seen.iter()
+            .any(|f| f.starts_with("ada's goal \"Sleep by eleven\" has not moved")),
+        "written for the therapist, in the third person: {seen:?}"
     );
 }
 

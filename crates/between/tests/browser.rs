@@ -742,8 +742,8 @@ async fn a_therapist_sees_the_shared_agenda_until_the_client_ends_the_link() {
 
     // The therapist opens the client from the dashboard: the agenda with the
     // question, and nothing of the private entry.
-    d.goto(&format!("{base}/sharing")).await.unwrap();
-    click(&d, "main a[href^='/clients/']").await;
+    d.goto(&format!("{base}/clients")).await.unwrap();
+    click(&d, "td a[href^='/clients/']").await;
     wait_for_text(&d, "Can we talk about sleep?").await;
     let client_page = d.current_url().await.unwrap();
     let page = text_of_page(&d).await;

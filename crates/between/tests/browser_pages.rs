@@ -98,12 +98,29 @@ async fn start_server() -> Server {
     // What the demo leaves out but people have: an open question, a saved
     // review, and a private link to the agenda (its address is shown once).
     let run = |args: &[&str]| {
-        let out = between(dir.path()).args(["--user", "demo"]).args(args).output().unwrap();
-        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        let out = between(dir.path())
+            .args(["--user", "demo"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8(out.stdout).unwrap()
     };
-    run(&["question", "add", "How do I keep going when a week goes badly?"]);
-    run(&["review", "save", "--learned", "Walking helps more than I thought."]);
+    run(&[
+        "question",
+        "add",
+        "How do I keep going when a week goes badly?",
+    ]);
+    run(&[
+        "review",
+        "save",
+        "--learned",
+        "Walking helps more than I thought.",
+    ]);
     let link = run(&["share", "link", "agenda"]);
     let private_link = link
         .split_whitespace()

@@ -210,18 +210,21 @@ async fn the_sessions_page_lists_todays_and_this_weeks_sessions_across_clients()
     let (dr_jar, dr) = therapist(&t).await;
     let ada = client(&t, "ada").await;
     let in_an_hour = t.app.now() + jiff::SignedDuration::from_mins(60);
-    t.app
-        .add_appointment(
-            &ada.p,
-            NewAppointment {
-                starts_at: in_an_hour,
-                details: Details::default(),
-                repeat: None,
-                until: None,
-            },
-        )
-        .await
-        .unwrap();
+    let in_three_weeks = t.app.now() + jiff::SignedDuration::from_hours(24 * 21);
+    for starts_at in [in_an_hour, in_three_weeks] {
+        t.app
+            .add_appointment(
+                &ada.p,
+                NewAppointment {
+                    starts_at,
+                    details: Details::default(),
+                    repeat: None,
+                    until: None,
+                },
+            )
+            .await
+            .unwrap();
+    }
     let ada_id = link(&t, &ada, &dr, &[]).await;
     let page = t.get("/clients/sessions", &dr_jar).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
@@ -230,7 +233,14 @@ async fn the_sessions_page_lists_todays_and_this_weeks_sessions_across_clients()
     let same_day = zoned.date() == t.app.now().to_zoned(tz).date();
     let time = zoned.strftime("%H:%M").to_string();
     assert!(page.body.contains(&time), "{time}: {}", page.body);
-    assert!(page.body.contains(&format!("href=\"/clients/{ada_id}\"")));
+    assert_eq!(
+        page.body
+            .matches(&format!("href=\"/clients/{ada_id}\""))
+            .count(),
+        1,
+        "three weeks ahead is beyond next week: {}",
+        page.body
+    );
     if same_day {
         assert!(!page.body.contains("No sessions today."), "{}", page.body);
     }

@@ -198,15 +198,26 @@ pub async fn end_share(
     render(&ConfirmChange {
         layout: Layout::signed_in(&state, &s, "End the link", "settings"),
         heading: format!("End the link with {}?", link.with),
-        message: format!(
-            "{} will no longer see anything you shared, from now on. To share again, you would send a new invitation.",
-            link.with
-        ),
+        message: if s.principal.user.role == between_app::Role::Therapist {
+            format!(
+                "You will no longer see anything {} shared, from now on. To link again, {} would send you a new invitation.",
+                link.with, link.with
+            )
+        } else {
+            format!(
+                "{} will no longer see anything you shared, from now on. To share again, you would send a new invitation.",
+                link.with
+            )
+        },
         action: format!("/sharing/{id}/end"),
         fields: Vec::new(),
         button: "End the link",
         danger: true,
-        back: "/sharing".into(),
+        back: if s.principal.user.role == between_app::Role::Therapist {
+            "/clients".into()
+        } else {
+            "/sharing".into()
+        },
         keep: "Keep sharing",
     })
 }

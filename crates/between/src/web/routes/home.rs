@@ -15,6 +15,7 @@ use serde::Deserialize;
 
 use super::appointments::{view, AppointmentView};
 use crate::web::auth::MaybeSignedIn;
+use crate::web::charts;
 use crate::web::errors::{render, PageError, PageResult};
 use crate::web::forms::PageQuery;
 use crate::web::{Layout, WebState};
@@ -57,8 +58,9 @@ struct HomePage {
     trackers: usize,
     /// "due" or the day the next progress review is due.
     review: Option<(bool, String)>,
-    /// How mood moved over the last weeks, in a sentence; `None` without moods.
-    mood: Option<String>,
+    /// How mood moved over the last weeks, in a sentence and as a small
+    /// line; `None` without moods.
+    mood: Option<(String, String)>,
 }
 
 #[derive(Deserialize)]
@@ -198,6 +200,11 @@ pub async fn home(
         more_wins: wins.new.len().saturating_sub(3),
         new_wins: wins.new.iter().rev().take(3).map(win_line).collect(),
         latest_win: wins.latest.as_ref().map(win_line),
-        mood: (!trend.days.is_empty()).then(|| trend.sentence.clone()),
+        mood: (!trend.days.is_empty()).then(|| {
+            (
+                trend.movement.sentence.clone(),
+                charts::mood_sparkline(&trend),
+            )
+        }),
     })
 }

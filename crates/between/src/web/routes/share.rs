@@ -518,11 +518,12 @@ struct SessionsPage {
     today_label: String,
     today: Vec<SessionRow>,
     later: Vec<SessionRow>,
+    next_week: Vec<SessionRow>,
     clients: usize,
 }
 
-/// `GET /clients/sessions`: sessions today and in the rest of this week
-/// (to Sunday), across every linked client, in time order.
+/// `GET /clients/sessions`: sessions today, in the rest of this week (to
+/// Sunday) and next week, across every linked client, in time order.
 pub async fn sessions(State(state): State<WebState>, s: SignedIn) -> PageResult {
     require_therapist(&s)?;
     let p = &s.principal;
@@ -532,18 +533,21 @@ pub async fn sessions(State(state): State<WebState>, s: SignedIn) -> PageResult 
     let sunday = today
         .checked_add(jiff::Span::new().days(6 - i64::from(today.weekday().to_monday_zero_offset())))
         .unwrap_or(today);
+    let next_sunday = sunday
+        .checked_add(jiff::Span::new().days(7))
+        .unwrap_or(sunday);
     let links = state.app.clients(p).await?;
     let mut all = Vec::new();
     for link in &links {
         for a in state.app.client_appointments(p, &link.client).await? {
             let day = a.starts_at.to_zoned(tz.clone()).date();
-            if day >= today && day <= sunday {
+            if day >= today && day <= next_sunday {
                 all.push((day, a.starts_at, link, a.details));
             }
         }
     }
     all.sort_by_key(|(_, at, link, _)| (*at, link.client.clone()));
-    let (mut today_rows, mut later) = (Vec::new(), Vec::new());
+    let (mut today_rows, mut later, mut next_week) = (Vec::new(), Vec::new(), Vec::new());
     for (day, at, link, details) in all {
         let zoned = at.to_zoned(tz.clone());
         let row = SessionRow {
@@ -562,8 +566,10 @@ pub async fn sessions(State(state): State<WebState>, s: SignedIn) -> PageResult 
         };
         if day == today {
             today_rows.push(row);
-        } else {
+        } else if day <= sunday {
             later.push(row);
+        } else {
+            next_week.push(row);
         }
     }
     render(&SessionsPage {
@@ -571,6 +577,7 @@ pub async fn sessions(State(state): State<WebState>, s: SignedIn) -> PageResult 
         today_label: today.strftime("%A %-d %B").to_string(),
         today: today_rows,
         later,
+        next_week,
         clients: links.len(),
     })
 }
