@@ -92,6 +92,8 @@ impl Agenda {
 pub enum Change {
     Add(String),
     Remove(String),
+    /// Puts the point removed last back where it was.
+    UndoRemove,
     Move {
         which: String,
         to: usize,
@@ -256,6 +258,7 @@ impl App {
         let edit = match change {
             Change::Add(text) => Some(Edit::Add(text.clone())),
             Change::Remove(which) => Some(Edit::Remove(plan.resolve(which).map_err(bad)?)),
+            Change::UndoRemove => Some(Edit::UndoRemove),
             Change::Move { which, to } => Some(Edit::Move {
                 key: plan.resolve(which).map_err(bad)?,
                 to: *to,

@@ -110,6 +110,27 @@ async fn the_agenda_page_is_edited_with_plain_forms_and_downloads() {
     .await;
     post(edit(vec![("action", "top".into()), ("item", own.clone())])).await;
     let question = key_of(&t.get("/agenda", &jar).await.body, 3);
+    // Removing is undoable: the page after it offers the point back, and
+    // undo puts it where it was.
+    let removed = post(edit(vec![
+        ("action", "remove".into()),
+        ("item", question.clone()),
+    ]))
+    .await;
+    assert_eq!(removed.location(), "/agenda?notice=removed");
+    let page = t.get(removed.location(), &jar).await;
+    assert!(
+        page.body.contains("Removed “Why do I freeze in meetings?”"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("value=\"undo-remove\""), "{}", page.body);
+    let before_undo = points(&page.body);
+    post(edit(vec![("action", "undo-remove".into())])).await;
+    let page = t.get("/agenda", &jar).await;
+    assert_eq!(points(&page.body).len(), before_undo.len() + 1);
+    assert_eq!(key_of(&page.body, 3), question, "back in its place");
+    assert!(!page.body.contains("value=\"undo-remove\""), "offered once");
     post(edit(vec![("action", "remove".into()), ("item", question)])).await;
     let page = t.get("/agenda", &jar).await;
     assert!(page.body.contains("Saved "), "{}", page.body);

@@ -57,6 +57,17 @@ pub struct Plan {
     pub points: Vec<Point>,
     #[serde(default)]
     pub removed: Vec<String>,
+    /// The point removed last and where it stood, so the removal can be
+    /// undone. Never shown to anyone (snapshots take only `points`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_removed: Option<Removed>,
+}
+
+/// A removed point and its 1-based position when it was removed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Removed {
+    pub position: usize,
+    pub point: Point,
 }
 
 /// A change the person makes.
@@ -65,6 +76,8 @@ pub enum Edit {
     /// Adds an own point at the end.
     Add(String),
     Remove(String),
+    /// Puts the point removed last back where it was.
+    UndoRemove,
     /// Moves a point to a 1-based position.
     Move {
         key: String,
@@ -92,6 +105,8 @@ pub enum EditError {
     Full,
     #[error("Position {0} is outside the agenda (1 to {1}).")]
     Position(usize, usize),
+    #[error("There is no removed point to put back.")]
+    NothingToUndo,
 }
 
 /// What a refresh from new data would change.
@@ -136,6 +151,7 @@ impl Plan {
         let mut plan = Plan {
             points,
             removed: Vec::new(),
+            last_removed: None,
         };
         plan.put_in_order();
         plan
@@ -202,8 +218,22 @@ impl Plan {
                 let i = self.index(&key)?;
                 let gone = self.points.remove(i);
                 if gone.item.section != Section::Own {
-                    self.removed.push(gone.item.key);
+                    self.removed.push(gone.item.key.clone());
                 }
+                self.last_removed = Some(Removed {
+                    position: i + 1,
+                    point: gone,
+                });
+            }
+            Edit::UndoRemove => {
+                let back = self.last_removed.take().ok_or(EditError::NothingToUndo)?;
+                if self.points.len() >= MAX_POINTS {
+                    self.last_removed = Some(back);
+                    return Err(EditError::Full);
+                }
+                self.removed.retain(|k| *k != back.point.item.key);
+                let at = (back.position - 1).min(self.points.len());
+                self.points.insert(at, back.point);
             }
             Edit::Move { key, to } => {
                 let i = self.index(&key)?;
@@ -577,6 +607,26 @@ mod tests {
             keys(&p),
             vec!["safety", "practice:a", "question:q", "since_last"],
             "no longer top: first of the rest"
+        );
+    }
+
+    #[test]
+    fn a_removed_point_comes_back_where_it_was_with_undo() {
+        let mut p = plan();
+        let keys: Vec<String> = p.points.iter().map(|x| x.item.key.clone()).collect();
+        let second = keys[1].clone();
+        p.apply(Edit::Remove(second.clone()), String::new).unwrap();
+        assert!(p.points.iter().all(|x| x.item.key != second));
+        p.apply(Edit::UndoRemove, String::new).unwrap();
+        let after: Vec<String> = p.points.iter().map(|x| x.item.key.clone()).collect();
+        assert_eq!(after, keys);
+        assert!(
+            !p.removed.contains(&second),
+            "a refresh may bring it back too"
+        );
+        assert_eq!(
+            p.apply(Edit::UndoRemove, String::new),
+            Err(EditError::NothingToUndo)
         );
     }
 }

@@ -638,6 +638,7 @@ mod tests {
                     .iter()
                     .map(|(d, v)| (id(), day(*d), *v))
                     .collect(),
+                start: None,
                 reached: false,
             }],
             measures: vec![MeasureFacts {

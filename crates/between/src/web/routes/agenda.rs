@@ -59,6 +59,8 @@ struct AgendaPage {
     error: Option<String>,
     /// What linked therapists added: (who, "comment" | "point", text).
     from_therapists: Vec<(String, &'static str, String)>,
+    /// Just after a removal: the removed point's text, offered back.
+    undo: Option<String>,
 }
 
 #[derive(Template)]
@@ -168,6 +170,7 @@ fn page(
         draft_text,
         error,
         from_therapists: Vec::new(),
+        undo: None,
     }
 }
 
@@ -181,9 +184,17 @@ pub async fn show(
     let notice = match params.notice.as_deref() {
         Some("saved") => Some("Agenda saved."),
         Some("refreshed") => Some("The agenda now includes your latest data."),
+        Some("removed") => Some("Point removed."),
         _ => None,
     };
     let mut page = page(&state, &s, &agenda, requested, notice, String::new(), None);
+    if params.notice.as_deref() == Some("removed") {
+        page.undo = agenda
+            .plan
+            .last_removed
+            .as_ref()
+            .map(|r| r.point.item.text.clone());
+    }
     page.from_therapists = agenda
         .from_therapists
         .iter()
@@ -246,6 +257,7 @@ pub async fn edit(State(state): State<WebState>, SignedForm { s, form }: SignedF
     let change = match form.get("action") {
         "add" => Change::Add(form.get("text").to_string()),
         "remove" => Change::Remove(item),
+        "undo-remove" => Change::UndoRemove,
         "up" => Change::Move {
             which: item,
             to: position()?.saturating_sub(1).max(1),
@@ -301,10 +313,10 @@ pub async fn edit(State(state): State<WebState>, SignedForm { s, form }: SignedF
                 Change::Add(_) => format!("#point-{}", agenda.plan.points.len()),
                 _ => String::new(),
             };
-            let notice = if change == Change::Refresh {
-                "refreshed"
-            } else {
-                "saved"
+            let notice = match change {
+                Change::Refresh => "refreshed",
+                Change::Remove(_) => "removed",
+                _ => "saved",
             };
             Ok(back(notice, &anchor))
         }
