@@ -277,8 +277,12 @@ async fn on_the_web_a_client_invites_chooses_scopes_sees_who_saw_what_and_ends_i
         "measures shown, practice not shared, no flags: {}",
         clients.body
     );
+    // The client's link in the page, not the header's "/clients/sessions".
     let client_path = clients
         .body
+        .split("<main")
+        .nth(1)
+        .unwrap()
         .split("href=\"/clients/")
         .nth(1)
         .unwrap()

@@ -113,7 +113,9 @@ async fn flat_goal(t: &TestApp, c: &Client, title: &str) {
                 goal.goal.id,
                 CheckIn {
                     level: None,
-                    value: Some(2.0),
+                    // At its baseline: a goal better than where it started
+                    // has moved, and is not stuck.
+                    value: Some(0.0),
                     note: String::new(),
                 },
                 Some(at),
