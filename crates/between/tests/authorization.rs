@@ -865,8 +865,12 @@ async fn post_fields(
     jar: &Jar,
     fields: &Fields,
     multipart: bool,
+    browser_says: Option<(&str, &str)>,
 ) -> support::Reply {
-    let req = Request::post(url).header(header::COOKIE, jar.header());
+    let mut req = Request::post(url).header(header::COOKIE, jar.header());
+    if let Some((name, value)) = browser_says {
+        req = req.header(name, value);
+    }
     let req = if multipart {
         let boundary = "----between-probe-boundary";
         let mut body = Vec::new();
@@ -1008,29 +1012,54 @@ async fn every_state_changing_page_refuses_untrusted_forms_changing_nothing(t: T
     let mut wrong = Vec::new();
     for r in &pages {
         let p = posting(&t, &f, r, &extra).await;
-        let probes: [(&str, Fields, bool); 4] = [
-            ("no token", with_token(None, &p.body, None), false),
+        // A browser saying the form came from elsewhere (a sibling
+        // subdomain is "same-site") is refused even with the right token.
+        type Probe<'a> = (&'a str, Fields, bool, Option<(&'a str, &'a str)>);
+        let right = || with_token(Some(&p.token), &p.body, None);
+        let probes: [Probe; 7] = [
+            ("no token", with_token(None, &p.body, None), false, None),
             (
                 "a foreign token",
                 with_token(Some(&p.foreign), &p.body, None),
                 false,
+                None,
             ),
             (
                 "a NUL",
                 with_token(Some(&p.token), &p.body, Some(b"ok\0")),
                 true,
+                None,
             ),
             (
                 "invalid UTF-8",
                 with_token(Some(&p.token), &p.body, Some(b"caf\xe9")),
                 true,
+                None,
+            ),
+            (
+                "Sec-Fetch-Site: cross-site",
+                right(),
+                false,
+                Some(("sec-fetch-site", "cross-site")),
+            ),
+            (
+                "Sec-Fetch-Site: same-site",
+                right(),
+                false,
+                Some(("sec-fetch-site", "same-site")),
+            ),
+            (
+                "a sibling subdomain's Origin",
+                right(),
+                false,
+                Some(("origin", "https://notes.example.org")),
             ),
         ];
         t.app.settle().await;
         let mut before = t.db.store.fingerprint().await;
-        for (what, fields, names_probe) in &probes {
+        for (what, fields, names_probe, browser_says) in &probes {
             for multipart in [false, true] {
-                let got = post_fields(&t, &p.url, &p.jar, fields, multipart).await;
+                let got = post_fields(&t, &p.url, &p.jar, fields, multipart, *browser_says).await;
                 t.app.settle().await;
                 let after = t.db.store.fingerprint().await;
                 let encoding = if multipart {
@@ -1091,6 +1120,7 @@ async fn every_state_changing_page_refuses_untrusted_forms_changing_nothing(t: T
             &p.jar,
             &with_token(Some(&p.token), &p.body, None),
             false,
+            None,
         )
         .await;
         t.app.settle().await;

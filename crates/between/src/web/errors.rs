@@ -24,6 +24,8 @@ pub enum PageError {
     TooLarge(String),
     /// Busy for now, e.g. another import running (503).
     Unavailable(String),
+    /// Refused as asked, e.g. a form sent from another site (403).
+    Forbidden(String),
     Internal(String),
 }
 
@@ -71,6 +73,7 @@ impl IntoResponse for PageError {
             PageError::Unavailable(message) => {
                 (StatusCode::SERVICE_UNAVAILABLE, "Busy", message.clone())
             }
+            PageError::Forbidden(message) => (StatusCode::FORBIDDEN, "Not done", message.clone()),
             PageError::Internal(detail) => {
                 tracing::error!(error = %detail, "request failed");
                 (

@@ -94,6 +94,10 @@ pub fn router(app: App, settings: WebSettings) -> Router {
         .layer(body_limit::BodyLimit(api::BODY_LIMIT));
     route_table::build(routes::table())
         .layer(axum::middleware::from_fn(forms::check_query))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            forms::check_origin,
+        ))
         .layer(body_limit::BodyLimit(routes::FORM_LIMIT))
         .nest(api::PREFIX, api)
         .layer(axum::middleware::from_fn(body_limit::explain))

@@ -13,17 +13,21 @@
 //! - [`AnonForm`]: forms shown before sign-in (double-submit cookie).
 //! - [`check_query`]: a layer refusing unstorable text in every page's
 //!   query string; [`PageQuery`] reads one.
+//! - [`check_origin`]: a layer refusing a state-changing page request a
+//!   browser says came from another site (`Sec-Fetch-Site`, `Origin`).
 
 mod anon;
 mod body;
 mod csrf;
 mod data;
 mod decode;
+mod origin;
 mod query;
 mod signed;
 
 pub use anon::AnonForm;
 pub use csrf::{for_session, AnonCsrf, ANON_COOKIE};
 pub use data::{split_list, FormData, FromForm};
+pub use origin::check_origin;
 pub use query::{check_query, PageQuery};
 pub use signed::{Checked, MaybeSignedForm, SignedForm, SignedFormOrStale};
