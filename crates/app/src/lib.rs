@@ -62,6 +62,9 @@ pub use principal::{Access, Principal, Role, User};
 pub struct Config {
     /// A web session ends after this long without a request.
     pub session_idle: Duration,
+    /// A web session ends this long after signing in, however active: a
+    /// stolen session cookie is not access for ever.
+    pub session_max_age: Duration,
     /// Whether anyone may create an account from the web once the first
     /// account exists (otherwise only the CLI can).
     pub open_registration: bool,
@@ -79,6 +82,7 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             session_idle: Duration::from_secs(60 * 60),
+            session_max_age: Duration::from_secs(30 * 24 * 60 * 60),
             open_registration: false,
             clock: Clock::system(),
             kdf: KdfParams::PRODUCTION,

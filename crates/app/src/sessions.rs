@@ -155,7 +155,10 @@ impl App {
             SignInAs::WebSession => (
                 CredentialKind::Session,
                 clean_label(s.label, "web browser")?,
-                Some(self.idle_expiry(self.now())),
+                Some(
+                    self.idle_expiry(self.now())
+                        .min(self.session_end(self.now_micros())),
+                ),
                 crypto::new_secret(),
             ),
             SignInAs::Device => (
@@ -212,6 +215,13 @@ impl App {
         Ok(self.store.user_by_name(name).await?)
     }
 
+    /// When a session made at `created_at` (micros) ends, however active.
+    fn session_end(&self, created_at: i64) -> i64 {
+        created_at.saturating_add(
+            i64::try_from(self.config.session_max_age.as_micros()).unwrap_or(i64::MAX / 2),
+        )
+    }
+
     fn idle_expiry(&self, now: Timestamp) -> i64 {
         micros(now) + i64::try_from(self.config.session_idle.as_micros()).unwrap_or(i64::MAX / 2)
     }
@@ -232,6 +242,13 @@ impl App {
             .await?
             .ok_or_else(invalid)?;
         let now = self.now();
+        if row.kind == CredentialKind::Session && micros(now) >= self.session_end(row.created_at) {
+            self.store.delete_credential(row.user_id, row.id).await?;
+            return Err(AppError::Unauthorized(
+                "You have been signed in for a long time, so this session ended. Please sign in again."
+                    .into(),
+            ));
+        }
         if row.expires_at.is_some_and(|at| at <= micros(now)) {
             self.store.delete_credential(row.user_id, row.id).await?;
             return Err(AppError::Unauthorized(
@@ -260,7 +277,9 @@ impl App {
             .is_none_or(|t| micros(now) - t > 60_000_000)
         {
             let expires_at = match row.kind {
-                CredentialKind::Session => Some(self.idle_expiry(now)),
+                CredentialKind::Session => {
+                    Some(self.idle_expiry(now).min(self.session_end(row.created_at)))
+                }
                 _ => row.expires_at,
             };
             self.store

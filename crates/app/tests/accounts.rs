@@ -17,6 +17,7 @@ on_both_backends!(
     password_change_rewraps_keys_and_keeps_data,
     the_recovery_code_resets_a_forgotten_password_without_losing_data,
     sessions_end_after_inactivity,
+    sessions_end_after_their_lifetime_however_active,
     sign_out_everywhere_ends_every_session,
     write_only_tokens_add_entries_but_read_nothing,
     revoked_tokens_open_nothing,
@@ -186,6 +187,34 @@ async fn sessions_end_after_inactivity(db: &TestDb) {
     let (_, secret, _) = signed_in(&app, "eve").await;
     let err = app.authenticate(&secret).await.unwrap_err();
     assert!(err.to_string().contains("without activity"), "{err}");
+}
+
+async fn sessions_end_after_their_lifetime_however_active(db: &TestDb) {
+    let clock = between_app::Clock::manual(jiff::Timestamp::now());
+    let app = App::new(
+        db.store.clone(),
+        Config {
+            session_idle: std::time::Duration::from_secs(60 * 60),
+            session_max_age: std::time::Duration::from_secs(3 * 24 * 60 * 60),
+            clock: clock.clone(),
+            ..Config::testing()
+        },
+    );
+    let (_, secret, _) = signed_in(&app, "gus").await;
+    // Used every half hour for almost three days: still open.
+    for _ in 0..(3 * 48 - 1) {
+        clock.advance(std::time::Duration::from_secs(30 * 60));
+        app.authenticate(&secret).await.unwrap();
+    }
+    clock.advance(std::time::Duration::from_secs(30 * 60));
+    let err = app.authenticate(&secret).await.unwrap_err();
+    assert!(
+        err.to_string().contains("signed in for a long time"),
+        "{err}"
+    );
+    // And it is gone, not merely refused.
+    let err = app.authenticate(&secret).await.unwrap_err();
+    assert!(err.to_string().contains("not valid"), "{err}");
 }
 
 async fn sign_out_everywhere_ends_every_session(db: &TestDb) {

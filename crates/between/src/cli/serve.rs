@@ -19,6 +19,9 @@ pub struct ServeArgs {
     /// Minutes without activity after which a web session ends.
     #[arg(long, env = "BETWEEN_SESSION_IDLE_MINUTES", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=43_200))]
     session_idle_minutes: u64,
+    /// Days after signing in at which a web session ends, however active.
+    #[arg(long, env = "BETWEEN_SESSION_MAX_DAYS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=365))]
+    session_max_days: u64,
     /// Let anyone create an account from the web (default: only the first account; later ones via the CLI).
     #[arg(long, env = "BETWEEN_OPEN_REGISTRATION")]
     open_registration: bool,
@@ -62,6 +65,7 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> CliResult {
         store,
         Config {
             session_idle: Duration::from_secs(args.session_idle_minutes * 60),
+            session_max_age: Duration::from_secs(args.session_max_days * 24 * 60 * 60),
             open_registration: args.open_registration,
             kdf: ctx.kdf,
             ..Config::default()
