@@ -99,6 +99,15 @@ pub struct Opened {
     pub views_left: Option<u32>,
 }
 
+/// An open link, not opened: what its first page says.
+#[derive(Debug, Clone)]
+pub struct Peek {
+    pub kind: LinkKind,
+    pub expires_at: Timestamp,
+    /// Views left before this one, when limited.
+    pub views_left: Option<u32>,
+}
+
 /// Validity as people give it: 1 hour up to 90 days.
 pub fn validate_validity(valid_for: SignedDuration) -> Result<SignedDuration, AppError> {
     if valid_for < SignedDuration::from_hours(1) || valid_for > MAX_VALID_FOR {
@@ -247,6 +256,36 @@ impl App {
         Ok(())
     }
 
+    /// What a link is, without opening it or counting a view: the page a
+    /// link first shows (so previews and mail scanners, which only fetch
+    /// it, neither use up a view nor receive the content). Unknown secrets
+    /// are not found; closed links are gone.
+    pub async fn peek_private_link(&self, secret: &str) -> Result<Peek, AppError> {
+        let not_found = || AppError::NotFound("That private link".into());
+        let secret = secret.trim();
+        if secret.len() < 20 || secret.len() > 100 {
+            return Err(not_found());
+        }
+        let row = self
+            .store
+            .private_link_by_lookup(&lookup_of(secret))
+            .await?
+            .ok_or_else(not_found)?;
+        let now = micros(self.now());
+        if state_of(&row, now) != LinkState::Open {
+            self.store.erase_closed_private_links(now).await?;
+            return Err(gone());
+        }
+        Ok(Peek {
+            kind: LinkKind::parse(&row.kind)
+                .ok_or_else(|| AppError::Corrupt(format!("a private link of kind {}", row.kind)))?,
+            expires_at: from_micros(row.expires_at)?,
+            views_left: row
+                .max_views
+                .map(|m| u32::try_from((m - row.views).max(0)).unwrap_or(0)),
+        })
+    }
+
     /// Opens a link by its secret, counting the view and logging it for the
     /// owner. Unknown secrets are not found; closed links are gone.
     pub async fn open_private_link(&self, secret: &str) -> Result<Opened, AppError> {
@@ -264,11 +303,16 @@ impl App {
         if state_of(&row, now) != LinkState::Open
             || !self.store.count_private_link_view(row.id, now).await?
         {
+            self.store.erase_closed_private_links(now).await?;
             return Err(gone());
         }
         let key = crypto::derive(secret.as_bytes(), "private-link-key");
         let bytes = crypto::open(&key, &aad(row.id), &row.sealed)
             .map_err(|_| AppError::Corrupt("a private link does not open".into()))?;
+        // The last view: nothing is kept to open again.
+        if row.max_views.is_some_and(|m| row.views + 1 >= m) {
+            self.store.erase_closed_private_links(now).await?;
+        }
         let snapshot: Snapshot = serde_json::from_slice(&bytes)
             .map_err(|e| AppError::Corrupt(format!("snapshot: {e}")))?;
         let kind = LinkKind::parse(&row.kind)

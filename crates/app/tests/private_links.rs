@@ -157,8 +157,8 @@ async fn a_link_closes_when_it_expires_runs_out_of_views_or_is_revoked(db: &Test
             ..Config::testing()
         },
     );
-    assert!(gone(later.open_private_link(&soon).await), "expired");
     assert!(app.open_private_link(&soon).await.is_ok(), "still open now");
+    assert!(gone(later.open_private_link(&soon).await), "expired");
 
     let states: Vec<LinkState> = later
         .private_links(&ada)
@@ -170,6 +170,48 @@ async fn a_link_closes_when_it_expires_runs_out_of_views_or_is_revoked(db: &Test
     assert!(states.contains(&LinkState::UsedUp));
     assert!(states.contains(&LinkState::Revoked));
     assert!(states.contains(&LinkState::Expired));
+
+    // A closed link keeps nothing to open: its sealed snapshot is erased
+    // at revoke, at the view that used it up, at an open after it expired,
+    // and by the server's sweep; an open link keeps its own.
+    let sealed = |id| {
+        let store = db.store.clone();
+        let owner = ada.user.id;
+        async move {
+            store
+                .private_links(owner)
+                .await
+                .unwrap()
+                .into_iter()
+                .find(|r| r.id == id)
+                .unwrap()
+                .sealed
+        }
+    };
+    let rows = db.store.private_links(ada.user.id).await.unwrap();
+    assert_eq!(rows.len(), 3);
+    assert!(
+        rows.iter().all(|r| r.sealed.is_empty()),
+        "all three closed links erased"
+    );
+    let (expiring, _) = make(None, SignedDuration::from_hours(2)).await;
+    let (lasting, _) = make(None, DAY).await;
+    let in_three_hours = (jiff::Timestamp::now() + SignedDuration::from_hours(3)).as_microsecond();
+    assert_eq!(
+        db.store
+            .erase_closed_private_links(in_three_hours)
+            .await
+            .unwrap(),
+        1
+    );
+    assert!(
+        sealed(expiring.id).await.is_empty(),
+        "the sweep erased the expired one"
+    );
+    assert!(
+        !sealed(lasting.id).await.is_empty(),
+        "an open link keeps its snapshot"
+    );
 }
 
 async fn bad_link_settings_are_refused_and_change_nothing(db: &TestDb) {

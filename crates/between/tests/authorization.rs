@@ -261,6 +261,9 @@ fn table() -> Vec<Row> {
         },
         // Private links: the secret is the credential; a wrong one opens nothing.
         row("GET", "/s/{secret}", "/s/not-the-secret-of-any-link-at-all", Public(404)),
+        // Opening one takes the button of its first page (a form token
+        // from this browser's cookie), so a fetch alone opens nothing.
+        row("POST", "/s/{secret}", "/s/{link_secret}", Public(400)),
         row("POST", "/agenda/link", "/agenda/link", Mine(200)),
         row("POST", "/reviews/{id}/link", "/reviews/{review}/link", Owners(200)),
         row("GET", "/sharing/links/{id}/revoke", "/sharing/links/{private_link}/revoke", Owners(200)),
@@ -617,6 +620,19 @@ async fn fixture(t: &TestApp) -> Fixture {
             .unwrap();
         ids.insert(key, made.id.to_string());
     }
+    let (_, secret) = t
+        .app
+        .create_private_link(
+            &owner,
+            between_app::private_links::LinkKind::Agenda,
+            None,
+            &snapshot,
+            jiff::SignedDuration::from_hours(24),
+            None,
+        )
+        .await
+        .unwrap();
+    ids.insert("link_secret", secret);
     Fixture { ids, jars, tokens }
 }
 

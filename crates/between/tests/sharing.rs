@@ -462,14 +462,41 @@ async fn a_private_link_opens_for_anyone_holding_it_until_it_is_used_up_or_revok
         .take_while(|c| !matches!(c, '<' | '"' | ' '))
         .collect();
 
-    let anon = support::Jar::default();
-    let page = t.get(&path, &anon).await;
+    // Its address first shows what it is and an "Open" button: a link
+    // preview or a mail scanner fetching it neither uses up the one view
+    // nor receives the agenda.
+    let mut anon = support::Jar::default();
+    let first = t.get(&path, &anon).await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.body);
+    assert!(
+        first.body.contains("an agenda for a therapy session"),
+        "{}",
+        first.body
+    );
+    assert!(first.body.contains("1 more time"), "{}", first.body);
+    assert!(!first.body.contains("Agenda for my next session"));
+    assert_eq!(first.headers["x-robots-tag"], "noindex, nofollow");
+    anon.absorb(&first);
+    let token = first.hidden("csrf");
+    for _ in 0..3 {
+        assert_eq!(
+            t.get(&path, &anon).await.status,
+            StatusCode::OK,
+            "fetching uses no view"
+        );
+    }
+    let refused = t
+        .post_form(&path, &anon, &[("csrf", "not the token")])
+        .await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    let page = t.post_form(&path, &anon, &[("csrf", &token)]).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     assert!(page.body.contains("Agenda for my next session"));
     assert_eq!(page.headers["x-robots-tag"], "noindex, nofollow");
-    let again = t.get(&path, &anon).await;
+    let again = t.post_form(&path, &anon, &[("csrf", &token)]).await;
     assert_eq!(again.status, StatusCode::GONE, "one view only");
     assert!(again.body.contains("This link is closed"));
+    assert_eq!(t.get(&path, &anon).await.status, StatusCode::GONE);
     assert_eq!(
         t.get("/s/a-guess-at-some-link-secret-0000", &anon)
             .await
@@ -505,6 +532,15 @@ async fn a_private_link_opens_for_anyone_holding_it_until_it_is_used_up_or_revok
     assert_eq!(t.get(&second, &anon).await.status, StatusCode::GONE);
     let log = t.get("/sharing/access-log", &ada).await;
     assert!(log.body.contains("agenda (private link)"), "{}", log.body);
+    // A closed link keeps nothing to open: the used-up and the revoked
+    // link's sealed snapshots are erased.
+    let owner = t.db.store.user_by_name("ada").await.unwrap().unwrap();
+    let links = t.db.store.private_links(owner.id).await.unwrap();
+    assert_eq!(links.len(), 2);
+    assert!(
+        links.iter().all(|l| l.sealed.is_empty()),
+        "snapshots erased"
+    );
 }
 
 #[tokio::test]

@@ -114,13 +114,28 @@ impl Store {
         now: i64,
     ) -> Result<bool, StoreError> {
         let done = sqlx::query(
-            "UPDATE private_links SET revoked_at = COALESCE(revoked_at, $1) WHERE id = $2 AND owner_id = $3",
+            "UPDATE private_links SET revoked_at = COALESCE(revoked_at, $1), sealed = $4 WHERE id = $2 AND owner_id = $3",
         )
         .bind(now)
         .bind(id.to_string())
         .bind(owner_id.to_string())
+        .bind(Vec::<u8>::new())
         .execute(&self.pool)
         .await?;
         Ok(done.rows_affected() == 1)
+    }
+
+    /// Erases the sealed snapshot of every link that is closed at `now`
+    /// (revoked, expired or used up): a closed link keeps only what the
+    /// owner's list shows. Returns how many were erased.
+    pub async fn erase_closed_private_links(&self, now: i64) -> Result<u64, StoreError> {
+        let done = sqlx::query(
+            "UPDATE private_links SET sealed = $1 WHERE length(sealed) > 0 AND (revoked_at IS NOT NULL OR expires_at <= $2 OR (max_views IS NOT NULL AND views >= max_views))",
+        )
+        .bind(Vec::<u8>::new())
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected())
     }
 }

@@ -127,8 +127,8 @@ pub async fn serve(
     Ok(())
 }
 
-/// Removes expired sessions, ended throttle windows and entries deleted
-/// more than 30 days ago.
+/// Removes expired sessions, the snapshots of closed private links, ended
+/// throttle windows and entries deleted more than 30 days ago.
 async fn housekeeping(app: App) {
     let mut tick = tokio::time::interval(Duration::from_secs(60 * 60));
     loop {
@@ -136,6 +136,9 @@ async fn housekeeping(app: App) {
         let now = app.now_micros();
         if let Err(err) = app.store().delete_expired_credentials(now).await {
             tracing::warn!(error = %err, "could not remove expired sessions");
+        }
+        if let Err(err) = app.store().erase_closed_private_links(now).await {
+            tracing::warn!(error = %err, "could not erase closed private links");
         }
         if let Err(err) = app.purge_throttles().await {
             tracing::warn!(error = %err, "could not remove ended sign-in throttles");

@@ -11,7 +11,7 @@ use between_domain::snapshot::Snapshot;
 
 use crate::web::auth::SignedIn;
 use crate::web::errors::{render, PageError, PageResult};
-use crate::web::forms::{FormData, SignedForm};
+use crate::web::forms::{AnonCsrf, AnonForm, Checked, FormData, SignedForm};
 use crate::web::{Layout, WebState};
 
 #[derive(Template)]
@@ -29,6 +29,16 @@ struct CreatedPage {
 struct OpenedPage {
     layout: Layout,
     snapshot: Snapshot,
+    expires: String,
+    views_left: Option<u32>,
+}
+
+#[derive(Template)]
+#[template(path = "private_link_open.html")]
+struct OpenFirstPage {
+    layout: Layout,
+    csrf: String,
+    what: &'static str,
     expires: String,
     views_left: Option<u32>,
 }
@@ -112,8 +122,46 @@ pub async fn create_for_review(
     create(&state, &s, LinkKind::Review, Some(id), &form).await
 }
 
-/// `GET /s/{secret}`: what the link opens, for anyone holding it.
-pub async fn open(State(state): State<WebState>, Path(secret): Path<String>) -> PageResult {
+/// `GET /s/{secret}`: what the link is and an "Open" button; nothing of
+/// its content, and no view counted (link previews and mail scanners only
+/// fetch this).
+pub async fn first(
+    State(state): State<WebState>,
+    Path(secret): Path<String>,
+    token: AnonCsrf,
+) -> PageResult {
+    let peek = match state.app.peek_private_link(&secret).await {
+        Ok(peek) => peek,
+        Err(err) => return closed(&state, err),
+    };
+    let page = OpenFirstPage {
+        layout: Layout::new(&state, "A private link", ""),
+        csrf: token.token.clone(),
+        what: match peek.kind {
+            LinkKind::Agenda => "an agenda for a therapy session",
+            LinkKind::Review => "a progress review",
+        },
+        expires: peek.expires_at.strftime("%-d %B %Y, %H:%M UTC").to_string(),
+        views_left: peek.views_left,
+    };
+    let mut response = with_robots(render(&page)?);
+    if let Some(cookie) = token.set_cookie {
+        response.headers_mut().insert(header::SET_COOKIE, cookie);
+    }
+    Ok(response)
+}
+
+/// `POST /s/{secret}`: opens the link, counting the view.
+pub async fn open(
+    State(state): State<WebState>,
+    Path(secret): Path<String>,
+    AnonForm { form, .. }: AnonForm,
+) -> PageResult {
+    if let Checked::Stale(_) = form {
+        return Err(PageError::BadRequest(
+            "This button was on a page that was open for a long time, so the link was not opened. Go back, reload the page and try again.".into(),
+        ));
+    }
     let layout = |title: &str| Layout::new(&state, title.to_string(), "");
     match state.app.open_private_link(&secret).await {
         Ok(opened) => {
@@ -126,25 +174,36 @@ pub async fn open(State(state): State<WebState>, Path(secret): Path<String>) -> 
                 views_left: opened.views_left,
                 snapshot: opened.snapshot,
             };
-            Ok((
-                [(
-                    header::HeaderName::from_static("x-robots-tag"),
-                    "noindex, nofollow",
-                )],
-                render(&page)?,
-            )
-                .into_response())
+            Ok(with_robots(render(&page)?))
         }
-        Err(AppError::NotFound(_)) => Err(PageError::NotFound),
-        Err(AppError::Gone(message)) => Ok((
+        Err(err) => closed(&state, err),
+    }
+}
+
+fn with_robots(page: axum::response::Response) -> axum::response::Response {
+    (
+        [(
+            header::HeaderName::from_static("x-robots-tag"),
+            "noindex, nofollow",
+        )],
+        page,
+    )
+        .into_response()
+}
+
+/// What an unknown (404) or closed (410) link answers.
+fn closed(state: &WebState, err: AppError) -> PageResult {
+    match err {
+        AppError::NotFound(_) => Err(PageError::NotFound),
+        AppError::Gone(message) => Ok((
             StatusCode::GONE,
             render(&GonePage {
-                layout: layout("Link closed"),
+                layout: Layout::new(state, "Link closed", ""),
                 message,
             })?,
         )
             .into_response()),
-        Err(err) => Err(err.into()),
+        err => Err(err.into()),
     }
 }
 
