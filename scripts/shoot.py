@@ -5,13 +5,14 @@ headless Chromium over WebDriver, signed in as "demo" (the client) or, with
 --user demo-therapist, as the demo client's therapist.
 
 Usage: scripts/shoot.py OUT_DIR PATH [PATH…] [--bin path/to/between] [--anonymous]
-                        [--user demo|demo-therapist]
+                        [--user demo|demo-therapist] [--prepare "CLI ARGS"…]
 Writes OUT_DIR/<name>-390.png and OUT_DIR/<name>-1280.png per path (full
 page height). A path may be "name=/some/path"; "{demo}" in a path stands for
 the demo client's id (e.g. /clients/{demo}). With --anonymous the pages are
-shot signed out.
+shot signed out. Each --prepare runs `between CLI ARGS` on the store
+before the server starts (e.g. --prepare "--user demo calendar url").
 """
-import argparse, base64, json, os, re, socket, subprocess, tempfile, time, urllib.request
+import argparse, base64, json, os, re, shlex, socket, subprocess, tempfile, time, urllib.request
 
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ap = argparse.ArgumentParser()
@@ -20,6 +21,7 @@ ap.add_argument("paths", nargs="+")
 ap.add_argument("--bin", default=os.path.join(root, "target/debug/between"))
 ap.add_argument("--anonymous", action="store_true")
 ap.add_argument("--user", default="demo", choices=["demo", "demo-therapist"])
+ap.add_argument("--prepare", action="append", default=[])
 args = ap.parse_args()
 
 
@@ -44,6 +46,8 @@ if args.user == "demo-therapist":
     password = re.search(r'"demo-therapist" \(password: ([^)\s]+)\)', out).group(1)
 else:
     password = re.search(r"password: (\S+)", out).group(1)
+for cli in args.prepare:
+    subprocess.run([args.bin] + shlex.split(cli), env=env, check=True, stdout=subprocess.DEVNULL)
 port, dport = free_port(), free_port()
 server = subprocess.Popen([args.bin, "serve", "--listen", f"127.0.0.1:{port}"], env=env,
                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

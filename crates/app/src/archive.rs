@@ -119,6 +119,7 @@ macro_rules! with_type {
             RecordKind::Practice => $f::<Practice>($($arg),*),
             RecordKind::PracticeLog => $f::<Log>($($arg),*),
             RecordKind::CalendarPrefs => $f::<CalendarPrefs>($($arg),*),
+            RecordKind::CalendarFeed => $f::<crate::calendar::CalendarFeed>($($arg),*),
             RecordKind::Measure => $f::<Response>($($arg),*),
             RecordKind::SafetyPlan => $f::<SafetyPlan>($($arg),*),
             RecordKind::WinsSeen => $f::<std::collections::BTreeSet<String>>($($arg),*),
@@ -219,7 +220,7 @@ impl App {
         }
         let mut out = Vec::new();
         for kind in RecordKind::ALL {
-            if kind == RecordKind::ImportMap {
+            if !kind.archived() {
                 continue;
             }
             let q = RecordQuery {
@@ -411,8 +412,7 @@ impl App {
         let mut record_rows = Vec::new();
         for (i, mut r) in records.into_iter().enumerate() {
             tell(entry_count + i);
-            let Some(kind) = RecordKind::parse(&r.kind).filter(|k| *k != RecordKind::ImportMap)
-            else {
+            let Some(kind) = RecordKind::parse(&r.kind).filter(|k| k.archived()) else {
                 errors.add(
                     &format!("records[{i}].kind"),
                     format!(

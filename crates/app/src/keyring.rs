@@ -43,10 +43,13 @@ pub enum DataKind {
     Agenda,
     /// Saved periodic reviews and their reflections.
     Reviews,
+    /// What only the account itself may read, never shared with a therapist
+    /// and never given to a token: the calendar feed's secret.
+    Account,
 }
 
 impl DataKind {
-    pub const ALL: [DataKind; 14] = [
+    pub const ALL: [DataKind; 15] = [
         DataKind::Journal,
         DataKind::SharedJournal,
         DataKind::Appointments,
@@ -61,6 +64,7 @@ impl DataKind {
         DataKind::Trackers,
         DataKind::Agenda,
         DataKind::Reviews,
+        DataKind::Account,
     ];
 
     /// The kinds a calendar feed may read: titles and times.
@@ -85,6 +89,7 @@ impl DataKind {
             DataKind::Trackers => "trackers",
             DataKind::Agenda => "agenda",
             DataKind::Reviews => "reviews",
+            DataKind::Account => "account",
         }
     }
 

@@ -27,6 +27,8 @@ pub enum RecordKind {
     Practice,
     PracticeLog,
     CalendarPrefs,
+    /// The calendar feed's secret, under a key no one else ever holds.
+    CalendarFeed,
     Measure,
     SafetyPlan,
     WinsSeen,
@@ -46,7 +48,7 @@ pub enum RecordKind {
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 20] = [
+    pub const ALL: [RecordKind; 21] = [
         RecordKind::Appointment,
         RecordKind::AppointmentSeries,
         RecordKind::Question,
@@ -57,6 +59,7 @@ impl RecordKind {
         RecordKind::Practice,
         RecordKind::PracticeLog,
         RecordKind::CalendarPrefs,
+        RecordKind::CalendarFeed,
         RecordKind::Measure,
         RecordKind::SafetyPlan,
         RecordKind::WinsSeen,
@@ -85,6 +88,7 @@ impl RecordKind {
             RecordKind::Practice => "practice",
             RecordKind::PracticeLog => "practice_log",
             RecordKind::CalendarPrefs => "calendar_prefs",
+            RecordKind::CalendarFeed => "calendar_feed",
             RecordKind::Measure => "measure",
             RecordKind::SafetyPlan => "safety_plan",
             RecordKind::WinsSeen => "wins_seen",
@@ -98,6 +102,12 @@ impl RecordKind {
         }
     }
 
+    /// Whether the account archive carries records of this kind: not the
+    /// import bookkeeping, and never a credential's secret.
+    pub fn archived(self) -> bool {
+        !matches!(self, RecordKind::ImportMap | RecordKind::CalendarFeed)
+    }
+
     pub(crate) fn data_kind(self) -> DataKind {
         match self {
             RecordKind::Appointment | RecordKind::AppointmentSeries => DataKind::Appointments,
@@ -108,6 +118,7 @@ impl RecordKind {
             RecordKind::Practice => DataKind::Practices,
             RecordKind::PracticeLog => DataKind::PracticeLogs,
             RecordKind::CalendarPrefs => DataKind::Practices,
+            RecordKind::CalendarFeed => DataKind::Account,
             RecordKind::Measure => DataKind::Measures,
             RecordKind::SafetyPlan => DataKind::SafetyPlan,
             RecordKind::WinsSeen | RecordKind::PinnedPatterns | RecordKind::ImportMap => {

@@ -3,7 +3,8 @@
 //! stored from then on. Only the owner's credentials can make a key, so it
 //! happens at their next unlock: a new kind key, every record (and shared
 //! entry) of the kind re-encrypted under it, and the new key sealed to the
-//! therapists who still share that kind.
+//! therapists who still share that kind. The same "due at the next unlock"
+//! list carries upgrade steps, which also need the owner's keys.
 
 use between_store::{EntryQuery, RecordBatch, RecordQuery};
 use uuid::Uuid;
@@ -27,6 +28,10 @@ impl App {
         for name in due {
             if let Some(kind) = DataKind::parse(&name) {
                 self.rotate(&mut p, &root, kind).await?;
+            } else if let Some(step) = name.strip_prefix(UPGRADE) {
+                if !self.upgrade(&p, step).await? {
+                    continue; // left for the version that knows it
+                }
             }
             self.store.clear_rotation(p.user.id, &name).await?;
         }
@@ -90,11 +95,11 @@ impl App {
             }
             self.store.rekey_entries(user, &rows).await?;
         }
-        // The calendar feed's credential holds the appointments and
-        // practices keys; it is made again for the same (stored) secret, so
-        // the feed's address stays the same and it opens the new key.
+        // The calendar feed's credential held the old appointments and
+        // practices keys, and a therapist who read a database copy while
+        // linked could have opened it: the feed gets a new address.
         if is_calendar_kind(kind) {
-            self.reissue_calendar_credential(p).await?;
+            self.replace_calendar_secret(p).await?;
         }
         // Therapists who still share the kind get the new key.
         for s in self.store.active_shares(user).await? {
@@ -104,6 +109,24 @@ impl App {
         }
         tracing::info!(user_id = %user, kind = kind.as_str(), "kind key rotated");
         Ok(())
+    }
+}
+
+/// Due work whose name starts with this is a step that upgrades what an
+/// earlier version stored, and needs the owner's keys: a migration marks it
+/// due for every account, and it runs at each account's next unlock.
+const UPGRADE: &str = "upgrade:";
+
+impl App {
+    /// Runs one upgrade step; false for a step this version does not know
+    /// (a newer instance marked it), which stays due.
+    async fn upgrade(&self, p: &Principal, step: &str) -> Result<bool, AppError> {
+        match step {
+            "calendar_secret" => self.upgrade_calendar_secret(p).await?,
+            _ => return Ok(false),
+        }
+        tracing::info!(user_id = %p.user.id, step, "store upgraded");
+        Ok(true)
     }
 }
 

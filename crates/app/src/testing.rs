@@ -1,5 +1,6 @@
 //! Helpers for tests of this crate and of the binary (feature `testing`):
-//! zip files written byte by byte, well-formed or hostile.
+//! zip files written byte by byte, well-formed or hostile, and stores as
+//! earlier versions wrote them.
 
 pub mod zips {
     //! Zips written by hand, so a test can make one whose headers lie.
@@ -178,5 +179,70 @@ pub mod zips {
         out.extend_from_slice(&1u32.to_le_bytes());
         out.extend(end_record(0xFFFF, 0xFFFF_FFFF, 0xFFFF_FFFF));
         out
+    }
+}
+
+pub mod legacy {
+    //! What earlier versions stored, written the way they wrote it, so a
+    //! test can show this version upgrades it.
+
+    use between_store::{CredentialKind, RecordBatch};
+    use serde::Serialize;
+    use uuid::Uuid;
+
+    use crate::credential::{self, Template};
+    use crate::error::AppError;
+    use crate::principal::{Access, Principal};
+    use crate::records::RecordKind;
+    use crate::App;
+
+    #[derive(Serialize)]
+    struct PrefsWithSecret<'a> {
+        detailed: bool,
+        journal_reminder: bool,
+        feed_secret: &'a str,
+    }
+
+    /// Before the feed's secret had its own key: kept inside the calendar
+    /// prefs, under the practices key; the migration marks the upgrade due.
+    pub async fn calendar_secret_in_prefs(
+        app: &App,
+        p: &Principal,
+        secret: &str,
+        detailed: bool,
+    ) -> Result<(), AppError> {
+        let row = credential::for_secret(
+            Template {
+                user_id: p.user.id,
+                kind: CredentialKind::Calendar,
+                label: "calendar feed",
+                access: Access::Calendar,
+                now: app.now_micros(),
+                expires_at: None,
+            },
+            secret,
+            &p.keys,
+        )?;
+        app.store.insert_credential(&row).await?;
+        let prefs = PrefsWithSecret {
+            detailed,
+            journal_reminder: false,
+            feed_secret: secret,
+        };
+        let mut batch = RecordBatch::default();
+        batch.insert.push(app.seal(
+            p,
+            RecordKind::CalendarPrefs,
+            Uuid::now_v7(),
+            None,
+            app.now(),
+            &prefs,
+            None,
+        )?);
+        app.store.apply_records(p.user.id, &batch).await?;
+        app.store
+            .mark_rotation(p.user.id, &["upgrade:calendar_secret".into()], 0)
+            .await?;
+        Ok(())
     }
 }

@@ -23,7 +23,6 @@ on_both_backends!(
     a_therapist_assigns_practice_the_client_accepts_adjusts_or_declines,
     dashboard_roadblocks_come_only_from_shared_scopes,
     an_appointment_naming_a_therapist_is_hidden_from_another,
-    ending_a_link_replaces_the_appointments_key_and_the_calendar_feed_keeps_working,
 );
 
 async fn therapist(app: &App, name: &str) -> Principal {
@@ -896,87 +895,4 @@ async fn an_appointment_naming_a_therapist_is_hidden_from_another(db: &TestDb) {
     )
     .await
     .unwrap();
-}
-
-async fn ending_a_link_replaces_the_appointments_key_and_the_calendar_feed_keeps_working(
-    db: &TestDb,
-) {
-    use between_app::appointments::NewAppointment;
-    use between_domain::appointment::Details;
-    use between_domain::practice::definition::{Practice, Template};
-    use between_domain::practice::schedule::Schedule;
-    use between_store::RecordQuery;
-    use jiff::{SignedDuration, Timestamp};
-    let app = App::new(db.store.clone(), Config::testing());
-    let (ada, _, _) = signed_in(&app, "ada").await;
-    app.add_appointment(
-        &ada,
-        NewAppointment {
-            starts_at: Timestamp::now() + SignedDuration::from_hours(48),
-            details: Details::default(),
-            repeat: None,
-            until: None,
-        },
-    )
-    .await
-    .unwrap();
-    app.add_practice(
-        &ada,
-        Practice {
-            title: "Breathing".into(),
-            instructions: String::new(),
-            why: String::new(),
-            goal_id: None,
-            assigned_by: "self".into(),
-            template: Template::Free,
-            schedule: Schedule::parse("daily").unwrap(),
-            start: jiff::Zoned::now().date(),
-            end: None,
-            archived: false,
-        },
-    )
-    .await
-    .unwrap();
-    let feed = app.calendar_secret(&ada, false).await.unwrap();
-    let dr = therapist(&app, "dr-rivera").await;
-    let invite = app.create_share_invite(&ada).await.unwrap();
-    let link = app.accept_share_invite(&dr, &invite.code).await.unwrap();
-    app.set_share_scopes(&ada, "dr-rivera", &[Scope::Practice], &[])
-        .await
-        .unwrap();
-    let held: Vec<uuid::Uuid> = db
-        .store
-        .share_keys(link.id)
-        .await
-        .unwrap()
-        .iter()
-        .map(|k| k.key_id)
-        .collect();
-    app.end_share(&ada, "dr-rivera").await.unwrap();
-    // The client's next sign-in replaces every key the therapist held.
-    app.sign_in("ada", PASSWORD, "test", SignInAs::WebSession, "again")
-        .await
-        .unwrap();
-    for kind in ["appointment", "practice"] {
-        let rows = db
-            .store
-            .list_records(
-                ada.user.id,
-                &RecordQuery {
-                    kind: kind.into(),
-                    ..Default::default()
-                },
-            )
-            .await
-            .unwrap();
-        assert!(!rows.is_empty());
-        assert!(
-            rows.iter().all(|r| !held.contains(&r.key_id)),
-            "no {kind} stays under a key the former therapist held"
-        );
-    }
-    // The feed's address is unchanged and it opens the new keys.
-    let data = app.calendar_feed(&feed).await.unwrap();
-    assert_eq!(data.appointments.len(), 1);
-    assert_eq!(data.practices.len(), 1);
 }

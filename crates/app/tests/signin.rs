@@ -411,11 +411,20 @@ async fn legacy_accounts_sign_in_and_are_upgraded(postgres: bool) {
     let Some(db) = TestDb::upgraded_from(postgres, 9, &rows).await else {
         return;
     };
+    assert_eq!(
+        db.store.due_rotations(user).await.unwrap(),
+        vec!["upgrade:calendar_secret".to_string()],
+        "migrations mark the steps that need the account's keys"
+    );
     let app = app_on(db.store.clone()).await;
     let (p, _) = app
         .sign_in("lee", PASSWORD, "t", SignInAs::WebSession, "")
         .await
         .expect("a legacy password still signs in");
+    assert!(
+        db.store.due_rotations(user).await.unwrap().is_empty(),
+        "carried out at the first unlock"
+    );
     let kdf: Vec<_> = db
         .store
         .credentials_of_user(user, Some(CredentialKind::Password))

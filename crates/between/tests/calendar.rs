@@ -204,3 +204,47 @@ async fn the_feed_is_valid_neutral_private_and_rotatable() {
         "listed and revocable with the other credentials"
     );
 }
+
+#[tokio::test]
+async fn after_a_therapist_leaves_the_new_address_is_explained_on_the_calendar_page_and_home() {
+    let t = TestApp::new().await;
+    let jar = t.signed_in("ada").await;
+    let csrf = t.csrf(&jar).await;
+    t.post_form("/settings/calendar/link", &jar, &[("csrf", &csrf)])
+        .await;
+    let before = t.get("/settings/calendar", &jar).await.body;
+    assert!(!before.contains("address changed"));
+    assert!(!t.get("/", &jar).await.body.contains("address changed"));
+
+    let dr = t
+        .signed_in_as("dr-rivera", between_app::Role::Therapist)
+        .await;
+    let ada = t.app.authenticate(&jar.0["between_session"]).await.unwrap();
+    let invite = t.app.create_share_invite(&ada).await.unwrap();
+    let dr = t.app.authenticate(&dr.0["between_session"]).await.unwrap();
+    t.app.accept_share_invite(&dr, &invite.code).await.unwrap();
+    // The client's sharing page seals the appointments key to the therapist.
+    t.get("/sharing", &jar).await;
+    t.app.end_share(&ada, "dr-rivera").await.unwrap();
+
+    // The next request of the client's own session carries out the change.
+    let page = t.get("/settings/calendar", &jar).await.body;
+    assert!(page.contains("Your calendar address changed on"), "{page}");
+    assert!(page.contains("no longer can"));
+    let old_url = before
+        .split("<code>")
+        .nth(1)
+        .unwrap()
+        .split("</code>")
+        .next()
+        .unwrap();
+    assert!(!page.contains(old_url), "the page shows the new address");
+    let old_path = old_url.split("8080").nth(1).unwrap();
+    assert_eq!(
+        t.get(old_path, &Jar::default()).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let home = t.get("/", &jar).await.body;
+    assert!(home.contains("Your calendar address changed on"));
+    assert!(home.contains(r#"href="/settings/calendar""#));
+}

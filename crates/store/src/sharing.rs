@@ -181,6 +181,15 @@ impl Store {
     }
 
     /// Ends a link at once: its scopes and sealed keys go with it.
+    /// Whether the account ever had a therapist linked (now or before).
+    pub async fn ever_shared(&self, client_id: Uuid) -> Result<bool, StoreError> {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM shares WHERE client_id = $1")
+            .bind(client_id.to_string())
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(row.try_get::<i64, _>("n")? > 0)
+    }
+
     pub async fn end_share(&self, share_id: Uuid, now: i64) -> Result<bool, StoreError> {
         let mut tx = self.pool.begin().await?;
         let done =

@@ -49,6 +49,9 @@ pub async fn feed(State(state): State<WebState>, Path(file): Path<String>) -> Pa
 struct CalendarPage {
     layout: Layout,
     url: Option<String>,
+    /// The day the address was replaced without being asked for (a
+    /// therapist's access ended), so the person updates their calendar app.
+    replaced_on: Option<String>,
     detailed: bool,
     journal_reminder: bool,
 }
@@ -64,6 +67,7 @@ pub async fn settings(
     PageQuery(q): PageQuery<Params>,
 ) -> PageResult {
     let prefs = state.app.calendar_prefs(&s.principal).await?;
+    let feed = state.app.calendar_feed_link(&s.principal).await?;
     let notice = match q.notice.as_deref() {
         Some("rotated") => Some("A new link is made; the old one no longer works."),
         Some("saved") => Some("Saved."),
@@ -71,10 +75,14 @@ pub async fn settings(
     };
     render(&CalendarPage {
         layout: Layout::signed_in(&state, &s, "Calendar", "settings").with_notice(notice),
-        url: prefs
-            .feed_secret
+        url: feed
             .as_ref()
-            .map(|secret| format!("{}/ical/{secret}.ics", state.settings.public_url)),
+            .map(|f| format!("{}/ical/{}.ics", state.settings.public_url, f.secret)),
+        replaced_on: feed.and_then(|f| f.replaced_at).map(|at| {
+            at.to_zoned(s.principal.user.time_zone.clone())
+                .strftime("%-d %B %Y")
+                .to_string()
+        }),
         detailed: prefs.detailed,
         journal_reminder: prefs.journal_reminder,
     })

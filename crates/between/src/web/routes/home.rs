@@ -61,7 +61,13 @@ struct HomePage {
     /// How mood moved over the last weeks, in a sentence and as a small
     /// line; `None` without moods.
     mood: Option<(String, String)>,
+    /// The day the calendar feed's address was replaced without being asked
+    /// for, for two weeks after it was.
+    calendar_changed: Option<String>,
 }
+
+/// How long home mentions that the calendar's address changed.
+const CALENDAR_CHANGE_DAYS: i64 = 14;
 
 #[derive(Deserialize)]
 pub struct HomeParams {
@@ -151,9 +157,17 @@ pub async fn home(
             },
         )
         .await?;
+    let calendar_changed = state
+        .app
+        .calendar_feed_link(p)
+        .await?
+        .and_then(|f| f.replaced_at)
+        .filter(|at| now.duration_since(*at).as_hours() < 24 * CALENDAR_CHANGE_DAYS)
+        .map(|at| at.to_zoned(tz.clone()).strftime("%-d %B").to_string());
     let win_line =
         |w: &between_domain::wins::Win| format!("{} ({})", w.title, w.date.strftime("%-d %B %Y"));
     render(&HomePage {
+        calendar_changed,
         layout: Layout::signed_in(&state, &s, "", "home").with_notice(notice(q.notice.as_deref())),
         name: p.user.name.clone(),
         today: today.strftime("%A %-d %B").to_string(),
