@@ -154,6 +154,12 @@ pub fn open_sealed(secret: &Key, sealed: &[u8]) -> Result<Zeroizing<Vec<u8>>, Cr
         .map_err(|_| CryptoError::Open)
 }
 
+/// Whether two byte strings are equal, in time independent of where they
+/// differ (for MACs and tokens).
+pub fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
 /// A new high-entropy secret for a session, device login or token, as text.
 pub fn new_secret() -> String {
     URL_SAFE_NO_PAD.encode(random_bytes::<32>())

@@ -18,6 +18,7 @@ pub mod crypto;
 pub mod demo;
 pub mod error;
 pub mod feedback;
+mod form_tokens;
 mod gather;
 pub mod goals;
 pub mod import;
@@ -113,6 +114,8 @@ pub struct App {
     /// every check costs exactly one).
     pub(crate) derivations: Arc<std::sync::atomic::AtomicU64>,
     pub(crate) import_slots: import::slots::Slots,
+    /// The deployment's site key, read from the store once (`form_tokens`).
+    pub(crate) site_key: Arc<tokio::sync::OnceCell<crypto::Key>>,
 }
 
 impl App {
@@ -124,6 +127,7 @@ impl App {
             background: Arc::default(),
             derivations: Arc::default(),
             import_slots: import::slots::Slots::default(),
+            site_key: Arc::default(),
         }
     }
 

@@ -7,6 +7,7 @@ mod auth;
 mod body_limit;
 pub mod charts;
 pub mod client_addr;
+mod cookie_prefix;
 mod errors;
 mod forms;
 mod highlight;
@@ -39,7 +40,8 @@ pub struct WebSettings {
     pub title: String,
     /// Where the quick-exit button leads.
     pub exit_url: String,
-    /// Mark cookies `Secure` (when served over HTTPS).
+    /// Mark cookies `Secure` and name them `__Host-…` (when served over
+    /// HTTPS).
     pub secure_cookies: bool,
     /// The address people reach the server at, without a trailing slash.
     pub public_url: String,
@@ -105,6 +107,10 @@ pub fn router(app: App, settings: WebSettings) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             middleware::security_headers,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            cookie_prefix::host_prefix,
         ))
         .with_state(state)
 }

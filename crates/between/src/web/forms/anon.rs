@@ -4,7 +4,7 @@
 //! name typed, never the password), so the form comes marked.
 
 use axum::extract::{FromRequest, FromRequestParts, Request};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 
 use super::body;
 use super::csrf::AnonCsrf;
@@ -25,7 +25,9 @@ impl<T: FromForm + Send> FromRequest<WebState> for AnonForm<T> {
 
     async fn from_request(request: Request, state: &WebState) -> Result<Self, Self::Rejection> {
         let (mut parts, body) = request.into_parts();
-        let Ok(token) = AnonCsrf::from_request_parts(&mut parts, state).await;
+        let token = AnonCsrf::from_request_parts(&mut parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
         let form = body::read(Request::from_parts(parts, body), state).await?;
         let fresh = token.accepts(form.token());
         let form = T::from_fields(form);

@@ -1,8 +1,9 @@
 //! Cross-site request forgery tokens. Signed-in forms carry a token derived
 //! from the session secret (nothing to store); sign-in and sign-up forms use
-//! a random token in a cookie, submitted back in the form (double submit).
-//! SameSite=Strict cookies are a second wall. Comparing tokens is private to
-//! the form extractors.
+//! a token in a cookie, submitted back in the form (double submit), which
+//! must be one this server handed out (`App::new_form_token`), so a cookie
+//! set by a sibling subdomain is not accepted. SameSite=Strict cookies are
+//! a second wall. Comparing tokens is private to the form extractors.
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -12,6 +13,7 @@ use base64::Engine;
 use between_app::crypto;
 
 use crate::web::auth::{cookie, csrf_cookie};
+use crate::web::errors::PageError;
 use crate::web::WebState;
 
 pub const ANON_COOKIE: &str = "between_csrf";
@@ -40,10 +42,10 @@ pub struct AnonCsrf {
 
 impl AnonCsrf {
     /// A new token and the cookie that carries it.
-    pub fn fresh(secure: bool) -> AnonCsrf {
-        let token = crypto::new_secret();
-        let set_cookie = Some(csrf_cookie(&token, secure));
-        AnonCsrf { token, set_cookie }
+    pub async fn fresh(state: &WebState) -> Result<AnonCsrf, PageError> {
+        let token = state.app.new_form_token().await?;
+        let set_cookie = Some(csrf_cookie(&token, state.settings.secure_cookies));
+        Ok(AnonCsrf { token, set_cookie })
     }
 
     /// Whether a form came back with the token of this browser's cookie
@@ -54,18 +56,18 @@ impl AnonCsrf {
 }
 
 impl FromRequestParts<WebState> for AnonCsrf {
-    type Rejection = std::convert::Infallible;
+    type Rejection = PageError;
 
     async fn from_request_parts(
         parts: &mut Parts,
         state: &WebState,
     ) -> Result<Self, Self::Rejection> {
-        match cookie(&parts.headers, ANON_COOKIE).filter(|t| t.len() >= 20 && t.len() <= 100) {
-            Some(token) => Ok(AnonCsrf {
+        match cookie(&parts.headers, ANON_COOKIE) {
+            Some(token) if state.app.is_own_form_token(token).await? => Ok(AnonCsrf {
                 token: token.to_string(),
                 set_cookie: None,
             }),
-            None => Ok(AnonCsrf::fresh(state.settings.secure_cookies)),
+            _ => AnonCsrf::fresh(state).await,
         }
     }
 }
@@ -85,7 +87,10 @@ mod tests {
 
     #[test]
     fn a_cookie_made_just_now_accepts_no_form() {
-        let new = AnonCsrf::fresh(false);
+        let new = AnonCsrf {
+            token: crypto::new_secret(),
+            set_cookie: Some(csrf_cookie("x", false)),
+        };
         assert!(!new.accepts(&new.token));
         let kept = AnonCsrf {
             token: new.token.clone(),

@@ -348,7 +348,7 @@ pub async fn signin_form(
 /// The sign-in page for someone whose session ended while they wrote: the
 /// entry travels along in hidden fields and comes back after signing in.
 pub async fn signin_with_draft(state: &WebState, form: &EntryForm, action: &str) -> PageResult {
-    let token = AnonCsrf::fresh(state.settings.secure_cookies);
+    let token = AnonCsrf::fresh(state).await?;
     let mut draft: Vec<(String, String)> = form.to_pairs();
     draft.push(("_action".into(), action.to_string()));
     let page = SigninPage {
