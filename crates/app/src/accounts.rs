@@ -11,6 +11,7 @@ use crate::crypto::{self, Key};
 use crate::error::AppError;
 use crate::keyring::{new_kind_keys, DataKind};
 use crate::principal::{Access, Principal, Role, User};
+use crate::reauth::{Others, PasswordConfirmed};
 use crate::sessions::normalised_name;
 use crate::throttle::Attempt;
 use crate::App;
@@ -164,8 +165,10 @@ impl App {
 
     /// Re-wraps the root key under a new password; nothing is re-encrypted.
     /// The current password is checked like a sign-in (throttled, one key
-    /// derivation). Every other web session of the account ends; device
-    /// logins and tokens stay. Returns how many sessions ended.
+    /// derivation). Every other web session of the account ends (through
+    /// [`App::revoke_other_credentials`]); device logins, tokens and the
+    /// calendar feed stay, and the web then offers to end them on the same
+    /// page. Returns how many sessions ended.
     pub async fn change_password(
         &self,
         p: &Principal,
@@ -177,30 +180,21 @@ impl App {
         let root = p.keys.root().ok_or_else(|| {
             AppError::Forbidden("This credential cannot change the password.".into())
         })?;
-        let row = self
-            .store
-            .user_by_id(p.user.id)
-            .await?
-            .ok_or_else(|| AppError::NotFound("The account".into()))?;
-        let reservation = self.reserve_attempt(&row.name, Some(&row), attempt).await?;
+        let row = self.account_row(p).await?;
+        if !self.password_opens(&row, old, attempt).await? {
+            return Err(AppError::invalid(
+                "current_password",
+                "The current password is not right.",
+            ));
+        }
         {
             let _permit = self.unlock_permit().await?;
-            let opened = self
-                .open_root_with_secret(Some(&row), CredentialKind::Password, old.as_bytes())
-                .await?;
-            if opened.is_none() {
-                return Err(AppError::invalid(
-                    "current_password",
-                    "The current password is not right.",
-                ));
-            }
-            self.refund_attempt(reservation).await?;
             self.set_password(p.user.id, new, root).await?;
         }
         Ok(self
-            .store
-            .delete_credentials_of_kind_except(p.user.id, CredentialKind::Session, p.credential_id)
-            .await?)
+            .revoke_other_credentials(p, Others::SESSIONS)
+            .await?
+            .sessions)
     }
 
     /// Makes the password credential anew (today's parameters, new salt).
@@ -299,10 +293,17 @@ impl App {
     }
 
     /// Deletes the signed-in account and everything it owns, for good, once
-    /// the person has typed their account name. Backups made before still
-    /// hold it, readable with the credentials of that time.
-    pub async fn delete_account(&self, p: &Principal, typed_name: &str) -> Result<(), AppError> {
+    /// the person has typed their account name and confirmed their password
+    /// ([`App::confirm_password`]). Backups made before still hold it,
+    /// readable with the credentials of that time.
+    pub async fn delete_account(
+        &self,
+        p: &Principal,
+        confirmed: PasswordConfirmed,
+        typed_name: &str,
+    ) -> Result<(), AppError> {
         p.require_read()?;
+        confirmed.check(p)?;
         if typed_name.trim().to_lowercase() != p.user.name {
             return Err(AppError::invalid(
                 "confirm",

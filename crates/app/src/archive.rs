@@ -17,7 +17,7 @@ use between_domain::practice::definition::{Log, Practice};
 use between_domain::question::Question;
 use between_domain::tracker::Tracker;
 use between_domain::{echo, EntryContent, ValidationErrors};
-use between_store::{EntryRow, RecordQuery, RecordRow};
+use between_store::{CredentialKind, EntryRow, RecordQuery, RecordRow};
 use jiff::Timestamp;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -27,6 +27,7 @@ use crate::calendar::CalendarPrefs;
 use crate::error::AppError;
 use crate::measures::SafetyPlan;
 use crate::principal::Principal;
+use crate::reauth::PasswordConfirmed;
 use crate::records::{self, RecordKind};
 use crate::trackers::Reading;
 use crate::{blocking, from_micros, micros, App};
@@ -204,9 +205,26 @@ fn renumber(value: &mut serde_json::Value, map: &HashMap<Uuid, Uuid>) {
 }
 
 impl App {
-    /// Everything of the signed-in account, decrypted.
-    pub async fn export_archive(&self, p: &Principal) -> Result<Archive, AppError> {
+    /// Everything of the signed-in account, decrypted. A web session must
+    /// bring its password, confirmed in the same request
+    /// ([`App::confirm_password`]), so a stolen session cannot take the
+    /// whole account in one download; a device login or read-write token,
+    /// which only a password could make, needs none.
+    pub async fn export_archive(
+        &self,
+        p: &Principal,
+        confirmed: Option<PasswordConfirmed>,
+    ) -> Result<Archive, AppError> {
         p.require_read()?;
+        match confirmed {
+            Some(confirmed) => confirmed.check(p)?,
+            None if p.credential_kind == CredentialKind::Session => {
+                return Err(AppError::Forbidden(
+                    "Enter your password to download everything.".into(),
+                ))
+            }
+            None => {}
+        }
         let mut entries = Vec::new();
         for e in self.all_entries(p).await? {
             entries.push(ArchivedEntry {

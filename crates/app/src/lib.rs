@@ -33,6 +33,7 @@ pub mod practices;
 pub mod principal;
 pub mod private_links;
 pub mod questions;
+pub mod reauth;
 pub mod records;
 pub mod reviews;
 pub mod roadblocks;

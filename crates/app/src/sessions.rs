@@ -12,6 +12,7 @@ use crate::crypto;
 use crate::error::AppError;
 use crate::keyring::Keyring;
 use crate::principal::{Access, Principal, User};
+use crate::reauth::PasswordConfirmed;
 use crate::throttle::Attempt;
 use crate::{from_micros, micros, App};
 
@@ -304,40 +305,19 @@ impl App {
         Ok(())
     }
 
-    /// Ends every web session of the account, this one included. Device
-    /// logins and tokens stay until revoked on their own page.
-    pub async fn sign_out_everywhere(&self, p: &Principal) -> Result<u64, AppError> {
-        Ok(self
-            .store
-            .delete_credentials_of_kind(p.user.id, CredentialKind::Session)
-            .await?)
-    }
-
-    /// Revokes every device login and API token of the account (after a
-    /// password change or a recovery, when the old password may be known to
-    /// someone else). Web sessions and the calendar feed stay. Returns how
-    /// many were revoked.
-    pub async fn revoke_devices_and_tokens(&self, p: &Principal) -> Result<u64, AppError> {
-        p.require_read()?;
-        let mut n = 0;
-        for kind in [CredentialKind::Device, CredentialKind::Token] {
-            n += self
-                .store
-                .delete_credentials_of_kind(p.user.id, kind)
-                .await?;
-        }
-        tracing::info!(user_id = %p.user.id, revoked = n, "device logins and tokens revoked");
-        Ok(n)
-    }
-
-    /// A personal access token for the API; the secret is shown once.
+    /// A personal access token for the API; the secret is shown once. A
+    /// read-write token holds the root key and never expires, so it is made
+    /// only with the password confirmed in the same request
+    /// ([`App::confirm_password`]): a stolen session cannot mint one.
     pub async fn create_token(
         &self,
         p: &Principal,
+        confirmed: PasswordConfirmed,
         label: &str,
         access: Access,
     ) -> Result<(CredentialInfo, String), AppError> {
         p.require_read()?;
+        confirmed.check(p)?;
         let label = clean_label(label, "API token")?;
         let secret = format!("{TOKEN_PREFIX}{}", crypto::new_secret());
         let row = credential::for_secret(

@@ -1,5 +1,6 @@
 //! Limits on guessing passwords and recovery codes. Every attempt (sign-in,
-//! recovery, the current-password check when changing it) reserves a slot
+//! recovery, the current-password check when changing it or confirming it
+//! before a guarded operation, see `reauth`) reserves a slot
 //! under its keys atomically in the store *before* any key derivation runs,
 //! so concurrency cannot beat the limits; a successful attempt gives its
 //! slot back. The store holds the counts, so several server instances on

@@ -11,7 +11,7 @@ use between_app::{demo, App, AppError, Principal};
 use between_domain::EntryContent;
 use between_store::testing::TestDb;
 use jiff::Timestamp;
-use support::{app_on, signed_in, stored_bytes};
+use support::{app_on, confirmed, signed_in, stored_bytes};
 
 on_both_backends!(
     an_archive_imports_into_a_fresh_store_and_exports_identically,
@@ -66,7 +66,10 @@ fn comparable(a: &Archive) -> serde_json::Value {
 async fn an_archive_imports_into_a_fresh_store_and_exports_identically(db: &TestDb) {
     let app = app_on(db.store.clone()).await;
     let ada = full_account(&app, "ada").await;
-    let first = app.export_archive(&ada).await.unwrap();
+    let first = app
+        .export_archive(&ada, Some(confirmed(&app, &ada).await))
+        .await
+        .unwrap();
     let kinds: std::collections::BTreeSet<&str> =
         first.records.iter().map(|r| r.kind.as_str()).collect();
     for kind in [
@@ -102,7 +105,10 @@ async fn an_archive_imports_into_a_fresh_store_and_exports_identically(db: &Test
     let report = other.import_archive(&bob, &read, false).await.unwrap();
     assert_eq!(report.added, first.entries.len() + first.records.len());
     assert_eq!(report.renumbered, 0);
-    let second = other.export_archive(&bob).await.unwrap();
+    let second = other
+        .export_archive(&bob, Some(confirmed(&other, &bob).await))
+        .await
+        .unwrap();
     assert_eq!(comparable(&first), comparable(&second));
     // And what was imported works: the journal and goals read back.
     assert_eq!(
@@ -114,7 +120,10 @@ async fn an_archive_imports_into_a_fresh_store_and_exports_identically(db: &Test
 async fn importing_twice_adds_nothing_and_taken_ids_are_renumbered(db: &TestDb) {
     let app = app_on(db.store.clone()).await;
     let ada = full_account(&app, "ada").await;
-    let archive = app.export_archive(&ada).await.unwrap();
+    let archive = app
+        .export_archive(&ada, Some(confirmed(&app, &ada).await))
+        .await
+        .unwrap();
     let total = archive.entries.len() + archive.records.len();
 
     let again = app.import_archive(&ada, &archive, false).await.unwrap();
@@ -124,7 +133,12 @@ async fn importing_twice_adds_nothing_and_taken_ids_are_renumbered(db: &TestDb) 
     let (bob, _, _) = signed_in(&app, "bob").await;
     let dry = app.import_archive(&bob, &archive, true).await.unwrap();
     assert_eq!(dry.added, total);
-    assert!(app.export_archive(&bob).await.unwrap().records.is_empty());
+    assert!(app
+        .export_archive(&bob, Some(confirmed(&app, &bob).await))
+        .await
+        .unwrap()
+        .records
+        .is_empty());
     let first = app.import_archive(&bob, &archive, false).await.unwrap();
     assert_eq!((first.added, first.renumbered), (total, total));
     let second = app.import_archive(&bob, &archive, false).await.unwrap();
@@ -132,7 +146,10 @@ async fn importing_twice_adds_nothing_and_taken_ids_are_renumbered(db: &TestDb) 
 
     // References follow the new ids: every parent is one of bob's records,
     // and goals still find their check-ins.
-    let mine = app.export_archive(&bob).await.unwrap();
+    let mine = app
+        .export_archive(&bob, Some(confirmed(&app, &bob).await))
+        .await
+        .unwrap();
     let ids: std::collections::HashSet<_> = mine.records.iter().map(|r| r.id).collect();
     for r in &mine.records {
         if let Some(parent) = r.parent_id {
@@ -156,7 +173,10 @@ async fn importing_twice_adds_nothing_and_taken_ids_are_renumbered(db: &TestDb) 
 async fn a_bad_archive_names_the_record_and_writes_nothing(db: &TestDb) {
     let app = app_on(db.store.clone()).await;
     let ada = full_account(&app, "ada").await;
-    let mut archive = app.export_archive(&ada).await.unwrap();
+    let mut archive = app
+        .export_archive(&ada, Some(confirmed(&app, &ada).await))
+        .await
+        .unwrap();
     let (bob, _, _) = signed_in(&app, "bob").await;
     let goal = archive
         .records
@@ -177,7 +197,10 @@ async fn a_bad_archive_names_the_record_and_writes_nothing(db: &TestDb) {
         .get("records[0].kind")
         .unwrap()
         .contains("unknown kind \"horoscope\""));
-    let nothing = app.export_archive(&bob).await.unwrap();
+    let nothing = app
+        .export_archive(&bob, Some(confirmed(&app, &bob).await))
+        .await
+        .unwrap();
     assert!(nothing.entries.is_empty() && nothing.records.is_empty());
 
     archive.format_version = 99;
@@ -266,14 +289,17 @@ async fn deleting_an_account_leaves_nothing_of_it(db: &TestDb) {
     let id = ada.user.id.to_string();
 
     assert!(matches!(
-        app.delete_account(&ada, "bea").await,
+        app.delete_account(&ada, confirmed(&app, &ada).await, "bea")
+            .await,
         Err(AppError::Invalid(_))
     ));
     assert!(
         !store.owned_ids(ada.user.id).await.unwrap().is_empty(),
         "a wrong name deletes nothing"
     );
-    app.delete_account(&ada, " ADA ").await.unwrap();
+    app.delete_account(&ada, confirmed(&app, &ada).await, " ADA ")
+        .await
+        .unwrap();
 
     assert!(store.owned_ids(ada.user.id).await.unwrap().is_empty());
     assert!(store.kind_keys(ada.user.id).await.unwrap().is_empty());

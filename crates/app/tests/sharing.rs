@@ -12,7 +12,7 @@ use between_app::{App, AppError, Config, Principal, Role};
 use between_domain::measure::{Instrument, Response};
 use between_domain::share::Scope;
 use between_store::testing::TestDb;
-use support::{signed_in, PASSWORD};
+use support::{confirmed, signed_in, PASSWORD};
 
 on_both_backends!(
     a_therapist_reads_only_what_the_client_shares_while_linked,
@@ -254,7 +254,12 @@ async fn a_key_a_former_therapist_held_is_replaced_at_the_clients_next_sign_in(d
     assert!(measure_keys().await.iter().all(|k| held.contains(k)));
     // A phone shortcut's write-only token, made while the key was shared.
     let (_, token) = app
-        .create_token(&ada, "phone", between_app::Access::WriteOnly)
+        .create_token(
+            &ada,
+            confirmed(&app, &ada).await,
+            "phone",
+            between_app::Access::WriteOnly,
+        )
         .await
         .unwrap();
 

@@ -91,17 +91,36 @@ impl Server {
         };
         let demo = between().args(["demo", "--years", "1"]).output().unwrap();
         assert!(demo.status.success(), "demo: {}", report(&demo));
-        let token = between()
-            .args([
-                "--user",
-                "demo",
-                "token",
-                "create",
-                "--name",
-                "schemathesis",
-            ])
-            .output()
+        // The demo prints its password; a token is made with it.
+        let demo_out = String::from_utf8_lossy(&demo.stdout).into_owned();
+        let password = demo_out
+            .lines()
+            .find_map(|l| l.split_once("with the password: ").map(|(_, p)| p.trim()))
+            .expect("the demo prints its password")
+            .to_string();
+        let token = {
+            let mut create = between()
+                .args([
+                    "--user",
+                    "demo",
+                    "token",
+                    "create",
+                    "--name",
+                    "schemathesis",
+                    "--password-stdin",
+                ])
+                .stdin(std::process::Stdio::piped())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap();
+            std::io::Write::write_all(
+                &mut create.stdin.take().unwrap(),
+                format!("{password}\n").as_bytes(),
+            )
             .unwrap();
+            create.wait_with_output().unwrap()
+        };
         assert!(token.status.success(), "token: {}", report(&token));
         let token = String::from_utf8(token.stdout).unwrap().trim().to_string();
         let port = TcpListener::bind("127.0.0.1:0")

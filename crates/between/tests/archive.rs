@@ -8,7 +8,7 @@ mod support;
 use axum::http::StatusCode;
 use between_app::Access;
 use serde_json::json;
-use support::TestApp;
+use support::{TestApp, PASSWORD};
 
 #[tokio::test]
 async fn the_api_exports_and_imports_the_archive() {
@@ -118,7 +118,7 @@ async fn the_api_exports_and_imports_the_archive() {
 }
 
 #[tokio::test]
-async fn the_web_offers_the_download_and_deletes_only_with_the_name_typed() {
+async fn the_web_offers_the_download_and_deletes_only_with_the_name_and_password_typed() {
     let t = TestApp::new().await;
     let jar = t.signed_in("ada").await;
     let csrf = t.csrf(&jar).await;
@@ -128,7 +128,36 @@ async fn the_web_offers_the_download_and_deletes_only_with_the_name_typed() {
         &[("csrf", &csrf), ("text", "Private words")],
     )
     .await;
-    let download = t.get("/settings/export", &jar).await;
+    // The archive is a form with the password, not a link a stolen
+    // session could follow.
+    let link = t.get("/settings/export", &jar).await;
+    assert_eq!(link.status, StatusCode::SEE_OTHER);
+    assert_eq!(link.location(), "/settings/data#everything");
+    let data = t.get("/settings/data", &jar).await;
+    assert!(data.body.contains("action=\"/settings/export\""));
+    assert!(data.body.contains("autocomplete=\"current-password\""));
+    let wrong = t
+        .post_form(
+            "/settings/export",
+            &jar,
+            &[("csrf", &csrf), ("password", "not my password")],
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        wrong.body.contains("That is not your password"),
+        "{}",
+        wrong.body
+    );
+    assert!(!wrong.body.contains("not my password"), "never echoed");
+    assert!(!wrong.body.contains("Private words"));
+    let download = t
+        .post_form(
+            "/settings/export",
+            &jar,
+            &[("csrf", &csrf), ("password", PASSWORD)],
+        )
+        .await;
     assert_eq!(download.status, StatusCode::OK);
     assert!(download.headers["content-disposition"]
         .to_str()
@@ -139,7 +168,7 @@ async fn the_web_offers_the_download_and_deletes_only_with_the_name_typed() {
 
     let page = t.get("/settings/delete", &jar).await;
     assert!(
-        page.body.contains("href=\"/settings/export?format=json\""),
+        page.body.contains("href=\"/settings/data#everything\""),
         "the download is offered first"
     );
     assert!(page
@@ -149,7 +178,7 @@ async fn the_web_offers_the_download_and_deletes_only_with_the_name_typed() {
         .post_form(
             "/settings/delete",
             &jar,
-            &[("csrf", &csrf), ("confirm", "adam")],
+            &[("csrf", &csrf), ("confirm", "adam"), ("password", PASSWORD)],
         )
         .await;
     assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -158,8 +187,27 @@ async fn the_web_offers_the_download_and_deletes_only_with_the_name_typed() {
         "{}",
         wrong.body
     );
+    let wrong_password = t
+        .post_form(
+            "/settings/delete",
+            &jar,
+            &[
+                ("csrf", &csrf),
+                ("confirm", "ada"),
+                ("password", "guess 1234"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong_password.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(wrong_password.body.contains("That is not your password"));
+    assert!(!wrong_password.body.contains("guess 1234"), "never echoed");
+    assert!(t.app.store().user_by_name("ada").await.unwrap().is_some());
     let no_token = t
-        .post_form("/settings/delete", &jar, &[("confirm", "ada")])
+        .post_form(
+            "/settings/delete",
+            &jar,
+            &[("confirm", "ada"), ("password", PASSWORD)],
+        )
         .await;
     assert_ne!(
         no_token.status,
@@ -172,7 +220,7 @@ async fn the_web_offers_the_download_and_deletes_only_with_the_name_typed() {
         .post_form(
             "/settings/delete",
             &jar,
-            &[("csrf", &csrf), ("confirm", "ada")],
+            &[("csrf", &csrf), ("confirm", "ada"), ("password", PASSWORD)],
         )
         .await;
     assert_eq!(done.status, StatusCode::SEE_OTHER);

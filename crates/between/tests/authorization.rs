@@ -218,7 +218,8 @@ fn table() -> Vec<Row> {
         row("GET", "/insights/{id}/delete", "/insights/{spare_insight}/delete", Owners(200)),
         row("POST", "/insights/{id}/delete", "/insights/{spare_insight}/delete", Owners(303)),
         row("GET", "/settings", "/settings", Mine(200)),
-        row("GET", "/settings/export", "/settings/export", Mine(200)),
+        row("GET", "/settings/export", "/settings/export", Mine(303)),
+        row("POST", "/settings/export", "/settings/export", Mine(422)),
         row("GET", "/settings/data", "/settings/data", Mine(200)),
         // A form without a file is incomplete, whichever way it is encoded.
         row("POST", "/settings/import", "/settings/import", Mine(422)),
@@ -232,8 +233,9 @@ fn table() -> Vec<Row> {
         row("POST", "/settings/password", "/settings/password", Mine(422)),
         row("GET", "/settings/devices", "/settings/devices", Mine(200)),
         row("POST", "/settings/devices/{id}/revoke", "/settings/devices/{device}/revoke", Owners(303)),
-        row("POST", "/settings/devices/revoke-all", "/settings/devices/revoke-all", Mine(422)),
-        row("POST", "/settings/tokens", "/settings/tokens", Mine(200)),
+        row("POST", "/settings/tokens", "/settings/tokens", Mine(422)),
+        row("GET", "/settings/revoke-others", "/settings/revoke-others", Mine(200)),
+        row("POST", "/settings/revoke-others", "/settings/revoke-others", Mine(422)),
         // Sharing: the client's side and the therapist's.
         row("GET", "/share/accept", "/share/accept?code=not-a-code", Mine(200)),
         row("POST", "/share/accept", "/share/accept", Mine(422)),
@@ -368,15 +370,6 @@ fn table() -> Vec<Row> {
     rows.push(Row {
         own_session: true,
         ..row("POST", "/signout", "/signout", Mine(303))
-    });
-    rows.push(Row {
-        own_session: true,
-        ..row(
-            "POST",
-            "/signout-everywhere",
-            "/signout-everywhere",
-            Mine(303),
-        )
     });
     rows
 }
@@ -811,14 +804,15 @@ fn changing_body(path: &str) -> Option<&'static str> {
         "/questions" => "text=Probe+question",
         "/questions/{id}/answer" => "answer=probe",
         "/insights" => "text=Probe+insight&kind=takeaway",
-        "/settings/delete" => "confirm=olive",
+        "/settings/delete" => "confirm=olive&password=correct+horse+battery",
+        "/settings/export" => "password=correct+horse+battery",
+        "/settings/revoke-others" => "sessions=yes&devices=yes&tokens=yes&calendar=yes",
         "/settings/calendar" => "detailed=1&journal_reminder=1",
         "/settings/time-zone" => "time_zone=Europe%2FParis",
         "/settings/password" => {
             "current_password=correct+horse+battery&new_password=correct+horse+battery"
         }
-        "/settings/devices/revoke-all" => "confirm=yes",
-        "/settings/tokens" => "name=probe&scope=write-only",
+        "/settings/tokens" => "name=probe&scope=write-only&password=correct+horse+battery",
         "/share/accept" => "code={share_code}",
         "/clients/{id}/agenda" => "text=Probe+comment&kind=point",
         "/clients/{id}/assign" => "title=Probe+practice&kind=per_week&per_week=3",
@@ -833,14 +827,17 @@ fn changing_body(path: &str) -> Option<&'static str> {
 }
 
 /// Routes whose success changes nothing the store keeps, with the reason.
-const CHANGES_NOTHING: &[(&str, &str)] = &[(
-    "/recovery-code.txt",
-    "a download of the code shown on the page",
-)];
+const CHANGES_NOTHING: &[(&str, &str)] = &[
+    (
+        "/recovery-code.txt",
+        "a download of the code shown on the page",
+    ),
+    ("/settings/export", "a download of the whole account"),
+];
 
 /// Routes whose success would end what later requests need: run last.
 const LAST: &[&str] = &[
-    "/signout-everywhere",
+    "/settings/revoke-others",
     "/settings/password",
     "/settings/delete",
 ];

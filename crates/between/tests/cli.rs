@@ -264,8 +264,18 @@ fn system_failures_exit_1() {
 }
 
 #[test]
-fn tokens_are_created_listed_and_revoked() {
+fn tokens_are_created_with_the_password_listed_and_revoked() {
     let cli = Cli::with_account("eve");
+    // A saved device login is not enough to mint a token.
+    let err = cli.fails(&["token", "create", "--name", "shortcut"], "", 2);
+    assert!(err.contains("--password-stdin"), "{err}");
+    let err = cli.fails(
+        &["token", "create", "--name", "shortcut", "--password-stdin"],
+        "not the password\n",
+        2,
+    );
+    assert!(err.contains("not your password"), "{err}");
+    assert!(!cli.ok(&["token", "list"], "").contains("shortcut"));
     let plain = cli.ok(
         &[
             "token",
@@ -274,12 +284,16 @@ fn tokens_are_created_listed_and_revoked() {
             "shortcut",
             "--scope",
             "write-only",
+            "--password-stdin",
         ],
-        "",
+        "pass word 123\n",
     );
     assert!(plain.trim().starts_with("btw_") && plain.trim().lines().count() == 1);
-    let json: serde_json::Value =
-        serde_json::from_str(&cli.ok(&["token", "create", "--json"], "")).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&cli.ok(
+        &["token", "create", "--json", "--password-stdin"],
+        "pass word 123\n",
+    ))
+    .unwrap();
     assert!(json["token"].as_str().unwrap().starts_with("btw_"));
     let list = cli.ok(&["token", "list"], "");
     assert!(
@@ -1089,15 +1103,55 @@ fn the_archive_exports_to_a_private_file_and_imports_once() {
 }
 
 #[test]
-fn an_account_is_deleted_only_with_its_name_typed_again() {
+fn an_account_is_deleted_only_with_its_name_and_password_typed_again() {
     let cli = Cli::with_account("ada");
     cli.ok(&["journal", "add", "Something private"], "");
-    let err = cli.fails(&["user", "delete", "ada", "--confirm", "ad"], "", 2);
+    let err = cli.fails(
+        &[
+            "user",
+            "delete",
+            "ada",
+            "--confirm",
+            "ad",
+            "--password-stdin",
+        ],
+        "pass word 123\n",
+        2,
+    );
     assert!(err.contains("nothing was deleted"), "{err}");
+    // A saved device login is not enough: the password is asked for.
+    let err = cli.fails(&["user", "delete", "ada", "--confirm", "ada"], "", 2);
+    assert!(
+        err.contains("--password-stdin") && err.contains("nothing was deleted"),
+        "{err}"
+    );
+    let err = cli.fails(
+        &[
+            "user",
+            "delete",
+            "ada",
+            "--confirm",
+            "ada",
+            "--password-stdin",
+        ],
+        "not the password\n",
+        2,
+    );
+    assert!(err.contains("not your password"), "{err}");
     assert!(cli
         .ok(&["journal", "list"], "")
         .contains("Something private"));
-    let out = cli.ok(&["user", "delete", "ada", "--confirm", "ada"], "");
+    let out = cli.ok(
+        &[
+            "user",
+            "delete",
+            "ada",
+            "--confirm",
+            "ada",
+            "--password-stdin",
+        ],
+        "pass word 123\n",
+    );
     assert!(
         out.contains("Backups made before today still hold it"),
         "{out}"

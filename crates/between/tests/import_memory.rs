@@ -83,11 +83,22 @@ fn serve() -> Option<(Server, String, u32, String, [tempfile::TempDir; 2])> {
         .unwrap();
     assert!(add.wait().unwrap().success());
     let token = String::from_utf8(
-        between(data.path(), config.path())
-            .args(["token", "create"])
-            .output()
-            .unwrap()
-            .stdout,
+        {
+            let mut create = between(data.path(), config.path())
+                .args(["token", "create", "--password-stdin"])
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .spawn()
+                .unwrap();
+            create
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(b"pass word 123\n")
+                .unwrap();
+            create.wait_with_output().unwrap()
+        }
+        .stdout,
     )
     .unwrap()
     .trim()

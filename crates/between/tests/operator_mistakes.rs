@@ -118,7 +118,13 @@ impl Between {
             "{}",
             String::from_utf8_lossy(&out.stderr)
         );
-        let token = self.ok(&["token", "create"]).trim().to_string();
+        let out = self.run(&["token", "create", "--password-stdin"], "pass word 123\n");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let token = String::from_utf8(out.stdout).unwrap().trim().to_string();
         (self, token)
     }
 

@@ -390,7 +390,7 @@ async fn a_browser_that_signed_in_keeps_a_device_cookie_that_outlasts_guesses_at
 }
 
 #[tokio::test]
-async fn changing_the_password_signs_out_other_browsers_and_says_devices_stay() {
+async fn changing_the_password_signs_out_other_browsers_and_leads_to_the_revoke_page() {
     for t in both_backends().await {
         let me = t.signed_in("eve").await;
         let other = t.sign_in_jar("eve").await;
@@ -408,15 +408,14 @@ async fn changing_the_password_signs_out_other_browsers_and_says_devices_stay() 
             )
             .await;
         assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+        assert_eq!(reply.location(), "/settings/revoke-others?after=password");
         let page = t.get(reply.location(), &me).await;
         assert!(
-            page.body.contains("Every other browser was signed out"),
+            page.body.contains("every other browser is signed out"),
             "{}",
             page.body
         );
-        assert!(page
-            .body
-            .contains("device logins and API tokens below still work"));
+        assert!(page.body.contains("API token"), "the token is listed");
         assert_eq!(
             t.get("/journal", &other).await.status,
             StatusCode::SEE_OTHER,
@@ -429,11 +428,22 @@ async fn changing_the_password_signs_out_other_browsers_and_says_devices_stay() 
         );
         let api = t.api("GET", "/api/v1/entries", Some(&token), None).await;
         assert_eq!(api.status, StatusCode::OK, "tokens stay until revoked");
+        // The same page ends them.
+        let done = t
+            .post_form(
+                "/settings/revoke-others",
+                &me,
+                &[("csrf", &page.hidden("csrf")), ("tokens", "yes")],
+            )
+            .await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+        let api = t.api("GET", "/api/v1/entries", Some(&token), None).await;
+        assert_eq!(api.status, StatusCode::UNAUTHORIZED);
     }
 }
 
 #[tokio::test]
-async fn after_a_recovery_the_next_page_offers_to_revoke_every_device_login_and_token() {
+async fn after_a_recovery_the_next_page_is_the_revoke_page() {
     for t in both_backends().await {
         let code = register(&t, "fay").await;
         let token = t.token("fay", Access::Full).await;
@@ -461,24 +471,29 @@ async fn after_a_recovery_the_next_page_offers_to_revoke_every_device_login_and_
         assert!(
             reply
                 .body
-                .contains("action=\"/settings/devices/revoke-all\""),
+                .contains("href=\"/settings/revoke-others?after=recovery\""),
             "{}",
             reply.body
         );
         let mut me = jar.clone();
         me.absorb(&reply);
-        let csrf = reply.hidden("csrf");
-        // Without the confirmation nothing is revoked.
+        let page = t.get("/settings/revoke-others?after=recovery", &me).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("Your new password is set"));
+        assert!(page.body.contains("laptop") && page.body.contains("device login"));
+        let csrf = page.hidden("csrf");
+        // Choosing nothing ends nothing.
         let refused = t
-            .post_form("/settings/devices/revoke-all", &me, &[("csrf", &csrf)])
+            .post_form("/settings/revoke-others", &me, &[("csrf", &csrf)])
             .await;
         assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(refused.body.contains("Choose what to end"));
         assert!(t.app.authenticate(&device).await.is_ok());
         let done = t
             .post_form(
-                "/settings/devices/revoke-all",
+                "/settings/revoke-others",
                 &me,
-                &[("csrf", &csrf), ("confirm", "yes")],
+                &[("csrf", &csrf), ("devices", "yes"), ("tokens", "yes")],
             )
             .await;
         assert_eq!(done.status, StatusCode::SEE_OTHER);
@@ -499,21 +514,34 @@ async fn after_a_recovery_the_next_page_offers_to_revoke_every_device_login_and_
 }
 
 #[tokio::test]
-async fn sign_out_everywhere_can_also_revoke_devices_and_tokens() {
+async fn sign_out_everywhere_is_the_revoke_page_with_this_browser_too() {
     let t = TestApp::new().await;
     let me = t.signed_in("gus").await;
+    let other = t.sign_in_jar("gus").await;
     let token = t.token("gus", Access::Full).await;
-    let csrf = t.csrf(&me).await;
-    let page = t.get("/settings", &me).await;
-    assert!(page.body.contains("name=\"revoke_devices\""));
+    let settings = t.get("/settings", &me).await;
+    assert!(settings.body.contains("href=\"/settings/revoke-others\""));
+    let page = t.get("/settings/revoke-others", &me).await;
+    assert!(page.body.contains("name=\"this_browser\""));
     let reply = t
         .post_form(
-            "/signout-everywhere",
+            "/settings/revoke-others",
             &me,
-            &[("csrf", &csrf), ("revoke_devices", "yes")],
+            &[
+                ("csrf", &page.hidden("csrf")),
+                ("sessions", "yes"),
+                ("devices", "yes"),
+                ("tokens", "yes"),
+                ("this_browser", "yes"),
+            ],
         )
         .await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    assert!(reply.location().starts_with("/signin"));
     assert!(t.app.authenticate(&token).await.is_err());
     assert_eq!(t.get("/journal", &me).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        t.get("/journal", &other).await.status,
+        StatusCode::SEE_OTHER
+    );
 }

@@ -442,10 +442,22 @@ async fn sign_out_everywhere_ends_other_sessions_too() {
     let mut second = Jar::default();
     second.0.insert("between_session".into(), second_secret);
     let csrf = t.csrf(&first).await;
-    t.post_form("/signout-everywhere", &first, &[("csrf", &csrf)])
-        .await;
+    t.post_form(
+        "/settings/revoke-others",
+        &first,
+        &[
+            ("csrf", &csrf),
+            ("sessions", "yes"),
+            ("this_browser", "yes"),
+        ],
+    )
+    .await;
     assert_eq!(
         t.get("/journal", &second).await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        t.get("/journal", &first).await.status,
         StatusCode::SEE_OTHER
     );
 }
@@ -463,6 +475,7 @@ async fn devices_and_tokens_lists_and_revokes_credentials() {
                 ("csrf", &csrf),
                 ("name", "phone shortcut"),
                 ("scope", "write-only"),
+                ("password", PASSWORD),
             ],
         )
         .await;

@@ -13,6 +13,14 @@ pub async fn app_on(store: between_store::Store) -> App {
     App::new(store, Config::testing())
 }
 
+/// The password of `p`'s account, confirmed as a guarded operation needs it.
+#[allow(dead_code)]
+pub async fn confirmed(app: &App, p: &Principal) -> between_app::reauth::PasswordConfirmed {
+    app.confirm_password(p, PASSWORD, &between_app::throttle::Attempt::from("test"))
+        .await
+        .expect("the right password is confirmed")
+}
+
 /// Registers `name` and signs in with a web session.
 pub async fn signed_in(app: &App, name: &str) -> (Principal, String, String) {
     let registered = app

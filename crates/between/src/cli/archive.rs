@@ -83,7 +83,7 @@ pub async fn export(ctx: &Context, args: ExportArgs) -> CliResult {
         }
         ExportFormat::Json => {}
     }
-    let archive = app.export_archive(&p).await?;
+    let archive = app.export_archive(&p, None).await?;
     let text = serde_json::to_string_pretty(&archive).context("could not encode the archive")?;
     match args.output {
         None => {

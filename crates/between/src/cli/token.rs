@@ -2,13 +2,14 @@
 
 use anyhow::Context as _;
 use between_app::sessions::CredentialInfo;
+use between_app::throttle::Attempt;
 use between_app::Access;
 use between_store::CredentialKind;
 use clap::{Args, Subcommand, ValueEnum};
 use serde_json::json;
 use uuid::Uuid;
 
-use super::{CliError, CliResult, Context};
+use super::{read_password_stdin, CliError, CliResult, Context};
 use crate::json::rfc3339;
 
 #[derive(Debug, Subcommand)]
@@ -36,6 +37,10 @@ pub struct CreateArgs {
     name: String,
     #[arg(long, value_enum, default_value = "read-write")]
     scope: ScopeArg,
+    /// Read the account's password from standard input (required: a token
+    /// opens the account until revoked, so making one needs the password).
+    #[arg(long)]
+    password_stdin: bool,
     #[arg(long)]
     json: bool,
 }
@@ -52,6 +57,16 @@ pub struct RevokeArgs {
 }
 
 pub async fn run(ctx: &Context, cmd: TokenCommand) -> CliResult {
+    // The password is read before anything else happens.
+    let password = match &cmd {
+        TokenCommand::Create(args) if !args.password_stdin => {
+            return Err(CliError::input(
+                "a token opens your account until revoked: pass your password on standard input with --password-stdin",
+            ))
+        }
+        TokenCommand::Create(_) => Some(read_password_stdin()?),
+        _ => None,
+    };
     let app = ctx.app().await?;
     let p = ctx.principal(&app).await?;
     let tz = p.user.time_zone.clone();
@@ -71,7 +86,14 @@ pub async fn run(ctx: &Context, cmd: TokenCommand) -> CliResult {
                 ScopeArg::ReadWrite => Access::Full,
                 ScopeArg::WriteOnly => Access::WriteOnly,
             };
-            let (info, secret) = app.create_token(&p, &args.name, access).await?;
+            let confirmed = app
+                .confirm_password(
+                    &p,
+                    password.as_deref().unwrap_or_default(),
+                    &Attempt::from("cli"),
+                )
+                .await?;
+            let (info, secret) = app.create_token(&p, confirmed, &args.name, access).await?;
             if args.json {
                 let mut value = info_json(&info);
                 value["token"] = json!(secret);

@@ -23,7 +23,8 @@ pub struct DeleteArgs {
     /// Type the account's name again to confirm.
     #[arg(long, value_name = "NAME")]
     confirm: String,
-    /// Sign in with the password from standard input instead of a saved device login.
+    /// Read the account's password from standard input (required: deleting
+    /// is confirmed with the password even where a device login is saved).
     #[arg(long)]
     password_stdin: bool,
 }
@@ -107,22 +108,33 @@ async fn delete(ctx: &Context, args: DeleteArgs) -> CliResult {
             args.name
         )));
     }
+    if !args.password_stdin {
+        return Err(CliError::input(
+            "deleting an account needs its password: pass it on standard input with --password-stdin; nothing was deleted",
+        ));
+    }
+    let password = read_password_stdin()?;
     let app = ctx.app().await?;
-    let p = if args.password_stdin {
-        let password = read_password_stdin()?;
-        app.sign_in(
-            &args.name,
-            &password,
-            "cli",
-            between_app::sessions::SignInAs::Device,
-            "account deletion",
-        )
-        .await?
-        .0
-    } else {
-        ctx.principal_for(&app, &args.name).await?
+    // The saved device login of the account, or else a sign-in with the
+    // password; either way the password is confirmed for the deletion.
+    let p = match ctx.principal_for(&app, &args.name).await {
+        Ok(p) => p,
+        Err(_) => {
+            app.sign_in(
+                &args.name,
+                &password,
+                "cli",
+                between_app::sessions::SignInAs::Device,
+                "account deletion",
+            )
+            .await?
+            .0
+        }
     };
-    app.delete_account(&p, &args.confirm).await?;
+    let confirmed = app
+        .confirm_password(&p, &password, &between_app::throttle::Attempt::from("cli"))
+        .await?;
+    app.delete_account(&p, confirmed, &args.confirm).await?;
     let store_id = app
         .store()
         .store_id()

@@ -18,8 +18,6 @@ struct ErrorPage<'a> {
 pub enum PageError {
     NotFound,
     BadRequest(String),
-    /// The request was understood but cannot be done as asked (422).
-    Unprocessable(String),
     /// A body over the limit (413; `body_limit::explain` states the limit).
     TooLarge(String),
     /// Busy for now, e.g. another import running (503).
@@ -59,11 +57,6 @@ impl IntoResponse for PageError {
             ),
             PageError::BadRequest(message) => (
                 StatusCode::BAD_REQUEST,
-                "That did not work",
-                between_domain::echo::cut(message, MAX_MESSAGE_CHARS),
-            ),
-            PageError::Unprocessable(message) => (
-                StatusCode::UNPROCESSABLE_ENTITY,
                 "That did not work",
                 between_domain::echo::cut(message, MAX_MESSAGE_CHARS),
             ),

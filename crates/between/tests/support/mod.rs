@@ -231,7 +231,16 @@ impl TestApp {
             .sign_in(name, PASSWORD, "test", SignInAs::Device, "test")
             .await
             .unwrap();
-        self.app.create_token(&p, "test", access).await.unwrap().1
+        let confirmed = self
+            .app
+            .confirm_password(&p, PASSWORD, &between_app::throttle::Attempt::from("test"))
+            .await
+            .unwrap();
+        self.app
+            .create_token(&p, confirmed, "test", access)
+            .await
+            .unwrap()
+            .1
     }
 
     /// The form token of a signed-in jar, read from a page.

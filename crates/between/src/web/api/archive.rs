@@ -25,7 +25,7 @@ pub async fn export(
     State(state): State<WebState>,
     ApiPrincipal(p): ApiPrincipal,
 ) -> Result<Response, ApiError> {
-    let archive = state.app.export_archive(&p).await?;
+    let archive = state.app.export_archive(&p, None).await?;
     let name = format!(
         "attachment; filename=\"between-{}-{}.json\"",
         p.user.name,

@@ -130,8 +130,6 @@ struct WelcomePage {
     heading: &'static str,
     code: String,
     next: &'static str,
-    /// After a recovery: offer to revoke every device login and token.
-    offer_revoke: bool,
 }
 
 pub async fn setup(
@@ -198,7 +196,6 @@ pub async fn setup(
         heading: "Your account is ready",
         code: registered.recovery_code,
         next: "/journal/new",
-        offer_revoke: false,
     };
     let attempt = Attempt {
         client: &client,
@@ -220,7 +217,6 @@ struct Welcome {
     heading: &'static str,
     code: String,
     next: &'static str,
-    offer_revoke: bool,
 }
 
 /// Signs the person in and shows their (new) recovery code once.
@@ -254,7 +250,6 @@ async fn signed_in_welcome(
         heading: w.heading,
         code: w.code,
         next: w.next,
-        offer_revoke: w.offer_revoke,
     };
     let secure = state.settings.secure_cookies;
     Ok(with_cookie(
@@ -465,20 +460,6 @@ pub async fn signout(
     ))
 }
 
-pub async fn signout_everywhere(
-    State(state): State<WebState>,
-    SignedForm { s, form }: SignedForm,
-) -> PageResult {
-    if form.get("revoke_devices") == "yes" {
-        state.app.revoke_devices_and_tokens(&s.principal).await?;
-    }
-    state.app.sign_out_everywhere(&s.principal).await?;
-    Ok(with_cookie(
-        Redirect::to("/signin?notice=signed-out").into_response(),
-        Some(clear_session_cookie(state.settings.secure_cookies)),
-    ))
-}
-
 #[derive(Template)]
 #[template(path = "recover.html")]
 struct RecoverPage {
@@ -548,8 +529,9 @@ pub async fn recover(
         title: "Your new recovery code",
         heading: "Your new password is set",
         code: next_code,
-        next: FALLBACK,
-        offer_revoke: true,
+        // What else can open the account, to end it if the old password
+        // was in someone else's hands.
+        next: "/settings/revoke-others?after=recovery",
     };
     signed_in_welcome(&state, name, form.get("password"), attempt, welcome).await
 }

@@ -17,6 +17,7 @@ mod practices;
 mod private_links;
 mod questions;
 mod review;
+mod revoke_others;
 mod roadblocks;
 mod settings;
 mod share;
@@ -130,7 +131,6 @@ pub fn table() -> Vec<Route> {
         get("/signin", account::signin_form),
         post("/signin", account::signin),
         post("/signout", account::signout),
-        post("/signout-everywhere", account::signout_everywhere),
         get("/recover", account::recover_form),
         post("/recover", account::recover),
         get("/journal", journal::list),
@@ -146,6 +146,7 @@ pub fn table() -> Vec<Route> {
         post("/journal/{id}/restore", journal::restore),
         get("/settings", settings::settings),
         get("/settings/export", your_data::export),
+        post("/settings/export", your_data::export_archive),
         get("/settings/data", your_data::data),
         post("/settings/import", your_data::import).body_limit(crate::web::api::IMPORT_LIMIT),
         get("/settings/delete", your_data::delete_form),
@@ -159,7 +160,8 @@ pub fn table() -> Vec<Route> {
         post("/settings/password", settings::change_password),
         get("/settings/devices", settings::devices),
         post("/settings/devices/{id}/revoke", settings::revoke),
-        post("/settings/devices/revoke-all", settings::revoke_all),
+        get("/settings/revoke-others", revoke_others::form),
+        post("/settings/revoke-others", revoke_others::revoke),
         post("/settings/tokens", settings::create_token),
         get("/static/style.css", statics::style),
         get("/static/app.js", statics::script),

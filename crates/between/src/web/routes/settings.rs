@@ -1,5 +1,6 @@
-//! Settings pages: password change, "Devices & tokens" (list, revoke one
-//! or all, create an API token).
+//! Settings pages: password change, "Devices & tokens" (list, revoke one,
+//! create an API token with the password confirmed). Ending everything else
+//! at once is the "revoke other credentials" page (`revoke_others.rs`).
 
 use askama::Template;
 use axum::extract::{Path, State};
@@ -115,7 +116,7 @@ pub async fn change_password(
         )
         .await
     {
-        Ok(_) => Ok(Redirect::to("/settings/devices?notice=password").into_response()),
+        Ok(_) => Ok(Redirect::to("/settings/revoke-others?after=password").into_response()),
         Err(AppError::Invalid(e)) => again(e.to_string(), StatusCode::UNPROCESSABLE_ENTITY),
         Err(err @ AppError::Throttled { .. }) => {
             again(err.to_string(), StatusCode::TOO_MANY_REQUESTS)
@@ -139,17 +140,26 @@ pub struct CredentialView {
 struct DevicesPage {
     layout: Layout,
     credentials: Vec<CredentialView>,
-    /// Whether any device login or token could be revoked at once.
-    revocable: bool,
+    /// Whether anything but this session can open the account.
+    others: bool,
     new_token: Option<String>,
+    /// The token form again after a wrong password (never the password).
+    token_form: TokenForm,
 }
 
-async fn devices_page(
+/// What the token form shows: the label and scope typed, and what was wrong.
+#[derive(Default)]
+struct TokenForm {
+    label: String,
+    read_write: bool,
+    error: Option<String>,
+}
+
+/// Every credential of the account as the pages list them.
+pub(super) async fn credential_views(
     state: &WebState,
     s: &SignedIn,
-    new_token: Option<String>,
-    notice: Option<&str>,
-) -> PageResult {
+) -> Result<Vec<CredentialView>, PageError> {
     let tz = s.principal.user.time_zone.clone();
     let fmt = |t: jiff::Timestamp| {
         t.to_zoned(tz.clone())
@@ -180,14 +190,23 @@ async fn devices_page(
             current: c.id == s.principal.credential_id,
         })
         .collect();
-    let credentials: Vec<CredentialView> = credentials;
+    Ok(credentials)
+}
+
+async fn devices_page(
+    state: &WebState,
+    s: &SignedIn,
+    new_token: Option<String>,
+    notice: Option<&str>,
+    token_form: TokenForm,
+) -> PageResult {
+    let credentials = credential_views(state, s).await?;
     render(&DevicesPage {
         layout: Layout::signed_in(state, s, "Devices & tokens", "settings").with_notice(notice),
-        revocable: credentials
-            .iter()
-            .any(|c| c.kind == "device login" || c.kind == "API token"),
+        others: credentials.iter().any(|c| !c.current),
         credentials,
         new_token,
+        token_form,
     })
 }
 
@@ -202,12 +221,10 @@ pub async fn devices(
     PageQuery(q): PageQuery<NoticeParam>,
 ) -> PageResult {
     let notice = match q.notice.as_deref() {
-        Some("password") => Some("Your password is changed. Every other browser was signed out; device logins and API tokens below still work. If your old password may be known to someone else, revoke them all."),
         Some("revoked") => Some("Revoked. It no longer opens your journal."),
-        Some("revoked-all") => Some("Every device login and API token is revoked. Sign in again on your devices (between login NAME) and make new tokens where you need them."),
         _ => None,
     };
-    devices_page(&state, &s, None, notice).await
+    devices_page(&state, &s, None, notice, TokenForm::default()).await
 }
 
 pub async fn revoke(
@@ -228,23 +245,14 @@ pub async fn revoke(
     Ok(Redirect::to("/settings/devices?notice=revoked").into_response())
 }
 
-/// Revokes every device login and API token at once (after a password
-/// change or a recovery, when the old password may be in other hands).
-pub async fn revoke_all(
-    State(state): State<WebState>,
-    SignedForm { s, form }: SignedForm,
-) -> PageResult {
-    if form.get("confirm") != "yes" {
-        return Err(PageError::Unprocessable(
-            "Tick “Yes, revoke them all” to revoke every device login and token; nothing was revoked.".into(),
-        ));
-    }
-    state.app.revoke_devices_and_tokens(&s.principal).await?;
-    Ok(Redirect::to("/settings/devices?notice=revoked-all").into_response())
-}
-
+/// Creates an API token, with the password confirmed in the same request
+/// (a read-write token holds the root key and never expires: a stolen
+/// session must not be able to mint one). A wrong password shows the form
+/// again with what was wrong; nothing is created.
 pub async fn create_token(
     State(state): State<WebState>,
+    ClientAddr(client): ClientAddr,
+    headers: HeaderMap,
     SignedForm { s, form }: SignedForm,
 ) -> PageResult {
     // No choice means the least a token can do; an unknown one is an error.
@@ -256,9 +264,43 @@ pub async fn create_token(
             ))
         })?,
     };
-    let (_, secret) = state
+    let attempt = Attempt {
+        client: &client,
+        device: cookie(&headers, DEVICE_COOKIE),
+    };
+    let result = match state
         .app
-        .create_token(&s.principal, form.get("name"), access)
-        .await?;
-    devices_page(&state, &s, Some(secret), None).await
+        .confirm_password(&s.principal, form.get("password"), &attempt)
+        .await
+    {
+        Ok(confirmed) => {
+            state
+                .app
+                .create_token(&s.principal, confirmed, form.get("name"), access)
+                .await
+        }
+        Err(err) => Err(err),
+    };
+    match result {
+        Ok((_, secret)) => devices_page(&state, &s, Some(secret), None, TokenForm::default()).await,
+        Err(err @ (AppError::Invalid(_) | AppError::Throttled { .. })) => {
+            let status = reauth_status(&err);
+            let form = TokenForm {
+                label: form.get("name").to_string(),
+                read_write: access == Access::Full,
+                error: Some(err.to_string()),
+            };
+            Ok((status, devices_page(&state, &s, None, None, form).await?).into_response())
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
+/// The status of a refused password confirmation: 429 when throttled, 422
+/// for a wrong password (or another field's problem).
+pub(super) fn reauth_status(err: &AppError) -> StatusCode {
+    match err {
+        AppError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
+        _ => StatusCode::UNPROCESSABLE_ENTITY,
+    }
 }

@@ -1,20 +1,24 @@
-//! Your data: download everything (archive, Markdown journal, FHIR
-//! measures), bring files in from Between or other journals (one import at
-//! a time: the upload takes the app's import slot before its body is read),
-//! and delete the account for good (after being offered the download, with
-//! the name typed again).
+//! Your data: download everything (the archive, with the password typed
+//! again; the Markdown journal; FHIR measures), bring files in from Between
+//! or other journals (one import at a time: the upload takes the app's
+//! import slot before its body is read), and delete the account for good
+//! (after being offered the download, with the name and the password typed
+//! again).
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect};
 use between_app::archive::ImportReport;
 use between_app::import::{FileImport, Input, Options, Source};
+use between_app::throttle::Attempt;
 use between_app::AppError;
 use serde::Deserialize;
 
 use super::account::with_cookie;
-use crate::web::auth::{clear_session_cookie, SignedIn};
+use super::settings::reauth_status;
+use crate::web::auth::{clear_session_cookie, cookie, SignedIn, DEVICE_COOKIE};
+use crate::web::client_addr::ClientAddr;
 use crate::web::errors::{render, PageError, PageResult};
 use crate::web::forms::{Checked, PageQuery, SignedForm, SignedFormOrStale};
 use crate::web::import_slot::{Busy, Slot};
@@ -25,7 +29,11 @@ use crate::web::{Layout, WebState};
 struct DeletePage {
     layout: Layout,
     name: String,
+    /// The name typed, shown again after a mistake (never the password).
+    typed: String,
     error: Option<String>,
+    /// Which field the error is about: `confirm` or `password`.
+    error_field: &'static str,
 }
 
 #[derive(Deserialize)]
@@ -33,41 +41,47 @@ pub struct ExportParams {
     format: Option<String>,
 }
 
-/// A download (never cached): the archive, the journal as Markdown, or the
-/// measures as a FHIR bundle.
+/// A download (never cached) that a signed-in page may link to: the
+/// journal as Markdown or the measures as a FHIR bundle. The whole archive
+/// needs the password (`export_archive`), so asking for it here leads to
+/// its form.
 pub async fn export(
     State(state): State<WebState>,
     s: SignedIn,
     PageQuery(q): PageQuery<ExportParams>,
 ) -> PageResult {
     let p = &s.principal;
-    let now = state.app.now();
     let (body, kind, extension) = match q.format.as_deref().unwrap_or("json") {
-        "json" => {
-            let archive = state.app.export_archive(p).await?;
-            let body = serde_json::to_vec_pretty(&archive)
-                .map_err(|e| PageError::Internal(e.to_string()))?;
-            (body, "application/json", "json")
-        }
+        "json" => return Ok(Redirect::to("/settings/data#everything").into_response()),
         "markdown" => {
             let entries = state.app.all_entries(p).await?;
             let text = crate::markdown::single(&entries, &p.user.time_zone);
             (text.into_bytes(), "text/markdown; charset=utf-8", "md")
         }
         "fhir" => {
-            let bundle = crate::fhir::bundle(&state.app.measures(p).await?, now);
+            let bundle = crate::fhir::bundle(&state.app.measures(p).await?, state.app.now());
             let body = serde_json::to_vec_pretty(&bundle)
                 .map_err(|e| PageError::Internal(e.to_string()))?;
             (body, "application/fhir+json", "fhir.json")
         }
         _ => return Err(PageError::NotFound),
     };
+    Ok(download(&state, &s, body, kind, extension))
+}
+
+fn download(
+    state: &WebState,
+    s: &SignedIn,
+    body: Vec<u8>,
+    kind: &str,
+    extension: &str,
+) -> axum::response::Response {
     let name = format!(
         "attachment; filename=\"between-{}-{}.{extension}\"",
-        p.user.name,
-        now.strftime("%Y-%m-%d")
+        s.principal.user.name,
+        state.app.now().strftime("%Y-%m-%d")
     );
-    Ok((
+    (
         [
             (header::CONTENT_TYPE, kind.to_string()),
             (header::CONTENT_DISPOSITION, name),
@@ -75,37 +89,99 @@ pub async fn export(
         ],
         body,
     )
-        .into_response())
+        .into_response()
+}
+
+/// The whole account as one archive, with the password typed again: a
+/// stolen session must not take everything in one download. A wrong
+/// password shows the page again with what was wrong.
+pub async fn export_archive(
+    State(state): State<WebState>,
+    ClientAddr(client): ClientAddr,
+    headers: HeaderMap,
+    SignedForm { s, form }: SignedForm,
+) -> PageResult {
+    let attempt = Attempt {
+        client: &client,
+        device: cookie(&headers, DEVICE_COOKIE),
+    };
+    let confirmed = state
+        .app
+        .confirm_password(&s.principal, form.get("password"), &attempt)
+        .await;
+    let archive = match confirmed {
+        Ok(confirmed) => {
+            state
+                .app
+                .export_archive(&s.principal, Some(confirmed))
+                .await?
+        }
+        Err(err @ (AppError::Invalid(_) | AppError::Throttled { .. })) => {
+            let mut page = data_page(&state, &s);
+            page.download_error = Some(err.to_string());
+            return Ok((reauth_status(&err), render(&page)?).into_response());
+        }
+        Err(err) => return Err(err.into()),
+    };
+    let body =
+        serde_json::to_vec_pretty(&archive).map_err(|e| PageError::Internal(e.to_string()))?;
+    Ok(download(&state, &s, body, "application/json", "json"))
 }
 
 pub async fn delete_form(State(state): State<WebState>, s: SignedIn) -> PageResult {
     render(&DeletePage {
         layout: Layout::signed_in(&state, &s, "Delete my account", "settings"),
         name: s.principal.user.name.clone(),
+        typed: String::new(),
         error: None,
+        error_field: "",
     })
 }
 
+/// Deletes the account once its name is typed again and the password is
+/// confirmed in the same request; anything wrong shows the form again and
+/// deletes nothing.
 pub async fn delete(
     State(state): State<WebState>,
+    ClientAddr(client): ClientAddr,
+    headers: HeaderMap,
     SignedForm { s, form }: SignedForm,
 ) -> PageResult {
-    match state
+    let attempt = Attempt {
+        client: &client,
+        device: cookie(&headers, DEVICE_COOKIE),
+    };
+    let result = match state
         .app
-        .delete_account(&s.principal, form.get("confirm"))
+        .confirm_password(&s.principal, form.get("password"), &attempt)
         .await
     {
+        Ok(confirmed) => {
+            state
+                .app
+                .delete_account(&s.principal, confirmed, form.get("confirm"))
+                .await
+        }
+        Err(err) => Err(err),
+    };
+    match result {
         Ok(()) => Ok(with_cookie(
             Redirect::to("/signin?notice=deleted").into_response(),
             Some(clear_session_cookie(state.settings.secure_cookies)),
         )),
-        Err(AppError::Invalid(e)) => {
+        Err(err @ (AppError::Invalid(_) | AppError::Throttled { .. })) => {
+            let error_field = match &err {
+                AppError::Invalid(e) if e.get("confirm").is_some() => "confirm",
+                _ => "password",
+            };
             let page = DeletePage {
                 layout: Layout::signed_in(&state, &s, "Delete my account", "settings"),
                 name: s.principal.user.name.clone(),
-                error: Some(e.to_string()),
+                typed: form.get("confirm").to_string(),
+                error: Some(err.to_string()),
+                error_field,
             };
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+            Ok((reauth_status(&err), render(&page)?).into_response())
         }
         Err(err) => Err(err.into()),
     }
@@ -124,6 +200,8 @@ struct DataPage {
     added: String,
     /// The largest file imported, as people read it.
     limit: String,
+    /// What was wrong with the password for the archive download.
+    download_error: Option<String>,
 }
 
 fn data_page(state: &WebState, s: &SignedIn) -> DataPage {
@@ -140,6 +218,7 @@ fn data_page(state: &WebState, s: &SignedIn) -> DataPage {
         report: None,
         added: String::new(),
         limit: between_domain::echo::size(between_app::import::MAX_FILE_BYTES),
+        download_error: None,
     }
 }
 
