@@ -184,7 +184,7 @@ impl App {
         if what.tokens {
             revoked.tokens = end(CredentialKind::Token).await?;
         }
-        if what.calendar && self.calendar_prefs(p).await?.feed_secret.is_some() {
+        if what.calendar && self.calendar_feed_link(p).await?.is_some() {
             self.calendar_secret(p, true).await?;
             revoked.calendar = true;
         }

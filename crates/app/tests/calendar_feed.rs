@@ -20,7 +20,7 @@ use between_domain::share::Scope;
 use between_store::testing::TestDb;
 use between_store::RecordQuery;
 use jiff::{SignedDuration, Timestamp};
-use support::{signed_in, PASSWORD};
+use support::{confirmed, signed_in, PASSWORD};
 
 on_both_backends!(
     ending_a_link_gives_the_feed_a_new_address_and_the_old_one_opens_nothing_new,
@@ -216,7 +216,12 @@ async fn a_person_without_a_therapist_keeps_their_address_through_the_upgrade(db
     assert!(key_ids(db, &ada, "practices")
         .await
         .contains(&prefs[0].key_id));
-    let archive = serde_json::to_string(&app.export_archive(&ada).await.unwrap()).unwrap();
+    let archive = serde_json::to_string(
+        &app.export_archive(&ada, Some(confirmed(&app, &ada).await))
+            .await
+            .unwrap(),
+    )
+    .unwrap();
     assert!(!archive.contains(&secret) && !archive.contains("feed_secret"));
     // Done once: another unlock changes nothing.
     let ada = sign_in_again(&app, "ada").await;
@@ -260,7 +265,10 @@ async fn the_archive_neither_exports_nor_imports_the_feed_secret(db: &TestDb) {
     with_appointment_and_practice(&app, &ada).await;
     app.set_calendar_prefs(&ada, true, true).await.unwrap();
     let secret = app.calendar_secret(&ada, false).await.unwrap();
-    let mut archive = app.export_archive(&ada).await.unwrap();
+    let mut archive = app
+        .export_archive(&ada, Some(confirmed(&app, &ada).await))
+        .await
+        .unwrap();
     let text = serde_json::to_string(&archive).unwrap();
     assert!(!text.contains(&secret));
     assert!(archive.records.iter().all(|r| r.kind != "calendar_feed"));
@@ -292,6 +300,11 @@ async fn the_archive_neither_exports_nor_imports_the_feed_secret(db: &TestDb) {
     app.import_archive(&bob, &archive, false).await.unwrap();
     assert_eq!(app.calendar_feed_link(&bob).await.unwrap(), None);
     assert!(app.calendar_prefs(&bob).await.unwrap().detailed);
-    let again = serde_json::to_string(&app.export_archive(&bob).await.unwrap()).unwrap();
+    let again = serde_json::to_string(
+        &app.export_archive(&bob, Some(confirmed(&app, &bob).await))
+            .await
+            .unwrap(),
+    )
+    .unwrap();
     assert!(!again.contains(&secret));
 }
