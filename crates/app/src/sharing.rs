@@ -441,7 +441,9 @@ impl App {
             .collect();
         held.sort();
         held.dedup();
-        self.store.end_share(s.id, self.now_micros()).await?;
+        self.store
+            .end_share(s.id, self.now_micros(), &[crate::agenda_share::SNAPSHOT])
+            .await?;
         self.store
             .mark_rotation(s.client_id, &held, self.now_micros())
             .await?;

@@ -190,7 +190,16 @@ impl Store {
         Ok(row.try_get::<i64, _>("n")? > 0)
     }
 
-    pub async fn end_share(&self, share_id: Uuid, now: i64) -> Result<bool, StoreError> {
+    /// Ends a link at once: its sealed keys and scopes go, items of the
+    /// kinds in `erase` (the agenda snapshot) are deleted, and every other
+    /// item between the two keeps only the client's copy — nothing stays
+    /// sealed to the former therapist.
+    pub async fn end_share(
+        &self,
+        share_id: Uuid,
+        now: i64,
+        erase: &[&str],
+    ) -> Result<bool, StoreError> {
         let mut tx = self.pool.begin().await?;
         let done =
             sqlx::query("UPDATE shares SET ended_at = $1 WHERE id = $2 AND ended_at IS NULL")
@@ -204,6 +213,17 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
+        for kind in erase {
+            sqlx::query("DELETE FROM share_items WHERE share_id = $1 AND kind = $2")
+                .bind(share_id.to_string())
+                .bind(*kind)
+                .execute(&mut *tx)
+                .await?;
+        }
+        sqlx::query("UPDATE share_items SET for_therapist = NULL WHERE share_id = $1")
+            .bind(share_id.to_string())
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(done.rows_affected() == 1)
     }

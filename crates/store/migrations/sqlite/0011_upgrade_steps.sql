@@ -8,3 +8,10 @@
 INSERT INTO key_rotations (user_id, kind, due_since)
 SELECT id, 'upgrade:calendar_secret', 0 FROM users WHERE true
 ON CONFLICT (user_id, kind) DO NOTHING;
+
+-- Links ended before this version: their agenda snapshots go, and no item
+-- stays sealed to the former therapist (ending a link now does this at once).
+DELETE FROM share_items
+WHERE kind = 'agenda' AND share_id IN (SELECT id FROM shares WHERE ended_at IS NOT NULL);
+UPDATE share_items SET for_therapist = NULL
+WHERE share_id IN (SELECT id FROM shares WHERE ended_at IS NOT NULL);
