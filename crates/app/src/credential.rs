@@ -6,6 +6,7 @@
 use between_store::{CredentialKind, CredentialRow};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use crate::crypto::{self, Key};
 use crate::error::AppError;
@@ -35,6 +36,14 @@ struct GrantedKey {
     kind: String,
     key: Vec<u8>,
 }
+
+impl Drop for GrantedKey {
+    fn drop(&mut self) {
+        self.key.zeroize();
+    }
+}
+
+impl ZeroizeOnDrop for GrantedKey {}
 
 pub(crate) struct Template<'a> {
     pub user_id: Uuid,
@@ -68,8 +77,9 @@ fn seal_grant(wrap: &Key, aad: &[u8], keys: &Keyring, access: Access) -> Result<
                     key: key.as_bytes().to_vec(),
                 })
                 .collect();
-            let bytes =
-                rmp_serde::to_vec(&granted).map_err(|e| AppError::Corrupt(e.to_string()))?;
+            let bytes = Zeroizing::new(
+                rmp_serde::to_vec(&granted).map_err(|e| AppError::Corrupt(e.to_string()))?,
+            );
             Ok(crypto::seal(wrap, aad, &bytes))
         }
     }
@@ -164,5 +174,22 @@ fn open_with(row: &CredentialRow, wrap: &Key) -> Result<Opened, AppError> {
                 .map(Opened::Keys)
         }
         None => Err(AppError::Corrupt(format!("unknown scope {}", row.scope))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use zeroize::ZeroizeOnDrop;
+
+    use super::GrantedKey;
+    use crate::crypto::Key;
+
+    fn wiped_on_drop<T: ZeroizeOnDrop>() {}
+
+    #[test]
+    fn what_holds_key_bytes_is_wiped_when_dropped() {
+        wiped_on_drop::<GrantedKey>();
+        wiped_on_drop::<Key>();
+        wiped_on_drop::<zeroize::Zeroizing<Vec<u8>>>();
     }
 }

@@ -30,6 +30,9 @@ pub enum CryptoError {
 #[derive(Clone, PartialEq, Eq)]
 pub struct Key(Zeroizing<[u8; 32]>);
 
+/// Its bytes are wiped when it is dropped (by the `Zeroizing` inside).
+impl zeroize::ZeroizeOnDrop for Key {}
+
 impl std::fmt::Debug for Key {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Key(…)")
@@ -45,9 +48,15 @@ impl Key {
         key
     }
 
+    /// Copies the key straight into its zeroized home (no stray copy on
+    /// the stack).
     pub fn from_slice(bytes: &[u8]) -> Result<Key, CryptoError> {
-        let array: [u8; 32] = bytes.try_into().map_err(|_| CryptoError::Open)?;
-        Ok(Key(Zeroizing::new(array)))
+        if bytes.len() != 32 {
+            return Err(CryptoError::Open);
+        }
+        let mut key = Key(Zeroizing::new([0u8; 32]));
+        key.0.copy_from_slice(bytes);
+        Ok(key)
     }
 
     pub fn as_bytes(&self) -> &[u8; 32] {
@@ -134,7 +143,8 @@ pub fn random_bytes<const N: usize>() -> [u8; N] {
 pub fn new_identity() -> (Key, [u8; 32]) {
     let secret = crypto_box::SecretKey::generate(&mut crypto_box::aead::OsRng);
     let public = secret.public_key().to_bytes();
-    (Key(Zeroizing::new(secret.to_bytes())), public)
+    let bytes = Zeroizing::new(secret.to_bytes());
+    (Key(bytes), public) // `secret` wipes itself when dropped
 }
 
 /// Seals `plaintext` so that only the holder of the secret key of `public`
