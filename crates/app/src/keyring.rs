@@ -291,5 +291,20 @@ async fn identity(store: &Store, user_id: Uuid, root: &Key, now: i64) -> Result<
         .ok_or_else(|| AppError::Corrupt("the key pair was not stored".into()))?;
     let bytes = crypto::open(root, &identity_aad(user_id), &row.wrapped_secret)
         .map_err(|_| AppError::Corrupt("the key pair does not open".into()))?;
-    Key::from_slice(&bytes).map_err(|_| AppError::Corrupt("bad key length".into()))
+    let secret = Key::from_slice(&bytes).map_err(|_| AppError::Corrupt("bad key length".into()))?;
+    // The public half is plain, so whoever can write the database could
+    // swap in a key of theirs for others to seal to: it must be the one
+    // the (sealed) secret derives. Put it back and tell the person.
+    let public = crypto::public_of(&secret);
+    if row.public_key != public {
+        store.restore_public_key(user_id, &public).await?;
+        store
+            .insert_security_event(user_id, PUBLIC_KEY_RESTORED, now)
+            .await?;
+        tracing::warn!(%user_id, "the account's public key had been changed in the database; restored");
+    }
+    Ok(secret)
 }
+
+/// The security event of a public key found changed and put back.
+pub const PUBLIC_KEY_RESTORED: &str = "public_key_restored";

@@ -38,6 +38,7 @@ pub mod records;
 pub mod reviews;
 pub mod roadblocks;
 mod rotation;
+pub mod security_events;
 pub mod sessions;
 pub mod sharing;
 #[cfg(any(test, feature = "testing"))]

@@ -172,3 +172,23 @@ async fn a_therapist_goes_home_to_their_clients_with_a_frame_of_their_own() {
         );
     }
 }
+
+#[tokio::test]
+async fn home_says_when_the_accounts_public_key_was_found_changed_and_put_back() {
+    use between_store::testing::Value;
+    let t = TestApp::new().await;
+    let jar = t.signed_in("ada").await;
+    assert!(!t.get("/", &jar).await.body.contains("public key"));
+    let (_, theirs) = between_app::crypto::new_identity();
+    t.db.tamper(
+        "UPDATE user_keypairs SET public_key = $1",
+        &[Value::Blob(theirs.to_vec())],
+    )
+    .await;
+    let home = t.get("/", &jar).await.body;
+    assert!(
+        home.contains("the public key of your account had been changed in the database"),
+        "{home}"
+    );
+    assert!(home.contains(r#"role="alert""#));
+}

@@ -18,6 +18,7 @@ mod packed;
 mod private_links;
 mod records;
 mod restore;
+mod security_events;
 mod share_items;
 mod sharing;
 mod throttle;

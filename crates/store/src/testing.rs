@@ -100,6 +100,24 @@ pub enum Value {
 }
 
 impl TestDb {
+    /// Runs `sql` on the store directly, as someone who can write the
+    /// database (but not change the program) would: for tamper tests.
+    pub async fn tamper(&self, sql: &str, values: &[Value]) -> u64 {
+        let mut q = sqlx::query(sql);
+        for v in values {
+            q = match v {
+                Value::Text(t) => q.bind(t.clone()),
+                Value::Blob(b) => q.bind(b.clone()),
+                Value::Int(i) => q.bind(*i),
+                Value::Null => q.bind(None::<String>),
+            };
+        }
+        q.execute(&self.store.pool)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+            .rows_affected()
+    }
+
     /// A store as code of schema `version` left it: migrated only that far,
     /// with `rows` written by SQL (`$n` placeholders), then opened as today
     /// (applying every later migration). For tests that stores written by

@@ -64,6 +64,8 @@ struct HomePage {
     /// The day the calendar feed's address was replaced without being asked
     /// for, for two weeks after it was.
     calendar_changed: Option<String>,
+    /// What was found changed in the database and put right: (day, what).
+    security: Vec<(String, &'static str)>,
 }
 
 /// How long home mentions that the calendar's address changed.
@@ -164,10 +166,23 @@ pub async fn home(
         .and_then(|f| f.replaced_at)
         .filter(|at| now.duration_since(*at).as_hours() < 24 * CALENDAR_CHANGE_DAYS)
         .map(|at| at.to_zoned(tz.clone()).strftime("%-d %B").to_string());
+    let security = state
+        .app
+        .recent_security_events(p)
+        .await?
+        .iter()
+        .map(|e| {
+            (
+                e.at.to_zoned(tz.clone()).strftime("%-d %B").to_string(),
+                e.sentence(),
+            )
+        })
+        .collect();
     let win_line =
         |w: &between_domain::wins::Win| format!("{} ({})", w.title, w.date.strftime("%-d %B %Y"));
     render(&HomePage {
         calendar_changed,
+        security,
         layout: Layout::signed_in(&state, &s, "", "home").with_notice(notice(q.notice.as_deref())),
         name: p.user.name.clone(),
         today: today.strftime("%A %-d %B").to_string(),

@@ -1,0 +1,57 @@
+//! Things the app found and repaired that the person should hear about,
+//! such as the account's public key found changed in the database.
+
+use sqlx::Row;
+use uuid::Uuid;
+
+use crate::{Store, StoreError};
+
+impl Store {
+    pub async fn insert_security_event(
+        &self,
+        user_id: Uuid,
+        kind: &str,
+        at: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO security_events (id, user_id, kind, at) VALUES ($1, $2, $3, $4)")
+            .bind(Uuid::now_v7().to_string())
+            .bind(user_id.to_string())
+            .bind(kind)
+            .bind(at)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The account's events at or after `since`, oldest first: (kind, at).
+    pub async fn security_events(
+        &self,
+        user_id: Uuid,
+        since: i64,
+    ) -> Result<Vec<(String, i64)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT kind, at FROM security_events WHERE user_id = $1 AND at >= $2 ORDER BY at",
+        )
+        .bind(user_id.to_string())
+        .bind(since)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("kind")?, r.try_get("at")?)))
+            .collect()
+    }
+
+    /// Puts back the account's public key (the one its secret derives).
+    pub async fn restore_public_key(
+        &self,
+        user_id: Uuid,
+        public_key: &[u8],
+    ) -> Result<(), StoreError> {
+        sqlx::query("UPDATE user_keypairs SET public_key = $1 WHERE user_id = $2")
+            .bind(public_key.to_vec())
+            .bind(user_id.to_string())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}
