@@ -19,7 +19,11 @@ pub enum ShareCommand {
         json: bool,
     },
     /// As a therapist: accept a client's invitation code.
-    Accept { code: String },
+    Accept {
+        /// The code (it may begin with "-", like any base64url text).
+        #[arg(allow_hyphen_values = true)]
+        code: String,
+    },
     /// Your links and what each one shares.
     List {
         #[arg(long)]
@@ -476,4 +480,21 @@ pub async fn client(ctx: &Context, args: ClientArgs) -> CliResult {
     );
     out!("{text}");
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::super::{Cli, Command};
+    use super::ShareCommand;
+
+    #[test]
+    fn an_invitation_code_may_begin_with_a_hyphen() {
+        let cli = Cli::try_parse_from(["between", "share", "accept", "-oAbC_9"]).unwrap();
+        let Command::Share(share) = cli.command else {
+            panic!("not a share command")
+        };
+        assert!(matches!(share, ShareCommand::Accept { code } if code == "-oAbC_9"));
+    }
 }
