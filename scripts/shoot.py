@@ -10,7 +10,8 @@ Writes OUT_DIR/<name>-390.png and OUT_DIR/<name>-1280.png per path (full
 page height). A path may be "name=/some/path"; "{demo}" in a path stands for
 the demo client's id (e.g. /clients/{demo}). With --anonymous the pages are
 shot signed out. Each --prepare runs `between CLI ARGS` on the store
-before the server starts (e.g. --prepare "--user demo calendar url").
+before the server starts (e.g. --prepare "--user demo calendar url"); each
+--sql runs a statement on its SQLite file after those.
 """
 import argparse, base64, json, os, re, shlex, socket, subprocess, tempfile, time, urllib.request
 
@@ -22,6 +23,8 @@ ap.add_argument("--bin", default=os.path.join(root, "target/debug/between"))
 ap.add_argument("--anonymous", action="store_true")
 ap.add_argument("--user", default="demo", choices=["demo", "demo-therapist"])
 ap.add_argument("--prepare", action="append", default=[])
+ap.add_argument("--sql", action="append", default=[],
+                help="SQL run on the store's SQLite file before serving (to show states such as tampering)")
 args = ap.parse_args()
 
 
@@ -48,6 +51,12 @@ else:
     password = re.search(r"password: (\S+)", out).group(1)
 for cli in args.prepare:
     subprocess.run([args.bin] + shlex.split(cli), env=env, check=True, stdout=subprocess.DEVNULL)
+if args.sql:
+    import glob, sqlite3
+    db = sqlite3.connect(glob.glob(os.path.join(tmp, "data", "*.db"))[0])
+    for statement in args.sql:
+        db.execute(statement)
+    db.commit(); db.close()
 port, dport = free_port(), free_port()
 server = subprocess.Popen([args.bin, "serve", "--listen", f"127.0.0.1:{port}"], env=env,
                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

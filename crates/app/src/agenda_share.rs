@@ -98,10 +98,12 @@ impl App {
             if s.client_id != p.user.id {
                 continue;
             }
-            let scopes: Vec<Scope> = self
-                .store
-                .share_scopes(s.id)
-                .await?
+            // What the client's own consent says, never the plain rows.
+            let Some(consent) = self.consent(p, &s).await? else {
+                continue;
+            };
+            let scopes: Vec<Scope> = consent
+                .scopes
                 .iter()
                 .filter_map(|x| Scope::parse(x))
                 .collect();
@@ -144,7 +146,7 @@ impl App {
             };
             let bytes = serde_json::to_vec(&sealed)
                 .map_err(|e| AppError::Corrupt(format!("agenda snapshot: {e}")))?;
-            let for_therapist = self.seal_for(s.therapist_id, &bytes).await?;
+            let for_therapist = self.seal_across(p, &s, &bytes).await?;
             self.store
                 .replace_share_item(&ShareItemRow {
                     id: Uuid::now_v7(),
@@ -343,8 +345,8 @@ impl App {
             kind: NOTE.into(),
             author_id: p.user.id,
             subject: latest.subject,
-            for_client: Some(self.seal_for(s.client_id, &bytes).await?),
-            for_therapist: Some(self.seal_for(p.user.id, &bytes).await?),
+            for_client: Some(self.seal_across(p, &s, &bytes).await?),
+            for_therapist: Some(self.seal_to_self(p, &bytes)?),
             state: None,
             created_at: now,
             updated_at: now,

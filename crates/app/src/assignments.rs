@@ -136,8 +136,8 @@ impl App {
             kind: KIND.into(),
             author_id: p.user.id,
             subject: None,
-            for_client: Some(self.seal_for(s.client_id, &bytes).await?),
-            for_therapist: Some(self.seal_for(p.user.id, &bytes).await?),
+            for_client: Some(self.seal_across(p, &s, &bytes).await?),
+            for_therapist: Some(self.seal_to_self(p, &bytes)?),
             state: Some(AssignmentState::Pending.as_str().into()),
             created_at: now,
             updated_at: now,
@@ -261,7 +261,7 @@ impl App {
             practice: practice.clone().unwrap_or_else(|| a.practice.clone()),
             reply: Some(reply.clone()),
         })?;
-        let for_therapist = self.seal_for(s.therapist_id, &bytes).await?;
+        let for_therapist = self.seal_across(p, &s, &bytes).await?;
         if !self
             .store
             .answer_share_item(

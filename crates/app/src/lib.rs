@@ -13,6 +13,7 @@ mod background;
 pub mod blocking;
 pub mod calendar;
 pub mod clock;
+pub mod consent;
 mod credential;
 pub mod crypto;
 pub mod demo;

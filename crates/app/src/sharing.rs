@@ -35,6 +35,12 @@ pub struct Link {
     pub therapist: String,
     pub since: Timestamp,
     pub scopes: Vec<Scope>,
+    /// For the client: whether their app can verify this link (its
+    /// consent record); an unconfirmed link gets nothing sealed until the
+    /// client confirms the therapist's key. Always true for the therapist.
+    pub confirmed: bool,
+    /// For the client: the fingerprint of the therapist's public key.
+    pub therapist_fingerprint: Option<String>,
 }
 
 /// A latest score: (instrument, total, severity, change since the one before).
@@ -147,13 +153,22 @@ impl App {
         }
         let code = crypto::new_secret();
         let now = self.now();
+        let invite_id = Uuid::now_v7();
         self.store
-            .insert_share_invite(
-                Uuid::now_v7(),
-                p.user.id,
-                &lookup_of(&code),
-                crate::micros(now),
-            )
+            .insert_share_invite(invite_id, p.user.id, &lookup_of(&code), crate::micros(now))
+            .await?;
+        // Kept for the client's app alone, to check the therapist's binding.
+        let root = p
+            .keys
+            .root()
+            .ok_or_else(|| AppError::Forbidden("Only the account itself invites.".into()))?;
+        let sealed = crypto::seal(
+            &crate::consent::code_key(root),
+            &crate::consent::code_aad(p.user.id, invite_id),
+            code.as_bytes(),
+        );
+        self.store
+            .seal_share_invite_code(invite_id, &sealed)
             .await?;
         Ok(ShareInvite {
             code,
@@ -198,7 +213,18 @@ impl App {
             created_at: crate::micros(self.now()),
             ended_at: None,
         };
-        self.store.accept_share_invite(invite_id, &share).await?;
+        // The therapist binds their own key (derived from their secret) to
+        // this link with the code, which only the two of them know.
+        let identity = p
+            .keys
+            .identity()
+            .ok_or_else(|| AppError::Forbidden("Only the account itself accepts.".into()))?;
+        let bound =
+            crate::consent::binding(code, share.id, p.user.id, &crypto::public_of(identity));
+        self.store
+            .accept_share_invite(invite_id, &share, &bound)
+            .await?;
+        self.pin_client_key(p, &share).await?;
         self.link(p, &share).await
     }
 
@@ -212,30 +238,33 @@ impl App {
             .unwrap_or_else(|| "(deleted)".into()))
     }
 
-    /// `bytes` sealed to the public key of `user`, for them alone to open.
-    pub(crate) async fn seal_for(&self, user: Uuid, bytes: &[u8]) -> Result<Vec<u8>, AppError> {
-        let public = self
-            .store
-            .keypair(user)
-            .await?
-            .ok_or_else(|| AppError::Corrupt("an account has no key pair".into()))?
-            .public_key;
-        crypto::seal_to(&public, bytes)
-            .map_err(|_| AppError::Corrupt("a public key is not valid".into()))
-    }
-
     async fn link(&self, p: &Principal, s: &ShareRow) -> Result<Link, AppError> {
         let (client, therapist) = (
             self.name_of(s.client_id).await?,
             self.name_of(s.therapist_id).await?,
         );
-        let mut scopes: Vec<Scope> = self
-            .store
-            .share_scopes(s.id)
-            .await?
-            .iter()
-            .filter_map(|x| Scope::parse(x))
-            .collect();
+        // The client sees what their own consent says; the therapist what
+        // the server lets them read.
+        let (names, confirmed, therapist_fingerprint) = if p.user.id == s.client_id {
+            match self.consent(p, s).await? {
+                Some(c) => (
+                    c.scopes.clone(),
+                    true,
+                    Some(crate::consent::fingerprint(&c.therapist_key)),
+                ),
+                None => (
+                    self.store.share_scopes(s.id).await?,
+                    false,
+                    self.store
+                        .keypair(s.therapist_id)
+                        .await?
+                        .map(|k| crate::consent::fingerprint(&k.public_key)),
+                ),
+            }
+        } else {
+            (self.store.share_scopes(s.id).await?, true, None)
+        };
+        let mut scopes: Vec<Scope> = names.iter().filter_map(|x| Scope::parse(x)).collect();
         scopes.sort();
         Ok(Link {
             id: s.id,
@@ -250,6 +279,8 @@ impl App {
             therapist,
             since: from_micros(s.created_at)?,
             scopes,
+            confirmed,
+            therapist_fingerprint,
         })
     }
 
@@ -293,10 +324,11 @@ impl App {
         p: &Principal,
         s: &ShareRow,
     ) -> Result<(), AppError> {
-        let scopes: Vec<Scope> = self
-            .store
-            .share_scopes(s.id)
-            .await?
+        let Some(consent) = self.consent(p, s).await? else {
+            return Ok(()); // nothing is sealed to a link the client cannot verify
+        };
+        let scopes: Vec<Scope> = consent
+            .scopes
             .iter()
             .filter_map(|x| Scope::parse(x))
             .collect();
@@ -317,12 +349,16 @@ impl App {
         s: &ShareRow,
         scopes: &[Scope],
     ) -> Result<Vec<ShareKeyRow>, AppError> {
-        let public = self
-            .store
-            .keypair(s.therapist_id)
-            .await?
-            .ok_or_else(|| AppError::Corrupt("the therapist has no key pair".into()))?
-            .public_key;
+        let Some(consent) = self.consent(p, s).await? else {
+            return Ok(Vec::new());
+        };
+        let public = consent.therapist_key.clone();
+        let scopes: Vec<Scope> = scopes
+            .iter()
+            .copied()
+            .filter(|x| consent.scopes.iter().any(|c| c == x.as_str()))
+            .collect();
+        let scopes = scopes.as_slice();
         let held: Vec<Uuid> = self
             .store
             .share_keys(s.id)
@@ -351,6 +387,25 @@ impl App {
         Ok(out)
     }
 
+    /// The client confirms a link their app cannot verify by itself (made
+    /// before links were bound to the therapist's key): the key as it
+    /// stands now, whose fingerprint the sharing page shows, and the scopes
+    /// as they are become the client's consent.
+    pub async fn confirm_share(&self, p: &Principal, with: &str) -> Result<Link, AppError> {
+        require_full(p)?;
+        let s = self.share_with(p, with).await?;
+        if s.client_id != p.user.id {
+            return Err(AppError::Forbidden(
+                "Only the client confirms a link.".into(),
+            ));
+        }
+        if self.consent(p, &s).await?.is_none() {
+            self.confirm_consent(p, &s).await?;
+            self.seal_missing_keys(p, &s).await?;
+        }
+        self.link(p, &s).await
+    }
+
     /// Switches scopes of the link with therapist `with` on and off; takes
     /// effect on the therapist's very next request. Returns the link.
     pub async fn set_share_scopes(
@@ -376,6 +431,13 @@ impl App {
                 ),
             ));
         }
+        let named = |xs: &[Scope]| {
+            xs.iter()
+                .map(|x| x.as_str().to_string())
+                .collect::<Vec<_>>()
+        };
+        // The client's own record first: keys are sealed only within it.
+        self.record_scopes(p, &s, &named(on), &named(off)).await?;
         let keys = self.keys_for(p, &s, on).await?;
         let kinds_off: Vec<String> = off
             .iter()

@@ -247,6 +247,7 @@ fn table() -> Vec<Row> {
             body: "scope=agenda&scope=measures&scope=goals&scope=practice&scope=insights&scope=feedback&scope=journal",
             ..row("POST", "/sharing/{id}", "/sharing/{share}", Owners(303))
         },
+        row("POST", "/sharing/{id}/confirm", "/sharing/{legacy_share}/confirm", Owners(303)),
         row("GET", "/sharing/{id}/end", "/sharing/{spare_share}/end", Owners(200)),
         row("POST", "/sharing/{id}/end", "/sharing/{spare_share}/end", Owners(303)),
         // The therapist's dashboard and sessions: every therapist has them
@@ -542,11 +543,24 @@ async fn fixture(t: &TestApp) -> Fixture {
         .unwrap();
     t.signed_in_as("dr-spare", Role::Therapist).await;
     t.signed_in_as("dr-spare-api", Role::Therapist).await;
+    t.signed_in_as("dr-legacy", Role::Therapist).await;
     let scoped = link(t, &owner, "dr-scope").await;
     link(t, &owner, "dr-none").await;
     link(t, &owner, "dr-former").await;
     let spare = link(t, &owner, "dr-spare").await;
     let api_spare = link(t, &owner, "dr-spare-api").await;
+    // A link as an earlier version made it (no binding): the client confirms it.
+    let legacy = link(t, &owner, "dr-legacy").await;
+    t.db.tamper(
+        "DELETE FROM share_bindings WHERE share_id = $1",
+        &[between_store::testing::Value::Text(legacy.id.to_string())],
+    )
+    .await;
+    t.db.tamper(
+        "DELETE FROM share_consents WHERE share_id = $1",
+        &[between_store::testing::Value::Text(legacy.id.to_string())],
+    )
+    .await;
     for who in ["dr-scope", "dr-former"] {
         t.app
             .set_share_scopes(&owner, who, &Scope::ALL, &[])
@@ -556,6 +570,7 @@ async fn fixture(t: &TestApp) -> Fixture {
     t.app.end_share(&owner, "dr-former").await.unwrap();
     ids.insert("share", scoped.id.to_string());
     ids.insert("spare_share", spare.id.to_string());
+    ids.insert("legacy_share", legacy.id.to_string());
     ids.insert("api_spare_share", api_spare.id.to_string());
     ids.insert("client", scoped.client_id.to_string());
     let (device, _) = t

@@ -684,3 +684,61 @@ async fn a_therapist_ends_the_link_from_the_clients_page() {
         .await;
     assert_eq!(again.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn a_link_made_before_bindings_is_confirmed_by_comparing_fingerprints() {
+    use between_store::testing::Value;
+    let t = TestApp::new().await;
+    let ada = t.signed_in("ada").await;
+    let dr = t.signed_in_as("dr-rivera", Role::Therapist).await;
+    let client = t.app.authenticate(&ada.0["between_session"]).await.unwrap();
+    let therapist = t.app.authenticate(&dr.0["between_session"]).await.unwrap();
+    let invite = t.app.create_share_invite(&client).await.unwrap();
+    let link = t
+        .app
+        .accept_share_invite(&therapist, &invite.code)
+        .await
+        .unwrap();
+    for table in ["share_bindings", "share_consents"] {
+        t.db.tamper(
+            &format!("DELETE FROM {table} WHERE share_id = $1"),
+            &[Value::Text(link.id.to_string())],
+        )
+        .await;
+    }
+    let theirs = t.get("/sharing", &dr).await.body;
+    let fingerprint = theirs
+        .split("Your key's fingerprint, for a client who asks to confirm a link: <code>")
+        .nth(1)
+        .unwrap()
+        .split("</code>")
+        .next()
+        .unwrap()
+        .to_string();
+    let page = t.get("/sharing", &ada).await.body;
+    assert!(
+        page.contains("Confirm dr-rivera&#x27;s key before anything is shared")
+            || page.contains("Confirm dr-rivera's key before anything is shared"),
+        "{page}"
+    );
+    assert!(
+        page.contains(&fingerprint),
+        "the same fingerprint on both sides"
+    );
+    assert!(
+        !page.contains("Save what I share"),
+        "no scopes before confirming"
+    );
+    let csrf = t.csrf(&ada).await;
+    let done = t
+        .post_form(
+            &format!("/sharing/{}/confirm", link.id),
+            &ada,
+            &[("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    let page = t.get("/sharing", &ada).await.body;
+    assert!(page.contains("Save what I share"));
+    assert!(!page.contains("before anything is shared"));
+}

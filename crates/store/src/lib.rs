@@ -5,6 +5,7 @@
 
 mod backup;
 mod connect;
+mod consents;
 mod credentials;
 mod entries;
 mod error;

@@ -140,6 +140,7 @@ impl Store {
         &self,
         invite_id: Uuid,
         share: &ShareRow,
+        binding: &[u8],
     ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
         let used =
@@ -163,6 +164,14 @@ impl Store {
         .execute(&mut *tx)
         .await
         .map_err(|e| StoreError::conflict_or(e, "You are linked with this person already."))?;
+        sqlx::query(
+            "INSERT INTO share_bindings (share_id, invite_id, binding) VALUES ($1, $2, $3)",
+        )
+        .bind(share.id.to_string())
+        .bind(invite_id.to_string())
+        .bind(binding.to_vec())
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
         Ok(())
     }

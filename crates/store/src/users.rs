@@ -107,7 +107,13 @@ impl Store {
     pub async fn delete_user(&self, user_id: Uuid) -> Result<bool, StoreError> {
         let mut tx = self.pool.begin().await?;
         // Links on either side, with their scopes and sealed keys.
-        for table in ["share_keys", "share_scopes", "share_items"] {
+        for table in [
+            "share_keys",
+            "share_scopes",
+            "share_items",
+            "share_bindings",
+            "share_consents",
+        ] {
             sqlx::query(&format!(
                 "DELETE FROM {table} WHERE share_id IN (SELECT id FROM shares WHERE client_id = $1 OR therapist_id = $2)"
             ))

@@ -40,6 +40,9 @@ pub enum ShareCommand {
     },
     /// End the link with NAME (either side); it takes effect at once.
     End { name: String },
+    /// Confirm the link with therapist NAME after comparing their key's
+    /// fingerprint (for a link your app cannot check on its own).
+    Confirm { name: String },
     /// Send an agenda or a saved review as a private link that expires
     /// (prints its address).
     Link {
@@ -150,6 +153,8 @@ pub async fn run(ctx: &Context, cmd: ShareCommand) -> CliResult {
                             "therapist": l.therapist,
                             "since": rfc3339(l.since, &tz),
                             "scopes": scope_names(&l.scopes),
+                            "confirmed": l.confirmed,
+                            "therapist_fingerprint": l.therapist_fingerprint,
                         })
                     })
                     .collect();
@@ -171,6 +176,19 @@ pub async fn run(ctx: &Context, cmd: ShareCommand) -> CliResult {
                     l.with,
                     l.since.to_zoned(tz.clone()).strftime("%-d %B %Y")
                 );
+                if !l.confirmed {
+                    outln!(
+                        "  not confirmed: nothing is shared until you compare {}'s key fingerprint {} and run `between share confirm {}`",
+                        l.with,
+                        l.therapist_fingerprint.as_deref().unwrap_or("?"),
+                        l.with
+                    );
+                }
+            }
+            if p.user.role == between_app::Role::Therapist {
+                if let Some(f) = app.own_fingerprint(&p) {
+                    outln!("Your key's fingerprint (for a client confirming a link): {f}");
+                }
             }
             Ok(())
         }
@@ -195,6 +213,11 @@ pub async fn run(ctx: &Context, cmd: ShareCommand) -> CliResult {
             if !off.is_empty() {
                 outln!("What they already saw cannot be unseen; from now on they cannot open it.");
             }
+            Ok(())
+        }
+        ShareCommand::Confirm { name } => {
+            app.confirm_share(&p, &name).await?;
+            outln!("The link with {name} is confirmed.");
             Ok(())
         }
         ShareCommand::End { name } => {

@@ -29,6 +29,7 @@ fn link_json(l: &Link, tz: &jiff::tz::TimeZone) -> Value {
         "therapist_id": l.therapist_id,
         "since": rfc3339(l.since, tz),
         "scopes": l.scopes.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
+        "confirmed": l.confirmed,
     })
 }
 

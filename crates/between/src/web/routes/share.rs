@@ -78,6 +78,10 @@ pub struct LinkView {
     pub since: String,
     /// (scope name, what it shares, on).
     pub choices: Vec<(&'static str, &'static str, bool)>,
+    /// Whether the client's app can verify the link; if not, the
+    /// therapist's key fingerprint to compare before confirming.
+    pub confirmed: bool,
+    pub fingerprint: String,
 }
 
 #[derive(Template)]
@@ -91,6 +95,8 @@ struct SharingPage {
     invite_url: Option<String>,
     error: Option<String>,
     private_links: Vec<PrivateLinkView>,
+    /// A therapist's own key fingerprint, to read out to a client.
+    own_fingerprint: Option<String>,
 }
 
 /// A private link as the sharing page lists it.
@@ -143,6 +149,11 @@ async fn sharing_page(
         (state.app.shares(p).await?, 0)
     };
     Ok(SharingPage {
+        own_fingerprint: if therapist {
+            state.app.own_fingerprint(p)
+        } else {
+            None
+        },
         layout: Layout::signed_in(state, s, "Sharing", "settings"),
         therapist,
         clients,
@@ -159,6 +170,8 @@ async fn sharing_page(
                     .into_iter()
                     .map(|x| (x.as_str(), x.describe(), l.scopes.contains(&x)))
                     .collect(),
+                confirmed: l.confirmed,
+                fingerprint: l.therapist_fingerprint.unwrap_or_default(),
                 with: l.with,
             })
             .collect(),
@@ -247,6 +260,18 @@ pub async fn set_scopes(
         .app
         .set_share_scopes(&s.principal, &link.with, &on, &off)
         .await?;
+    Ok(axum::response::Redirect::to("/sharing").into_response())
+}
+
+/// The client confirms a link their app cannot verify by itself, having
+/// compared the therapist's key fingerprint.
+pub async fn confirm(
+    State(state): State<WebState>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    SignedForm { s, .. }: SignedForm,
+) -> PageResult {
+    let link = own_link(&state, &s, &id).await?;
+    state.app.confirm_share(&s.principal, &link.with).await?;
     Ok(axum::response::Redirect::to("/sharing").into_response())
 }
 

@@ -1,0 +1,290 @@
+//! Consent the client's own app can verify, and the keys each side seals
+//! to. The plain `shares`, `share_scopes` and `user_keypairs` rows tell the
+//! server whom to serve; they never decide whom a key or an item is sealed
+//! to. The client's app seals to a therapist only under its own **consent
+//! record** (therapist, their public key, the scopes switched on), sealed
+//! under a key from the client's root key, so a database writer can neither
+//! forge nor widen it. The first record of a link comes from the
+//! therapist's **binding**: a MAC keyed from the invitation code (which
+//! only the client and the invited therapist know) over the link, the
+//! therapist and their public key, checked with the code the client's app
+//! kept sealed. A link made before bindings existed waits until the client
+//! confirms it once. The therapist's app likewise seals to a **pinned**
+//! copy of the client's public key, taken when it accepted (or at its first
+//! seal for an older link).
+
+use between_store::ShareRow;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::crypto::{self, Key};
+use crate::error::AppError;
+use crate::principal::Principal;
+use crate::App;
+
+/// The client's record of what it agreed to share with whom.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Consent {
+    pub therapist_id: Uuid,
+    /// The therapist's X25519 public key, as bound at acceptance (or as
+    /// the client confirmed it).
+    pub therapist_key: Vec<u8>,
+    /// The scopes switched on, by name.
+    pub scopes: Vec<String>,
+}
+
+/// The therapist's pinned copy of the client's public key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Pinned {
+    client_id: Uuid,
+    client_key: Vec<u8>,
+}
+
+fn record_key(root: &Key) -> Key {
+    crypto::derive(root.as_bytes(), "share-consent")
+}
+
+fn record_aad(share_id: Uuid, user_id: Uuid) -> Vec<u8> {
+    format!("share-consent|{share_id}|{user_id}").into_bytes()
+}
+
+pub(crate) fn code_aad(client_id: Uuid, invite_id: Uuid) -> Vec<u8> {
+    format!("share-invite-code|{client_id}|{invite_id}").into_bytes()
+}
+
+/// The key the invitation code is kept sealed under.
+pub(crate) fn code_key(root: &Key) -> Key {
+    crypto::derive(root.as_bytes(), "share-invite-code")
+}
+
+/// The therapist's binding of their key to the link, keyed from the code.
+pub(crate) fn binding(code: &str, share_id: Uuid, therapist_id: Uuid, public: &[u8]) -> Vec<u8> {
+    let key = crypto::derive(code.trim().as_bytes(), "share-invite-binding");
+    let hex: String = public.iter().map(|b| format!("{b:02x}")).collect();
+    crypto::derive(
+        key.as_bytes(),
+        &format!("bind|{share_id}|{therapist_id}|{hex}"),
+    )
+    .as_bytes()
+    .to_vec()
+}
+
+/// A public key's short fingerprint, for people to compare.
+pub fn fingerprint(public: &[u8]) -> String {
+    let digest = crypto::derive(public, "fingerprint");
+    digest.as_bytes()[..8]
+        .chunks(2)
+        .map(|c| format!("{:02X}{:02X}", c[0], c[1]))
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+fn root_of(p: &Principal) -> Result<&Key, AppError> {
+    p.keys
+        .root()
+        .ok_or_else(|| AppError::Forbidden("Only the account itself can do this.".into()))
+}
+
+fn not_ready() -> AppError {
+    AppError::Conflict(
+        "This link is not confirmed yet: confirm your therapist's key on the sharing page first."
+            .into(),
+    )
+}
+
+impl App {
+    async fn own_record<T: for<'de> Deserialize<'de>>(
+        &self,
+        p: &Principal,
+        s: &ShareRow,
+    ) -> Result<Option<T>, AppError> {
+        let Some(sealed) = self.store.share_consent(s.id, p.user.id).await? else {
+            return Ok(None);
+        };
+        let bytes = crypto::open(
+            &record_key(root_of(p)?),
+            &record_aad(s.id, p.user.id),
+            &sealed,
+        )
+        .map_err(|_| AppError::Corrupt("a link's own record does not open".into()))?;
+        rmp_serde::from_slice(&bytes)
+            .map(Some)
+            .map_err(|e| AppError::Corrupt(e.to_string()))
+    }
+
+    async fn save_own_record<T: Serialize>(
+        &self,
+        p: &Principal,
+        s: &ShareRow,
+        record: &T,
+    ) -> Result<(), AppError> {
+        let bytes = rmp_serde::to_vec(record).map_err(|e| AppError::Corrupt(e.to_string()))?;
+        let sealed = crypto::seal(
+            &record_key(root_of(p)?),
+            &record_aad(s.id, p.user.id),
+            &bytes,
+        );
+        self.store
+            .put_share_consent(s.id, p.user.id, &sealed, self.now_micros())
+            .await?;
+        Ok(())
+    }
+
+    /// The client's consent for link `s`: its record, or the first one made
+    /// from the therapist's binding when that checks out. `None` when the
+    /// link cannot be verified (made before bindings, or its binding does
+    /// not match the therapist's key): nothing is sealed to it then.
+    pub(crate) async fn consent(
+        &self,
+        p: &Principal,
+        s: &ShareRow,
+    ) -> Result<Option<Consent>, AppError> {
+        if s.client_id != p.user.id || p.keys.root().is_none() {
+            return Ok(None);
+        }
+        if let Some(consent) = self.own_record::<Consent>(p, s).await? {
+            return Ok((consent.therapist_id == s.therapist_id).then_some(consent));
+        }
+        let Some((invite_id, bound)) = self.store.share_binding(s.id).await? else {
+            return Ok(None);
+        };
+        let Some(sealed_code) = self.store.sealed_share_invite_code(invite_id).await? else {
+            return Ok(None);
+        };
+        let Ok(code) = crypto::open(
+            &code_key(root_of(p)?),
+            &code_aad(p.user.id, invite_id),
+            &sealed_code,
+        ) else {
+            return Ok(None);
+        };
+        let code = String::from_utf8_lossy(&code).to_string();
+        let Some(keypair) = self.store.keypair(s.therapist_id).await? else {
+            return Ok(None);
+        };
+        let expected = binding(&code, s.id, s.therapist_id, &keypair.public_key);
+        if !crypto::same_bytes(&expected, &bound) {
+            tracing::warn!(share_id = %s.id, "a link's binding does not match the therapist's key");
+            return Ok(None);
+        }
+        let consent = Consent {
+            therapist_id: s.therapist_id,
+            therapist_key: keypair.public_key,
+            scopes: Vec::new(),
+        };
+        self.save_own_record(p, s, &consent).await?;
+        Ok(Some(consent))
+    }
+
+    /// Records the client's choice of scopes in its consent.
+    pub(crate) async fn record_scopes(
+        &self,
+        p: &Principal,
+        s: &ShareRow,
+        on: &[String],
+        off: &[String],
+    ) -> Result<Consent, AppError> {
+        let mut consent = self.consent(p, s).await?.ok_or_else(not_ready)?;
+        consent.scopes.retain(|x| !off.contains(x));
+        for x in on {
+            if !consent.scopes.contains(x) {
+                consent.scopes.push(x.clone());
+            }
+        }
+        consent.scopes.sort();
+        self.save_own_record(p, s, &consent).await?;
+        Ok(consent)
+    }
+
+    /// The client confirms a link that has no verifiable binding (made
+    /// before bindings existed): the therapist's key as it stands and the
+    /// scopes as they are become the consent.
+    pub(crate) async fn confirm_consent(
+        &self,
+        p: &Principal,
+        s: &ShareRow,
+    ) -> Result<(), AppError> {
+        let keypair = self
+            .store
+            .keypair(s.therapist_id)
+            .await?
+            .ok_or_else(|| AppError::Corrupt("the therapist has no key pair".into()))?;
+        let consent = Consent {
+            therapist_id: s.therapist_id,
+            therapist_key: keypair.public_key,
+            scopes: self.store.share_scopes(s.id).await?,
+        };
+        self.save_own_record(p, s, &consent).await
+    }
+
+    /// The therapist's pinned copy of the client's key, pinned now if the
+    /// link predates pinning.
+    async fn pinned_client_key(&self, p: &Principal, s: &ShareRow) -> Result<Vec<u8>, AppError> {
+        if let Some(pinned) = self.own_record::<Pinned>(p, s).await? {
+            if pinned.client_id == s.client_id {
+                return Ok(pinned.client_key);
+            }
+        }
+        self.pin_client_key(p, s).await
+    }
+
+    /// Pins the client's current public key for the therapist's app.
+    pub(crate) async fn pin_client_key(
+        &self,
+        p: &Principal,
+        s: &ShareRow,
+    ) -> Result<Vec<u8>, AppError> {
+        let keypair = self
+            .store
+            .keypair(s.client_id)
+            .await?
+            .ok_or_else(|| AppError::Corrupt("the client has no key pair".into()))?;
+        let pinned = Pinned {
+            client_id: s.client_id,
+            client_key: keypair.public_key,
+        };
+        self.save_own_record(p, s, &pinned).await?;
+        Ok(pinned.client_key)
+    }
+
+    /// `bytes` sealed to the other side of link `s`, with the key this
+    /// side's own record holds: never the plain row as it stands now.
+    pub(crate) async fn seal_across(
+        &self,
+        p: &Principal,
+        s: &ShareRow,
+        bytes: &[u8],
+    ) -> Result<Vec<u8>, AppError> {
+        let public = if p.user.id == s.client_id {
+            self.consent(p, s)
+                .await?
+                .ok_or_else(not_ready)?
+                .therapist_key
+        } else if p.user.id == s.therapist_id {
+            self.pinned_client_key(p, s).await?
+        } else {
+            return Err(AppError::Forbidden("Not a side of this link.".into()));
+        };
+        crypto::seal_to(&public, bytes)
+            .map_err(|_| AppError::Corrupt("a public key is not valid".into()))
+    }
+
+    /// The fingerprint of this account's own public key (a therapist reads
+    /// it out to a client confirming a link), from its secret.
+    pub fn own_fingerprint(&self, p: &Principal) -> Option<String> {
+        p.keys
+            .identity()
+            .map(|secret| fingerprint(&crypto::public_of(secret)))
+    }
+
+    /// `bytes` sealed to this account's own public key, derived from its
+    /// secret (never the plain row).
+    pub(crate) fn seal_to_self(&self, p: &Principal, bytes: &[u8]) -> Result<Vec<u8>, AppError> {
+        let identity = p
+            .keys
+            .identity()
+            .ok_or_else(|| AppError::Forbidden("Only the account itself can do this.".into()))?;
+        crypto::seal_to(&crypto::public_of(identity), bytes)
+            .map_err(|_| AppError::Corrupt("a public key is not valid".into()))
+    }
+}
