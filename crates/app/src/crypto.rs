@@ -137,6 +137,13 @@ pub fn new_identity() -> (Key, [u8; 32]) {
     (Key(Zeroizing::new(secret.to_bytes())), public)
 }
 
+/// The public half of an X25519 secret made by [`new_identity`].
+pub fn public_of(secret: &Key) -> [u8; 32] {
+    crypto_box::SecretKey::from_bytes(*secret.as_bytes())
+        .public_key()
+        .to_bytes()
+}
+
 /// Seals `plaintext` so that only the holder of the secret key of `public`
 /// opens it (a libsodium sealed box).
 pub fn seal_to(public: &[u8], plaintext: &[u8]) -> Result<Vec<u8>, CryptoError> {

@@ -93,6 +93,9 @@ pub struct Principal {
     pub credential_kind: CredentialKind,
     pub access: Access,
     pub(crate) keys: Keyring,
+    /// A write-only token's pinned copy of the account's public key: what
+    /// it writes is sealed to this, never to the plain row.
+    pub(crate) seal_to: Option<[u8; 32]>,
 }
 
 impl Principal {

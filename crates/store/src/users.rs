@@ -128,6 +128,7 @@ impl Store {
             ("key_rotations", "user_id"),
             ("private_links", "owner_id"),
             ("known_devices", "user_id"),
+            ("inbox", "user_id"),
         ] {
             sqlx::query(&format!("DELETE FROM {table} WHERE {column} = $1"))
                 .bind(user_id.to_string())
