@@ -13,7 +13,7 @@ use super::body::{ApiJson, MergePatch};
 use super::input::{bad_parameter, merged, path_id, query_error, RangeQuery};
 use super::path::ApiPath;
 use super::query::ApiQuery;
-use super::{ApiError, ApiPrincipal};
+use super::{ApiError, ApiPrincipal, ApiWriter};
 use crate::json::{EntryInput, EntryJson};
 use crate::web::WebState;
 
@@ -21,7 +21,7 @@ type ApiResult = Result<Response, ApiError>;
 
 pub async fn create(
     State(state): State<WebState>,
-    ApiPrincipal(p): ApiPrincipal,
+    ApiWriter(p): ApiWriter,
     ApiJson(input): ApiJson<EntryInput>,
 ) -> ApiResult {
     let (content, at) = input
