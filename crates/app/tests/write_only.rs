@@ -25,6 +25,7 @@ on_both_backends!(
     a_repeated_write_adds_nothing,
     a_token_made_before_keeps_working_loses_its_keys_and_the_journal_key_is_replaced,
     an_expired_token_is_refused_and_gone,
+    replacing_the_journal_key_re_encrypts_every_entry_page_by_page,
 );
 
 fn note(text: &str) -> EntryContent {
@@ -331,4 +332,66 @@ async fn an_expired_token_is_refused_and_gone(db: &TestDb) {
         .await
         .unwrap_err();
     assert!(err.is_input_error(), "{err}");
+}
+
+async fn replacing_the_journal_key_re_encrypts_every_entry_page_by_page(db: &TestDb) {
+    let app = App::new(db.store.clone(), Config::testing());
+    let (ada, _, _) = signed_in(&app, "ada").await;
+    // More than two pages of entries (500 a page), a few shared, one deleted.
+    let start = Timestamp::from_second(1_600_000_000).unwrap();
+    let items: Vec<_> = (0..1_234i64)
+        .map(|i| {
+            (
+                EntryContent {
+                    shared: i % 100 == 0,
+                    ..note(&format!("entry {i}"))
+                },
+                start + SignedDuration::from_hours(i),
+            )
+        })
+        .collect();
+    app.add_entries(&ada, items).await.unwrap();
+    let gone = app
+        .add_entry(&ada, note("deleted one"), None)
+        .await
+        .unwrap();
+    app.delete_entry(&ada, gone.id).await.unwrap();
+    let old = legacy::write_only_token(&app, &ada, "old phone")
+        .await
+        .unwrap();
+
+    let ada = app
+        .sign_in(
+            "ada",
+            support::PASSWORD,
+            "test",
+            between_app::sessions::SignInAs::Device,
+            "d",
+        )
+        .await
+        .unwrap()
+        .0;
+    let mut rows = Vec::new();
+    for deleted in [false, true] {
+        rows.extend(
+            db.store
+                .list_entries(
+                    ada.user.id,
+                    &EntryQuery {
+                        deleted,
+                        ..Default::default()
+                    },
+                )
+                .await
+                .unwrap(),
+        );
+    }
+    assert_eq!(rows.len(), 1_235);
+    assert!(rows.iter().all(|e| !old.held.contains(&e.key_id)));
+    let all = app.all_entries(&ada).await.unwrap();
+    assert_eq!(all.len(), 1_235);
+    assert_eq!(all.iter().filter(|e| e.content.shared).count(), 13);
+    assert!(all
+        .iter()
+        .any(|e| e.content.text == "deleted one" && e.deleted_at.is_some()));
 }

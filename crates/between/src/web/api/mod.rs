@@ -184,6 +184,33 @@ pub struct ApiPrincipal(pub Principal);
 /// write-only (the one endpoint that takes it: `POST /entries`).
 pub struct ApiWriter(pub Principal);
 
+/// The optional `Idempotency-Key` header of `POST /entries`: a write-only
+/// token that sends the same key twice adds one entry (a phone shortcut
+/// retrying on a bad connection). 1 to 200 visible ASCII characters.
+pub struct IdempotencyKey(pub Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let Some(value) = parts.headers.get("idempotency-key") else {
+            return Ok(IdempotencyKey(None));
+        };
+        let bytes = value.as_bytes();
+        if bytes.is_empty() || bytes.len() > 200 || !bytes.iter().all(|b| (0x21..=0x7e).contains(b))
+        {
+            return Err(ApiError::new(
+                axum::http::StatusCode::BAD_REQUEST,
+                error::ErrorCode::Invalid,
+                "The Idempotency-Key header must be 1 to 200 visible ASCII characters.",
+            ));
+        }
+        Ok(IdempotencyKey(Some(
+            String::from_utf8_lossy(bytes).into_owned(),
+        )))
+    }
+}
+
 /// A calendar feed's secret opens only `/ical/{secret}.ics`: the API
 /// treats it as no credential at all (401).
 async fn bearer(parts: &Parts, state: &WebState) -> Result<Principal, ApiError> {
