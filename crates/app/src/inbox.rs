@@ -10,6 +10,8 @@ use uuid::Uuid;
 
 use crate::crypto;
 use crate::error::AppError;
+use crate::journal::entry_aad;
+use crate::keyring::DataKind;
 use crate::principal::Principal;
 use crate::{from_micros, micros, App};
 
@@ -100,29 +102,41 @@ impl App {
                 return Ok(());
             }
             let full = items.len() as i64 == DRAIN_BATCH;
-            let mut rows = Vec::with_capacity(items.len());
-            for item in &items {
-                match open_item(identity, p.user.id, item) {
-                    Some(s) => {
-                        let (key_id, payload) = self.seal_entry(p, s.id, &s.content)?;
-                        rows.push(EntryRow {
-                            id: s.id,
-                            user_id: p.user.id,
-                            key_id,
-                            occurred_at: s.occurred_at,
-                            created_at: s.created_at,
-                            updated_at: s.created_at,
-                            deleted_at: None,
-                            payload,
-                        });
-                    }
-                    None => {
-                        // Not sealed to this account's key, or not for this
-                        // item: nobody with the account's keys can read it.
-                        tracing::warn!(user_id = %p.user.id, item = %item.id, "an inbox item does not open; dropped");
-                        self.store.delete_inbox_item(p.user.id, item.id).await?;
-                    }
+            let user = p.user.id;
+            let identity = identity.clone();
+            let journal = owned(p.keys.current(DataKind::Journal)?);
+            let shared = owned(p.keys.current(DataKind::SharedJournal)?);
+            // Opening and sealing a batch runs on the blocking pool.
+            let (rows, unreadable) = crate::blocking::run(move || {
+                let mut rows = Vec::with_capacity(items.len());
+                let mut unreadable = Vec::new();
+                for item in &items {
+                    let Some(s) = open_item(&identity, user, item) else {
+                        unreadable.push(item.id);
+                        continue;
+                    };
+                    let (key_id, key) = if s.content.shared { &shared } else { &journal };
+                    let bytes = rmp_serde::to_vec_named(&s.content)
+                        .map_err(|e| AppError::Corrupt(e.to_string()))?;
+                    rows.push(EntryRow {
+                        id: s.id,
+                        user_id: user,
+                        key_id: *key_id,
+                        occurred_at: s.occurred_at,
+                        created_at: s.created_at,
+                        updated_at: s.created_at,
+                        deleted_at: None,
+                        payload: crypto::seal(key, &entry_aad(user, s.id), &bytes),
+                    });
                 }
+                Ok::<_, AppError>((rows, unreadable))
+            })
+            .await?;
+            for id in unreadable {
+                // Not sealed to this account's key, or not for this item:
+                // nobody with the account's keys can read it.
+                tracing::warn!(user_id = %user, item = %id, "an inbox item does not open; dropped");
+                self.store.delete_inbox_item(user, id).await?;
             }
             self.store.drain_inbox(p.user.id, &rows).await?;
             tracing::info!(user_id = %p.user.id, entries = rows.len(), "inbox drained");
@@ -131,6 +145,10 @@ impl App {
             }
         }
     }
+}
+
+fn owned((id, key): (Uuid, &crypto::Key)) -> (Uuid, crypto::Key) {
+    (id, key.clone())
 }
 
 fn open_item(identity: &crypto::Key, user_id: Uuid, item: &InboxRow) -> Option<Sealed> {

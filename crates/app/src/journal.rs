@@ -169,13 +169,15 @@ impl App {
     ) -> Result<usize, AppError> {
         const PAGE: i64 = 500;
         let user = p.user.id;
-        let old: Vec<Uuid> = p
-            .keys
-            .keys_of(kind)
-            .iter()
-            .map(|(id, _)| *id)
-            .filter(|id| *id != new_id)
-            .collect();
+        // The keys a page is opened with, owned, for the blocking pool.
+        let old: std::sync::Arc<Vec<(Uuid, crypto::Key)>> = std::sync::Arc::new(
+            p.keys
+                .keys_of(kind)
+                .into_iter()
+                .filter(|(id, _)| *id != new_id)
+                .map(|(id, key)| (id, key.clone()))
+                .collect(),
+        );
         let mut done = 0;
         for deleted in [false, true] {
             let mut before = None;
@@ -190,19 +192,25 @@ impl App {
                 let Some(last) = page.last() else { break };
                 before = Some((last.occurred_at, last.id));
                 let full = page.len() as i64 == PAGE;
-                let mut rows = Vec::new();
-                for mut e in page {
-                    if old.contains(&e.key_id) {
-                        let aad = entry_aad(user, e.id);
-                        let bytes = crypto::open(p.keys.by_id(e.key_id)?, &aad, &e.payload)
-                            .map_err(|_| {
+                let (old, new_key) = (old.clone(), new_key.clone());
+                let rows = crate::blocking::run(move || {
+                    page.into_iter()
+                        .filter_map(|e| {
+                            let key = old.iter().find(|(id, _)| *id == e.key_id)?.1.clone();
+                            Some((e, key))
+                        })
+                        .map(|(mut e, key)| {
+                            let aad = entry_aad(user, e.id);
+                            let bytes = crypto::open(&key, &aad, &e.payload).map_err(|_| {
                                 AppError::Corrupt(format!("entry {} does not decrypt", e.id))
                             })?;
-                        e.payload = crypto::seal(new_key, &aad, &bytes);
-                        e.key_id = new_id;
-                        rows.push(e);
-                    }
-                }
+                            e.payload = crypto::seal(&new_key, &aad, &bytes);
+                            e.key_id = new_id;
+                            Ok(e)
+                        })
+                        .collect::<Result<Vec<_>, AppError>>()
+                })
+                .await?;
                 done += rows.len();
                 self.store.rekey_entries(user, &rows).await?;
                 if !full {

@@ -26,6 +26,7 @@ on_both_backends!(
     a_token_made_before_keeps_working_loses_its_keys_and_the_journal_key_is_replaced,
     an_expired_token_is_refused_and_gone,
     replacing_the_journal_key_re_encrypts_every_entry_page_by_page,
+    a_full_inbox_is_drained_in_batches,
 );
 
 fn note(text: &str) -> EntryContent {
@@ -394,4 +395,29 @@ async fn replacing_the_journal_key_re_encrypts_every_entry_page_by_page(db: &Tes
     assert!(all
         .iter()
         .any(|e| e.content.text == "deleted one" && e.deleted_at.is_some()));
+}
+
+async fn a_full_inbox_is_drained_in_batches(db: &TestDb) {
+    let app = App::new(db.store.clone(), Config::testing());
+    let (ada, session, _) = signed_in(&app, "ada").await;
+    let phone = app.authenticate(&token(&app, &ada).await).await.unwrap();
+    for i in 0..250 {
+        app.add_entry(&phone, note(&format!("offline note {i}")), None)
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        db.store.inbox_of(ada.user.id, 1000).await.unwrap().len(),
+        250
+    );
+    let ada = app.authenticate(&session).await.unwrap();
+    assert!(db
+        .store
+        .inbox_of(ada.user.id, 1000)
+        .await
+        .unwrap()
+        .is_empty());
+    let all = app.all_entries(&ada).await.unwrap();
+    assert_eq!(all.len(), 250);
+    assert!(all.iter().any(|e| e.content.text == "offline note 249"));
 }
