@@ -16,7 +16,7 @@ use between_domain::EntryContent;
 use between_store::testing::TestDb;
 use between_store::{CredentialRow, EntryQuery};
 use jiff::{SignedDuration, Timestamp};
-use support::{confirmed, signed_in};
+use support::{confirmed, signed_in, stored_bytes};
 
 on_both_backends!(
     a_token_writes_what_the_owner_reads_at_once_and_then_as_ordinary_entries,
@@ -27,6 +27,7 @@ on_both_backends!(
     an_expired_token_is_refused_and_gone,
     replacing_the_journal_key_re_encrypts_every_entry_page_by_page,
     a_full_inbox_is_drained_in_batches,
+    what_a_token_wrote_is_not_readable_in_the_stored_bytes,
 );
 
 fn note(text: &str) -> EntryContent {
@@ -420,4 +421,21 @@ async fn a_full_inbox_is_drained_in_batches(db: &TestDb) {
     let all = app.all_entries(&ada).await.unwrap();
     assert_eq!(all.len(), 250);
     assert!(all.iter().any(|e| e.content.text == "offline note 249"));
+}
+
+async fn what_a_token_wrote_is_not_readable_in_the_stored_bytes(db: &TestDb) {
+    let app = App::new(db.store.clone(), Config::testing());
+    let (ada, _, _) = signed_in(&app, "ada").await;
+    let phone = app.authenticate(&token(&app, &ada).await).await.unwrap();
+    let secret_text = "INBOX-9f3a: written on the bus";
+    app.add_entry_once(&phone, note(secret_text), None, Some("idem-INBOX-9f3a"))
+        .await
+        .unwrap();
+    assert_eq!(db.store.inbox_of(ada.user.id, 10).await.unwrap().len(), 1);
+    let bytes = stored_bytes(db).await;
+    let found = |needle: &str| bytes.windows(needle.len()).any(|w| w == needle.as_bytes());
+    assert!(
+        !found("INBOX-9f3a"),
+        "neither the text nor the idempotency id is stored plain"
+    );
 }
