@@ -60,7 +60,8 @@ impl User {
 pub enum Access {
     /// Read and write everything the account owns.
     Full,
-    /// Add journal entries, read nothing (e.g. a phone shortcut).
+    /// Add journal entries, read nothing (e.g. a phone shortcut); holds no
+    /// kind key, only the account's pinned public key.
     WriteOnly,
     /// Read appointment and practice titles and times for a calendar feed.
     Calendar,

@@ -1,8 +1,8 @@
 //! Replacing the key of a kind whose sharing ended (a scope switched off, a
 //! link ended), so a former therapist's copy of the old key opens nothing
 //! stored from then on. Only the owner's credentials can make a key, so it
-//! happens at their next unlock: a new kind key, every record (and shared
-//! entry) of the kind re-encrypted under it, and the new key sealed to the
+//! happens at their next unlock: a new kind key, every record (and, for the
+//! journal kinds, every entry) of the kind re-encrypted under it, and the new key sealed to the
 //! therapists who still share that kind. The same "due at the next unlock"
 //! list carries upgrade steps, which also need the owner's keys.
 
