@@ -28,6 +28,7 @@ on_both_backends!(
     replacing_the_journal_key_re_encrypts_every_entry_page_by_page,
     a_full_inbox_is_drained_in_batches,
     what_a_token_wrote_is_not_readable_in_the_stored_bytes,
+    two_first_uses_of_a_token_made_before_at_once_both_work,
 );
 
 fn note(text: &str) -> EntryContent {
@@ -438,4 +439,30 @@ async fn what_a_token_wrote_is_not_readable_in_the_stored_bytes(db: &TestDb) {
         !found("INBOX-9f3a"),
         "neither the text nor the idempotency id is stored plain"
     );
+}
+
+async fn two_first_uses_of_a_token_made_before_at_once_both_work(db: &TestDb) {
+    let app = App::new(db.store.clone(), Config::testing());
+    let (ada, session, _) = signed_in(&app, "ada").await;
+    let old = legacy::write_only_token(&app, &ada, "old phone")
+        .await
+        .unwrap();
+    let (a, b) = tokio::join!(app.authenticate(&old.secret), app.authenticate(&old.secret));
+    let (a, b) = (a.unwrap(), b.unwrap());
+    app.add_entry(&a, note("one"), None).await.unwrap();
+    app.add_entry(&b, note("two"), None).await.unwrap();
+    let row = credential_of(db, &old.secret, ada.user.id).await;
+    let public = db
+        .store
+        .keypair(ada.user.id)
+        .await
+        .unwrap()
+        .unwrap()
+        .public_key;
+    assert_eq!(
+        opened_by(&row, &old.secret),
+        [b"pinned-x25519:".as_slice(), &public].concat()
+    );
+    let ada = app.authenticate(&session).await.unwrap();
+    assert_eq!(app.all_entries(&ada).await.unwrap().len(), 2);
 }
