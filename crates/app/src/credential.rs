@@ -29,7 +29,36 @@ fn wrap_key_of(secret: &str) -> Key {
     crypto::derive(secret.as_bytes(), "credential-wrap")
 }
 
-/// Kind keys handed to a write-only credential.
+/// What a write-only token's credential holds since the inbox: the
+/// account's public key as it was when the token was made (pinned, so a
+/// changed plain row cannot redirect what it writes), and no key that opens
+/// anything. Old write-only credentials hold a MessagePack list of kind
+/// keys instead, which never starts with this prefix.
+const PINNED: &[u8] = b"pinned-x25519:";
+
+fn pinned_plain(public: &[u8; 32]) -> Vec<u8> {
+    [PINNED, public.as_slice()].concat()
+}
+
+/// `plain` sealed for a credential row opened by a high-entropy secret
+/// (for tests that write credentials the way earlier versions did).
+#[cfg(any(test, feature = "testing"))]
+pub(crate) fn seal_for_secret(user_id: Uuid, id: Uuid, secret: &str, plain: &[u8]) -> Vec<u8> {
+    crypto::seal(&wrap_key_of(secret), &aad(user_id, id), plain)
+}
+
+/// What a write-only token's row holds once rewritten: only `public`,
+/// sealed under the token secret's wrap key.
+pub(crate) fn rewrapped_pinned(row: &CredentialRow, secret: &str, public: &[u8; 32]) -> Vec<u8> {
+    crypto::seal(
+        &wrap_key_of(secret),
+        &aad(row.user_id, row.id),
+        &pinned_plain(public),
+    )
+}
+
+/// Kind keys handed to a calendar credential (and, before the inbox, to
+/// write-only tokens).
 #[derive(Serialize, Deserialize)]
 struct GrantedKey {
     id: Uuid,
@@ -62,14 +91,21 @@ fn seal_grant(wrap: &Key, aad: &[u8], keys: &Keyring, access: Access) -> Result<
             })?;
             Ok(crypto::seal(wrap, aad, root.as_bytes()))
         }
-        Access::WriteOnly | Access::Calendar => {
-            let kinds: &[DataKind] = if access == Access::Calendar {
-                &DataKind::CALENDAR
-            } else {
-                &DataKind::WRITE_ONLY
-            };
+        Access::WriteOnly => {
+            // The public key comes from the account's own secret, not from
+            // the plain row.
+            let identity = keys.identity().ok_or_else(|| {
+                AppError::Forbidden("This credential cannot create others.".into())
+            })?;
+            Ok(crypto::seal(
+                wrap,
+                aad,
+                &pinned_plain(&crypto::public_of(identity)),
+            ))
+        }
+        Access::Calendar => {
             let granted: Vec<GrantedKey> = keys
-                .current_keys(kinds)?
+                .current_keys(&DataKind::CALENDAR)?
                 .into_iter()
                 .map(|(id, kind, key)| GrantedKey {
                     id,
@@ -139,6 +175,11 @@ pub(crate) fn for_password(
 pub(crate) enum Opened {
     Root(Key),
     Keys(Vec<(Uuid, DataKind, Key)>),
+    /// A write-only token: the account's pinned public key, nothing else.
+    Pinned([u8; 32]),
+    /// A write-only token made before the inbox: its kind keys are dropped
+    /// unused, and the row must be rewritten ([`rewrapped_pinned`]).
+    LegacyWriteOnly,
 }
 
 pub(crate) fn open_with_secret(row: &CredentialRow, secret: &str) -> Result<Opened, AppError> {
@@ -158,7 +199,14 @@ fn open_with(row: &CredentialRow, wrap: &Key) -> Result<Opened, AppError> {
         Some(Access::Full) => Key::from_slice(&bytes)
             .map(Opened::Root)
             .map_err(|_| AppError::Corrupt("bad root key length".into())),
-        Some(Access::WriteOnly | Access::Calendar) => {
+        Some(Access::WriteOnly) => match bytes.strip_prefix(PINNED) {
+            Some(public) => public
+                .try_into()
+                .map(Opened::Pinned)
+                .map_err(|_| AppError::Corrupt("bad pinned key length".into())),
+            None => Ok(Opened::LegacyWriteOnly),
+        },
+        Some(Access::Calendar) => {
             let granted: Vec<GrantedKey> =
                 rmp_serde::from_slice(&bytes).map_err(|e| AppError::Corrupt(e.to_string()))?;
             granted

@@ -90,30 +90,6 @@ impl App {
         Ok((key_id, crypto::seal(key, &entry_aad(p.user.id, id), &bytes)))
     }
 
-    /// A credential that cannot make keys (a write-only token) holds the
-    /// shared-journal key of the day it was made. Once sharing changed and
-    /// that key was replaced, a former therapist may hold it: a shared
-    /// entry is not written under it.
-    async fn refuse_replaced_key(&self, p: &Principal, key_id: Uuid) -> Result<(), AppError> {
-        if p.keys.root().is_some() {
-            // Keyrings opened by a password or session load every key anew.
-            return Ok(());
-        }
-        let newest = self
-            .store
-            .kind_keys(p.user.id)
-            .await?
-            .into_iter()
-            .rfind(|k| k.kind == DataKind::SharedJournal.as_str())
-            .map(|k| k.id);
-        if newest.is_some_and(|n| n != key_id) {
-            return Err(AppError::Forbidden(
-                "Your sharing changed since this token was made, so it can no longer write entries marked \"share\". Write it unshared, or make a new token.".into(),
-            ));
-        }
-        Ok(())
-    }
-
     fn open_entry(&self, p: &Principal, row: &EntryRow) -> Result<Entry, AppError> {
         let key = p.keys.by_id(row.key_id)?;
         let bytes = crypto::open(key, &entry_aad(row.user_id, row.id), &row.payload)
@@ -137,22 +113,38 @@ impl App {
         content: EntryContent,
         occurred_at: Option<Timestamp>,
     ) -> Result<Entry, AppError> {
+        self.add_entry_once(p, content, occurred_at, None).await
+    }
+
+    /// Writes a new entry; with a write-only token it goes to the inbox
+    /// (sealed to the account's pinned public key) and becomes a journal
+    /// entry at the owner's next unlock, and a repeat of `idempotency` by
+    /// the same token adds nothing.
+    pub async fn add_entry_once(
+        &self,
+        p: &Principal,
+        content: EntryContent,
+        occurred_at: Option<Timestamp>,
+        idempotency: Option<&str>,
+    ) -> Result<Entry, AppError> {
         p.require_write()?;
         let content = content.validated()?;
         let now = self.now();
+        // "Now" is kept to the second: nobody needs more, and it reads better.
+        let occurred_at =
+            micros(occurred_at.unwrap_or_else(|| now.round(jiff::Unit::Second).unwrap_or(now)));
+        if let Some(public) = p.seal_to {
+            return self
+                .add_to_inbox(p, &public, content, occurred_at, idempotency)
+                .await;
+        }
         let id = Uuid::now_v7();
         let (key_id, payload) = self.seal_entry(p, id, &content)?;
-        if content.shared {
-            self.refuse_replaced_key(p, key_id).await?;
-        }
         let row = EntryRow {
             id,
             user_id: p.user.id,
             key_id,
-            // "Now" is kept to the second: nobody needs more, and it reads better.
-            occurred_at: micros(
-                occurred_at.unwrap_or_else(|| now.round(jiff::Unit::Second).unwrap_or(now)),
-            ),
+            occurred_at,
             created_at: micros(now),
             updated_at: micros(now),
             deleted_at: None,
@@ -160,6 +152,73 @@ impl App {
         };
         self.store.insert_entry(&row).await?;
         self.open_entry(p, &row)
+    }
+
+    /// Re-encrypts every entry (live and deleted) under a key of `kind`
+    /// older than `new_id` with the new key, a page at a time (one
+    /// transaction each), so ten years of entries never sit in memory at
+    /// once; for key rotation. Entries keep naming the key that opens them,
+    /// so an interrupted run leaves everything readable and the next run
+    /// finishes it.
+    pub(crate) async fn rekey_entries_of(
+        &self,
+        p: &Principal,
+        kind: DataKind,
+        new_id: Uuid,
+        new_key: &crypto::Key,
+    ) -> Result<usize, AppError> {
+        const PAGE: i64 = 500;
+        let user = p.user.id;
+        // The keys a page is opened with, owned, for the blocking pool.
+        let old: std::sync::Arc<Vec<(Uuid, crypto::Key)>> = std::sync::Arc::new(
+            p.keys
+                .keys_of(kind)
+                .into_iter()
+                .filter(|(id, _)| *id != new_id)
+                .map(|(id, key)| (id, key.clone()))
+                .collect(),
+        );
+        let mut done = 0;
+        for deleted in [false, true] {
+            let mut before = None;
+            loop {
+                let q = EntryQuery {
+                    deleted,
+                    before,
+                    limit: Some(PAGE),
+                    ..Default::default()
+                };
+                let page = self.store.list_entries(user, &q).await?;
+                let Some(last) = page.last() else { break };
+                before = Some((last.occurred_at, last.id));
+                let full = page.len() as i64 == PAGE;
+                let (old, new_key) = (old.clone(), new_key.clone());
+                let rows = crate::blocking::run(move || {
+                    page.into_iter()
+                        .filter_map(|e| {
+                            let key = old.iter().find(|(id, _)| *id == e.key_id)?.1.clone();
+                            Some((e, key))
+                        })
+                        .map(|(mut e, key)| {
+                            let aad = entry_aad(user, e.id);
+                            let bytes = crypto::open(&key, &aad, &e.payload).map_err(|_| {
+                                AppError::Corrupt(format!("entry {} does not decrypt", e.id))
+                            })?;
+                            e.payload = crypto::seal(&new_key, &aad, &bytes);
+                            e.key_id = new_id;
+                            Ok(e)
+                        })
+                        .collect::<Result<Vec<_>, AppError>>()
+                })
+                .await?;
+                done += rows.len();
+                self.store.rekey_entries(user, &rows).await?;
+                if !full {
+                    break;
+                }
+            }
+        }
+        Ok(done)
     }
 
     /// Writes many entries at once, atomically: all are valid and stored,
@@ -196,6 +255,7 @@ impl App {
     /// One entry of the signed-in person, live or recently deleted.
     pub async fn entry(&self, p: &Principal, id: Uuid) -> Result<Entry, AppError> {
         p.require_read()?;
+        self.drain_inbox(p).await?;
         let row = self
             .store
             .entry(p.user.id, id)
@@ -271,6 +331,7 @@ impl App {
     /// A page of entries, newest first.
     pub async fn list_entries(&self, p: &Principal, q: &ListEntries) -> Result<Page, AppError> {
         p.require_read()?;
+        self.drain_inbox(p).await?;
         if q.deleted {
             self.purge_expired_deletions().await?;
         }
@@ -318,6 +379,7 @@ impl App {
         range: TimeRange,
     ) -> Result<Vec<Entry>, AppError> {
         p.require_read()?;
+        self.drain_inbox(p).await?;
         let q = EntryQuery {
             since: range.since.map(micros),
             until: range.until.map(micros),
@@ -348,6 +410,7 @@ impl App {
 
     pub async fn all_entries(&self, p: &Principal) -> Result<Vec<Entry>, AppError> {
         p.require_read()?;
+        self.drain_inbox(p).await?;
         let mut out = Vec::new();
         for deleted in [false, true] {
             let q = EntryQuery {
@@ -371,6 +434,7 @@ impl App {
         limit: usize,
     ) -> Result<Vec<Entry>, AppError> {
         p.require_read()?;
+        self.drain_inbox(p).await?;
         let Some(query) = Query::parse(query) else {
             return Err(AppError::invalid("q", "Type something to search for."));
         };

@@ -70,7 +70,8 @@ impl DataKind {
     /// The kinds a calendar feed may read: titles and times.
     pub const CALENDAR: [DataKind; 2] = [DataKind::Appointments, DataKind::Practices];
 
-    /// The kinds a write-only credential may add to.
+    /// The kinds whose keys write-only tokens held before the inbox (they
+    /// hold none now); replaced once by the `write_only_tokens` upgrade.
     pub const WRITE_ONLY: [DataKind; 2] = [DataKind::Journal, DataKind::SharedJournal];
 
     pub fn as_str(self) -> &'static str {
@@ -224,7 +225,7 @@ impl Keyring {
             .ok_or_else(|| AppError::Forbidden("This credential cannot open that data.".into()))
     }
 
-    /// The current key of each kind, for handing to a write-only credential.
+    /// The current key of each kind, for handing to a calendar credential.
     pub(crate) fn current_keys(
         &self,
         kinds: &[DataKind],

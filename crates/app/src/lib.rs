@@ -23,6 +23,7 @@ mod form_tokens;
 mod gather;
 pub mod goals;
 pub mod import;
+mod inbox;
 pub mod insights;
 pub mod invites;
 pub mod journal;

@@ -73,7 +73,7 @@ impl App {
             let wrap = self.derive_key(params, secret, &salt).await?;
             match credential::open_with_wrap(&row, &wrap) {
                 Ok(Opened::Root(root)) => return Ok(Some(OpenedRoot { row, root })),
-                Ok(Opened::Keys(_)) => {
+                Ok(Opened::Keys(_) | Opened::Pinned(_) | Opened::LegacyWriteOnly) => {
                     return Err(AppError::Corrupt(
                         "password credential without root key".into(),
                     ))

@@ -60,7 +60,8 @@ impl User {
 pub enum Access {
     /// Read and write everything the account owns.
     Full,
-    /// Add journal entries, read nothing (e.g. a phone shortcut).
+    /// Add journal entries, read nothing (e.g. a phone shortcut); holds no
+    /// kind key, only the account's pinned public key.
     WriteOnly,
     /// Read appointment and practice titles and times for a calendar feed.
     Calendar,
@@ -93,6 +94,9 @@ pub struct Principal {
     pub credential_kind: CredentialKind,
     pub access: Access,
     pub(crate) keys: Keyring,
+    /// A write-only token's pinned copy of the account's public key: what
+    /// it writes is sealed to this, never to the plain row.
+    pub(crate) seal_to: Option<[u8; 32]>,
 }
 
 impl Principal {

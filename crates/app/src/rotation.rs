@@ -1,17 +1,16 @@
 //! Replacing the key of a kind whose sharing ended (a scope switched off, a
 //! link ended), so a former therapist's copy of the old key opens nothing
 //! stored from then on. Only the owner's credentials can make a key, so it
-//! happens at their next unlock: a new kind key, every record (and shared
-//! entry) of the kind re-encrypted under it, and the new key sealed to the
+//! happens at their next unlock: a new kind key, every record (and, for the
+//! journal kinds, every entry) of the kind re-encrypted under it, and the new key sealed to the
 //! therapists who still share that kind. The same "due at the next unlock"
 //! list carries upgrade steps, which also need the owner's keys.
 
-use between_store::{EntryQuery, RecordBatch, RecordQuery};
+use between_store::{RecordBatch, RecordQuery};
 use uuid::Uuid;
 
 use crate::crypto;
 use crate::error::AppError;
-use crate::journal::entry_aad;
 use crate::keyring::{new_kind_keys, DataKind};
 use crate::principal::Principal;
 use crate::records::{aad, RecordKind};
@@ -28,6 +27,11 @@ impl App {
         for name in due {
             if let Some(kind) = DataKind::parse(&name) {
                 self.rotate(&mut p, &root, kind).await?;
+            } else if name == WRITE_ONLY_TOKENS {
+                // Write-only tokens made before the inbox held these keys.
+                for kind in DataKind::WRITE_ONLY {
+                    self.rotate(&mut p, &root, kind).await?;
+                }
             } else if let Some(step) = name.strip_prefix(UPGRADE) {
                 if !self.upgrade(&p, step).await? {
                     continue; // left for the version that knows it
@@ -78,22 +82,8 @@ impl App {
         if !batch.update.is_empty() {
             self.store.apply_records(user, &batch).await?;
         }
-        if kind == DataKind::SharedJournal {
-            let mut rows = Vec::new();
-            for deleted in [false, true] {
-                let q = EntryQuery {
-                    deleted,
-                    ..Default::default()
-                };
-                for mut e in self.store.list_entries(user, &q).await? {
-                    if old.contains(&e.key_id) {
-                        e.payload = reseal(e.key_id, &entry_aad(user, e.id), &e.payload)?;
-                        e.key_id = new_id;
-                        rows.push(e);
-                    }
-                }
-            }
-            self.store.rekey_entries(user, &rows).await?;
+        if matches!(kind, DataKind::Journal | DataKind::SharedJournal) {
+            self.rekey_entries_of(p, kind, new_id, &new_key).await?;
         }
         // The calendar feed's credential held the old appointments and
         // practices keys, and a therapist who read a database copy while
@@ -116,6 +106,10 @@ impl App {
 /// earlier version stored, and needs the owner's keys: a migration marks it
 /// due for every account, and it runs at each account's next unlock.
 const UPGRADE: &str = "upgrade:";
+
+/// The step migration 0012 marks for accounts with write-only tokens, whose
+/// credentials held the journal and shared-journal keys: both are replaced.
+const WRITE_ONLY_TOKENS: &str = "upgrade:write_only_tokens";
 
 impl App {
     /// Runs one upgrade step; false for a step this version does not know

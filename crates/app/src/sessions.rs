@@ -189,8 +189,10 @@ impl App {
             credential_kind: kind,
             access: Access::Full,
             keys,
+            seal_to: None,
         };
         let principal = self.rotate_due_keys(principal).await?;
+        self.drain_inbox(&principal).await?;
         self.seal_keys_of_all_links(&principal).await?;
         drop(permit);
         self.queue_agenda_publishing(&principal);
@@ -253,7 +255,12 @@ impl App {
         if row.expires_at.is_some_and(|at| at <= micros(now)) {
             self.store.delete_credential(row.user_id, row.id).await?;
             return Err(AppError::Unauthorized(
-                "Your session ended after a while without activity. Please sign in again.".into(),
+                if row.kind == CredentialKind::Token {
+                    "This token has expired. Make a new one in Devices & tokens.".into()
+                } else {
+                    "Your session ended after a while without activity. Please sign in again."
+                        .into()
+                },
             ));
         }
         let user = self
@@ -261,14 +268,26 @@ impl App {
             .user_by_id(row.user_id)
             .await?
             .ok_or_else(invalid)?;
-        let (keys, access) = match credential::open_with_secret(&row, secret)? {
+        let (keys, access, seal_to) = match credential::open_with_secret(&row, secret)? {
             Opened::Root(root) => (
                 Keyring::unlock(&self.store, user.id, root, self.now_micros()).await?,
                 Access::Full,
+                None,
             ),
             Opened::Keys(keys) => (
                 Keyring::partial(user.id, keys),
-                Access::parse(&row.scope).unwrap_or(Access::WriteOnly),
+                Access::parse(&row.scope).unwrap_or(Access::Calendar),
+                None,
+            ),
+            Opened::Pinned(public) => (
+                Keyring::partial(user.id, Vec::new()),
+                Access::WriteOnly,
+                Some(public),
+            ),
+            Opened::LegacyWriteOnly => (
+                Keyring::partial(user.id, Vec::new()),
+                Access::WriteOnly,
+                Some(self.upgrade_write_only_token(&row, secret).await?),
             ),
         };
         // Record use (and move a session's idle expiry) at most once a
@@ -287,14 +306,66 @@ impl App {
                 .touch_credential(row.id, micros(now), expires_at)
                 .await?;
         }
-        self.rotate_due_keys(Principal {
-            user: User::from_row(&user),
-            credential_id: row.id,
-            credential_kind: row.kind,
-            access,
-            keys,
-        })
-        .await
+        let principal = self
+            .rotate_due_keys(Principal {
+                user: User::from_row(&user),
+                credential_id: row.id,
+                credential_kind: row.kind,
+                access,
+                keys,
+                seal_to,
+            })
+            .await?;
+        // What write-only tokens wrote becomes journal entries before any
+        // page or command of the owner reads the journal.
+        self.drain_inbox(&principal).await?;
+        Ok(principal)
+    }
+
+    /// A write-only token made before the inbox held the journal keys: its
+    /// row is rewritten, now that its secret is in hand, to hold only the
+    /// account's public key (the one the account has now: the token had
+    /// none pinned). Those keys are never used again, and the migration
+    /// marked the account's journal keys for replacement.
+    async fn upgrade_write_only_token(
+        &self,
+        row: &CredentialRow,
+        secret: &str,
+    ) -> Result<[u8; 32], AppError> {
+        let public: [u8; 32] = self
+            .store
+            .keypair(row.user_id)
+            .await?
+            .ok_or_else(|| {
+                AppError::Unauthorized(
+                    "Sign in with your password once, then this token works again.".into(),
+                )
+            })?
+            .public_key
+            .as_slice()
+            .try_into()
+            .map_err(|_| AppError::Corrupt("bad public key length".into()))?;
+        let wrapped = credential::rewrapped_pinned(row, secret, &public);
+        if self
+            .store
+            .rewrap_credential(row.user_id, row.id, &row.wrapped, &wrapped)
+            .await?
+        {
+            tracing::info!(user_id = %row.user_id, "write-only token upgraded");
+            return Ok(public);
+        }
+        // Another request upgraded it first: use what it pinned.
+        let again = self
+            .store
+            .credential_by_lookup(&credential::lookup_of(secret))
+            .await?
+            .ok_or_else(|| AppError::Unauthorized("This token was revoked.".into()))?;
+        match credential::open_with_secret(&again, secret)? {
+            Opened::Pinned(public) => Ok(public),
+            _ => Err(AppError::Corrupt(
+                "a write-only token was not upgraded".into(),
+            )),
+        }
     }
 
     /// Ends the credential this request came with.
@@ -316,8 +387,28 @@ impl App {
         label: &str,
         access: Access,
     ) -> Result<(CredentialInfo, String), AppError> {
+        self.create_token_until(p, confirmed, label, access, None)
+            .await
+    }
+
+    /// [`App::create_token`] with an optional expiry, after which
+    /// [`App::authenticate`] refuses the token and deletes it.
+    pub async fn create_token_until(
+        &self,
+        p: &Principal,
+        confirmed: PasswordConfirmed,
+        label: &str,
+        access: Access,
+        expires_at: Option<Timestamp>,
+    ) -> Result<(CredentialInfo, String), AppError> {
         p.require_read()?;
         confirmed.check(p)?;
+        if expires_at.is_some_and(|at| at <= self.now()) {
+            return Err(AppError::invalid(
+                "expires",
+                "A token's expiry must be in the future.",
+            ));
+        }
         let label = clean_label(label, "API token")?;
         let secret = format!("{TOKEN_PREFIX}{}", crypto::new_secret());
         let row = credential::for_secret(
@@ -327,7 +418,7 @@ impl App {
                 label: &label,
                 access,
                 now: self.now_micros(),
-                expires_at: None,
+                expires_at: expires_at.map(micros),
             },
             &secret,
             &p.keys,

@@ -593,6 +593,7 @@ impl App {
             credential_kind: p.credential_kind,
             access: Access::Full,
             keys: Keyring::partial(user.id, keys),
+            seal_to: None,
         })
     }
 

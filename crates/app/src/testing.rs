@@ -192,6 +192,7 @@ pub mod legacy {
 
     use crate::credential::{self, Template};
     use crate::error::AppError;
+    use crate::keyring::DataKind;
     use crate::principal::{Access, Principal};
     use crate::records::RecordKind;
     use crate::App;
@@ -244,5 +245,70 @@ pub mod legacy {
             .mark_rotation(p.user.id, &["upgrade:calendar_secret".into()], 0)
             .await?;
         Ok(())
+    }
+
+    #[derive(Serialize)]
+    struct GrantedKey {
+        id: Uuid,
+        kind: String,
+        key: Vec<u8>,
+    }
+
+    /// A write-only token as made before the inbox.
+    pub struct LegacyWriteOnly {
+        pub secret: String,
+        pub credential_id: Uuid,
+        /// The ids of the kind keys its blob holds.
+        pub held: Vec<Uuid>,
+    }
+
+    /// Before the inbox, a write-only token's credential held the current
+    /// journal and shared-journal keys; the migration marks the journal
+    /// keys' replacement due for accounts that have one.
+    pub async fn write_only_token(
+        app: &App,
+        p: &Principal,
+        label: &str,
+    ) -> Result<LegacyWriteOnly, AppError> {
+        let secret = format!(
+            "{}{}",
+            crate::sessions::TOKEN_PREFIX,
+            crate::crypto::new_secret()
+        );
+        let keys = p.keys.current_keys(&DataKind::WRITE_ONLY)?;
+        let held = keys.iter().map(|(id, _, _)| *id).collect();
+        let granted: Vec<GrantedKey> = keys
+            .into_iter()
+            .map(|(id, kind, key)| GrantedKey {
+                id,
+                kind: kind.as_str().into(),
+                key: key.as_bytes().to_vec(),
+            })
+            .collect();
+        let bytes = rmp_serde::to_vec(&granted).map_err(|e| AppError::Corrupt(e.to_string()))?;
+        let id = Uuid::now_v7();
+        let row = between_store::CredentialRow {
+            id,
+            user_id: p.user.id,
+            kind: CredentialKind::Token,
+            label: label.into(),
+            scope: Access::WriteOnly.as_str().into(),
+            lookup: Some(credential::lookup_of(&secret)),
+            salt: None,
+            kdf: None,
+            wrapped: credential::seal_for_secret(p.user.id, id, &secret, &bytes),
+            created_at: app.now_micros(),
+            last_used_at: None,
+            expires_at: None,
+        };
+        app.store.insert_credential(&row).await?;
+        app.store
+            .mark_rotation(p.user.id, &["upgrade:write_only_tokens".into()], 0)
+            .await?;
+        Ok(LegacyWriteOnly {
+            secret,
+            credential_id: id,
+            held,
+        })
     }
 }

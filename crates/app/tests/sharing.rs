@@ -289,17 +289,27 @@ async fn a_key_a_former_therapist_held_is_replaced_at_the_clients_next_sign_in(d
     );
     take(ada.clone()).await;
     assert!(measure_keys().await.iter().all(|k| !held.contains(k)));
-    // That token holds the replaced shared-journal key: it may still write
-    // private entries, never shared ones under a key the therapist held.
+    // That token holds no key at all: what it writes, shared or not, is
+    // sealed to the account and moved under the current keys at the next
+    // unlock, never under a key the former therapist held.
     let phone = app.authenticate(&token).await.unwrap();
     let note = |shared: bool| EntryContent {
         text: "From the phone".into(),
         shared,
         ..EntryContent::default()
     };
-    let err = app.add_entry(&phone, note(true), None).await.unwrap_err();
-    assert!(matches!(err, AppError::Forbidden(_)), "{err}");
+    let from_phone = app.add_entry(&phone, note(true), None).await.unwrap();
     app.add_entry(&phone, note(false), None).await.unwrap();
+    let ada = app.authenticate(&secret).await.unwrap();
+    assert!(app.entry(&ada, from_phone.id).await.unwrap().content.shared);
+    let key = db
+        .store
+        .entry(ada.user.id, from_phone.id)
+        .await
+        .unwrap()
+        .unwrap()
+        .key_id;
+    assert!(!held.contains(&key));
     assert_eq!(
         app.measures(&ada).await.unwrap().len(),
         2,

@@ -389,10 +389,46 @@ async fn a_write_only_token_adds_entries_and_reads_nothing() {
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{path}");
         assert!(!r.body.contains("from the phone"));
     }
+    // A shortcut retrying with the same Idempotency-Key adds one entry.
+    let retry = || {
+        axum::http::Request::builder()
+            .method("POST")
+            .uri("/api/v1/entries")
+            .header("content-type", "application/json")
+            .header("authorization", format!("Bearer {token}"))
+            .header("idempotency-key", "shortcut-run-7")
+            .body(axum::body::Body::from(r#"{"text": "sent twice"}"#))
+            .unwrap()
+    };
+    let first = t.send(retry()).await;
+    let second = t.send(retry()).await;
+    assert_eq!(first.status, StatusCode::CREATED);
+    assert_eq!(second.status, StatusCode::CREATED);
+    assert_eq!(first.json()["id"], second.json()["id"]);
+    let bad = t
+        .send(
+            axum::http::Request::builder()
+                .method("POST")
+                .uri("/api/v1/entries")
+                .header("content-type", "application/json")
+                .header("authorization", format!("Bearer {token}"))
+                .header("idempotency-key", "with space")
+                .body(axum::body::Body::from(r#"{"text": "x"}"#))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+
     let full = t.token("hal", Access::Full).await;
     let list = t
         .api("GET", "/api/v1/entries", Some(&full), None)
         .await
         .json();
-    assert_eq!(list["entries"][0]["text"], "from the phone");
+    let texts: Vec<&str> = list["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(texts, ["sent twice", "from the phone"]);
 }

@@ -6,6 +6,11 @@
 //! exactly the outcome its row says. A route without a row here fails, and
 //! so does a row without a route.
 //!
+//! Two more credentials of the owner — a write-only token and the calendar
+//! feed's secret, each sent as a Bearer token to the API and as a session
+//! cookie to pages — are refused on every route except the one each is
+//! for (`POST /api/v1/entries`; `/ical/{secret}.ics`).
+//!
 //! Mutating requests carry the actor's own form token and an empty body, so
 //! an owner's request is refused as incomplete and changes nothing; the few
 //! that act without fields (delete, end, sign out) aim at spare items.
@@ -754,12 +759,148 @@ async fn every_route_answers_each_actor_exactly_as_its_row_says(t: TestApp) {
             }
         }
     }
+    wrong.extend(credentials_that_open_one_thing(&t, &f, &rows).await);
     assert!(
         wrong.is_empty(),
         "{} wrong outcomes:\n{}",
         wrong.len(),
         wrong.join("\n")
     );
+}
+
+/// Two credentials of the owner that each open one thing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Persona {
+    /// A write-only token: adds journal entries through the API, nothing else.
+    WriteOnly,
+    /// The calendar feed's secret: `/ical/{secret}.ics`, nothing else.
+    CalendarFeed,
+}
+
+/// What a persona gets from a row: pages treat both as no session at all
+/// (like someone signed out); the API refuses the feed's secret as no
+/// token (401) and the write-only token as unable to read (403), before
+/// any input is read, except where it may add an entry.
+fn persona_expected(rule: Rule, persona: Persona, r: &Row) -> u16 {
+    let api = r.path.starts_with("/api/");
+    if !api || matches!(rule, Public(_)) {
+        return expected(rule, Actor::Anonymous, api);
+    }
+    match persona {
+        Persona::CalendarFeed => 401,
+        Persona::WriteOnly if (r.method, r.path) == ("POST", "/api/v1/entries") => {
+            expected(rule, Actor::Owner, true)
+        }
+        Persona::WriteOnly => 403,
+    }
+}
+
+async fn persona_request(t: &TestApp, f: &Fixture, r: &Row, secret: &str) -> support::Reply {
+    let url = fill(r.url, &f.ids);
+    let mut req = Request::builder().method(r.method).uri(&url);
+    let body = if r.path.starts_with("/api/") {
+        req = req.header(header::AUTHORIZATION, format!("Bearer {secret}"));
+        if r.method != "GET" && r.method != "DELETE" {
+            req = req.header(header::CONTENT_TYPE, "application/json");
+            Body::from(if r.body.is_empty() { "{}" } else { r.body }.to_string())
+        } else {
+            Body::empty()
+        }
+    } else {
+        req = req.header(header::COOKIE, format!("between_session={secret}"));
+        if r.method == "POST" {
+            req = req.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+            Body::from(format!("csrf=x&{}", r.body))
+        } else {
+            Body::empty()
+        }
+    };
+    t.send(req.body(body).unwrap()).await
+}
+
+/// Every route as the owner's write-only token and as the owner's calendar
+/// feed secret (as a Bearer token and as a session cookie): each is refused
+/// everywhere but where it is meant to work, and shows nothing private.
+async fn credentials_that_open_one_thing(t: &TestApp, f: &Fixture, rows: &[Row]) -> Vec<String> {
+    let write_only = t.token("olive", Access::WriteOnly).await;
+    let (owner, _) = t
+        .app
+        .sign_in("olive", PASSWORD, "test", SignInAs::Device, "test")
+        .await
+        .unwrap();
+    let feed = t.app.calendar_secret(&owner, false).await.unwrap();
+    let mut wrong = Vec::new();
+    for (persona, secret) in [
+        (Persona::WriteOnly, &write_only),
+        (Persona::CalendarFeed, &feed),
+    ] {
+        for r in rows {
+            let want = persona_expected(r.rule, persona, r);
+            let got = persona_request(t, f, r, secret).await;
+            let status = got.status.as_u16();
+            let ok = if want == SIGN_IN {
+                status == 303 && got.location().starts_with("/signin")
+            } else {
+                status == want
+            };
+            if !ok {
+                wrong.push(format!(
+                    "{} {} as {persona:?}: want {want}, got {status} {}",
+                    r.method,
+                    r.url,
+                    got.body.chars().take(160).collect::<String>()
+                ));
+            }
+            if got.body.contains(PRIVATE) || got.body.contains(SHARED) {
+                wrong.push(format!(
+                    "{} {} as {persona:?} showed what it may not read",
+                    r.method, r.url
+                ));
+            }
+        }
+    }
+    // Where each is meant to work.
+    let feed_file = t
+        .send(
+            Request::get(format!("/ical/{feed}.ics"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    if feed_file.status != 200 || !feed_file.body.contains("BEGIN:VCALENDAR") {
+        wrong.push(format!(
+            "the feed's own address answered {}",
+            feed_file.status
+        ));
+    }
+    let as_feed = t
+        .send(
+            Request::get(format!("/ical/{write_only}.ics"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    if as_feed.status != 404 {
+        wrong.push(format!(
+            "a write-only token as a feed answered {}",
+            as_feed.status
+        ));
+    }
+    let added = t
+        .api(
+            "POST",
+            "/api/v1/entries",
+            Some(&write_only),
+            Some(r#"{"text": "from the phone shortcut", "mood": 5}"#),
+        )
+        .await;
+    if added.status != 201 {
+        wrong.push(format!(
+            "a write-only token's entry answered {}",
+            added.status
+        ));
+    }
+    wrong
 }
 
 #[tokio::test]

@@ -284,11 +284,19 @@ fn tokens_are_created_with_the_password_listed_and_revoked() {
             "shortcut",
             "--scope",
             "write-only",
+            "--expires-days",
+            "30",
             "--password-stdin",
         ],
         "pass word 123\n",
     );
     assert!(plain.trim().starts_with("btw_") && plain.trim().lines().count() == 1);
+    let err = cli.fails(
+        &["token", "create", "--expires-days", "0", "--password-stdin"],
+        "pass word 123\n",
+        2,
+    );
+    assert!(err.contains("expires-days"), "{err}");
     let json: serde_json::Value = serde_json::from_str(&cli.ok(
         &["token", "create", "--json", "--password-stdin"],
         "pass word 123\n",
@@ -297,7 +305,10 @@ fn tokens_are_created_with_the_password_listed_and_revoked() {
     assert!(json["token"].as_str().unwrap().starts_with("btw_"));
     let list = cli.ok(&["token", "list"], "");
     assert!(
-        list.contains("shortcut") && list.contains("write-only") && list.contains("(this device)"),
+        list.contains("shortcut")
+            && list.contains("write-only")
+            && list.contains("expires 20")
+            && list.contains("(this device)"),
         "{list}"
     );
     cli.ok(&["token", "revoke", json["id"].as_str().unwrap()], "");

@@ -475,11 +475,16 @@ async fn devices_and_tokens_lists_and_revokes_credentials() {
                 ("csrf", &csrf),
                 ("name", "phone shortcut"),
                 ("scope", "write-only"),
+                ("expires_days", "30"),
                 ("password", PASSWORD),
             ],
         )
         .await;
     assert!(created.body.contains("btw_"));
+    assert!(
+        created.body.contains("write-only, until"),
+        "the expiry is shown"
+    );
     assert!(created.body.contains("phone shortcut"));
     let token = created
         .body
@@ -501,6 +506,24 @@ async fn devices_and_tokens_lists_and_revokes_credentials() {
         .status,
         StatusCode::CREATED
     );
+
+    // The signed-in person sees what the token wrote on the next page.
+    assert!(t.get("/journal", &jar).await.body.contains("via token"));
+    // An expiry that is not 1 to 3650 days shows the form again.
+    let refused = t
+        .post_form(
+            "/settings/tokens",
+            &jar,
+            &[
+                ("csrf", &csrf),
+                ("name", "never"),
+                ("expires_days", "0"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("1 to 3650 days"));
 
     let page = t.get("/settings/devices", &jar).await;
     let rows: Vec<&str> = page.body.split("<tr>").skip(2).collect();

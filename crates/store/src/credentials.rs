@@ -140,6 +140,27 @@ impl Store {
         Ok(())
     }
 
+    /// Replaces what a credential wraps, if it still wraps `old` (a guarded
+    /// update: of two requests upgrading the same token, one does it).
+    pub async fn rewrap_credential(
+        &self,
+        user_id: Uuid,
+        id: Uuid,
+        old: &[u8],
+        new: &[u8],
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE credentials SET wrapped = $1 WHERE user_id = $2 AND id = $3 AND wrapped = $4",
+        )
+        .bind(new.to_vec())
+        .bind(user_id.to_string())
+        .bind(id.to_string())
+        .bind(old.to_vec())
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
     pub async fn credential_by_lookup(
         &self,
         lookup: &[u8],

@@ -241,6 +241,17 @@ impl Fingerprint {
 }
 
 impl Store {
+    /// Overwrites the plain public key of an account, as an attacker with
+    /// write access to the database could.
+    pub async fn replace_public_key_for_test(&self, user_id: uuid::Uuid, public: &[u8]) {
+        sqlx::query("UPDATE user_keypairs SET public_key = $1 WHERE user_id = $2")
+            .bind(public.to_vec())
+            .bind(user_id.to_string())
+            .execute(&self.pool)
+            .await
+            .expect("public key replaced");
+    }
+
     /// A fingerprint of every row of every table.
     pub async fn fingerprint(&self) -> Fingerprint {
         let list = match self.backend() {

@@ -135,6 +135,7 @@ impl Store {
             ("private_links", "owner_id"),
             ("known_devices", "user_id"),
             ("security_events", "user_id"),
+            ("inbox", "user_id"),
         ] {
             sqlx::query(&format!("DELETE FROM {table} WHERE {column} = $1"))
                 .bind(user_id.to_string())

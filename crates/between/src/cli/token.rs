@@ -37,6 +37,10 @@ pub struct CreateArgs {
     name: String,
     #[arg(long, value_enum, default_value = "read-write")]
     scope: ScopeArg,
+    /// The token stops working after this many days (1–3650); without it,
+    /// it works until revoked.
+    #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u16).range(1..=3650))]
+    expires_days: Option<u16>,
     /// Read the account's password from standard input (required: a token
     /// opens the account until revoked, so making one needs the password).
     #[arg(long)]
@@ -78,6 +82,7 @@ pub async fn run(ctx: &Context, cmd: TokenCommand) -> CliResult {
             "scope": c.access.as_str(),
             "created_at": rfc3339(c.created_at, &tz),
             "last_used_at": c.last_used_at.map(|t| rfc3339(t, &tz)),
+            "expires_at": c.expires_at.map(|t| rfc3339(t, &tz)),
         })
     };
     match cmd {
@@ -93,7 +98,12 @@ pub async fn run(ctx: &Context, cmd: TokenCommand) -> CliResult {
                     &Attempt::from("cli"),
                 )
                 .await?;
-            let (info, secret) = app.create_token(&p, confirmed, &args.name, access).await?;
+            let expires_at = args
+                .expires_days
+                .map(|days| app.now() + jiff::SignedDuration::from_hours(24 * i64::from(days)));
+            let (info, secret) = app
+                .create_token_until(&p, confirmed, &args.name, access, expires_at)
+                .await?;
             if args.json {
                 let mut value = info_json(&info);
                 value["token"] = json!(secret);
@@ -130,13 +140,23 @@ pub async fn run(ctx: &Context, cmd: TokenCommand) -> CliResult {
                                 .to_string()
                         })
                         .unwrap_or_else(|| "never used".into());
+                    let expires = c
+                        .expires_at
+                        .filter(|_| c.kind != CredentialKind::Session)
+                        .map(|t| {
+                            format!(
+                                "  expires {}",
+                                t.to_zoned(tz.clone()).strftime("%Y-%m-%d %H:%M")
+                            )
+                        })
+                        .unwrap_or_default();
                     let this = if c.id == p.credential_id {
                         "  (this device)"
                     } else {
                         ""
                     };
                     outln!(
-                        "{}  {:<6}  {:<10}  {:<24}  {used}{this}",
+                        "{}  {:<6}  {:<10}  {:<24}  {used}{expires}{this}",
                         c.id,
                         c.kind.as_str(),
                         c.access.as_str(),

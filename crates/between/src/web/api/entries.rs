@@ -13,7 +13,7 @@ use super::body::{ApiJson, MergePatch};
 use super::input::{bad_parameter, merged, path_id, query_error, RangeQuery};
 use super::path::ApiPath;
 use super::query::ApiQuery;
-use super::{ApiError, ApiPrincipal};
+use super::{ApiError, ApiPrincipal, ApiWriter, IdempotencyKey};
 use crate::json::{EntryInput, EntryJson};
 use crate::web::WebState;
 
@@ -21,13 +21,17 @@ type ApiResult = Result<Response, ApiError>;
 
 pub async fn create(
     State(state): State<WebState>,
-    ApiPrincipal(p): ApiPrincipal,
+    ApiWriter(p): ApiWriter,
+    IdempotencyKey(once): IdempotencyKey,
     ApiJson(input): ApiJson<EntryInput>,
 ) -> ApiResult {
     let (content, at) = input
         .into_parts(&p.user.time_zone)
         .map_err(ApiError::invalid)?;
-    let entry = state.app.add_entry(&p, content, at).await?;
+    let entry = state
+        .app
+        .add_entry_once(&p, content, at, once.as_deref())
+        .await?;
     let location = format!("/api/v1/entries/{}", entry.id);
     Ok((
         StatusCode::CREATED,

@@ -34,6 +34,7 @@ use axum::http::header;
 use axum::http::request::Parts;
 use axum::response::IntoResponse;
 use between_app::{AppError, Principal};
+use between_store::CredentialKind;
 
 pub use archive::IMPORT_LIMIT;
 pub use error::{ApiError, ErrorCode};
@@ -174,8 +175,70 @@ async fn openapi() -> impl IntoResponse {
     ([(header::CONTENT_TYPE, "application/json")], OPENAPI)
 }
 
-/// The account behind `Authorization: Bearer TOKEN`.
+/// The account behind `Authorization: Bearer TOKEN`, with a credential
+/// that may read: a write-only token is refused here (403) before any
+/// input is read; only [`ApiWriter`] accepts it.
 pub struct ApiPrincipal(pub Principal);
+
+/// The account behind a token that may add journal entries: read-write or
+/// write-only (the one endpoint that takes it: `POST /entries`).
+pub struct ApiWriter(pub Principal);
+
+/// The optional `Idempotency-Key` header of `POST /entries`: a write-only
+/// token that sends the same key twice adds one entry (a phone shortcut
+/// retrying on a bad connection). 1 to 200 visible ASCII characters.
+pub struct IdempotencyKey(pub Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let Some(value) = parts.headers.get("idempotency-key") else {
+            return Ok(IdempotencyKey(None));
+        };
+        let bytes = value.as_bytes();
+        if bytes.is_empty() || bytes.len() > 200 || !bytes.iter().all(|b| (0x21..=0x7e).contains(b))
+        {
+            return Err(ApiError::new(
+                axum::http::StatusCode::BAD_REQUEST,
+                error::ErrorCode::Invalid,
+                "The Idempotency-Key header must be 1 to 200 visible ASCII characters.",
+            ));
+        }
+        Ok(IdempotencyKey(Some(
+            String::from_utf8_lossy(bytes).into_owned(),
+        )))
+    }
+}
+
+/// A calendar feed's secret opens only `/ical/{secret}.ics`: the API
+/// treats it as no credential at all (401).
+async fn bearer(parts: &Parts, state: &WebState) -> Result<Principal, ApiError> {
+    let header = parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .ok_or_else(|| {
+            AppError::Unauthorized(
+                "Send a token in the Authorization header: `Authorization: Bearer TOKEN`.".into(),
+            )
+        })?;
+    let token = header
+        .strip_prefix("Bearer ")
+        .or_else(|| header.strip_prefix("bearer "))
+        .map(str::trim)
+        .ok_or_else(|| {
+            AppError::Unauthorized("The Authorization header must be `Bearer TOKEN`.".into())
+        })?;
+    let p = state.app.authenticate(token).await?;
+    if p.credential_kind == CredentialKind::Calendar {
+        return Err(AppError::Unauthorized(
+            "A calendar feed's link opens only the calendar, not the API.".into(),
+        )
+        .into());
+    }
+    Ok(p)
+}
 
 impl FromRequestParts<WebState> for ApiPrincipal {
     type Rejection = ApiError;
@@ -184,23 +247,21 @@ impl FromRequestParts<WebState> for ApiPrincipal {
         parts: &mut Parts,
         state: &WebState,
     ) -> Result<Self, Self::Rejection> {
-        let header = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .ok_or_else(|| {
-                AppError::Unauthorized(
-                    "Send a token in the Authorization header: `Authorization: Bearer TOKEN`."
-                        .into(),
-                )
-            })?;
-        let token = header
-            .strip_prefix("Bearer ")
-            .or_else(|| header.strip_prefix("bearer "))
-            .map(str::trim)
-            .ok_or_else(|| {
-                AppError::Unauthorized("The Authorization header must be `Bearer TOKEN`.".into())
-            })?;
-        Ok(ApiPrincipal(state.app.authenticate(token).await?))
+        let p = bearer(parts, state).await?;
+        p.require_read()?;
+        Ok(ApiPrincipal(p))
+    }
+}
+
+impl FromRequestParts<WebState> for ApiWriter {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &WebState,
+    ) -> Result<Self, Self::Rejection> {
+        let p = bearer(parts, state).await?;
+        p.require_write()?;
+        Ok(ApiWriter(p))
     }
 }

@@ -132,6 +132,8 @@ pub struct CredentialView {
     pub access: &'static str,
     pub created: String,
     pub last_used: String,
+    /// When a token stops working, if it was given an expiry.
+    pub expires: Option<String>,
     pub current: bool,
 }
 
@@ -152,6 +154,7 @@ struct DevicesPage {
 struct TokenForm {
     label: String,
     read_write: bool,
+    expires_days: String,
     error: Option<String>,
 }
 
@@ -187,6 +190,10 @@ pub(super) async fn credential_views(
             },
             created: fmt(c.created_at),
             last_used: c.last_used_at.map(fmt).unwrap_or_else(|| "never".into()),
+            expires: c
+                .expires_at
+                .filter(|_| c.kind == CredentialKind::Token)
+                .map(fmt),
             current: c.id == s.principal.credential_id,
         })
         .collect();
@@ -268,17 +275,26 @@ pub async fn create_token(
         client: &client,
         device: cookie(&headers, DEVICE_COOKIE),
     };
-    let result = match state
-        .app
-        .confirm_password(&s.principal, form.get("password"), &attempt)
-        .await
-    {
-        Ok(confirmed) => {
-            state
-                .app
-                .create_token(&s.principal, confirmed, form.get("name"), access)
-                .await
-        }
+    let result = match expiry(&state, form.get("expires_days")) {
+        Ok(expires_at) => match state
+            .app
+            .confirm_password(&s.principal, form.get("password"), &attempt)
+            .await
+        {
+            Ok(confirmed) => {
+                state
+                    .app
+                    .create_token_until(
+                        &s.principal,
+                        confirmed,
+                        form.get("name"),
+                        access,
+                        expires_at,
+                    )
+                    .await
+            }
+            Err(err) => Err(err),
+        },
         Err(err) => Err(err),
     };
     match result {
@@ -288,11 +304,29 @@ pub async fn create_token(
             let form = TokenForm {
                 label: form.get("name").to_string(),
                 read_write: access == Access::Full,
+                expires_days: form.get("expires_days").to_string(),
                 error: Some(err.to_string()),
             };
             Ok((status, devices_page(&state, &s, None, None, form).await?).into_response())
         }
         Err(err) => Err(err.into()),
+    }
+}
+
+/// A token's expiry from the form's "expires after N days" (empty: none).
+fn expiry(state: &WebState, days: &str) -> Result<Option<jiff::Timestamp>, AppError> {
+    let days = days.trim();
+    if days.is_empty() {
+        return Ok(None);
+    }
+    match days.parse::<i64>() {
+        Ok(n @ 1..=3650) => Ok(Some(
+            state.app.now() + jiff::SignedDuration::from_hours(24 * n),
+        )),
+        _ => Err(AppError::invalid(
+            "expires_days",
+            "A token can expire after 1 to 3650 days; leave it empty for none.",
+        )),
     }
 }
 
