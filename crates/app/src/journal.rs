@@ -158,8 +158,8 @@ impl App {
             deleted_at: None,
             payload,
         };
-        self.store.insert_entry(&row).await?;
-        self.open_entry(p, &row)
+        let row = self.stored_entry_row(p, row).await?;
+        written_entry(&row, content)
     }
 
     /// Writes many entries at once, atomically: all are valid and stored,
@@ -189,8 +189,7 @@ impl App {
                 payload,
             });
         }
-        self.store.insert_entries(&rows).await?;
-        Ok(rows.len())
+        Ok(self.insert_entry_rows(p, rows).await?.len())
     }
 
     /// One entry of the signed-in person, live or recently deleted.
@@ -230,10 +229,11 @@ impl App {
             deleted_at: None,
             payload,
         };
-        if !self.store.update_entry(&row).await? {
-            return Err(AppError::NotFound(format!("The entry {id}")));
-        }
-        self.open_entry(p, &row)
+        let row = self
+            .update_entry_row(p, row)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("The entry {id}")))?;
+        written_entry(&row, content)
     }
 
     /// Moves an entry to "Recently deleted".
@@ -390,6 +390,20 @@ impl App {
         }
         Ok(found)
     }
+}
+
+/// The entry just written, from what was written: its row may name a key
+/// this request's keyring does not hold (a rotation replaced the key meanwhile
+/// and the write was sealed again under the new one).
+fn written_entry(row: &EntryRow, content: EntryContent) -> Result<Entry, AppError> {
+    Ok(Entry {
+        id: row.id,
+        occurred_at: from_micros(row.occurred_at)?,
+        created_at: from_micros(row.created_at)?,
+        updated_at: from_micros(row.updated_at)?,
+        deleted_at: row.deleted_at.map(from_micros).transpose()?,
+        content,
+    })
 }
 
 #[cfg(test)]

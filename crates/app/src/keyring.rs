@@ -176,8 +176,11 @@ impl Keyring {
         .map_err(|_| AppError::Corrupt(format!("the {} key does not open", row.kind)))?;
         let key =
             Key::from_slice(&bytes).map_err(|_| AppError::Corrupt("bad key length".into()))?;
-        // Rows come oldest first, so the last one of a kind is current.
-        self.current.insert(kind, row.id);
+        // Rows come oldest first, so the last unretired one of a kind is
+        // current; a retired key only opens what is still stored under it.
+        if row.retired_at.is_none() {
+            self.current.insert(kind, row.id);
+        }
         self.keys.insert(row.id, (kind, key));
         Ok(())
     }
@@ -214,6 +217,11 @@ impl Keyring {
             .ok_or_else(|| AppError::Corrupt(format!("no {} key", kind.as_str())))?;
         let (_, key) = &self.keys[id];
         Ok((*id, key))
+    }
+
+    /// The kind of a key this keyring holds.
+    pub(crate) fn kind_of(&self, id: Uuid) -> Option<DataKind> {
+        self.keys.get(&id).map(|(kind, _)| *kind)
     }
 
     /// The key a stored record names.
@@ -261,6 +269,7 @@ pub(crate) fn new_kind_keys(
                     key.as_bytes(),
                 ),
                 created_at: now,
+                retired_at: None,
             }
         })
         .collect()

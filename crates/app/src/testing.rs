@@ -1,6 +1,7 @@
 //! Helpers for tests of this crate and of the binary (feature `testing`):
-//! zip files written byte by byte, well-formed or hostile, and stores as
-//! earlier versions wrote them.
+//! zip files written byte by byte, well-formed or hostile, stores as
+//! earlier versions wrote them, a pause in key rotation, and trying stored
+//! rows against a set of keys.
 
 pub mod zips {
     //! Zips written by hand, so a test can make one whose headers lie.
@@ -239,10 +240,73 @@ pub mod legacy {
             &prefs,
             None,
         )?);
-        app.store.apply_records(p.user.id, &batch).await?;
+        app.apply_records(p, &batch).await?;
         app.store
             .mark_rotation(p.user.id, &["upgrade:calendar_secret".into()], 0)
             .await?;
         Ok(())
+    }
+}
+
+pub mod pause {
+    //! A test-only pause in the next key rotation, between listing the rows
+    //! under the old key and re-keying them, so a test can write meanwhile.
+
+    use tokio::sync::oneshot;
+
+    use crate::App;
+
+    /// The rotation's side: says it reached the point, then waits.
+    #[derive(Debug)]
+    pub struct Hook {
+        reached: oneshot::Sender<()>,
+        resume: oneshot::Receiver<()>,
+    }
+
+    /// The test's side.
+    #[derive(Debug)]
+    pub struct Pause {
+        reached: Option<oneshot::Receiver<()>>,
+        resume: oneshot::Sender<()>,
+    }
+
+    impl Pause {
+        /// Waits until the rotation has listed its rows and stopped.
+        pub async fn reached(&mut self) {
+            if let Some(r) = self.reached.take() {
+                r.await.expect("the rotation reached the pause");
+            }
+        }
+
+        /// Lets the rotation go on.
+        pub fn resume(self) {
+            let _ = self.resume.send(());
+        }
+    }
+
+    impl App {
+        /// Pauses the next key rotation of any account between listing and
+        /// re-keying.
+        pub fn pause_next_rotation(&self) -> Pause {
+            let (reached_tx, reached_rx) = oneshot::channel();
+            let (resume_tx, resume_rx) = oneshot::channel();
+            let hook = Hook {
+                reached: reached_tx,
+                resume: resume_rx,
+            };
+            *self.rotation_pause.lock().expect("pause lock") = Some(hook);
+            Pause {
+                reached: Some(reached_rx),
+                resume: resume_tx,
+            }
+        }
+
+        pub(crate) async fn rotation_pause_point(&self) {
+            let hook = self.rotation_pause.lock().ok().and_then(|mut h| h.take());
+            if let Some(hook) = hook {
+                let _ = hook.reached.send(());
+                let _ = hook.resume.await;
+            }
+        }
     }
 }
