@@ -310,3 +310,121 @@ pub mod pause {
         }
     }
 }
+
+pub mod held_keys {
+    //! Every kind key someone could have held, and which stored rows open
+    //! with them: for tests that a former therapist's keys open nothing
+    //! stored after a rotation.
+
+    use between_store::{EntryQuery, RecordQuery};
+    use uuid::Uuid;
+
+    use crate::credential::{self, Opened};
+    use crate::crypto::{self, Key};
+    use crate::error::AppError;
+    use crate::journal::entry_aad;
+    use crate::records::{aad, RecordKind};
+    use crate::{App, Principal};
+
+    /// Kind keys as their bytes, with their ids.
+    #[derive(Debug, Default, Clone)]
+    pub struct HeldKeys(pub Vec<(Uuid, Key)>);
+
+    impl HeldKeys {
+        pub fn ids(&self) -> Vec<Uuid> {
+            self.0.iter().map(|(id, _)| *id).collect()
+        }
+
+        pub fn extend(&mut self, other: HeldKeys) {
+            self.0.extend(other.0);
+        }
+    }
+
+    impl App {
+        /// The keys sealed to `therapist` on the link `share_id`, opened with
+        /// the therapist's own identity key.
+        pub async fn keys_sealed_to(
+            &self,
+            therapist: &Principal,
+            share_id: Uuid,
+        ) -> Result<HeldKeys, AppError> {
+            let identity = therapist.identity()?;
+            let mut out = Vec::new();
+            for k in self.store.share_keys(share_id).await? {
+                let bytes = crypto::open_sealed(identity, &k.sealed)
+                    .map_err(|_| AppError::Corrupt("a sealed key does not open".into()))?;
+                let key = Key::from_slice(&bytes)
+                    .map_err(|_| AppError::Corrupt("bad key length".into()))?;
+                out.push((k.key_id, key));
+            }
+            Ok(HeldKeys(out))
+        }
+
+        /// The kind keys that whoever knows a calendar feed's secret opens
+        /// from its credential in a copy of the database.
+        pub async fn keys_of_feed_secret(&self, secret: &str) -> Result<HeldKeys, AppError> {
+            let Some(row) = self
+                .store
+                .credential_by_lookup(&credential::lookup_of(secret))
+                .await?
+            else {
+                return Ok(HeldKeys::default());
+            };
+            match credential::open_with_secret(&row, secret)? {
+                Opened::Keys(keys) => Ok(HeldKeys(
+                    keys.into_iter().map(|(id, _, key)| (id, key)).collect(),
+                )),
+                Opened::Root(_) => Err(AppError::Corrupt("a feed opened a root key".into())),
+            }
+        }
+
+        /// Every stored row of `user` that opens with one of `keys` (tried
+        /// whatever key the row names): entries live and deleted, records of
+        /// every kind; and every credential of `user` that one of `secrets`
+        /// opens. Each as "what id".
+        pub async fn rows_opening_with(
+            &self,
+            user: Uuid,
+            keys: &HeldKeys,
+            secrets: &[String],
+        ) -> Result<Vec<String>, AppError> {
+            let opens = |aad: &[u8], payload: &[u8]| {
+                keys.0
+                    .iter()
+                    .any(|(_, key)| crypto::open(key, aad, payload).is_ok())
+            };
+            let mut found = Vec::new();
+            for deleted in [false, true] {
+                let q = EntryQuery {
+                    deleted,
+                    ..Default::default()
+                };
+                for e in self.store.list_entries(user, &q).await? {
+                    if opens(&entry_aad(user, e.id), &e.payload) {
+                        found.push(format!("entry {}", e.id));
+                    }
+                }
+            }
+            for kind in RecordKind::ALL {
+                let q = RecordQuery {
+                    kind: kind.as_str().into(),
+                    ..Default::default()
+                };
+                for r in self.store.list_records(user, &q).await? {
+                    if opens(&aad(kind, user, r.id), &r.payload) {
+                        found.push(format!("{} {}", kind.as_str(), r.id));
+                    }
+                }
+            }
+            for c in self.store.credentials_of_user(user, None).await? {
+                if secrets
+                    .iter()
+                    .any(|s| credential::open_with_secret(&c, s).is_ok())
+                {
+                    found.push(format!("credential {}", c.id));
+                }
+            }
+            Ok(found)
+        }
+    }
+}
