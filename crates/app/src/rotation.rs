@@ -199,6 +199,15 @@ impl App {
         self.store
             .delete_unused_retired_keys(user, kind.as_str())
             .await?;
+        // On PostgreSQL a write whose statement began just before the old
+        // key was retired can still commit after the last pass; such a row
+        // keeps its key alive (above) and the rotation due, so the next
+        // unlock re-keys it.
+        let (records, entries) = self.under_old_keys(p, kind, new_id).await?;
+        if !records.is_empty() || !entries.is_empty() {
+            tracing::warn!(user_id = %user, kind = kind.as_str(), "a write under a replaced key came late; the rotation stays due");
+            return Ok(());
+        }
         // The keyring as stored now: without the keys just deleted, so none
         // is sealed to a therapist below.
         p.keys = self.reload_keys(p, root.clone()).await?;
