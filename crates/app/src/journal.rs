@@ -99,14 +99,15 @@ impl App {
             // Keyrings opened by a password or session load every key anew.
             return Ok(());
         }
-        let newest = self
+        // Replaced means retired (or deleted once unused), never "not the
+        // newest row".
+        let current = self
             .store
             .kind_keys(p.user.id)
             .await?
-            .into_iter()
-            .rfind(|k| k.kind == DataKind::SharedJournal.as_str())
-            .map(|k| k.id);
-        if newest.is_some_and(|n| n != key_id) {
+            .iter()
+            .any(|k| k.id == key_id && k.retired_at.is_none());
+        if !current {
             return Err(AppError::Forbidden(
                 "Your sharing changed since this token was made, so it can no longer write entries marked \"share\". Write it unshared, or make a new token.".into(),
             ));

@@ -108,12 +108,16 @@ impl App {
         let user = p.user.id;
         // Read again under the lease: a rotation that held it before may
         // have finished some.
-        for name in self.store.due_rotations(user).await? {
+        let mut due = self.store.due_rotations(user).await?;
+        // Keys are numbered before any rotation makes the next generation.
+        due.sort_by_key(|name| name != KEY_GENERATIONS);
+        for name in due {
             if let Some(kind) = DataKind::parse(&name) {
                 self.rotate(p, root, &name, kind).await?;
             } else if let Some(step) = name.strip_prefix(UPGRADE) {
                 if self.upgrade(p, step).await? {
                     self.store.clear_rotation(user, &name).await?;
+                    p.keys = self.reload_keys(p, root.clone()).await?;
                 }
                 // else left for the version that knows it
             }
@@ -140,7 +144,19 @@ impl App {
         let new_id = match begun {
             Some(id) if p.keys.kind_of(id) == Some(kind) => id,
             _ => {
-                let row = new_kind_keys(user, root, self.now_micros(), &[kind])
+                // The next generation; the store's uniqueness refuses a
+                // second key of the same one.
+                let generation = self
+                    .store
+                    .kind_keys(user)
+                    .await?
+                    .iter()
+                    .filter(|k| k.kind == kind.as_str())
+                    .filter_map(|k| k.generation)
+                    .max()
+                    .unwrap_or(0)
+                    + 1;
+                let row = new_kind_keys(user, root, self.now_micros(), &[kind], generation)
                     .pop()
                     .ok_or_else(|| AppError::Corrupt("no key was made".into()))?;
                 self.store
@@ -303,10 +319,37 @@ impl App {
     async fn upgrade(&self, p: &Principal, step: &str) -> Result<bool, AppError> {
         match step {
             "calendar_secret" => self.upgrade_calendar_secret(p).await?,
+            "key_generations" => self.upgrade_key_generations(p).await?,
             _ => return Ok(false),
         }
         tracing::info!(user_id = %p.user.id, step, "store upgraded");
         Ok(true)
+    }
+}
+
+/// The step that numbers keys stored before generations (migration 0014).
+const KEY_GENERATIONS: &str = "upgrade:key_generations";
+
+impl App {
+    /// Gives every key stored before generations its generation, in the
+    /// order the keys of its kind were made (the order today's keyring
+    /// relied on), re-wrapped with it in the AAD.
+    async fn upgrade_key_generations(&self, p: &Principal) -> Result<(), AppError> {
+        let user = p.user.id;
+        let rows = self.store.kind_keys(user).await?;
+        let mut next: std::collections::HashMap<String, i64> = std::collections::HashMap::new();
+        for row in rows.iter().filter(|r| r.generation.is_none()) {
+            if DataKind::parse(&row.kind).is_none() {
+                continue; // a kind this version does not know yet
+            }
+            let generation = next.entry(row.kind.clone()).or_insert(0);
+            *generation += 1;
+            let wrapped = p.keys.rewrap_with_generation(row, *generation)?;
+            self.store
+                .set_key_generation(user, row.id, *generation, &wrapped)
+                .await?;
+        }
+        Ok(())
     }
 }
 

@@ -197,6 +197,65 @@ pub mod legacy {
     use crate::records::RecordKind;
     use crate::App;
 
+    /// Before key generations (migration 0014): every kind key of `p`'s
+    /// account unnumbered and wrapped without a generation, plus, for
+    /// `older_kind`, a retired key made before the current one (as an
+    /// earlier rotation left it); the step that numbers them is due.
+    /// Returns the older key's id.
+    pub async fn keys_without_generations(
+        app: &App,
+        p: &Principal,
+        older_kind: crate::keyring::DataKind,
+    ) -> Result<Uuid, AppError> {
+        use crate::crypto::{self, Key};
+        use crate::keyring::kind_key_aad;
+        let user = p.user.id;
+        let root = p
+            .keys
+            .root()
+            .ok_or_else(|| AppError::Forbidden("the owner's keys".into()))?;
+        let older = Uuid::now_v7();
+        let first = app
+            .store
+            .kind_keys(user)
+            .await?
+            .iter()
+            .map(|k| k.created_at)
+            .min()
+            .unwrap_or(0);
+        app.store
+            .insert_kind_key(&between_store::KindKeyRow {
+                id: older,
+                user_id: user,
+                kind: older_kind.as_str().into(),
+                wrapped: crypto::seal(
+                    root,
+                    &kind_key_aad(user, older, older_kind.as_str(), None),
+                    Key::random().as_bytes(),
+                ),
+                created_at: first - 1,
+                retired_at: Some(first),
+                generation: None,
+            })
+            .await?;
+        for row in app.store.kind_keys(user).await? {
+            if row.id == older {
+                continue;
+            }
+            let key = p.keys.by_id(row.id)?;
+            let wrapped = crypto::seal(
+                root,
+                &kind_key_aad(user, row.id, &row.kind, None),
+                key.as_bytes(),
+            );
+            app.store.unnumber_key_for_tests(row.id, &wrapped).await?;
+        }
+        app.store
+            .mark_rotation(user, &["upgrade:key_generations".into()], 0)
+            .await?;
+        Ok(older)
+    }
+
     #[derive(Serialize)]
     struct PrefsWithSecret<'a> {
         detailed: bool,

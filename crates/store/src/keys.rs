@@ -21,6 +21,10 @@ pub struct KindKeyRow {
     /// When a rotation replaced it; a retired key only opens what is still
     /// stored under it, and nothing new may be written with it.
     pub retired_at: Option<i64>,
+    /// 1 for a kind's first key, one more per rotation; also inside the
+    /// wrapped key's AAD. `None` for keys stored before generations, until
+    /// the account's next unlock numbers them.
+    pub generation: Option<i64>,
 }
 
 fn from_row(row: &AnyRow) -> Result<KindKeyRow, StoreError> {
@@ -31,6 +35,7 @@ fn from_row(row: &AnyRow) -> Result<KindKeyRow, StoreError> {
         wrapped: row.try_get("wrapped")?,
         created_at: row.try_get("created_at")?,
         retired_at: row.try_get("retired_at")?,
+        generation: row.try_get("generation")?,
     })
 }
 
@@ -78,15 +83,17 @@ pub(crate) async fn insert_kind_key(
     tx: &mut Transaction<'_, Any>,
     key: &KindKeyRow,
 ) -> Result<(), StoreError> {
-    sqlx::query("INSERT INTO kind_keys (id, user_id, kind, wrapped, created_at, retired_at) VALUES ($1, $2, $3, $4, $5, $6)")
+    sqlx::query("INSERT INTO kind_keys (id, user_id, kind, wrapped, created_at, retired_at, generation) VALUES ($1, $2, $3, $4, $5, $6, $7)")
         .bind(key.id.to_string())
         .bind(key.user_id.to_string())
         .bind(&key.kind)
         .bind(key.wrapped.clone())
         .bind(key.created_at)
         .bind(key.retired_at)
+        .bind(key.generation)
         .execute(&mut **tx)
-        .await?;
+        .await
+        .map_err(|e| StoreError::conflict_or(e, "A key of this generation already exists."))?;
     Ok(())
 }
 
@@ -94,7 +101,7 @@ impl Store {
     /// All kind keys of a user, oldest first.
     pub async fn kind_keys(&self, user_id: Uuid) -> Result<Vec<KindKeyRow>, StoreError> {
         let rows = sqlx::query(
-            "SELECT id, user_id, kind, wrapped, created_at, retired_at FROM kind_keys WHERE user_id = $1 ORDER BY created_at, id",
+            "SELECT id, user_id, kind, wrapped, created_at, retired_at, generation FROM kind_keys WHERE user_id = $1 ORDER BY created_at, id",
         )
         .bind(user_id.to_string())
         .fetch_all(&self.pool)
@@ -210,6 +217,30 @@ impl Store {
             .await?;
         tx.commit().await?;
         Ok(done.rows_affected())
+    }
+}
+
+impl Store {
+    /// Numbers a key stored before generations and stores it re-wrapped
+    /// with its generation in the AAD; `false` if it was numbered already.
+    pub async fn set_key_generation(
+        &self,
+        user_id: Uuid,
+        key_id: Uuid,
+        generation: i64,
+        wrapped: &[u8],
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE kind_keys SET generation = $1, wrapped = $2 WHERE user_id = $3 AND id = $4 AND generation IS NULL",
+        )
+        .bind(generation)
+        .bind(wrapped.to_vec())
+        .bind(user_id.to_string())
+        .bind(key_id.to_string())
+        .execute(&self.pool)
+        .await
+        .map_err(|e| StoreError::conflict_or(e, "A key of this generation already exists."))?;
+        Ok(done.rows_affected() > 0)
     }
 }
 

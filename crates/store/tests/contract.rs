@@ -51,6 +51,7 @@ fn account(name: &str) -> NewAccount {
             wrapped: vec![1, 2, 3],
             created_at: 1,
             retired_at: None,
+            generation: Some(1),
         }],
         credentials: vec![CredentialRow {
             id: Uuid::now_v7(),
@@ -632,6 +633,7 @@ async fn a_write_under_a_retired_key_is_refused_by_its_own_statement(store: &Sto
         wrapped: vec![4],
         created_at: 2,
         retired_at: None,
+        generation: Some(2),
     };
     store.begin_key_rotation("journal", &new, 2).await.unwrap();
     assert_eq!(
