@@ -276,6 +276,22 @@ async fn a_keyring_from_before_the_rotation_writes_under_the_new_key(db: &TestDb
     );
     let row = db.store.entry(user, id).await.unwrap().unwrap();
     assert_eq!(row.key_id, journal_key);
+    // Sharing with a new therapist from that request seals no key that was
+    // deleted since (and does not fail on one).
+    let okafor = therapist(&app, "dr-okafor").await;
+    let invite = app.create_share_invite(&ada).await.unwrap();
+    let link = app
+        .accept_share_invite(&okafor, &invite.code)
+        .await
+        .unwrap();
+    app.set_share_scopes(&ada, "dr-okafor", &[Scope::Journal], &[])
+        .await
+        .unwrap();
+    let sealed = db.store.share_keys(link.id).await.unwrap();
+    assert!(sealed
+        .iter()
+        .filter(|k| k.kind == "shared_journal")
+        .all(|k| k.key_id == journal_key));
 }
 
 async fn two_rotations_at_once_make_one_new_key(db: &TestDb) {
