@@ -139,7 +139,7 @@ impl App {
         };
         self.store
             .create_account(&NewAccount {
-                kind_keys: new_kind_keys(user_id, &root, now, &DataKind::ALL),
+                kind_keys: new_kind_keys(user_id, &root, now, &DataKind::ALL, 1),
                 credentials,
                 user: user.clone(),
             })

@@ -184,7 +184,7 @@ impl App {
                 None,
             )?),
         }
-        self.store.apply_records(p.user.id, &batch).await?;
+        self.apply_records(p, &batch).await?;
         Ok(prefs)
     }
 
@@ -316,7 +316,7 @@ impl App {
                 None,
             )?),
         }
-        self.store.apply_records(p.user.id, &batch).await?;
+        self.apply_records(p, &batch).await?;
         agenda.saved_at = Some(now);
         Ok(agenda)
     }

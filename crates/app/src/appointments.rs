@@ -127,7 +127,7 @@ impl App {
             self.extend(p, row.id, &mut series, Some(&row), &mut batch)?;
         }
         if !batch.insert.is_empty() || !batch.update.is_empty() {
-            self.store.apply_records(p.user.id, &batch).await?;
+            self.apply_records(p, &batch).await?;
         }
         Ok(())
     }
@@ -226,7 +226,7 @@ impl App {
                 None,
             )?;
             batch.insert.push(row.clone());
-            self.store.apply_records(p.user.id, &batch).await?;
+            self.apply_records(p, &batch).await?;
             return to_appointment(p, &row);
         };
         let tz = p.user.time_zone.clone();
@@ -268,7 +268,7 @@ impl App {
             .ok_or_else(|| {
                 AppError::invalid("at", "This series has no appointment within the next year.")
             })?;
-        self.store.apply_records(p.user.id, &batch).await?;
+        self.apply_records(p, &batch).await?;
         to_appointment(p, &first)
     }
 
@@ -366,7 +366,7 @@ impl App {
                 &details,
                 Some(&row),
             )?);
-            self.store.apply_records(p.user.id, &batch).await?;
+            self.apply_records(p, &batch).await?;
             return self.appointment(p, id).await;
         };
         let series_row = self
@@ -403,7 +403,7 @@ impl App {
             .filter(|r| r.parent_id == Some(series_id))
             .min_by_key(|r| r.occurred_at)
             .map(|r| r.id);
-        self.store.apply_records(p.user.id, &batch).await?;
+        self.apply_records(p, &batch).await?;
         match replacement {
             Some(new_id) => self.appointment(p, new_id).await,
             None => Err(AppError::invalid(
@@ -467,7 +467,7 @@ impl App {
                 Some(row),
             )?);
         }
-        Ok(self.store.apply_records(p.user.id, &batch).await?)
+        self.apply_records(p, &batch).await
     }
 
     /// Removes an appointment entered by mistake.
@@ -487,7 +487,7 @@ impl App {
         for row in self.store.list_records(p.user.id, &feedback).await? {
             batch.delete.push((row.kind, row.id));
         }
-        Ok(self.store.apply_records(p.user.id, &batch).await?)
+        self.apply_records(p, &batch).await
     }
 
     /// The window between the last attended appointment and the next one.

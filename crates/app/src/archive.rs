@@ -327,7 +327,7 @@ impl App {
             blocking::run(move || app.seal_archive(&who, archive, known, dry_run, progress))
                 .await?;
         if !dry_run {
-            self.store.import(p.user.id, &entry_rows, &batch).await?;
+            self.import_rows(p, entry_rows, &batch).await?;
         }
         Ok(report)
     }

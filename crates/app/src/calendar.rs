@@ -169,7 +169,7 @@ impl App {
                 .insert
                 .push(self.seal(p, kind, Uuid::now_v7(), None, now, data, None)?),
         }
-        Ok(self.store.apply_records(p.user.id, &batch).await?)
+        self.apply_records(p, &batch).await
     }
 
     /// Chooses neutral or detailed titles and the daily journal reminder.

@@ -194,6 +194,6 @@ impl App {
         for row in self.store.list_records(p.user.id, &q).await? {
             batch.delete.push((row.kind, row.id));
         }
-        Ok(self.store.apply_records(p.user.id, &batch).await?)
+        self.apply_records(p, &batch).await
     }
 }

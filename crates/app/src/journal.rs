@@ -150,75 +150,8 @@ impl App {
             deleted_at: None,
             payload,
         };
-        self.store.insert_entry(&row).await?;
-        self.open_entry(p, &row)
-    }
-
-    /// Re-encrypts every entry (live and deleted) under a key of `kind`
-    /// older than `new_id` with the new key, a page at a time (one
-    /// transaction each), so ten years of entries never sit in memory at
-    /// once; for key rotation. Entries keep naming the key that opens them,
-    /// so an interrupted run leaves everything readable and the next run
-    /// finishes it.
-    pub(crate) async fn rekey_entries_of(
-        &self,
-        p: &Principal,
-        kind: DataKind,
-        new_id: Uuid,
-        new_key: &crypto::Key,
-    ) -> Result<usize, AppError> {
-        const PAGE: i64 = 500;
-        let user = p.user.id;
-        // The keys a page is opened with, owned, for the blocking pool.
-        let old: std::sync::Arc<Vec<(Uuid, crypto::Key)>> = std::sync::Arc::new(
-            p.keys
-                .keys_of(kind)
-                .into_iter()
-                .filter(|(id, _)| *id != new_id)
-                .map(|(id, key)| (id, key.clone()))
-                .collect(),
-        );
-        let mut done = 0;
-        for deleted in [false, true] {
-            let mut before = None;
-            loop {
-                let q = EntryQuery {
-                    deleted,
-                    before,
-                    limit: Some(PAGE),
-                    ..Default::default()
-                };
-                let page = self.store.list_entries(user, &q).await?;
-                let Some(last) = page.last() else { break };
-                before = Some((last.occurred_at, last.id));
-                let full = page.len() as i64 == PAGE;
-                let (old, new_key) = (old.clone(), new_key.clone());
-                let rows = crate::blocking::run(move || {
-                    page.into_iter()
-                        .filter_map(|e| {
-                            let key = old.iter().find(|(id, _)| *id == e.key_id)?.1.clone();
-                            Some((e, key))
-                        })
-                        .map(|(mut e, key)| {
-                            let aad = entry_aad(user, e.id);
-                            let bytes = crypto::open(&key, &aad, &e.payload).map_err(|_| {
-                                AppError::Corrupt(format!("entry {} does not decrypt", e.id))
-                            })?;
-                            e.payload = crypto::seal(&new_key, &aad, &bytes);
-                            e.key_id = new_id;
-                            Ok(e)
-                        })
-                        .collect::<Result<Vec<_>, AppError>>()
-                })
-                .await?;
-                done += rows.len();
-                self.store.rekey_entries(user, &rows).await?;
-                if !full {
-                    break;
-                }
-            }
-        }
-        Ok(done)
+        let row = self.stored_entry_row(p, row).await?;
+        written_entry(&row, content)
     }
 
     /// Writes many entries at once, atomically: all are valid and stored,
@@ -248,8 +181,7 @@ impl App {
                 payload,
             });
         }
-        self.store.insert_entries(&rows).await?;
-        Ok(rows.len())
+        Ok(self.insert_entry_rows(p, rows).await?.len())
     }
 
     /// One entry of the signed-in person, live or recently deleted.
@@ -290,10 +222,11 @@ impl App {
             deleted_at: None,
             payload,
         };
-        if !self.store.update_entry(&row).await? {
-            return Err(AppError::NotFound(format!("The entry {id}")));
-        }
-        self.open_entry(p, &row)
+        let row = self
+            .update_entry_row(p, row)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("The entry {id}")))?;
+        written_entry(&row, content)
     }
 
     /// Moves an entry to "Recently deleted".
@@ -454,6 +387,20 @@ impl App {
         }
         Ok(found)
     }
+}
+
+/// The entry just written, from what was written: its row may name a key
+/// this request's keyring does not hold (a rotation replaced the key meanwhile
+/// and the write was sealed again under the new one).
+fn written_entry(row: &EntryRow, content: EntryContent) -> Result<Entry, AppError> {
+    Ok(Entry {
+        id: row.id,
+        occurred_at: from_micros(row.occurred_at)?,
+        created_at: from_micros(row.created_at)?,
+        updated_at: from_micros(row.updated_at)?,
+        deleted_at: row.deleted_at.map(from_micros).transpose()?,
+        content,
+    })
 }
 
 #[cfg(test)]

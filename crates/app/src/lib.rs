@@ -40,6 +40,7 @@ pub mod records;
 pub mod reviews;
 pub mod roadblocks;
 mod rotation;
+mod sealed_writes;
 pub mod security_events;
 pub mod sessions;
 pub mod sharing;
@@ -120,6 +121,10 @@ pub struct App {
     pub(crate) import_slots: import::slots::Slots,
     /// The deployment's site key, read from the store once (`form_tokens`).
     pub(crate) site_key: Arc<tokio::sync::OnceCell<crypto::Key>>,
+    /// Where a test pauses the next key rotation (between listing and
+    /// re-keying).
+    #[cfg(any(test, feature = "testing"))]
+    pub(crate) rotation_pause: Arc<std::sync::Mutex<Option<testing::pause::Hook>>>,
 }
 
 impl App {
@@ -132,6 +137,8 @@ impl App {
             derivations: Arc::default(),
             import_slots: import::slots::Slots::default(),
             site_key: Arc::default(),
+            #[cfg(any(test, feature = "testing"))]
+            rotation_pause: Arc::default(),
         }
     }
 

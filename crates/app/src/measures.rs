@@ -272,7 +272,7 @@ impl App {
                 None,
             )?),
         }
-        self.store.apply_records(p.user.id, &batch).await?;
+        self.apply_records(p, &batch).await?;
         Ok(plan)
     }
 }

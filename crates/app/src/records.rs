@@ -239,15 +239,14 @@ impl App {
     ) -> Result<Stored<T>, AppError> {
         p.require_read()?;
         let row = self.seal(p, kind, Uuid::now_v7(), parent_id, occurred_at, data, None)?;
-        self.store
-            .apply_records(
-                p.user.id,
-                &RecordBatch {
-                    insert: vec![row.clone()],
-                    ..Default::default()
-                },
-            )
-            .await?;
+        self.apply_records(
+            p,
+            &RecordBatch {
+                insert: vec![row.clone()],
+                ..Default::default()
+            },
+        )
+        .await?;
         stored(p, kind, &row)
     }
 
@@ -265,7 +264,7 @@ impl App {
                 .push(self.seal(p, *kind, Uuid::now_v7(), *parent, *at, data, None)?);
         }
         let ids = batch.insert.iter().map(|r| r.id).collect();
-        self.store.apply_records(p.user.id, &batch).await?;
+        self.apply_records(p, &batch).await?;
         Ok(ids)
     }
 
@@ -342,15 +341,14 @@ impl App {
             data,
             Some(existing),
         )?;
-        self.store
-            .apply_records(
-                p.user.id,
-                &RecordBatch {
-                    update: vec![row.clone()],
-                    ..Default::default()
-                },
-            )
-            .await?;
+        self.apply_records(
+            p,
+            &RecordBatch {
+                update: vec![row.clone()],
+                ..Default::default()
+            },
+        )
+        .await?;
         stored(p, kind, &row)
     }
 
@@ -367,6 +365,6 @@ impl App {
             delete: vec![(kind.as_str().into(), id)],
             ..Default::default()
         };
-        Ok(self.store.apply_records(p.user.id, &batch).await?)
+        self.apply_records(p, &batch).await
     }
 }

@@ -366,13 +366,25 @@ impl App {
             .iter()
             .map(|k| k.key_id)
             .collect();
+        // Only keys still stored: a keyring loaded before a rotation may
+        // hold a replaced key that has been deleted since.
+        let stored: Vec<Uuid> = self
+            .store
+            .kind_keys(p.user.id)
+            .await?
+            .iter()
+            .map(|k| k.id)
+            .collect();
         let mut out = Vec::new();
         let kinds = ALWAYS
             .iter()
             .chain(scopes.iter().flat_map(|x| kinds_of(*x).iter()));
         for kind in kinds {
             for (key_id, key) in p.keys.keys_of(*kind) {
-                if held.contains(&key_id) || out.iter().any(|k: &ShareKeyRow| k.key_id == key_id) {
+                if !stored.contains(&key_id)
+                    || held.contains(&key_id)
+                    || out.iter().any(|k: &ShareKeyRow| k.key_id == key_id)
+                {
                     continue;
                 }
                 out.push(ShareKeyRow {

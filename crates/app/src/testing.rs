@@ -1,6 +1,7 @@
 //! Helpers for tests of this crate and of the binary (feature `testing`):
-//! zip files written byte by byte, well-formed or hostile, and stores as
-//! earlier versions wrote them.
+//! zip files written byte by byte, well-formed or hostile, stores as
+//! earlier versions wrote them, a pause in key rotation, and trying stored
+//! rows against a set of keys.
 
 pub mod zips {
     //! Zips written by hand, so a test can make one whose headers lie.
@@ -197,6 +198,65 @@ pub mod legacy {
     use crate::records::RecordKind;
     use crate::App;
 
+    /// Before key generations (migration 0014): every kind key of `p`'s
+    /// account unnumbered and wrapped without a generation, plus, for
+    /// `older_kind`, a retired key made before the current one (as an
+    /// earlier rotation left it); the step that numbers them is due.
+    /// Returns the older key's id.
+    pub async fn keys_without_generations(
+        app: &App,
+        p: &Principal,
+        older_kind: crate::keyring::DataKind,
+    ) -> Result<Uuid, AppError> {
+        use crate::crypto::{self, Key};
+        use crate::keyring::kind_key_aad;
+        let user = p.user.id;
+        let root = p
+            .keys
+            .root()
+            .ok_or_else(|| AppError::Forbidden("the owner's keys".into()))?;
+        let older = Uuid::now_v7();
+        let first = app
+            .store
+            .kind_keys(user)
+            .await?
+            .iter()
+            .map(|k| k.created_at)
+            .min()
+            .unwrap_or(0);
+        app.store
+            .insert_kind_key(&between_store::KindKeyRow {
+                id: older,
+                user_id: user,
+                kind: older_kind.as_str().into(),
+                wrapped: crypto::seal(
+                    root,
+                    &kind_key_aad(user, older, older_kind.as_str(), None),
+                    Key::random().as_bytes(),
+                ),
+                created_at: first - 1,
+                retired_at: Some(first),
+                generation: None,
+            })
+            .await?;
+        for row in app.store.kind_keys(user).await? {
+            if row.id == older {
+                continue;
+            }
+            let key = p.keys.by_id(row.id)?;
+            let wrapped = crypto::seal(
+                root,
+                &kind_key_aad(user, row.id, &row.kind, None),
+                key.as_bytes(),
+            );
+            app.store.unnumber_key_for_tests(row.id, &wrapped).await?;
+        }
+        app.store
+            .mark_rotation(user, &["upgrade:key_generations".into()], 0)
+            .await?;
+        Ok(older)
+    }
+
     #[derive(Serialize)]
     struct PrefsWithSecret<'a> {
         detailed: bool,
@@ -240,7 +300,7 @@ pub mod legacy {
             &prefs,
             None,
         )?);
-        app.store.apply_records(p.user.id, &batch).await?;
+        app.apply_records(p, &batch).await?;
         app.store
             .mark_rotation(p.user.id, &["upgrade:calendar_secret".into()], 0)
             .await?;
@@ -310,5 +370,188 @@ pub mod legacy {
             credential_id: id,
             held,
         })
+    }
+}
+
+pub mod pause {
+    //! A test-only pause in the next key rotation, between listing the rows
+    //! under the old key and re-keying them, so a test can write meanwhile.
+
+    use tokio::sync::oneshot;
+
+    use crate::App;
+
+    /// The rotation's side: says it reached the point, then waits.
+    #[derive(Debug)]
+    pub struct Hook {
+        reached: oneshot::Sender<()>,
+        resume: oneshot::Receiver<()>,
+    }
+
+    /// The test's side.
+    #[derive(Debug)]
+    pub struct Pause {
+        reached: Option<oneshot::Receiver<()>>,
+        resume: oneshot::Sender<()>,
+    }
+
+    impl Pause {
+        /// Waits until the rotation has listed its rows and stopped.
+        pub async fn reached(&mut self) {
+            if let Some(r) = self.reached.take() {
+                r.await.expect("the rotation reached the pause");
+            }
+        }
+
+        /// Lets the rotation go on.
+        pub fn resume(self) {
+            let _ = self.resume.send(());
+        }
+    }
+
+    impl App {
+        /// Pauses the next key rotation of any account between listing and
+        /// re-keying.
+        pub fn pause_next_rotation(&self) -> Pause {
+            let (reached_tx, reached_rx) = oneshot::channel();
+            let (resume_tx, resume_rx) = oneshot::channel();
+            let hook = Hook {
+                reached: reached_tx,
+                resume: resume_rx,
+            };
+            *self.rotation_pause.lock().expect("pause lock") = Some(hook);
+            Pause {
+                reached: Some(reached_rx),
+                resume: resume_tx,
+            }
+        }
+
+        pub(crate) async fn rotation_pause_point(&self) {
+            let hook = self.rotation_pause.lock().ok().and_then(|mut h| h.take());
+            if let Some(hook) = hook {
+                let _ = hook.reached.send(());
+                let _ = hook.resume.await;
+            }
+        }
+    }
+}
+
+pub mod held_keys {
+    //! Every kind key someone could have held, and which stored rows open
+    //! with them: for tests that a former therapist's keys open nothing
+    //! stored after a rotation.
+
+    use between_store::{EntryQuery, RecordQuery};
+    use uuid::Uuid;
+
+    use crate::credential::{self, Opened};
+    use crate::crypto::{self, Key};
+    use crate::error::AppError;
+    use crate::journal::entry_aad;
+    use crate::records::{aad, RecordKind};
+    use crate::{App, Principal};
+
+    /// Kind keys as their bytes, with their ids.
+    #[derive(Debug, Default, Clone)]
+    pub struct HeldKeys(pub Vec<(Uuid, Key)>);
+
+    impl HeldKeys {
+        pub fn ids(&self) -> Vec<Uuid> {
+            self.0.iter().map(|(id, _)| *id).collect()
+        }
+
+        pub fn extend(&mut self, other: HeldKeys) {
+            self.0.extend(other.0);
+        }
+    }
+
+    impl App {
+        /// The keys sealed to `therapist` on the link `share_id`, opened with
+        /// the therapist's own identity key.
+        pub async fn keys_sealed_to(
+            &self,
+            therapist: &Principal,
+            share_id: Uuid,
+        ) -> Result<HeldKeys, AppError> {
+            let identity = therapist.identity()?;
+            let mut out = Vec::new();
+            for k in self.store.share_keys(share_id).await? {
+                let bytes = crypto::open_sealed(identity, &k.sealed)
+                    .map_err(|_| AppError::Corrupt("a sealed key does not open".into()))?;
+                let key = Key::from_slice(&bytes)
+                    .map_err(|_| AppError::Corrupt("bad key length".into()))?;
+                out.push((k.key_id, key));
+            }
+            Ok(HeldKeys(out))
+        }
+
+        /// The kind keys that whoever knows a calendar feed's secret opens
+        /// from its credential in a copy of the database.
+        pub async fn keys_of_feed_secret(&self, secret: &str) -> Result<HeldKeys, AppError> {
+            let Some(row) = self
+                .store
+                .credential_by_lookup(&credential::lookup_of(secret))
+                .await?
+            else {
+                return Ok(HeldKeys::default());
+            };
+            match credential::open_with_secret(&row, secret)? {
+                Opened::Keys(keys) => Ok(HeldKeys(
+                    keys.into_iter().map(|(id, _, key)| (id, key)).collect(),
+                )),
+                _ => Err(AppError::Corrupt(
+                    "a feed's credential opened something other than kind keys".into(),
+                )),
+            }
+        }
+
+        /// Every stored row of `user` that opens with one of `keys` (tried
+        /// whatever key the row names): entries live and deleted, records of
+        /// every kind; and every credential of `user` that one of `secrets`
+        /// opens. Each as "what id".
+        pub async fn rows_opening_with(
+            &self,
+            user: Uuid,
+            keys: &HeldKeys,
+            secrets: &[String],
+        ) -> Result<Vec<String>, AppError> {
+            let opens = |aad: &[u8], payload: &[u8]| {
+                keys.0
+                    .iter()
+                    .any(|(_, key)| crypto::open(key, aad, payload).is_ok())
+            };
+            let mut found = Vec::new();
+            for deleted in [false, true] {
+                let q = EntryQuery {
+                    deleted,
+                    ..Default::default()
+                };
+                for e in self.store.list_entries(user, &q).await? {
+                    if opens(&entry_aad(user, e.id), &e.payload) {
+                        found.push(format!("entry {}", e.id));
+                    }
+                }
+            }
+            for kind in RecordKind::ALL {
+                let q = RecordQuery {
+                    kind: kind.as_str().into(),
+                    ..Default::default()
+                };
+                for r in self.store.list_records(user, &q).await? {
+                    if opens(&aad(kind, user, r.id), &r.payload) {
+                        found.push(format!("{} {}", kind.as_str(), r.id));
+                    }
+                }
+            }
+            for c in self.store.credentials_of_user(user, None).await? {
+                if secrets
+                    .iter()
+                    .any(|s| credential::open_with_secret(&c, s).is_ok())
+                {
+                    found.push(format!("credential {}", c.id));
+                }
+            }
+            Ok(found)
+        }
     }
 }

@@ -181,7 +181,7 @@ impl App {
                 .push((RecordKind::TrackerMonth.as_str().into(), r.id));
         }
         batch.delete.push((RecordKind::Tracker.as_str().into(), id));
-        Ok(self.store.apply_records(p.user.id, &batch).await?)
+        self.apply_records(p, &batch).await
     }
 
     /// Month slots (of one tracker, or all) that may hold readings of `range`.
@@ -376,7 +376,7 @@ impl App {
                 None => batch.insert.push(sealed),
             }
         }
-        Ok(self.store.apply_records(p.user.id, &batch).await?)
+        self.apply_records(p, &batch).await
     }
 }
 

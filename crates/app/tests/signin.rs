@@ -413,7 +413,10 @@ async fn legacy_accounts_sign_in_and_are_upgraded(postgres: bool) {
     };
     assert_eq!(
         db.store.due_rotations(user).await.unwrap(),
-        vec!["upgrade:calendar_secret".to_string()],
+        vec![
+            "upgrade:calendar_secret".to_string(),
+            "upgrade:key_generations".to_string()
+        ],
         "migrations mark the steps that need the account's keys"
     );
     let app = app_on(db.store.clone()).await;

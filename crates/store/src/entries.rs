@@ -84,38 +84,53 @@ impl Store {
 
     /// Replaces the content of a live entry; `false` if the user has no such entry.
     pub async fn update_entry(&self, e: &EntryRow) -> Result<bool, StoreError> {
-        let done = sqlx::query(
+        let mut tx = self.pool.begin().await?;
+        let guard = crate::keys::current_key_guard("$1", "$5");
+        let done = sqlx::query(&format!(
             "UPDATE entries SET key_id = $1, occurred_at = $2, updated_at = $3, payload = $4 \
-             WHERE user_id = $5 AND id = $6 AND deleted_at IS NULL",
-        )
+             WHERE user_id = $5 AND id = $6 AND deleted_at IS NULL AND {guard}"
+        ))
         .bind(e.key_id.to_string())
         .bind(e.occurred_at)
         .bind(e.updated_at)
         .bind(e.payload.clone())
         .bind(e.user_id.to_string())
         .bind(e.id.to_string())
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        if done.rows_affected() == 0 {
+            crate::keys::refuse_retired(&mut tx, e.user_id, e.key_id).await?;
+        }
+        tx.commit().await?;
         Ok(done.rows_affected() > 0)
     }
 
-    /// Re-encrypted entries (live or deleted), in one transaction: only the
-    /// key and payload change.
-    pub async fn rekey_entries(&self, user_id: Uuid, rows: &[EntryRow]) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
-        for e in rows {
-            sqlx::query(
-                "UPDATE entries SET key_id = $1, payload = $2 WHERE user_id = $3 AND id = $4",
-            )
-            .bind(e.key_id.to_string())
-            .bind(e.payload.clone())
-            .bind(user_id.to_string())
-            .bind(e.id.to_string())
-            .execute(&mut *tx)
-            .await?;
-        }
-        tx.commit().await?;
-        Ok(())
+    /// Re-encrypts one entry (live or deleted) under `new_key` (a
+    /// rotation), only while it is still stored under `old_key` and
+    /// unchanged since `seen_updated_at`; `false` when a write came first.
+    pub async fn rekey_entry(
+        &self,
+        user_id: Uuid,
+        id: Uuid,
+        old_key: Uuid,
+        seen_updated_at: i64,
+        new_key: Uuid,
+        payload: &[u8],
+    ) -> Result<bool, StoreError> {
+        let guard = crate::keys::current_key_guard("$1", "$3");
+        let done = sqlx::query(&format!(
+            "UPDATE entries SET key_id = $1, payload = $2 \
+             WHERE user_id = $3 AND id = $4 AND key_id = $5 AND updated_at = $6 AND {guard}"
+        ))
+        .bind(new_key.to_string())
+        .bind(payload.to_vec())
+        .bind(user_id.to_string())
+        .bind(id.to_string())
+        .bind(old_key.to_string())
+        .bind(seen_updated_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
     }
 
     /// One entry of a user, live or deleted.
@@ -291,8 +306,12 @@ pub(crate) async fn insert_many(
                 )
             })
             .collect();
+        // Rows whose key is not current are left out by the statement
+        // itself; then nothing of the transaction is kept.
+        let guard = crate::keys::current_key_guard("v.column3", "v.column2");
         let sql = format!(
-            "INSERT INTO entries ({COLUMNS}) VALUES {}",
+            "INSERT INTO entries ({COLUMNS}) SELECT column1, column2, column3, column4, column5, column6, column7, column8 \
+             FROM (VALUES {}) AS v WHERE {guard}",
             values.join(", ")
         );
         let mut query = sqlx::query(&sql);
@@ -307,10 +326,16 @@ pub(crate) async fn insert_many(
                 .bind(e.deleted_at)
                 .bind(e.payload.clone());
         }
-        query
+        let done = query
             .execute(&mut **tx)
             .await
             .map_err(|err| StoreError::conflict_or(err, "An entry with this id already exists."))?;
+        if done.rows_affected() < chunk.len() as u64 {
+            for e in chunk {
+                crate::keys::refuse_retired(tx, e.user_id, e.key_id).await?;
+            }
+            return Err(StoreError::Conflict("an entry was not stored".into()));
+        }
     }
     Ok(())
 }

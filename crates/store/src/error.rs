@@ -9,6 +9,11 @@ pub enum StoreError {
     UnsupportedUrl(String),
     #[error("{0}")]
     Conflict(String),
+    /// A write named a kind key that is not a current key of the account
+    /// (a rotation replaced it): nothing was written; reload the keys and
+    /// write again under the current one.
+    #[error("the key {0} was replaced; reload the keys and write again")]
+    RetiredKey(uuid::Uuid),
     #[error("stored data is damaged: {0}")]
     Corrupt(String),
     #[error("database error: {0}")]

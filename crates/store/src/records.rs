@@ -65,9 +65,12 @@ fn from_row(row: &AnyRow) -> Result<RecordRow, StoreError> {
 }
 
 pub(crate) async fn insert(tx: &mut Transaction<'_, Any>, r: &RecordRow) -> Result<(), StoreError> {
-    let sql =
-        format!("INSERT INTO records ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)");
-    sqlx::query(&sql)
+    // Stored only while its key is current, checked by this statement.
+    let guard = crate::keys::current_key_guard("$5", "$2");
+    let sql = format!(
+        "INSERT INTO records ({COLUMNS}) SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9 WHERE {guard}"
+    );
+    let done = sqlx::query(&sql)
         .bind(r.id.to_string())
         .bind(r.user_id.to_string())
         .bind(&r.kind)
@@ -82,6 +85,9 @@ pub(crate) async fn insert(tx: &mut Transaction<'_, Any>, r: &RecordRow) -> Resu
         .map_err(|err| {
             StoreError::conflict_or(err, "This record, or one in the same slot, already exists.")
         })?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::RetiredKey(r.key_id));
+    }
     Ok(())
 }
 
@@ -90,14 +96,17 @@ async fn update(
     r: &RecordRow,
     unchanged_since: Option<i64>,
 ) -> Result<bool, StoreError> {
-    let sql = if unchanged_since.is_some() {
+    let guard = crate::keys::current_key_guard("$2", "$6");
+    let sql = format!(
         "UPDATE records SET parent_id = $1, key_id = $2, occurred_at = $3, updated_at = $4, payload = $5 \
-         WHERE user_id = $6 AND kind = $7 AND id = $8 AND updated_at = $9"
-    } else {
-        "UPDATE records SET parent_id = $1, key_id = $2, occurred_at = $3, updated_at = $4, payload = $5 \
-         WHERE user_id = $6 AND kind = $7 AND id = $8"
-    };
-    let mut query = sqlx::query(sql)
+         WHERE user_id = $6 AND kind = $7 AND id = $8 AND {guard}{}",
+        if unchanged_since.is_some() {
+            " AND updated_at = $9"
+        } else {
+            ""
+        }
+    );
+    let mut query = sqlx::query(&sql)
         .bind(r.parent_id.map(|p| p.to_string()))
         .bind(r.key_id.to_string())
         .bind(r.occurred_at)
@@ -110,7 +119,12 @@ async fn update(
         query = query.bind(stamp);
     }
     let done = query.execute(&mut **tx).await?;
-    Ok(done.rows_affected() == 1)
+    if done.rows_affected() == 1 {
+        return Ok(true);
+    }
+    // Nothing changed: a replaced key is told apart from a missing record.
+    crate::keys::refuse_retired(tx, r.user_id, r.key_id).await?;
+    Ok(false)
 }
 
 impl Store {
@@ -127,6 +141,39 @@ impl Store {
         apply(&mut tx, user_id, batch).await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Re-encrypts one record under `new_key` (a rotation), only while it
+    /// is still stored under `old_key` and unchanged since `seen_updated_at`;
+    /// `false` when a write came first (read it again). Its `updated_at`
+    /// stays: what it says did not change.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn rekey_record(
+        &self,
+        user_id: Uuid,
+        kind: &str,
+        id: Uuid,
+        old_key: Uuid,
+        seen_updated_at: i64,
+        new_key: Uuid,
+        payload: &[u8],
+    ) -> Result<bool, StoreError> {
+        let guard = crate::keys::current_key_guard("$1", "$3");
+        let sql = format!(
+            "UPDATE records SET key_id = $1, payload = $2 \
+             WHERE user_id = $3 AND kind = $4 AND id = $5 AND key_id = $6 AND updated_at = $7 AND {guard}"
+        );
+        let done = sqlx::query(&sql)
+            .bind(new_key.to_string())
+            .bind(payload.to_vec())
+            .bind(user_id.to_string())
+            .bind(kind)
+            .bind(id.to_string())
+            .bind(old_key.to_string())
+            .bind(seen_updated_at)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() == 1)
     }
 
     pub async fn record(

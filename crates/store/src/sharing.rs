@@ -357,6 +357,8 @@ impl Store {
     }
 
     /// Remembers that these kinds need a new key at the owner's next unlock.
+    /// A kind already due whose rotation has begun starts over with a fresh
+    /// key: the key it made may have been shared since.
     pub async fn mark_rotation(
         &self,
         user_id: Uuid,
@@ -365,7 +367,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         for kind in kinds {
             sqlx::query(
-                "INSERT INTO key_rotations (user_id, kind, due_since) VALUES ($1, $2, $3) ON CONFLICT (user_id, kind) DO NOTHING",
+                "INSERT INTO key_rotations (user_id, kind, due_since) VALUES ($1, $2, $3) ON CONFLICT (user_id, kind) DO UPDATE SET new_key_id = NULL",
             )
             .bind(user_id.to_string())
             .bind(kind)

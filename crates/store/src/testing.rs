@@ -351,6 +351,23 @@ impl Drop for TestDb {
     }
 }
 
+impl Store {
+    /// Makes a kind key look as a store from before key generations left
+    /// it: unnumbered, wrapped as given (without a generation in its AAD).
+    pub async fn unnumber_key_for_tests(
+        &self,
+        key_id: uuid::Uuid,
+        wrapped: &[u8],
+    ) -> Result<(), crate::StoreError> {
+        sqlx::query("UPDATE kind_keys SET generation = NULL, wrapped = $1 WHERE id = $2")
+            .bind(wrapped.to_vec())
+            .bind(key_id.to_string())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::replace_database;

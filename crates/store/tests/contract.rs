@@ -31,6 +31,7 @@ on_both_backends!(
     guarded_updates_and_slots_refuse_a_lost_update,
     listed_records_come_back_byte_for_byte,
     a_fingerprint_changes_with_any_row_and_only_then,
+    a_write_under_a_retired_key_is_refused_by_its_own_statement,
 );
 
 fn account(name: &str) -> NewAccount {
@@ -49,6 +50,8 @@ fn account(name: &str) -> NewAccount {
             kind: "journal".into(),
             wrapped: vec![1, 2, 3],
             created_at: 1,
+            retired_at: None,
+            generation: Some(1),
         }],
         credentials: vec![CredentialRow {
             id: Uuid::now_v7(),
@@ -228,7 +231,8 @@ async fn entries_of_one_user_are_invisible_to_another(store: &Store) {
         .is_empty());
     let mut hijack = e.clone();
     hijack.user_id = b.user.id;
-    assert!(!store.update_entry(&hijack).await.unwrap());
+    // Refused: the key is not one of the other user's.
+    assert!(!matches!(store.update_entry(&hijack).await, Ok(true)));
     assert!(!store.soft_delete_entry(b.user.id, e.id, 5).await.unwrap());
     assert_eq!(store.entry(a.user.id, e.id).await.unwrap(), Some(e));
 }
@@ -603,4 +607,197 @@ async fn a_fingerprint_changes_with_any_row_and_only_then(store: &Store) {
     for table in ["users", "kind_keys", "credentials"] {
         assert!(more.contains(&table.to_string()), "{table} in {more:?}");
     }
+}
+
+async fn a_write_under_a_retired_key_is_refused_by_its_own_statement(store: &Store) {
+    let a = account("ret");
+    store.create_account(&a).await.unwrap();
+    let user = a.user.id;
+    let old = a.kind_keys[0].id;
+    let e = entry(&a, 10);
+    store.insert_entry(&e).await.unwrap();
+    let r = record(&a, "wins_seen", None, 10);
+    let insert = |r: &RecordRow| RecordBatch {
+        insert: vec![r.clone()],
+        ..Default::default()
+    };
+    store.apply_records(user, &insert(&r)).await.unwrap();
+    store
+        .mark_rotation(user, &["journal".into()], 1)
+        .await
+        .unwrap();
+    let new = KindKeyRow {
+        id: Uuid::now_v7(),
+        user_id: user,
+        kind: "journal".into(),
+        wrapped: vec![4],
+        created_at: 2,
+        retired_at: None,
+        generation: Some(2),
+    };
+    store.begin_key_rotation("journal", &new, 2).await.unwrap();
+    assert_eq!(
+        store.rotation_new_key(user, "journal").await.unwrap(),
+        Some(new.id)
+    );
+    let retired =
+        |r: Result<_, StoreError>| matches!(r, Err(StoreError::RetiredKey(k)) if k == old);
+    // Every write under the retired key is refused, and writes nothing.
+    let e2 = entry(&a, 20);
+    assert!(retired(store.insert_entry(&e2).await));
+    assert!(retired(store.insert_entries(&[entry(&a, 30)]).await));
+    let mut edited = e.clone();
+    edited.payload = vec![1; 40];
+    edited.updated_at = 11;
+    assert!(retired(store.update_entry(&edited).await.map(|_| ())));
+    assert!(retired(
+        store
+            .apply_records(user, &insert(&record(&a, "wins_seen", None, 20)))
+            .await
+    ));
+    let mut changed = r.clone();
+    changed.payload = vec![1; 20];
+    let update = RecordBatch {
+        update: vec![changed],
+        ..Default::default()
+    };
+    assert!(retired(store.apply_records(user, &update).await));
+    assert_eq!(store.entry(user, e.id).await.unwrap(), Some(e.clone()));
+    assert_eq!(store.entry(user, e2.id).await.unwrap(), None);
+    let q = RecordQuery {
+        kind: "wins_seen".into(),
+        ..Default::default()
+    };
+    assert_eq!(store.list_records(user, &q).await.unwrap(), vec![r.clone()]);
+    // Under the new key they are accepted.
+    let mut under_new = entry(&a, 40);
+    under_new.key_id = new.id;
+    store.insert_entry(&under_new).await.unwrap();
+    // A retired key in use is kept.
+    assert_eq!(
+        store
+            .delete_unused_retired_keys(user, "journal")
+            .await
+            .unwrap(),
+        0
+    );
+    // Re-keying applies only while the row is unchanged and under the old key.
+    assert!(!store
+        .rekey_entry(user, e.id, old, e.updated_at + 1, new.id, &[7; 40])
+        .await
+        .unwrap());
+    assert!(store
+        .rekey_entry(user, e.id, old, e.updated_at, new.id, &[7; 40])
+        .await
+        .unwrap());
+    assert!(!store
+        .rekey_entry(user, e.id, old, e.updated_at, new.id, &[8; 40])
+        .await
+        .unwrap());
+    assert!(store
+        .rekey_record(user, "wins_seen", r.id, old, r.updated_at, new.id, &[7; 20])
+        .await
+        .unwrap());
+    assert_eq!(
+        store
+            .delete_unused_retired_keys(user, "journal")
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(store.kind_keys(user).await.unwrap(), vec![new.clone()]);
+    // Marked due again (the new key may have been shared since): the begun
+    // rotation is forgotten, and finishing it does not clear the mark.
+    store
+        .mark_rotation(user, &["journal".into()], 3)
+        .await
+        .unwrap();
+    assert_eq!(store.rotation_new_key(user, "journal").await.unwrap(), None);
+    assert!(!store
+        .finish_key_rotation(user, "journal", new.id)
+        .await
+        .unwrap());
+    assert_eq!(store.due_rotations(user).await.unwrap(), vec!["journal"]);
+    // The lease: one holder at a time, renewable by it, free once expired.
+    let (one, two) = (Uuid::now_v7(), Uuid::now_v7());
+    assert!(store.take_rotation_lease(user, one, 10, 20).await.unwrap());
+    assert!(!store.take_rotation_lease(user, two, 15, 25).await.unwrap());
+    assert!(store.take_rotation_lease(user, one, 15, 30).await.unwrap());
+    assert!(!store.take_rotation_lease(user, two, 29, 40).await.unwrap());
+    assert!(store.take_rotation_lease(user, two, 30, 40).await.unwrap());
+    store.release_rotation_lease(user, one).await.unwrap();
+    assert!(!store.take_rotation_lease(user, one, 31, 41).await.unwrap());
+    store.release_rotation_lease(user, two).await.unwrap();
+    assert!(store.take_rotation_lease(user, one, 32, 42).await.unwrap());
+}
+
+/// A store written before keys were retired: an earlier rotation left the
+/// replaced key beside its successor. After the upgrade the newest key of
+/// the kind is the current one, the older is retired (no write under it),
+/// and every entry is still there.
+async fn a_store_from_before_retired_keys_keeps_its_newest_key_current(postgres: bool) {
+    use between_store::testing::{TestDb, Value};
+    let (user, older, newer, e) = (
+        Uuid::now_v7(),
+        Uuid::now_v7(),
+        Uuid::now_v7(),
+        Uuid::now_v7(),
+    );
+    let key = |id: Uuid, at: i64| {
+        (
+            "INSERT INTO kind_keys (id, user_id, kind, wrapped, created_at) VALUES ($1, $2, 'shared_journal', $3, $4)",
+            vec![
+                Value::Text(id.to_string()),
+                Value::Text(user.to_string()),
+                Value::Blob(vec![1, 2, 3]),
+                Value::Int(at),
+            ],
+        )
+    };
+    let rows = vec![
+        (
+            "INSERT INTO users (id, name, role, time_zone, created_at) VALUES ($1, 'lee', 'client', 'Europe/Berlin', 1)",
+            vec![Value::Text(user.to_string())],
+        ),
+        key(older, 1),
+        key(newer, 2),
+        (
+            "INSERT INTO entries (id, user_id, key_id, occurred_at, created_at, updated_at, payload) VALUES ($1, $2, $3, 5, 5, 5, $4)",
+            vec![
+                Value::Text(e.to_string()),
+                Value::Text(user.to_string()),
+                Value::Text(newer.to_string()),
+                Value::Blob(vec![9; 30]),
+            ],
+        ),
+    ];
+    let Some(db) = TestDb::upgraded_from(postgres, 12, &rows).await else {
+        return;
+    };
+    let keys = db.store.kind_keys(user).await.unwrap();
+    let state: Vec<(Uuid, bool)> = keys
+        .iter()
+        .map(|k| (k.id, k.retired_at.is_some()))
+        .collect();
+    assert_eq!(state, vec![(older, true), (newer, false)]);
+    assert!(db.store.entry(user, e).await.unwrap().is_some());
+    let mut row = db.store.entry(user, e).await.unwrap().unwrap();
+    row.id = Uuid::now_v7();
+    db.store.insert_entry(&row).await.unwrap();
+    row.id = Uuid::now_v7();
+    row.key_id = older;
+    assert!(matches!(
+        db.store.insert_entry(&row).await,
+        Err(StoreError::RetiredKey(k)) if k == older
+    ));
+}
+
+#[tokio::test]
+async fn sqlite_store_from_before_retired_keys_keeps_its_newest_key_current() {
+    a_store_from_before_retired_keys_keeps_its_newest_key_current(false).await;
+}
+
+#[tokio::test]
+async fn postgres_store_from_before_retired_keys_keeps_its_newest_key_current() {
+    a_store_from_before_retired_keys_keeps_its_newest_key_current(true).await;
 }
