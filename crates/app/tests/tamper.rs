@@ -22,6 +22,7 @@ on_both_backends!(
     a_forged_binding_leaves_the_link_unconfirmed,
     a_link_from_before_bindings_waits_for_the_clients_confirmation,
     a_therapist_seals_to_the_client_key_pinned_at_acceptance,
+    a_link_moved_to_another_therapist_in_the_database_gets_nothing,
 );
 
 async fn therapist(app: &App, name: &str) -> Principal {
@@ -264,4 +265,50 @@ async fn a_public_key_swapped_in_the_database_is_put_back_and_the_person_told(db
         .await
         .unwrap();
     assert_eq!(app.recent_security_events(&ada).await.unwrap().len(), 1);
+}
+
+async fn a_link_moved_to_another_therapist_in_the_database_gets_nothing(db: &TestDb) {
+    let app = App::new(db.store.clone(), Config::testing());
+    let (ada, _, link) = linked(&app).await;
+    app.set_share_scopes(&ada, "dr-rivera", &[Scope::Measures], &[])
+        .await
+        .unwrap();
+    app.take_measure(
+        &ada,
+        between_domain::measure::Response {
+            instrument: between_domain::measure::Instrument::Phq9,
+            answers: vec![1; 9],
+            difficulty: None,
+        },
+        None,
+    )
+    .await
+    .unwrap();
+    let mallory = therapist(&app, "dr-mallory").await;
+    db.tamper(
+        "UPDATE shares SET therapist_id = $1 WHERE id = $2",
+        &[
+            Value::Text(mallory.user.id.to_string()),
+            Value::Text(link.to_string()),
+        ],
+    )
+    .await;
+    db.tamper(
+        "DELETE FROM share_keys WHERE share_id = $1",
+        &[Value::Text(link.to_string())],
+    )
+    .await;
+    // Ada's app finds the link names someone her consent does not.
+    let ada = ada_again(&app).await;
+    let shown = &app.shares(&ada).await.unwrap()[0];
+    assert!(!shown.confirmed);
+    assert!(
+        sealed_kinds(db, link).await.is_empty(),
+        "nothing sealed to dr-mallory"
+    );
+    // The server lets dr-mallory ask (the plain rows say so); she holds no
+    // key, so she reads nothing.
+    if let Ok(measures) = app.client_measures(&mallory, "ada").await {
+        assert!(measures.is_empty(), "{measures:?}");
+    }
 }
