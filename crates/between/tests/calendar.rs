@@ -164,7 +164,8 @@ async fn the_feed_is_valid_neutral_private_and_rotatable() {
         "the journal reminder"
     );
 
-    // The secret opens nothing but the calendar.
+    // The secret opens nothing but the calendar: to the API it is no
+    // credential at all.
     let secret = path
         .trim_start_matches("/ical/")
         .trim_end_matches(".ics")
@@ -173,7 +174,7 @@ async fn the_feed_is_valid_neutral_private_and_rotatable() {
         t.api("GET", "/api/v1/entries", Some(&secret), None)
             .await
             .status,
-        StatusCode::FORBIDDEN
+        StatusCode::UNAUTHORIZED
     );
     assert_eq!(
         t.api(
@@ -184,7 +185,7 @@ async fn the_feed_is_valid_neutral_private_and_rotatable() {
         )
         .await
         .status,
-        StatusCode::FORBIDDEN
+        StatusCode::UNAUTHORIZED
     );
 
     t.post_form("/settings/calendar/link", &jar, &[("csrf", &csrf)])
