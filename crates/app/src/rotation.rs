@@ -188,14 +188,41 @@ impl App {
                 #[cfg(any(test, feature = "testing"))]
                 self.rotation_pause_point().await;
             }
-            for (rk, row) in records {
-                let payload = reseal(
-                    p,
-                    &new_key,
-                    row.key_id,
-                    &aad(rk, user, row.id),
-                    &row.payload,
-                )?;
+            // Decrypting and encrypting ten years of rows is CPU work: it
+            // runs on the blocking pool, with the keys it needs owned.
+            let keys: Vec<(Uuid, crypto::Key)> = p
+                .keys
+                .keys_of(kind)
+                .into_iter()
+                .map(|(id, key)| (id, key.clone()))
+                .collect();
+            let fresh = new_key.clone();
+            let (records, entries) = crate::blocking::run(move || {
+                let records = records
+                    .into_iter()
+                    .map(|(rk, row)| {
+                        let payload = reseal(
+                            &keys,
+                            &fresh,
+                            row.key_id,
+                            &aad(rk, user, row.id),
+                            &row.payload,
+                        )?;
+                        Ok((row, payload))
+                    })
+                    .collect::<Result<Vec<_>, AppError>>()?;
+                let entries = entries
+                    .into_iter()
+                    .map(|e| {
+                        let payload =
+                            reseal(&keys, &fresh, e.key_id, &entry_aad(user, e.id), &e.payload)?;
+                        Ok((e, payload))
+                    })
+                    .collect::<Result<Vec<_>, AppError>>()?;
+                Ok::<_, AppError>((records, entries))
+            })
+            .await?;
+            for (row, payload) in records {
                 // Only while still under the old key and unchanged: a
                 // concurrent edit wins, and the next pass looks again.
                 self.store
@@ -210,8 +237,7 @@ impl App {
                     )
                     .await?;
             }
-            for e in entries {
-                let payload = reseal(p, &new_key, e.key_id, &entry_aad(user, e.id), &e.payload)?;
+            for (e, payload) in entries {
                 self.store
                     .rekey_entry(user, e.id, e.key_id, e.updated_at, new_id, &payload)
                     .await?;
@@ -304,15 +330,21 @@ impl App {
     }
 }
 
-/// `payload`, sealed under `key_id`, sealed again under `new_key`.
+/// `payload`, sealed under `key_id` (one of `keys`), sealed again under
+/// `new_key`.
 fn reseal(
-    p: &Principal,
+    keys: &[(Uuid, crypto::Key)],
     new_key: &crypto::Key,
     key_id: Uuid,
     aad: &[u8],
     payload: &[u8],
 ) -> Result<Vec<u8>, AppError> {
-    let bytes = crypto::open(p.keys.by_id(key_id)?, aad, payload)
+    let key = keys
+        .iter()
+        .find(|(id, _)| *id == key_id)
+        .map(|(_, key)| key)
+        .ok_or_else(|| AppError::Forbidden("This credential cannot open that data.".into()))?;
+    let bytes = crypto::open(key, aad, payload)
         .map_err(|_| AppError::Corrupt("a record being re-encrypted does not decrypt".into()))?;
     Ok(crypto::seal(new_key, aad, &bytes))
 }
