@@ -80,8 +80,14 @@ async fn a_password_change_stopped_anywhere_leaves_one_password_working(db: &Tes
             left: polls,
         }
         .await;
-        // Whatever was left half done (a transaction) is rolled back.
+        // Whatever was left half done (a transaction) is rolled back, and
+        // no connection is handed on inside it.
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        assert_eq!(
+            db.store.idle_connections_in_a_transaction().await,
+            0,
+            "stopped after {polls} polls"
+        );
         let (old, new) = (
             opens(&app, &name, PASSWORD).await,
             opens(&app, &name, NEW).await,

@@ -161,6 +161,20 @@ impl Store {
         Ok(store)
     }
 
+    /// Starts a transaction. Its `BEGIN` runs in a task of its own, so it
+    /// finishes even when the caller is dropped midway (a request whose
+    /// client went away): sqlx 0.8 forgets a `BEGIN` cancelled after it was
+    /// sent, and the pool would then hand on a connection still inside a
+    /// transaction, where every later statement would hold its locks and
+    /// never commit. A transaction that exists rolls back when dropped.
+    pub(crate) async fn begin(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
+        let pool = self.pool.clone();
+        match tokio::spawn(async move { pool.begin().await }).await {
+            Ok(tx) => Ok(tx?),
+            Err(_) => Err(StoreError::Database(sqlx::Error::WorkerCrashed)),
+        }
+    }
+
     pub fn backend(&self) -> Backend {
         self.backend
     }

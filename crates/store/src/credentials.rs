@@ -115,7 +115,7 @@ pub(crate) async fn insert_credential(
 
 impl Store {
     pub async fn insert_credential(&self, credential: &CredentialRow) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         insert_credential(&mut tx, credential).await?;
         tx.commit().await?;
         Ok(())
@@ -129,7 +129,7 @@ impl Store {
         kind: CredentialKind,
         replacement: &CredentialRow,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         sqlx::query("DELETE FROM credentials WHERE user_id = $1 AND kind = $2")
             .bind(user_id.to_string())
             .bind(kind.as_str())

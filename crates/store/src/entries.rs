@@ -84,7 +84,7 @@ impl Store {
 
     /// Replaces the content of a live entry; `false` if the user has no such entry.
     pub async fn update_entry(&self, e: &EntryRow) -> Result<bool, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let guard = crate::keys::current_key_guard("$1", "$5");
         let done = sqlx::query(&format!(
             "UPDATE entries SET key_id = $1, occurred_at = $2, updated_at = $3, payload = $4 \
@@ -264,7 +264,7 @@ impl Store {
 impl Store {
     /// Inserts many entries in one transaction: all or none.
     pub async fn insert_entries(&self, rows: &[EntryRow]) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         insert_many(&mut tx, rows).await?;
         tx.commit().await?;
         Ok(())

@@ -57,7 +57,7 @@ impl Store {
         if entries.iter().any(|e| e.user_id != user_id) {
             return Err(StoreError::Conflict("entries of another user".into()));
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         crate::entries::insert_many(&mut tx, entries).await?;
         crate::records::apply(&mut tx, user_id, records).await?;
         tx.commit().await?;

@@ -76,7 +76,7 @@ impl Store {
     /// inserted (unless it already is, from an earlier attempt) and its item
     /// deleted together, so a crash loses nothing and repeats nothing.
     pub async fn drain_inbox(&self, user_id: Uuid, entries: &[EntryRow]) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         for e in entries {
             if e.user_id != user_id {
                 return Err(StoreError::Corrupt(

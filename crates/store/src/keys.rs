@@ -113,7 +113,7 @@ impl Store {
 impl Store {
     /// Adds one kind key (e.g. for a kind of data added in a later version).
     pub async fn insert_kind_key(&self, key: &KindKeyRow) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         insert_kind_key(&mut tx, key).await?;
         tx.commit().await?;
         Ok(())
@@ -130,7 +130,7 @@ impl Store {
         key: &KindKeyRow,
         now: i64,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         insert_kind_key(&mut tx, key).await?;
         sqlx::query(
             "UPDATE kind_keys SET retired_at = $1 WHERE user_id = $2 AND kind = $3 AND id <> $4 AND retired_at IS NULL",
@@ -198,7 +198,7 @@ impl Store {
         user_id: Uuid,
         kind: &str,
     ) -> Result<u64, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let unused =
             "SELECT id FROM kind_keys WHERE user_id = $1 AND kind = $2 AND retired_at IS NOT NULL \
              AND NOT EXISTS (SELECT 1 FROM records WHERE records.key_id = kind_keys.id) \

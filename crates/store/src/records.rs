@@ -137,7 +137,7 @@ impl Store {
         user_id: Uuid,
         batch: &RecordBatch,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         apply(&mut tx, user_id, batch).await?;
         tx.commit().await?;
         Ok(())

@@ -65,7 +65,7 @@ impl Store {
 
     /// Replaces the link's one item of `i.kind` (a snapshot) in one step.
     pub async fn replace_share_item(&self, i: &ShareItemRow) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         sqlx::query("DELETE FROM share_items WHERE share_id = $1 AND kind = $2")
             .bind(i.share_id.to_string())
             .bind(&i.kind)

@@ -142,7 +142,7 @@ impl Store {
         share: &ShareRow,
         binding: &[u8],
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let used =
             sqlx::query("UPDATE share_invites SET used_at = $1 WHERE id = $2 AND used_at IS NULL")
                 .bind(share.created_at)
@@ -209,7 +209,7 @@ impl Store {
         now: i64,
         erase: &[&str],
     ) -> Result<bool, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let done =
             sqlx::query("UPDATE shares SET ended_at = $1 WHERE id = $2 AND ended_at IS NULL")
                 .bind(now)
@@ -258,7 +258,7 @@ impl Store {
         kinds_off: &[String],
         now: i64,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         for scope in off {
             sqlx::query("DELETE FROM share_scopes WHERE share_id = $1 AND scope = $2")
                 .bind(share_id.to_string())
@@ -288,6 +288,32 @@ impl Store {
                 "INSERT INTO share_keys (share_id, key_id, kind, sealed) VALUES ($1, $2, $3, $4) ON CONFLICT (share_id, key_id) DO NOTHING",
             )
             .bind(k.share_id.to_string())
+            .bind(k.key_id.to_string())
+            .bind(&k.kind)
+            .bind(k.sealed.clone())
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Replaces every key sealed on a link with `keys`, in one transaction.
+    pub async fn replace_share_keys(
+        &self,
+        share_id: Uuid,
+        keys: &[ShareKeyRow],
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        sqlx::query("DELETE FROM share_keys WHERE share_id = $1")
+            .bind(share_id.to_string())
+            .execute(&mut *tx)
+            .await?;
+        for k in keys {
+            sqlx::query(
+                "INSERT INTO share_keys (share_id, key_id, kind, sealed) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(share_id.to_string())
             .bind(k.key_id.to_string())
             .bind(&k.kind)
             .bind(k.sealed.clone())

@@ -252,6 +252,43 @@ impl Store {
             .expect("public key replaced");
     }
 
+    /// How many of the pool's connections sit inside a transaction while
+    /// nobody uses them (each would hold its locks and never commit what
+    /// runs on it). Takes every connection the pool will give at once.
+    pub async fn idle_connections_in_a_transaction(&self) -> usize {
+        let mut held = Vec::new();
+        while let Ok(Ok(conn)) =
+            tokio::time::timeout(std::time::Duration::from_millis(200), self.pool.acquire()).await
+        {
+            held.push(conn);
+        }
+        let mut inside = 0;
+        for conn in &mut held {
+            let in_transaction = match self.backend() {
+                // PostgreSQL takes a SAVEPOINT only inside a transaction.
+                Backend::Postgres => match conn.execute("SAVEPOINT probe").await {
+                    Ok(_) => {
+                        conn.execute("RELEASE SAVEPOINT probe")
+                            .await
+                            .expect("released");
+                        true
+                    }
+                    Err(_) => false,
+                },
+                // SQLite refuses a BEGIN inside a transaction.
+                Backend::Sqlite => match conn.execute("BEGIN").await {
+                    Ok(_) => {
+                        conn.execute("ROLLBACK").await.expect("rolled back");
+                        false
+                    }
+                    Err(_) => true,
+                },
+            };
+            inside += usize::from(in_transaction);
+        }
+        inside
+    }
+
     /// A fingerprint of every row of every table.
     pub async fn fingerprint(&self) -> Fingerprint {
         let list = match self.backend() {

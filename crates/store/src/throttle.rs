@@ -37,7 +37,7 @@ impl Store {
         // One order everywhere, so concurrent reservations cannot deadlock.
         sorted.sort_by(|a, b| a.key.cmp(&b.key));
         sorted.dedup_by(|a, b| a.key == b.key);
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let mut locked_until = None;
         for k in &sorted {
             let row = sqlx::query(

@@ -76,7 +76,7 @@ pub struct NewAccount {
 
 impl Store {
     pub async fn create_account(&self, account: &NewAccount) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let u = &account.user;
         sqlx::query(
             "INSERT INTO users (id, name, role, time_zone, created_at) VALUES ($1, $2, $3, $4, $5)",
@@ -105,7 +105,7 @@ impl Store {
 impl Store {
     /// Deletes an account and everything it owns.
     pub async fn delete_user(&self, user_id: Uuid) -> Result<bool, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         // Links on either side, with their scopes and sealed keys.
         for table in [
             "share_keys",

@@ -32,6 +32,7 @@ on_both_backends!(
     listed_records_come_back_byte_for_byte,
     a_fingerprint_changes_with_any_row_and_only_then,
     a_write_under_a_retired_key_is_refused_by_its_own_statement,
+    a_transaction_dropped_anywhere_leaves_no_connection_inside_it,
 );
 
 fn account(name: &str) -> NewAccount {
@@ -800,4 +801,63 @@ async fn sqlite_store_from_before_retired_keys_keeps_its_newest_key_current() {
 #[tokio::test]
 async fn postgres_store_from_before_retired_keys_keeps_its_newest_key_current() {
     a_store_from_before_retired_keys_keeps_its_newest_key_current(true).await;
+}
+
+/// Polls the inner future at most `left` times, then drops it where it
+/// stands, as a request whose client went away is dropped.
+struct StopAfter<F> {
+    inner: std::pin::Pin<Box<F>>,
+    left: usize,
+}
+
+impl<F: std::future::Future> std::future::Future for StopAfter<F> {
+    type Output = Option<F::Output>;
+
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        if self.left == 0 {
+            return std::task::Poll::Ready(None);
+        }
+        self.left -= 1;
+        self.inner.as_mut().poll(cx).map(Some)
+    }
+}
+
+async fn a_transaction_dropped_anywhere_leaves_no_connection_inside_it(store: &Store) {
+    use between_store::ThrottleKey;
+    let mut polls = 1;
+    let mut key = 0;
+    loop {
+        // Where a poll stops depends on when the server answers: each
+        // count is tried a few times.
+        let mut finished = false;
+        for _ in 0..8 {
+            key += 1;
+            let keys = [ThrottleKey {
+                key: format!("dropped-{key}"),
+                max: 10,
+            }];
+            finished |= StopAfter {
+                inner: Box::pin(store.throttle_reserve(&keys, 1_000, 100)),
+                left: polls,
+            }
+            .await
+            .is_some();
+        }
+        // The pool takes back what was dropped in a task of its own.
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        assert_eq!(
+            store.idle_connections_in_a_transaction().await,
+            0,
+            "dropped after {polls} polls"
+        );
+        if finished {
+            break;
+        }
+        polls += 1;
+        assert!(polls < 200, "the reservation never finished");
+    }
+    assert!(polls > 1, "it was dropped midway at least once");
 }
