@@ -1,11 +1,11 @@
 //! The client's agenda as a linked therapist sees it. The therapist holds
 //! no agenda key: the client's app builds a snapshot from the scopes shared
 //! with that therapist only (no private journal entry, nothing summarised
-//! from the whole journal) and seals it to the therapist's public key,
-//! whenever the client reads or changes their next agenda, signs in, or
-//! switches the scope on. What the therapist adds (a comment, or a point of
-//! their own) is sealed to the client, and to the therapist for their own
-//! later reading.
+//! from the whole journal) and seals it with the link's key (see
+//! `consent`), whenever the client reads or changes their next agenda,
+//! signs in, or switches the scope on. What the therapist adds (a comment,
+//! or a point of their own) is sealed the same way, one box both sides
+//! open; each side can tell the other wrote it, for this link and item.
 
 use std::collections::HashSet;
 
@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::agenda_saved::{Agenda, Target};
-use crate::crypto;
+use crate::consent::{Item, ItemAuthor};
 use crate::error::AppError;
 use crate::keyring::DataKind;
 use crate::principal::{Principal, Role};
@@ -52,6 +52,10 @@ pub struct TherapistNote {
     pub from: String,
     pub at: Timestamp,
     pub note: Note,
+    /// Sealed with the link's key by the therapist; false for a note from
+    /// before items were authenticated, which anyone who knew the
+    /// reader's public key could have written.
+    pub verified: bool,
 }
 
 /// The agenda a client shares, as their therapist reads it.
@@ -63,6 +67,10 @@ pub struct SharedAgenda {
     /// When the client's app last built it; `None` before the first time.
     pub made_at: Option<Timestamp>,
     pub snapshot: Option<Snapshot>,
+    /// Sealed with the link's key by the client (false for a snapshot from
+    /// before items were authenticated, until the client's app publishes
+    /// the next one).
+    pub verified: bool,
     /// Comments and points the therapist added for this appointment.
     pub notes: Vec<TherapistNote>,
 }
@@ -146,10 +154,12 @@ impl App {
             };
             let bytes = serde_json::to_vec(&sealed)
                 .map_err(|e| AppError::Corrupt(format!("agenda snapshot: {e}")))?;
-            let for_therapist = self.seal_across(p, &s, &bytes).await?;
+            let id = Uuid::now_v7();
+            let item = Item { id, kind: SNAPSHOT };
+            let for_therapist = self.seal_across(p, &s, item, &bytes).await?;
             self.store
                 .replace_share_item(&ShareItemRow {
-                    id: Uuid::now_v7(),
+                    id,
                     share_id: s.id,
                     kind: SNAPSHOT.into(),
                     author_id: p.user.id,
@@ -234,17 +244,32 @@ impl App {
     ) -> Result<SharedAgenda, AppError> {
         crate::sharing::require_full(p)?;
         let s = self.agenda_link(p, client).await?;
-        let identity = p.identity()?;
         let latest = self.store.share_items(s.id, SNAPSHOT).await?.pop();
+        let mut verified = true;
         let (appointment, made_at, snapshot) = match latest {
             Some(row) => {
                 let sealed = row
                     .for_therapist
                     .as_deref()
                     .ok_or_else(|| AppError::Corrupt("an agenda snapshot is empty".into()))?;
-                let bytes = crypto::open_sealed(identity, sealed)
-                    .map_err(|_| AppError::Corrupt("an agenda snapshot does not open".into()))?;
-                let sealed: Sealed = serde_json::from_slice(&bytes)
+                let item = Item {
+                    id: row.id,
+                    kind: SNAPSHOT,
+                };
+                let opened = self
+                    .open_across(p, &s, item, sealed)
+                    .await?
+                    .ok_or_else(|| AppError::Corrupt("an agenda snapshot does not open".into()))?;
+                match opened.author {
+                    ItemAuthor::Verified(author) if author == s.client_id => {}
+                    ItemAuthor::Verified(_) => {
+                        return Err(AppError::Corrupt(
+                            "an agenda snapshot not written by the client".into(),
+                        ))
+                    }
+                    ItemAuthor::Older => verified = false,
+                }
+                let sealed: Sealed = serde_json::from_slice(&opened.bytes)
                     .map_err(|e| AppError::Corrupt(format!("agenda snapshot: {e}")))?;
                 let appointment = match sealed.appointment {
                     Some((id, at)) => Some((id, from_micros(at)?)),
@@ -265,7 +290,7 @@ impl App {
                 continue;
             }
             if let Some(sealed) = row.for_therapist.as_deref() {
-                notes.push(self.open_note(identity, &row, sealed, &p.user.name)?);
+                notes.extend(self.open_note(p, &s, &row, sealed, &p.user.name).await?);
             }
         }
         self.log(
@@ -281,27 +306,47 @@ impl App {
             appointment,
             made_at,
             snapshot,
+            verified,
             notes,
         })
     }
 
-    fn open_note(
+    /// A therapist's note; `None` (and a warning in the log) when it opens
+    /// neither with the link's key nor as an older box, or says the client
+    /// wrote it.
+    async fn open_note(
         &self,
-        identity: &crypto::Key,
+        p: &Principal,
+        s: &ShareRow,
         row: &ShareItemRow,
         sealed: &[u8],
         from: &str,
-    ) -> Result<TherapistNote, AppError> {
-        let bytes = crypto::open_sealed(identity, sealed)
-            .map_err(|_| AppError::Corrupt("a note does not open".into()))?;
-        let note: Note =
-            serde_json::from_slice(&bytes).map_err(|e| AppError::Corrupt(format!("note: {e}")))?;
-        Ok(TherapistNote {
+    ) -> Result<Option<TherapistNote>, AppError> {
+        let item = Item {
+            id: row.id,
+            kind: NOTE,
+        };
+        let Some(opened) = self.open_across(p, s, item, sealed).await? else {
+            tracing::warn!(share_id = %s.id, "a note that does not open is left out");
+            return Ok(None);
+        };
+        let verified = match opened.author {
+            ItemAuthor::Verified(author) if author == s.therapist_id => true,
+            ItemAuthor::Verified(_) => {
+                tracing::warn!(share_id = %s.id, "a note not written by the therapist is left out");
+                return Ok(None);
+            }
+            ItemAuthor::Older => false,
+        };
+        let note: Note = serde_json::from_slice(&opened.bytes)
+            .map_err(|e| AppError::Corrupt(format!("note: {e}")))?;
+        Ok(Some(TherapistNote {
             id: row.id,
             from: from.to_string(),
             at: from_micros(row.created_at)?,
             note,
-        })
+            verified,
+        }))
     }
 
     /// A therapist adds a comment or a point to the client's shared agenda
@@ -339,14 +384,19 @@ impl App {
         let bytes =
             serde_json::to_vec(&note).map_err(|e| AppError::Corrupt(format!("note: {e}")))?;
         let now = micros(self.now());
+        let id = Uuid::now_v7();
+        // One box serves both sides: the link's key opens it for each.
+        let sealed = self
+            .seal_across(p, &s, Item { id, kind: NOTE }, &bytes)
+            .await?;
         let row = ShareItemRow {
-            id: Uuid::now_v7(),
+            id,
             share_id: s.id,
             kind: NOTE.into(),
             author_id: p.user.id,
             subject: latest.subject,
-            for_client: Some(self.seal_across(p, &s, &bytes).await?),
-            for_therapist: Some(self.seal_to_self(p, &bytes)?),
+            for_client: Some(sealed.clone()),
+            for_therapist: Some(sealed),
             state: None,
             created_at: now,
             updated_at: now,
@@ -357,6 +407,7 @@ impl App {
             from: p.user.name.clone(),
             at: from_micros(now)?,
             note,
+            verified: true,
         })
     }
 
@@ -367,9 +418,9 @@ impl App {
         p: &Principal,
         appointment: Option<Uuid>,
     ) -> Result<Vec<TherapistNote>, AppError> {
-        let Some(identity) = p.keys.identity() else {
+        if p.keys.identity().is_none() {
             return Ok(Vec::new());
-        };
+        }
         let mut out = Vec::new();
         for s in self.store.active_shares(p.user.id).await? {
             if s.client_id != p.user.id {
@@ -381,7 +432,7 @@ impl App {
                     continue;
                 }
                 if let Some(sealed) = row.for_client.as_deref() {
-                    out.push(self.open_note(identity, &row, sealed, &from)?);
+                    out.extend(self.open_note(p, &s, &row, sealed, &from).await?);
                 }
             }
         }

@@ -1,9 +1,9 @@
-//! Practice a linked therapist assigns. The therapist writes it sealed to
-//! the client's public key (and to their own, to see what they assigned);
-//! the client opens it when signed in and accepts it (becoming one of their
-//! practices, "assigned by" the therapist), accepts it with another
-//! schedule, or declines it with a note. The answer is sealed back to the
-//! therapist.
+//! Practice a linked therapist assigns. The therapist writes it sealed
+//! with the link's key (see `consent`), one box both sides open; the client
+//! opens it when signed in and accepts it (becoming one of their practices,
+//! "assigned by" the therapist), accepts it with another schedule, or
+//! declines it with a note. The answer is sealed back the same way, as the
+//! client's. Each side can tell which side of the link wrote what it reads.
 
 use between_domain::practice::definition::Practice;
 use between_domain::practice::schedule::Schedule;
@@ -12,7 +12,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::crypto;
+use crate::consent::{Item, ItemAuthor};
 use crate::error::AppError;
 use crate::practices::PracticeView;
 use crate::principal::{Principal, Role};
@@ -72,6 +72,10 @@ pub struct Assignment {
     pub practice: Practice,
     pub state: AssignmentState,
     pub reply: Option<Reply>,
+    /// Sealed with the link's key by the side expected to have written it
+    /// (the therapist the practice, the client an answer); false for one
+    /// from before items were authenticated.
+    pub verified: bool,
 }
 
 /// How a client answers.
@@ -130,14 +134,18 @@ impl App {
             reply: None,
         })?;
         let now = micros(self.now());
+        let id = Uuid::now_v7();
+        let sealed = self
+            .seal_across(p, &s, Item { id, kind: KIND }, &bytes)
+            .await?;
         let row = ShareItemRow {
-            id: Uuid::now_v7(),
+            id,
             share_id: s.id,
             kind: KIND.into(),
             author_id: p.user.id,
             subject: None,
-            for_client: Some(self.seal_across(p, &s, &bytes).await?),
-            for_therapist: Some(self.seal_to_self(p, &bytes)?),
+            for_client: Some(sealed.clone()),
+            for_therapist: Some(sealed),
             state: Some(AssignmentState::Pending.as_str().into()),
             created_at: now,
             updated_at: now,
@@ -152,6 +160,7 @@ impl App {
             practice,
             state: AssignmentState::Pending,
             reply: None,
+            verified: true,
         })
     }
 
@@ -166,11 +175,13 @@ impl App {
         if s.therapist_id != p.user.id {
             return Err(crate::sharing::not_linked(client));
         }
-        let identity = p.identity()?;
         let mut out = Vec::new();
         for row in self.store.share_items(s.id, KIND).await? {
             let sealed = row.for_therapist.as_deref().unwrap_or_default();
-            out.push(open(identity, &row, sealed, &p.user.name, client.trim())?);
+            out.extend(
+                self.open_assignment(p, &s, &row, sealed, &p.user.name, client.trim())
+                    .await?,
+            );
         }
         out.reverse();
         Ok(out)
@@ -182,7 +193,10 @@ impl App {
         for (s, row) in self.assignment_rows(p).await? {
             let therapist = self.name_of(s.therapist_id).await?;
             let sealed = row.for_client.as_deref().unwrap_or_default();
-            out.push(open(p.identity()?, &row, sealed, &therapist, &p.user.name)?);
+            out.extend(
+                self.open_assignment(p, &s, &row, sealed, &therapist, &p.user.name)
+                    .await?,
+            );
         }
         out.sort_by_key(|a| std::cmp::Reverse((a.at, a.id)));
         Ok(out)
@@ -221,7 +235,10 @@ impl App {
             .ok_or_else(|| AppError::NotFound(format!("The assignment {id}")))?;
         let therapist = self.name_of(s.therapist_id).await?;
         let sealed = row.for_client.as_deref().unwrap_or_default();
-        let mut a = open(p.identity()?, &row, sealed, &therapist, &p.user.name)?;
+        let mut a = self
+            .open_assignment(p, &s, &row, sealed, &therapist, &p.user.name)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("The assignment {id}")))?;
         if a.state != AssignmentState::Pending {
             return Err(AppError::Conflict(format!(
                 "You {} this already.",
@@ -261,7 +278,9 @@ impl App {
             practice: practice.clone().unwrap_or_else(|| a.practice.clone()),
             reply: Some(reply.clone()),
         })?;
-        let for_therapist = self.seal_across(p, &s, &bytes).await?;
+        let for_therapist = self
+            .seal_across(p, &s, Item { id, kind: KIND }, &bytes)
+            .await?;
         if !self
             .store
             .answer_share_item(
@@ -290,24 +309,52 @@ fn seal_bytes(s: &Sealed) -> Result<Vec<u8>, AppError> {
     serde_json::to_vec(s).map_err(|e| AppError::Corrupt(format!("assignment: {e}")))
 }
 
-fn open(
-    identity: &crypto::Key,
-    row: &ShareItemRow,
-    sealed: &[u8],
-    therapist: &str,
-    client: &str,
-) -> Result<Assignment, AppError> {
-    let bytes = crypto::open_sealed(identity, sealed)
-        .map_err(|_| AppError::Corrupt("an assignment does not open".into()))?;
-    let s: Sealed = serde_json::from_slice(&bytes)
-        .map_err(|e| AppError::Corrupt(format!("assignment: {e}")))?;
-    Ok(Assignment {
-        id: row.id,
-        therapist: therapist.to_string(),
-        client: client.to_string(),
-        at: from_micros(row.created_at)?,
-        practice: s.practice,
-        state: AssignmentState::parse(row.state.as_deref()),
-        reply: s.reply,
-    })
+impl App {
+    /// An assignment as one side reads it; `None` (and a warning in the
+    /// log) when it does not open or says the wrong side wrote it.
+    async fn open_assignment(
+        &self,
+        p: &Principal,
+        s: &ShareRow,
+        row: &ShareItemRow,
+        sealed: &[u8],
+        therapist: &str,
+        client: &str,
+    ) -> Result<Option<Assignment>, AppError> {
+        let item = Item {
+            id: row.id,
+            kind: KIND,
+        };
+        let Some(opened) = self.open_across(p, s, item, sealed).await? else {
+            tracing::warn!(share_id = %s.id, "an assignment that does not open is left out");
+            return Ok(None);
+        };
+        let state = AssignmentState::parse(row.state.as_deref());
+        // The therapist's box holds the client's answer once there is one.
+        let writer = if p.user.id == s.therapist_id && state != AssignmentState::Pending {
+            s.client_id
+        } else {
+            s.therapist_id
+        };
+        let verified = match opened.author {
+            ItemAuthor::Verified(author) if author == writer => true,
+            ItemAuthor::Verified(_) => {
+                tracing::warn!(share_id = %s.id, "an assignment from the wrong side is left out");
+                return Ok(None);
+            }
+            ItemAuthor::Older => false,
+        };
+        let sealed: Sealed = serde_json::from_slice(&opened.bytes)
+            .map_err(|e| AppError::Corrupt(format!("assignment: {e}")))?;
+        Ok(Some(Assignment {
+            id: row.id,
+            therapist: therapist.to_string(),
+            client: client.to_string(),
+            at: from_micros(row.created_at)?,
+            practice: sealed.practice,
+            state,
+            reply: sealed.reply,
+            verified,
+        }))
+    }
 }

@@ -31,6 +31,10 @@ pub(crate) struct Consent {
     pub therapist_key: Vec<u8>,
     /// The scopes switched on, by name.
     pub scopes: Vec<String>,
+    /// The kind-key generations sealed to the therapist under this
+    /// consent, as (kind, generation), sorted.
+    #[serde(default)]
+    pub generations: Vec<(String, i64)>,
 }
 
 /// The therapist's pinned copy of the client's public key.
@@ -38,6 +42,86 @@ pub(crate) struct Consent {
 struct Pinned {
     client_id: Uuid,
     client_key: Vec<u8>,
+    /// Set once the therapist's app opened a key the client sealed with
+    /// the link's key: older anonymous boxes are refused from then on.
+    #[serde(default)]
+    authenticated: bool,
+}
+
+/// Names an item sealed between the two sides of a link: its id and kind
+/// go into the associated data, with the link and the author.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Item<'a> {
+    pub id: Uuid,
+    pub kind: &'a str,
+}
+
+impl Item<'_> {
+    fn aad(&self, share_id: Uuid, author: Uuid) -> Vec<u8> {
+        format!("link-item|{share_id}|{}|{}|{author}", self.id, self.kind).into_bytes()
+    }
+}
+
+/// Who an opened item says wrote it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemAuthor {
+    /// Sealed with the link's key by this side of it: only the two sides
+    /// hold that key, and the author is bound in.
+    Verified(Uuid),
+    /// An anonymous box from before items were authenticated: anyone who
+    /// knew this account's public key could have written it.
+    Older,
+}
+
+/// An item's plaintext and who wrote it.
+pub(crate) struct Opened {
+    pub bytes: zeroize::Zeroizing<Vec<u8>>,
+    pub author: ItemAuthor,
+}
+
+/// The key of one link, with what binds an item to it.
+pub(crate) struct LinkKey {
+    key: Key,
+    share_id: Uuid,
+    own: Uuid,
+    sides: [Uuid; 2],
+}
+
+impl LinkKey {
+    /// `bytes`, written by this side, sealed for both sides of the link as
+    /// `item`: either side can tell it was written by a side of this link,
+    /// for this item, and which side says it wrote it; a database writer
+    /// can neither forge it nor move it to another item, kind or link.
+    pub(crate) fn seal(&self, item: Item<'_>, bytes: &[u8]) -> Vec<u8> {
+        crypto::seal(&self.key, &item.aad(self.share_id, self.own), bytes)
+    }
+
+    /// Opens what either side sealed as `item` with this key.
+    pub(crate) fn open(&self, item: Item<'_>, sealed: &[u8]) -> Option<Opened> {
+        self.sides.iter().find_map(|author| {
+            crypto::open(&self.key, &item.aad(self.share_id, *author), sealed)
+                .ok()
+                .map(|bytes| Opened {
+                    bytes,
+                    author: ItemAuthor::Verified(*author),
+                })
+        })
+    }
+}
+
+/// An anonymous box sealed to this account before items were
+/// authenticated.
+pub(crate) fn open_older(identity: &Key, sealed: &[u8]) -> Option<Opened> {
+    crypto::open_sealed(identity, sealed)
+        .ok()
+        .map(|bytes| Opened {
+            bytes,
+            author: ItemAuthor::Older,
+        })
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn record_key(root: &Key) -> Key {
@@ -60,10 +144,9 @@ pub(crate) fn code_key(root: &Key) -> Key {
 /// The therapist's binding of their key to the link, keyed from the code.
 pub(crate) fn binding(code: &str, share_id: Uuid, therapist_id: Uuid, public: &[u8]) -> Vec<u8> {
     let key = crypto::derive(code.trim().as_bytes(), "share-invite-binding");
-    let hex: String = public.iter().map(|b| format!("{b:02x}")).collect();
     crypto::derive(
         key.as_bytes(),
-        &format!("bind|{share_id}|{therapist_id}|{hex}"),
+        &format!("bind|{share_id}|{therapist_id}|{}", hex(public)),
     )
     .as_bytes()
     .to_vec()
@@ -171,6 +254,7 @@ impl App {
             therapist_id: s.therapist_id,
             therapist_key: keypair.public_key,
             scopes: Vec::new(),
+            generations: Vec::new(),
         };
         self.save_own_record(p, s, &consent).await?;
         Ok(Some(consent))
@@ -196,6 +280,21 @@ impl App {
         Ok(consent)
     }
 
+    /// Adds the generations of keys just sealed to the therapist of `s` to
+    /// the client's consent record.
+    pub(crate) async fn record_generations(
+        &self,
+        p: &Principal,
+        s: &ShareRow,
+        sealed: &[(String, i64)],
+    ) -> Result<(), AppError> {
+        let mut consent = self.consent(p, s).await?.ok_or_else(not_ready)?;
+        consent.generations.extend(sealed.iter().cloned());
+        consent.generations.sort();
+        consent.generations.dedup();
+        self.save_own_record(p, s, &consent).await
+    }
+
     /// The client confirms a link that has no verifiable binding (made
     /// before bindings existed): the therapist's key as it stands and the
     /// scopes as they are become the consent.
@@ -213,6 +312,7 @@ impl App {
             therapist_id: s.therapist_id,
             therapist_key: keypair.public_key,
             scopes: self.store.share_scopes(s.id).await?,
+            generations: Vec::new(),
         };
         self.save_own_record(p, s, &consent).await
     }
@@ -242,31 +342,102 @@ impl App {
         let pinned = Pinned {
             client_id: s.client_id,
             client_key: keypair.public_key,
+            authenticated: false,
         };
         self.save_own_record(p, s, &pinned).await?;
         Ok(pinned.client_key)
     }
 
-    /// `bytes` sealed to the other side of link `s`, with the key this
-    /// side's own record holds: never the plain row as it stands now.
+    /// The key only the two sides of link `s` can compute: X25519 of this
+    /// side's secret and the other side's key as this side's own record
+    /// holds it (the client's consent, the therapist's pinned copy), never
+    /// the plain row as it stands now.
+    pub(crate) async fn link_key(&self, p: &Principal, s: &ShareRow) -> Result<LinkKey, AppError> {
+        let identity = p.identity()?;
+        let own = crypto::public_of(identity).to_vec();
+        let (client_key, therapist_key, other) = if p.user.id == s.client_id {
+            let consent = self.consent(p, s).await?.ok_or_else(not_ready)?;
+            let other = consent.therapist_key.clone();
+            (own, consent.therapist_key, other)
+        } else if p.user.id == s.therapist_id {
+            let pinned = self.pinned_client_key(p, s).await?;
+            (pinned.clone(), own, pinned)
+        } else {
+            return Err(AppError::Forbidden("Not a side of this link.".into()));
+        };
+        let purpose = format!("link|{}|{}|{}", s.id, hex(&client_key), hex(&therapist_key));
+        let key = crypto::agree(identity, &other, &purpose)
+            .ok_or_else(|| AppError::Corrupt("a public key is not valid".into()))?;
+        Ok(LinkKey {
+            key,
+            share_id: s.id,
+            own: p.user.id,
+            sides: [s.client_id, s.therapist_id],
+        })
+    }
+
+    /// `bytes`, written by this side, sealed for both sides of link `s` as
+    /// `item` (see [`LinkKey::seal`]).
     pub(crate) async fn seal_across(
         &self,
         p: &Principal,
         s: &ShareRow,
+        item: Item<'_>,
         bytes: &[u8],
     ) -> Result<Vec<u8>, AppError> {
-        let public = if p.user.id == s.client_id {
-            self.consent(p, s)
-                .await?
-                .ok_or_else(not_ready)?
-                .therapist_key
-        } else if p.user.id == s.therapist_id {
-            self.pinned_client_key(p, s).await?
-        } else {
-            return Err(AppError::Forbidden("Not a side of this link.".into()));
+        Ok(self.link_key(p, s).await?.seal(item, bytes))
+    }
+
+    /// Opens what either side sealed as `item` on link `s`:
+    /// [`ItemAuthor::Verified`] with its author when sealed with the link's
+    /// key, [`ItemAuthor::Older`] for an anonymous box sealed to this
+    /// account before items were authenticated, `None` when it opens
+    /// neither way.
+    pub(crate) async fn open_across(
+        &self,
+        p: &Principal,
+        s: &ShareRow,
+        item: Item<'_>,
+        sealed: &[u8],
+    ) -> Result<Option<Opened>, AppError> {
+        let key = match self.link_key(p, s).await {
+            Ok(key) => Some(key),
+            // An unconfirmed link has no link key for its client yet.
+            Err(AppError::Conflict(_)) => None,
+            Err(err) => return Err(err),
         };
-        crypto::seal_to(&public, bytes)
-            .map_err(|_| AppError::Corrupt("a public key is not valid".into()))
+        if let Some(opened) = key.as_ref().and_then(|k| k.open(item, sealed)) {
+            return Ok(Some(opened));
+        }
+        Ok(open_older(p.identity()?, sealed))
+    }
+
+    /// Whether the therapist's app has opened a key sealed with the link's
+    /// key on link `s`: from then on it takes no key sealed the older way.
+    pub(crate) async fn link_authenticated(
+        &self,
+        p: &Principal,
+        s: &ShareRow,
+    ) -> Result<bool, AppError> {
+        Ok(self
+            .own_record::<Pinned>(p, s)
+            .await?
+            .is_some_and(|pinned| pinned.client_id == s.client_id && pinned.authenticated))
+    }
+
+    /// Records that link `s` now seals its keys with the link's key.
+    pub(crate) async fn mark_link_authenticated(
+        &self,
+        p: &Principal,
+        s: &ShareRow,
+    ) -> Result<(), AppError> {
+        let client_key = self.pinned_client_key(p, s).await?;
+        let pinned = Pinned {
+            client_id: s.client_id,
+            client_key,
+            authenticated: true,
+        };
+        self.save_own_record(p, s, &pinned).await
     }
 
     /// The fingerprint of this account's own public key (a therapist reads
@@ -275,16 +446,5 @@ impl App {
         p.keys
             .identity()
             .map(|secret| fingerprint(&crypto::public_of(secret)))
-    }
-
-    /// `bytes` sealed to this account's own public key, derived from its
-    /// secret (never the plain row).
-    pub(crate) fn seal_to_self(&self, p: &Principal, bytes: &[u8]) -> Result<Vec<u8>, AppError> {
-        let identity = p
-            .keys
-            .identity()
-            .ok_or_else(|| AppError::Forbidden("Only the account itself can do this.".into()))?;
-        crypto::seal_to(&crypto::public_of(identity), bytes)
-            .map_err(|_| AppError::Corrupt("a public key is not valid".into()))
     }
 }

@@ -154,6 +154,20 @@ pub fn public_of(secret: &Key) -> [u8; 32] {
         .to_bytes()
 }
 
+/// A key both sides of a pair of X25519 key pairs can compute and nobody
+/// else can: the Diffie-Hellman secret of `secret` and `their_public`,
+/// through HKDF for `purpose`. `None` for a public key that is not a
+/// point of the curve's large subgroup (the shared secret would be zero).
+pub fn agree(secret: &Key, their_public: &[u8], purpose: &str) -> Option<Key> {
+    let public: [u8; 32] = their_public.try_into().ok()?;
+    let mut shared =
+        curve25519_dalek::montgomery::MontgomeryPoint(public).mul_clamped(*secret.as_bytes());
+    let zero = shared.0.iter().all(|b| *b == 0);
+    let key = derive(&shared.0, purpose);
+    shared.0.zeroize();
+    (!zero).then_some(key)
+}
+
 /// Seals `plaintext` so that only the holder of the secret key of `public`
 /// opens it (a libsodium sealed box).
 pub fn seal_to(public: &[u8], plaintext: &[u8]) -> Result<Vec<u8>, CryptoError> {
@@ -214,6 +228,23 @@ pub fn normalise_recovery_code(code: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn both_sides_of_a_pair_agree_on_one_key_and_a_third_cannot() {
+        let (a, a_public) = new_identity();
+        let (b, b_public) = new_identity();
+        let (c, _) = new_identity();
+        let ab = agree(&a, &b_public, "link|1").unwrap();
+        assert_eq!(ab, agree(&b, &a_public, "link|1").unwrap());
+        assert_ne!(ab, agree(&c, &a_public, "link|1").unwrap());
+        assert_ne!(ab, agree(&a, &b_public, "link|2").unwrap());
+        // A low-order point would give everyone the same "secret".
+        assert!(agree(&a, &[0u8; 32], "link|1").is_none());
+        let mut one = [0u8; 32];
+        one[0] = 1;
+        assert!(agree(&a, &one, "link|1").is_none());
+        assert!(agree(&a, &[1, 2, 3], "link|1").is_none());
+    }
 
     #[test]
     fn a_sealed_box_opens_only_with_the_recipients_secret() {

@@ -361,6 +361,7 @@ impl App {
         match step {
             "calendar_secret" => self.upgrade_calendar_secret(p).await?,
             "key_generations" => self.upgrade_key_generations(p).await?,
+            "authenticated_items" => self.upgrade_authenticated_items(p).await?,
             // Write-only tokens made before the inbox held the journal and
             // shared-journal keys (migration 0012): both are replaced.
             "write_only_tokens" => {
@@ -398,6 +399,21 @@ impl App {
                 .set_key_generation(user, row.id, *generation, &wrapped)
                 .await?;
         }
+        Ok(())
+    }
+}
+
+impl App {
+    /// Seals every key the client's links hold again with each link's key
+    /// and publishes the agenda snapshot again (migration 0017). A link
+    /// the client has not confirmed gets its keys when confirmed.
+    async fn upgrade_authenticated_items(&self, p: &Principal) -> Result<(), AppError> {
+        for s in self.store.active_shares(p.user.id).await? {
+            if s.client_id == p.user.id {
+                self.reseal_link_keys(p, &s).await?;
+            }
+        }
+        self.publish_next_agenda(p).await;
         Ok(())
     }
 }

@@ -9,6 +9,7 @@ use between_store::{AccessRow, ShareKeyRow, ShareRow};
 use jiff::Timestamp;
 use uuid::Uuid;
 
+use crate::consent::{Item, ItemAuthor};
 use crate::crypto;
 use crate::error::AppError;
 use crate::keyring::{DataKind, Keyring};
@@ -332,7 +333,7 @@ impl App {
             .iter()
             .filter_map(|x| Scope::parse(x))
             .collect();
-        let keys = self.keys_for(p, s, &scopes).await?;
+        let keys = self.keys_for(p, s, &scopes, false).await?;
         if !keys.is_empty() {
             self.store
                 .set_share_scopes(s.id, &[], &[], &keys, &[], self.now_micros())
@@ -341,62 +342,155 @@ impl App {
         Ok(())
     }
 
+    /// Seals every key link `s` holds again with the link's key, in place
+    /// of what it held (the upgrade from anonymous boxes).
+    pub(crate) async fn reseal_link_keys(
+        &self,
+        p: &Principal,
+        s: &ShareRow,
+    ) -> Result<(), AppError> {
+        let Some(consent) = self.consent(p, s).await? else {
+            return Ok(()); // sealed once the client confirms the link
+        };
+        let scopes: Vec<Scope> = consent
+            .scopes
+            .iter()
+            .filter_map(|x| Scope::parse(x))
+            .collect();
+        let keys = self.keys_for(p, s, &scopes, true).await?;
+        self.store.replace_share_keys(s.id, &keys).await?;
+        Ok(())
+    }
+
     /// Sealed keys of the kinds `scopes` (and every link) open that the link
-    /// does not hold yet.
+    /// does not hold yet (every one of them when `all`), each sealed with
+    /// the link's key as an item of its own.
     async fn keys_for(
         &self,
         p: &Principal,
         s: &ShareRow,
         scopes: &[Scope],
+        all: bool,
     ) -> Result<Vec<ShareKeyRow>, AppError> {
         let Some(consent) = self.consent(p, s).await? else {
             return Ok(Vec::new());
         };
-        let public = consent.therapist_key.clone();
+        let link = self.link_key(p, s).await?;
         let scopes: Vec<Scope> = scopes
             .iter()
             .copied()
             .filter(|x| consent.scopes.iter().any(|c| c == x.as_str()))
             .collect();
         let scopes = scopes.as_slice();
-        let held: Vec<Uuid> = self
-            .store
-            .share_keys(s.id)
-            .await?
-            .iter()
-            .map(|k| k.key_id)
-            .collect();
+        let held: Vec<Uuid> = if all {
+            Vec::new()
+        } else {
+            self.store
+                .share_keys(s.id)
+                .await?
+                .iter()
+                .map(|k| k.key_id)
+                .collect()
+        };
         // Only keys still stored: a keyring loaded before a rotation may
         // hold a replaced key that has been deleted since.
-        let stored: Vec<Uuid> = self
+        let stored: Vec<(Uuid, Option<i64>)> = self
             .store
             .kind_keys(p.user.id)
             .await?
             .iter()
-            .map(|k| k.id)
+            .map(|k| (k.id, k.generation))
             .collect();
+        let mut generations = Vec::new();
         let mut out = Vec::new();
         let kinds = ALWAYS
             .iter()
             .chain(scopes.iter().flat_map(|x| kinds_of(*x).iter()));
         for kind in kinds {
             for (key_id, key) in p.keys.keys_of(*kind) {
-                if !stored.contains(&key_id)
-                    || held.contains(&key_id)
-                    || out.iter().any(|k: &ShareKeyRow| k.key_id == key_id)
-                {
+                let Some(generation) = stored.iter().find(|(id, _)| *id == key_id).map(|x| x.1)
+                else {
+                    continue;
+                };
+                if held.contains(&key_id) || out.iter().any(|k: &ShareKeyRow| k.key_id == key_id) {
                     continue;
                 }
+                if let Some(generation) = generation {
+                    generations.push((kind.as_str().to_string(), generation));
+                }
+                let item_kind = key_item_kind(*kind);
                 out.push(ShareKeyRow {
                     share_id: s.id,
                     key_id,
                     kind: kind.as_str().to_string(),
-                    sealed: crypto::seal_to(&public, key.as_bytes())
-                        .map_err(|e| AppError::Corrupt(e.to_string()))?,
+                    sealed: link.seal(
+                        Item {
+                            id: key_id,
+                            kind: &item_kind,
+                        },
+                        key.as_bytes(),
+                    ),
                 });
             }
         }
+        if !generations.is_empty() {
+            self.record_generations(p, s, &generations).await?;
+        }
         Ok(out)
+    }
+
+    /// The keys the client sealed to this therapist on link `s`. A key
+    /// sealed with the link's key must say the client wrote it; an older
+    /// anonymous box is taken only until the first authenticated key has
+    /// been seen on the link (after that, one is what a database writer
+    /// would add, and is left out).
+    pub(crate) async fn shared_keys(
+        &self,
+        p: &Principal,
+        s: &ShareRow,
+    ) -> Result<Vec<(Uuid, DataKind, crypto::Key)>, AppError> {
+        let identity = p.identity()?;
+        let link = self.link_key(p, s).await?;
+        let authenticated = self.link_authenticated(p, s).await?;
+        let mut verified = Vec::new();
+        let mut older = Vec::new();
+        for k in self.store.share_keys(s.id).await? {
+            let Some(kind) = DataKind::parse(&k.kind) else {
+                continue;
+            };
+            let item_kind = key_item_kind(kind);
+            let item = Item {
+                id: k.key_id,
+                kind: &item_kind,
+            };
+            let opened = link
+                .open(item, &k.sealed)
+                .or_else(|| crate::consent::open_older(identity, &k.sealed))
+                .ok_or_else(|| {
+                    AppError::Corrupt(format!("a shared {} key does not open", k.kind))
+                })?;
+            let key = crypto::Key::from_slice(&opened.bytes)
+                .map_err(|_| AppError::Corrupt("bad key length".into()))?;
+            match opened.author {
+                ItemAuthor::Verified(author) if author == s.client_id => {
+                    verified.push((k.key_id, kind, key))
+                }
+                ItemAuthor::Verified(_) => {
+                    tracing::warn!(share_id = %s.id, "a shared key not sealed by the client is left out");
+                }
+                ItemAuthor::Older => older.push((k.key_id, kind, key)),
+            }
+        }
+        if verified.is_empty() && !authenticated {
+            return Ok(older);
+        }
+        if !older.is_empty() {
+            tracing::warn!(share_id = %s.id, "older unauthenticated shared keys are left out");
+        }
+        if !authenticated && p.keys.root().is_some() {
+            self.mark_link_authenticated(p, s).await?;
+        }
+        Ok(verified)
     }
 
     /// The client confirms a link their app cannot verify by itself (made
@@ -413,7 +507,8 @@ impl App {
         }
         if self.consent(p, &s).await?.is_none() {
             self.confirm_consent(p, &s).await?;
-            self.seal_missing_keys(p, &s).await?;
+            // Whatever the link held was sealed before it was verified.
+            self.reseal_link_keys(p, &s).await?;
         }
         self.link(p, &s).await
     }
@@ -450,7 +545,7 @@ impl App {
         };
         // The client's own record first: keys are sealed only within it.
         self.record_scopes(p, &s, &named(on), &named(off)).await?;
-        let keys = self.keys_for(p, &s, on).await?;
+        let keys = self.keys_for(p, &s, on, false).await?;
         let kinds_off: Vec<String> = off
             .iter()
             .flat_map(|x| kinds_of(*x).iter())
@@ -582,18 +677,7 @@ impl App {
                 )));
             }
         }
-        let identity = p.identity()?;
-        let mut keys = Vec::new();
-        for k in self.store.share_keys(s.id).await? {
-            let Some(kind) = DataKind::parse(&k.kind) else {
-                continue;
-            };
-            let bytes = crypto::open_sealed(identity, &k.sealed)
-                .map_err(|_| AppError::Corrupt(format!("a shared {} key does not open", k.kind)))?;
-            let key = crypto::Key::from_slice(&bytes)
-                .map_err(|_| AppError::Corrupt("bad key length".into()))?;
-            keys.push((k.key_id, kind, key));
-        }
+        let keys = self.shared_keys(p, &s).await?;
         let user = self
             .store
             .user_by_id(s.client_id)
@@ -885,6 +969,11 @@ pub(crate) fn require_full(p: &Principal) -> Result<(), AppError> {
         ));
     }
     Ok(())
+}
+
+/// The item kind a shared key is sealed as.
+fn key_item_kind(kind: DataKind) -> String {
+    format!("key:{}", kind.as_str())
 }
 
 #[cfg(test)]

@@ -183,6 +183,35 @@ pub mod zips {
     }
 }
 
+/// The X25519 secret of a signed-in person, for tests that show what it
+/// does and does not open.
+pub fn identity_of(p: &crate::Principal) -> Result<&crate::crypto::Key, crate::error::AppError> {
+    p.identity()
+}
+
+impl crate::App {
+    /// The kind-key generations the client's consent record for the active
+    /// link `share_id` says were sealed to the therapist.
+    pub async fn consent_generations(
+        &self,
+        client: &crate::Principal,
+        share_id: uuid::Uuid,
+    ) -> Result<Vec<(String, i64)>, crate::error::AppError> {
+        let s = self
+            .store
+            .active_shares(client.user.id)
+            .await?
+            .into_iter()
+            .find(|s| s.id == share_id)
+            .ok_or_else(|| crate::error::AppError::NotFound("the link".into()))?;
+        Ok(self
+            .consent(client, &s)
+            .await?
+            .map(|c| c.generations)
+            .unwrap_or_default())
+    }
+}
+
 pub mod legacy {
     //! What earlier versions stored, written the way they wrote it, so a
     //! test can show this version upgrades it.
@@ -371,6 +400,89 @@ pub mod legacy {
             held,
         })
     }
+
+    /// Before items between client and therapist were authenticated
+    /// (migration 0017): every key on the link `share_id` and its agenda
+    /// snapshot sealed to the therapist as anonymous boxes, plus a note
+    /// from the therapist boxed to each side; the therapist's app has seen
+    /// no authenticated key yet and the step that seals them again is due.
+    pub async fn items_before_authentication(
+        app: &App,
+        client: &Principal,
+        therapist: &Principal,
+        share_id: Uuid,
+        note: &str,
+    ) -> Result<(), AppError> {
+        use crate::crypto;
+        use between_store::{ShareItemRow, ShareKeyRow};
+        let s = app
+            .store
+            .active_shares(client.user.id)
+            .await?
+            .into_iter()
+            .find(|s| s.id == share_id)
+            .ok_or_else(|| AppError::NotFound("the link".into()))?;
+        let to_therapist = crypto::public_of(therapist.identity()?);
+        let to_client = crypto::public_of(client.identity()?);
+        let boxed = |public: &[u8; 32], bytes: &[u8]| {
+            crypto::seal_to(public, bytes).map_err(|e| AppError::Corrupt(e.to_string()))
+        };
+        let mut keys = Vec::new();
+        for (key_id, kind, key) in app.shared_keys(therapist, &s).await? {
+            keys.push(ShareKeyRow {
+                share_id,
+                key_id,
+                kind: kind.as_str().to_string(),
+                sealed: boxed(&to_therapist, key.as_bytes())?,
+            });
+        }
+        app.store.replace_share_keys(share_id, &keys).await?;
+        if let Some(mut row) = app.store.share_items(share_id, "agenda").await?.pop() {
+            let item = crate::consent::Item {
+                id: row.id,
+                kind: "agenda",
+            };
+            let sealed = row.for_therapist.clone().unwrap_or_default();
+            let opened = app
+                .open_across(therapist, &s, item, &sealed)
+                .await?
+                .ok_or_else(|| AppError::Corrupt("a snapshot does not open".into()))?;
+            row.for_therapist = Some(boxed(&to_therapist, &opened.bytes)?);
+            app.store.replace_share_item(&row).await?;
+        }
+        let bytes = serde_json::to_vec(&crate::agenda_share::Note {
+            text: note.into(),
+            point: false,
+            on: None,
+        })
+        .map_err(|e| AppError::Corrupt(e.to_string()))?;
+        let subject = app
+            .store
+            .share_items(share_id, "agenda")
+            .await?
+            .pop()
+            .and_then(|row| row.subject);
+        let now = app.now_micros();
+        app.store
+            .insert_share_item(&ShareItemRow {
+                id: Uuid::now_v7(),
+                share_id,
+                kind: "note".into(),
+                author_id: therapist.user.id,
+                subject,
+                for_client: Some(boxed(&to_client, &bytes)?),
+                for_therapist: Some(boxed(&to_therapist, &bytes)?),
+                state: None,
+                created_at: now,
+                updated_at: now,
+            })
+            .await?;
+        app.pin_client_key(therapist, &s).await?;
+        app.store
+            .mark_rotation(client.user.id, &["upgrade:authenticated_items".into()], 0)
+            .await?;
+        Ok(())
+    }
 }
 
 pub mod pause {
@@ -466,23 +578,27 @@ pub mod held_keys {
     }
 
     impl App {
-        /// The keys sealed to `therapist` on the link `share_id`, opened with
-        /// the therapist's own identity key.
+        /// The keys sealed to `therapist` on the active link `share_id`, as
+        /// the therapist's own keys open them.
         pub async fn keys_sealed_to(
             &self,
             therapist: &Principal,
             share_id: Uuid,
         ) -> Result<HeldKeys, AppError> {
-            let identity = therapist.identity()?;
-            let mut out = Vec::new();
-            for k in self.store.share_keys(share_id).await? {
-                let bytes = crypto::open_sealed(identity, &k.sealed)
-                    .map_err(|_| AppError::Corrupt("a sealed key does not open".into()))?;
-                let key = Key::from_slice(&bytes)
-                    .map_err(|_| AppError::Corrupt("bad key length".into()))?;
-                out.push((k.key_id, key));
-            }
-            Ok(HeldKeys(out))
+            let s = self
+                .store
+                .active_shares(therapist.user.id)
+                .await?
+                .into_iter()
+                .find(|s| s.id == share_id)
+                .ok_or_else(|| AppError::NotFound("the link".into()))?;
+            Ok(HeldKeys(
+                self.shared_keys(therapist, &s)
+                    .await?
+                    .into_iter()
+                    .map(|(id, _, key)| (id, key))
+                    .collect(),
+            ))
         }
 
         /// The kind keys that whoever knows a calendar feed's secret opens

@@ -70,7 +70,12 @@ pub fn from_therapists(agenda: &Agenda) -> Vec<String> {
         .iter()
         .map(|n| {
             let kind = if n.note.point { "a point" } else { "a comment" };
-            format!("{} ({kind}): {}", n.from, n.note.text)
+            let unverified = if n.verified {
+                ""
+            } else {
+                crate::client_doc::NOT_VERIFIED
+            };
+            format!("{}{unverified} ({kind}): {}", n.from, n.note.text)
         })
         .collect()
 }

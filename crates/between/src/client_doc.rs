@@ -79,6 +79,16 @@ pub fn lines_and_json(data: &ClientData, tz: &TimeZone) -> (Vec<String>, Vec<Val
     }
 }
 
+/// Said after an item from before items between client and therapist
+/// were authenticated (anyone who knew the reader's public key could have
+/// written it).
+pub const NOT_VERIFIED: &str = " (not verified)";
+
+/// Said of an agenda snapshot from before, until the client's app
+/// publishes the next one.
+pub const NOT_VERIFIED_SNAPSHOT: &str =
+    "Not verified: this copy was made before agendas were sealed so that you can tell your client's app wrote it; the next one will be.";
+
 /// A shared agenda: its points under their headings, then what the
 /// therapist added. JSON items are `{"kind": "point", ...}` or
 /// `{"kind": "comment" | "therapist_point", ...}`.
@@ -99,6 +109,9 @@ pub fn agenda_lines_and_json(a: &SharedAgenda, tz: &TimeZone) -> (Vec<String>, V
             "As of {}.",
             at.to_zoned(tz.clone()).strftime("%-d %B %Y, %H:%M")
         ));
+    }
+    if !a.verified {
+        lines.push(NOT_VERIFIED_SNAPSHOT.into());
     }
     for section in &snapshot.sections {
         for l in &section.lines {
@@ -127,12 +140,13 @@ pub fn agenda_lines_and_json(a: &SharedAgenda, tz: &TimeZone) -> (Vec<String>, V
             "comment"
         };
         lines.push(format!(
-            "{}: {}",
+            "{}{}: {}",
             if n.note.point {
                 "Your point"
             } else {
                 "Your comment"
             },
+            if n.verified { "" } else { NOT_VERIFIED },
             n.note.text
         ));
         items.push(json!({
@@ -141,6 +155,7 @@ pub fn agenda_lines_and_json(a: &SharedAgenda, tz: &TimeZone) -> (Vec<String>, V
             "text": n.note.text,
             "on": n.note.on,
             "at": rfc3339(n.at, tz),
+            "verified": n.verified,
         }));
     }
     (lines, items)

@@ -293,5 +293,6 @@ pub fn assignment_json(
         "state": a.state.as_str(),
         "note": a.reply.as_ref().map(|r| r.note.clone()),
         "adjusted_schedule": a.reply.as_ref().and_then(|r| r.adjusted_schedule.clone()),
+        "verified": a.verified,
     })
 }

@@ -200,7 +200,12 @@ pub async fn show(
         .iter()
         .map(|n| {
             let kind = if n.note.point { "point" } else { "comment" };
-            (n.from.clone(), kind, n.note.text.clone())
+            let who = if n.verified {
+                n.from.clone()
+            } else {
+                format!("{}{}", n.from, crate::client_doc::NOT_VERIFIED)
+            };
+            (who, kind, n.note.text.clone())
         })
         .collect();
     render(&page)

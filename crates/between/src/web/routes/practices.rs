@@ -116,7 +116,11 @@ async fn list_page(
                 a.practice.title,
                 a.practice.schedule.describe(),
                 a.practice.instructions,
-                a.therapist,
+                if a.verified {
+                    a.therapist
+                } else {
+                    format!("{}{}", a.therapist, crate::client_doc::NOT_VERIFIED)
+                },
             )
         })
         .collect();

@@ -612,6 +612,8 @@ struct AgendaView {
     title: String,
     subtitle: String,
     as_of: String,
+    /// Empty, or why this copy is not verified.
+    unverified: &'static str,
     sections: Vec<(String, Vec<between_domain::snapshot::SnapshotLine>)>,
     /// ("Your comment" | "Your point", text, the point it answers).
     notes: Vec<(&'static str, String, String)>,
@@ -755,10 +757,11 @@ fn agenda_view(
                 })
                 .map(|l| l.text.clone())
                 .unwrap_or_default();
-            let label = if n.note.point {
-                "Your point"
-            } else {
-                "Your comment"
+            let label = match (n.note.point, n.verified) {
+                (true, true) => "Your point",
+                (false, true) => "Your comment",
+                (true, false) => "Your point (not verified)",
+                (false, false) => "Your comment (not verified)",
             };
             (label, n.note.text.clone(), on)
         })
@@ -788,6 +791,11 @@ fn agenda_view(
             .into_iter()
             .map(|x| (x.heading, x.lines))
             .collect(),
+        unverified: if a.verified {
+            ""
+        } else {
+            crate::client_doc::NOT_VERIFIED_SNAPSHOT
+        },
         notes,
         points,
     })
@@ -945,9 +953,12 @@ async fn client_page(
         .await?
         .into_iter()
         .map(|a| {
-            let reply = crate::client_doc::assignment_reply(&a)
+            let mut reply = crate::client_doc::assignment_reply(&a)
                 .trim_start_matches([' ', ':'])
                 .to_string();
+            if !a.verified {
+                reply.push_str(crate::client_doc::NOT_VERIFIED);
+            }
             (
                 a.practice.title,
                 a.practice.schedule.describe(),
