@@ -67,6 +67,7 @@ async fn linked(app: &App) -> (Principal, Principal, uuid::Uuid) {
         .await
         .unwrap();
     app.agenda(&ada, Target::Next).await.unwrap();
+    app.settle().await;
     (ada, dr, link.id)
 }
 
@@ -225,6 +226,8 @@ async fn an_item_moved_to_another_row_opens_for_nobody(db: &TestDb) {
         .unwrap();
     let ada = sign_in(&app, "ada").await;
     app.agenda(&ada, Target::Next).await.unwrap();
+    // The sign-in's own publishing must not overwrite what the writer does.
+    app.settle().await;
     let snapshot = db.store.share_items(link, "agenda").await.unwrap()[0].clone();
     db.tamper(
         "UPDATE share_items SET for_therapist = $1 WHERE share_id = $2 AND kind = 'agenda'",
