@@ -104,6 +104,16 @@ fn journal(c: &mut Criterion) {
             .unwrap()
         })
     });
+    c.bench_function("read every row of a 10-year journal (no decryption)", |b| {
+        b.iter(|| {
+            f.rt.block_on(
+                f.app
+                    .store()
+                    .list_entries(f.p.user.id, &between_store::EntryQuery::default()),
+            )
+            .unwrap()
+        })
+    });
     c.bench_function("search a 10-year journal (word in ~1 in 10 entries)", |b| {
         b.iter(|| {
             f.rt.block_on(f.app.search_entries(&f.p, "breathing", usize::MAX))

@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use crate::crypto;
 use crate::error::AppError;
-use crate::keyring::DataKind;
+use crate::keyring::{DataKind, Keyring};
 use crate::principal::Principal;
 use crate::{from_micros, micros, App};
 
@@ -91,19 +91,7 @@ impl App {
     }
 
     fn open_entry(&self, p: &Principal, row: &EntryRow) -> Result<Entry, AppError> {
-        let key = p.keys.by_id(row.key_id)?;
-        let bytes = crypto::open(key, &entry_aad(row.user_id, row.id), &row.payload)
-            .map_err(|_| AppError::Corrupt(format!("entry {} does not decrypt", row.id)))?;
-        let content: EntryContent = rmp_serde::from_slice(&bytes)
-            .map_err(|e| AppError::Corrupt(format!("entry {}: {e}", row.id)))?;
-        Ok(Entry {
-            id: row.id,
-            occurred_at: from_micros(row.occurred_at)?,
-            created_at: from_micros(row.created_at)?,
-            updated_at: from_micros(row.updated_at)?,
-            deleted_at: row.deleted_at.map(from_micros).transpose()?,
-            content,
-        })
+        open_entry(&p.keys, row)
     }
 
     /// Writes a new entry. Allowed for write-only credentials.
@@ -375,18 +363,34 @@ impl App {
             .store
             .list_entries(p.user.id, &EntryQuery::default())
             .await?;
-        let mut found = Vec::new();
-        for row in &rows {
-            let entry = self.open_entry(p, row)?;
-            if query.matches(&entry.content) {
-                found.push(entry);
-                if found.len() >= limit {
-                    break;
-                }
-            }
-        }
-        Ok(found)
+        // Decrypting the whole journal is the work: on every core, off the
+        // async workers.
+        let keys = p.keys.clone();
+        crate::blocking::run(move || {
+            crate::scan::first_matching(&rows, limit, |row| {
+                let entry = open_entry(&keys, row)?;
+                Ok(query.matches(&entry.content).then_some(entry))
+            })
+        })
+        .await
     }
+}
+
+/// An entry as stored, decrypted with one of `keys`.
+fn open_entry(keys: &Keyring, row: &EntryRow) -> Result<Entry, AppError> {
+    let key = keys.by_id(row.key_id)?;
+    let bytes = crypto::open(key, &entry_aad(row.user_id, row.id), &row.payload)
+        .map_err(|_| AppError::Corrupt(format!("entry {} does not decrypt", row.id)))?;
+    let content: EntryContent = rmp_serde::from_slice(&bytes)
+        .map_err(|e| AppError::Corrupt(format!("entry {}: {e}", row.id)))?;
+    Ok(Entry {
+        id: row.id,
+        occurred_at: from_micros(row.occurred_at)?,
+        created_at: from_micros(row.created_at)?,
+        updated_at: from_micros(row.updated_at)?,
+        deleted_at: row.deleted_at.map(from_micros).transpose()?,
+        content,
+    })
 }
 
 /// The entry just written, from what was written: its row may name a key

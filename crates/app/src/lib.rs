@@ -40,6 +40,7 @@ pub mod records;
 pub mod reviews;
 pub mod roadblocks;
 mod rotation;
+mod scan;
 mod sealed_writes;
 pub mod security_events;
 pub mod sessions;

@@ -51,17 +51,11 @@ fn from_row(row: &AnyRow) -> Result<EntryRow, StoreError> {
 
 /// Entries from one packed value, in its order.
 fn unpack_entries(user_id: Uuid, row: &AnyRow) -> Result<Vec<EntryRow>, StoreError> {
-    let packed: Option<String> = row.try_get("packed")?;
+    let packed: Option<Vec<u8>> = row.try_get("packed")?;
     let corrupt = || StoreError::Corrupt("a packed entry row is malformed".into());
-    packed
-        .unwrap_or_default()
-        .split(',')
-        .filter(|r| !r.is_empty())
+    crate::packed::rows::<6>(packed.as_deref().unwrap_or_default())
         .map(|r| {
-            let f: Vec<&str> = r.splitn(7, '|').collect();
-            let [id, key, occ, cre, upd, del, payload] = f[..] else {
-                return Err(corrupt());
-            };
+            let ([id, key, occ, cre, upd, del], payload) = r?;
             let int = |s: &str| s.parse::<i64>().map_err(|_| corrupt());
             Ok(EntryRow {
                 id: parse_uuid(id)?,
@@ -71,7 +65,7 @@ fn unpack_entries(user_id: Uuid, row: &AnyRow) -> Result<Vec<EntryRow>, StoreErr
                 created_at: int(cre)?,
                 updated_at: int(upd)?,
                 deleted_at: (!del.is_empty()).then(|| int(del)).transpose()?,
-                payload: crate::packed::from_hex(payload).ok_or_else(corrupt)?,
+                payload: payload.to_vec(),
             })
         })
         .collect()
@@ -178,8 +172,19 @@ impl Store {
         }
         if self.backend() == crate::Backend::Sqlite {
             // One packed value instead of a row per entry (see `packed`).
+            let row = crate::packed::row_sql(
+                &[
+                    "id",
+                    "key_id",
+                    "occurred_at",
+                    "created_at",
+                    "updated_at",
+                    "coalesce(deleted_at, '')",
+                ],
+                "payload",
+            );
             sql = format!(
-                "SELECT group_concat(id || '|' || key_id || '|' || occurred_at || '|' || created_at || '|' || updated_at || '|' || coalesce(deleted_at, '') || '|' || hex(payload), ',') AS packed FROM ({}) AS matching",
+                "SELECT CAST(group_concat({row}, '') AS BLOB) AS packed FROM ({}) AS matching",
                 sql.replacen(&format!("SELECT {COLUMNS}"), "SELECT *", 1)
             );
         }

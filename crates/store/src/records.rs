@@ -236,38 +236,36 @@ impl Store {
 impl Store {
     /// SQLite hands each result row from its worker thread to the caller
     /// separately, which costs more than reading the row; for hundreds of
-    /// records the rows come packed into one text value instead (ids and
-    /// times as text, the payload as hex), in the same order.
+    /// records the rows come packed into one blob instead (see `packed`),
+    /// in the same order.
     async fn list_records_packed(
         &self,
         user_id: Uuid,
         q: &RecordQuery,
     ) -> Result<Vec<RecordRow>, StoreError> {
         let clause = where_clause(q);
+        let row = crate::packed::row_sql(
+            &[
+                "id",
+                "coalesce(parent_id, '')",
+                "key_id",
+                "occurred_at",
+                "created_at",
+                "updated_at",
+            ],
+            "payload",
+        );
         let sql = format!(
-            "SELECT group_concat(packed, ',') AS packed FROM (SELECT id || '|' || coalesce(parent_id, '') || '|' || key_id || '|' || occurred_at || '|' || created_at || '|' || updated_at || '|' || hex(payload) AS packed FROM records {clause} ORDER BY occurred_at, id) AS matching"
+            "SELECT CAST(group_concat(packed, '') AS BLOB) AS packed FROM (SELECT {row} AS packed FROM records {clause} ORDER BY occurred_at, id) AS matching"
         );
         let row = bind(sqlx::query(&sql), user_id, q)
             .fetch_one(&self.pool)
             .await?;
-        let packed: Option<String> = row.try_get("packed")?;
-        let packed = packed.unwrap_or_default();
+        let packed: Option<Vec<u8>> = row.try_get("packed")?;
         let corrupt = || StoreError::Corrupt("a packed record row is malformed".into());
-        packed
-            .split(',')
-            .filter(|r| !r.is_empty())
+        crate::packed::rows::<6>(packed.as_deref().unwrap_or_default())
             .map(|r| {
-                let mut f = r.splitn(7, '|');
-                let mut next = || f.next().ok_or_else(corrupt);
-                let (id, parent, key, occ, cre, upd, payload) = (
-                    next()?,
-                    next()?,
-                    next()?,
-                    next()?,
-                    next()?,
-                    next()?,
-                    next()?,
-                );
+                let ([id, parent, key, occ, cre, upd], payload) = r?;
                 let int = |s: &str| s.parse::<i64>().map_err(|_| corrupt());
                 Ok(RecordRow {
                     id: parse_uuid(id)?,
@@ -280,7 +278,7 @@ impl Store {
                     occurred_at: int(occ)?,
                     created_at: int(cre)?,
                     updated_at: int(upd)?,
-                    payload: crate::packed::from_hex(payload).ok_or_else(corrupt)?,
+                    payload: payload.to_vec(),
                 })
             })
             .collect()
