@@ -87,6 +87,22 @@ impl Store {
     /// SQLite file if needed, and applies pending migrations. Refuses with
     /// [`StoreError::InUse`] while the store is being restored.
     pub async fn connect(url: &str) -> Result<Store, StoreError> {
+        Store::connect_with(url, None).await
+    }
+
+    /// [`Store::connect`] with at most `max_connections` pooled
+    /// connections (default: 4 for SQLite, 10 for PostgreSQL). Several
+    /// server instances on one PostgreSQL server share its
+    /// `max_connections` (100 by default): keep their sum below it.
+    pub async fn connect_with(
+        url: &str,
+        max_connections: Option<u32>,
+    ) -> Result<Store, StoreError> {
+        if max_connections == Some(0) {
+            return Err(StoreError::Conflict(
+                "the pool needs at least one connection".into(),
+            ));
+        }
         let (backend, url, presence, db) = match Target::parse(url)? {
             Target::Sqlite(file) => {
                 let presence = match &file {
@@ -117,10 +133,10 @@ impl Store {
         };
         let options = AnyConnectOptions::from_str(&url)?;
         let pool = AnyPoolOptions::new()
-            .max_connections(match backend {
+            .max_connections(max_connections.unwrap_or(match backend {
                 Backend::Sqlite => 4,
                 Backend::Postgres => 10,
-            })
+            }))
             .acquire_timeout(Duration::from_secs(10))
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {

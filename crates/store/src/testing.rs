@@ -289,6 +289,42 @@ impl Store {
         inside
     }
 
+    /// PostgreSQL: asks this store's backends to publish their table
+    /// statistics at once (rather than within a second).
+    pub async fn flush_statistics(&self) {
+        sqlx::query("SELECT pg_stat_force_next_flush()")
+            .execute(&self.pool)
+            .await
+            .expect("statistics flushed");
+    }
+
+    /// PostgreSQL: how many times `table` was read by a sequential scan.
+    pub async fn sequential_scans(&self, table: &str) -> i64 {
+        sqlx::query("SELECT seq_scan FROM pg_stat_user_tables WHERE relname = $1")
+            .bind(table)
+            .fetch_one(&self.pool)
+            .await
+            .expect("table statistics")
+            .try_get::<i64, _>("seq_scan")
+            .expect("a count")
+    }
+
+    /// PostgreSQL: refreshes the planner's statistics of every table.
+    pub async fn analyze(&self) {
+        sqlx::query("ANALYZE")
+            .execute(&self.pool)
+            .await
+            .expect("analyzed");
+    }
+
+    /// Runs `sql` as it is, for tests.
+    pub async fn execute_for_tests(&self, sql: &str) {
+        sqlx::query(sql)
+            .execute(&self.pool)
+            .await
+            .expect("executed");
+    }
+
     /// A fingerprint of every row of every table.
     pub async fn fingerprint(&self) -> Fingerprint {
         let list = match self.backend() {

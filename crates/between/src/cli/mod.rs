@@ -62,6 +62,15 @@ pub struct Cli {
         hide_env_values = true
     )]
     database_url: Option<String>,
+    /// Most connections to the database this process keeps open (default 4 for SQLite, 10 for PostgreSQL). With several server instances on one PostgreSQL server, keep their sum below its max_connections.
+    #[arg(
+        long,
+        env = "BETWEEN_DB_MAX_CONNECTIONS",
+        global = true,
+        value_name = "N",
+        value_parser = clap::value_parser!(u32).range(1..=1000)
+    )]
+    db_max_connections: Option<u32>,
     /// Where saved device logins live (default: the XDG config directory). Never inside the data directory.
     #[arg(long, env = "BETWEEN_CONFIG_DIR", global = true, value_name = "DIR")]
     config_dir: Option<PathBuf>,
@@ -180,6 +189,7 @@ pub struct Context {
     user: Option<String>,
     public_url: String,
     kdf: KdfParams,
+    db_max_connections: Option<u32>,
 }
 
 pub async fn run(cli: Cli) -> CliResult {
@@ -188,6 +198,7 @@ pub async fn run(cli: Cli) -> CliResult {
         user: cli.user,
         public_url: cli.public_url,
         kdf: cli.kdf,
+        db_max_connections: cli.db_max_connections,
     };
     match cli.command {
         Command::User(cmd) => user::run(&ctx, cmd).await,
@@ -230,7 +241,7 @@ impl Context {
     /// Opens (and migrates) the store.
     async fn store(&self) -> CliResult<Store> {
         let url = self.paths.database_url()?;
-        Store::connect(&url)
+        Store::connect_with(&url, self.db_max_connections)
             .await
             .with_context(|| {
                 format!(
