@@ -8,19 +8,18 @@
 
 mod support;
 
-use between_app::accounts::NewUser;
 use between_app::agenda_saved::Target;
 use between_app::agenda_share::Note;
 use between_app::assignments::Answer;
 use between_app::sessions::SignInAs;
 use between_app::testing::legacy;
-use between_app::{App, Config, Principal, Role};
+use between_app::{App, Config, Principal};
 use between_domain::measure::{Instrument, Response};
 use between_domain::practice::definition::{Practice, Template};
 use between_domain::practice::schedule::Schedule;
 use between_domain::share::Scope;
 use between_store::testing::{TestDb, Value};
-use support::{signed_in, PASSWORD};
+use support::{signed_in, therapist, PASSWORD};
 
 on_both_backends!(
     each_side_reads_what_the_other_wrote_as_verified,
@@ -29,21 +28,6 @@ on_both_backends!(
     a_store_from_before_is_sealed_again_at_the_clients_next_unlock,
     the_consent_names_the_key_generations_sealed_under_it,
 );
-
-async fn therapist(app: &App, name: &str) -> Principal {
-    app.register(NewUser {
-        name,
-        password: PASSWORD,
-        role: Role::Therapist,
-        time_zone: "Europe/Berlin",
-    })
-    .await
-    .unwrap();
-    app.sign_in(name, PASSWORD, "t", SignInAs::WebSession, "b")
-        .await
-        .unwrap()
-        .0
-}
 
 /// ada (with a PHQ-9) linked with dr-rivera, sharing the agenda and
 /// measures; her agenda is published.

@@ -7,12 +7,11 @@
 
 mod support;
 
-use between_app::accounts::NewUser;
 use between_app::appointments::NewAppointment;
 use between_app::archive::ArchivedRecord;
 use between_app::sessions::SignInAs;
 use between_app::testing::legacy;
-use between_app::{App, AppError, Config, Principal, Role};
+use between_app::{App, AppError, Config, Principal};
 use between_domain::appointment::Details;
 use between_domain::practice::definition::{Practice, Template};
 use between_domain::practice::schedule::Schedule;
@@ -20,7 +19,7 @@ use between_domain::share::Scope;
 use between_store::testing::TestDb;
 use between_store::RecordQuery;
 use jiff::{SignedDuration, Timestamp};
-use support::{confirmed, signed_in, PASSWORD};
+use support::{confirmed, signed_in, therapist, PASSWORD};
 
 on_both_backends!(
     ending_a_link_gives_the_feed_a_new_address_and_the_old_one_opens_nothing_new,
@@ -28,21 +27,6 @@ on_both_backends!(
     an_account_that_ever_had_a_therapist_gets_a_new_address_at_the_upgrade,
     the_archive_neither_exports_nor_imports_the_feed_secret,
 );
-
-async fn therapist(app: &App, name: &str) -> Principal {
-    app.register(NewUser {
-        name,
-        password: PASSWORD,
-        role: Role::Therapist,
-        time_zone: "Europe/Berlin",
-    })
-    .await
-    .unwrap();
-    app.sign_in(name, PASSWORD, "test", SignInAs::WebSession, "test browser")
-        .await
-        .unwrap()
-        .0
-}
 
 /// Signs `name` in again, which runs what is due at their next unlock.
 async fn sign_in_again(app: &App, name: &str) -> Principal {

@@ -9,10 +9,9 @@
 
 mod support;
 
-use between_app::accounts::NewUser;
 use between_app::appointments::NewAppointment;
 use between_app::sessions::SignInAs;
-use between_app::{App, Config, Principal, Role};
+use between_app::{App, Config, Principal};
 use between_domain::appointment::Details;
 use between_domain::measure::{Instrument, Response};
 use between_domain::practice::definition::{Practice, Template};
@@ -21,24 +20,9 @@ use between_domain::share::Scope;
 use between_domain::EntryContent;
 use between_store::testing::TestDb;
 use jiff::{SignedDuration, Timestamp};
-use support::{signed_in, PASSWORD};
+use support::{signed_in, therapist, PASSWORD};
 
 on_both_backends!(nothing_stored_after_the_rotation_opens_with_a_former_therapists_keys);
-
-async fn therapist(app: &App, name: &str) -> Principal {
-    app.register(NewUser {
-        name,
-        password: PASSWORD,
-        role: Role::Therapist,
-        time_zone: "Europe/Berlin",
-    })
-    .await
-    .unwrap();
-    app.sign_in(name, PASSWORD, "test", SignInAs::WebSession, "test browser")
-        .await
-        .unwrap()
-        .0
-}
 
 /// Some of everything a therapist could be shared: entries (shared and
 /// private), a measure, an insight, an appointment, a practice.

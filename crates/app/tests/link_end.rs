@@ -6,32 +6,15 @@
 
 mod support;
 
-use between_app::accounts::NewUser;
 use between_app::agenda_share::Note;
-use between_app::sessions::SignInAs;
-use between_app::{App, Config, Principal, Role};
+use between_app::{App, Config};
 use between_domain::practice::definition::{Practice, Template};
 use between_domain::practice::schedule::Schedule;
 use between_domain::share::Scope;
 use between_store::testing::{TestDb, Value};
-use support::{signed_in, PASSWORD};
+use support::{signed_in, therapist};
 
 on_both_backends!(ending_a_link_erases_the_snapshot_and_what_was_sealed_to_the_therapist);
-
-async fn therapist(app: &App, name: &str) -> Principal {
-    app.register(NewUser {
-        name,
-        password: PASSWORD,
-        role: Role::Therapist,
-        time_zone: "Europe/Berlin",
-    })
-    .await
-    .unwrap();
-    app.sign_in(name, PASSWORD, "test", SignInAs::WebSession, "test browser")
-        .await
-        .unwrap()
-        .0
-}
 
 async fn ending_a_link_erases_the_snapshot_and_what_was_sealed_to_the_therapist(db: &TestDb) {
     let app = App::new(db.store.clone(), Config::testing());

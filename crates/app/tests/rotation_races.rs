@@ -9,14 +9,13 @@ mod support;
 
 use std::time::Duration;
 
-use between_app::accounts::NewUser;
 use between_app::clock::Clock;
 use between_app::sessions::SignInAs;
-use between_app::{App, Config, Principal, Role};
+use between_app::{App, Config, Principal};
 use between_domain::share::Scope;
 use between_domain::EntryContent;
 use between_store::testing::TestDb;
-use support::{signed_in, PASSWORD};
+use support::{signed_in, therapist, PASSWORD};
 use uuid::Uuid;
 
 on_both_backends!(
@@ -36,21 +35,6 @@ fn app_with_clock(db: &TestDb) -> App {
             ..Config::testing()
         },
     )
-}
-
-async fn therapist(app: &App, name: &str) -> Principal {
-    app.register(NewUser {
-        name,
-        password: PASSWORD,
-        role: Role::Therapist,
-        time_zone: "Europe/Berlin",
-    })
-    .await
-    .unwrap();
-    app.sign_in(name, PASSWORD, "test", SignInAs::WebSession, "test browser")
-        .await
-        .unwrap()
-        .0
 }
 
 fn text(t: &str, shared: bool) -> EntryContent {

@@ -6,13 +6,12 @@
 
 mod support;
 
-use between_app::accounts::NewUser;
 use between_app::sessions::SignInAs;
-use between_app::{App, AppError, Config, Principal, Role};
+use between_app::{App, AppError, Config, Principal};
 use between_domain::measure::{Instrument, Response};
 use between_domain::share::Scope;
 use between_store::testing::TestDb;
-use support::{confirmed, signed_in, PASSWORD};
+use support::{confirmed, signed_in, therapist, PASSWORD};
 
 on_both_backends!(
     a_therapist_reads_only_what_the_client_shares_while_linked,
@@ -24,21 +23,6 @@ on_both_backends!(
     dashboard_roadblocks_come_only_from_shared_scopes,
     an_appointment_naming_a_therapist_is_hidden_from_another,
 );
-
-async fn therapist(app: &App, name: &str) -> Principal {
-    app.register(NewUser {
-        name,
-        password: PASSWORD,
-        role: Role::Therapist,
-        time_zone: "Europe/Berlin",
-    })
-    .await
-    .unwrap();
-    app.sign_in(name, PASSWORD, "test", SignInAs::WebSession, "test browser")
-        .await
-        .unwrap()
-        .0
-}
 
 fn not_found(r: Result<impl std::fmt::Debug, AppError>) {
     match r {

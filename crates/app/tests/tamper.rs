@@ -7,12 +7,11 @@
 
 mod support;
 
-use between_app::accounts::NewUser;
 use between_app::sessions::SignInAs;
-use between_app::{App, Config, Principal, Role};
+use between_app::{App, Config, Principal};
 use between_domain::share::Scope;
 use between_store::testing::{TestDb, Value};
-use support::{signed_in, PASSWORD};
+use support::{signed_in, therapist, PASSWORD};
 
 on_both_backends!(
     a_public_key_swapped_in_the_database_is_put_back_and_the_person_told,
@@ -24,21 +23,6 @@ on_both_backends!(
     a_therapist_seals_to_the_client_key_pinned_at_acceptance,
     a_link_moved_to_another_therapist_in_the_database_gets_nothing,
 );
-
-async fn therapist(app: &App, name: &str) -> Principal {
-    app.register(NewUser {
-        name,
-        password: PASSWORD,
-        role: Role::Therapist,
-        time_zone: "Europe/Berlin",
-    })
-    .await
-    .unwrap();
-    app.sign_in(name, PASSWORD, "t", SignInAs::WebSession, "b")
-        .await
-        .unwrap()
-        .0
-}
 
 /// ada linked with dr-rivera (accepted), and both principals.
 async fn linked(app: &App) -> (Principal, Principal, uuid::Uuid) {

@@ -21,6 +21,23 @@ pub async fn confirmed(app: &App, p: &Principal) -> between_app::reauth::Passwor
         .expect("the right password is confirmed")
 }
 
+/// Registers the therapist `name` and signs in with a web session.
+#[allow(dead_code)]
+pub async fn therapist(app: &App, name: &str) -> Principal {
+    app.register(NewUser {
+        name,
+        password: PASSWORD,
+        role: Role::Therapist,
+        time_zone: "Europe/Berlin",
+    })
+    .await
+    .expect("register a therapist");
+    app.sign_in(name, PASSWORD, "test", SignInAs::WebSession, "test browser")
+        .await
+        .expect("a therapist signs in")
+        .0
+}
+
 /// Registers `name` and signs in with a web session.
 pub async fn signed_in(app: &App, name: &str) -> (Principal, String, String) {
     let registered = app
