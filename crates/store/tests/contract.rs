@@ -4,9 +4,12 @@
 
 use between_store::{
     CredentialKind, CredentialRow, EntryQuery, EntryRow, InviteRow, KindKeyRow, NewAccount,
-    RecordBatch, RecordQuery, RecordRow, Store, StoreError, UserRow,
+    RecordBatch, RecordQuery, RecordRow, Store, StoreError,
 };
 use uuid::Uuid;
+
+mod support;
+use support::account;
 
 macro_rules! on_both_backends {
     ($($story:ident),* $(,)?) => {
@@ -34,42 +37,6 @@ on_both_backends!(
     a_write_under_a_retired_key_is_refused_by_its_own_statement,
     a_transaction_dropped_anywhere_leaves_no_connection_inside_it,
 );
-
-fn account(name: &str) -> NewAccount {
-    let user_id = Uuid::now_v7();
-    NewAccount {
-        user: UserRow {
-            id: user_id,
-            name: name.into(),
-            role: "client".into(),
-            time_zone: "Europe/Berlin".into(),
-            created_at: 1,
-        },
-        kind_keys: vec![KindKeyRow {
-            id: Uuid::now_v7(),
-            user_id,
-            kind: "journal".into(),
-            wrapped: vec![1, 2, 3],
-            created_at: 1,
-            retired_at: None,
-            generation: Some(1),
-        }],
-        credentials: vec![CredentialRow {
-            id: Uuid::now_v7(),
-            user_id,
-            kind: CredentialKind::Password,
-            label: "password".into(),
-            scope: "full".into(),
-            lookup: None,
-            salt: Some(vec![9; 16]),
-            kdf: Some("argon2id;m=64;t=1;p=1".into()),
-            wrapped: vec![4, 5, 6],
-            created_at: 1,
-            last_used_at: None,
-            expires_at: None,
-        }],
-    }
-}
 
 fn entry(user: &NewAccount, occurred_at: i64) -> EntryRow {
     EntryRow {

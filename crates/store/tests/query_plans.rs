@@ -8,55 +8,21 @@
 
 use between_store::testing::TestDb;
 use between_store::{
-    CredentialKind, CredentialRow, EntryQuery, EntryRow, KindKeyRow, NewAccount, RecordBatch,
-    RecordQuery, RecordRow, Store, UserRow,
+    EntryQuery, EntryRow, KindKeyRow, NewAccount, RecordBatch, RecordQuery, RecordRow, Store,
 };
 use uuid::Uuid;
+
+mod support;
+use support::account;
 
 const ACCOUNTS: usize = 200;
 const ENTRIES_EACH: i64 = 60;
 const RECORDS_EACH: i64 = 60;
 
-fn account(n: usize) -> NewAccount {
-    let user_id = Uuid::now_v7();
-    NewAccount {
-        user: UserRow {
-            id: user_id,
-            name: format!("client{n}"),
-            role: "client".into(),
-            time_zone: "Europe/Berlin".into(),
-            created_at: 1,
-        },
-        kind_keys: vec![KindKeyRow {
-            id: Uuid::now_v7(),
-            user_id,
-            kind: "journal".into(),
-            wrapped: vec![1, 2, 3],
-            created_at: 1,
-            retired_at: None,
-            generation: Some(1),
-        }],
-        credentials: vec![CredentialRow {
-            id: Uuid::now_v7(),
-            user_id,
-            kind: CredentialKind::Password,
-            label: "password".into(),
-            scope: "full".into(),
-            lookup: None,
-            salt: Some(vec![9; 16]),
-            kdf: Some("argon2id;m=64;t=1;p=1".into()),
-            wrapped: vec![4, 5, 6],
-            created_at: 1,
-            last_used_at: None,
-            expires_at: None,
-        }],
-    }
-}
-
 async fn fill(store: &Store) -> Vec<NewAccount> {
     let mut accounts = Vec::new();
     for n in 0..ACCOUNTS {
-        let a = account(n);
+        let a = account(&format!("client{n}"));
         store.create_account(&a).await.unwrap();
         let key = a.kind_keys[0].id;
         let entries: Vec<EntryRow> = (0..ENTRIES_EACH)
