@@ -38,6 +38,10 @@ impl Background {
         }
     }
 
+    pub(crate) fn pending(&self) -> usize {
+        self.pending.lock().unwrap_or_else(|p| p.into_inner()).len()
+    }
+
     fn is_idle(&self) -> bool {
         self.pending
             .lock()

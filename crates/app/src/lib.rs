@@ -17,6 +17,7 @@ pub mod consent;
 mod credential;
 pub mod crypto;
 pub mod demo;
+pub mod demo_clinic;
 pub mod error;
 pub mod feedback;
 mod form_tokens;
@@ -30,6 +31,7 @@ pub mod journal;
 pub mod kdf;
 pub mod keyring;
 pub mod measures;
+pub mod metrics;
 mod passwords;
 pub mod practices;
 pub mod principal;
@@ -119,6 +121,7 @@ pub struct App {
     /// Password key derivations run so far (a metric; tests check that
     /// every check costs exactly one).
     pub(crate) derivations: Arc<std::sync::atomic::AtomicU64>,
+    pub(crate) counters: Arc<metrics::Counters>,
     pub(crate) import_slots: import::slots::Slots,
     /// The deployment's site key, read from the store once (`form_tokens`).
     pub(crate) site_key: Arc<tokio::sync::OnceCell<crypto::Key>>,
@@ -136,6 +139,7 @@ impl App {
             config: Arc::new(config),
             background: Arc::default(),
             derivations: Arc::default(),
+            counters: Arc::default(),
             import_slots: import::slots::Slots::default(),
             site_key: Arc::default(),
             #[cfg(any(test, feature = "testing"))]

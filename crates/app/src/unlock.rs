@@ -25,6 +25,7 @@ pub(crate) fn semaphore(permits: usize) -> Semaphore {
 impl App {
     /// Waits for a turn on the unlock path.
     pub(crate) async fn unlock_permit(&self) -> Result<SemaphorePermit<'_>, AppError> {
+        let _waiting = crate::metrics::Waiting::new(&self.counters.unlock_waiting);
         self.unlock
             .acquire()
             .await

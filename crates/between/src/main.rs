@@ -5,10 +5,15 @@
 use std::process::ExitCode;
 
 use between::cli;
-use clap::Parser;
 
 fn main() -> ExitCode {
-    let args = cli::Cli::parse();
+    let args = match cli::parse() {
+        Ok(args) => args,
+        Err(err) => {
+            eprintln!("between: {}", err.message());
+            return ExitCode::from(err.exit_code());
+        }
+    };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -36,6 +36,17 @@ pub struct Store {
     presence: Arc<Presence>,
 }
 
+/// The connection pool's use at one moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolUse {
+    /// Connections open.
+    pub open: u32,
+    /// Of those, waiting for work.
+    pub idle: u32,
+    /// Most connections the pool opens.
+    pub max: u32,
+}
+
 /// What a database URL points at.
 pub(crate) enum Target {
     /// The SQLite database file, or `None` for an in-memory database.
@@ -193,6 +204,17 @@ impl Store {
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// How the connection pool is used right now (for metrics).
+    pub fn pool_use(&self) -> PoolUse {
+        let open = self.pool.size();
+        let idle = u32::try_from(self.pool.num_idle()).unwrap_or(u32::MAX);
+        PoolUse {
+            open,
+            idle: idle.min(open),
+            max: self.pool.options().get_max_connections(),
+        }
     }
 
     /// Closes every connection, waiting for running queries, and lets go of

@@ -26,7 +26,7 @@ mod sharing;
 mod throttle;
 mod users;
 
-pub use connect::{sqlite_file, Backend, Store};
+pub use connect::{sqlite_file, Backend, PoolUse, Store};
 pub use credentials::{CredentialKind, CredentialRow};
 pub use entries::{EntryQuery, EntryRow};
 pub use error::StoreError;
@@ -34,6 +34,7 @@ pub use in_use::ExclusiveUse;
 pub use inbox::InboxRow;
 pub use invites::InviteRow;
 pub use keys::KindKeyRow;
+pub use meta::StoreSize;
 pub use private_links::PrivateLinkRow;
 pub use records::{RecordBatch, RecordQuery, RecordRow};
 pub use restore::{restore_sqlite, Restored};

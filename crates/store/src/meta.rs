@@ -44,3 +44,49 @@ impl Store {
         Ok(row.try_get("value")?)
     }
 }
+
+/// How much a store holds: rows of the big tables and bytes on disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoreSize {
+    pub users: i64,
+    pub entries: i64,
+    pub records: i64,
+    pub shares: i64,
+    /// The database's size: the SQLite file's pages, or PostgreSQL's
+    /// `pg_database_size`.
+    pub bytes: i64,
+}
+
+impl Store {
+    /// Counts rows and bytes (for generators and capacity planning).
+    pub async fn size(&self) -> Result<StoreSize, StoreError> {
+        let count = |table: &'static str| {
+            let pool = self.pool.clone();
+            async move {
+                let row = sqlx::query(&format!("SELECT COUNT(*) AS n FROM {table}"))
+                    .fetch_one(&pool)
+                    .await?;
+                Ok::<i64, StoreError>(row.try_get("n")?)
+            }
+        };
+        let bytes_sql = match self.backend() {
+            crate::Backend::Sqlite => {
+                "SELECT page_count * page_size AS n FROM pragma_page_count(), pragma_page_size()"
+            }
+            crate::Backend::Postgres => {
+                "SELECT CAST(pg_database_size(current_database()) AS BIGINT) AS n"
+            }
+        };
+        let bytes: i64 = sqlx::query(bytes_sql)
+            .fetch_one(&self.pool)
+            .await?
+            .try_get("n")?;
+        Ok(StoreSize {
+            users: count("users").await?,
+            entries: count("entries").await?,
+            records: count("records").await?,
+            shares: count("shares").await?,
+            bytes,
+        })
+    }
+}

@@ -36,7 +36,24 @@ on_both_backends!(
     a_fingerprint_changes_with_any_row_and_only_then,
     a_write_under_a_retired_key_is_refused_by_its_own_statement,
     a_transaction_dropped_anywhere_leaves_no_connection_inside_it,
+    the_size_counts_rows_and_bytes,
 );
+
+async fn the_size_counts_rows_and_bytes(store: &Store) {
+    let before = store.size().await.unwrap();
+    assert!(before.bytes > 0);
+    let (a, b) = (account("fay"), account("gus"));
+    store.create_account(&a).await.unwrap();
+    store.create_account(&b).await.unwrap();
+    for at in 0..3 {
+        store.insert_entry(&entry(&a, at)).await.unwrap();
+    }
+    let after = store.size().await.unwrap();
+    assert_eq!(after.users, before.users + 2);
+    assert_eq!(after.entries, before.entries + 3);
+    assert_eq!(after.records, before.records);
+    assert_eq!(after.shares, before.shares);
+}
 
 fn entry(user: &NewAccount, occurred_at: i64) -> EntryRow {
     EntryRow {

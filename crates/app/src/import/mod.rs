@@ -301,13 +301,17 @@ impl App {
         } = file;
         let tz = p.user.time_zone.clone();
         let parsed = blocking::run(move || parse(source, input, &tz, &options)).await?;
-        match parsed {
+        let report = match parsed {
             Parsed::Entries(items) => self.import_entries_with(p, items, dry_run, progress).await,
             Parsed::Archive(archive) => {
                 self.import_archive_with(p, *archive, dry_run, progress)
                     .await
             }
+        }?;
+        if !dry_run {
+            self.count_import(report.added);
         }
+        Ok(report)
     }
 
     /// Adds imported entries: checked whole, then written together; entries

@@ -186,20 +186,6 @@ async fn open_input(path: &Path) -> CliResult<Input> {
         .map_err(|e| CliError::input(format!("could not read {}: {e}", path.display())))
 }
 
-/// A bar on standard error, drawn only when it is a terminal.
-fn progress_bar() -> indicatif::ProgressBar {
-    let bar = indicatif::ProgressBar::with_draw_target(
-        None,
-        indicatif::ProgressDrawTarget::stderr_with_hz(10),
-    );
-    if let Ok(style) = indicatif::ProgressStyle::with_template(
-        "Checking and encrypting {bar:30} {pos}/{len} ({per_sec}, {eta} left)",
-    ) {
-        bar.set_style(style);
-    }
-    bar
-}
-
 /// Splits repeated `A=B` options.
 fn pairs(items: &[String], flag: &str, shape: &str) -> CliResult<Vec<(String, String)>> {
     items
@@ -260,7 +246,7 @@ pub async fn import(ctx: &Context, args: ImportArgs) -> CliResult {
     };
     let app = ctx.app().await?;
     let p = ctx.principal(&app).await?;
-    let bar = progress_bar();
+    let bar = super::output::progress_bar("Checking and encrypting");
     let tell = {
         let bar = bar.clone();
         move |done: usize, total: usize| {

@@ -27,9 +27,18 @@ pub struct DemoArgs {
     /// Time zone of the demo account.
     #[arg(long, value_name = "ZONE", default_value = "Europe/London")]
     tz: String,
+    /// Instead of one demo account, a clinic for measuring: N clients
+    /// (`client-00000`…) with --years of data each and one therapist per 50
+    /// clients (`therapist-000`…) linked with varied scopes, all with one
+    /// password and cheap key derivation. Never for real people.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    clinic: Option<u32>,
 }
 
 pub async fn run(ctx: &Context, args: DemoArgs) -> CliResult {
+    if let Some(n) = args.clinic {
+        return clinic(ctx, n, &args).await;
+    }
     let started = Instant::now();
     let app = ctx.app().await?;
     let store = app.store();
@@ -134,5 +143,70 @@ pub async fn run(ctx: &Context, args: DemoArgs) -> CliResult {
     outln!(
         "Their therapist \"{DEMO_THERAPIST}\" (password: {therapist_password}) sees the agenda, measures, goals and practice: `between --user {DEMO_THERAPIST} client {DEMO_USER}`."
     );
+    Ok(())
+}
+
+/// `between demo --clinic N`.
+async fn clinic(ctx: &Context, n: u32, args: &DemoArgs) -> CliResult {
+    use between_app::demo_clinic;
+    let started = Instant::now();
+    let app = between_app::App::new(
+        ctx.store().await?,
+        between_app::Config {
+            kdf: between_app::KdfParams::TESTING,
+            ..between_app::Config::default()
+        },
+    );
+    let password = between_app::crypto::new_secret()[..16].to_string();
+    let n = usize::try_from(n).unwrap_or(usize::MAX);
+    let bar = super::output::progress_bar("Generating clients");
+    bar.set_length(u64::try_from(n).unwrap_or(u64::MAX));
+    let counts = demo_clinic::clinic(
+        &app,
+        n,
+        args.years,
+        args.seed,
+        &password,
+        &args.tz,
+        |done, _| {
+            bar.set_position(u64::try_from(done).unwrap_or(u64::MAX));
+        },
+    )
+    .await?;
+    bar.finish_and_clear();
+    let took = started.elapsed().as_secs_f64();
+    let size = app
+        .store()
+        .size()
+        .await
+        .map_err(|e| CliError::System(e.into()))?;
+    let client_years = (n as f64) * f64::from(args.years);
+    outln!(
+        "Created a clinic of {} clients ({} to {}) with {} year(s) each and {} therapists ({} to {}), {} links, in {took:.1} s ({:.1} clients/s): {} entries, {} appointments, {} practice logs, {} measures.",
+        counts.clients,
+        demo_clinic::client_name(0),
+        demo_clinic::client_name(n - 1),
+        args.years,
+        counts.therapists,
+        demo_clinic::therapist_name(0),
+        demo_clinic::therapist_name(counts.therapists.saturating_sub(1)),
+        counts.links,
+        counts.clients as f64 / took.max(0.001),
+        counts.entries,
+        counts.appointments,
+        counts.practice_logs,
+        counts.measures,
+    );
+    outln!(
+        "The store now holds {} accounts, {} entries, {} records and {} links in {:.1} MB ({:.0} KB per client-year).",
+        size.users,
+        size.entries,
+        size.records,
+        size.shares,
+        size.bytes as f64 / 1e6,
+        size.bytes as f64 / 1e3 / client_years.max(1.0),
+    );
+    outln!("Every generated account has the password: {password}");
+    outln!("(Cheap key derivation: these accounts are for measuring, never for real people.)");
     Ok(())
 }

@@ -10,6 +10,8 @@ mod appointment;
 mod archive;
 mod backup;
 mod calendar;
+mod config;
+pub mod config_file;
 mod demo;
 mod error;
 mod feedback;
@@ -43,6 +45,7 @@ use between_app::{App, Config, KdfParams, Principal};
 use between_store::Store;
 use clap::{Parser, Subcommand};
 
+pub use config_file::parse_cli as parse;
 pub use error::{CliError, CliResult};
 pub use user::system_zone;
 
@@ -71,6 +74,9 @@ pub struct Cli {
         value_parser = clap::value_parser!(u32).range(1..=1000)
     )]
     db_max_connections: Option<u32>,
+    /// The server's settings file (default: between.toml in the config directory, when it exists); flags and environment variables win over it.
+    #[arg(long, env = "BETWEEN_CONFIG", global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
     /// Where saved device logins live (default: the XDG config directory). Never inside the data directory.
     #[arg(long, env = "BETWEEN_CONFIG_DIR", global = true, value_name = "DIR")]
     config_dir: Option<PathBuf>,
@@ -181,6 +187,9 @@ enum Command {
     Serve(serve::ServeArgs),
     /// Create (or refill) a `demo` account with realistic synthetic data.
     Demo(demo::DemoArgs),
+    /// The settings file (between.toml): an example, or check one.
+    #[command(subcommand)]
+    Config(config::ConfigCommand),
 }
 
 /// What every subcommand gets: resolved paths and flags.
@@ -234,6 +243,7 @@ pub async fn run(cli: Cli) -> CliResult {
         Command::Token(cmd) => token::run(&ctx, cmd).await,
         Command::Serve(args) => serve::run(&ctx, args).await,
         Command::Demo(args) => demo::run(&ctx, args).await,
+        Command::Config(cmd) => config::run(cli.config.as_deref(), &ctx, cmd),
     }
 }
 

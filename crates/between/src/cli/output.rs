@@ -116,3 +116,18 @@ pub fn write_private_file(
         .with_context(|| format!("could not write {}", path.display()))?;
     Ok(())
 }
+
+/// A bar on standard error, drawn only when it is a terminal, after
+/// `what` ("Checking and encrypting").
+pub fn progress_bar(what: &str) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::with_draw_target(
+        None,
+        indicatif::ProgressDrawTarget::stderr_with_hz(10),
+    );
+    if let Ok(style) = indicatif::ProgressStyle::with_template(&format!(
+        "{what} {{bar:30}} {{pos}}/{{len}} ({{per_sec}}, {{eta}} left)"
+    )) {
+        bar.set_style(style);
+    }
+    bar
+}

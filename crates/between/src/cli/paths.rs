@@ -60,12 +60,17 @@ impl Paths {
     /// The store's location for messages, without any password.
     pub fn database_display(&self) -> String {
         match &self.database_url {
-            Some(url) => match (url.find("://"), url.rfind('@')) {
-                (Some(s), Some(at)) if at > s => format!("{}://…@{}", &url[..s], &url[at + 1..]),
-                _ => url.clone(),
-            },
+            Some(url) => redact_url(url),
             None => self.data_dir.join("between.db").display().to_string(),
         }
+    }
+}
+
+/// A database URL without its user and password.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => format!("{}://…@{}", &url[..s], &url[at + 1..]),
+        _ => url.to_string(),
     }
 }
 

@@ -28,9 +28,14 @@ pub struct ServeArgs {
     /// The name shown in titles and headers; choose something neutral if others might see the screen.
     #[arg(long, env = "BETWEEN_APP_TITLE", default_value = "Between")]
     app_title: String,
-    /// Crisis contacts for this deployment, separated by ";" (default: emergency numbers, 988, 116 123).
-    #[arg(long, env = "BETWEEN_CRISIS_CONTACTS", value_name = "LINES")]
-    crisis_contacts: Option<String>,
+    /// Crisis contacts for this deployment, one line each, separated by ";" (default: emergency numbers, 988, 116 123).
+    #[arg(
+        long,
+        env = "BETWEEN_CRISIS_CONTACTS",
+        value_name = "LINES",
+        value_delimiter = ';'
+    )]
+    crisis_contacts: Vec<String>,
     /// Where the quick-exit button leads.
     #[arg(
         long,
@@ -48,15 +53,32 @@ pub struct ServeArgs {
         value_delimiter = ','
     )]
     trusted_proxies: Vec<Cidr>,
+    /// Serve Prometheus metrics (request counts and latencies per route, database pool, key-derivation queue; never user data) at http://ADDRESS/metrics, on a listener of its own (default: off).
+    #[arg(long, env = "BETWEEN_METRICS_LISTEN", value_name = "ADDRESS")]
+    metrics_listen: Option<SocketAddr>,
+    /// How log lines are written: `text` for people, `json` (one object per line) for log collectors.
+    #[arg(long, env = "BETWEEN_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
 }
 
 pub async fn run(ctx: &Context, args: ServeArgs) -> CliResult {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("BETWEEN_LOG")
-                .unwrap_or_else(|_| "info".into()),
-        )
-        .init();
+    let filter = tracing_subscriber::EnvFilter::try_from_env("BETWEEN_LOG")
+        .unwrap_or_else(|_| "info".into());
+    match args.log_format {
+        LogFormat::Text => tracing_subscriber::fmt().with_env_filter(filter).init(),
+        LogFormat::Json => tracing_subscriber::fmt()
+            .json()
+            .flatten_event(true)
+            .with_current_span(false)
+            .with_env_filter(filter)
+            .init(),
+    }
     let store = ctx.store().await?;
     if ctx.kdf != between_app::KdfParams::PRODUCTION {
         tracing::warn!(kdf = %ctx.kdf, "password key derivation differs from the default (argon2id m=65536, t=3, p=1)");
@@ -76,29 +98,67 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> CliResult {
         exit_url: args.exit_url,
         secure_cookies: ctx.public_url.starts_with("https://"),
         public_url: ctx.public_url.trim_end_matches('/').to_string(),
-        crisis_contacts: match args.crisis_contacts {
-            Some(lines) => lines
-                .split(';')
-                .map(str::trim)
+        crisis_contacts: {
+            let lines: Vec<String> = args
+                .crisis_contacts
+                .iter()
+                .map(|l| l.trim())
                 .filter(|l| !l.is_empty())
                 .map(String::from)
-                .collect(),
-            None => web::default_crisis_contacts(),
+                .collect();
+            if lines.is_empty() {
+                web::default_crisis_contacts()
+            } else {
+                lines
+            }
         },
         trusted_proxies: args.trusted_proxies,
     };
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("could not listen on {}", args.listen))?;
+    let metrics_listener = match args.metrics_listen {
+        Some(address) => {
+            let listener = tokio::net::TcpListener::bind(address)
+                .await
+                .with_context(|| format!("could not listen for metrics on {address}"))?;
+            tracing::info!(%address, "metrics at /metrics");
+            Some(listener)
+        }
+        None => None,
+    };
     tracing::info!(address = %args.listen, store = %ctx.paths.database_display(), "Between is listening");
-    super::output::announce(format_args!(
-        "Between is running at {} (Ctrl-C stops it).",
-        settings.public_url
-    ));
-    web::serve(listener, app, settings, shutdown_signal()).await?;
+    if args.log_format == LogFormat::Text {
+        // With JSON logs, standard output holds nothing but log objects.
+        super::output::announce(format_args!(
+            "Between is running at {} (Ctrl-C stops it).",
+            settings.public_url
+        ));
+    }
+    web::serve_with(listener, metrics_listener, app, settings, shutdown_signal()).await?;
     Ok(())
 }
 
+/// Ctrl-C, or SIGTERM (what systemd, Docker and Kubernetes send to stop).
 async fn shutdown_signal() {
-    let _ = tokio::signal::ctrl_c().await;
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut terminate) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = terminate.recv() => {}
+                }
+            }
+            Err(err) => {
+                tracing::warn!(error = %err, "cannot listen for SIGTERM; only Ctrl-C stops the server");
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }

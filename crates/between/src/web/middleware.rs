@@ -54,7 +54,9 @@ pub async fn security_headers(
     response
 }
 
-pub async fn log_requests(request: Request, next: Next) -> Response {
+/// Logs each request (method, route pattern, status, time) and counts it
+/// for the metrics.
+pub async fn log_requests(State(state): State<WebState>, request: Request, next: Next) -> Response {
     let method = request.method().clone();
     let route = request
         .extensions()
@@ -63,11 +65,14 @@ pub async fn log_requests(request: Request, next: Next) -> Response {
         .unwrap_or_else(|| "(unmatched)".into());
     let started = Instant::now();
     let response = next.run(request).await;
+    let took = started.elapsed();
+    let status = response.status().as_u16();
+    state.metrics.record(method.as_str(), &route, status, took);
     tracing::info!(
         %method,
         route,
-        status = response.status().as_u16(),
-        ms = started.elapsed().as_secs_f64() * 1000.0,
+        status,
+        ms = took.as_secs_f64() * 1000.0,
         "request"
     );
     response

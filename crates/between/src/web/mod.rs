@@ -13,6 +13,7 @@ mod forms;
 mod highlight;
 mod import_slot;
 mod layout;
+pub mod metrics;
 mod middleware;
 pub mod next_path;
 mod paging;
@@ -81,13 +82,20 @@ impl Default for WebSettings {
 pub struct WebState {
     pub app: App,
     pub settings: Arc<WebSettings>,
+    pub metrics: Arc<metrics::Metrics>,
 }
 
 /// The whole router: pages, static files and the API.
 pub fn router(app: App, settings: WebSettings) -> Router {
+    router_counting(app, settings, Arc::default())
+}
+
+/// [`router`], counting requests into `metrics`.
+pub fn router_counting(app: App, settings: WebSettings, metrics: Arc<metrics::Metrics>) -> Router {
     let state = WebState {
         app,
         settings: Arc::new(settings),
+        metrics,
     };
     let api = route_table::build(api::table())
         .fallback(api::not_found)
@@ -103,7 +111,10 @@ pub fn router(app: App, settings: WebSettings) -> Router {
         .layer(body_limit::BodyLimit(routes::FORM_LIMIT))
         .nest(api::PREFIX, api)
         .layer(axum::middleware::from_fn(body_limit::explain))
-        .layer(axum::middleware::from_fn(middleware::log_requests))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::log_requests,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             middleware::security_headers,
@@ -115,6 +126,9 @@ pub fn router(app: App, settings: WebSettings) -> Router {
         .with_state(state)
 }
 
+/// How long running requests may take to finish once a stop is asked for.
+pub const DRAIN_TIME: Duration = Duration::from_secs(20);
+
 /// Serves until `shutdown` completes, then finishes running requests.
 pub async fn serve(
     listener: tokio::net::TcpListener,
@@ -122,14 +136,67 @@ pub async fn serve(
     settings: WebSettings,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    tokio::spawn(housekeeping(app.clone()));
-    let router = router(app, settings);
-    axum::serve(
+    serve_with(listener, None, app, settings, shutdown).await
+}
+
+/// Serves the app on `listener` (and metrics on `metrics_listener`) until
+/// `shutdown` completes; then stops accepting connections, lets running
+/// requests finish for up to [`DRAIN_TIME`], finishes background work and
+/// closes the store's connections.
+pub async fn serve_with(
+    listener: tokio::net::TcpListener,
+    metrics_listener: Option<tokio::net::TcpListener>,
+    app: App,
+    settings: WebSettings,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let housekeeping = tokio::spawn(housekeeping(app.clone()));
+    let counts = Arc::new(metrics::Metrics::default());
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let when_stopped = move || {
+        let mut stopped = stopped.clone();
+        async move {
+            let _ = stopped.wait_for(|stop| *stop).await;
+        }
+    };
+    let stopping = async move {
+        shutdown.await;
+        tracing::info!("stopping: no new connections; running requests may finish");
+        let _ = stop.send(true);
+    };
+    let metrics_task = metrics_listener.map(|listener| {
+        let router = metrics::router(app.clone(), counts.clone());
+        let stopped = when_stopped();
+        tokio::spawn(async move {
+            axum::serve(listener, router)
+                .with_graceful_shutdown(stopped)
+                .await
+        })
+    });
+    let deadline = {
+        let stopped = when_stopped();
+        async move {
+            stopped.await;
+            tokio::time::sleep(DRAIN_TIME).await;
+        }
+    };
+    let router = router_counting(app.clone(), settings, counts);
+    let serving = axum::serve(
         listener,
         router.into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown)
-    .await?;
+    .with_graceful_shutdown(stopping);
+    tokio::select! {
+        served = serving => served?,
+        () = deadline => tracing::warn!("requests still running after {} s; stopping anyway", DRAIN_TIME.as_secs()),
+    }
+    housekeeping.abort();
+    if let Some(task) = metrics_task {
+        task.abort();
+    }
+    app.settle().await;
+    app.store().close().await;
+    tracing::info!("stopped");
     Ok(())
 }
 

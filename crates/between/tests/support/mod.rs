@@ -2,6 +2,8 @@
 //! a tiny cookie jar, form posting and JSON API helpers.
 #![allow(dead_code, clippy::unwrap_used)]
 
+pub mod process;
+
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
