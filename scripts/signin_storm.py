@@ -12,7 +12,7 @@ Usage: scripts/signin_storm.py [path/to/between] [--concurrency 48] [--years 2]
 Prints one JSON line: peak and final RSS in MB, sign-in statuses and
 /healthz p50/p99/max in ms.
 """
-import argparse, http.client, json, os, re, socket, subprocess, sys, tempfile, threading, time, urllib.parse
+import argparse, http.client, json, os, re, shutil, socket, subprocess, sys, tempfile, threading, time, urllib.parse
 
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ap = argparse.ArgumentParser()
@@ -110,3 +110,4 @@ try:
     }))
 finally:
     server.terminate(); server.wait()
+    shutil.rmtree(tmp, ignore_errors=True)
