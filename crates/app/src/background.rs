@@ -1,12 +1,15 @@
-//! Work a request leaves for later, in a bounded queue: today, publishing
-//! the agenda snapshot a therapist sees after a client signs in (it drafts
-//! the agenda, which decrypts every kind). At most one job per person is
-//! waiting, at most [`MAX_PENDING`] in all (more are dropped: the snapshot
-//! is published again when the person next reads or changes their agenda),
-//! and each job takes its turn on the unlock gate, so a storm of sign-ins
-//! cannot multiply this work in memory.
+//! Work a request leaves for later, in a bounded queue: publishing what a
+//! client's linked therapists see — the agenda snapshot and the dashboard
+//! summary (`summary_share.rs`) — after the client signs in or writes what
+//! they show (drafting them decrypts every kind). At most one job per
+//! person is queued or running; a change while it runs asks it to run once
+//! more, so the last write is always reflected. At most [`MAX_PENDING`]
+//! people wait in all (more are dropped: the snapshot is published again
+//! when the person next reads or changes their agenda, the summary at
+//! their next write or sign-in), and each job takes its turn on the
+//! unlock gate, so a storm of sign-ins cannot multiply this work in memory.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::sync::Mutex;
 
 use tokio::sync::Notify;
@@ -20,22 +23,42 @@ pub const MAX_PENDING: usize = 256;
 
 #[derive(Debug, Default)]
 pub(crate) struct Background {
-    pending: Mutex<HashSet<Uuid>>,
+    /// People with a job queued or running, and whether it should run
+    /// again when it ends (something changed meanwhile).
+    pending: Mutex<HashMap<Uuid, bool>>,
     idle: Notify,
 }
 
 impl Background {
+    /// Whether a new job should start for `user` (else one is queued or
+    /// running, and now runs again when it ends).
     fn claim(&self, user: Uuid) -> bool {
         let mut pending = self.pending.lock().unwrap_or_else(|p| p.into_inner());
-        pending.len() < MAX_PENDING && pending.insert(user)
+        if let Some(again) = pending.get_mut(&user) {
+            *again = true;
+            return false;
+        }
+        if pending.len() >= MAX_PENDING {
+            return false;
+        }
+        pending.insert(user, false);
+        true
     }
 
-    fn finish(&self, user: Uuid) {
+    /// Ends a run: true when it should run once more.
+    fn finish(&self, user: Uuid) -> bool {
         let mut pending = self.pending.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(again) = pending.get_mut(&user) {
+            if *again {
+                *again = false;
+                return true;
+            }
+        }
         pending.remove(&user);
         if pending.is_empty() {
             self.idle.notify_waiters();
         }
+        false
     }
 
     pub(crate) fn pending(&self) -> usize {
@@ -51,19 +74,28 @@ impl Background {
 }
 
 impl App {
-    /// Publishes `p`'s next agenda to their therapists in the background.
-    pub(crate) fn queue_agenda_publishing(&self, p: &Principal) {
+    /// Publishes `p`'s next agenda and summary to their therapists in the
+    /// background. Nothing for someone with no link keys.
+    pub(crate) fn queue_publishing(&self, p: &Principal) {
+        if p.keys.identity().is_none() {
+            return;
+        }
         if !self.background.claim(p.user.id) {
-            tracing::debug!("agenda publishing already queued or the queue is full");
+            tracing::debug!("publishing already queued (it runs again) or the queue is full");
             return;
         }
         let app = self.clone();
         let p = p.clone();
         tokio::spawn(async move {
-            if let Ok(_permit) = app.unlock_permit().await {
-                app.publish_next_agenda(&p).await;
+            loop {
+                if let Ok(_permit) = app.unlock_permit().await {
+                    app.publish_next_agenda(&p).await;
+                    app.publish_summaries(&p).await;
+                }
+                if !app.background.finish(p.user.id) {
+                    break;
+                }
             }
-            app.background.finish(p.user.id);
         });
     }
 

@@ -47,6 +47,7 @@ mod sealed_writes;
 pub mod security_events;
 pub mod sessions;
 pub mod sharing;
+mod summary_share;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod throttle;

@@ -414,6 +414,7 @@ impl App {
             }
         }
         self.publish_next_agenda(p).await;
+        self.publish_summaries(p).await;
         Ok(())
     }
 }

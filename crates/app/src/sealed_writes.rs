@@ -27,10 +27,15 @@ impl App {
             Err(StoreError::RetiredKey(_)) => {
                 let fresh = self.fresh_keys(p).await?;
                 let batch = reseal_batch(p, &fresh, batch)?;
-                Ok(self.store.apply_records(p.user.id, &batch).await?)
+                self.store.apply_records(p.user.id, &batch).await?;
             }
-            other => Ok(other?),
+            other => other?,
         }
+        // What a linked therapist's summary says may have changed.
+        if crate::summary_share::summarised(batch) {
+            self.queue_publishing(p);
+        }
+        Ok(())
     }
 
     /// Inserts one entry; returns what was stored.

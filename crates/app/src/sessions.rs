@@ -195,7 +195,7 @@ impl App {
         self.drain_inbox(&principal).await?;
         self.seal_keys_of_all_links(&principal).await?;
         drop(permit);
-        self.queue_agenda_publishing(&principal);
+        self.queue_publishing(&principal);
         let device = match s.as_ {
             SignInAs::WebSession => self.remember_device(user.id, s.attempt.device).await?,
             SignInAs::Device => None,

@@ -78,6 +78,9 @@ pub struct ClientSummary {
     pub deterioration: Option<bool>,
     /// The last few PHQ-9 and GAD-7 totals, oldest first, per instrument.
     pub recent_scores: Option<Vec<RecentScores>>,
+    /// When the client's app made these figures (sealed to the therapist);
+    /// `None` when they were just worked out from the shared records.
+    pub as_of: Option<Timestamp>,
 }
 
 /// How many recent totals of each measure a summary carries.
@@ -578,6 +581,14 @@ impl App {
         if on.contains(&Scope::Agenda) {
             self.publish_next_agenda(p).await;
         }
+        // The therapist's summary: gone at once with what a scope turned
+        // off showed, then made again from what is still shared.
+        if !off.is_empty() {
+            self.store
+                .delete_share_items(s.id, crate::summary_share::SUMMARY)
+                .await?;
+        }
+        self.publish_summaries(p).await;
         for (scope, state) in on
             .iter()
             .map(|x| (x, "on"))
@@ -611,7 +622,11 @@ impl App {
         held.sort();
         held.dedup();
         self.store
-            .end_share(s.id, self.now_micros(), &[crate::agenda_share::SNAPSHOT])
+            .end_share(
+                s.id,
+                self.now_micros(),
+                &[crate::agenda_share::SNAPSHOT, crate::summary_share::SUMMARY],
+            )
             .await?;
         self.store
             .mark_rotation(s.client_id, &held, self.now_micros())
@@ -758,23 +773,62 @@ impl App {
     }
 
     /// One linked client at a glance, from the scopes `link` shares (logged
-    /// for the client as "summary").
+    /// for the client as "summary"): the figures the client's app sealed
+    /// for this link, or, until there are any, worked out from the shared
+    /// records.
     pub async fn client_summary(
         &self,
         p: &Principal,
         link: Link,
     ) -> Result<ClientSummary, AppError> {
-        use between_domain::appointment::next_appointment;
+        require_full(p)?;
+        let s = self.share_with(p, &link.client).await?;
+        if s.therapist_id != p.user.id {
+            return Err(not_linked(&link.client));
+        }
+        let now = self.now();
+        let summary = match self.sealed_figures(p, &s).await? {
+            Some((figures, made)) => figures.summary(link, now, Some(made)),
+            None => {
+                let view = self.client_view(p, &link.client, None).await?;
+                self.figures(&view, p.user.id, &link.scopes, &link.client)
+                    .await?
+                    .summary(link, now, None)
+            }
+        };
+        self.log(s.client_id, Some(p.user.id), &p.user.name, "summary", None)
+            .await?;
+        Ok(summary)
+    }
+
+    /// A client's figures as `therapist` may see them through `scopes`:
+    /// `view` holds the client's keys of those scopes (the therapist's view,
+    /// or the client themselves), `client` names them in roadblock
+    /// sentences.
+    pub(crate) async fn figures(
+        &self,
+        view: &Principal,
+        therapist: Uuid,
+        scopes: &[Scope],
+        client: &str,
+    ) -> Result<crate::summary_share::Figures, AppError> {
+        use between_domain::appointment::Status;
         use between_domain::measure::Change;
-        let view = self.client_view(p, &link.client, None).await?;
         let now = self.now();
         let t = between_domain::roadblocks::Thresholds::default();
         // One load of each shared kind serves every figure and rule.
         let g = self
-            .gather_shared(&view, p.user.id, &link.scopes, now - t.adherence_window)
+            .gather_shared(view, therapist, scopes, now - t.adherence_window)
             .await?;
-        let next = next_appointment(&g.appointments, now).map(|a| a.starts_at);
-        let shared = |s: Scope| link.scopes.contains(&s);
+        let mut upcoming: Vec<(Timestamp, Timestamp)> = g
+            .appointments
+            .iter()
+            .filter(|a| a.details.status == Status::Planned && a.ends_at() > now)
+            .map(|a| (a.starts_at, a.ends_at()))
+            .collect();
+        upcoming.sort();
+        upcoming.truncate(crate::summary_share::UPCOMING);
+        let shared = |s: Scope| scopes.contains(&s);
         let (measures, safety_flag, deterioration, recent_scores) = if shared(Scope::Measures) {
             let mut latest = Vec::new();
             let mut recent = Vec::new();
@@ -825,19 +879,16 @@ impl App {
         });
         let feedback_flag =
             shared(Scope::Feedback).then(|| g.feedback.last().is_some_and(|r| r.low || r.falling));
-        let roadblocks = crate::roadblocks::roadblocks_about(&view, &g, &t, Some(&link.client))
+        let roadblocks = crate::roadblocks::roadblocks_about(view, &g, &t, Some(client))
             .into_iter()
             .filter(|r| between_domain::share::roadblock_scope(r.kind).is_none_or(&shared))
             .map(|r| r.text)
             .collect();
-        self.log(view.user.id, Some(p.user.id), &p.user.name, "summary", None)
-            .await?;
-        Ok(ClientSummary {
-            link,
-            next_appointment: next,
+        Ok(crate::summary_share::Figures {
+            upcoming,
             measures,
             safety_flag,
-            adherence,
+            adherence: adherence.map(|rate| crate::summary_share::Adherence { rate }),
             feedback_flag,
             roadblocks,
             deterioration,

@@ -171,10 +171,17 @@ pub struct SummaryText {
     pub measures: String,
     pub adherence: String,
     pub flags: Vec<String>,
+    /// "as of Tue 1 Dec, 09:30" when the figures are more than a day old
+    /// (the client's app made them when it was last used); empty otherwise.
+    pub as_of: String,
 }
 
 impl SummaryText {
-    pub fn of(c: &between_app::sharing::ClientSummary, tz: &TimeZone) -> SummaryText {
+    pub fn of(
+        c: &between_app::sharing::ClientSummary,
+        tz: &TimeZone,
+        now: jiff::Timestamp,
+    ) -> SummaryText {
         let dash = |t: Option<String>| t.unwrap_or_else(|| "—".to_string());
         let name = &c.link.client;
         let mut flags = Vec::new();
@@ -218,6 +225,16 @@ impl SummaryText {
                     .unwrap_or_else(|| "nothing planned".into())
             })),
             flags,
+            as_of: c
+                .as_of
+                .filter(|made| now.duration_since(*made) > jiff::SignedDuration::from_hours(24))
+                .map(|made| {
+                    format!(
+                        "as of {}",
+                        made.to_zoned(tz.clone()).strftime("%a %-d %b, %H:%M")
+                    )
+                })
+                .unwrap_or_default(),
         }
     }
 }
@@ -241,6 +258,7 @@ pub fn summary_json(c: &between_app::sharing::ClientSummary, tz: &TimeZone) -> V
         "adherence": c.adherence,
         "feedback_flag": c.feedback_flag,
         "roadblocks": c.roadblocks,
+        "as_of": c.as_of.map(|t| rfc3339(t, tz)),
     })
 }
 

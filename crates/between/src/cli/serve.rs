@@ -130,10 +130,19 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> CliResult {
     tracing::info!(address = %args.listen, store = %ctx.paths.database_display(), "Between is listening");
     if args.log_format == LogFormat::Text {
         // With JSON logs, standard output holds nothing but log objects.
-        super::output::announce(format_args!(
-            "Between is running at {} (Ctrl-C stops it).",
-            settings.public_url
-        ));
+        // Where it listens, and where people reach it when that differs
+        // (behind a proxy, or a --public-url left at its default).
+        let local = format!("http://{}", args.listen);
+        if local == settings.public_url {
+            super::output::announce(format_args!(
+                "Between is running at {local} (Ctrl-C stops it)."
+            ));
+        } else {
+            super::output::announce(format_args!(
+                "Between is listening on {} for {} (Ctrl-C stops it).",
+                args.listen, settings.public_url
+            ));
+        }
     }
     web::serve_with(listener, metrics_listener, app, settings, shutdown_signal()).await?;
     Ok(())

@@ -379,12 +379,17 @@ pub async fn clients(ctx: &Context, args: JsonArgs) -> CliResult {
                 scope_names(&l.scopes).join(", ")
             }
         );
-        let s = crate::client_doc::SummaryText::of(c, &tz);
+        let s = crate::client_doc::SummaryText::of(c, &tz, app.now());
         outln!(
-            "  next {} · {} · adherence {}",
+            "  next {} · {} · adherence {}{}",
             s.next,
             s.measures,
-            s.adherence
+            s.adherence,
+            if s.as_of.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", s.as_of)
+            }
         );
         for f in &s.flags {
             outln!("  ! {f}");

@@ -461,6 +461,8 @@ struct DashRow {
     scores: Option<Vec<(String, String)>>,
     adherence: String,
     next: String,
+    /// "as of …" when the client's figures are more than a day old.
+    as_of: String,
 }
 
 #[derive(Template)]
@@ -477,13 +479,14 @@ pub async fn clients(State(state): State<WebState>, s: SignedIn) -> PageResult {
     require_therapist(&s)?;
     let p = &s.principal;
     let tz = &p.user.time_zone;
+    let now = state.app.now();
     let rows = state
         .app
         .client_summaries(p)
         .await?
         .iter()
         .map(|c| {
-            let text = crate::client_doc::SummaryText::of(c, tz);
+            let text = crate::client_doc::SummaryText::of(c, tz, now);
             let scores = c.measures.as_ref().map(|latest| {
                 latest
                     .iter()
@@ -517,6 +520,7 @@ pub async fn clients(State(state): State<WebState>, s: SignedIn) -> PageResult {
                 scores,
                 adherence: text.adherence,
                 next: text.next,
+                as_of: text.as_of,
             }
         })
         .collect();
@@ -826,7 +830,7 @@ async fn client_page(
     let now = state.app.now();
     let today = now.to_zoned(tz.clone()).date();
     let summary = state.app.client_summary(p, link.clone()).await?;
-    let flags = crate::client_doc::SummaryText::of(&summary, tz).flags;
+    let flags = crate::client_doc::SummaryText::of(&summary, tz, now).flags;
     let (mut scores, mut goals, mut practices) = (None, None, None);
     let mut details = Vec::new();
     for scope in link.scopes.iter().copied().filter(|x| *x != Scope::Agenda) {
