@@ -44,6 +44,9 @@ fn to_minute(t: Timestamp) -> Timestamp {
     .unwrap_or(t)
 }
 
+/// How far short of a year ahead a series may fall before it is extended.
+const EXTEND_SLACK: jiff::SignedDuration = jiff::SignedDuration::from_hours(24 * 7);
+
 fn horizon(now: Timestamp) -> Timestamp {
     now.checked_add(appointment::SERIES_HORIZON).unwrap_or(now)
 }
@@ -73,9 +76,12 @@ impl App {
             .to_zoned(tz)
             .map(|z| z.timestamp())
             .unwrap_or_else(|_| self.now());
-        // A year ahead of today, or of the first occurrence if that is later.
+        // A year ahead of today, or of the first occurrence if that is
+        // later; moved on only once it is a week short, so reading
+        // appointments writes at most once a week per series, not at every
+        // read.
         let until = horizon(self.now().max(first));
-        if series.generated_until >= until {
+        if series.generated_until >= until - EXTEND_SLACK {
             return Ok(());
         }
         for start in series.starts_between(series.generated_until, until) {
@@ -115,7 +121,8 @@ impl App {
         Ok(())
     }
 
-    /// Keeps every series a year ahead; cheap when nothing is due.
+    /// Keeps every series a year ahead (within a week); cheap, and writes
+    /// nothing, when nothing is due.
     async fn extend_all_series(&self, p: &Principal) -> Result<(), AppError> {
         let q = RecordQuery {
             kind: RecordKind::AppointmentSeries.as_str().into(),

@@ -3,7 +3,7 @@
 //! summary (`summary_share.rs`) — after the client signs in or writes what
 //! they show (drafting them decrypts every kind). At most one job per
 //! person is queued or running; a change while it runs asks it to run once
-//! more, so the last write is always reflected. At most [`MAX_PENDING`]
+//! more (up to [`MAX_RUNS`] runs), so the last write is reflected. At most [`MAX_PENDING`]
 //! people wait in all (more are dropped: the snapshot is published again
 //! when the person next reads or changes their agenda, the summary at
 //! their next write or sign-in), and each job takes its turn on the
@@ -20,6 +20,11 @@ use crate::App;
 
 /// Jobs waiting or running, at most.
 pub const MAX_PENDING: usize = 256;
+
+/// Runs of one job, at most: a job whose own drafting wrote something it
+/// publishes (say, a series kept a year ahead) would otherwise ask for
+/// itself again for ever.
+const MAX_RUNS: usize = 4;
 
 #[derive(Debug, Default)]
 pub(crate) struct Background {
@@ -87,12 +92,17 @@ impl App {
         let app = self.clone();
         let p = p.clone();
         tokio::spawn(async move {
-            loop {
+            for run in 1.. {
                 if let Ok(_permit) = app.unlock_permit().await {
                     app.publish_next_agenda(&p).await;
                     app.publish_summaries(&p).await;
                 }
                 if !app.background.finish(p.user.id) {
+                    break;
+                }
+                if run == MAX_RUNS {
+                    tracing::warn!("publishing asked for itself again {MAX_RUNS} times; stopped");
+                    app.background.finish(p.user.id);
                     break;
                 }
             }

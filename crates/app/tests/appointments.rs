@@ -17,7 +17,33 @@ on_both_backends!(
     since_last_session_spans_last_attended_to_next_planned,
     appointments_are_private_and_encrypted,
     bad_appointments_are_refused_and_write_nothing,
+    reading_a_series_writes_nothing_until_it_needs_extending,
 );
+
+async fn reading_a_series_writes_nothing_until_it_needs_extending(db: &TestDb) {
+    let app = app_on(db.store.clone()).await;
+    let (p, _, _) = signed_in(&app, "cy").await;
+    app.add_appointment(
+        &p,
+        NewAppointment {
+            starts_at: now_minute() - hours(24 * 3),
+            details: with("Dr. Rivera"),
+            repeat: Some(Repeat::Weeks(1)),
+            until: None,
+        },
+    )
+    .await
+    .unwrap();
+    let before = db.store.fingerprint().await;
+    for _ in 0..3 {
+        app.appointments(&p).await.unwrap();
+    }
+    assert_eq!(
+        db.store.fingerprint().await,
+        before,
+        "reading appointments wrote to the store"
+    );
+}
 
 fn now_minute() -> Timestamp {
     let t = Timestamp::now();

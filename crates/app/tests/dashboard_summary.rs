@@ -9,8 +9,10 @@
 
 mod support;
 
+use between_app::appointments::NewAppointment;
 use between_app::sharing::ClientSummary;
 use between_app::{App, Config, Principal};
+use between_domain::appointment::{Details, Repeat};
 use between_domain::measure::{Instrument, Response};
 use between_domain::share::Scope;
 use between_store::testing::TestDb;
@@ -22,6 +24,7 @@ on_both_backends!(
     a_sealed_summary_says_what_the_shared_records_say,
     a_summary_that_does_not_open_as_the_clients_is_ignored,
     an_ended_link_keeps_no_summary,
+    publishing_ends_when_drafting_writes_itself,
 );
 
 async fn phq9(app: &App, p: &Principal, answer: u8) {
@@ -174,4 +177,34 @@ async fn an_ended_link_keeps_no_summary(db: &TestDb) {
         .unwrap()
         .is_empty());
     assert!(app.client_summaries(&dr).await.unwrap().is_empty());
+}
+
+async fn publishing_ends_when_drafting_writes_itself(db: &TestDb) {
+    let app = App::new(db.store.clone(), Config::testing());
+    let (ada, dr) = linked(&app).await;
+    app.set_share_scopes(&ada, "dr-rivera", &[Scope::Agenda], &[])
+        .await
+        .unwrap();
+    // A weekly series, kept a year ahead by whoever reads appointments:
+    // the drafts themselves write to it.
+    app.add_appointment(
+        &ada,
+        NewAppointment {
+            starts_at: app.now() - jiff::SignedDuration::from_hours(24 * 30),
+            details: Details::default(),
+            repeat: Some(Repeat::Weeks(1)),
+            until: None,
+        },
+    )
+    .await
+    .unwrap();
+    for answer in 0..4 {
+        phq9(&app, &ada, answer).await;
+    }
+    tokio::time::timeout(std::time::Duration::from_secs(30), app.settle())
+        .await
+        .expect("the background queue empties");
+    let row = row(&app, &dr).await;
+    assert!(row.as_of.is_some() && row.next_appointment.is_some());
+    assert_eq!(latest_total(&row), Some(27));
 }
