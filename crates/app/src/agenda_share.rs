@@ -20,7 +20,7 @@ use crate::agenda_saved::{Agenda, Target};
 use crate::consent::{Item, ItemAuthor};
 use crate::error::AppError;
 use crate::keyring::DataKind;
-use crate::principal::{Principal, Role};
+use crate::principal::Principal;
 use crate::{from_micros, micros, App};
 
 pub(crate) const SNAPSHOT: &str = "agenda";
@@ -98,28 +98,9 @@ impl App {
 
     /// The client's active links with the agenda scope on, with their scopes.
     async fn agenda_links(&self, p: &Principal) -> Result<Vec<(ShareRow, Vec<Scope>)>, AppError> {
-        if p.user.role != Role::Client || p.keys.identity().is_none() {
-            return Ok(Vec::new());
-        }
-        let mut out = Vec::new();
-        for s in self.store.active_shares(p.user.id).await? {
-            if s.client_id != p.user.id {
-                continue;
-            }
-            // What the client's own consent says, never the plain rows.
-            let Some(consent) = self.consent(p, &s).await? else {
-                continue;
-            };
-            let scopes: Vec<Scope> = consent
-                .scopes
-                .iter()
-                .filter_map(|x| Scope::parse(x))
-                .collect();
-            if scopes.contains(&Scope::Agenda) {
-                out.push((s, scopes));
-            }
-        }
-        Ok(out)
+        let mut links = self.consented_links(p).await?;
+        links.retain(|(_, scopes)| scopes.contains(&Scope::Agenda));
+        Ok(links)
     }
 
     async fn try_publish_agenda(&self, p: &Principal, agenda: &Agenda) -> Result<(), AppError> {

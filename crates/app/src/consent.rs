@@ -13,13 +13,14 @@
 //! copy of the client's public key, taken when it accepted (or at its first
 //! seal for an older link).
 
+use between_domain::share::Scope;
 use between_store::ShareRow;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::crypto::{self, Key};
 use crate::error::AppError;
-use crate::principal::Principal;
+use crate::principal::{Principal, Role};
 use crate::App;
 
 /// The client's record of what it agreed to share with whom.
@@ -211,6 +212,34 @@ impl App {
             .put_share_consent(s.id, p.user.id, &sealed, self.now_micros())
             .await?;
         Ok(())
+    }
+
+    /// The client's active links that its app can verify, each with the
+    /// scopes its own consent record switches on (never the plain rows).
+    /// Empty for a therapist, or an account with no link keys.
+    pub(crate) async fn consented_links(
+        &self,
+        p: &Principal,
+    ) -> Result<Vec<(ShareRow, Vec<Scope>)>, AppError> {
+        if p.user.role != Role::Client || p.keys.identity().is_none() {
+            return Ok(Vec::new());
+        }
+        let mut out = Vec::new();
+        for s in self.store.active_shares(p.user.id).await? {
+            if s.client_id != p.user.id {
+                continue;
+            }
+            let Some(consent) = self.consent(p, &s).await? else {
+                continue;
+            };
+            let scopes = consent
+                .scopes
+                .iter()
+                .filter_map(|x| Scope::parse(x))
+                .collect();
+            out.push((s, scopes));
+        }
+        Ok(out)
     }
 
     /// The client's consent for link `s`: its record, or the first one made

@@ -9,7 +9,6 @@
 //! when it was made ("as of"), and the next appointment is picked at
 //! reading time from the few upcoming ones it carries.
 
-use between_domain::share::Scope;
 use between_store::{RecordBatch, ShareItemRow, ShareRow};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -17,7 +16,7 @@ use uuid::Uuid;
 
 use crate::consent::{Item, ItemAuthor};
 use crate::error::AppError;
-use crate::principal::{Principal, Role};
+use crate::principal::Principal;
 use crate::records::RecordKind;
 use crate::sharing::{ClientSummary, LatestScore, Link, RecentScores};
 use crate::{from_micros, micros, App};
@@ -115,22 +114,7 @@ impl App {
     }
 
     async fn try_publish_summaries(&self, p: &Principal) -> Result<(), AppError> {
-        if p.user.role != Role::Client || p.keys.identity().is_none() {
-            return Ok(());
-        }
-        for s in self.store.active_shares(p.user.id).await? {
-            if s.client_id != p.user.id {
-                continue;
-            }
-            // What the client's own consent says, never the plain rows.
-            let Some(consent) = self.consent(p, &s).await? else {
-                continue;
-            };
-            let scopes: Vec<Scope> = consent
-                .scopes
-                .iter()
-                .filter_map(|x| Scope::parse(x))
-                .collect();
+        for (s, scopes) in self.consented_links(p).await? {
             let figures = self
                 .figures(p, s.therapist_id, &scopes, &p.user.name)
                 .await?;
