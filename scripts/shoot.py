@@ -94,7 +94,9 @@ try:
         for width in (390, 1280):
             wd("POST", f"{s}/window/rect", {"width": width, "height": 900})
             wd("POST", f"{s}/url", {"url": base + path}); time.sleep(0.4)
-            height = wd("POST", f"{s}/execute/sync", {"script": "return document.documentElement.scrollHeight", "args": []})
+            # The window's height includes the browser's own frame: add it, or
+            # the bottom of the page is cut off.
+            height = wd("POST", f"{s}/execute/sync", {"script": "return document.documentElement.scrollHeight + (window.outerHeight - window.innerHeight)", "args": []})
             wd("POST", f"{s}/window/rect", {"width": width, "height": min(max(height, 600), 4000)})
             time.sleep(0.2)
             png = base64.b64decode(wd("GET", f"{s}/screenshot"))
