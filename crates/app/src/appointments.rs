@@ -11,6 +11,7 @@ use jiff::Timestamp;
 use uuid::Uuid;
 
 use crate::error::AppError;
+use crate::memo::MemoKey;
 use crate::principal::Principal;
 use crate::records::{self, RecordKind};
 use crate::{from_micros, App};
@@ -70,7 +71,7 @@ impl App {
         existing: Option<&RecordRow>,
         batch: &mut RecordBatch,
     ) -> Result<(), AppError> {
-        let tz = jiff::tz::TimeZone::get(&series.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
+        let tz = between_domain::zone::get(&series.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
         let first = series
             .first
             .to_zoned(tz)
@@ -102,7 +103,9 @@ impl App {
         series.generated_until = until;
         let first = series
             .first
-            .to_zoned(jiff::tz::TimeZone::get(&series.time_zone).unwrap_or(jiff::tz::TimeZone::UTC))
+            .to_zoned(
+                between_domain::zone::get(&series.time_zone).unwrap_or(jiff::tz::TimeZone::UTC),
+            )
             .map(|z| z.timestamp())
             .unwrap_or(until);
         let row = self.seal(
@@ -282,12 +285,15 @@ impl App {
     /// Every appointment, oldest first.
     pub async fn appointments(&self, p: &Principal) -> Result<Vec<Appointment>, AppError> {
         p.require_read()?;
-        self.extend_all_series(p).await?;
-        self.appointment_rows(p)
-            .await?
-            .iter()
-            .map(|r| to_appointment(p, r))
-            .collect()
+        self.remembered(p, MemoKey::Appointments, async {
+            self.extend_all_series(p).await?;
+            self.appointment_rows(p)
+                .await?
+                .iter()
+                .map(|r| to_appointment(p, r))
+                .collect()
+        })
+        .await
     }
 
     /// The stored appointments without generating series occurrences: for
@@ -396,7 +402,7 @@ impl App {
                     .push((RecordKind::Appointment.as_str().into(), a.id));
             }
         }
-        let tz = jiff::tz::TimeZone::get(&series.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
+        let tz = between_domain::zone::get(&series.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
         series.first = starts_at.to_zoned(tz).datetime();
         series.details = Details {
             status: Status::Planned,

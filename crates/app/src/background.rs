@@ -90,7 +90,7 @@ impl App {
             return;
         }
         let app = self.clone();
-        let p = p.clone();
+        let p = p.forgetful();
         tokio::spawn(async move {
             for run in 1.. {
                 if let Ok(_permit) = app.unlock_permit().await {

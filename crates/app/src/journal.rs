@@ -249,6 +249,19 @@ impl App {
         Ok(self.store.purge_deleted_entries(micros(cutoff)).await?)
     }
 
+    /// How many live entries were written at or after `since`, counted
+    /// off the index without opening any.
+    pub async fn count_entries_since(
+        &self,
+        p: &Principal,
+        since: Timestamp,
+    ) -> Result<usize, AppError> {
+        p.require_read()?;
+        let since = micros(since);
+        let times = self.store.entry_times(p.user.id).await?;
+        Ok(times.len() - times.partition_point(|t| *t < since))
+    }
+
     /// A page of entries, newest first.
     pub async fn list_entries(&self, p: &Principal, q: &ListEntries) -> Result<Page, AppError> {
         p.require_read()?;

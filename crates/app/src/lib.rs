@@ -31,6 +31,7 @@ pub mod journal;
 pub mod kdf;
 pub mod keyring;
 pub mod measures;
+mod memo;
 pub mod metrics;
 mod passwords;
 pub mod practices;

@@ -88,6 +88,12 @@ impl PracticeRecent {
     }
 }
 
+/// Whether today's list shows a practice: not archived, and due, done or
+/// overdue today.
+fn shows_today(practice: &Stored<Practice>, stats: &Stats) -> bool {
+    !practice.data.archived && (stats.due_today || stats.done_today || stats.overdue)
+}
+
 fn plan(p: &Practice) -> Plan {
     Plan {
         schedule: p.schedule.clone(),
@@ -314,10 +320,26 @@ impl App {
             .practices(p)
             .await?
             .into_iter()
-            .filter(|v| {
-                !v.practice.data.archived
-                    && (v.stats.due_today || v.stats.done_today || v.stats.overdue)
+            .filter(|v| shows_today(&v.practice, &v.stats))
+            .collect())
+    }
+
+    /// [`App::practices_today`] without their logs: the statistics come
+    /// from the logs' times alone, so no log is opened (home shows these).
+    pub async fn practices_today_brief(
+        &self,
+        p: &Principal,
+    ) -> Result<Vec<(Stored<Practice>, Stats)>, AppError> {
+        let today = self.today(p);
+        Ok(self
+            .practices_recent(p, self.now())
+            .await?
+            .into_iter()
+            .map(|v| {
+                let stats = v.stats_between(v.practice.data.start, today, today);
+                (v.practice, stats)
             })
+            .filter(|(practice, stats)| shows_today(practice, stats))
             .collect())
     }
 

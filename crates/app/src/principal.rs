@@ -46,7 +46,7 @@ impl User {
             name: row.name.clone(),
             role: Role::parse(&row.role).unwrap_or(Role::Client),
             // An unknown zone (e.g. removed from the tz database) falls back to UTC.
-            time_zone: TimeZone::get(&row.time_zone).unwrap_or(TimeZone::UTC),
+            time_zone: between_domain::zone::get(&row.time_zone).unwrap_or(TimeZone::UTC),
         }
     }
 
@@ -97,9 +97,29 @@ pub struct Principal {
     /// A write-only token's pinned copy of the account's public key: what
     /// it writes is sealed to this, never to the plain row.
     pub(crate) seal_to: Option<[u8; 32]>,
+    /// What this request opened already (`memo.rs`); `None` unless asked for.
+    pub(crate) memo: Option<std::sync::Arc<crate::memo::Memo>>,
 }
 
 impl Principal {
+    /// This principal with a memo of its own: for one read-only request
+    /// (a page `GET`), which then opens each kind of record once however
+    /// many parts of the page ask for it. Writes through it empty the memo.
+    pub fn remembering(&self) -> Principal {
+        Principal {
+            memo: Some(Default::default()),
+            ..self.clone()
+        }
+    }
+
+    /// This principal without a memo: for work that outlives the request.
+    pub(crate) fn forgetful(&self) -> Principal {
+        Principal {
+            memo: None,
+            ..self.clone()
+        }
+    }
+
     /// The X25519 secret that opens what was sealed to this person; only a
     /// password, device or session credential holds it.
     pub(crate) fn identity(&self) -> Result<&crate::crypto::Key, AppError> {

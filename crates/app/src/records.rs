@@ -11,11 +11,12 @@ use uuid::Uuid;
 use crate::crypto;
 use crate::error::AppError;
 use crate::keyring::DataKind;
+use crate::memo::MemoKey;
 use crate::principal::Principal;
 use crate::{from_micros, micros, App};
 
 /// What a record is; decides its key and its `kind` in the store.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RecordKind {
     Appointment,
     AppointmentSeries,
@@ -285,24 +286,32 @@ impl App {
         Ok((row, decoded))
     }
 
-    pub(crate) async fn list_records<T: DeserializeOwned>(
+    /// Every record of `kind` (under `parent_id`), opened; once per
+    /// request that remembers (`memo.rs`).
+    pub(crate) async fn list_records<T>(
         &self,
         p: &Principal,
         kind: RecordKind,
         parent_id: Option<Uuid>,
-    ) -> Result<Vec<Stored<T>>, AppError> {
+    ) -> Result<Vec<Stored<T>>, AppError>
+    where
+        T: DeserializeOwned + Clone + Send + Sync + 'static,
+    {
         p.require_read()?;
-        let q = RecordQuery {
-            kind: kind.as_str().into(),
-            parent_id,
-            ..Default::default()
-        };
-        self.store
-            .list_records(p.user.id, &q)
-            .await?
-            .iter()
-            .map(|row| stored(p, kind, row))
-            .collect()
+        self.remembered(p, MemoKey::Records(kind, parent_id), async {
+            let q = RecordQuery {
+                kind: kind.as_str().into(),
+                parent_id,
+                ..Default::default()
+            };
+            self.store
+                .list_records(p.user.id, &q)
+                .await?
+                .iter()
+                .map(|row| stored(p, kind, row))
+                .collect()
+        })
+        .await
     }
 
     /// The sealed rows of a kind in `range`, for callers that need only

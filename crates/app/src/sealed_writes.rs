@@ -16,6 +16,18 @@ use crate::principal::Principal;
 use crate::records::{aad, RecordKind};
 use crate::App;
 
+/// Empties a principal's memo when dropped: after a write, also one that
+/// failed or was cancelled halfway.
+struct ForgetOnDrop<'a>(&'a Principal);
+
+impl Drop for ForgetOnDrop<'_> {
+    fn drop(&mut self) {
+        if let Some(memo) = &self.0.memo {
+            memo.clear();
+        }
+    }
+}
+
 impl App {
     /// Applies a batch of record writes (see [`between_store::Store::apply_records`]).
     pub(crate) async fn apply_records(
@@ -23,6 +35,9 @@ impl App {
         p: &Principal,
         batch: &RecordBatch,
     ) -> Result<(), AppError> {
+        // What the request remembered may be what this changes: forget it
+        // whether or not the write goes through.
+        let _forget = ForgetOnDrop(p);
         match self.store.apply_records(p.user.id, batch).await {
             Err(StoreError::RetiredKey(_)) => {
                 let fresh = self.fresh_keys(p).await?;

@@ -190,6 +190,7 @@ impl App {
             access: Access::Full,
             keys,
             seal_to: None,
+            memo: None,
         };
         let principal = self.rotate_due_keys(principal).await?;
         self.drain_inbox(&principal).await?;
@@ -314,6 +315,7 @@ impl App {
                 access,
                 keys,
                 seal_to,
+                memo: None,
             })
             .await?;
         // What write-only tokens wrote becomes journal entries before any

@@ -705,6 +705,7 @@ impl App {
             access: Access::Full,
             keys: Keyring::partial(user.id, keys),
             seal_to: None,
+            memo: None,
         })
     }
 

@@ -143,6 +143,7 @@ async fn logs_are_validated_undone_and_private(db: &TestDb) {
     assert!(after.stats.done_today && !after.stats.due_today);
     assert_eq!(stored.data.intensity_drop(), Some(4));
     assert_eq!(app.practices_today(&p).await.unwrap().len(), 1);
+    assert_same_today(&app, &p).await;
     let future = Timestamp::now() + jiff::SignedDuration::from_hours(3);
     assert!(matches!(
         app.log_practice(&p, v.practice.id, Log::default(), Some(future))
@@ -165,7 +166,29 @@ async fn logs_are_validated_undone_and_private(db: &TestDb) {
     ));
     let undone = app.unlog_practice(&p, stored.id).await.unwrap();
     assert!(undone.logs.is_empty() && undone.stats.due_today);
+    assert_same_today(&app, &p).await;
     let archived = app.archive_practice(&p, v.practice.id, true).await.unwrap();
     assert!(archived.practice.data.archived);
     assert!(app.practices_today(&p).await.unwrap().is_empty());
+    assert!(app.practices_today_brief(&p).await.unwrap().is_empty());
+}
+
+/// Home's list of today's practices (from log times, no log opened) says
+/// what the full list says.
+async fn assert_same_today(app: &between_app::App, p: &between_app::Principal) {
+    let full: Vec<_> = app
+        .practices_today(p)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|v| (v.practice.id, v.stats))
+        .collect();
+    let brief: Vec<_> = app
+        .practices_today_brief(p)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|(practice, stats)| (practice.id, stats))
+        .collect();
+    assert_eq!(brief, full);
 }

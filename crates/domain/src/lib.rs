@@ -28,6 +28,7 @@ pub mod trend;
 pub mod validation;
 pub mod wins;
 pub mod words;
+pub mod zone;
 
 pub use entry::{Entry, EntryContent, Feeling, PromptAnswer};
 pub use validation::ValidationErrors;

@@ -7,7 +7,15 @@ use sqlx::Row;
 use crate::{Store, StoreError};
 
 impl Store {
+    /// Gives the store its identity once. Reading first keeps opening an
+    /// existing store free of writes (a write waits for the disk).
     pub(crate) async fn ensure_store_id(&self) -> Result<(), StoreError> {
+        let known = sqlx::query("SELECT 1 FROM store_meta WHERE key = 'store_id'")
+            .fetch_optional(&self.pool)
+            .await?;
+        if known.is_some() {
+            return Ok(());
+        }
         let id = uuid::Uuid::now_v7().to_string();
         sqlx::query("INSERT INTO store_meta (key, value) VALUES ('store_id', $1) ON CONFLICT (key) DO NOTHING")
             .bind(id)

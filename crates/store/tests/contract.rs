@@ -787,6 +787,41 @@ async fn postgres_store_from_before_retired_keys_keeps_its_newest_key_current() 
     a_store_from_before_retired_keys_keeps_its_newest_key_current(true).await;
 }
 
+/// Reopening a store that holds every migration checks them with one
+/// query and keeps its identity; a migration changed after it was applied
+/// is still refused, as the migrator refuses it.
+async fn a_store_reopens_without_migrating_and_refuses_a_changed_migration(
+    db: &between_store::testing::TestDb,
+) {
+    let id = db.store.store_id().await.unwrap();
+    let again = Store::connect(&db.url).await.unwrap();
+    assert_eq!(again.store_id().await.unwrap(), id);
+    again.close().await;
+    db.tamper(
+        "UPDATE _sqlx_migrations SET checksum = $1 WHERE version = 1",
+        &[between_store::testing::Value::Blob(vec![0; 48])],
+    )
+    .await;
+    let refused = Store::connect(&db.url).await;
+    assert!(
+        matches!(refused, Err(StoreError::Migrate(_))),
+        "{refused:?}"
+    );
+}
+
+#[tokio::test]
+async fn sqlite_store_reopens_without_migrating_and_refuses_a_changed_migration() {
+    let db = between_store::testing::TestDb::sqlite().await;
+    a_store_reopens_without_migrating_and_refuses_a_changed_migration(&db).await;
+}
+
+#[tokio::test]
+async fn postgres_store_reopens_without_migrating_and_refuses_a_changed_migration() {
+    if let Some(db) = between_store::testing::TestDb::postgres().await {
+        a_store_reopens_without_migrating_and_refuses_a_changed_migration(&db).await;
+    }
+}
+
 /// Polls the inner future at most `left` times, then drops it where it
 /// stands, as a request whose client went away is dropped.
 struct StopAfter<F> {

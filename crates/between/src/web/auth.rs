@@ -4,7 +4,7 @@
 
 use axum::extract::{FromRequestParts, OriginalUri};
 use axum::http::request::Parts;
-use axum::http::{header, HeaderMap, HeaderValue};
+use axum::http::{header, HeaderMap, HeaderValue, Method};
 use axum::response::{IntoResponse, Redirect, Response};
 use between_app::{AppError, Principal};
 use between_store::CredentialKind;
@@ -72,6 +72,13 @@ async fn signed_in(parts: &Parts, state: &WebState) -> Result<Option<SignedIn>, 
     };
     match state.app.authenticate(secret).await {
         Ok(principal) if principal.credential_kind == CredentialKind::Session => {
+            // A page that only reads opens each kind of record once, however
+            // many of its parts ask (`between_app` `memo.rs`).
+            let principal = if parts.method == Method::GET || parts.method == Method::HEAD {
+                principal.remembering()
+            } else {
+                principal
+            };
             Ok(Some(SignedIn {
                 principal,
                 csrf: for_session(secret),

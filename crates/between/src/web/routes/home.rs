@@ -7,7 +7,6 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect};
 use between_app::agenda_saved::Target;
-use between_app::journal::ListEntries;
 use between_app::Role;
 use between_domain::appointment;
 use between_domain::timespec::TimeRange;
@@ -108,22 +107,7 @@ pub async fn home(
     let window = appointment::since_last_session(&all, now);
     let entries_since = match window.last_attended {
         None => 0,
-        Some(since) => state
-            .app
-            .list_entries(
-                p,
-                &ListEntries {
-                    range: TimeRange {
-                        since: Some(since),
-                        until: None,
-                    },
-                    limit: Some(between_app::journal::MAX_PAGE),
-                    ..Default::default()
-                },
-            )
-            .await?
-            .entries
-            .len(),
+        Some(since) => state.app.count_entries_since(p, since).await?,
     };
     let wins = state.app.celebrate_new_wins(p).await?;
     let tracked = state.app.tracked_on(p, today).await?;
@@ -136,14 +120,14 @@ pub async fn home(
     let agenda = state.app.agenda(p, Target::Next).await?;
     let practices = state
         .app
-        .practices_today(p)
+        .practices_today_brief(p)
         .await?
         .into_iter()
-        .map(|v| TodayPractice {
-            id: v.practice.id,
-            title: v.practice.data.title.clone(),
-            done: v.stats.done_today,
-            overdue: v.stats.overdue,
+        .map(|(practice, stats)| TodayPractice {
+            id: practice.id,
+            title: practice.data.title,
+            done: stats.done_today,
+            overdue: stats.overdue,
         })
         .collect();
     let mood_since = now
