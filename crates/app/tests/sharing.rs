@@ -92,6 +92,13 @@ async fn a_therapist_reads_only_what_the_client_shares_while_linked(db: &TestDb)
         "{log:?}"
     );
     assert!(log.iter().any(|a| a.what == "scope measures switched on"));
+    assert_eq!(
+        log.iter()
+            .filter(|a| a.what == "summary" && a.reader_name == "dr-rivera")
+            .count(),
+        2,
+        "each dashboard read is in the client's log: {log:?}"
+    );
 
     // Off: the very next request is refused, and the sealed key is gone.
     app.set_share_scopes(&ada, "dr-rivera", &[], &[Scope::Measures])

@@ -47,6 +47,20 @@ pub struct AccessRow {
     pub at: i64,
 }
 
+/// The statement that writes one line of an access log.
+fn insert_access(a: &AccessRow) -> sqlx::query::Query<'_, sqlx::Any, sqlx::any::AnyArguments<'_>> {
+    sqlx::query(
+        "INSERT INTO access_log (id, client_id, reader_id, reader_name, what, item_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(a.id.to_string())
+    .bind(a.client_id.to_string())
+    .bind(a.reader_id.map(|u| u.to_string()))
+    .bind(&a.reader_name)
+    .bind(&a.what)
+    .bind(a.item_id.map(|u| u.to_string()))
+    .bind(a.at)
+}
+
 fn share_from(row: &AnyRow) -> Result<ShareRow, StoreError> {
     Ok(ShareRow {
         id: parse_uuid(row.try_get("id")?)?,
@@ -342,18 +356,21 @@ impl Store {
     }
 
     pub async fn log_access(&self, a: &AccessRow) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO access_log (id, client_id, reader_id, reader_name, what, item_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(a.id.to_string())
-        .bind(a.client_id.to_string())
-        .bind(a.reader_id.map(|u| u.to_string()))
-        .bind(&a.reader_name)
-        .bind(&a.what)
-        .bind(a.item_id.map(|u| u.to_string()))
-        .bind(a.at)
-        .execute(&self.pool)
-        .await?;
+        insert_access(a).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Several lines of access logs in one transaction (a dashboard's read
+    /// of every client).
+    pub async fn log_accesses(&self, rows: &[AccessRow]) -> Result<(), StoreError> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.begin().await?;
+        for a in rows {
+            insert_access(a).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 
