@@ -126,6 +126,8 @@ impl Store {
                 "the pool needs at least one connection".into(),
             ));
         }
+        // SQLite's lock is taken here; PostgreSQL's (a session of its own)
+        // while the pool's first connection is made, below.
         let (backend, url, presence, db) = match Target::parse(url)? {
             Target::Sqlite(file) => {
                 let presence = match &file {
@@ -142,17 +144,14 @@ impl Store {
                     let sep = if url.contains('?') { '&' } else { '?' };
                     format!("{url}{sep}mode=rwc")
                 };
-                (Backend::Sqlite, url, presence, file)
+                (Backend::Sqlite, url, Ok(presence), file)
             }
-            Target::Postgres(options) => {
-                let presence = Presence::postgres(&options).await?;
-                (
-                    Backend::Postgres,
-                    with_application_name(url),
-                    presence,
-                    None,
-                )
-            }
+            Target::Postgres(options) => (
+                Backend::Postgres,
+                with_application_name(url),
+                Err(options),
+                None,
+            ),
         };
         let options = AnyConnectOptions::from_str(&url)?;
         let pool = AnyPoolOptions::new()
@@ -170,8 +169,33 @@ impl Store {
                     Ok(())
                 })
             })
-            .connect_with(options)
-            .await?;
+            .connect_lazy_with(options);
+        // The pool's first connection and, on PostgreSQL, the lock's session
+        // are made at the same time: two connection set-ups in the time of
+        // one. Nothing is read before the lock is held.
+        let presence = match presence {
+            Ok(presence) => {
+                drop(pool.acquire().await?);
+                presence
+            }
+            Err(lock_options) => {
+                let (presence, first) =
+                    tokio::join!(Presence::postgres(&lock_options), pool.acquire());
+                // Given back before anything else: closing the pool waits
+                // for every connection it lent.
+                let first = first.map(drop);
+                let presence = match presence {
+                    Ok(presence) => presence,
+                    Err(err) => {
+                        pool.close().await;
+                        return Err(err);
+                    }
+                };
+                first?;
+                presence
+            }
+        };
+        returned(&pool).await;
         let migrations = match backend {
             Backend::Sqlite => &SQLITE_MIGRATIONS,
             Backend::Postgres => &POSTGRES_MIGRATIONS,
