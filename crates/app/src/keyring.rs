@@ -341,22 +341,26 @@ fn identity_aad(user_id: Uuid) -> Vec<u8> {
 /// The account's X25519 secret, created (and its public half published) the
 /// first time the account is unlocked without one.
 async fn identity(store: &Store, user_id: Uuid, root: &Key, now: i64) -> Result<Key, AppError> {
-    if store.keypair(user_id).await?.is_none() {
-        let (secret, public) = crypto::new_identity();
-        store
-            .insert_keypair(&between_store::KeypairRow {
-                user_id,
-                public_key: public.to_vec(),
-                wrapped_secret: crypto::seal(root, &identity_aad(user_id), secret.as_bytes()),
-                created_at: now,
-            })
-            .await?;
-    }
-    // Read back: when two unlocks race, both use the pair that was stored.
-    let row = store
-        .keypair(user_id)
-        .await?
-        .ok_or_else(|| AppError::Corrupt("the key pair was not stored".into()))?;
+    let row = match store.keypair(user_id).await? {
+        Some(row) => row,
+        None => {
+            let (secret, public) = crypto::new_identity();
+            store
+                .insert_keypair(&between_store::KeypairRow {
+                    user_id,
+                    public_key: public.to_vec(),
+                    wrapped_secret: crypto::seal(root, &identity_aad(user_id), secret.as_bytes()),
+                    created_at: now,
+                })
+                .await?;
+            // Read back: when two unlocks race, both use the pair that was
+            // stored.
+            store
+                .keypair(user_id)
+                .await?
+                .ok_or_else(|| AppError::Corrupt("the key pair was not stored".into()))?
+        }
+    };
     let bytes = crypto::open(root, &identity_aad(user_id), &row.wrapped_secret)
         .map_err(|_| AppError::Corrupt("the key pair does not open".into()))?;
     let secret = Key::from_slice(&bytes).map_err(|_| AppError::Corrupt("bad key length".into()))?;

@@ -21,6 +21,15 @@ pub struct InboxRow {
     pub created_at: i64,
 }
 
+/// What a sign-in may have to do before the request goes on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PendingWork {
+    /// Kind keys are marked for replacement (`key_rotations`).
+    pub rotations: bool,
+    /// Write-only tokens left entries in the inbox.
+    pub inbox: bool,
+}
+
 fn from_row(row: &AnyRow) -> Result<InboxRow, StoreError> {
     Ok(InboxRow {
         id: parse_uuid(row.try_get("id")?)?,
@@ -60,6 +69,22 @@ impl Store {
     }
 
     /// Up to `limit` waiting items of a user, oldest first.
+    /// Whether `user_id` has key rotations due or items in the inbox, in one
+    /// query (asked at every sign-in of a request).
+    pub async fn pending_work(&self, user_id: Uuid) -> Result<PendingWork, StoreError> {
+        let row = sqlx::query(
+            "SELECT (SELECT count(*) FROM (SELECT 1 FROM key_rotations WHERE user_id = $1 LIMIT 1) AS r) AS rotations, \
+                    (SELECT count(*) FROM (SELECT 1 FROM inbox WHERE user_id = $1 LIMIT 1) AS i) AS inbox",
+        )
+        .bind(user_id.to_string())
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(PendingWork {
+            rotations: row.try_get::<i64, _>("rotations")? > 0,
+            inbox: row.try_get::<i64, _>("inbox")? > 0,
+        })
+    }
+
     pub async fn inbox_of(&self, user_id: Uuid, limit: i64) -> Result<Vec<InboxRow>, StoreError> {
         let rows = sqlx::query(
             "SELECT id, user_id, dedup, sealed, created_at FROM inbox \

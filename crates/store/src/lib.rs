@@ -31,7 +31,7 @@ pub use credentials::{CredentialKind, CredentialRow};
 pub use entries::{EntryQuery, EntryRow};
 pub use error::StoreError;
 pub use in_use::ExclusiveUse;
-pub use inbox::InboxRow;
+pub use inbox::{InboxRow, PendingWork};
 pub use invites::InviteRow;
 pub use keys::KindKeyRow;
 pub use meta::StoreSize;

@@ -37,7 +37,41 @@ on_both_backends!(
     a_write_under_a_retired_key_is_refused_by_its_own_statement,
     a_transaction_dropped_anywhere_leaves_no_connection_inside_it,
     the_size_counts_rows_and_bytes,
+    pending_work_names_due_rotations_and_inbox_items_of_that_user_only,
 );
+
+async fn pending_work_names_due_rotations_and_inbox_items_of_that_user_only(store: &Store) {
+    let (a, b) = (account("hal"), account("ida"));
+    store.create_account(&a).await.unwrap();
+    store.create_account(&b).await.unwrap();
+    let none = between_store::PendingWork {
+        rotations: false,
+        inbox: false,
+    };
+    assert_eq!(store.pending_work(a.user.id).await.unwrap(), none);
+    store
+        .insert_inbox(&between_store::InboxRow {
+            id: Uuid::now_v7(),
+            user_id: a.user.id,
+            dedup: vec![1; 32],
+            sealed: vec![2; 64],
+            created_at: 1,
+        })
+        .await
+        .unwrap();
+    store
+        .mark_rotation(a.user.id, &["journal".to_string()], 2)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.pending_work(a.user.id).await.unwrap(),
+        between_store::PendingWork {
+            rotations: true,
+            inbox: true,
+        }
+    );
+    assert_eq!(store.pending_work(b.user.id).await.unwrap(), none);
+}
 
 async fn the_size_counts_rows_and_bytes(store: &Store) {
     let before = store.size().await.unwrap();
