@@ -26,6 +26,9 @@ use crate::App;
 pub(crate) enum MemoKey {
     /// Every record of a kind (under one parent, or all).
     Records(RecordKind, Option<Uuid>),
+    /// The plain times of every record of a kind under one parent (a
+    /// practice's log days).
+    RecordTimes(RecordKind, Uuid),
     /// The appointments, series extended.
     Appointments,
 }

@@ -10,6 +10,7 @@ use jiff::Timestamp;
 use uuid::Uuid;
 
 use crate::error::AppError;
+use crate::memo::MemoKey;
 use crate::principal::Principal;
 use crate::records::{RecordKind, Stored};
 use crate::App;
@@ -175,16 +176,21 @@ impl App {
             .list_records::<Practice>(p, RecordKind::Practice, None)
             .await?
         {
-            let times = self
-                .store
-                .record_times(
-                    p.user.id,
-                    &between_store::RecordQuery {
-                        kind: RecordKind::PracticeLog.as_str().into(),
-                        parent_id: Some(practice.id),
-                        ..Default::default()
-                    },
-                )
+            let key = MemoKey::RecordTimes(RecordKind::PracticeLog, practice.id);
+            let times: Vec<i64> = self
+                .remembered(p, key, async {
+                    Ok(self
+                        .store
+                        .record_times(
+                            p.user.id,
+                            &between_store::RecordQuery {
+                                kind: RecordKind::PracticeLog.as_str().into(),
+                                parent_id: Some(practice.id),
+                                ..Default::default()
+                            },
+                        )
+                        .await?)
+                })
                 .await?;
             let mut days = Vec::with_capacity(times.len());
             for t in times {

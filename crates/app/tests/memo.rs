@@ -5,12 +5,15 @@
 
 mod support;
 
+use between_domain::practice::definition::{Log, Practice, Template};
+use between_domain::practice::schedule::Schedule;
 use between_store::testing::TestDb;
 use support::{app_on, signed_in};
 
 on_both_backends!(
     a_write_through_the_remembering_principal_is_read_back_at_once,
     a_new_request_sees_what_another_wrote_meanwhile,
+    a_practice_logged_in_the_request_counts_as_done_at_once,
 );
 
 async fn a_write_through_the_remembering_principal_is_read_back_at_once(db: &TestDb) {
@@ -41,4 +44,41 @@ async fn a_new_request_sees_what_another_wrote_meanwhile(db: &TestDb) {
     assert!(app.questions(&first).await.unwrap().is_empty());
     assert_eq!(app.questions(&p.remembering()).await.unwrap().len(), 1);
     assert_eq!(app.questions(&p).await.unwrap().len(), 1);
+}
+
+async fn a_practice_logged_in_the_request_counts_as_done_at_once(db: &TestDb) {
+    let app = app_on(db.store.clone()).await;
+    let (p, _, _) = signed_in(&app, "cas").await;
+    let today = jiff::Timestamp::now()
+        .to_zoned(p.user.time_zone.clone())
+        .date();
+    let page = p.remembering();
+    let v = app
+        .add_practice(
+            &page,
+            Practice {
+                title: "Walk".into(),
+                instructions: String::new(),
+                why: String::new(),
+                goal_id: None,
+                assigned_by: "self".into(),
+                template: Template::Mindfulness,
+                schedule: Schedule::parse("daily").unwrap(),
+                start: today,
+                end: None,
+                archived: false,
+            },
+        )
+        .await
+        .unwrap();
+    let before = app.practices_today_brief(&page).await.unwrap();
+    assert!(before[0].1.due_today && !before[0].1.done_today);
+    app.log_practice(&page, v.practice.id, Log::default(), None)
+        .await
+        .unwrap();
+    let after = app.practices_today_brief(&page).await.unwrap();
+    assert!(
+        after[0].1.done_today,
+        "the log's day is read again after the write"
+    );
 }
