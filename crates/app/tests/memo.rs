@@ -5,10 +5,9 @@
 
 mod support;
 
-use between_domain::practice::definition::{Log, Practice, Template};
-use between_domain::practice::schedule::Schedule;
+use between_domain::practice::definition::Log;
 use between_store::testing::TestDb;
-use support::{app_on, signed_in};
+use support::{app_on, daily_practice, signed_in};
 
 on_both_backends!(
     a_write_through_the_remembering_principal_is_read_back_at_once,
@@ -54,21 +53,7 @@ async fn a_practice_logged_in_the_request_counts_as_done_at_once(db: &TestDb) {
         .date();
     let page = p.remembering();
     let v = app
-        .add_practice(
-            &page,
-            Practice {
-                title: "Walk".into(),
-                instructions: String::new(),
-                why: String::new(),
-                goal_id: None,
-                assigned_by: "self".into(),
-                template: Template::Mindfulness,
-                schedule: Schedule::parse("daily").unwrap(),
-                start: today,
-                end: None,
-                archived: false,
-            },
-        )
+        .add_practice(&page, daily_practice("Walk", today))
         .await
         .unwrap();
     let before = app.practices_today_brief(&page).await.unwrap();

@@ -94,3 +94,25 @@ pub async fn stored_bytes(db: &TestDb) -> Vec<u8> {
         },
     }
 }
+
+/// A daily mindfulness practice of one's own, starting `start`.
+#[allow(dead_code)]
+pub fn daily_practice(
+    title: &str,
+    start: jiff::civil::Date,
+) -> between_domain::practice::definition::Practice {
+    use between_domain::practice::definition::{Practice, Template};
+    use between_domain::practice::schedule::Schedule;
+    Practice {
+        title: title.into(),
+        instructions: String::new(),
+        why: String::new(),
+        goal_id: None,
+        assigned_by: "self".into(),
+        template: Template::Mindfulness,
+        schedule: Schedule::parse("daily").expect("a daily schedule"),
+        start,
+        end: None,
+        archived: false,
+    }
+}
