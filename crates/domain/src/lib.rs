@@ -16,6 +16,7 @@ pub mod patterns;
 pub mod practice;
 pub mod prompts;
 pub mod question;
+pub mod reminder;
 pub mod review;
 pub mod roadblocks;
 pub mod search;
