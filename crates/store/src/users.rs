@@ -136,6 +136,10 @@ impl Store {
             ("known_devices", "user_id"),
             ("security_events", "user_id"),
             ("inbox", "user_id"),
+            ("reminder_deliveries", "user_id"),
+            ("reminder_channels", "user_id"),
+            ("reminder_links", "user_id"),
+            ("reminder_plans", "user_id"),
         ] {
             sqlx::query(&format!("DELETE FROM {table} WHERE {column} = $1"))
                 .bind(user_id.to_string())

@@ -38,6 +38,8 @@ on_both_backends!(
     a_transaction_dropped_anywhere_leaves_no_connection_inside_it,
     the_size_counts_rows_and_bytes,
     pending_work_names_due_rotations_and_inbox_items_of_that_user_only,
+    a_reminder_slot_is_claimed_once_and_a_retry_by_one_caller,
+    turning_reminders_off_or_deleting_the_account_leaves_nothing_of_them,
 );
 
 async fn pending_work_names_due_rotations_and_inbox_items_of_that_user_only(store: &Store) {
@@ -913,4 +915,157 @@ async fn a_transaction_dropped_anywhere_leaves_no_connection_inside_it(store: &S
         assert!(polls < 200, "the reservation never finished");
     }
     assert!(polls > 1, "it was dropped midway at least once");
+}
+
+fn plan_row(user: &NewAccount) -> between_store::ReminderPlanRow {
+    between_store::ReminderPlanRow {
+        user_id: user.user.id,
+        public_key: vec![1; 32],
+        wrapped_secret: vec![2; 72],
+        server_key: "fp".into(),
+        sealed_plan: vec![3; 100],
+        version: 1,
+        updated_at: 10,
+    }
+}
+
+async fn a_reminder_slot_is_claimed_once_and_a_retry_by_one_caller(store: &Store) {
+    let a = account("rem");
+    store.create_account(&a).await.unwrap();
+    store.put_reminder_plan(&plan_row(&a)).await.unwrap();
+    // The plan is replaced only under the key it was sealed to.
+    assert!(store
+        .update_reminder_plan(a.user.id, &[1; 32], &[4; 90], 11)
+        .await
+        .unwrap());
+    assert!(!store
+        .update_reminder_plan(a.user.id, &[9; 32], &[5; 90], 12)
+        .await
+        .unwrap());
+    let plan = store.reminder_plan(a.user.id).await.unwrap().unwrap();
+    assert_eq!((plan.version, plan.sealed_plan.len()), (2, 90));
+    assert_eq!(
+        store.reminder_plan_versions().await.unwrap(),
+        vec![(a.user.id, 2)]
+    );
+
+    let claim = between_store::ClaimRow {
+        user_id: a.user.id,
+        slot: "slot-1".into(),
+        channel_id: Uuid::now_v7(),
+        attempts: 1,
+        sealed_message: vec![6; 40],
+    };
+    assert!(store.claim_reminder(&claim, 100).await.unwrap());
+    assert!(
+        !store.claim_reminder(&claim, 101).await.unwrap(),
+        "a slot is claimed once"
+    );
+    store
+        .finish_reminder(&claim, "retry", Some(150))
+        .await
+        .unwrap();
+    assert!(store
+        .claim_reminder_retries(149, 10)
+        .await
+        .unwrap()
+        .is_empty());
+    let retried = store.claim_reminder_retries(150, 10).await.unwrap();
+    assert_eq!(retried.len(), 1);
+    assert_eq!(retried[0].attempts, 2);
+    assert_eq!(retried[0].sealed_message, vec![6; 40]);
+    assert!(
+        store
+            .claim_reminder_retries(200, 10)
+            .await
+            .unwrap()
+            .is_empty(),
+        "a retry is claimed by one caller"
+    );
+    store.finish_reminder(&claim, "sent", None).await.unwrap();
+    // Old claims are forgotten unless still waiting for a retry.
+    assert_eq!(store.forget_reminder_claims(101).await.unwrap(), 1);
+    assert!(store.reminder_claims(a.user.id).await.unwrap().is_empty());
+}
+
+async fn turning_reminders_off_or_deleting_the_account_leaves_nothing_of_them(store: &Store) {
+    let (a, b) = (account("off"), account("gone"));
+    for user in [&a, &b] {
+        store.create_account(user).await.unwrap();
+        store.put_reminder_plan(&plan_row(user)).await.unwrap();
+        let channel = Uuid::now_v7();
+        store
+            .confirm_channel(user.user.id, channel, 5)
+            .await
+            .unwrap();
+        store
+            .insert_reminder_link(
+                &format!("look-{}", user.user.name),
+                user.user.id,
+                channel,
+                "unsubscribe",
+                99,
+            )
+            .await
+            .unwrap();
+        store
+            .claim_reminder(
+                &between_store::ClaimRow {
+                    user_id: user.user.id,
+                    slot: "s".into(),
+                    channel_id: channel,
+                    attempts: 1,
+                    sealed_message: vec![],
+                },
+                5,
+            )
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        store
+            .reminder_link("look-off", "unsubscribe", 10)
+            .await
+            .unwrap()
+            .map(|l| l.0),
+        Some(a.user.id)
+    );
+    assert_eq!(
+        store
+            .reminder_link("look-off", "unsubscribe", 99)
+            .await
+            .unwrap(),
+        None,
+        "expired"
+    );
+    assert_eq!(
+        store
+            .reminder_link("look-off", "confirm", 10)
+            .await
+            .unwrap(),
+        None,
+        "another purpose"
+    );
+    assert!(store.delete_reminder_plan(a.user.id).await.unwrap());
+    assert!(store.delete_user(b.user.id).await.unwrap());
+    for user in [&a, &b] {
+        assert_eq!(store.reminder_plan(user.user.id).await.unwrap(), None);
+        assert!(store
+            .channel_statuses(user.user.id)
+            .await
+            .unwrap()
+            .is_empty());
+        assert!(store
+            .reminder_claims(user.user.id)
+            .await
+            .unwrap()
+            .is_empty());
+    }
+    assert_eq!(
+        store
+            .reminder_link("look-off", "unsubscribe", 10)
+            .await
+            .unwrap(),
+        None
+    );
 }
