@@ -131,6 +131,9 @@ macro_rules! with_type {
             RecordKind::Agenda => $f::<between_domain::agenda_plan::SavedAgenda>($($arg),*),
             RecordKind::AgendaPrefs => $f::<between_domain::agenda_plan::Prefs>($($arg),*),
             RecordKind::Review => $f::<between_domain::review::SavedReview>($($arg),*),
+            RecordKind::Reminder => $f::<between_domain::reminder::Reminder>($($arg),*),
+            RecordKind::ReminderChannel => $f::<crate::reminders::Channel>($($arg),*),
+            RecordKind::ReminderSettings => $f::<crate::reminders::ReminderSettings>($($arg),*),
         }
     };
 }

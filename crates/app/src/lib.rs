@@ -40,6 +40,7 @@ pub mod private_links;
 pub mod questions;
 pub mod reauth;
 pub mod records;
+pub mod reminders;
 pub mod reviews;
 pub mod roadblocks;
 mod rotation;
@@ -87,6 +88,12 @@ pub struct Config {
     pub kdf: KdfParams,
     /// How many unlocks (password sign-ins, recoveries) run at once.
     pub unlock_permits: usize,
+    /// The key reminder secrets are wrapped under, kept outside the
+    /// database; without it reminders cannot be turned on or sent.
+    pub server_key: Option<Arc<reminders::ServerKey>>,
+    /// Let reminders go to loopback addresses, over plain http too. For
+    /// tests only: nothing else ever reaches this host's own services.
+    pub allow_loopback_targets: bool,
 }
 
 impl Default for Config {
@@ -98,6 +105,8 @@ impl Default for Config {
             clock: Clock::system(),
             kdf: KdfParams::PRODUCTION,
             unlock_permits: unlock::default_permits(),
+            server_key: None,
+            allow_loopback_targets: false,
         }
     }
 }

@@ -46,10 +46,16 @@ pub enum RecordKind {
     AgendaPrefs,
     /// A saved periodic review with its reflections.
     Review,
+    /// A reminder: what for, at which times, on which days.
+    Reminder,
+    /// Where reminders go (push subscription, email, webhook).
+    ReminderChannel,
+    /// Quiet hours and days.
+    ReminderSettings,
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 21] = [
+    pub const ALL: [RecordKind; 24] = [
         RecordKind::Appointment,
         RecordKind::AppointmentSeries,
         RecordKind::Question,
@@ -71,6 +77,9 @@ impl RecordKind {
         RecordKind::Agenda,
         RecordKind::AgendaPrefs,
         RecordKind::Review,
+        RecordKind::Reminder,
+        RecordKind::ReminderChannel,
+        RecordKind::ReminderSettings,
     ];
 
     pub fn parse(s: &str) -> Option<RecordKind> {
@@ -100,13 +109,21 @@ impl RecordKind {
             RecordKind::Agenda => "agenda",
             RecordKind::AgendaPrefs => "agenda_prefs",
             RecordKind::Review => "review",
+            RecordKind::Reminder => "reminder",
+            RecordKind::ReminderChannel => "reminder_channel",
+            RecordKind::ReminderSettings => "reminder_settings",
         }
     }
 
     /// Whether the account archive carries records of this kind: not the
-    /// import bookkeeping, and never a credential's secret.
+    /// import bookkeeping, never a credential's secret, and not reminder
+    /// channels (a push subscription belongs to this server's key; an
+    /// email address would need its opt-in again).
     pub fn archived(self) -> bool {
-        !matches!(self, RecordKind::ImportMap | RecordKind::CalendarFeed)
+        !matches!(
+            self,
+            RecordKind::ImportMap | RecordKind::CalendarFeed | RecordKind::ReminderChannel
+        )
     }
 
     pub(crate) fn data_kind(self) -> DataKind {
@@ -128,8 +145,23 @@ impl RecordKind {
             RecordKind::Tracker | RecordKind::TrackerMonth => DataKind::Trackers,
             RecordKind::Agenda | RecordKind::AgendaPrefs => DataKind::Agenda,
             RecordKind::Review => DataKind::Reviews,
+            RecordKind::Reminder | RecordKind::ReminderChannel | RecordKind::ReminderSettings => {
+                DataKind::Account
+            }
         }
     }
+}
+
+/// Whether a batch writes (inserts, updates or deletes) any of `kinds`.
+pub(crate) fn batch_touches(batch: &RecordBatch, kinds: &[RecordKind]) -> bool {
+    let named = |k: &str| kinds.iter().any(|kind| kind.as_str() == k);
+    batch
+        .insert
+        .iter()
+        .chain(&batch.update)
+        .chain(batch.update_if_unchanged.iter().map(|(r, _)| r))
+        .any(|r| named(&r.kind))
+        || batch.delete.iter().any(|(kind, _)| named(kind))
 }
 
 pub(crate) fn aad(kind: RecordKind, user_id: Uuid, id: Uuid) -> Vec<u8> {

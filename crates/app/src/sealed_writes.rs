@@ -50,6 +50,11 @@ impl App {
         if crate::summary_share::summarised(batch) {
             self.queue_publishing(p);
         }
+        // So may what reminders are due (read afresh: the memo is stale).
+        // Boxed: reading appointments may extend a series, a write of its own.
+        if crate::reminders::affects_plan(batch) {
+            Box::pin(self.refresh_reminder_plan(&p.forgetful())).await;
+        }
         Ok(())
     }
 

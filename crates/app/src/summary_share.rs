@@ -92,16 +92,7 @@ pub(crate) fn summarised(batch: &RecordBatch) -> bool {
         RecordKind::Goal,
         RecordKind::GoalCheckIn,
     ];
-    let kinds: Vec<&str> = KINDS.iter().map(|k| k.as_str()).collect();
-    batch
-        .insert
-        .iter()
-        .chain(&batch.update)
-        .any(|r| kinds.contains(&r.kind.as_str()))
-        || batch
-            .delete
-            .iter()
-            .any(|(kind, _)| kinds.contains(&kind.as_str()))
+    crate::records::batch_touches(batch, &KINDS)
 }
 
 impl App {
