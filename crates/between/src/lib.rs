@@ -9,6 +9,7 @@ pub mod fhir;
 pub mod ics;
 pub mod json;
 pub mod markdown;
+pub mod outbound;
 pub mod pdf_file;
 pub mod private_link_doc;
 pub mod review_doc;

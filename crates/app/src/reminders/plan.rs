@@ -233,6 +233,25 @@ impl App {
         })
     }
 
+    /// The next `count` reminders within a week, as the plan says now
+    /// (whether or not reminders are on: the settings page shows what
+    /// would come).
+    pub async fn upcoming_reminders(
+        &self,
+        p: &Principal,
+        count: usize,
+    ) -> Result<Vec<between_domain::reminder::Slot>, AppError> {
+        let plan = self.reminder_plan(p).await?;
+        let now = self.now();
+        let week = now
+            .checked_add(jiff::SignedDuration::from_hours(24 * 7))
+            .unwrap_or(now);
+        Ok(between_domain::reminder::slots(&plan.plan, now, week)
+            .into_iter()
+            .take(count)
+            .collect())
+    }
+
     async fn sealed_plan_for(&self, p: &Principal, public: &[u8]) -> Result<Vec<u8>, AppError> {
         let plan = self.reminder_plan(p).await?;
         let bytes = rmp_serde::to_vec_named(&plan).map_err(|e| AppError::Corrupt(e.to_string()))?;

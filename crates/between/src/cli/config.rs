@@ -16,6 +16,8 @@ pub enum ConfigCommand {
     Example,
     /// Read the settings file (--config, or between.toml in the config directory), report what is wrong with it, and show each server setting with where it comes from (file, environment or default).
     Check,
+    /// Print a new server key for reminders (to put in a file named by --server-key-file, or in BETWEEN_SERVER_KEY, the same on every instance).
+    NewServerKey,
 }
 
 pub fn run(named: Option<&Path>, ctx: &Context, cmd: ConfigCommand) -> CliResult {
@@ -25,6 +27,13 @@ pub fn run(named: Option<&Path>, ctx: &Context, cmd: ConfigCommand) -> CliResult
             Ok(())
         }
         ConfigCommand::Check => check(named, ctx),
+        ConfigCommand::NewServerKey => {
+            outln!(
+                "{}",
+                between_app::reminders::ServerKey::generate().encoded()
+            );
+            Ok(())
+        }
     }
 }
 

@@ -25,6 +25,7 @@ pub const GLOBAL_KEYS: &[&str] = &[
     "db_max_connections",
     "public_url",
     "kdf",
+    "server_key_file",
 ];
 
 /// The subcommand whose every flag is a key of the file.
@@ -392,6 +393,7 @@ fn example_value(arg: &Arg) -> String {
             "crisis_contacts" => crate::web::default_crisis_contacts(),
             "trusted_proxies" => vec!["127.0.0.1/32".into()],
             "metrics_listen" => vec!["127.0.0.1:9187".into()],
+            "server_key_file" => vec!["/etc/between/server.key".into()],
             _ if matches!(arg.get_action(), ArgAction::SetTrue) => vec!["true".into()],
             _ => vec![String::new()],
         }

@@ -27,9 +27,11 @@ mod patterns;
 mod practice;
 mod prep;
 mod question;
+mod reminder;
 mod review;
 mod roadblocks;
 mod serve;
+mod server_key;
 mod share;
 mod token;
 mod tracker;
@@ -101,6 +103,22 @@ pub struct Cli {
         default_value = "m=65536,t=3,p=1"
     )]
     kdf: KdfParams,
+    /// The key reminders are wrapped under (default: server.key in the config directory, or the key itself in BETWEEN_SERVER_KEY). Kept apart from the data: a copied database or backup opens no reminder plan without it. With several instances, give each the same key.
+    #[arg(
+        long,
+        env = "BETWEEN_SERVER_KEY_FILE",
+        global = true,
+        value_name = "FILE"
+    )]
+    server_key_file: Option<PathBuf>,
+    /// For tests only: let reminders go to this machine's loopback addresses, over plain http too. Never in a deployment.
+    #[arg(
+        long,
+        env = "BETWEEN_ALLOW_LOOPBACK_TARGETS",
+        global = true,
+        hide = true
+    )]
+    allow_loopback_targets: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -135,6 +153,9 @@ enum Command {
     /// Questions for the therapist.
     #[command(subcommand)]
     Question(question::QuestionCommand),
+    /// Reminders between sessions, and where they go.
+    #[command(subcommand)]
+    Reminder(reminder::ReminderCommand),
     /// Insights, takeaways and strategies from sessions.
     #[command(subcommand)]
     Insight(insight::InsightCommand),
@@ -199,6 +220,8 @@ pub struct Context {
     public_url: String,
     kdf: KdfParams,
     db_max_connections: Option<u32>,
+    server_key_file: Option<PathBuf>,
+    allow_loopback_targets: bool,
 }
 
 pub async fn run(cli: Cli) -> CliResult {
@@ -208,6 +231,8 @@ pub async fn run(cli: Cli) -> CliResult {
         public_url: cli.public_url,
         kdf: cli.kdf,
         db_max_connections: cli.db_max_connections,
+        server_key_file: cli.server_key_file,
+        allow_loopback_targets: cli.allow_loopback_targets,
     };
     match cli.command {
         Command::User(cmd) => user::run(&ctx, cmd).await,
@@ -220,6 +245,7 @@ pub async fn run(cli: Cli) -> CliResult {
         Command::Measure(cmd) => measure::run(&ctx, cmd).await,
         Command::Practice(cmd) => practice::run(&ctx, cmd).await,
         Command::Question(cmd) => question::run(&ctx, cmd).await,
+        Command::Reminder(cmd) => reminder::run(&ctx, cmd).await,
         Command::Insight(cmd) => insight::run(&ctx, cmd).await,
         Command::Feedback(cmd) => feedback::run(&ctx, cmd).await,
         Command::Calendar(cmd) => calendar::run(&ctx, cmd).await,
@@ -267,9 +293,16 @@ impl Context {
             self.store().await?,
             Config {
                 kdf: self.kdf,
+                server_key: self.server_key()?,
+                allow_loopback_targets: self.allow_loopback_targets,
                 ..Config::default()
             },
         ))
+    }
+
+    /// The server key, when one is given (see `server_key`).
+    fn server_key(&self) -> CliResult<Option<std::sync::Arc<between_app::reminders::ServerKey>>> {
+        server_key::find(&self.paths.config_dir, self.server_key_file.as_deref())
     }
 
     /// Signs in with the saved device login for `--user` (or the only one).

@@ -59,6 +59,9 @@ pub struct ServeArgs {
     /// How log lines are written: `text` for people, `json` (one object per line) for log collectors.
     #[arg(long, env = "BETWEEN_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     log_format: LogFormat,
+    /// Seconds between the reminder scheduler's looks for reminders that came due.
+    #[arg(long, env = "BETWEEN_REMINDER_TICK_SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=300))]
+    reminder_tick_seconds: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -83,6 +86,23 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> CliResult {
     if ctx.kdf != between_app::KdfParams::PRODUCTION {
         tracing::warn!(kdf = %ctx.kdf, "password key derivation differs from the default (argon2id m=65536, t=3, p=1)");
     }
+    let server_key = match ctx.server_key()? {
+        Some(key) => Some(key),
+        None if store.backend() == between_store::Backend::Sqlite => {
+            let (key, path) = super::server_key::create(&ctx.paths.config_dir)?;
+            tracing::info!(path = %path.display(), "made a server key for reminders (keep it apart from the data and its backups)");
+            Some(key)
+        }
+        None => {
+            tracing::info!("reminders are off: give every instance the same server key (`between config new-server-key`, then --server-key-file or BETWEEN_SERVER_KEY)");
+            None
+        }
+    };
+    if ctx.allow_loopback_targets {
+        tracing::warn!(
+            "reminders may go to loopback addresses (--allow-loopback-targets is for tests only)"
+        );
+    }
     let app = App::new(
         store,
         Config {
@@ -90,6 +110,8 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> CliResult {
             session_max_age: Duration::from_secs(args.session_max_days * 24 * 60 * 60),
             open_registration: args.open_registration,
             kdf: ctx.kdf,
+            server_key,
+            allow_loopback_targets: ctx.allow_loopback_targets,
             ..Config::default()
         },
     );
@@ -144,8 +166,47 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> CliResult {
             ));
         }
     }
-    web::serve_with(listener, metrics_listener, app, settings, shutdown_signal()).await?;
+    let reminders = start_reminders(
+        &app,
+        &settings.public_url,
+        ctx.allow_loopback_targets,
+        Duration::from_secs(args.reminder_tick_seconds),
+    )?;
+    let served =
+        web::serve_with(listener, metrics_listener, app, settings, shutdown_signal()).await;
+    // A send cut off here stays claimed: that one reminder is lost rather
+    // than sent twice.
+    if let Some(task) = reminders {
+        task.abort();
+    }
+    served?;
     Ok(())
+}
+
+/// Starts the reminder scheduler when this server has a server key.
+fn start_reminders(
+    app: &App,
+    public_url: &str,
+    allow_loopback: bool,
+    every: Duration,
+) -> CliResult<Option<tokio::task::JoinHandle<()>>> {
+    if app.config().server_key.is_none() {
+        return Ok(None);
+    }
+    let outbound = crate::outbound::http::Outbound::new(allow_loopback)
+        .map_err(|e| super::CliError::System(anyhow::anyhow!(e)))?;
+    let transports = std::sync::Arc::new(crate::outbound::deliver::Transports { outbound });
+    let mut scheduler = between_app::reminders::Scheduler::new(app.clone(), transports, public_url);
+    Ok(Some(tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(every);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticks.tick().await;
+            if let Err(e) = scheduler.tick().await {
+                tracing::warn!(error = %e, "the reminder scheduler's round failed; it tries again");
+            }
+        }
+    })))
 }
 
 /// Ctrl-C, or SIGTERM (what systemd, Docker and Kubernetes send to stop).

@@ -8,6 +8,7 @@ mod entry;
 mod goal;
 mod measure;
 mod practice;
+mod reminder;
 mod review;
 mod session;
 mod tracker;
@@ -18,6 +19,7 @@ pub use entry::{EntryInput, EntryJson, FeelingInput};
 pub use goal::{CheckInInput, CheckInJson, GoalInput, GoalJson};
 pub use measure::{small_answers, MeasureInput, MeasureJson};
 pub use practice::{assignment_json, stats_json, LogInput, LogJson, PracticeInput, PracticeJson};
+pub use reminder::{ChannelInput, ChannelJson, ReminderInput, ReminderJson};
 pub use review::{review_json, saved_review_json};
 pub use session::{
     FeedbackInput, FeedbackJson, InsightInput, InsightJson, QuestionInput, QuestionJson,

@@ -3,6 +3,7 @@
 #![allow(dead_code, clippy::unwrap_used)]
 
 pub mod process;
+pub mod receiver;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};

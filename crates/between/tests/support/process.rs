@@ -54,9 +54,20 @@ pub fn wait_for(addr: &str) {
 
 /// `between serve` on a free port with `args`, once it listens.
 pub fn serve(url: &str, config: &std::path::Path, args: &[&str]) -> (Server, String) {
+    serve_with_env(url, config, args, &[])
+}
+
+/// [`serve`] with environment variables of its own.
+pub fn serve_with_env(
+    url: &str,
+    config: &std::path::Path,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> (Server, String) {
     let addr = format!("127.0.0.1:{}", free_port());
     let server = Server(
         between(url)
+            .envs(env.iter().copied())
             .env("BETWEEN_CONFIG_DIR", config)
             .args(["serve", "--listen", &addr])
             .args(args)

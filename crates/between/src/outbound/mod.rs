@@ -1,0 +1,7 @@
+//! Requests this server makes to addresses people gave it: reminder
+//! webhooks, Web Push endpoints and (by SMTP) email. Nothing else here
+//! reaches another host.
+
+pub mod deliver;
+pub mod http;
+pub mod webhook;

@@ -1,0 +1,286 @@
+//! Reminders leaving the server: the webhook's JSON, what each answer
+//! means (retry only what certainly did not arrive, follow no redirect),
+//! addresses refused before and after resolving, the CLI, and two server
+//! instances on one PostgreSQL database sending each reminder once.
+
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+use between::outbound::http::{Failure, Outbound};
+use between::outbound::webhook;
+use between_app::reminders::{Delivery, Outgoing};
+use between_store::testing::TestDb;
+use support::process::{between, run_with_stdin, serve_with_env};
+use support::receiver::Receiver;
+use support::PASSWORD;
+
+fn message() -> Outgoing {
+    Outgoing {
+        title: "A moment for yourself?".into(),
+        body: "Open the app when you have a minute.".into(),
+        url: "https://between.example/journal/new".into(),
+        tag: "checkin".into(),
+    }
+}
+
+#[tokio::test]
+async fn a_webhook_gets_json_and_each_answer_means_what_it_says() {
+    let (receiver, base) = Receiver::start().await;
+    let outbound = Outbound::new(true).unwrap();
+    let url = format!("{base}/topic");
+    assert_eq!(
+        webhook::send(&outbound, &url, &message()).await,
+        Delivery::Sent
+    );
+    let got = receiver.received.lock().unwrap()[0].clone();
+    assert_eq!(got.path, "/topic");
+    assert_eq!(got.header("content-type"), Some("application/json"));
+    let json: serde_json::Value = serde_json::from_slice(&got.body).unwrap();
+    assert_eq!(json["title"], "A moment for yourself?");
+    assert_eq!(json["url"], "https://between.example/journal/new");
+
+    receiver.answer(503, &[]);
+    assert!(matches!(
+        webhook::send(&outbound, &url, &message()).await,
+        Delivery::Retry(_)
+    ));
+    receiver.answer(429, &[]);
+    assert!(matches!(
+        webhook::send(&outbound, &url, &message()).await,
+        Delivery::Retry(_)
+    ));
+    receiver.answer(400, &[]);
+    assert!(matches!(
+        webhook::send(&outbound, &url, &message()).await,
+        Delivery::Failed(_)
+    ));
+    // A redirect is not followed: one request, not two.
+    let before = receiver.count();
+    receiver.answer(
+        302,
+        &[("location", "http://169.254.169.254/latest/meta-data")],
+    );
+    let redirected = webhook::send(&outbound, &url, &message()).await;
+    assert!(
+        matches!(&redirected, Delivery::Failed(why) if why.contains("redirects are not followed")),
+        "{redirected:?}"
+    );
+    assert_eq!(receiver.count(), before + 1);
+
+    // Nothing listening: certainly not delivered, so worth a retry.
+    let closed = format!("http://127.0.0.1:{}/x", support::process::free_port());
+    assert!(matches!(
+        webhook::send(&outbound, &closed, &message()).await,
+        Delivery::Retry(_)
+    ));
+}
+
+#[tokio::test]
+async fn loopback_and_private_addresses_are_refused_after_resolving_too() {
+    let (receiver, base) = Receiver::start().await;
+    let strict = Outbound::new(false).unwrap();
+    // A name that resolves to loopback is refused like the address itself.
+    let port = base.rsplit(':').next().unwrap();
+    for url in [
+        format!("https://localhost:{port}/x"),
+        format!("https://127.0.0.1:{port}/x"),
+        "https://10.0.0.1/x".to_string(),
+        "https://[::1]/x".to_string(),
+        format!("http://localhost:{port}/x"),
+    ] {
+        let answer = strict.post(&url, &[], b"{}".to_vec()).await;
+        assert!(
+            matches!(answer, Err(Failure::Refused(_))),
+            "{url}: {answer:?}"
+        );
+    }
+    assert_eq!(receiver.count(), 0, "nothing reached the receiver");
+    // Even with loopback allowed for tests, private ranges stay refused.
+    let tests = Outbound::new(true).unwrap();
+    assert!(matches!(
+        tests.post("https://192.168.1.1/x", &[], vec![]).await,
+        Err(Failure::Refused(_))
+    ));
+}
+
+#[test]
+fn the_cli_adds_reminders_and_refuses_private_webhooks() {
+    let data = tempfile::tempdir().unwrap();
+    let config = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/b.db", data.path().display());
+    let mut add = between(&url);
+    add.env("BETWEEN_CONFIG_DIR", config.path()).args([
+        "user",
+        "add",
+        "ida",
+        "--password-stdin",
+        "--login",
+        "--tz",
+        "Europe/Berlin",
+    ]);
+    run_with_stdin(add, &format!("{PASSWORD}\n"));
+    let cli = |args: &[&str]| {
+        between(&url)
+            .env("BETWEEN_CONFIG_DIR", config.path())
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    // No server key yet (serve makes one): the reminder is kept, and off.
+    let out = cli(&["reminder", "add", "checkin", "--at", "20:00,08:00"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unavailable"));
+    std::fs::write(
+        config.path().join("server.key"),
+        between_app::reminders::ServerKey::generate().encoded(),
+    )
+    .unwrap();
+    let out = cli(&["reminder", "on"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let list = String::from_utf8(cli(&["reminder", "list"]).stdout).unwrap();
+    assert!(list.contains("Reminders are on."), "{list}");
+    assert!(
+        list.contains("Check-in: every day at 08:00, 20:00"),
+        "{list}"
+    );
+    assert!(list.contains("Next:"), "{list}");
+
+    for (target, says) in [
+        ("https://127.0.0.1/hook", "loopback"),
+        ("https://10.1.2.3/hook", "private"),
+        ("http://ntfy.example.org/topic", "Only https"),
+    ] {
+        let out = cli(&["reminder", "channel", "add", "webhook", target]);
+        assert!(!out.status.success(), "{target} was accepted");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(says), "{target}: {err}");
+    }
+    let out = cli(&[
+        "reminder",
+        "channel",
+        "add",
+        "webhook",
+        "https://ntfy.example.org/a-long-topic",
+        "--detailed",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let channels = String::from_utf8(cli(&["reminder", "channel", "list"]).stdout).unwrap();
+    assert!(
+        channels.contains("webhook ntfy.example.org, detailed"),
+        "{channels}"
+    );
+    assert!(
+        !channels.contains("a-long-topic"),
+        "a URL's path is not shown: {channels}"
+    );
+
+    let quiet = String::from_utf8(
+        cli(&[
+            "reminder",
+            "quiet",
+            "--hours",
+            "22:00-07:00",
+            "--days",
+            "sun",
+        ])
+        .stdout,
+    )
+    .unwrap();
+    assert_eq!(quiet.trim(), "quiet from 22:00 to 07:00; quiet on Sun.");
+    let json: serde_json::Value =
+        serde_json::from_slice(&cli(&["reminder", "list", "--json"]).stdout).unwrap();
+    assert_eq!(json["status"], "on");
+    assert_eq!(
+        json["reminders"][0]["times"],
+        serde_json::json!(["08:00", "20:00"])
+    );
+    let out = cli(&["reminder", "off"]);
+    assert!(out.status.success());
+    let json: serde_json::Value =
+        serde_json::from_slice(&cli(&["reminder", "list", "--json"]).stdout).unwrap();
+    assert_eq!(json["status"], "off");
+}
+
+/// Two instances with the same server key start after a reminder came
+/// due a minute ago (both look back over the grace period): one sends it.
+#[tokio::test]
+async fn two_instances_on_one_postgresql_database_send_a_reminder_once() {
+    let Some(db) = TestDb::postgres().await else {
+        return;
+    };
+    let url = db.url.clone();
+    let config = tempfile::tempdir().unwrap();
+    let (receiver, base) = Receiver::start().await;
+    let key = between_app::reminders::ServerKey::generate().encoded();
+    let with_key = |c: &mut std::process::Command| {
+        c.env("BETWEEN_CONFIG_DIR", config.path())
+            .env("BETWEEN_SERVER_KEY", &key)
+            .env("BETWEEN_ALLOW_LOOPBACK_TARGETS", "true");
+    };
+    let mut add = between(&url);
+    with_key(&mut add);
+    add.args([
+        "user",
+        "add",
+        "joe",
+        "--password-stdin",
+        "--login",
+        "--tz",
+        "UTC",
+    ]);
+    run_with_stdin(add, &format!("{PASSWORD}\n"));
+    let due = (jiff::Timestamp::now() - jiff::SignedDuration::from_secs(90))
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .strftime("%H:%M")
+        .to_string();
+    for args in [
+        vec!["reminder", "add", "checkin", "--at", &due],
+        vec![
+            "reminder",
+            "channel",
+            "add",
+            "webhook",
+            &format!("{base}/joe"),
+        ],
+    ] {
+        let mut c = between(&url);
+        with_key(&mut c);
+        let out = c.args(&args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let tick = ["--reminder-tick-seconds", "1", "--db-max-connections", "3"];
+    let env = [
+        ("BETWEEN_SERVER_KEY", key.as_str()),
+        ("BETWEEN_ALLOW_LOOPBACK_TARGETS", "true"),
+    ];
+    let (_a, _) = serve_with_env(&url, config.path(), &tick, &env);
+    let (_b, _) = serve_with_env(&url, config.path(), &tick, &env);
+    // Both have ticked several times by now.
+    let started = std::time::Instant::now();
+    while receiver.count() == 0 && started.elapsed() < std::time::Duration::from_secs(20) {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    assert_eq!(receiver.count(), 1, "sent once, not by both");
+    let got = receiver.received.lock().unwrap()[0].clone();
+    assert_eq!(got.path, "/joe");
+    let json: serde_json::Value = serde_json::from_slice(&got.body).unwrap();
+    assert_eq!(json["title"], "A moment for yourself?");
+}
