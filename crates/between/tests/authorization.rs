@@ -230,6 +230,15 @@ fn table() -> Vec<Row> {
         row("POST", "/settings/import", "/settings/import", Mine(422)),
         row("GET", "/settings/delete", "/settings/delete", Mine(200)),
         row("POST", "/settings/delete", "/settings/delete", Mine(422)),
+        row("GET", "/settings/reminders", "/settings/reminders", Mine(200)),
+        row("POST", "/settings/reminders", "/settings/reminders", Mine(422)),
+        row("POST", "/settings/reminders/state", "/settings/reminders/state", Mine(422)),
+        row("POST", "/settings/reminders/quiet", "/settings/reminders/quiet", Mine(422)),
+        row("POST", "/settings/reminders/channels", "/settings/reminders/channels", Mine(422)),
+        row("POST", "/settings/reminders/channels/{id}", "/settings/reminders/channels/{spare_channel}", Owners(303)),
+        row("POST", "/settings/reminders/channels/{id}/delete", "/settings/reminders/channels/{spare_channel}/delete", Owners(303)),
+        row("POST", "/settings/reminders/{id}", "/settings/reminders/{reminder}", Owners(422)),
+        row("POST", "/settings/reminders/{id}/delete", "/settings/reminders/{spare_reminder}/delete", Owners(303)),
         row("GET", "/settings/calendar", "/settings/calendar", Mine(200)),
         row("POST", "/settings/calendar", "/settings/calendar", Mine(303)),
         row("POST", "/settings/calendar/link", "/settings/calendar/link", Mine(303)),
@@ -365,6 +374,14 @@ fn table() -> Vec<Row> {
         row("GET", "/api/v1/questions/{id}", "/api/v1/questions/{question}", Owners(200)),
         row("PATCH", "/api/v1/questions/{id}", "/api/v1/questions/{question}", Owners(200)),
         row("DELETE", "/api/v1/questions/{id}", "/api/v1/questions/{api_spare_question}", Owners(204)),
+        row("GET", "/api/v1/reminders", "/api/v1/reminders", Mine(200)),
+        row("POST", "/api/v1/reminders", "/api/v1/reminders", Mine(400)),
+        row("GET", "/api/v1/reminders/{id}", "/api/v1/reminders/{reminder}", Owners(200)),
+        row("PATCH", "/api/v1/reminders/{id}", "/api/v1/reminders/{reminder}", Owners(200)),
+        row("DELETE", "/api/v1/reminders/{id}", "/api/v1/reminders/{api_spare_reminder}", Owners(204)),
+        row("GET", "/api/v1/reminder-channels", "/api/v1/reminder-channels", Mine(200)),
+        row("POST", "/api/v1/reminder-channels", "/api/v1/reminder-channels", Mine(400)),
+        row("DELETE", "/api/v1/reminder-channels/{id}", "/api/v1/reminder-channels/{api_spare_channel}", Owners(204)),
         row("GET", "/api/v1/insights", "/api/v1/insights", Mine(200)),
         row("POST", "/api/v1/insights", "/api/v1/insights", Mine(422)),
         row("GET", "/api/v1/insights/{id}", "/api/v1/insights/{insight}", Owners(200)),
@@ -518,6 +535,36 @@ async fn fixture(t: &TestApp) -> Fixture {
         ids.insert(
             spare,
             created(t, &olive, "/api/v1/insights", insight.clone()).await,
+        );
+    }
+    for (name, n) in [
+        ("reminder", 1),
+        ("spare_reminder", 2),
+        ("api_spare_reminder", 3),
+    ] {
+        let times = json!([format!("0{n}:00")]);
+        ids.insert(
+            name,
+            created(
+                t,
+                &olive,
+                "/api/v1/reminders",
+                json!({"kind": "checkin", "times": times}),
+            )
+            .await,
+        );
+    }
+    for name in ["channel", "spare_channel", "api_spare_channel"] {
+        let url = format!("https://ntfy.example.org/{name}-topic");
+        ids.insert(
+            name,
+            created(
+                t,
+                &olive,
+                "/api/v1/reminder-channels",
+                json!({"type": "webhook", "url": url}),
+            )
+            .await,
         );
     }
     let review = json!({"learned": PRIVATE});
@@ -964,6 +1011,12 @@ fn changing_body(path: &str) -> Option<&'static str> {
         "/settings/export" => "password=correct+horse+battery",
         "/settings/revoke-others" => "sessions=yes&devices=yes&tokens=yes&calendar=yes",
         "/settings/calendar" => "detailed=1&journal_reminder=1",
+        "/settings/reminders" => "kind=checkin&times=21%3A00",
+        "/settings/reminders/state" => "state=on",
+        "/settings/reminders/quiet" => "from=22%3A00&until=07%3A00&days=sun",
+        "/settings/reminders/channels" => "type=webhook&url=https%3A%2F%2Fntfy.example.org%2Fprobe-topic",
+        "/settings/reminders/channels/{id}" => "detailed=1",
+        "/settings/reminders/{id}" => "times=09%3A30",
         "/settings/time-zone" => "time_zone=Europe%2FParis",
         "/settings/password" => {
             "current_password=correct+horse+battery&new_password=correct+horse+battery"
@@ -1315,7 +1368,7 @@ async fn every_state_changing_page_refuses_untrusted_forms_changing_nothing(t: T
 fn still_clock() -> between_app::Config {
     between_app::Config {
         clock: between_app::Clock::manual(jiff::Timestamp::now()),
-        ..between_app::Config::testing()
+        ..support::test_config()
     }
 }
 

@@ -70,6 +70,30 @@ fn yes() -> bool {
 }
 
 impl ReminderInput {
+    /// The input that would make `r` (what a PATCH merges into).
+    pub fn from_reminder(r: &Reminder) -> ReminderInput {
+        ReminderInput {
+            kind: r.kind.as_str().to_string(),
+            practice_id: match r.kind {
+                Kind::Practice { practice } => Some(practice),
+                _ => None,
+            },
+            times: r
+                .times
+                .iter()
+                .map(|t| t.strftime("%H:%M").to_string())
+                .collect(),
+            weekdays: r
+                .weekdays
+                .iter()
+                .map(|d| describe_weekdays(&[*d]).to_lowercase())
+                .collect(),
+            enabled: r.enabled,
+        }
+    }
+}
+
+impl ReminderInput {
     pub fn into_reminder(self) -> Result<Reminder, between_app::AppError> {
         let kind = Kind::parse(&self.kind, self.practice_id)?;
         let times = parse_times(&self.times.join(","))?;

@@ -108,14 +108,25 @@ impl Jar {
     }
 }
 
+/// The tests' configuration: cheap key derivation, and a server key as
+/// `between serve` makes one, so reminders can be turned on.
+pub fn test_config() -> Config {
+    Config {
+        server_key: Some(std::sync::Arc::new(
+            between_app::reminders::ServerKey::generate(),
+        )),
+        ..Config::testing()
+    }
+}
+
 impl TestApp {
     pub async fn new() -> TestApp {
-        Self::with(Config::testing(), WebSettings::default()).await
+        Self::with(test_config(), WebSettings::default()).await
     }
 
     /// A default app on the given store (e.g. PostgreSQL).
     pub async fn on(db: TestDb) -> TestApp {
-        Self::on_with(db, Config::testing()).await
+        Self::on_with(db, test_config()).await
     }
 
     /// An app with `config` on the given store.

@@ -21,6 +21,7 @@ mod practices;
 mod private_links;
 mod query;
 mod questions;
+mod reminders;
 mod reviews;
 mod roadblocks;
 mod shares;
@@ -126,6 +127,14 @@ pub fn table() -> Vec<Route> {
         get("/questions/{id}", questions::show),
         patch("/questions/{id}", questions::patch),
         delete("/questions/{id}", questions::delete),
+        get("/reminders", reminders::list),
+        post("/reminders", reminders::create),
+        get("/reminders/{id}", reminders::show),
+        patch("/reminders/{id}", reminders::patch),
+        delete("/reminders/{id}", reminders::delete),
+        get("/reminder-channels", reminders::channels),
+        post("/reminder-channels", reminders::add_channel),
+        delete("/reminder-channels/{id}", reminders::delete_channel),
         get("/insights", insights::list),
         post("/insights", insights::create),
         get("/insights/{id}", insights::show),

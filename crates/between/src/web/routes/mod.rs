@@ -16,6 +16,7 @@ mod patterns;
 mod practices;
 mod private_links;
 mod questions;
+mod reminders;
 mod review;
 mod revoke_others;
 mod roadblocks;
@@ -152,6 +153,21 @@ pub fn table() -> Vec<Route> {
         post("/settings/import", your_data::import).body_limit(crate::web::api::IMPORT_LIMIT),
         get("/settings/delete", your_data::delete_form),
         post("/settings/delete", your_data::delete),
+        get("/settings/reminders", reminders::show),
+        post("/settings/reminders", reminders::add),
+        post("/settings/reminders/state", reminders::switch),
+        post("/settings/reminders/quiet", reminders::quiet),
+        post("/settings/reminders/channels", reminders::add_channel),
+        post(
+            "/settings/reminders/channels/{id}",
+            reminders::update_channel,
+        ),
+        post(
+            "/settings/reminders/channels/{id}/delete",
+            reminders::delete_channel,
+        ),
+        post("/settings/reminders/{id}", reminders::update),
+        post("/settings/reminders/{id}/delete", reminders::delete),
         get("/settings/calendar", calendar::settings),
         post("/settings/calendar", calendar::save),
         post("/settings/calendar/link", calendar::link),
