@@ -43,6 +43,40 @@
       xhr.send(new FormData(upload));
     });
   }
+  // Reminders in this browser (Web Push): ask for a subscription, then send
+  // it as a channel through the form it sits in. Without this script (or
+  // without push in the browser) the form stays hidden.
+  var push = document.querySelector("form[data-push-subscribe]");
+  if (push && "serviceWorker" in navigator && "PushManager" in window && window.Notification) {
+    push.hidden = false;
+    push.addEventListener("submit", function (e) {
+      if (push.elements.endpoint.value) { return; }
+      e.preventDefault();
+      var status = push.querySelector("[data-push-status]");
+      navigator.serviceWorker.register("/sw.js")
+        .then(function () { return navigator.serviceWorker.ready; })
+        .then(function (reg) {
+          return reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: bytes(push.dataset.key) });
+        })
+        .then(function (sub) {
+          var json = sub.toJSON();
+          push.elements.endpoint.value = json.endpoint;
+          push.elements.p256dh.value = json.keys.p256dh;
+          push.elements.auth.value = json.keys.auth;
+          push.submit();
+        })
+        .catch(function (err) {
+          status.textContent = "Notifications were not allowed here (" + err.message + ").";
+        });
+    });
+  }
+  function bytes(base64url) {
+    var s = base64url.replace(/-/g, "+").replace(/_/g, "/");
+    while (s.length % 4) { s += "="; }
+    var raw = atob(s), out = new Uint8Array(raw.length);
+    for (var i = 0; i < raw.length; i++) { out[i] = raw.charCodeAt(i); }
+    return out;
+  }
   // Fill an empty time-zone field from the browser.
   var zone = document.querySelector("[data-detect-zone]");
   if (zone && window.Intl) {

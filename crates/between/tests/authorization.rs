@@ -137,6 +137,7 @@ fn table() -> Vec<Row> {
         row("GET", "/static/app.js", "/static/app.js", Public(200)),
         row("GET", "/static/icon.svg", "/static/icon.svg", Public(200)),
         row("GET", "/manifest.webmanifest", "/manifest.webmanifest", Public(200)),
+        row("GET", "/sw.js", "/sw.js", Public(200)),
         // A calendar feed's secret is its credential; a wrong one opens nothing.
         row("GET", "/ical/{file}", "/ical/not-a-secret.ics", Public(404)),
         // Each person's own pages. A journal form sent signed out answers

@@ -76,6 +76,111 @@ async fn a_webhook_gets_json_and_each_answer_means_what_it_says() {
     ));
 }
 
+/// The push service here is a local receiver; the test decrypts what it
+/// got with the subscription's own keys, by RFC 8291 written out again
+/// (not the library that encrypted it), and checks the VAPID signature.
+#[tokio::test]
+async fn a_push_message_is_encrypted_for_the_subscription_and_signed_with_vapid() {
+    use aes_gcm::aead::{Aead, KeyInit};
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+    use base64::Engine;
+    use p256::ecdsa::signature::Verifier;
+    use p256::elliptic_curve::sec1::ToEncodedPoint;
+
+    let (receiver, base) = Receiver::start().await;
+    let outbound = Outbound::new(true).unwrap();
+    let vapid = between::outbound::vapid::Vapid::generate("mailto:ops@example.org");
+    // The browser's side of a subscription.
+    let browser = p256::SecretKey::random(&mut rand::rngs::OsRng);
+    let browser_public = browser.public_key().to_encoded_point(false);
+    let auth: [u8; 16] = rand::random();
+    let endpoint = format!("{base}/push/subscription-1");
+    let sent = between::outbound::push::send(
+        &outbound,
+        &vapid,
+        &endpoint,
+        &B64.encode(browser_public.as_bytes()),
+        &B64.encode(auth),
+        &message(),
+        jiff::Timestamp::now(),
+    )
+    .await;
+    assert_eq!(sent, Delivery::Sent);
+    let got = receiver.received.lock().unwrap()[0].clone();
+    assert_eq!(got.path, "/push/subscription-1");
+    assert_eq!(got.header("content-encoding"), Some("aes128gcm"));
+    assert_eq!(got.header("ttl"), Some("43200"));
+
+    // RFC 8188 header: salt, record size, key id (the sender's public key).
+    let body = &got.body;
+    let salt = &body[..16];
+    let id_len = usize::from(body[20]);
+    let sender = p256::PublicKey::from_sec1_bytes(&body[21..21 + id_len]).unwrap();
+    let ciphertext = &body[21 + id_len..];
+    // RFC 8291 section 3.3–3.4.
+    let shared = p256::ecdh::diffie_hellman(browser.to_nonzero_scalar(), sender.as_affine());
+    let mut info = b"WebPush: info\0".to_vec();
+    info.extend_from_slice(browser_public.as_bytes());
+    info.extend_from_slice(&body[21..21 + id_len]);
+    let mut ikm = [0u8; 32];
+    hkdf::Hkdf::<sha2::Sha256>::new(Some(&auth), shared.raw_secret_bytes().as_slice())
+        .expand(&info, &mut ikm)
+        .unwrap();
+    let prk = hkdf::Hkdf::<sha2::Sha256>::new(Some(salt), &ikm);
+    let (mut cek, mut nonce) = ([0u8; 16], [0u8; 12]);
+    prk.expand(b"Content-Encoding: aes128gcm\0", &mut cek)
+        .unwrap();
+    prk.expand(b"Content-Encoding: nonce\0", &mut nonce)
+        .unwrap();
+    let plain = aes_gcm::Aes128Gcm::new(&cek.into())
+        .decrypt(aes_gcm::Nonce::from_slice(&nonce), ciphertext)
+        .expect("the message opens with the subscription's keys");
+    let end = plain.iter().rposition(|b| *b != 0).unwrap();
+    assert_eq!(plain[end], 2, "the last record's delimiter");
+    let json: serde_json::Value = serde_json::from_slice(&plain[..end]).unwrap();
+    assert_eq!(json["title"], "A moment for yourself?");
+    assert_eq!(json["url"], "https://between.example/journal/new");
+    assert!(
+        !body.windows(8).any(|w| w == b"A moment"),
+        "the push service sees no text"
+    );
+
+    // RFC 8292: a JWT for the push service's origin, signed with the key
+    // the browser subscribed with.
+    let header = got.header("authorization").unwrap();
+    let (t, k) = header
+        .strip_prefix("vapid t=")
+        .and_then(|rest| rest.split_once(", k="))
+        .unwrap();
+    assert_eq!(k, vapid.public_key());
+    let (signed, signature) = t.rsplit_once('.').unwrap();
+    let key = p256::ecdsa::VerifyingKey::from_sec1_bytes(&B64.decode(k).unwrap()).unwrap();
+    let signature = p256::ecdsa::Signature::from_slice(&B64.decode(signature).unwrap()).unwrap();
+    key.verify(signed.as_bytes(), &signature)
+        .expect("a valid ES256 signature");
+    let claims: serde_json::Value =
+        serde_json::from_slice(&B64.decode(signed.split('.').nth(1).unwrap()).unwrap()).unwrap();
+    assert_eq!(claims["aud"], base);
+    assert_eq!(claims["sub"], "mailto:ops@example.org");
+    assert!(claims["exp"].as_i64().unwrap() > jiff::Timestamp::now().as_second());
+
+    // An ended subscription is gone; a busy push service is tried again.
+    for (status, gone) in [(410, true), (404, true), (503, false)] {
+        receiver.answer(status, &[]);
+        let d = between::outbound::push::send(
+            &outbound,
+            &vapid,
+            &endpoint,
+            &B64.encode(browser_public.as_bytes()),
+            &B64.encode(auth),
+            &message(),
+            jiff::Timestamp::now(),
+        )
+        .await;
+        assert_eq!(matches!(d, Delivery::Gone(_)), gone, "{status}: {d:?}");
+    }
+}
+
 #[tokio::test]
 async fn loopback_and_private_addresses_are_refused_after_resolving_too() {
     let (receiver, base) = Receiver::start().await;

@@ -63,6 +63,13 @@ pub enum Delivery {
 
 /// Sends one message through one channel.
 pub trait Deliver: Send + Sync + 'static {
+    /// Whether this server can send to `target` at all (it has the keys and
+    /// settings the channel's kind needs). Slots are not claimed for
+    /// channels it cannot serve, so an instance that can sends them.
+    fn can_send(&self, _target: &Target) -> bool {
+        true
+    }
+
     fn deliver<'a>(
         &'a self,
         user: Uuid,
@@ -153,11 +160,9 @@ impl Scheduler {
             }
             let statuses = self.app.store.channel_statuses(*user).await?;
             for slot in &due {
-                for channel in plan
-                    .channels
-                    .iter()
-                    .filter(|c| active(c.id, &c.target, &statuses))
-                {
+                for channel in plan.channels.iter().filter(|c| {
+                    active(c.id, &c.target, &statuses) && self.deliver.can_send(&c.target)
+                }) {
                     let words = message(slot, channel.detailed);
                     let outgoing = Outgoing {
                         title: words.title,

@@ -341,7 +341,10 @@ pub async fn run(ctx: &Context, cmd: ReminderCommand) -> CliResult {
             }
             let outbound = crate::outbound::http::Outbound::new(ctx.allow_loopback_targets)
                 .map_err(|e| CliError::System(anyhow::anyhow!(e)))?;
-            let transports = crate::outbound::deliver::Transports { outbound };
+            let transports = crate::outbound::deliver::Transports {
+                outbound,
+                vapid: None,
+            };
             let message = Outgoing {
                 title: between_domain::reminder::wording::NEUTRAL_TITLE.into(),
                 body: "This is a test reminder.".into(),

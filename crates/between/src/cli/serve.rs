@@ -135,6 +135,7 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> CliResult {
             }
         },
         trusted_proxies: args.trusted_proxies,
+        push_public_key: None,
     };
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
@@ -166,10 +167,14 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> CliResult {
             ));
         }
     }
+    let vapid = push_key(ctx, &app, &settings.public_url).await?;
+    let mut settings = settings;
+    settings.push_public_key = vapid.as_ref().map(|v| v.public_key().to_string());
     let reminders = start_reminders(
         &app,
         &settings.public_url,
         ctx.allow_loopback_targets,
+        vapid,
         Duration::from_secs(args.reminder_tick_seconds),
     )?;
     let served =
@@ -183,11 +188,55 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> CliResult {
     Ok(())
 }
 
+/// The VAPID key for Web Push, when reminders are possible here: given,
+/// or made on SQLite; refused when the store's push subscriptions were
+/// made for another key.
+async fn push_key(
+    ctx: &Context,
+    app: &App,
+    public_url: &str,
+) -> CliResult<Option<std::sync::Arc<crate::outbound::vapid::Vapid>>> {
+    if app.config().server_key.is_none() {
+        return Ok(None);
+    }
+    let contact = if public_url.starts_with("https://") {
+        public_url.to_string()
+    } else {
+        "mailto:reminders@between.invalid".to_string()
+    };
+    let vapid = match super::server_key::find_vapid(&ctx.paths.config_dir, &contact)? {
+        Some(v) => v,
+        None if app.store().backend() == between_store::Backend::Sqlite => {
+            let (v, path) = super::server_key::create_vapid(&ctx.paths.config_dir, &contact)?;
+            tracing::info!(path = %path.display(), "made a VAPID key for Web Push reminders");
+            v
+        }
+        None => {
+            tracing::info!("Web Push reminders are off: give every instance the same VAPID key (BETWEEN_VAPID_PRIVATE_KEY or vapid.key in the config directory)");
+            return Ok(None);
+        }
+    };
+    let recorded = app
+        .store()
+        .meta_or_insert(crate::outbound::vapid::META_KEY, vapid.fingerprint())
+        .await
+        .map_err(|e| super::CliError::System(e.into()))?;
+    if recorded != vapid.fingerprint() {
+        tracing::error!(
+            "Web Push reminders are not sent: this server's VAPID key ({}) is not the one the store's subscriptions were made for ({recorded})",
+            vapid.fingerprint()
+        );
+        return Ok(None);
+    }
+    Ok(Some(vapid))
+}
+
 /// Starts the reminder scheduler when this server has a server key.
 fn start_reminders(
     app: &App,
     public_url: &str,
     allow_loopback: bool,
+    vapid: Option<std::sync::Arc<crate::outbound::vapid::Vapid>>,
     every: Duration,
 ) -> CliResult<Option<tokio::task::JoinHandle<()>>> {
     if app.config().server_key.is_none() {
@@ -195,7 +244,7 @@ fn start_reminders(
     }
     let outbound = crate::outbound::http::Outbound::new(allow_loopback)
         .map_err(|e| super::CliError::System(anyhow::anyhow!(e)))?;
-    let transports = std::sync::Arc::new(crate::outbound::deliver::Transports { outbound });
+    let transports = std::sync::Arc::new(crate::outbound::deliver::Transports { outbound, vapid });
     let mut scheduler = between_app::reminders::Scheduler::new(app.clone(), transports, public_url);
     Ok(Some(tokio::spawn(async move {
         let mut ticks = tokio::time::interval(every);

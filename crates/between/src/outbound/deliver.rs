@@ -7,14 +7,27 @@ use std::pin::Pin;
 use between_app::reminders::{Deliver, Delivery, Outgoing, Target};
 use uuid::Uuid;
 
+use std::sync::Arc;
+
 use super::http::Outbound;
+use super::vapid::Vapid;
 
 #[derive(Debug, Clone)]
 pub struct Transports {
     pub outbound: Outbound,
+    /// Web Push: only with a VAPID key the store agrees with.
+    pub vapid: Option<Arc<Vapid>>,
 }
 
 impl Deliver for Transports {
+    fn can_send(&self, target: &Target) -> bool {
+        match target {
+            Target::Webhook { .. } => true,
+            Target::Push { .. } => self.vapid.is_some(),
+            Target::Email { .. } => false,
+        }
+    }
+
     fn deliver<'a>(
         &'a self,
         _user: Uuid,
@@ -25,9 +38,25 @@ impl Deliver for Transports {
         Box::pin(async move {
             match target {
                 Target::Webhook { url } => super::webhook::send(&self.outbound, url, message).await,
-                Target::Push { .. } => {
-                    Delivery::Failed("Web Push is not set up on this server".into())
-                }
+                Target::Push {
+                    endpoint,
+                    p256dh,
+                    auth,
+                } => match &self.vapid {
+                    Some(vapid) => {
+                        super::push::send(
+                            &self.outbound,
+                            vapid,
+                            endpoint,
+                            p256dh,
+                            auth,
+                            message,
+                            jiff::Timestamp::now(),
+                        )
+                        .await
+                    }
+                    None => Delivery::Failed("Web Push is not set up on this server".into()),
+                },
                 Target::Email { .. } => {
                     Delivery::Failed("email is not set up on this server".into())
                 }

@@ -4,4 +4,6 @@
 
 pub mod deliver;
 pub mod http;
+pub mod push;
+pub mod vapid;
 pub mod webhook;

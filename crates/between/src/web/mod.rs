@@ -52,6 +52,9 @@ pub struct WebSettings {
     /// Reverse proxies whose `X-Forwarded-For` names the client (sign-in
     /// throttles count that address, not the proxy's).
     pub trusted_proxies: Vec<client_addr::Cidr>,
+    /// The VAPID public key browsers subscribe to Web Push with, when this
+    /// server sends push reminders.
+    pub push_public_key: Option<String>,
 }
 
 /// Sensible defaults for crisis contacts; deployments set their own.
@@ -73,6 +76,7 @@ impl Default for WebSettings {
             public_url: "http://127.0.0.1:8080".into(),
             crisis_contacts: default_crisis_contacts(),
             trusted_proxies: Vec::new(),
+            push_public_key: None,
         }
     }
 }

@@ -184,6 +184,7 @@ pub fn table() -> Vec<Route> {
         get("/static/app.js", statics::script),
         get("/static/icon.svg", statics::icon),
         get("/manifest.webmanifest", statics::manifest),
+        get("/sw.js", statics::service_worker),
         get("/healthz", statics::healthz),
         get("/exit", statics::exit),
     ]

@@ -68,6 +68,8 @@ struct RemindersPage {
     quiet_until: String,
     quiet_days: Vec<DayBox>,
     new_days: Vec<DayBox>,
+    /// The VAPID key to subscribe with, when this server sends push.
+    push_key: Option<String>,
     error: Option<String>,
 }
 
@@ -238,6 +240,7 @@ async fn page(
                 checked: false,
             })
             .collect(),
+        push_key: state.settings.push_public_key.clone(),
         error,
     })
 }

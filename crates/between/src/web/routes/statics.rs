@@ -30,6 +30,18 @@ pub async fn script() -> impl IntoResponse {
     )
 }
 
+/// The service worker, at the root so its scope is the whole site; never
+/// cached long, so a new version takes over at the next visit.
+pub async fn service_worker() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        include_str!("../../../static/sw.js"),
+    )
+}
+
 pub async fn icon() -> impl IntoResponse {
     (
         [
