@@ -344,6 +344,7 @@ pub async fn run(ctx: &Context, cmd: ReminderCommand) -> CliResult {
             let transports = crate::outbound::deliver::Transports {
                 outbound,
                 vapid: None,
+                clock: app.clock().clone(),
             };
             let message = Outgoing {
                 title: between_domain::reminder::wording::NEUTRAL_TITLE.into(),

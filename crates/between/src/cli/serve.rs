@@ -244,7 +244,11 @@ fn start_reminders(
     }
     let outbound = crate::outbound::http::Outbound::new(allow_loopback)
         .map_err(|e| super::CliError::System(anyhow::anyhow!(e)))?;
-    let transports = std::sync::Arc::new(crate::outbound::deliver::Transports { outbound, vapid });
+    let transports = std::sync::Arc::new(crate::outbound::deliver::Transports {
+        outbound,
+        vapid,
+        clock: app.clock().clone(),
+    });
     let mut scheduler = between_app::reminders::Scheduler::new(app.clone(), transports, public_url);
     Ok(Some(tokio::spawn(async move {
         let mut ticks = tokio::time::interval(every);

@@ -17,6 +17,8 @@ pub struct Transports {
     pub outbound: Outbound,
     /// Web Push: only with a VAPID key the store agrees with.
     pub vapid: Option<Arc<Vapid>>,
+    /// The app's clock (a VAPID token's expiry).
+    pub clock: between_app::Clock,
 }
 
 impl Deliver for Transports {
@@ -51,7 +53,7 @@ impl Deliver for Transports {
                             p256dh,
                             auth,
                             message,
-                            jiff::Timestamp::now(),
+                            self.clock.now(),
                         )
                         .await
                     }
