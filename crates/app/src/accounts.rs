@@ -157,10 +157,17 @@ impl App {
         let tz = validate_time_zone(zone)?;
         let name = tz.iana_name().unwrap_or("UTC");
         self.store.update_time_zone(p.user.id, name).await?;
-        Ok(User {
+        let user = User {
             time_zone: tz.clone(),
             ..p.user.clone()
-        })
+        };
+        // Reminders keep their local times in the new zone.
+        let moved = Principal {
+            user: user.clone(),
+            ..p.forgetful()
+        };
+        self.refresh_reminder_plan(&moved).await;
+        Ok(user)
     }
 
     /// Re-wraps the root key under a new password; nothing is re-encrypted.

@@ -32,6 +32,7 @@ on_both_backends!(
     a_server_with_another_key_sends_nothing_and_the_person_sees_paused,
     an_email_address_is_used_only_after_its_opt_in,
     turning_reminders_off_deletes_the_plan_and_its_claims,
+    a_new_time_zone_keeps_reminders_at_their_local_time,
 );
 
 /// Monday 2026-12-07, 07:00 in Berlin.
@@ -397,15 +398,29 @@ async fn an_email_address_is_used_only_after_its_opt_in(db: &TestDb) {
     let recorder = Arc::new(Recorder::default());
     let mut scheduler = Scheduler::new(app.clone(), recorder.clone(), "https://b.example");
     at(&app, "2026-12-07T07:00:30Z");
+    assert_eq!(scheduler.tick().await.unwrap().opt_ins, 1);
     scheduler.tick().await.unwrap();
-    assert_eq!(recorder.count(), 0, "not confirmed yet");
-    app.store()
-        .confirm_channel(p.user.id, channel.id, 1)
-        .await
-        .unwrap();
+    let sent = recorder.sent.lock().unwrap().clone();
+    assert_eq!(sent.len(), 1, "one opt-in, no reminder: {sent:?}");
+    assert_eq!((sent[0].1, sent[0].2.tag.as_str()), (channel.id, "opt-in"));
+    let secret = sent[0]
+        .2
+        .url
+        .strip_prefix("https://b.example/reminders/confirm/")
+        .unwrap()
+        .to_string();
+    assert!(app.confirm_reminder_email("not-the-secret").await.is_err());
+    app.confirm_reminder_email(&secret).await.unwrap();
     at(&app, "2026-12-08T07:00:30Z");
     scheduler.tick().await.unwrap();
-    assert_eq!(recorder.count(), 1);
+    let sent = recorder.sent.lock().unwrap().clone();
+    assert_eq!(sent.len(), 2);
+    assert_eq!(sent[1].2.tag, "checkin");
+    assert!(sent[1]
+        .2
+        .unsubscribe
+        .as_deref()
+        .is_some_and(|u| u.starts_with("https://b.example/reminders/unsubscribe/")));
 }
 
 async fn turning_reminders_off_deletes_the_plan_and_its_claims(db: &TestDb) {
@@ -440,4 +455,21 @@ async fn turning_reminders_off_deletes_the_plan_and_its_claims(db: &TestDb) {
         1,
         "the reminder itself stays"
     );
+}
+
+async fn a_new_time_zone_keeps_reminders_at_their_local_time(db: &TestDb) {
+    let app = app_with(db, Some(Arc::new(ServerKey::generate())));
+    let p = person(&app, "ivy").await;
+    app.add_reminder(&p, checkin(&[(9, 0)])).await.unwrap();
+    app.add_reminder_channel(&p, webhook(9)).await.unwrap();
+    app.set_time_zone(&p, "America/New_York").await.unwrap();
+    let recorder = Arc::new(Recorder::default());
+    let mut scheduler = Scheduler::new(app.clone(), recorder.clone(), "https://b.example");
+    // 09:00 in Berlin passes without a reminder; 09:00 in New York brings it.
+    at(&app, "2026-12-07T08:00:30Z");
+    scheduler.tick().await.unwrap();
+    assert_eq!(recorder.count(), 0);
+    at(&app, "2026-12-07T14:00:30Z");
+    scheduler.tick().await.unwrap();
+    assert_eq!(recorder.count(), 1);
 }

@@ -278,6 +278,10 @@ fn table() -> Vec<Row> {
             ..row("POST", "/practices/assigned/{id}", "/practices/assigned/{assignment}", Owners(422))
         },
         // Private links: the secret is the credential; a wrong one opens nothing.
+        row("GET", "/reminders/{purpose}/{secret}", "/reminders/confirm/not-a-secret", Public(200)),
+        // Like a private link: the button's POST, with this browser's form
+        // token, confirms an address or unsubscribes it.
+        row("POST", "/reminders/{purpose}/{secret}", "/reminders/unsubscribe/{unsubscribe_secret}", Public(400)),
         row("GET", "/s/{secret}", "/s/not-the-secret-of-any-link-at-all", Public(404)),
         // Opening one takes the button of its first page (a form token
         // from this browser's cookie), so a fetch alone opens nothing.
@@ -694,6 +698,13 @@ async fn fixture(t: &TestApp) -> Fixture {
         .await
         .unwrap();
     ids.insert("link_secret", secret);
+    let channel = uuid::Uuid::parse_str(&ids["channel"]).unwrap();
+    let unsubscribe = t
+        .app
+        .reminder_link_for_tests(owner.user.id, channel, true)
+        .await
+        .unwrap();
+    ids.insert("unsubscribe_secret", unsubscribe);
     Fixture { ids, jars, tokens }
 }
 

@@ -21,6 +21,7 @@ fn message() -> Outgoing {
         body: "Open the app when you have a minute.".into(),
         url: "https://between.example/journal/new".into(),
         tag: "checkin".into(),
+        unsubscribe: None,
     }
 }
 
@@ -388,4 +389,156 @@ async fn two_instances_on_one_postgresql_database_send_a_reminder_once() {
     assert_eq!(got.path, "/joe");
     let json: serde_json::Value = serde_json::from_slice(&got.body).unwrap();
     assert_eq!(json["title"], "A moment for yourself?");
+}
+
+/// An address gets one opt-in email and nothing else until its link is
+/// followed; then reminders, each with `List-Unsubscribe`, until that link
+/// is followed.
+#[tokio::test]
+async fn an_email_address_gets_one_opt_in_then_reminders_it_can_stop() {
+    use between::outbound::deliver::Transports;
+    use between_app::reminders::{Channel, Scheduler, Target};
+    use between_domain::reminder::{Kind, Reminder};
+    use std::sync::Arc;
+
+    let (sink, port) = support::smtp_sink::SmtpSink::start().await;
+    let clock = between_app::Clock::manual("2026-12-07T05:00:00Z".parse().unwrap());
+    let t = support::TestApp::with(
+        between_app::Config {
+            clock: clock.clone(),
+            ..support::test_config()
+        },
+        between::web::WebSettings::default(),
+    )
+    .await;
+    t.signed_in_as("mia", between_app::Role::Client).await;
+    let (p, _) = t
+        .app
+        .sign_in(
+            "mia",
+            PASSWORD,
+            "test",
+            between_app::sessions::SignInAs::Device,
+            "test",
+        )
+        .await
+        .unwrap();
+    t.app
+        .add_reminder(
+            &p,
+            Reminder {
+                kind: Kind::Checkin,
+                times: vec![jiff::civil::Time::constant(8, 0, 0, 0)],
+                weekdays: vec![],
+                enabled: true,
+            },
+        )
+        .await
+        .unwrap();
+    let channel = t
+        .app
+        .add_reminder_channel(
+            &p,
+            Channel {
+                target: Target::Email {
+                    address: "mia@example.org".into(),
+                },
+                detailed: false,
+            },
+        )
+        .await
+        .unwrap()
+        .id;
+    let smtp = between::outbound::email::Smtp::new(
+        &format!("smtp://127.0.0.1:{port}"),
+        "Between <reminders@example.org>",
+    )
+    .unwrap();
+    let transports = Arc::new(Transports {
+        outbound: Outbound::new(true).unwrap(),
+        vapid: None,
+        smtp: Some(Arc::new(smtp)),
+        clock: clock.clone(),
+    });
+    let mut scheduler = Scheduler::new(t.app.clone(), transports, "https://between.example");
+    let at = |s: &str| clock.set(s.parse().unwrap());
+    let link = |mail: &support::smtp_sink::Mail, path: &str| -> String {
+        let start = mail
+            .data
+            .find(path)
+            .unwrap_or_else(|| panic!("no {path} in {}", mail.data))
+            + path.len();
+        mail.data[start..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+            .collect()
+    };
+
+    assert_eq!(scheduler.tick().await.unwrap().opt_ins, 1);
+    assert_eq!(
+        scheduler.tick().await.unwrap().opt_ins,
+        0,
+        "one opt-in email"
+    );
+    let mails = sink.mails();
+    assert_eq!(mails.len(), 1);
+    assert_eq!(mails[0].to, vec!["mia@example.org"]);
+    assert!(
+        mails[0].data.contains("Subject: Confirm email reminders"),
+        "{}",
+        mails[0].data
+    );
+    let confirm = link(&mails[0], "https://between.example/reminders/confirm/");
+
+    // 08:00 in Berlin: not before the address is confirmed.
+    at("2026-12-07T07:00:30Z");
+    scheduler.tick().await.unwrap();
+    assert_eq!(sink.mails().len(), 1, "nothing before the opt-in");
+    let page = t
+        .get(
+            &format!("/reminders/confirm/{confirm}"),
+            &support::Jar::default(),
+        )
+        .await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Confirm this address"));
+    assert_eq!(sink.mails().len(), 1, "opening the page confirms nothing");
+    t.app.confirm_reminder_email(&confirm).await.unwrap();
+    assert!(
+        t.app.confirm_reminder_email(&confirm).await.is_err(),
+        "an opt-in link works once"
+    );
+
+    at("2026-12-08T07:00:30Z");
+    scheduler.tick().await.unwrap();
+    let mails = sink.mails();
+    assert_eq!(mails.len(), 2);
+    let reminder = &mails[1];
+    assert!(
+        reminder.data.contains("Subject: A moment for yourself?"),
+        "{}",
+        reminder.data
+    );
+    assert!(
+        reminder
+            .data
+            .contains("List-Unsubscribe: <https://between.example/reminders/unsubscribe/"),
+        "{}",
+        reminder.data
+    );
+    assert!(reminder
+        .data
+        .contains("https://between.example/journal/new"));
+    let unsubscribe = link(reminder, "https://between.example/reminders/unsubscribe/");
+    t.app
+        .unsubscribe_reminder_email(&unsubscribe)
+        .await
+        .unwrap();
+    let view = t.app.reminder_channels(&p).await.unwrap();
+    let view = view.iter().find(|c| c.id() == channel).unwrap();
+    assert!(view.stopped.as_deref().unwrap().contains("unsubscribed"));
+
+    at("2026-12-09T07:00:30Z");
+    scheduler.tick().await.unwrap();
+    assert_eq!(sink.mails().len(), 2, "nothing after unsubscribing");
 }

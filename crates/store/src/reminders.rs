@@ -403,6 +403,57 @@ impl Store {
         Ok(())
     }
 
+    /// Keeps a link's lookup unless it is there already (a link made the
+    /// same way each time, such as a channel's unsubscribe link).
+    pub async fn keep_reminder_link(
+        &self,
+        lookup: &str,
+        user_id: Uuid,
+        channel_id: Uuid,
+        purpose: &str,
+        expires_at: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO reminder_links (lookup, user_id, channel_id, purpose, expires_at) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (lookup) DO NOTHING",
+        )
+        .bind(lookup)
+        .bind(user_id.to_string())
+        .bind(channel_id.to_string())
+        .bind(purpose)
+        .bind(expires_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Whether a channel has a link for `purpose` (an opt-in email was sent).
+    pub async fn has_reminder_link(
+        &self,
+        user_id: Uuid,
+        channel_id: Uuid,
+        purpose: &str,
+    ) -> Result<bool, StoreError> {
+        let row = sqlx::query(
+            "SELECT 1 AS found FROM reminder_links WHERE user_id = $1 AND channel_id = $2 AND purpose = $3 LIMIT 1",
+        )
+        .bind(user_id.to_string())
+        .bind(channel_id.to_string())
+        .bind(purpose)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.is_some())
+    }
+
+    /// Forgets one link (an opt-in, once followed).
+    pub async fn delete_reminder_link(&self, lookup: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM reminder_links WHERE lookup = $1")
+            .bind(lookup)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     /// The person and channel a link names, when it has not expired.
     pub async fn reminder_link(
         &self,

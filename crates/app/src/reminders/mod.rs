@@ -9,6 +9,7 @@
 //! nothing else, and a copied database or backup opens no plan.
 
 mod channels;
+mod email_links;
 mod plan;
 mod records;
 pub mod scheduler;

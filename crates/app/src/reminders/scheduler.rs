@@ -44,8 +44,12 @@ pub struct Outgoing {
     pub body: String,
     /// The page a tap opens, absolute.
     pub url: String,
-    /// What kind of reminder (`checkin`, `practice`…), for grouping.
+    /// What kind of reminder (`checkin`, `practice`…), for grouping;
+    /// `opt-in` for the email that asks to confirm an address.
     pub tag: String,
+    /// An email's unsubscribe link (its `List-Unsubscribe`).
+    #[serde(default)]
+    pub unsubscribe: Option<String>,
 }
 
 /// How one attempt ended.
@@ -89,6 +93,8 @@ pub struct TickReport {
     pub claimed_elsewhere: usize,
     /// This server's key is not the store's: nothing was sent.
     pub refused: bool,
+    /// Opt-in emails sent.
+    pub opt_ins: usize,
 }
 
 struct Cached {
@@ -150,25 +156,67 @@ impl Scheduler {
         self.read_plans(&key).await?;
 
         let mut jobs = Vec::new();
+        let mut opt_ins = Vec::new();
         for (user, cached) in &self.cache {
             let Some((plan, message_key)) = &cached.open else {
                 continue;
             };
             let due = slots(&plan.plan, after, now);
-            if due.is_empty() {
+            let emails = plan.channels.iter().any(|c| {
+                matches!(c.target, Target::Email { .. }) && self.deliver.can_send(&c.target)
+            });
+            if due.is_empty() && !emails {
                 continue;
             }
             let statuses = self.app.store.channel_statuses(*user).await?;
+            // An address gets one opt-in email before anything else.
+            for channel in &plan.channels {
+                let Target::Email { .. } = channel.target else {
+                    continue;
+                };
+                let status = statuses.iter().find(|s| s.channel_id == channel.id);
+                let waiting =
+                    status.is_none_or(|s| s.confirmed_at.is_none() && s.stopped_at.is_none());
+                if !waiting
+                    || !self.deliver.can_send(&channel.target)
+                    || self
+                        .app
+                        .store
+                        .has_reminder_link(*user, channel.id, super::email_links::CONFIRM)
+                        .await?
+                {
+                    continue;
+                }
+                let secret = self.app.new_confirm_link(*user, channel.id).await?;
+                opt_ins.push((*user, channel.id, channel.target.clone(), Outgoing {
+                    title: "Confirm email reminders".into(),
+                    body: "Someone, hopefully you, asked for reminders at this address. Follow the link to confirm. If it was not you, ignore this email: nothing more will come.".into(),
+                    url: format!("{}/reminders/confirm/{secret}", self.base_url),
+                    tag: "opt-in".into(),
+                    unsubscribe: None,
+                }));
+            }
             for slot in &due {
                 for channel in plan.channels.iter().filter(|c| {
                     active(c.id, &c.target, &statuses) && self.deliver.can_send(&c.target)
                 }) {
                     let words = message(slot, channel.detailed);
+                    let unsubscribe = match channel.target {
+                        Target::Email { .. } => Some(format!(
+                            "{}/reminders/unsubscribe/{}",
+                            self.base_url,
+                            self.app
+                                .unsubscribe_link(message_key, *user, channel.id)
+                                .await?
+                        )),
+                        _ => None,
+                    };
                     let outgoing = Outgoing {
                         title: words.title,
                         body: words.body,
                         url: format!("{}{}", self.base_url, words.path),
                         tag: slot.kind.as_str().to_string(),
+                        unsubscribe,
                     };
                     let claim = ClaimRow {
                         user_id: *user,
@@ -221,6 +269,19 @@ impl Scheduler {
                         .finish_reminder(&claim, "failed", None)
                         .await?;
                     report.failed += 1;
+                }
+            }
+        }
+        // Opt-in emails are not claimed: the link kept for each is what
+        // says it went out, so each is sent once.
+        for (user, channel, target, message) in opt_ins {
+            match self.deliver.deliver(user, channel, &target, &message).await {
+                Delivery::Sent => report.opt_ins += 1,
+                Delivery::Retry(why) | Delivery::Failed(why) | Delivery::Gone(why) => {
+                    self.app
+                        .store
+                        .note_channel_delivery(user, channel, None, Some(&why))
+                        .await?;
                 }
             }
         }

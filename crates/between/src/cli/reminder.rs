@@ -344,6 +344,7 @@ pub async fn run(ctx: &Context, cmd: ReminderCommand) -> CliResult {
             let transports = crate::outbound::deliver::Transports {
                 outbound,
                 vapid: None,
+                smtp: None,
                 clock: app.clock().clone(),
             };
             let message = Outgoing {
@@ -354,6 +355,7 @@ pub async fn run(ctx: &Context, cmd: ReminderCommand) -> CliResult {
                     ctx.public_url.trim_end_matches('/')
                 ),
                 tag: "test".into(),
+                unsubscribe: None,
             };
             let mut failed = 0;
             for c in &channels {
@@ -395,11 +397,7 @@ pub async fn run(ctx: &Context, cmd: ReminderCommand) -> CliResult {
                     )))
                 }
             };
-            if matches!(target, Target::Email { .. }) {
-                return Err(CliError::input(
-                    "email reminders are not set up on this server (it has no SMTP server)",
-                ));
-            }
+            let email = matches!(target, Target::Email { .. });
             let stored = app
                 .add_reminder_channel(
                     &p,
@@ -419,6 +417,9 @@ pub async fn run(ctx: &Context, cmd: ReminderCommand) -> CliResult {
                 return print_json(&ChannelJson::new(&view, &tz));
             }
             outln!("{}", stored.id);
+            if email {
+                eprintln!("The server sends a confirmation email (when it is set up for email); reminders go there once its link is followed.");
+            }
             Ok(())
         }
         ReminderCommand::Channel(ChannelCommand::List(args)) => {

@@ -62,6 +62,22 @@ pub struct ServeArgs {
     /// Seconds between the reminder scheduler's looks for reminders that came due.
     #[arg(long, env = "BETWEEN_REMINDER_TICK_SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=300))]
     reminder_tick_seconds: u64,
+    /// The SMTP server email reminders go through, e.g. smtps://user:password@smtp.example.org or smtp://mail.internal:587?tls=required (default: no email reminders).
+    #[arg(
+        long,
+        env = "BETWEEN_SMTP_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    smtp_url: Option<String>,
+    /// The sender of email reminders, e.g. "Between <reminders@example.org>".
+    #[arg(
+        long,
+        env = "BETWEEN_SMTP_FROM",
+        value_name = "ADDRESS",
+        requires = "smtp_url"
+    )]
+    smtp_from: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -136,6 +152,7 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> CliResult {
         },
         trusted_proxies: args.trusted_proxies,
         push_public_key: None,
+        email_reminders: false,
     };
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
@@ -168,13 +185,28 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> CliResult {
         }
     }
     let vapid = push_key(ctx, &app, &settings.public_url).await?;
+    let smtp = match (&args.smtp_url, app.config().server_key.is_some()) {
+        (Some(url), true) => {
+            let from = args.smtp_from.as_deref().ok_or_else(|| {
+                super::CliError::input(
+                    "--smtp-url needs --smtp-from (the sender of reminder emails)",
+                )
+            })?;
+            Some(std::sync::Arc::new(
+                crate::outbound::email::Smtp::new(url, from).map_err(super::CliError::input)?,
+            ))
+        }
+        _ => None,
+    };
     let mut settings = settings;
     settings.push_public_key = vapid.as_ref().map(|v| v.public_key().to_string());
+    settings.email_reminders = smtp.is_some();
     let reminders = start_reminders(
         &app,
         &settings.public_url,
         ctx.allow_loopback_targets,
         vapid,
+        smtp,
         Duration::from_secs(args.reminder_tick_seconds),
     )?;
     let served =
@@ -237,6 +269,7 @@ fn start_reminders(
     public_url: &str,
     allow_loopback: bool,
     vapid: Option<std::sync::Arc<crate::outbound::vapid::Vapid>>,
+    smtp: Option<std::sync::Arc<crate::outbound::email::Smtp>>,
     every: Duration,
 ) -> CliResult<Option<tokio::task::JoinHandle<()>>> {
     if app.config().server_key.is_none() {
@@ -247,6 +280,7 @@ fn start_reminders(
     let transports = std::sync::Arc::new(crate::outbound::deliver::Transports {
         outbound,
         vapid,
+        smtp,
         clock: app.clock().clone(),
     });
     let mut scheduler = between_app::reminders::Scheduler::new(app.clone(), transports, public_url);

@@ -17,6 +17,8 @@ pub struct Transports {
     pub outbound: Outbound,
     /// Web Push: only with a VAPID key the store agrees with.
     pub vapid: Option<Arc<Vapid>>,
+    /// Email: only with an SMTP server configured.
+    pub smtp: Option<Arc<super::email::Smtp>>,
     /// The app's clock (a VAPID token's expiry).
     pub clock: between_app::Clock,
 }
@@ -26,7 +28,7 @@ impl Deliver for Transports {
         match target {
             Target::Webhook { .. } => true,
             Target::Push { .. } => self.vapid.is_some(),
-            Target::Email { .. } => false,
+            Target::Email { .. } => self.smtp.is_some(),
         }
     }
 
@@ -59,9 +61,10 @@ impl Deliver for Transports {
                     }
                     None => Delivery::Failed("Web Push is not set up on this server".into()),
                 },
-                Target::Email { .. } => {
-                    Delivery::Failed("email is not set up on this server".into())
-                }
+                Target::Email { address } => match &self.smtp {
+                    Some(smtp) => smtp.send(address, message).await,
+                    None => Delivery::Failed("email is not set up on this server".into()),
+                },
             }
         })
     }

@@ -55,6 +55,8 @@ pub struct WebSettings {
     /// The VAPID public key browsers subscribe to Web Push with, when this
     /// server sends push reminders.
     pub push_public_key: Option<String>,
+    /// Whether this server sends email reminders (an SMTP server is set).
+    pub email_reminders: bool,
 }
 
 /// Sensible defaults for crisis contacts; deployments set their own.
@@ -77,6 +79,7 @@ impl Default for WebSettings {
             crisis_contacts: default_crisis_contacts(),
             trusted_proxies: Vec::new(),
             push_public_key: None,
+            email_reminders: false,
         }
     }
 }

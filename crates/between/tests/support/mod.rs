@@ -4,6 +4,7 @@
 
 pub mod process;
 pub mod receiver;
+pub mod smtp_sink;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};

@@ -112,7 +112,9 @@ pub async fn add_channel(
 ) -> ApiResult {
     let detailed = input.detailed;
     let target = input.into_target()?;
-    if matches!(target, between_app::reminders::Target::Email { .. }) {
+    if matches!(target, between_app::reminders::Target::Email { .. })
+        && !state.settings.email_reminders
+    {
         return Err(between_app::AppError::Conflict(
             "Email reminders are not set up on this server (it has no SMTP server).".into(),
         )

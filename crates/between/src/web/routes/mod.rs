@@ -16,6 +16,7 @@ mod patterns;
 mod practices;
 mod private_links;
 mod questions;
+mod reminder_links;
 mod reminders;
 mod review;
 mod revoke_others;
@@ -95,6 +96,8 @@ pub fn table() -> Vec<Route> {
         post("/clients/{id}/assign", share::assign),
         post("/agenda/link", private_links::create_for_agenda),
         post("/reviews/{id}/link", private_links::create_for_review),
+        get("/reminders/{purpose}/{secret}", reminder_links::first),
+        post("/reminders/{purpose}/{secret}", reminder_links::act),
         get("/s/{secret}", private_links::first),
         post("/s/{secret}", private_links::open),
         get("/sharing/links/{id}/revoke", confirm::revoke_private_link),

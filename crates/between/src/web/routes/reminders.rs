@@ -70,6 +70,8 @@ struct RemindersPage {
     new_days: Vec<DayBox>,
     /// The VAPID key to subscribe with, when this server sends push.
     push_key: Option<String>,
+    /// Whether this server sends email.
+    email: bool,
     error: Option<String>,
 }
 
@@ -87,7 +89,7 @@ fn notice(q: &Params) -> Option<&'static str> {
         "off" => {
             "Reminders are off. Your reminders and channels are kept for when you turn them on."
         }
-        "channel" => "Channel added.",
+        "channel" => "Channel added. An email address gets a confirmation email first; reminders go there once its link is followed.",
         _ => return None,
     })
 }
@@ -241,6 +243,7 @@ async fn page(
             })
             .collect(),
         push_key: state.settings.push_public_key.clone(),
+        email: state.settings.email_reminders,
         error,
     })
 }
@@ -419,6 +422,9 @@ pub async fn add_channel(
                 endpoint: form.get("endpoint").to_string(),
                 p256dh: form.get("p256dh").to_string(),
                 auth: form.get("auth").to_string(),
+            },
+            "email" if state.settings.email_reminders => Target::Email {
+                address: form.get("address").to_string(),
             },
             "email" => {
                 return Err(AppError::Conflict(
