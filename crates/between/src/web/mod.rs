@@ -108,6 +108,10 @@ pub fn router_counting(app: App, settings: WebSettings, metrics: Arc<metrics::Me
         .fallback(api::not_found)
         .method_not_allowed_fallback(api::method_not_allowed)
         .layer(axum::middleware::from_fn(api::storable_query))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            api::idempotency::replay,
+        ))
         .layer(body_limit::BodyLimit(api::BODY_LIMIT));
     route_table::build(routes::table())
         .layer(axum::middleware::from_fn(forms::check_query))

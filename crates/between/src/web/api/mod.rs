@@ -11,6 +11,7 @@ mod entries;
 mod error;
 mod feedback;
 mod goals;
+pub(crate) mod idempotency;
 mod input;
 mod insights;
 mod json_value;
@@ -20,6 +21,7 @@ mod patterns;
 mod practices;
 mod private_links;
 mod query;
+
 mod questions;
 mod reminders;
 mod reviews;
