@@ -71,12 +71,7 @@ pub struct ServeArgs {
     )]
     smtp_url: Option<String>,
     /// The sender of email reminders, e.g. "Between <reminders@example.org>".
-    #[arg(
-        long,
-        env = "BETWEEN_SMTP_FROM",
-        value_name = "ADDRESS",
-        requires = "smtp_url"
-    )]
+    #[arg(long, env = "BETWEEN_SMTP_FROM", value_name = "ADDRESS")]
     smtp_from: Option<String>,
 }
 
@@ -185,6 +180,11 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> CliResult {
         }
     }
     let vapid = push_key(ctx, &app, &settings.public_url).await?;
+    if args.smtp_from.is_some() && args.smtp_url.is_none() {
+        return Err(super::CliError::input(
+            "--smtp-from needs --smtp-url (the SMTP server reminder emails go through)",
+        ));
+    }
     let smtp = match (&args.smtp_url, app.config().server_key.is_some()) {
         (Some(url), true) => {
             let from = args.smtp_from.as_deref().ok_or_else(|| {
