@@ -38,10 +38,16 @@ mod browser;
 
 /// Routes with parameters that no page of the demo links to, and why they
 /// are not checked here.
-const NOT_LINKED: &[(&str, &str)] = &[(
-    "/ical/{file}",
-    "a calendar feed's address is shown as text to copy, not linked",
-)];
+const NOT_LINKED: &[(&str, &str)] = &[
+    (
+        "/ical/{file}",
+        "a calendar feed's address is shown as text to copy, not linked",
+    ),
+    (
+        "/reminders/{purpose}/{secret}",
+        "reached only from the links in reminder emails (a page with one button, like a private link's)",
+    ),
+];
 
 const PHONE: (u32, u32) = (390, 844);
 const DESKTOP: (u32, u32) = (1280, 900);
