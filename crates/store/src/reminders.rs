@@ -381,30 +381,8 @@ impl Store {
         Ok(())
     }
 
-    /// Keeps a link's lookup (opt-in or unsubscribe).
-    pub async fn insert_reminder_link(
-        &self,
-        lookup: &str,
-        user_id: Uuid,
-        channel_id: Uuid,
-        purpose: &str,
-        expires_at: i64,
-    ) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO reminder_links (lookup, user_id, channel_id, purpose, expires_at) VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(lookup)
-        .bind(user_id.to_string())
-        .bind(channel_id.to_string())
-        .bind(purpose)
-        .bind(expires_at)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
-    }
-
-    /// Keeps a link's lookup unless it is there already (a link made the
-    /// same way each time, such as a channel's unsubscribe link).
+    /// Keeps a link's lookup (opt-in or unsubscribe) unless it is there
+    /// already (an unsubscribe link is made the same way each time).
     pub async fn keep_reminder_link(
         &self,
         lookup: &str,

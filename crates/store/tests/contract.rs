@@ -999,7 +999,7 @@ async fn turning_reminders_off_or_deleting_the_account_leaves_nothing_of_them(st
             .await
             .unwrap();
         store
-            .insert_reminder_link(
+            .keep_reminder_link(
                 &format!("look-{}", user.user.name),
                 user.user.id,
                 channel,

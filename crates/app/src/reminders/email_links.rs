@@ -33,7 +33,7 @@ impl App {
         let secret = crypto::new_secret();
         let expires = self.now_micros() + CONFIRM_DAYS * 24 * 3600 * 1_000_000;
         self.store
-            .insert_reminder_link(&lookup(&secret), user, channel, CONFIRM, expires)
+            .keep_reminder_link(&lookup(&secret), user, channel, CONFIRM, expires)
             .await?;
         Ok(secret)
     }

@@ -46,6 +46,18 @@ pub enum ReminderStatus {
     Unavailable,
 }
 
+impl ReminderStatus {
+    /// `on`, `off`, `paused` or `unavailable` (JSON, CLI).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReminderStatus::On => "on",
+            ReminderStatus::Off => "off",
+            ReminderStatus::Paused => "paused",
+            ReminderStatus::Unavailable => "unavailable",
+        }
+    }
+}
+
 /// Record kinds whose writes change a plan.
 const PLAN_KINDS: [RecordKind; 11] = [
     RecordKind::Reminder,

@@ -134,15 +134,6 @@ fn status_line(status: ReminderStatus) -> &'static str {
     }
 }
 
-fn status_word(status: ReminderStatus) -> &'static str {
-    match status {
-        ReminderStatus::On => "on",
-        ReminderStatus::Off => "off",
-        ReminderStatus::Paused => "paused",
-        ReminderStatus::Unavailable => "unavailable",
-    }
-}
-
 fn describe(r: &Reminder) -> String {
     let times: Vec<String> = r
         .times
@@ -204,7 +195,7 @@ pub async fn run(ctx: &Context, cmd: ReminderCommand) -> CliResult {
             let upcoming = app.upcoming_reminders(&p, 5).await?;
             if args.json {
                 return print_json(&serde_json::json!({
-                    "status": status_word(status),
+                    "status": status.as_str(),
                     "reminders": reminders.iter().map(|r| ReminderJson::new(r, &tz)).collect::<Vec<_>>(),
                     "next": upcoming.iter().map(|s| serde_json::json!({
                         "reminder_id": s.reminder,

@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use between_app::reminders::{Channel, ReminderStatus};
+use between_app::reminders::Channel;
 use serde_json::json;
 
 use super::body::{ApiJson, MergePatch};
@@ -18,22 +18,13 @@ use crate::web::WebState;
 
 type ApiResult = Result<Response, ApiError>;
 
-fn status_word(status: ReminderStatus) -> &'static str {
-    match status {
-        ReminderStatus::On => "on",
-        ReminderStatus::Off => "off",
-        ReminderStatus::Paused => "paused",
-        ReminderStatus::Unavailable => "unavailable",
-    }
-}
-
 pub async fn list(State(state): State<WebState>, ApiPrincipal(p): ApiPrincipal) -> ApiResult {
     let tz = &p.user.time_zone;
     let status = state.app.reminder_status(&p).await?;
     let reminders = state.app.reminders(&p).await?;
     let next = state.app.upcoming_reminders(&p, 5).await?;
     Ok(Json(json!({
-        "status": status_word(status),
+        "status": status.as_str(),
         "reminders": reminders.iter().map(|r| ReminderJson::new(r, tz)).collect::<Vec<_>>(),
         "next": next.iter().map(|s| json!({
             "reminder_id": s.reminder,
