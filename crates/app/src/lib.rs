@@ -33,6 +33,7 @@ pub mod keyring;
 pub mod measures;
 mod memo;
 pub mod metrics;
+pub mod offline;
 mod passwords;
 pub mod practices;
 pub mod principal;

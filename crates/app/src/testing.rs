@@ -1,7 +1,8 @@
 //! Helpers for tests of this crate and of the binary (feature `testing`):
 //! zip files written byte by byte, well-formed or hostile, stores as
 //! earlier versions wrote them, a pause in key rotation, and trying stored
-//! rows against a set of keys.
+//! rows against a set of keys, and items sealed as the browser seals what
+//! is written offline.
 
 pub mod zips {
     //! Zips written by hand, so a test can make one whose headers lie.
@@ -669,5 +670,39 @@ pub mod held_keys {
             }
             Ok(found)
         }
+    }
+}
+
+/// Seals an offline item as the browser's script does (`static/app.js`),
+/// the same steps with RustCrypto: for tests of `offline.rs` and `/sync`.
+pub fn seal_offline_item(public: &[u8; 32], id: &str, plain: &[u8]) -> crate::offline::SealedItem {
+    use aes_gcm::aead::{Aead, KeyInit, Payload};
+    use aes_gcm::{Aes256Gcm, Nonce};
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine;
+    let (eph, epk) = crate::crypto::new_identity();
+    let shared =
+        curve25519_dalek::montgomery::MontgomeryPoint(*public).mul_clamped(*eph.as_bytes());
+    let mut salt = epk.to_vec();
+    salt.extend_from_slice(public);
+    let mut key = [0u8; 32];
+    hkdf::Hkdf::<sha2::Sha256>::new(Some(&salt), &shared.0)
+        .expand(crate::offline::INFO.as_bytes(), &mut key)
+        .expect("32 bytes is a valid HKDF length");
+    let iv: [u8; 12] = crate::crypto::random_bytes();
+    let ct = Aes256Gcm::new((&key).into())
+        .encrypt(
+            Nonce::from_slice(&iv),
+            Payload {
+                msg: plain,
+                aad: id.as_bytes(),
+            },
+        )
+        .expect("AES-GCM seals any length here");
+    crate::offline::SealedItem {
+        id: id.into(),
+        epk: URL_SAFE_NO_PAD.encode(epk),
+        iv: URL_SAFE_NO_PAD.encode(iv),
+        ct: URL_SAFE_NO_PAD.encode(ct),
     }
 }

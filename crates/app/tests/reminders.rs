@@ -182,8 +182,26 @@ async fn the_database_alone_opens_no_plan_and_titles_stay_out_unless_detailed(db
     )
     .await
     .unwrap();
+    app.add_reminder_channel(
+        &p,
+        Channel {
+            target: Target::Email {
+                address: "wombat.walker@example.org".into(),
+            },
+            detailed: false,
+        },
+    )
+    .await
+    .unwrap();
+    // Every table, every column: nothing the person wrote or gave as an
+    // address reads in the clear (ARCHITECTURE.md lists what does).
     let dump = support::stored_bytes(db).await;
-    for secret in ["Zebrafinch", "quokka-topic", "ntfy.example.org"] {
+    for secret in [
+        "Zebrafinch",
+        "quokka-topic",
+        "ntfy.example.org",
+        "wombat.walker",
+    ] {
         assert!(
             !dump.windows(secret.len()).any(|w| w == secret.as_bytes()),
             "{secret} is readable in the database"

@@ -1,4 +1,4 @@
-// Between's only script; every page works without it.
+// Between's only script; every page works without it (online).
 // Quick exit: leave at once and replace this page in the history, so the
 // back button does not return here. Esc twice does the same.
 (function () {
@@ -76,6 +76,176 @@
     var raw = atob(s), out = new Uint8Array(raw.length);
     for (var i = 0; i < raw.length; i++) { out[i] = raw.charCodeAt(i); }
     return out;
+  }
+  // Writing offline (see routes/offline.rs): the service worker keeps the
+  // blank forms; a form marked data-offline that is sent without a network
+  // is sealed here to the account's public key (X25519 + HKDF-SHA-256 +
+  // AES-256-GCM, WebCrypto only; the ephemeral secret is never kept) and
+  // queued in IndexedDB, so nothing on this device can read it. Signed in
+  // and online, the queue goes to POST /sync one item at a time.
+  offline();
+  function offline() {
+    var subtle = window.crypto && window.crypto.subtle;
+    var canKeep = window.isSecureContext && subtle && window.indexedDB && window.TextEncoder && window.crypto.randomUUID;
+    if (!canKeep) { return; }
+    if ("serviceWorker" in navigator) {
+      navigator.serviceWorker.register("/sw.js").catch(function () { /* online only */ });
+    }
+    var INFO = "between offline item v1";
+    var body = document.body;
+    var signedIn = body.dataset.account && body.dataset.sealKey ? { slot: "current", account: body.dataset.account, key: body.dataset.sealKey } : null;
+    var status = document.querySelector("[data-offline-count]");
+    var flushing = false;
+
+    function open() {
+      return new Promise(function (ok, fail) {
+        var r = indexedDB.open("between-offline", 1);
+        r.onupgradeneeded = function () {
+          r.result.createObjectStore("queue", { keyPath: "id" });
+          r.result.createObjectStore("keys", { keyPath: "slot" });
+        };
+        r.onsuccess = function () { ok(r.result); };
+        r.onerror = function () { fail(r.error); };
+      });
+    }
+    function run(store, mode, work) {
+      return open().then(function (db) {
+        return new Promise(function (ok, fail) {
+          var t = db.transaction(store, mode), req = work(t.objectStore(store));
+          t.oncomplete = function () { db.close(); ok(req ? req.result : undefined); };
+          t.onerror = t.onabort = function () { db.close(); fail(t.error); };
+        });
+      });
+    }
+    function b64(u8) {
+      var s = "";
+      for (var i = 0; i < u8.length; i++) { s += String.fromCharCode(u8[i]); }
+      return btoa(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+    }
+    function seal(to, plain) {
+      var id = window.crypto.randomUUID(), pub = bytes(to.key), enc = new TextEncoder(), pair, epk;
+      return subtle.generateKey({ name: "X25519" }, false, ["deriveBits"]).then(function (p) {
+        pair = p;
+        return Promise.all([subtle.exportKey("raw", p.publicKey), subtle.importKey("raw", pub, { name: "X25519" }, false, [])]);
+      }).then(function (r) {
+        epk = new Uint8Array(r[0]);
+        return subtle.deriveBits({ name: "X25519", public: r[1] }, pair.privateKey, 256);
+      }).then(function (shared) {
+        return subtle.importKey("raw", shared, "HKDF", false, ["deriveKey"]);
+      }).then(function (ikm) {
+        var salt = new Uint8Array(64);
+        salt.set(epk); salt.set(pub, 32);
+        return subtle.deriveKey({ name: "HKDF", hash: "SHA-256", salt: salt, info: enc.encode(INFO) }, ikm, { name: "AES-GCM", length: 256 }, false, ["encrypt"]);
+      }).then(function (key) {
+        var iv = window.crypto.getRandomValues(new Uint8Array(12));
+        return subtle.encrypt({ name: "AES-GCM", iv: iv, additionalData: enc.encode(id) }, key, enc.encode(JSON.stringify(plain)))
+          .then(function (ct) {
+            return { id: id, account: to.account, at: Date.now(), epk: b64(epk), iv: b64(iv), ct: b64(new Uint8Array(ct)) };
+          });
+      });
+    }
+    function recipient() {
+      if (signedIn) { return Promise.resolve(signedIn); }
+      return run("keys", "readonly", function (s) { return s.get("current"); });
+    }
+    function waiting() {
+      return Promise.all([recipient(), run("queue", "readonly", function (s) { return s.getAll(); })]).then(function (r) {
+        var to = r[0], items = r[1] || [];
+        return items.filter(function (i) { return !to || i.account === to.account; })
+          .sort(function (a, b) { return a.at - b.at; });
+      });
+    }
+    // "3 waiting to be sent"; after a sync, what was saved and a link that
+    // shows this page again with it.
+    function show(extra, reload) {
+      if (!status) { return Promise.resolve(); }
+      return waiting().then(function (items) {
+        var parts = [];
+        if (extra) { parts.push(extra); }
+        if (items.length) { parts.push(items.length + " waiting to be sent" + (navigator.onLine ? "." : " (you are offline).")); }
+        status.textContent = parts.join(" ");
+        if (reload) {
+          var again = document.createElement("a");
+          again.href = window.location.pathname + window.location.search;
+          again.textContent = "Show them";
+          status.appendChild(document.createTextNode(" "));
+          status.appendChild(again);
+        }
+        status.hidden = parts.length === 0;
+      }).catch(function () { /* storage unavailable */ });
+    }
+    function say(form, text) {
+      var note = form.querySelector("[data-offline-said]");
+      if (!note) {
+        note = document.createElement("p");
+        note.className = "notice";
+        note.setAttribute("role", "status");
+        note.setAttribute("data-offline-said", "");
+        form.insertBefore(note, form.firstChild);
+      }
+      note.textContent = text;
+    }
+    document.addEventListener("submit", function (e) {
+      var form = e.target;
+      if (!form.matches || !form.matches("form[data-offline]")) { return; }
+      if (form.dataset.offline !== "shell" && navigator.onLine) { return; }
+      e.preventDefault();
+      var fields = [];
+      new FormData(form).forEach(function (value, name) {
+        if (name !== "csrf" && typeof value === "string") { fields.push([name, value]); }
+      });
+      var plain = { path: new URL(form.action, window.location.href).pathname, fields: fields, written_at: new Date().toISOString() };
+      recipient().then(function (to) {
+        if (!to) { throw new Error("Sign in once while online, so that this device can keep what you write offline."); }
+        return seal(to, plain);
+      }).then(function (item) {
+        return run("queue", "readwrite", function (s) { return s.put(item); });
+      }).then(function () {
+        form.reset();
+        // A one-tap "Done" is not offered twice.
+        if (form.classList.contains("inline")) {
+          form.querySelectorAll("button").forEach(function (b) { b.hidden = true; });
+        }
+        say(form, "Kept on this device, sealed. It will be sent when you are back online and signed in.");
+        return show();
+      }).catch(function (err) { say(form, "Not kept: " + err.message); });
+    }, true);
+    function flush() {
+      var token = document.querySelector("input[name=csrf]");
+      if (flushing || !signedIn || !token || !navigator.onLine) { return show(); }
+      flushing = true;
+      var saved = 0, refused = [];
+      function next(items) {
+        if (!items.length) { return null; }
+        var item = items[0], form = new URLSearchParams();
+        form.append("csrf", token.value);
+        form.append("item", JSON.stringify({ id: item.id, epk: item.epk, iv: item.iv, ct: item.ct }));
+        return fetch("/sync", { method: "POST", body: form, credentials: "same-origin", headers: { Accept: "application/json" } })
+          .then(function (r) {
+            if (!r.ok) { throw new Error("not now"); }
+            return r.json();
+          })
+          .then(function (answer) {
+            var outcome = answer.results && answer.results[0];
+            if (!outcome || outcome.status === "pending") { throw new Error("not now"); }
+            if (outcome.status === "refused") { refused.push(outcome.message); } else { saved += 1; }
+            return run("queue", "readwrite", function (s) { return s["delete"](item.id); });
+          })
+          .then(function () { return next(items.slice(1)); });
+      }
+      return waiting().then(next).catch(function () { /* kept for the next try */ }).then(function () {
+        flushing = false;
+        var said = [];
+        if (saved) { said.push(saved === 1 ? "1 thing written offline was saved." : saved + " things written offline were saved."); }
+        if (refused.length) { said.push("Not saved: " + refused.join(" ")); }
+        return show(said.join(" "), saved > 0);
+      });
+    }
+    (signedIn ? run("keys", "readwrite", function (s) { return s.put(signedIn); }) : Promise.resolve())
+      .catch(function () { /* private mode without storage */ })
+      .then(flush);
+    window.addEventListener("online", flush);
+    window.addEventListener("offline", function () { show(); });
   }
   // Fill an empty time-zone field from the browser.
   var zone = document.querySelector("[data-detect-zone]");

@@ -138,6 +138,10 @@ fn table() -> Vec<Row> {
         row("GET", "/static/icon.svg", "/static/icon.svg", Public(200)),
         row("GET", "/manifest.webmanifest", "/manifest.webmanifest", Public(200)),
         row("GET", "/sw.js", "/sw.js", Public(200)),
+        // The blank forms the service worker keeps hold nothing personal.
+        row("GET", "/offline", "/offline", Public(200)),
+        row("GET", "/offline/write", "/offline/write", Public(200)),
+        row("GET", "/offline/check-in", "/offline/check-in", Public(200)),
         // A calendar feed's secret is its credential; a wrong one opens nothing.
         row("GET", "/ical/{file}", "/ical/not-a-secret.ics", Public(404)),
         // Each person's own pages. A journal form sent signed out answers
@@ -190,6 +194,9 @@ fn table() -> Vec<Row> {
         row("GET", "/trackers", "/trackers", Mine(200)),
         row("POST", "/trackers", "/trackers", Mine(422)),
         row("POST", "/trackers/checkin", "/trackers/checkin", Mine(303)),
+        // What was written offline comes back through the session; each
+        // item opens only with the signed-in person's own key.
+        row("POST", "/sync", "/sync", Mine(200)),
         row("GET", "/trackers/{id}/delete", "/trackers/{tracker}/delete", Owners(200)),
         row("POST", "/trackers/{id}/delete", "/trackers/{spare_tracker}/delete", Owners(303)),
         row("GET", "/patterns", "/patterns", Mine(200)),
@@ -995,6 +1002,7 @@ fn changing_body(path: &str) -> Option<&'static str> {
         "/recover" => "name=olive&code=AAAA-BBBB-CCCC-DDDD&password=another+long+password",
         "/recovery-code.txt" => "code=AAAA-BBBB",
         "/journal" => "text=Probe+entry&mood=5",
+        "/sync" => "item={sync_item}",
         "/journal/{id}" => "text=Probe+edit&mood=6",
         "/appointments" | "/appointments/{id}" => {
             "starts_at=2026-02-01+10%3A00&duration=50&with=Dr.+Probe"
@@ -1215,7 +1223,24 @@ async fn every_state_changing_page_refuses_untrusted_forms_changing_nothing(t: T
         .await
         .unwrap();
     let share_code = t.app.create_share_invite(&carl).await.unwrap().code;
-    let extra = HashMap::from([("invite", invite.code), ("share_code", share_code)]);
+    // An entry written offline, sealed to olive's key as her browser would.
+    let (olive_device, _) = t
+        .app
+        .sign_in("olive", PASSWORD, "test", SignInAs::Device, "test")
+        .await
+        .unwrap();
+    let item = between_app::testing::seal_offline_item(
+        &t.app.offline_public_key(&olive_device).unwrap(),
+        &uuid::Uuid::new_v4().to_string(),
+        br#"{"path":"/journal","fields":[["text","Probe written offline"]],"written_at":"2026-01-01T10:00:00Z"}"#,
+    );
+    let sync_item: String =
+        form_urlencoded::byte_serialize(serde_json::to_string(&item).unwrap().as_bytes()).collect();
+    let extra = HashMap::from([
+        ("invite", invite.code),
+        ("share_code", share_code),
+        ("sync_item", sync_item),
+    ]);
     // Feedback is for an attended appointment.
     let olive = &f.jars["olive"];
     let attended = t

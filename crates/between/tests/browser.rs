@@ -770,3 +770,292 @@ async fn a_therapist_sees_the_shared_agenda_until_the_client_ends_the_link() {
     c.close().await.unwrap();
     d.close().await.unwrap();
 }
+
+/// Chromium's network emulation through chromedriver: with `offline` the
+/// page (and what it fetches) has no network, as in a tunnel.
+#[derive(Debug)]
+struct NetworkConditions {
+    offline: bool,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for NetworkConditions {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/chromium/network_conditions",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (axum::http::Method, Option<String>) {
+        let body = serde_json::json!({"network_conditions": {
+            "offline": self.offline, "latency": 0,
+            "download_throughput": -1, "upload_throughput": -1
+        }});
+        (axum::http::Method::POST, Some(body.to_string()))
+    }
+}
+
+async fn set_offline(c: &Client, offline: bool) {
+    c.issue_cmd(NetworkConditions { offline }).await.unwrap();
+    // The page hears about it through `navigator.onLine`.
+    let started = Instant::now();
+    while c.execute("return navigator.onLine;", vec![]).await.unwrap()
+        != serde_json::Value::Bool(!offline)
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "onLine never changed"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Everything this origin keeps in the browser, as text: the IndexedDB
+/// queue and keys, the service worker's cache (addresses and bodies), and
+/// local and session storage.
+const BROWSER_STORAGE: &str = r#"
+const done = arguments[arguments.length - 1];
+(async () => {
+  const out = { idb: [], cached: [], bodies: "", local: JSON.stringify(localStorage), session: JSON.stringify(sessionStorage) };
+  for (const info of await indexedDB.databases()) {
+    const db = await new Promise((ok, fail) => { const r = indexedDB.open(info.name); r.onsuccess = () => ok(r.result); r.onerror = () => fail(r.error); });
+    for (const name of db.objectStoreNames) {
+      const all = await new Promise((ok) => { const r = db.transaction(name).objectStore(name).getAll(); r.onsuccess = () => ok(r.result); });
+      out.idb.push({ store: name, rows: all });
+    }
+    db.close();
+  }
+  for (const name of await caches.keys()) {
+    const cache = await caches.open(name);
+    for (const request of await cache.keys()) {
+      out.cached.push(new URL(request.url).pathname);
+      out.bodies += await (await cache.match(request)).text();
+    }
+  }
+  return out;
+})().then(done, (e) => done({ error: String(e) }));
+"#;
+
+/// The service worker has taken over this page.
+async fn wait_for_service_worker(c: &Client) {
+    let started = Instant::now();
+    loop {
+        let controlled = c
+            .execute(
+                "return !!(navigator.serviceWorker && navigator.serviceWorker.controller);",
+                vec![],
+            )
+            .await
+            .unwrap();
+        if controlled == serde_json::Value::Bool(true) {
+            return;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "the service worker never took over the page"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        c.refresh().await.unwrap();
+    }
+}
+
+async fn status_line(c: &Client) -> String {
+    match c.find(Locator::Css("[data-offline-count]")).await {
+        Ok(e) => e.text().await.unwrap_or_default(),
+        Err(_) => String::new(),
+    }
+}
+
+async fn wait_for_status(c: &Client, text: &str) {
+    let started = Instant::now();
+    while !status_line(c).await.contains(text) {
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "the status never said {text:?}: {:?}",
+            status_line(c).await
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// A TCP relay in front of the server that can be cut, like a network:
+/// Chromium's network emulation covers the page but not its service
+/// worker's own requests, so for those the way to the server goes too.
+struct Cable {
+    base: String,
+    up: tokio::sync::watch::Sender<bool>,
+}
+
+impl Cable {
+    async fn to(server: &Server) -> Cable {
+        let target = server.base.trim_start_matches("http://").to_string();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let (up, watch) = tokio::sync::watch::channel(true);
+        tokio::spawn(async move {
+            while let Ok((mut inbound, _)) = listener.accept().await {
+                if !*watch.borrow() {
+                    continue; // dropped: the connection is refused
+                }
+                let target = target.clone();
+                let mut cut = watch.clone();
+                tokio::spawn(async move {
+                    let Ok(mut outbound) = tokio::net::TcpStream::connect(&target).await else {
+                        return;
+                    };
+                    tokio::select! {
+                        _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound) => {}
+                        _ = cut.wait_for(|up| !*up) => {}
+                    }
+                });
+            }
+        });
+        Cable { base, up }
+    }
+
+    fn set(&self, up: bool) {
+        self.up.send_replace(up);
+    }
+}
+
+/// Offline as a phone in a tunnel is: the page's network emulated away
+/// (so `navigator.onLine` is false) and the way to the server cut.
+async fn go_offline(c: &Client, cable: &Cable, offline: bool) {
+    cable.set(!offline);
+    set_offline(c, offline).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_is_written_offline_is_kept_sealed_and_arrives_once() {
+    let Some((_driver, c)) = start_browser().await else {
+        return;
+    };
+    let server = start_server().await;
+    let cable = Cable::to(&server).await;
+    let base = cable.base.clone();
+    // Signed in through the cable, so the session cookie is for its address.
+    server
+        .app
+        .register(between_app::accounts::NewUser {
+            name: "olive",
+            password: "a long enough password",
+            role: between_app::Role::Client,
+            time_zone: "Europe/London",
+        })
+        .await
+        .unwrap();
+    c.goto(&format!("{base}/signin")).await.unwrap();
+    fill(&c, "input[name=name]", "olive").await;
+    fill(&c, "input[name=password]", "a long enough password").await;
+    click(&c, "form[action='/signin'] button[type=submit]").await;
+    wait_for_path(&c, "/").await;
+    c.goto(&format!("{base}/practices/new")).await.unwrap();
+    fill(&c, "input[name=title]", "Grounding walk").await;
+    click(&c, "input[name=kind][value=days]").await;
+    for day in ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] {
+        click(&c, &format!("input[name=day][value={day}]")).await;
+    }
+    click(&c, "form[action='/practices'] button[type=submit]").await;
+    wait_for_text(&c, "Last twelve weeks").await;
+    c.goto(&format!("{base}/practices")).await.unwrap();
+    wait_for_service_worker(&c).await;
+
+    // The network goes: the practice is marked done on the open page…
+    go_offline(&c, &cable, true).await;
+    click(&c, "ul.today form[data-offline] button[type=submit]").await;
+    wait_for_text(&c, "Kept on this device, sealed").await;
+    // …and a new entry is written on the kept blank form.
+    c.goto(&format!("{base}/journal/new")).await.unwrap();
+    let secret = "Rain on the bus window, written in a tunnel";
+    fill(&c, "textarea[name=text]", secret).await;
+    click(&c, "form[data-offline] button[type=submit]").await;
+    wait_for_text(&c, "Kept on this device, sealed").await;
+    wait_for_status(&c, "2 waiting to be sent").await;
+    // A page with data is not kept: offline it says so.
+    c.goto(&format!("{base}/journal")).await.unwrap();
+    wait_for_text(&c, "You are offline").await;
+    wait_for_status(&c, "2 waiting to be sent").await;
+
+    // Nothing in the browser reads as what was written.
+    let stored = c.execute_async(BROWSER_STORAGE, vec![]).await.unwrap();
+    assert!(stored.get("error").is_none(), "{stored}");
+    let all = stored.to_string();
+    for plain in ["Rain on the bus", "tunnel", "Grounding", "olive"] {
+        assert!(
+            !all.contains(plain),
+            "{plain:?} is readable in the browser: {all}"
+        );
+    }
+    // Nor which form an item came from.
+    let queued = stored["idb"].to_string();
+    for plain in ["journal", "practices", "logs", "text", "written_at"] {
+        assert!(
+            !queued.contains(plain),
+            "{plain:?} is readable in the queue: {queued}"
+        );
+    }
+    let mut cached: Vec<String> = stored["cached"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect();
+    cached.sort();
+    assert_eq!(
+        cached,
+        [
+            "/offline",
+            "/offline/check-in",
+            "/offline/write",
+            "/static/app.js",
+            "/static/icon.svg",
+            "/static/style.css"
+        ],
+        "only the shell is kept"
+    );
+    let queue = stored["idb"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["store"] == "queue")
+        .unwrap()["rows"]
+        .clone();
+    assert_eq!(queue.as_array().unwrap().len(), 2);
+    let first = queue[0].clone();
+
+    // Back online and signed in, the queue is sent and stored.
+    go_offline(&c, &cable, false).await;
+    c.goto(&format!("{base}/journal")).await.unwrap();
+    wait_for_status(&c, "2 things written offline were saved").await;
+    c.refresh().await.unwrap();
+    let journal = text_of_page(&c).await;
+    assert_eq!(journal.matches("Rain on the bus").count(), 1, "{journal}");
+
+    // Sent again (a retry after a lost answer), the item is not stored twice.
+    let again = c
+        .execute_async(
+            r#"const done = arguments[arguments.length - 1];
+               const item = arguments[0];
+               const body = new URLSearchParams();
+               body.append("csrf", document.querySelector("input[name=csrf]").value);
+               body.append("item", JSON.stringify({ id: item.id, epk: item.epk, iv: item.iv, ct: item.ct }));
+               fetch("/sync", { method: "POST", body }).then((r) => r.json()).then(done, (e) => done(String(e)));"#,
+            vec![first],
+        )
+        .await
+        .unwrap();
+    assert_eq!(again["results"][0]["status"], "already-stored", "{again}");
+    c.goto(&format!("{base}/journal")).await.unwrap();
+    wait_for_text(&c, "Rain on the bus").await;
+    assert_eq!(text_of_page(&c).await.matches("Rain on the bus").count(), 1);
+    c.goto(&format!("{base}/practices")).await.unwrap();
+    wait_for_text(&c, "Done today").await;
+    click(&c, "ul.today a.goal-title").await;
+    wait_for_text(&c, "Logs (1)").await;
+    assert!(status_line(&c).await.is_empty(), "nothing waits any more");
+    c.close().await.unwrap();
+}

@@ -1,5 +1,9 @@
 //! What every page's frame needs: the app title, who is signed in, the form
-//! token for the sign-out button, the quick-exit address and a notice.
+//! token for the sign-out button, the quick-exit address, a notice, and
+//! the key the page's script seals offline writing to.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
 
 use super::auth::SignedIn;
 use super::WebState;
@@ -16,6 +20,15 @@ pub struct Layout {
     pub notice: Option<String>,
     /// Which navigation item is current.
     pub section: &'static str,
+    /// Whom the page's script seals what is written offline to.
+    pub seal: Option<Seal>,
+}
+
+/// The signed-in account and its X25519 public key (base64url), for the
+/// offline queue (`routes/offline.rs`).
+pub struct Seal {
+    pub account: String,
+    pub key: String,
 }
 
 impl Layout {
@@ -29,6 +42,7 @@ impl Layout {
             exit_url: state.settings.exit_url.clone(),
             notice: None,
             section,
+            seal: None,
         }
     }
 
@@ -42,6 +56,14 @@ impl Layout {
             user: Some(s.principal.user.name.clone()),
             therapist: s.principal.user.role == between_app::Role::Therapist,
             csrf: s.csrf.clone(),
+            seal: state
+                .app
+                .offline_public_key(&s.principal)
+                .ok()
+                .map(|key| Seal {
+                    account: s.principal.user.id.to_string(),
+                    key: URL_SAFE_NO_PAD.encode(key),
+                }),
             ..Layout::new(state, page_title, section)
         }
     }

@@ -3,6 +3,7 @@
 //! extractors of this module make one from a request, after the checks.
 
 use axum::body::Bytes;
+use between_domain::storable::{check_bytes, field_label};
 use between_domain::ValidationErrors;
 
 use super::csrf::FIELD;
@@ -36,6 +37,23 @@ impl FormData {
         let mut form = FormData::default();
         for (name, value) in decode::pairs(body)? {
             form.push(name, value);
+        }
+        Ok(form)
+    }
+
+    /// The fields of a form a browser sealed while offline and the server
+    /// has opened (`between_app::offline`), each checked by the one rule
+    /// for storable text like a posted form's; a form token among them is
+    /// dropped (the request that brought them was checked).
+    pub fn from_sealed(pairs: Vec<(String, String)>) -> Result<FormData, ValidationErrors> {
+        let mut form = FormData::default();
+        for (name, value) in pairs {
+            let label = field_label(&name);
+            let name = check_bytes(&label, name.as_bytes())?.to_string();
+            let value = check_bytes(&name, value.as_bytes())?.to_string();
+            if name != FIELD {
+                form.pairs.push((name, value));
+            }
         }
         Ok(form)
     }

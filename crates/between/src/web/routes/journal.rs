@@ -197,6 +197,10 @@ pub struct EntryFormPage {
     pub form: EntryFormView,
     pub errors: ValidationErrors,
     pub form_error: Option<String>,
+    /// How the page's script treats the form without a network: `queue`
+    /// (seal it for later when offline), `shell` (the kept blank form:
+    /// always sealed for later) or "" (an edit: online only).
+    pub offline: &'static str,
 }
 
 impl EntryFormPage {
@@ -218,6 +222,7 @@ impl EntryFormPage {
             form: form.view(),
             errors: ValidationErrors::new(),
             form_error: None,
+            offline: if editing { "" } else { "queue" },
         }
     }
 }

@@ -12,6 +12,7 @@ mod home;
 mod insights;
 mod journal;
 mod measures;
+mod offline;
 mod patterns;
 mod practices;
 mod private_links;
@@ -188,6 +189,10 @@ pub fn table() -> Vec<Route> {
         get("/static/icon.svg", statics::icon),
         get("/manifest.webmanifest", statics::manifest),
         get("/sw.js", statics::service_worker),
+        get("/offline", offline::page),
+        get("/offline/write", offline::write),
+        get("/offline/check-in", offline::check_in),
+        post("/sync", offline::sync),
         get("/healthz", statics::healthz),
         get("/exit", statics::exit),
     ]

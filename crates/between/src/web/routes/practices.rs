@@ -20,7 +20,7 @@ use crate::json::{LogInput, PracticeInput};
 use crate::web::auth::SignedIn;
 use crate::web::charts::{heatmap, Chart, Line};
 use crate::web::errors::{render, PageError, PageResult};
-use crate::web::forms::{Checked, PageQuery, SignedForm, SignedFormOrStale};
+use crate::web::forms::{Checked, FormData, PageQuery, SignedForm, SignedFormOrStale};
 use crate::web::paging::{self, Cursor, Links};
 use crate::web::schedule_picker::SchedulePicker;
 use crate::web::{Layout, WebState};
@@ -517,14 +517,17 @@ pub async fn show(
     render(&show_page(&state, &s, id, None, q.notice.as_deref(), q.before).await?)
 }
 
-/// Logs a practice: one click from "Today", or the full form.
-pub async fn log(
-    State(state): State<WebState>,
-    Path(id): Path<String>,
-    SignedForm { s, form }: SignedForm,
-) -> PageResult {
-    let id = super::path_id(&id)?;
-    let practice = state.app.practice(&s.principal, id).await?;
+/// Logs practice `id` from its form's fields: what the log form stores,
+/// and what an item written offline for it becomes (`at` defaults to
+/// `written_at` then, the time it was marked done).
+pub(super) async fn log_from_form(
+    state: &WebState,
+    p: &between_app::Principal,
+    id: Uuid,
+    form: &FormData,
+    written_at: Option<jiff::Timestamp>,
+) -> Result<(), AppError> {
+    let practice = state.app.practice(p, id).await?;
     let number = |name: &str, errors: &mut ValidationErrors| match form.get(name).trim() {
         "" => None,
         v => v
@@ -551,23 +554,29 @@ pub async fn log(
         fields,
     };
     let at = match form.get("at").trim() {
-        "" => None,
-        a => timespec::parse_instant(a, &s.principal.user.time_zone)
+        "" => written_at,
+        a => timespec::parse_instant(a, &p.user.time_zone)
             .map_err(|e| errors.add("at", e.to_string()))
             .ok(),
     };
-    let result = match (
+    match (
         errors.is_empty(),
         input.log(practice.practice.data.template),
     ) {
-        (true, Ok(log)) => state
-            .app
-            .log_practice(&s.principal, id, log, at)
-            .await
-            .map(|_| ()),
+        (true, Ok(log)) => state.app.log_practice(p, id, log, at).await.map(|_| ()),
         (true, Err(e)) => Err(AppError::Invalid(e)),
         (false, _) => Err(AppError::Invalid(errors)),
-    };
+    }
+}
+
+/// Logs a practice: one click from "Today", or the full form.
+pub async fn log(
+    State(state): State<WebState>,
+    Path(id): Path<String>,
+    SignedForm { s, form }: SignedForm,
+) -> PageResult {
+    let id = super::path_id(&id)?;
+    let result = log_from_form(&state, &s.principal, id, &form, None).await;
     let back = match form.get("from") {
         "list" => "/practices?notice=done".to_string(),
         "home" => "/?notice=practice-done".to_string(),

@@ -1,5 +1,6 @@
 //! Static assets compiled into the binary: stylesheet, the little script
-//! for quick exit, the icon and the web app manifest.
+//! (quick exit, push, the offline queue), the service worker, the icon and
+//! the web app manifest.
 
 use axum::extract::State;
 use axum::http::header;
@@ -30,6 +31,25 @@ pub async fn script() -> impl IntoResponse {
     )
 }
 
+/// The service worker with its cache named for this build (the version
+/// and a hash of the assets it keeps), so a new build's worker replaces
+/// the kept pages and assets.
+static SERVICE_WORKER: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    use std::hash::{Hash, Hasher};
+    let mut hash = std::collections::hash_map::DefaultHasher::new();
+    (
+        include_str!("../../../static/style.css"),
+        include_str!("../../../static/app.js"),
+        include_str!("../../../templates/base.html"),
+        include_str!("../../../templates/entry_form.html"),
+        include_str!("../../../templates/offline.html"),
+        include_str!("../../../templates/offline_checkin.html"),
+    )
+        .hash(&mut hash);
+    let version = format!("{}-{:016x}", env!("CARGO_PKG_VERSION"), hash.finish());
+    include_str!("../../../static/sw.js").replace("__VERSION__", &version)
+});
+
 /// The service worker, at the root so its scope is the whole site; never
 /// cached long, so a new version takes over at the next visit.
 pub async fn service_worker() -> impl IntoResponse {
@@ -38,7 +58,7 @@ pub async fn service_worker() -> impl IntoResponse {
             (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
             (header::CACHE_CONTROL, "no-cache"),
         ],
-        include_str!("../../../static/sw.js"),
+        SERVICE_WORKER.as_str(),
     )
 }
 

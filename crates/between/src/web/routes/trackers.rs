@@ -19,7 +19,7 @@ use super::appointments::ConfirmPage;
 use crate::web::auth::SignedIn;
 use crate::web::charts::{day_label, day_x, nice_ticks, plural, yes_no_strip, Chart, Line};
 use crate::web::errors::{render, PageError, PageResult};
-use crate::web::forms::{Checked, PageQuery, SignedForm, SignedFormOrStale};
+use crate::web::forms::{Checked, FormData, PageQuery, SignedForm, SignedFormOrStale};
 use crate::web::{Layout, WebState};
 
 /// One tracker's field in the check-in form.
@@ -369,6 +369,59 @@ pub async fn show(
     render(&page(&state, &s, &params, blank(date)).await?)
 }
 
+/// What was typed for each of the person's trackers (`v.KEY` fields).
+fn typed_values(
+    trackers: &[between_app::records::Stored<Tracker>],
+    form: &FormData,
+) -> HashMap<String, String> {
+    trackers
+        .iter()
+        .map(|t| {
+            let k = &t.data.key;
+            (k.clone(), form.get(&format!("v.{k}")).trim().to_string())
+        })
+        .collect()
+}
+
+/// The readings of a check-in: an empty field clears that day's reading.
+fn given(typed: &HashMap<String, String>) -> Vec<(String, Given)> {
+    typed
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.clone(),
+                if v.is_empty() {
+                    Given::Clear
+                } else {
+                    Given::Text(v.clone())
+                },
+            )
+        })
+        .collect()
+}
+
+/// A check-in written offline: its fields as the check-in form sent them;
+/// the day is the form's, or the one it was written on.
+pub(super) async fn check_in_from_form(
+    state: &WebState,
+    p: &between_app::Principal,
+    form: &FormData,
+    written_at: jiff::Timestamp,
+) -> Result<(), AppError> {
+    let tz = &p.user.time_zone;
+    let date = match form.get("date").trim() {
+        "" => written_at.to_zoned(tz.clone()).date(),
+        d => timespec::parse_date(d, tz, state.app.now())
+            .map_err(|e| AppError::invalid("date", e.to_string()))?,
+    };
+    let typed = typed_values(&state.app.trackers(p).await?, form);
+    let given = given(&typed);
+    if given.is_empty() {
+        return Ok(());
+    }
+    state.app.track(p, date, &given).await.map(|_| ())
+}
+
 pub async fn check_in(
     State(state): State<WebState>,
     SignedFormOrStale { s, form: checked }: SignedFormOrStale,
@@ -377,14 +430,7 @@ pub async fn check_in(
     let p = &s.principal;
     let date = timespec::parse_date(form.get("date"), &p.user.time_zone, state.app.now())
         .unwrap_or_else(|_| state.app.today(p));
-    let trackers = state.app.trackers(p).await?;
-    let typed: HashMap<String, String> = trackers
-        .iter()
-        .map(|t| {
-            let k = &t.data.key;
-            (k.clone(), form.get(&format!("v.{k}")).trim().to_string())
-        })
-        .collect();
+    let typed = typed_values(&state.app.trackers(p).await?, form);
     let params = Params::default();
     if let Checked::Stale(_) = checked {
         let f = Form {
@@ -398,19 +444,7 @@ pub async fn check_in(
         let page = page(&state, &s, &params, f).await?;
         return Ok((StatusCode::BAD_REQUEST, render(&page)?).into_response());
     }
-    let given: Vec<(String, Given)> = typed
-        .iter()
-        .map(|(k, v)| {
-            (
-                k.clone(),
-                if v.is_empty() {
-                    Given::Clear
-                } else {
-                    Given::Text(v.clone())
-                },
-            )
-        })
-        .collect();
+    let given = given(&typed);
     if given.is_empty() {
         return Ok(Redirect::to("/trackers").into_response());
     }
