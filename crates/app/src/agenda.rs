@@ -201,9 +201,10 @@ impl App {
                 measures.push((
                     m.response.id,
                     format!(
-                        "{} {} ({}){change}.",
+                        "{} {}{} ({}){change}.",
                         instrument.name(),
-                        m.scored.total,
+                        m.scored.points,
+                        instrument.def().unit,
                         m.scored.severity.label()
                     ),
                 ));

@@ -1,6 +1,6 @@
-//! Measures: taking a PHQ-9 or GAD-7, the history with change against the
-//! previous response and the first (baseline), when one is due, and the
-//! person's safety plan.
+//! Measures: taking any instrument, the history with change against the
+//! previous response and the first (baseline) in the instrument's
+//! direction, when one is due, and the person's safety plan.
 
 use between_domain::measure::change::{is_case, recovered};
 use between_domain::measure::{classify_change, score, Change, Instrument, Response, Scored};
@@ -180,7 +180,8 @@ impl App {
         Ok(out)
     }
 
-    /// Instruments due: never taken, last taken over two weeks ago, or not
+    /// The routine instruments (PHQ-9, GAD-7) due: never taken, last taken
+    /// over two weeks ago, or not
     /// taken since the last session while the next one is within two days
     /// (so the score is fresh for the appointment).
     pub async fn measures_due(&self, p: &Principal) -> Result<Vec<Instrument>, AppError> {
@@ -190,7 +191,7 @@ impl App {
         let session_soon = window
             .next_planned
             .is_some_and(|t| t <= now + SignedDuration::from_hours(48));
-        Ok(Instrument::ALL
+        Ok(Instrument::ROUTINE
             .into_iter()
             .filter(|i| {
                 let last = all

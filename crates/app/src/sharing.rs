@@ -895,7 +895,7 @@ impl App {
                         || m.change_from_baseline == Some(Change::ReliableDeterioration);
                     latest.push((
                         instrument,
-                        m.scored.total,
+                        m.scored.points,
                         m.scored.severity.label().to_string(),
                         m.change.map(|c| c.label().to_string()),
                     ));
@@ -904,7 +904,7 @@ impl App {
                         instrument,
                         of_kind[skip..]
                             .iter()
-                            .map(|m| (m.response.occurred_at, m.scored.total))
+                            .map(|m| (m.response.occurred_at, m.scored.points))
                             .collect(),
                     ));
                 }

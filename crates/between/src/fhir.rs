@@ -1,71 +1,77 @@
-//! PHQ-9 and GAD-7 responses as a FHIR R4 Bundle of QuestionnaireResponse
+//! Measure responses as a FHIR R4 Bundle of QuestionnaireResponse
 //! resources, so a person can bring their scores to a clinic's system.
-//! Items and answers carry their LOINC codes; the total is an item of its
-//! own. The unscored PHQ-9 difficulty question goes as text.
+//! Items and answers carry their LOINC codes where the instrument has them
+//! (PHQ-9, GAD-7); the total is an item of its own. The unscored PHQ-9
+//! difficulty question goes as text.
 
 use between_app::measures::MeasureView;
-use between_domain::measure::instrument::{ANSWERS, DIFFICULTY_ANSWERS, DIFFICULTY_QUESTION};
-use between_domain::measure::Instrument;
 use jiff::Timestamp;
 use serde_json::{json, Value};
 
-/// LOINC answer codes of 0 Not at all … 3 Nearly every day.
-const ANSWER_CODES: [&str; 4] = ["LA6568-5", "LA6569-3", "LA6570-1", "LA6571-9"];
-
-/// The LOINC panel of the questionnaire and the code of its total score.
-fn codes(i: Instrument) -> (&'static str, &'static str, &'static str) {
-    match i {
-        Instrument::Phq9 => (
-            "44249-1",
-            "44261-6",
-            "Patient Health Questionnaire 9 item (PHQ-9) total score",
-        ),
-        Instrument::Gad7 => (
-            "69737-5",
-            "70274-6",
-            "Generalized anxiety disorder 7 item (GAD-7) total score",
-        ),
-    }
-}
-
 fn response(m: &MeasureView) -> Value {
     let r = &m.response.data;
-    let (panel, total_code, total_text) = codes(r.instrument);
+    let def = r.instrument.def();
+    let loinc = |code: &str| json!([{"system": "http://loinc.org", "code": code}]);
     let mut items: Vec<Value> = r
         .answers
         .iter()
         .enumerate()
-        .map(|(n, a)| {
-            let a = usize::from(*a).min(3);
-            json!({
-                "linkId": r.instrument.loinc()[n],
-                "code": [{"system": "http://loinc.org", "code": r.instrument.loinc()[n]}],
-                "text": r.instrument.items()[n],
-                "answer": [{"valueCoding": {
-                    "system": "http://loinc.org",
-                    "code": ANSWER_CODES[a],
-                    "display": ANSWERS[a],
-                }}],
-            })
+        .filter_map(|(n, a)| {
+            let item = def.items.get(n)?;
+            let choice = def.choices.iter().find(|c| c.value == *a)?;
+            let link = if item.loinc.is_empty() {
+                format!("{}-{}", def.id, n + 1)
+            } else {
+                item.loinc.to_string()
+            };
+            let coding = if choice.loinc.is_empty() {
+                json!({"code": choice.value.to_string(), "display": choice.label})
+            } else {
+                json!({"system": "http://loinc.org", "code": choice.loinc, "display": choice.label})
+            };
+            let mut out = json!({
+                "linkId": link,
+                "text": item.text,
+                "answer": [{"valueCoding": coding}],
+            });
+            if !item.loinc.is_empty() {
+                out["code"] = loinc(item.loinc);
+            }
+            Some(out)
         })
         .collect();
-    if let Some(d) = r.difficulty {
-        items.push(json!({
-            "linkId": "difficulty",
-            "text": DIFFICULTY_QUESTION,
-            "answer": [{"valueString": DIFFICULTY_ANSWERS[usize::from(d).min(3)]}],
-        }));
+    if let (Some(d), Some(f)) = (r.difficulty, def.follow_up) {
+        if let Some(answer) = f.answers.get(usize::from(d)) {
+            items.push(json!({
+                "linkId": "difficulty",
+                "text": f.question,
+                "answer": [{"valueString": answer}],
+            }));
+        }
     }
-    items.push(json!({
-        "linkId": total_code,
-        "code": [{"system": "http://loinc.org", "code": total_code}],
-        "text": total_text,
+    let total_link = if def.loinc_total.is_empty() {
+        format!("{}-total", def.id)
+    } else {
+        def.loinc_total.to_string()
+    };
+    let mut total = json!({
+        "linkId": total_link,
+        "text": format!("{} total score", def.name),
         "answer": [{"valueInteger": m.scored.total}],
-    }));
+    });
+    if !def.loinc_total.is_empty() {
+        total["code"] = loinc(def.loinc_total);
+    }
+    items.push(total);
+    let questionnaire = if def.loinc_panel.is_empty() {
+        format!("urn:between:questionnaire:{}", def.id)
+    } else {
+        format!("http://loinc.org/q/{}", def.loinc_panel)
+    };
     json!({
         "resourceType": "QuestionnaireResponse",
         "id": m.response.id.to_string(),
-        "questionnaire": format!("http://loinc.org/q/{panel}"),
+        "questionnaire": questionnaire,
         "status": "completed",
         "authored": m.response.occurred_at.to_string(),
         "item": items,

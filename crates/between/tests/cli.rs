@@ -936,6 +936,24 @@ fn measures_from_the_cli() {
         ),
         (9.into(), "reliable_improvement".into(), true.into())
     );
+    let who5 = cli.run(&["measure", "take", "who5", "--answers", "3,2,2,3,2"], "");
+    assert!(who5.status.success());
+    assert!(
+        String::from_utf8_lossy(&who5.stdout).contains("WHO-5: 48% (poor wellbeing)"),
+        "{}",
+        String::from_utf8_lossy(&who5.stdout)
+    );
+    let pcl = cli.run(
+        &[
+            "measure",
+            "take",
+            "pcl5-weekly",
+            "--answers",
+            &["1"; 20].join(","),
+        ],
+        "",
+    );
+    assert!(String::from_utf8_lossy(&pcl.stdout).contains("PCL-5 (past week): 20 of 80"));
     let warned = cli.run(
         &["measure", "take", "phq9", "--answers", "0,0,0,0,0,0,0,0,2"],
         "",
@@ -954,13 +972,21 @@ fn measures_from_the_cli() {
             vec!["measure", "take", "bdi", "--answers", "1"],
             "not a measure",
         ),
+        (
+            vec!["measure", "take", "who5", "--answers", "6,0,0,0,0"],
+            "from 0 to 5",
+        ),
     ] {
         let err = cli.fails(&args, "", 2);
         assert!(err.contains(says), "{args:?}: {err}");
     }
     let list: serde_json::Value =
         serde_json::from_str(&cli.ok(&["measure", "list", "--json"], "")).unwrap();
-    assert_eq!(list.as_array().unwrap().len(), 3);
+    assert_eq!(
+        list.as_array().unwrap().len(),
+        5,
+        "three PHQ-9s, a WHO-5, a PCL-5"
+    );
 }
 
 #[test]

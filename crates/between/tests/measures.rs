@@ -150,3 +150,142 @@ async fn the_api_scores_measures_and_refuses_partial_ones() {
     assert_eq!(list["measures"].as_array().unwrap().len(), 1);
     assert_eq!(list["due"], serde_json::json!(["phq9"]));
 }
+
+#[tokio::test]
+async fn every_instrument_has_its_form_and_the_who5_and_pcl5_score_their_own_way() {
+    let t = TestApp::new().await;
+    let jar = t.signed_in("wen").await;
+    let csrf = t.csrf(&jar).await;
+    let list = t.get("/measures", &jar).await;
+    for i in between_domain::measure::Instrument::ALL {
+        assert!(
+            list.body
+                .contains(&format!("/measures/take/{}", i.as_str())),
+            "{} is offered",
+            i.name()
+        );
+        let form = t.get(&format!("/measures/take/{}", i.as_str()), &jar).await;
+        assert_eq!(form.status, StatusCode::OK);
+        let def = i.def();
+        assert!(
+            form.body.contains(&def.copyright[..20]),
+            "the copyright line"
+        );
+        let radios = form.body.matches("type=\"radio\" name=\"q").count();
+        assert_eq!(radios, def.items.len() * def.choices.len(), "{}", i.name());
+        assert_eq!(
+            form.body.contains("name=\"difficulty\""),
+            def.follow_up.is_some(),
+            "only the PHQ-9 asks about difficulty"
+        );
+    }
+    let weekly = t.get("/measures/take/pcl5-weekly", &jar).await;
+    assert!(weekly
+        .body
+        .contains("In the past week, how much were you bothered by:"));
+    assert!(weekly.body.contains("a screen, not a diagnosis"));
+
+    let post = |path: &'static str, values: Vec<u8>| {
+        let mut fields = answers(&values);
+        fields.push(("csrf".into(), csrf.clone()));
+        let t = &t;
+        let jar = &jar;
+        async move {
+            let borrowed: Vec<(&str, &str)> = fields
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            t.post_form(path, jar, &borrowed).await
+        }
+    };
+    // WHO-5: raw 12 is 48 %, below the cut-off of 50 %.
+    let who5 = post("/measures/take/who5", vec![3, 2, 2, 3, 2]).await;
+    assert!(
+        who5.body.contains("WHO-5: 48% (poor wellbeing)"),
+        "{}",
+        who5.body
+    );
+    assert!(who5.body.contains("higher score means better wellbeing"));
+    // A 6 is not a WHO-5 answer.
+    let bad = post("/measures/take/who5", vec![6, 2, 2, 3, 2]).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("from 0 to 5"), "{}", bad.body);
+    // Going up by 12 points is improvement.
+    let up = post("/measures/take/who5", vec![3, 3, 3, 2, 4]).await;
+    assert!(
+        up.body.contains("WHO-5: 60% (good wellbeing)"),
+        "{}",
+        up.body
+    );
+    assert!(up
+        .body
+        .contains("Since last time: <strong>reliable improvement"));
+    let pcl = post("/measures/take/pcl5", vec![2; 20]).await;
+    assert!(
+        pcl.body
+            .contains("PCL-5: 40 of 80 (above the cut-off for probable PTSD)"),
+        "{}",
+        pcl.body
+    );
+    let list = t.get("/measures", &jar).await;
+    assert!(list.body.contains("WHO-5 over time, with its bands"));
+    assert!(list.body.contains("Higher is better."));
+}
+
+#[tokio::test]
+async fn the_api_takes_a_who5_with_its_percentage_and_a_weekly_pcl5() {
+    let t = TestApp::new().await;
+    t.signed_in("cy").await;
+    let token = t.token("cy", between_app::Access::Full).await;
+    let tk = Some(token.as_str());
+    let r = t
+        .api(
+            "POST",
+            "/api/v1/measures",
+            tk,
+            Some(r#"{"instrument": "who5", "answers": [5, 4, 4, 3, 4]}"#),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let j = r.json();
+    assert_eq!(
+        (
+            &j["instrument"],
+            &j["total"],
+            &j["percentage"],
+            &j["severity"],
+            &j["caseness"]
+        ),
+        (
+            &serde_json::json!("who5"),
+            &serde_json::json!(20),
+            &serde_json::json!(80),
+            &serde_json::json!("good_wellbeing"),
+            &serde_json::json!(false)
+        )
+    );
+    let r = t
+        .api(
+            "POST",
+            "/api/v1/measures",
+            tk,
+            Some(r#"{"instrument": "pcl5-weekly", "answers": [1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1]}"#),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.json()["total"], 20);
+    assert!(
+        r.json().get("percentage").is_none(),
+        "only the WHO-5 has one"
+    );
+    let r = t
+        .api(
+            "POST",
+            "/api/v1/measures",
+            tk,
+            Some(r#"{"instrument": "gad7", "answers": [0,0,0,0,0,0,0], "difficulty": 1}"#),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("no difficulty question"), "{}", r.body);
+}

@@ -1,10 +1,9 @@
-//! `between measure …`: take a PHQ-9 or GAD-7 (prompted, or with
-//! --answers), and list past results.
+//! `between measure …`: take any instrument (prompted, or with --answers),
+//! and list past results.
 
 use std::io::{BufRead, IsTerminal, Write};
 
 use anyhow::Context as _;
-use between_domain::measure::instrument::{ANSWERS, STEM};
 use between_domain::measure::{Instrument, Response};
 use between_domain::timespec;
 use clap::{Args, Subcommand};
@@ -15,7 +14,7 @@ use crate::json::{small_answers, MeasureJson};
 
 #[derive(Debug, Subcommand)]
 pub enum MeasureCommand {
-    /// Answer a questionnaire: phq9 or gad7.
+    /// Answer a questionnaire: phq9, gad7, who5, pcl5 or pcl5-weekly.
     Take(TakeArgs),
     /// Past results, oldest first.
     List(ListArgs),
@@ -23,12 +22,13 @@ pub enum MeasureCommand {
 
 #[derive(Debug, Args)]
 pub struct TakeArgs {
-    /// phq9 or gad7.
+    /// phq9, gad7, who5, pcl5 or pcl5-weekly.
     instrument: String,
-    /// All answers at once, 0–3 each, e.g. 0,1,2,1,0,0,1,2,0.
+    /// All answers at once, in order, e.g. 0,1,2,1,0,0,1,2,0 (0–3 for the
+    /// PHQ-9 and GAD-7, 0–5 for the WHO-5, 0–4 for the PCL-5).
     #[arg(long, value_name = "LIST")]
     answers: Option<String>,
-    /// The unscored difficulty question, 0–3.
+    /// The PHQ-9's unscored difficulty question, 0–3.
     #[arg(long)]
     difficulty: Option<i64>,
     #[arg(long, value_name = "TIME")]
@@ -48,8 +48,9 @@ fn parse_answers(s: &str) -> CliResult<Vec<i64>> {
         .map(str::trim)
         .filter(|a| !a.is_empty())
         .map(|a| {
-            a.parse::<i64>()
-                .map_err(|_| CliError::input(format!("\"{a}\" is not an answer: use 0, 1, 2 or 3")))
+            a.parse::<i64>().map_err(|_| {
+                CliError::input(format!("\"{a}\" is not an answer: use a whole number"))
+            })
         })
         .collect()
 }
@@ -65,14 +66,19 @@ fn ask(instrument: Instrument) -> CliResult<Vec<i64>> {
         }
         return parse_answers(&all);
     }
-    eprintln!("{STEM}");
-    for (i, a) in ANSWERS.iter().enumerate() {
-        eprintln!("  {i} = {a}");
+    let def = instrument.def();
+    let max = i64::from(def.max_answer());
+    eprintln!("{}", def.stem);
+    if !def.lead.is_empty() {
+        eprintln!("{}", def.lead);
+    }
+    for c in def.choices {
+        eprintln!("  {} = {}", c.value, c.label);
     }
     let mut answers = Vec::new();
-    for (n, item) in instrument.items().iter().enumerate() {
+    for (n, item) in def.items.iter().enumerate() {
         loop {
-            eprint!("{}. {item}: ", n + 1);
+            eprint!("{}. {}: ", n + 1, item.text);
             let _ = std::io::stderr().flush();
             let mut line = String::new();
             if stdin
@@ -86,11 +92,11 @@ fn ask(instrument: Instrument) -> CliResult<Vec<i64>> {
                 ));
             }
             match line.trim().parse::<i64>() {
-                Ok(a) if (0..=3).contains(&a) => {
+                Ok(a) if (0..=max).contains(&a) => {
                     answers.push(a);
                     break;
                 }
-                _ => eprintln!("   Please type 0, 1, 2 or 3."),
+                _ => eprintln!("   Please type a whole number from 0 to {max}."),
             }
         }
     }
@@ -112,8 +118,17 @@ pub async fn run(ctx: &Context, cmd: MeasureCommand) -> CliResult {
                         .map_err(|e| CliError::input(format!("--at: {e}")))
                 })
                 .transpose()?;
-            if args.difficulty.is_some_and(|d| !(0..=3).contains(&d)) {
-                return Err(CliError::input("--difficulty must be 0, 1, 2 or 3"));
+            match (args.difficulty, instrument.def().follow_up) {
+                (Some(_), None) => {
+                    return Err(CliError::input(format!(
+                        "--difficulty: the {} has no difficulty question",
+                        instrument.name()
+                    )))
+                }
+                (Some(d), Some(_)) if !(0..=3).contains(&d) => {
+                    return Err(CliError::input("--difficulty must be 0, 1, 2 or 3"))
+                }
+                _ => {}
             }
             let answers = match &args.answers {
                 Some(list) => parse_answers(list)?,
@@ -121,7 +136,7 @@ pub async fn run(ctx: &Context, cmd: MeasureCommand) -> CliResult {
             };
             let response = Response {
                 instrument,
-                answers: small_answers(&answers)?,
+                answers: small_answers(instrument, &answers)?,
                 difficulty: args.difficulty.map(|d| d as u8),
             };
             let m = app.take_measure(&p, response, at).await?;
@@ -129,12 +144,14 @@ pub async fn run(ctx: &Context, cmd: MeasureCommand) -> CliResult {
                 print_json(&MeasureJson::new(&m, &tz))?;
             } else {
                 outln!(
-                    "{}: {} of {} ({})",
+                    "{}: {} ({})",
                     instrument.name(),
-                    m.scored.total,
-                    instrument.max_total(),
+                    instrument.def().score_words(m.scored.points),
                     m.scored.severity.label()
                 );
+                if !instrument.def().screen_note.is_empty() {
+                    outln!("{}", instrument.def().screen_note);
+                }
                 if let Some(c) = m.change {
                     outln!("Since last time: {}.", c.label());
                 }
@@ -170,11 +187,11 @@ pub async fn run(ctx: &Context, cmd: MeasureCommand) -> CliResult {
                     .change
                     .map(|c| format!("  ({})", c.label()))
                     .unwrap_or_default();
+                let i = m.response.data.instrument;
                 outln!(
-                    "{when}  {:<6} {:>2}/{:<2} {}{change}",
-                    m.response.data.instrument.name(),
-                    m.scored.total,
-                    m.response.data.instrument.max_total(),
+                    "{when}  {:<6} {:>8} {}{change}",
+                    i.name(),
+                    i.def().score_words(m.scored.points),
                     m.scored.severity.label()
                 );
             }

@@ -14,6 +14,9 @@ pub struct MeasureJson {
     pub answers: Vec<u8>,
     pub difficulty: Option<u8>,
     pub total: u8,
+    /// The WHO-5's score as a percentage (total × 4); only for the WHO-5.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub percentage: Option<u8>,
     pub severity: &'static str,
     /// PHQ-9 item 9 answered above 0.
     pub safety_alert: bool,
@@ -36,6 +39,7 @@ impl MeasureJson {
             answers: m.response.data.answers.clone(),
             difficulty: m.response.data.difficulty,
             total: m.scored.total,
+            percentage: (m.response.data.instrument.def().unit == "%").then_some(m.scored.points),
             severity: m.scored.severity.as_str(),
             safety_alert: m.scored.safety_alert,
             change: m.change.map(|c| c.as_str()),
@@ -60,15 +64,22 @@ pub struct MeasureInput {
 }
 
 /// Answers as the domain takes them, refusing any outside 0–3 by value.
-pub fn small_answers(answers: &[i64]) -> Result<Vec<u8>, between_domain::ValidationErrors> {
+pub fn small_answers(
+    instrument: between_domain::measure::Instrument,
+    answers: &[i64],
+) -> Result<Vec<u8>, between_domain::ValidationErrors> {
+    let max = instrument.def().max_answer();
     answers
         .iter()
         .enumerate()
         .map(|(i, a)| {
-            u8::try_from(*a).ok().filter(|a| *a <= 3).ok_or_else(|| {
+            u8::try_from(*a).ok().filter(|a| *a <= max).ok_or_else(|| {
                 between_domain::ValidationErrors::single(
                     "answers",
-                    format!("Answer {} must be 0, 1, 2 or 3, not {a}.", i + 1),
+                    format!(
+                        "Answer {} must be a whole number from 0 to {max}, not {a}.",
+                        i + 1
+                    ),
                 )
             })
         })

@@ -1,49 +1,26 @@
 //! Change between two administrations of a measure: reliable improvement or
-//! deterioration, caseness and recovery.
-//!
-//! Source of the thresholds: NHS Talking Therapies (formerly IAPT) manual —
-//! reliable change is a difference of at least 6 points on the PHQ-9 and 4 on
-//! the GAD-7; "caseness" is PHQ-9 ≥ 10 and GAD-7 ≥ 8; recovery is moving from
-//! caseness to below the threshold. They live here, in one place.
+//! deterioration in the instrument's own direction (a WHO-5 going up is
+//! improvement), caseness and recovery. The thresholds are the
+//! definitions' (`definition.rs`, sources named there); all of it works on
+//! raw totals and compares in points (the WHO-5's percentage).
 
 use serde::Serialize;
 
+use super::definition::Direction;
 use super::instrument::Instrument;
 
-/// The thresholds for one instrument.
+/// The thresholds for one instrument, in points.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Thresholds {
     pub reliable_change: u8,
-    pub caseness: u8,
+    pub caseness: super::definition::Cutoff,
 }
 
-/// NHS Talking Therapies thresholds, per instrument.
-pub const THRESHOLDS: [(Instrument, Thresholds); 2] = [
-    (
-        Instrument::Phq9,
-        Thresholds {
-            reliable_change: 6,
-            caseness: 10,
-        },
-    ),
-    (
-        Instrument::Gad7,
-        Thresholds {
-            reliable_change: 4,
-            caseness: 8,
-        },
-    ),
-];
-
 pub fn thresholds(i: Instrument) -> Thresholds {
-    THRESHOLDS
-        .iter()
-        .find(|(x, _)| *x == i)
-        .map(|(_, t)| *t)
-        .unwrap_or(Thresholds {
-            reliable_change: 6,
-            caseness: 10,
-        })
+    Thresholds {
+        reliable_change: i.def().reliable_change,
+        caseness: i.def().cutoff,
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
@@ -72,21 +49,27 @@ impl Change {
     }
 }
 
-/// Classifies the change from `before` to `after` (lower scores are better).
+/// Classifies the change from the total `before` to the total `after`.
 pub fn classify_change(i: Instrument, before: u8, after: u8) -> Change {
-    let t = thresholds(i).reliable_change;
-    if before >= after && before - after >= t {
+    let def = i.def();
+    let (before, after) = (i16::from(def.points(before)), i16::from(def.points(after)));
+    let better = match def.direction {
+        Direction::LowerIsBetter => before - after,
+        Direction::HigherIsBetter => after - before,
+    };
+    let t = i16::from(def.reliable_change);
+    if better >= t {
         Change::ReliableImprovement
-    } else if after > before && after - before >= t {
+    } else if -better >= t {
         Change::ReliableDeterioration
     } else {
         Change::NoReliableChange
     }
 }
 
-/// At or above the clinical threshold.
+/// At or past the clinical cut-off (for the WHO-5: below it).
 pub fn is_case(i: Instrument, total: u8) -> bool {
-    total >= thresholds(i).caseness
+    i.def().is_case(i.def().points(total))
 }
 
 /// Moved from caseness at `before` to below it at `after`.
@@ -144,5 +127,42 @@ mod tests {
             "not a case to begin with"
         );
         assert!(!recovered(Instrument::Gad7, 12, 8), "still a case");
+    }
+
+    #[test]
+    fn a_who5_going_up_by_ten_percentage_points_is_improvement() {
+        // Raw 10 → 13 is 40 % → 52 %: up 12 points, and out of "poor".
+        assert_eq!(
+            classify_change(Instrument::Who5, 10, 13),
+            Change::ReliableImprovement
+        );
+        assert_eq!(
+            classify_change(Instrument::Who5, 13, 10),
+            Change::ReliableDeterioration
+        );
+        // Raw 10 → 12 is 8 points: not reliable.
+        assert_eq!(
+            classify_change(Instrument::Who5, 10, 12),
+            Change::NoReliableChange
+        );
+        assert!(is_case(Instrument::Who5, 12) && !is_case(Instrument::Who5, 13));
+        assert!(recovered(Instrument::Who5, 10, 13));
+    }
+
+    #[test]
+    fn the_pcl5_needs_ten_points_and_its_cut_off_is_33() {
+        assert_eq!(
+            classify_change(Instrument::Pcl5, 50, 40),
+            Change::ReliableImprovement
+        );
+        assert_eq!(
+            classify_change(Instrument::Pcl5Weekly, 50, 41),
+            Change::NoReliableChange
+        );
+        assert_eq!(
+            classify_change(Instrument::Pcl5, 20, 30),
+            Change::ReliableDeterioration
+        );
+        assert!(is_case(Instrument::Pcl5, 33) && !is_case(Instrument::Pcl5, 32));
     }
 }

@@ -1,158 +1,110 @@
-//! The PHQ-9 and GAD-7 exactly as published (items, stem, answers,
-//! copyright line), and scoring: totals and severity bands. Partial answers
+//! The instruments Between offers, each read off its definition
+//! (`definition.rs`), and scoring: totals, points, bands. Partial answers
 //! are refused, never silently scored.
 
 use serde::{Deserialize, Serialize};
 
+use super::definition::{self, Band, Definition, Direction};
 use crate::validation::ValidationErrors;
 
-pub const STEM: &str =
-    "Over the last 2 weeks, how often have you been bothered by any of the following problems?";
-pub const ANSWERS: [&str; 4] = [
-    "Not at all",
-    "Several days",
-    "More than half the days",
-    "Nearly every day",
-];
-pub const DIFFICULTY_QUESTION: &str = "If you checked off any problems, how difficult have these problems made it for you to do your work, take care of things at home, or get along with other people?";
-pub const DIFFICULTY_ANSWERS: [&str; 4] = [
-    "Not difficult at all",
-    "Somewhat difficult",
-    "Very difficult",
-    "Extremely difficult",
-];
-pub const COPYRIGHT: &str = "Developed by Drs. Robert L. Spitzer, Janet B.W. Williams, Kurt Kroenke and colleagues, with an educational grant from Pfizer Inc. No permission required to reproduce, translate, display or distribute.";
-
-const PHQ9_ITEMS: [&str; 9] = [
-    "Little interest or pleasure in doing things",
-    "Feeling down, depressed, or hopeless",
-    "Trouble falling or staying asleep, or sleeping too much",
-    "Feeling tired or having little energy",
-    "Poor appetite or overeating",
-    "Feeling bad about yourself — or that you are a failure or have let yourself or your family down",
-    "Trouble concentrating on things, such as reading the newspaper or watching television",
-    "Moving or speaking so slowly that other people could have noticed? Or the opposite — being so fidgety or restless that you have been moving around a lot more than usual",
-    "Thoughts that you would be better off dead or of hurting yourself in some way",
-];
-
-const GAD7_ITEMS: [&str; 7] = [
-    "Feeling nervous, anxious, or on edge",
-    "Not being able to stop or control worrying",
-    "Worrying too much about different things",
-    "Trouble relaxing",
-    "Being so restless that it is hard to sit still",
-    "Becoming easily annoyed or irritable",
-    "Feeling afraid, as if something awful might happen",
-];
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
 pub enum Instrument {
+    #[serde(rename = "phq9")]
     Phq9,
+    #[serde(rename = "gad7")]
     Gad7,
+    #[serde(rename = "who5")]
+    Who5,
+    #[serde(rename = "pcl5")]
+    Pcl5,
+    #[serde(rename = "pcl5-weekly")]
+    Pcl5Weekly,
 }
 
 impl Instrument {
-    pub const ALL: [Instrument; 2] = [Instrument::Phq9, Instrument::Gad7];
+    pub const ALL: [Instrument; 5] = [
+        Instrument::Phq9,
+        Instrument::Gad7,
+        Instrument::Who5,
+        Instrument::Pcl5,
+        Instrument::Pcl5Weekly,
+    ];
+
+    /// Offered to everyone every two weeks unless scheduled otherwise.
+    pub const ROUTINE: [Instrument; 2] = [Instrument::Phq9, Instrument::Gad7];
+
+    /// Everything about it.
+    pub fn def(self) -> &'static Definition {
+        match self {
+            Instrument::Phq9 => &definition::PHQ9,
+            Instrument::Gad7 => &definition::GAD7,
+            Instrument::Who5 => &definition::WHO5,
+            Instrument::Pcl5 => &definition::PCL5,
+            Instrument::Pcl5Weekly => &definition::PCL5_WEEKLY,
+        }
+    }
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            Instrument::Phq9 => "phq9",
-            Instrument::Gad7 => "gad7",
-        }
+        self.def().id
     }
 
     pub fn name(self) -> &'static str {
-        match self {
-            Instrument::Phq9 => "PHQ-9",
-            Instrument::Gad7 => "GAD-7",
-        }
+        self.def().name
     }
 
+    /// `phq9`, `PHQ-9`, `pcl5-weekly`, `PCL5 weekly`…: case, dashes and
+    /// spaces do not matter.
     pub fn parse(s: &str) -> Result<Instrument, ValidationErrors> {
-        match s.trim().to_lowercase().replace('-', "").as_str() {
-            "phq9" => Ok(Instrument::Phq9),
-            "gad7" => Ok(Instrument::Gad7),
-            other => Err(ValidationErrors::single(
-                "instrument",
-                format!("\"{other}\" is not a measure: use phq9 or gad7."),
-            )),
-        }
+        let plain = |t: &str| {
+            t.chars()
+                .filter(|c| c.is_ascii_alphanumeric())
+                .collect::<String>()
+                .to_ascii_lowercase()
+        };
+        let wanted = plain(s);
+        Instrument::ALL
+            .into_iter()
+            .find(|i| plain(i.as_str()) == wanted || plain(i.name()) == wanted)
+            .ok_or_else(|| {
+                let ids: Vec<&str> = Instrument::ALL.iter().map(|i| i.as_str()).collect();
+                ValidationErrors::single(
+                    "instrument",
+                    format!("\"{}\" is not a measure: use {}.", s.trim(), ids.join(", ")),
+                )
+            })
     }
 
-    pub fn items(self) -> &'static [&'static str] {
-        match self {
-            Instrument::Phq9 => &PHQ9_ITEMS,
-            Instrument::Gad7 => &GAD7_ITEMS,
-        }
-    }
-
-    /// LOINC codes of the items, in order.
-    pub fn loinc(self) -> &'static [&'static str] {
-        match self {
-            Instrument::Phq9 => &[
-                "44250-9", "44255-8", "44259-0", "44254-1", "44251-7", "44258-2", "44252-5",
-                "44253-3", "44260-8",
-            ],
-            Instrument::Gad7 => &[
-                "69725-0", "68509-9", "69733-4", "69734-2", "69735-9", "69689-8", "69736-7",
-            ],
-        }
+    /// The items' words, in order.
+    pub fn items(self) -> Vec<&'static str> {
+        self.def().items.iter().map(|i| i.text).collect()
     }
 
     pub fn max_total(self) -> u8 {
-        3 * self.items().len() as u8
+        self.def().max_total()
     }
 
-    /// Severity bands as (lowest total, band), ascending.
-    pub fn bands(self) -> &'static [(u8, Severity)] {
-        match self {
-            Instrument::Phq9 => &[
-                (0, Severity::Minimal),
-                (5, Severity::Mild),
-                (10, Severity::Moderate),
-                (15, Severity::ModeratelySevere),
-                (20, Severity::Severe),
-            ],
-            Instrument::Gad7 => &[
-                (0, Severity::Minimal),
-                (5, Severity::Mild),
-                (10, Severity::Moderate),
-                (15, Severity::Severe),
-            ],
-        }
+    pub fn direction(self) -> Direction {
+        self.def().direction
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Severity {
-    Minimal,
-    Mild,
-    Moderate,
-    ModeratelySevere,
-    Severe,
-}
+/// The band a score falls in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Severity(pub &'static Band);
 
 impl Severity {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Minimal => "minimal",
-            Severity::Mild => "mild",
-            Severity::Moderate => "moderate",
-            Severity::ModeratelySevere => "moderately_severe",
-            Severity::Severe => "severe",
-        }
+        self.0.code
     }
 
     pub fn label(self) -> &'static str {
-        match self {
-            Severity::Minimal => "minimal",
-            Severity::Mild => "mild",
-            Severity::Moderate => "moderate",
-            Severity::ModeratelySevere => "moderately severe",
-            Severity::Severe => "severe",
-        }
+        self.0.label
+    }
+}
+
+impl Serialize for Severity {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.0.code)
     }
 }
 
@@ -169,33 +121,62 @@ pub struct Response {
 /// What a response adds up to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Scored {
+    /// The sum of the answers.
     pub total: u8,
+    /// The score as the instrument reports it: the total, or for the
+    /// WHO-5 its percentage. Bands, change and cut-offs are in points.
+    pub points: u8,
     pub severity: Severity,
-    /// PHQ-9 item 9 answered above 0.
+    /// The instrument's safety item (PHQ-9 item 9) answered above 0.
     pub safety_alert: bool,
 }
 
 impl Response {
     /// Checks that every item is answered 0–3, exactly once.
     pub fn validated(self) -> Result<Response, ValidationErrors> {
-        let expected = self.instrument.items().len();
+        let def = self.instrument.def();
+        let expected = def.items.len();
+        let max = def.max_answer();
         if self.answers.len() != expected {
             return Err(ValidationErrors::single(
                 "answers",
-                format!("The {} has {expected} questions; {} answers were given. Every question needs an answer from 0 to 3.", self.instrument.name(), self.answers.len()),
+                format!("The {} has {expected} questions; {} answers were given. Every question needs an answer from 0 to {max}.", def.name, self.answers.len()),
             ));
         }
-        if let Some((i, a)) = self.answers.iter().enumerate().find(|(_, a)| **a > 3) {
+        if let Some((i, a)) = self.answers.iter().enumerate().find(|(_, a)| **a > max) {
             return Err(ValidationErrors::single(
                 "answers",
-                format!("Answer {} must be 0, 1, 2 or 3, not {a}.", i + 1),
+                format!(
+                    "Answer {} must be a whole number from 0 to {max}, not {a}.",
+                    i + 1
+                ),
             ));
         }
-        if self.difficulty.is_some_and(|d| d > 3) {
-            return Err(ValidationErrors::single(
-                "difficulty",
-                "The difficulty answer must be 0, 1, 2 or 3.",
-            ));
+        match (self.difficulty, def.follow_up) {
+            (Some(_), None) => {
+                return Err(ValidationErrors::single(
+                    "difficulty",
+                    format!("The {} has no difficulty question.", def.name),
+                ))
+            }
+            (Some(d), Some(f)) if usize::from(d) >= f.answers.len() => {
+                return Err(ValidationErrors::single(
+                    "difficulty",
+                    format!(
+                        "The difficulty answer must be {}.",
+                        (0..f.answers.len())
+                            .map(|n| n.to_string())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                            .replacen(
+                                &format!(", {}", f.answers.len() - 1),
+                                &format!(" or {}", f.answers.len() - 1),
+                                1
+                            )
+                    ),
+                ))
+            }
+            _ => {}
         }
         Ok(self)
     }
@@ -203,19 +184,16 @@ impl Response {
 
 /// Scores a validated response.
 pub fn score(r: &Response) -> Scored {
-    let total: u8 = r.answers.iter().sum();
-    let severity = r
-        .instrument
-        .bands()
-        .iter()
-        .rev()
-        .find(|(min, _)| total >= *min)
-        .map(|(_, s)| *s)
-        .unwrap_or(Severity::Minimal);
-    let safety_alert = r.instrument == Instrument::Phq9 && r.answers.get(8).is_some_and(|a| *a > 0);
+    let def = r.instrument.def();
+    let total = r.answers.iter().fold(0u8, |sum, a| sum.saturating_add(*a));
+    let points = def.points(total);
+    let safety_alert = def
+        .safety_item
+        .is_some_and(|n| r.answers.get(n).is_some_and(|a| *a > 0));
     Scored {
         total,
-        severity,
+        points,
+        severity: Severity(def.band(points)),
         safety_alert,
     }
 }
@@ -235,16 +213,16 @@ mod tests {
     #[test]
     fn phq9_bands_follow_the_published_cut_offs() {
         let cases = [
-            (0, Severity::Minimal),
-            (4, Severity::Minimal),
-            (5, Severity::Mild),
-            (9, Severity::Mild),
-            (10, Severity::Moderate),
-            (14, Severity::Moderate),
-            (15, Severity::ModeratelySevere),
-            (19, Severity::ModeratelySevere),
-            (20, Severity::Severe),
-            (27, Severity::Severe),
+            (0, "minimal"),
+            (4, "minimal"),
+            (5, "mild"),
+            (9, "mild"),
+            (10, "moderate"),
+            (14, "moderate"),
+            (15, "moderately_severe"),
+            (19, "moderately_severe"),
+            (20, "severe"),
+            (27, "severe"),
         ];
         for (total, band) in cases {
             let mut answers = [0u8; 9];
@@ -255,25 +233,25 @@ mod tests {
             }
             answers[8] = left;
             let s = score(&phq9(answers));
-            assert_eq!((s.total, s.severity), (total, band), "{answers:?}");
+            assert_eq!((s.total, s.severity.as_str()), (total, band), "{answers:?}");
         }
     }
 
     #[test]
     fn gad7_bands_follow_the_published_cut_offs() {
         for (answers, band) in [
-            ([0u8; 7], Severity::Minimal),
-            ([1, 1, 1, 1, 1, 0, 0], Severity::Mild),
-            ([2, 2, 2, 2, 2, 0, 0], Severity::Moderate),
-            ([3, 3, 3, 3, 3, 0, 0], Severity::Severe),
-            ([3; 7], Severity::Severe),
+            ([0u8; 7], "minimal"),
+            ([1, 1, 1, 1, 1, 0, 0], "mild"),
+            ([2, 2, 2, 2, 2, 0, 0], "moderate"),
+            ([3, 3, 3, 3, 3, 0, 0], "severe"),
+            ([3; 7], "severe"),
         ] {
             let r = Response {
                 instrument: Instrument::Gad7,
                 answers: answers.to_vec(),
                 difficulty: None,
             };
-            assert_eq!(score(&r).severity, band, "{answers:?}");
+            assert_eq!(score(&r).severity.as_str(), band, "{answers:?}");
             assert!(!score(&r).safety_alert);
         }
     }
@@ -297,15 +275,50 @@ mod tests {
         let err = phq9([0, 0, 4, 0, 0, 0, 0, 0, 0]).validated().unwrap_err();
         assert!(err.to_string().contains("Answer 3"), "{err}");
         assert_eq!(Instrument::parse("PHQ-9").unwrap(), Instrument::Phq9);
-        assert!(Instrument::parse("bdi").is_err());
+        assert_eq!(
+            Instrument::parse("pcl5-weekly").unwrap(),
+            Instrument::Pcl5Weekly
+        );
+        assert_eq!(Instrument::parse("WHO 5").unwrap(), Instrument::Who5);
+        let err = Instrument::parse("bdi").unwrap_err().to_string();
+        assert!(err.contains("phq9, gad7, who5, pcl5, pcl5-weekly"), "{err}");
+        // The PCL-5 answers go to 4; the WHO-5's to 5.
+        let pcl = Response {
+            instrument: Instrument::Pcl5,
+            answers: vec![4; 20],
+            difficulty: None,
+        };
+        assert_eq!(score(&pcl.clone().validated().unwrap()).total, 80);
+        let too_high = Response {
+            answers: vec![5; 20],
+            ..pcl
+        };
+        assert!(too_high
+            .validated()
+            .unwrap_err()
+            .to_string()
+            .contains("0 to 4"));
+        let difficulty = Response {
+            instrument: Instrument::Gad7,
+            answers: vec![0; 7],
+            difficulty: Some(1),
+        };
+        assert!(
+            difficulty.validated().is_err(),
+            "the GAD-7 has no difficulty question"
+        );
     }
 
     #[test]
-    fn items_match_their_loinc_codes_in_number() {
-        for i in Instrument::ALL {
-            assert_eq!(i.items().len(), i.loinc().len());
-        }
-        assert_eq!(Instrument::Phq9.max_total(), 27);
-        assert_eq!(Instrument::Gad7.max_total(), 21);
+    fn the_who5_is_scored_as_a_percentage_where_higher_is_better() {
+        let r = Response {
+            instrument: Instrument::Who5,
+            answers: vec![3, 2, 2, 3, 2],
+            difficulty: None,
+        };
+        let s = score(&r.validated().unwrap());
+        assert_eq!((s.total, s.points), (12, 48));
+        assert_eq!(s.severity.as_str(), "poor_wellbeing");
+        assert_eq!(Instrument::Who5.direction(), Direction::HigherIsBetter);
     }
 }

@@ -5,7 +5,6 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use between_app::AppError;
 use between_domain::measure::{Instrument, Response as Answers};
 use serde_json::json;
 
@@ -42,16 +41,12 @@ pub async fn create(
     ApiJson(input): ApiJson<MeasureInput>,
 ) -> Result<Response, ApiError> {
     let instrument = Instrument::parse(&input.instrument).map_err(ApiError::invalid)?;
-    if input.difficulty.is_some_and(|d| !(0..=3).contains(&d)) {
-        return Err(
-            AppError::invalid("difficulty", "The difficulty answer must be 0, 1, 2 or 3.").into(),
-        );
-    }
     let at = instant("at", input.at.as_deref(), &p)?;
     let response = Answers {
         instrument,
-        answers: small_answers(&input.answers).map_err(ApiError::invalid)?,
-        difficulty: input.difficulty.map(|d| d as u8),
+        answers: small_answers(instrument, &input.answers).map_err(ApiError::invalid)?,
+        // Out of range becomes 255, which the instrument's check refuses.
+        difficulty: input.difficulty.map(|d| u8::try_from(d).unwrap_or(u8::MAX)),
     };
     let m = state.app.take_measure(&p, response, at).await?;
     Ok((

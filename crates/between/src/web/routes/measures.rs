@@ -1,7 +1,7 @@
-//! Measures pages: the PHQ-9 and GAD-7 forms (exact published wording),
-//! results with severity and change, the safety message when PHQ-9 item 9 is
-//! above 0, scores over time with severity bands, the "In crisis?" page and
-//! the safety plan.
+//! Measures pages: every instrument's form from its definition (exact
+//! published wording), results with band and change in the instrument's
+//! direction, the safety message when the PHQ-9's item 9 is above 0, scores
+//! over time with their bands, the "In crisis?" page and the safety plan.
 
 use askama::Template;
 use axum::extract::{Path, State};
@@ -9,10 +9,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use between_app::measures::{MeasureView, SafetyPlan, SAFETY_PLAN_SECTIONS};
 use between_app::AppError;
-use between_domain::measure::instrument::{
-    ANSWERS, COPYRIGHT, DIFFICULTY_ANSWERS, DIFFICULTY_QUESTION, STEM,
-};
-use between_domain::measure::{Instrument, Response};
+use between_domain::measure::{Direction, Instrument, Response, Scored};
 
 use crate::web::auth::{MaybeSignedIn, SignedIn};
 use crate::web::charts::{Chart, Line};
@@ -24,13 +21,19 @@ use crate::web::{Layout, WebState};
 pub struct Row {
     pub when: String,
     pub name: &'static str,
-    pub total: u8,
-    pub max: u8,
+    /// "12 of 27", or for the WHO-5 "48 %".
+    pub score: String,
     pub severity: &'static str,
     pub change: Option<&'static str>,
 }
 
+/// A score as the instrument reports it.
+pub fn score_words(i: Instrument, s: &Scored) -> String {
+    i.def().score_words(s.points)
+}
+
 fn row(m: &MeasureView, tz: &jiff::tz::TimeZone) -> Row {
+    let i = m.response.data.instrument;
     Row {
         when: m
             .response
@@ -38,22 +41,25 @@ fn row(m: &MeasureView, tz: &jiff::tz::TimeZone) -> Row {
             .to_zoned(tz.clone())
             .strftime("%-d %b %Y")
             .to_string(),
-        name: m.response.data.instrument.name(),
-        total: m.scored.total,
-        max: m.response.data.instrument.max_total(),
+        name: i.name(),
+        score: score_words(i, &m.scored),
         severity: m.scored.severity.label(),
         change: m.change.map(|c| c.label()),
     }
 }
 
+/// Zone colours from best to worst.
+const BEST_TO_WORST: [&str; 5] = ["#2e8b57", "#9acd32", "#e9a23b", "#e67e22", "#c0392b"];
+
 pub(super) fn chart(all: &[MeasureView], i: Instrument, tz: &jiff::tz::TimeZone) -> String {
+    let def = i.def();
     let points: Vec<(f64, f64)> = all
         .iter()
         .filter(|m| m.response.data.instrument == i)
         .map(|m| {
             (
                 m.response.occurred_at.as_second() as f64 / 86_400.0,
-                f64::from(m.scored.total),
+                f64::from(m.scored.points),
             )
         })
         .collect();
@@ -74,47 +80,54 @@ pub(super) fn chart(all: &[MeasureView], i: Instrument, tz: &jiff::tz::TimeZone)
         .iter()
         .filter(|m| m.response.data.instrument == i)
         .collect();
-    let max = f64::from(i.max_total());
-    let bands = i.bands();
-    let colours = ["#2e8b57", "#9acd32", "#e9a23b", "#e67e22", "#c0392b"];
+    let max = f64::from(def.max_points());
+    let bands = def.bands;
+    // The worst band gets the last colour, whichever end of the scale it is.
+    let colour = |n: usize| {
+        let from_worst = match def.direction {
+            Direction::LowerIsBetter => bands.len() - 1 - n,
+            Direction::HigherIsBetter => n,
+        };
+        BEST_TO_WORST[BEST_TO_WORST.len() - 1 - from_worst.min(BEST_TO_WORST.len() - 1)]
+    };
     let zones = bands
         .iter()
         .enumerate()
-        .map(|(n, (lo, sev))| {
+        .map(|(n, band)| {
             let hi = bands
                 .get(n + 1)
-                .map(|(next, _)| f64::from(*next) - 0.5)
+                .map(|next| f64::from(next.min) - 0.5)
                 .unwrap_or(max);
-            let lo = if n == 0 { 0.0 } else { f64::from(*lo) - 0.5 };
-            (
-                lo,
-                hi,
-                colours[(n + colours.len() - bands.len()).min(colours.len() - 1)],
-                sev.label(),
-            )
+            let lo = if n == 0 {
+                0.0
+            } else {
+                f64::from(band.min) - 0.5
+            };
+            (lo, hi, colour(n), band.label)
         })
         .collect();
+    let title = format!("{} over time, with its bands", def.name);
     Chart {
-        title: if i == Instrument::Phq9 {
-            "PHQ-9 total over time, with severity bands"
-        } else {
-            "GAD-7 total over time, with severity bands"
-        },
+        title: &title,
         desc: match (of_kind.first(), of_kind.last()) {
             (Some(first), Some(last)) => {
-                let totals = of_kind.iter().map(|m| m.scored.total);
+                let scores = of_kind.iter().map(|m| m.scored.points);
                 format!(
-                    "{} from {} to {}. First {} ({}), latest {} ({}); lowest {}, highest {}, of {}.",
+                    "{} from {} to {}. First {} ({}), latest {} ({}); lowest {}, highest {}, of {}. {}",
                     crate::web::charts::plural(of_kind.len(), "score"),
                     date(Some(first)),
                     date(Some(last)),
-                    first.scored.total,
+                    score_words(i, &first.scored),
                     first.scored.severity.label(),
-                    last.scored.total,
+                    score_words(i, &last.scored),
                     last.scored.severity.label(),
-                    totals.clone().min().unwrap_or_default(),
-                    totals.max().unwrap_or_default(),
-                    i.max_total()
+                    scores.clone().min().unwrap_or_default(),
+                    scores.max().unwrap_or_default(),
+                    def.max_points(),
+                    match def.direction {
+                        Direction::LowerIsBetter => "Lower is better.",
+                        Direction::HigherIsBetter => "Higher is better.",
+                    }
                 )
             }
             _ => String::new(),
@@ -143,6 +156,10 @@ pub(super) fn chart(all: &[MeasureView], i: Instrument, tz: &jiff::tz::TimeZone)
 struct ListPage {
     layout: Layout,
     due: Vec<(&'static str, &'static str)>,
+    /// Every instrument: (id, name, what it asks about).
+    instruments: Vec<(&'static str, &'static str, &'static str)>,
+    /// "6 points on the PHQ-9, 4 on the GAD-7, …".
+    reliable: String,
     rows: Vec<Row>,
     /// Paging of the history table.
     paging: Links,
@@ -178,6 +195,28 @@ pub async fn list(
     render(&ListPage {
         layout: Layout::signed_in(&state, &s, "Measures", "measures"),
         due,
+        instruments: Instrument::ALL
+            .iter()
+            .map(|i| (i.as_str(), i.name(), i.def().about))
+            .collect(),
+        reliable: Instrument::ALL
+            .iter()
+            .filter(|i| **i != Instrument::Pcl5Weekly)
+            .map(|i| {
+                let d = i.def();
+                format!(
+                    "{}{} on the {}",
+                    d.reliable_change,
+                    if d.unit.is_empty() {
+                        " points"
+                    } else {
+                        " percentage points"
+                    },
+                    d.name
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
         rows: history.items.iter().map(|m| row(m, tz)).collect(),
         paging: Links::new("results", "/measures", &[], "#history", q.before, &history),
         charts: Instrument::ALL
@@ -185,10 +224,9 @@ pub async fn list(
             .filter_map(|i| {
                 let latest = all.iter().rfind(|m| m.response.data.instrument == *i)?;
                 let caption = format!(
-                    "{}: latest {} of {} ({}) on {}.",
+                    "{}: latest {} ({}) on {}.",
                     i.name(),
-                    latest.scored.total,
-                    i.max_total(),
+                    score_words(*i, &latest.scored),
                     latest.scored.severity.label(),
                     latest
                         .response
@@ -209,11 +247,14 @@ struct FormPage {
     slug: &'static str,
     name: &'static str,
     stem: &'static str,
+    lead: &'static str,
     items: Vec<(usize, &'static str, String)>,
-    answers: [&'static str; 4],
-    difficulty_question: &'static str,
-    difficulty_answers: [&'static str; 4],
+    /// (value, words), in the order the instrument shows them.
+    answers: Vec<(u8, &'static str)>,
+    /// The unscored question and its answers, if the instrument has one.
+    follow_up: Option<(&'static str, Vec<(usize, &'static str)>)>,
     difficulty: String,
+    note: &'static str,
     copyright: &'static str,
     error: Option<String>,
 }
@@ -229,31 +270,35 @@ fn form_page(
     data: Option<&FormData>,
     error: Option<String>,
 ) -> FormPage {
+    let def = i.def();
     FormPage {
         layout: Layout::signed_in(state, s, i.name(), "measures"),
         slug: i.as_str(),
         name: i.name(),
-        stem: STEM,
-        items: i
-            .items()
+        stem: def.stem,
+        lead: def.lead,
+        items: def
+            .items
             .iter()
             .enumerate()
-            .map(|(n, text)| {
+            .map(|(n, item)| {
                 (
                     n + 1,
-                    *text,
+                    item.text,
                     data.map(|d| d.get(&format!("q{}", n + 1)).to_string())
                         .unwrap_or_default(),
                 )
             })
             .collect(),
-        answers: ANSWERS,
-        difficulty_question: DIFFICULTY_QUESTION,
-        difficulty_answers: DIFFICULTY_ANSWERS,
+        answers: def.choices.iter().map(|c| (c.value, c.label)).collect(),
+        follow_up: def
+            .follow_up
+            .map(|f| (f.question, f.answers.iter().copied().enumerate().collect())),
         difficulty: data
             .map(|d| d.get("difficulty").to_string())
             .unwrap_or_default(),
-        copyright: COPYRIGHT,
+        note: def.screen_note,
+        copyright: def.copyright,
         error,
     }
 }
@@ -271,6 +316,7 @@ pub async fn take_form(
 struct ResultPage {
     layout: Layout,
     r: Row,
+    note: &'static str,
     change_from_baseline: Option<&'static str>,
     recovered: bool,
     safety: bool,
@@ -290,7 +336,7 @@ pub async fn take(
     }
     let mut answers = Vec::new();
     let mut missing = Vec::new();
-    for n in 1..=i.items().len() {
+    for n in 1..=i.def().items.len() {
         match data.get(&format!("q{n}")).parse::<u8>() {
             Ok(a) => answers.push(a),
             Err(_) => missing.push(n.to_string()),
@@ -331,6 +377,7 @@ pub async fn take(
     render(&ResultPage {
         layout: Layout::signed_in(&state, &s, format!("{} result", i.name()), "measures"),
         r: row(&m, &s.principal.user.time_zone),
+        note: i.def().screen_note,
         change_from_baseline: m.change_from_baseline.map(|c| c.label()),
         recovered: m.recovered,
         safety: m.scored.safety_alert,

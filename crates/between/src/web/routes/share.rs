@@ -492,8 +492,9 @@ pub async fn clients(State(state): State<WebState>, s: SignedIn) -> PageResult {
                     .iter()
                     .map(|(instrument, total, severity, change)| {
                         let words = format!(
-                            "{} {total} ({severity}{})",
+                            "{} {total}{} ({severity}{})",
                             instrument.name(),
+                            instrument.def().unit,
                             change
                                 .as_ref()
                                 .map(|c| format!(", {c}"))
@@ -508,7 +509,7 @@ pub async fn clients(State(state): State<WebState>, s: SignedIn) -> PageResult {
                             .unwrap_or_default();
                         (
                             words,
-                            sparkline(instrument.name(), &totals, instrument.max_total()),
+                            sparkline(instrument.name(), &totals, instrument.def().max_points()),
                         )
                     })
                     .collect()
@@ -848,9 +849,8 @@ async fn client_page(
                             Some(ScoreView {
                                 name: i.name(),
                                 latest: format!(
-                                    "{} of {}: {}",
-                                    m.scored.total,
-                                    i.max_total(),
+                                    "{}: {}",
+                                    i.def().score_words(m.scored.points),
                                     m.scored.severity.label()
                                 ),
                                 change: m
