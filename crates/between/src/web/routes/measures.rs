@@ -82,13 +82,15 @@ pub(super) fn chart(all: &[MeasureView], i: Instrument, tz: &jiff::tz::TimeZone)
         .collect();
     let max = f64::from(def.max_points());
     let bands = def.bands;
-    // The worst band gets the last colour, whichever end of the scale it is.
+    // The best band green, the worst red, whichever end of the scale they
+    // are at; the ones between spread over the colours between.
     let colour = |n: usize| {
-        let from_worst = match def.direction {
-            Direction::LowerIsBetter => bands.len() - 1 - n,
-            Direction::HigherIsBetter => n,
+        let from_best = match def.direction {
+            Direction::LowerIsBetter => n,
+            Direction::HigherIsBetter => bands.len() - 1 - n,
         };
-        BEST_TO_WORST[BEST_TO_WORST.len() - 1 - from_worst.min(BEST_TO_WORST.len() - 1)]
+        let last = BEST_TO_WORST.len() - 1;
+        BEST_TO_WORST[(from_best * last / (bands.len() - 1).max(1)).min(last)]
     };
     let zones = bands
         .iter()
