@@ -122,6 +122,7 @@ macro_rules! with_type {
             RecordKind::CalendarPrefs => $f::<CalendarPrefs>($($arg),*),
             RecordKind::CalendarFeed => $f::<crate::calendar::CalendarFeed>($($arg),*),
             RecordKind::Measure => $f::<Response>($($arg),*),
+            RecordKind::MeasureSchedule => $f::<crate::measure_schedules::MeasureSchedule>($($arg),*),
             RecordKind::SafetyPlan => $f::<SafetyPlan>($($arg),*),
             RecordKind::WinsSeen => $f::<std::collections::BTreeSet<String>>($($arg),*),
             RecordKind::PinnedPatterns => $f::<Vec<String>>($($arg),*),

@@ -30,6 +30,7 @@ pub mod invites;
 pub mod journal;
 pub mod kdf;
 pub mod keyring;
+pub mod measure_schedules;
 pub mod measures;
 mod memo;
 pub mod metrics;

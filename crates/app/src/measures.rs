@@ -14,9 +14,6 @@ use crate::principal::Principal;
 use crate::records::{RecordKind, Stored};
 use crate::App;
 
-/// Measures are due this long after the last one of their kind.
-pub const DEFAULT_INTERVAL: SignedDuration = SignedDuration::from_hours(14 * 24);
-
 /// A response with its score and how it compares.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MeasureView {
@@ -180,36 +177,17 @@ impl App {
         Ok(out)
     }
 
-    /// The routine instruments (PHQ-9, GAD-7) due: never taken, last taken
-    /// over two weeks ago, or not
-    /// taken since the last session while the next one is within two days
-    /// (so the score is fresh for the appointment).
+    /// The instruments due now, by each one's schedule
+    /// (`measure_schedules.rs`): without one of the person's own, the
+    /// PHQ-9 and GAD-7 every two weeks and before a session not yet
+    /// measured for; the others when scheduled.
     pub async fn measures_due(&self, p: &Principal) -> Result<Vec<Instrument>, AppError> {
-        let all = self.measures(p).await?;
-        let now = self.now();
-        let window = self.since_last_session(p).await?;
-        let session_soon = window
-            .next_planned
-            .is_some_and(|t| t <= now + SignedDuration::from_hours(48));
-        Ok(Instrument::ROUTINE
+        Ok(self
+            .measure_schedules(p)
+            .await?
             .into_iter()
-            .filter(|i| {
-                let last = all
-                    .iter()
-                    .rev()
-                    .find(|m| m.response.data.instrument == *i)
-                    .map(|m| m.response.occurred_at);
-                match last {
-                    None => true,
-                    Some(t) if t + DEFAULT_INTERVAL <= now => true,
-                    Some(t) => {
-                        session_soon
-                            && window
-                                .last_attended
-                                .is_none_or(|last_session| t < last_session)
-                    }
-                }
-            })
+            .filter(|s| s.due)
+            .map(|s| s.instrument)
             .collect())
     }
 

@@ -31,6 +31,8 @@ pub enum RecordKind {
     /// The calendar feed's secret, under a key no one else ever holds.
     CalendarFeed,
     Measure,
+    /// How often one instrument is asked for.
+    MeasureSchedule,
     SafetyPlan,
     WinsSeen,
     PinnedPatterns,
@@ -55,7 +57,7 @@ pub enum RecordKind {
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 24] = [
+    pub const ALL: [RecordKind; 25] = [
         RecordKind::Appointment,
         RecordKind::AppointmentSeries,
         RecordKind::Question,
@@ -68,6 +70,7 @@ impl RecordKind {
         RecordKind::CalendarPrefs,
         RecordKind::CalendarFeed,
         RecordKind::Measure,
+        RecordKind::MeasureSchedule,
         RecordKind::SafetyPlan,
         RecordKind::WinsSeen,
         RecordKind::PinnedPatterns,
@@ -100,6 +103,7 @@ impl RecordKind {
             RecordKind::CalendarPrefs => "calendar_prefs",
             RecordKind::CalendarFeed => "calendar_feed",
             RecordKind::Measure => "measure",
+            RecordKind::MeasureSchedule => "measure_schedule",
             RecordKind::SafetyPlan => "safety_plan",
             RecordKind::WinsSeen => "wins_seen",
             RecordKind::PinnedPatterns => "pinned_patterns",
@@ -137,7 +141,7 @@ impl RecordKind {
             RecordKind::PracticeLog => DataKind::PracticeLogs,
             RecordKind::CalendarPrefs => DataKind::Practices,
             RecordKind::CalendarFeed => DataKind::Account,
-            RecordKind::Measure => DataKind::Measures,
+            RecordKind::Measure | RecordKind::MeasureSchedule => DataKind::Measures,
             RecordKind::SafetyPlan => DataKind::SafetyPlan,
             RecordKind::WinsSeen | RecordKind::PinnedPatterns | RecordKind::ImportMap => {
                 DataKind::Journal

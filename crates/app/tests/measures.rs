@@ -17,6 +17,7 @@ on_both_backends!(
     the_safety_plan_is_private_and_encrypted,
     a_measure_is_due_before_the_next_appointment,
     a_who5_going_up_is_improvement_and_a_pcl5_is_scored_to_80,
+    each_instrument_falls_due_by_its_own_schedule,
 );
 
 /// A response as the code before instruments became definitions wrote it
@@ -268,4 +269,93 @@ async fn a_measure_is_due_before_the_next_appointment(db: &TestDb) {
         vec![Instrument::Phq9, Instrument::Gad7],
         "not taken since the last session, the next is tomorrow"
     );
+}
+
+async fn each_instrument_falls_due_by_its_own_schedule(db: &TestDb) {
+    use between_app::appointments::NewAppointment;
+    use between_domain::appointment::Details;
+    use between_domain::measure::Cadence;
+    let app = app_on(db.store.clone()).await;
+    let (p, _, _) = signed_in(&app, "fay").await;
+    let hours = |h: i64| SignedDuration::from_hours(h);
+    // Nothing set: the routine pair, nothing else.
+    assert_eq!(
+        app.measures_due(&p).await.unwrap(),
+        vec![Instrument::Phq9, Instrument::Gad7]
+    );
+    // The PHQ-9 off, the PCL-5 weekly, the WHO-5 before each appointment.
+    app.set_measure_schedule(&p, Instrument::Phq9, Cadence::Off)
+        .await
+        .unwrap();
+    let weekly = app
+        .set_measure_schedule(&p, Instrument::Pcl5Weekly, Cadence::Every { weeks: 1 })
+        .await
+        .unwrap();
+    assert!(weekly.own && weekly.due, "never taken: due at once");
+    app.set_measure_schedule(&p, Instrument::Who5, Cadence::BeforeAppointment { days: 2 })
+        .await
+        .unwrap();
+    assert_eq!(
+        app.measures_due(&p).await.unwrap(),
+        vec![Instrument::Gad7, Instrument::Pcl5Weekly],
+        "no appointment yet, so no WHO-5"
+    );
+    app.add_appointment(
+        &p,
+        NewAppointment {
+            starts_at: Timestamp::now() + hours(30),
+            details: Details::default(),
+            repeat: None,
+            until: None,
+        },
+    )
+    .await
+    .unwrap();
+    assert!(app
+        .measures_due(&p)
+        .await
+        .unwrap()
+        .contains(&Instrument::Who5));
+    app.take_measure(
+        &p,
+        Response {
+            instrument: Instrument::Who5,
+            answers: vec![3; 5],
+            difficulty: None,
+        },
+        None,
+    )
+    .await
+    .unwrap();
+    app.take_measure(
+        &p,
+        Response {
+            instrument: Instrument::Pcl5Weekly,
+            answers: vec![1; 20],
+            difficulty: None,
+        },
+        None,
+    )
+    .await
+    .unwrap();
+    assert_eq!(app.measures_due(&p).await.unwrap(), vec![Instrument::Gad7]);
+    // Setting it again replaces it; a bad one is refused and changes nothing.
+    app.set_measure_schedule(&p, Instrument::Phq9, Cadence::Every { weeks: 4 })
+        .await
+        .unwrap();
+    let before = db.store.fingerprint().await;
+    assert!(matches!(
+        app.set_measure_schedule(&p, Instrument::Phq9, Cadence::Every { weeks: 0 })
+            .await,
+        Err(AppError::Invalid(_))
+    ));
+    assert!(db
+        .store
+        .fingerprint()
+        .await
+        .changed_since(&before)
+        .is_empty());
+    let all = app.measure_schedules(&p).await.unwrap();
+    assert_eq!(all.len(), Instrument::ALL.len());
+    assert_eq!(all[0].cadence, Cadence::Every { weeks: 4 });
 }

@@ -987,6 +987,40 @@ fn measures_from_the_cli() {
         5,
         "three PHQ-9s, a WHO-5, a PCL-5"
     );
+    let out = cli.ok(&["measure", "schedule", "pcl5-weekly", "--every", "1w"], "");
+    assert!(out.contains("PCL-5 (past week)  every week"), "{out}");
+    let out = cli.ok(&["measure", "schedule", "who5", "--before-appointment"], "");
+    assert!(
+        out.contains("before each appointment (from 2 days before)"),
+        "{out}"
+    );
+    let all = cli.ok(&["measure", "schedule"], "");
+    assert_eq!(all.lines().count(), 5, "{all}");
+    assert!(all.contains("PCL-5              off"), "{all}");
+    for (args, says) in [
+        (
+            vec!["measure", "schedule", "who5", "--every", "10d"],
+            "whole weeks",
+        ),
+        (
+            vec!["measure", "schedule", "--every", "2w"],
+            "name the instrument",
+        ),
+        (
+            vec![
+                "measure",
+                "schedule",
+                "who5",
+                "--before-appointment",
+                "--days",
+                "30",
+            ],
+            "1 to 14 days",
+        ),
+    ] {
+        let err = cli.fails(&args, "", 2);
+        assert!(err.contains(says), "{args:?}: {err}");
+    }
 }
 
 #[test]

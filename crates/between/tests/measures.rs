@@ -289,3 +289,48 @@ async fn the_api_takes_a_who5_with_its_percentage_and_a_weekly_pcl5() {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("no difficulty question"), "{}", r.body);
 }
+
+#[tokio::test]
+async fn how_often_each_instrument_is_asked_for_is_set_on_the_measures_page() {
+    let t = TestApp::new().await;
+    let jar = t.signed_in("kim").await;
+    let csrf = t.csrf(&jar).await;
+    let page = t.get("/measures", &jar).await;
+    assert!(page.body.contains("PHQ-9: every 2 weeks"));
+    assert!(page.body.contains("PCL-5 (past week): off"));
+    let set = t
+        .post_form(
+            "/measures/schedule/pcl5-weekly",
+            &jar,
+            &[("csrf", &csrf), ("cadence", "every"), ("weeks", "1")],
+        )
+        .await;
+    assert_eq!(set.status, StatusCode::SEE_OTHER, "{}", set.body);
+    let page = t.get("/measures?notice=scheduled", &jar).await;
+    assert!(page.body.contains("PCL-5 (past week): every week"));
+    assert!(page.body.contains("Saved: how often is changed."));
+    assert!(
+        page.body
+            .contains("href=\"/measures/take/pcl5-weekly\">PCL-5 (past week)</a>"),
+        "due now"
+    );
+    for (fields, says) in [
+        (vec![("cadence", "every"), ("weeks", "0")], "1 to 52 weeks"),
+        (vec![("cadence", "before"), ("days", "40")], "1 to 14 days"),
+        (vec![("cadence", "sometimes")], "not a choice"),
+    ] {
+        let mut all = vec![("csrf", csrf.as_str())];
+        all.extend(fields);
+        let r = t.post_form("/measures/schedule/who5", &jar, &all).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST);
+        assert!(r.body.contains(says), "{says}: {}", r.body);
+    }
+    let unknown = t
+        .post_form(
+            "/measures/schedule/bdi",
+            &jar,
+            &[("csrf", &csrf), ("cadence", "off")],
+        )
+        .await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+}

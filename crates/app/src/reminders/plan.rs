@@ -59,7 +59,7 @@ impl ReminderStatus {
 }
 
 /// Record kinds whose writes change a plan.
-const PLAN_KINDS: [RecordKind; 11] = [
+const PLAN_KINDS: [RecordKind; 12] = [
     RecordKind::Reminder,
     RecordKind::ReminderSettings,
     RecordKind::ReminderChannel,
@@ -68,6 +68,7 @@ const PLAN_KINDS: [RecordKind; 11] = [
     RecordKind::Appointment,
     RecordKind::AppointmentSeries,
     RecordKind::Measure,
+    RecordKind::MeasureSchedule,
     RecordKind::Review,
     RecordKind::AgendaPrefs,
     RecordKind::Agenda,

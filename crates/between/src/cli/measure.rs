@@ -4,7 +4,7 @@
 use std::io::{BufRead, IsTerminal, Write};
 
 use anyhow::Context as _;
-use between_domain::measure::{Instrument, Response};
+use between_domain::measure::{Cadence, Instrument, Response};
 use between_domain::timespec;
 use clap::{Args, Subcommand};
 
@@ -18,6 +18,33 @@ pub enum MeasureCommand {
     Take(TakeArgs),
     /// Past results, oldest first.
     List(ListArgs),
+    /// How often an instrument is asked for (`--every 2w`,
+    /// `--before-appointment [--days 2]`, `--once`, `--off`); without
+    /// options, every instrument's schedule and what is due.
+    Schedule(ScheduleArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ScheduleArgs {
+    /// phq9, gad7, who5, pcl5 or pcl5-weekly.
+    instrument: Option<String>,
+    /// Every this long since the last one, in whole weeks: 2w, 14d.
+    #[arg(long, value_name = "PERIOD", conflicts_with_all = ["before_appointment", "once", "off"])]
+    every: Option<String>,
+    /// From some days before each appointment until it starts.
+    #[arg(long, conflicts_with_all = ["once", "off"])]
+    before_appointment: bool,
+    /// How many days before the appointment (1–14; 2 if not given).
+    #[arg(long, requires = "before_appointment")]
+    days: Option<i64>,
+    /// Once, until taken.
+    #[arg(long, conflicts_with = "off")]
+    once: bool,
+    /// Not asked for.
+    #[arg(long)]
+    off: bool,
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -165,6 +192,7 @@ pub async fn run(ctx: &Context, cmd: MeasureCommand) -> CliResult {
             }
             Ok(())
         }
+        MeasureCommand::Schedule(args) => schedule(&app, &p, args).await,
         MeasureCommand::List(args) => {
             let all = app.measures(&p).await?;
             if args.json {
@@ -198,4 +226,78 @@ pub async fn run(ctx: &Context, cmd: MeasureCommand) -> CliResult {
             Ok(())
         }
     }
+}
+
+/// The cadence the options ask for, if any.
+fn cadence(args: &ScheduleArgs) -> CliResult<Option<Cadence>> {
+    Ok(if let Some(every) = &args.every {
+        Some(Cadence::parse_every(every)?)
+    } else if args.before_appointment {
+        let days = args.days.unwrap_or(2);
+        Some(Cadence::BeforeAppointment {
+            days: u8::try_from(days).unwrap_or(u8::MAX),
+        })
+    } else if args.once {
+        Some(Cadence::Once)
+    } else if args.off {
+        Some(Cadence::Off)
+    } else {
+        None
+    })
+}
+
+async fn schedule(
+    app: &between_app::App,
+    p: &between_app::Principal,
+    args: ScheduleArgs,
+) -> CliResult {
+    let wanted = cadence(&args)?;
+    let all = match (&args.instrument, wanted) {
+        (Some(name), Some(c)) => {
+            let instrument = Instrument::parse(name)?;
+            app.set_measure_schedule(p, instrument, c).await?;
+            app.measure_schedules(p)
+                .await?
+                .into_iter()
+                .filter(|s| s.instrument == instrument)
+                .collect()
+        }
+        (Some(name), None) => {
+            let instrument = Instrument::parse(name)?;
+            app.measure_schedules(p)
+                .await?
+                .into_iter()
+                .filter(|s| s.instrument == instrument)
+                .collect()
+        }
+        (None, Some(_)) => {
+            return Err(CliError::input(
+                "name the instrument to schedule, e.g. `between measure schedule pcl5-weekly --every 1w`",
+            ))
+        }
+        (None, None) => app.measure_schedules(p).await?,
+    };
+    if args.json {
+        return print_json(
+            &all.iter()
+                .map(|s| {
+                    serde_json::json!({
+                        "instrument": s.instrument.as_str(),
+                        "cadence": s.cadence,
+                        "own": s.own,
+                        "due": s.due,
+                    })
+                })
+                .collect::<Vec<_>>(),
+        );
+    }
+    for s in &all {
+        outln!(
+            "{:<18} {}{}",
+            s.instrument.name(),
+            s.cadence.words(),
+            if s.due { "  · due now" } else { "" }
+        );
+    }
+    Ok(())
 }

@@ -9,12 +9,12 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use between_app::measures::{MeasureView, SafetyPlan, SAFETY_PLAN_SECTIONS};
 use between_app::AppError;
-use between_domain::measure::{Direction, Instrument, Response, Scored};
+use between_domain::measure::{Cadence, Direction, Instrument, Response, Scored};
 
 use crate::web::auth::{MaybeSignedIn, SignedIn};
 use crate::web::charts::{Chart, Line};
 use crate::web::errors::{render, PageError, PageResult};
-use crate::web::forms::{Checked, FormData, PageQuery, SignedFormOrStale};
+use crate::web::forms::{Checked, FormData, PageQuery, SignedForm, SignedFormOrStale};
 use crate::web::paging::{self, Cursor, Links};
 use crate::web::{Layout, WebState};
 
@@ -158,8 +158,9 @@ pub(super) fn chart(all: &[MeasureView], i: Instrument, tz: &jiff::tz::TimeZone)
 struct ListPage {
     layout: Layout,
     due: Vec<(&'static str, &'static str)>,
-    /// Every instrument: (id, name, what it asks about).
-    instruments: Vec<(&'static str, &'static str, &'static str)>,
+    /// Every instrument: (id, name, what it asks about, how often in
+    /// words, the form's current choice, weeks, days).
+    instruments: Vec<InstrumentRow>,
     /// "6 points on the PHQ-9, 4 on the GAD-7, …".
     reliable: String,
     rows: Vec<Row>,
@@ -169,9 +170,76 @@ struct ListPage {
     charts: Vec<(String, String)>,
 }
 
+/// One instrument on the measures page, with its schedule's form.
+pub struct InstrumentRow {
+    pub slug: &'static str,
+    pub name: &'static str,
+    pub about: &'static str,
+    pub how_often: String,
+    /// `every`, `before`, `once` or `off`.
+    pub choice: &'static str,
+    pub weeks: u8,
+    pub days: u8,
+}
+
+impl InstrumentRow {
+    fn of(s: &between_app::measure_schedules::ScheduleView) -> InstrumentRow {
+        let (choice, weeks, days) = match s.cadence {
+            Cadence::Every { weeks } => ("every", weeks, 2),
+            Cadence::BeforeAppointment { days } => ("before", 2, days),
+            Cadence::Once => ("once", 2, 2),
+            Cadence::Off => ("off", 2, 2),
+        };
+        InstrumentRow {
+            slug: s.instrument.as_str(),
+            name: s.instrument.name(),
+            about: s.instrument.def().about,
+            how_often: s.cadence.words(),
+            choice,
+            weeks,
+            days,
+        }
+    }
+}
+
+/// Sets how often one instrument is asked for.
+pub async fn schedule(
+    State(state): State<WebState>,
+    Path(slug): Path<String>,
+    SignedForm { s, form }: SignedForm,
+) -> PageResult {
+    let i = instrument(&slug)?;
+    let number = |name: &str| form.get(name).trim().parse::<u8>().unwrap_or(0);
+    let cadence = match form.get("cadence") {
+        "every" => Cadence::Every {
+            weeks: number("weeks"),
+        },
+        "before" => Cadence::BeforeAppointment {
+            days: number("days"),
+        },
+        "once" => Cadence::Once,
+        "off" => Cadence::Off,
+        other => {
+            return Err(PageError::BadRequest(format!(
+                "\"{other}\" is not a choice of how often."
+            )))
+        }
+    };
+    match state
+        .app
+        .set_measure_schedule(&s.principal, i, cadence)
+        .await
+    {
+        Ok(_) => Ok(Redirect::to("/measures?notice=scheduled#how-often").into_response()),
+        Err(AppError::Invalid(e)) => Err(PageError::BadRequest(e.to_string())),
+        Err(err) => Err(err.into()),
+    }
+}
+
 #[derive(serde::Deserialize)]
 pub struct ListParams {
     before: Option<Cursor>,
+    notice: Option<String>,
 }
 
 pub async fn list(
@@ -181,12 +249,11 @@ pub async fn list(
 ) -> PageResult {
     let tz = &s.principal.user.time_zone;
     let all = state.app.measures(&s.principal).await?;
-    let due = state
-        .app
-        .measures_due(&s.principal)
-        .await?
-        .into_iter()
-        .map(|i| (i.as_str(), i.name()))
+    let schedules = state.app.measure_schedules(&s.principal).await?;
+    let due = schedules
+        .iter()
+        .filter(|s| s.due)
+        .map(|s| (s.instrument.as_str(), s.instrument.name()))
         .collect();
     let history = paging::page(
         all.iter(),
@@ -195,12 +262,11 @@ pub async fn list(
         paging::SIZE,
     );
     render(&ListPage {
-        layout: Layout::signed_in(&state, &s, "Measures", "measures"),
+        layout: Layout::signed_in(&state, &s, "Measures", "measures").with_notice(
+            (q.notice.as_deref() == Some("scheduled")).then_some("Saved: how often is changed."),
+        ),
         due,
-        instruments: Instrument::ALL
-            .iter()
-            .map(|i| (i.as_str(), i.name(), i.def().about))
-            .collect(),
+        instruments: schedules.iter().map(InstrumentRow::of).collect(),
         reliable: Instrument::ALL
             .iter()
             .filter(|i| **i != Instrument::Pcl5Weekly)

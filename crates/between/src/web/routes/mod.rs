@@ -112,6 +112,7 @@ pub fn table() -> Vec<Route> {
         get("/measures", measures::list),
         get("/measures/take/{instrument}", measures::take_form),
         post("/measures/take/{instrument}", measures::take),
+        post("/measures/schedule/{instrument}", measures::schedule),
         get("/crisis", measures::crisis),
         get("/safety-plan", measures::safety_plan),
         post("/safety-plan", measures::save_safety_plan),
