@@ -331,6 +331,11 @@ fn table() -> Vec<Row> {
         row("POST", "/api/v1/goals/{id}/checkins", "/api/v1/goals/{goal}/checkins", Owners(422)),
         row("GET", "/api/v1/measures", "/api/v1/measures", Mine(200)),
         row("POST", "/api/v1/measures", "/api/v1/measures", Mine(400)),
+        row("GET", "/api/v1/measure-schedules", "/api/v1/measure-schedules", Mine(200)),
+        Row {
+            body: r#"{"kind": "every", "weeks": 3}"#,
+            ..row("PUT", "/api/v1/measure-schedules/{instrument}", "/api/v1/measure-schedules/who5", Mine(200))
+        },
         row("GET", "/api/v1/trend", "/api/v1/trend", Mine(200)),
         row("GET", "/api/v1/patterns", "/api/v1/patterns", Mine(200)),
         row("GET", "/api/v1/wins", "/api/v1/wins", Mine(200)),

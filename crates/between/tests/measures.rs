@@ -334,3 +334,60 @@ async fn how_often_each_instrument_is_asked_for_is_set_on_the_measures_page() {
         .await;
     assert_eq!(unknown.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn the_api_lists_and_sets_how_often_each_instrument_is_asked_for() {
+    let t = TestApp::new().await;
+    t.signed_in("lu").await;
+    let token = t.token("lu", between_app::Access::Full).await;
+    let tk = Some(token.as_str());
+    let all = t
+        .api("GET", "/api/v1/measure-schedules", tk, None)
+        .await
+        .json();
+    assert_eq!(all["schedules"].as_array().unwrap().len(), 5);
+    assert_eq!(
+        all["schedules"][0],
+        serde_json::json!({"instrument": "phq9", "cadence": {"kind": "every", "weeks": 2}, "own": false, "due": true})
+    );
+    let set = t
+        .api(
+            "PUT",
+            "/api/v1/measure-schedules/pcl5-weekly",
+            tk,
+            Some(r#"{"kind": "every", "weeks": 1}"#),
+        )
+        .await;
+    assert_eq!(set.status, StatusCode::OK, "{}", set.body);
+    assert_eq!(
+        set.json()["cadence"],
+        serde_json::json!({"kind": "every", "weeks": 1})
+    );
+    assert_eq!(set.json()["own"], true);
+    let due = t.api("GET", "/api/v1/measures", tk, None).await.json();
+    assert_eq!(
+        due["due"],
+        serde_json::json!(["phq9", "gad7", "pcl5-weekly"])
+    );
+    for (path, body, status) in [
+        (
+            "/api/v1/measure-schedules/who5",
+            r#"{"kind": "every", "weeks": 0}"#,
+            422,
+        ),
+        (
+            "/api/v1/measure-schedules/who5",
+            r#"{"kind": "sometimes"}"#,
+            422,
+        ),
+        (
+            "/api/v1/measure-schedules/who5",
+            r#"{"kind": "off", "extra": 1}"#,
+            400,
+        ),
+        ("/api/v1/measure-schedules/bdi", r#"{"kind": "off"}"#, 404),
+    ] {
+        let r = t.api("PUT", path, tk, Some(body)).await;
+        assert_eq!(r.status.as_u16(), status, "{body}: {}", r.body);
+    }
+}

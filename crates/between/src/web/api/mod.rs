@@ -15,6 +15,7 @@ pub(crate) mod idempotency;
 mod input;
 mod insights;
 mod json_value;
+mod measure_schedules;
 mod measures;
 mod path;
 mod patterns;
@@ -79,6 +80,8 @@ pub fn table() -> Vec<Route> {
         post("/goals/{id}/checkins", goals::check_in),
         get("/measures", measures::list),
         post("/measures", measures::create),
+        get("/measure-schedules", measure_schedules::list),
+        put("/measure-schedules/{instrument}", measure_schedules::put),
         get("/trend", trend::get),
         get("/patterns", patterns::get),
         get("/wins", wins::list),
