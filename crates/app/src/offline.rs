@@ -11,7 +11,6 @@ use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Nonce};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use between_domain::ValidationErrors;
 use between_store::IdempotencyClaim;
 use hkdf::Hkdf;
 use jiff::Timestamp;
@@ -185,20 +184,6 @@ impl App {
         }
         Ok(())
     }
-}
-
-/// A one-line reason for a refused item, from the errors of its form.
-pub fn reason(errors: &ValidationErrors) -> String {
-    let mut text = errors
-        .fields()
-        .values()
-        .map(String::as_str)
-        .collect::<Vec<_>>()
-        .join(" ");
-    if text.is_empty() {
-        text = "It was not valid.".into();
-    }
-    text
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use between_app::offline::{self, OfflineClaim, OfflineItem, SealedItem};
+use between_app::offline::{OfflineClaim, OfflineItem, SealedItem};
 use between_app::{AppError, Principal};
 use serde::Serialize;
 
@@ -92,11 +92,20 @@ pub struct Synced {
     pub results: Vec<Outcome>,
 }
 
+impl Outcome {
+    fn of(id: String, status: &'static str) -> Outcome {
+        Outcome {
+            id,
+            status,
+            message: None,
+        }
+    }
+}
+
 fn refused(id: String, message: impl Into<String>) -> Outcome {
     Outcome {
-        id,
-        status: "refused",
         message: Some(message.into()),
+        ..Outcome::of(id, "refused")
     }
 }
 
@@ -127,51 +136,25 @@ async fn one(state: &WebState, p: &Principal, item: SealedItem) -> Outcome {
     let id = item.id.clone();
     let opened = match state.app.open_offline_item(p, &item) {
         Ok(opened) => opened,
-        Err(AppError::Invalid(e)) => return refused(id, offline::reason(&e)),
         Err(e) => return refused(id, e.to_string()),
     };
     match state.app.claim_offline_item(p, &id).await {
         Ok(OfflineClaim::New) => {}
-        Ok(OfflineClaim::Stored) => {
-            return Outcome {
-                id,
-                status: "already-stored",
-                message: None,
-            }
-        }
-        Ok(OfflineClaim::Pending) | Err(_) => {
-            return Outcome {
-                id,
-                status: "pending",
-                message: None,
-            }
-        }
+        Ok(OfflineClaim::Stored) => return Outcome::of(id, "already-stored"),
+        Ok(OfflineClaim::Pending) | Err(_) => return Outcome::of(id, "pending"),
     }
     let stored = store(state, p, opened).await;
-    let finished = state.app.finish_offline_item(p, &id, stored.is_ok()).await;
-    match (stored, finished) {
-        (Ok(()), Ok(())) => Outcome {
-            id,
-            status: "stored",
-            message: None,
-        },
-        // Stored, but the claim was not marked: a retry finds it pending
-        // until the claim lapses; never stored twice meanwhile.
-        (Ok(()), Err(_)) => Outcome {
-            id,
-            status: "stored",
-            message: None,
-        },
-        (Err(AppError::Invalid(e)), _) => refused(id, offline::reason(&e)),
-        (Err(AppError::NotFound(what)), _) => refused(
+    // Stored but the claim not marked: a retry finds it pending until the
+    // claim lapses, so it is never stored twice meanwhile.
+    let _ = state.app.finish_offline_item(p, &id, stored.is_ok()).await;
+    match stored {
+        Ok(()) => Outcome::of(id, "stored"),
+        Err(AppError::Invalid(e)) => refused(id, e.to_string()),
+        Err(AppError::NotFound(what)) => refused(
             id,
             format!("It was for something that is no longer there ({what})."),
         ),
-        (Err(_), _) => Outcome {
-            id,
-            status: "pending",
-            message: None,
-        },
+        Err(_) => Outcome::of(id, "pending"),
     }
 }
 
