@@ -20,6 +20,7 @@ pub mod demo;
 pub mod demo_clinic;
 pub mod error;
 pub mod feedback;
+pub mod fhir;
 mod form_tokens;
 mod gather;
 pub mod goals;

@@ -5,7 +5,6 @@
 pub mod agenda_doc;
 pub mod cli;
 pub mod client_doc;
-pub mod fhir;
 pub mod ics;
 pub mod json;
 pub mod markdown;

@@ -4,6 +4,8 @@
 
 #![allow(clippy::unwrap_used)]
 
+#[path = "support/fhir_r4.rs"]
+mod fhir_r4;
 #[path = "support/poppler.rs"]
 mod poppler;
 
@@ -1633,66 +1635,8 @@ fn a_day_one_zip_larger_than_an_upload_imports_from_disk_reading_only_its_json()
     assert!(out.starts_with("Added 1"), "{out}");
 }
 
-/// The parts of FHIR R4 that a QuestionnaireResponse in a Bundle must meet
-/// (resource types, required elements, one value[x] per answer, codings
-/// with a system and a code), checked by hand.
-fn check_fhir_bundle(bundle: &serde_json::Value) {
-    assert_eq!(bundle["resourceType"], "Bundle");
-    assert_eq!(bundle["type"], "collection");
-    assert!(bundle["timestamp"]
-        .as_str()
-        .unwrap()
-        .parse::<jiff::Timestamp>()
-        .is_ok());
-    for entry in bundle["entry"].as_array().unwrap() {
-        let r = &entry["resource"];
-        assert_eq!(r["resourceType"], "QuestionnaireResponse");
-        assert_eq!(
-            entry["fullUrl"],
-            format!("urn:uuid:{}", r["id"].as_str().unwrap())
-        );
-        assert!([
-            "in-progress",
-            "completed",
-            "amended",
-            "entered-in-error",
-            "stopped"
-        ]
-        .contains(&r["status"].as_str().unwrap()));
-        assert!(r["questionnaire"]
-            .as_str()
-            .unwrap()
-            .starts_with("http://loinc.org/q/"));
-        assert!(r["authored"]
-            .as_str()
-            .unwrap()
-            .parse::<jiff::Timestamp>()
-            .is_ok());
-        let mut ids = std::collections::HashSet::new();
-        for item in r["item"].as_array().unwrap() {
-            assert!(
-                ids.insert(item["linkId"].as_str().unwrap().to_string()),
-                "linkIds are unique"
-            );
-            for answer in item["answer"].as_array().unwrap() {
-                let values: Vec<&String> = answer
-                    .as_object()
-                    .unwrap()
-                    .keys()
-                    .filter(|k| k.starts_with("value"))
-                    .collect();
-                assert_eq!(values.len(), 1, "one value[x] per answer: {answer}");
-                if let Some(coding) = answer.get("valueCoding") {
-                    assert_eq!(coding["system"], "http://loinc.org");
-                    assert!(coding["code"].as_str().unwrap().starts_with("LA"));
-                }
-            }
-        }
-    }
-}
-
 #[test]
-fn measures_export_as_a_fhir_bundle_with_loinc_codes() {
+fn measures_export_as_valid_fhir_r4_with_loinc_codes_and_import_back() {
     let cli = Cli::with_account("ada");
     cli.ok(
         &[
@@ -1710,13 +1654,17 @@ fn measures_export_as_a_fhir_bundle_with_loinc_codes() {
         &["measure", "take", "gad7", "--answers", "2,2,1,1,0,0,1"],
         "",
     );
-    let bundle: serde_json::Value =
-        serde_json::from_str(&cli.ok(&["export", "--format", "fhir"], "")).unwrap();
-    check_fhir_bundle(&bundle);
+    let text = cli.ok(&["export", "--format", "fhir"], "");
+    let bundle: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(fhir_r4::R4::load().check(&bundle), Vec::<String>::new());
     let entries = bundle["entry"].as_array().unwrap();
-    assert_eq!(entries.len(), 2);
-    let phq = &entries[0]["resource"];
-    assert_eq!(phq["questionnaire"], "http://loinc.org/q/44249-1");
+    assert_eq!(entries.len(), 4, "two Questionnaires, two responses");
+    let (phq_form, gad_form) = (&entries[0]["resource"], &entries[1]["resource"]);
+    assert_eq!(phq_form["code"][0]["code"], "44249-1");
+    assert_eq!(gad_form["code"][0]["code"], "69737-5");
+    let phq = &entries[2]["resource"];
+    assert_eq!(phq["questionnaire"], phq_form["url"]);
+    assert_eq!(fhir_r4::fits(phq, phq_form), Vec::<String>::new());
     let links: Vec<&str> = phq["item"]
         .as_array()
         .unwrap()
@@ -1748,9 +1696,26 @@ fn measures_export_as_a_fhir_bundle_with_loinc_codes() {
         "Nearly every day"
     );
     assert_eq!(phq["item"][10]["answer"][0]["valueInteger"], 9);
-    let gad = &entries[1]["resource"];
-    assert_eq!(gad["questionnaire"], "http://loinc.org/q/69737-5");
+    let gad = &entries[3]["resource"];
+    assert_eq!(gad["questionnaire"], "urn:between:questionnaire:gad7");
     assert_eq!(gad["item"][7]["answer"][0]["valueInteger"], 7);
+
+    let other = Cli::with_account("bea");
+    let file = other.config.path().join("measures.fhir.json");
+    std::fs::write(&file, &text).unwrap();
+    let path = file.to_str().unwrap();
+    let out = other.ok(&["import", path, "--from", "fhir"], "");
+    assert!(out.starts_with("Added 2"), "{out}");
+    let listed = other.ok(&["measure", "list"], "");
+    assert!(
+        listed.contains("9 of 27") && listed.contains("7 of 21"),
+        "{listed}"
+    );
+    let again = other.ok(&["import", path, "--from", "fhir"], "");
+    assert!(again.contains("Added 0") && again.contains("2"), "{again}");
+    std::fs::write(&file, r#"{"resourceType": "Observation"}"#).unwrap();
+    let err = other.fails(&["import", path, "--from", "fhir"], "", 2);
+    assert!(err.contains("Observation"), "{err}");
 }
 
 #[test]

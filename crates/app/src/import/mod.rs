@@ -9,8 +9,10 @@
 
 pub mod daylio;
 pub mod dayone;
+pub mod fhir;
 pub mod generic_csv;
 pub mod jrnl;
+mod measures;
 pub mod slots;
 pub mod unzip;
 
@@ -99,6 +101,7 @@ pub fn read_capped(reader: impl Read) -> Result<Vec<u8>, ValidationErrors> {
 /// What a file holds once parsed.
 enum Parsed {
     Entries(Vec<Imported>),
+    Measures(Vec<fhir::ImportedMeasure>),
     Archive(Box<Archive>),
 }
 
@@ -156,6 +159,7 @@ fn parse(
             })?;
             return Ok(Parsed::Archive(Box::new(archive)));
         }
+        Source::Fhir => return fhir::parse(text, tz).map(Parsed::Measures),
         Source::Jrnl => jrnl::parse(text, tz)?,
         Source::DayOne => dayone::parse(text)?,
         Source::Daylio => daylio::parse(&bytes, tz, &options.mood_map)?,
@@ -202,15 +206,18 @@ pub enum Source {
     DayOne,
     Daylio,
     Csv,
+    /// FHIR R4 QuestionnaireResponses of known instruments.
+    Fhir,
 }
 
 impl Source {
-    pub const ALL: [Source; 5] = [
+    pub const ALL: [Source; 6] = [
         Source::Between,
         Source::Jrnl,
         Source::DayOne,
         Source::Daylio,
         Source::Csv,
+        Source::Fhir,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -220,6 +227,7 @@ impl Source {
             Source::DayOne => "dayone",
             Source::Daylio => "daylio",
             Source::Csv => "csv",
+            Source::Fhir => "fhir",
         }
     }
 
@@ -230,6 +238,9 @@ impl Source {
             Source::DayOne => "Day One (the export zip, or the .json inside it)",
             Source::Daylio => "Daylio (CSV export)",
             Source::Csv => "Another CSV file (say which column is which)",
+            Source::Fhir => {
+                "Measures as FHIR (QuestionnaireResponses of the PHQ-9, GAD-7, WHO-5 or PCL-5)"
+            }
         }
     }
 
@@ -303,6 +314,7 @@ impl App {
         let parsed = blocking::run(move || parse(source, input, &tz, &options)).await?;
         let report = match parsed {
             Parsed::Entries(items) => self.import_entries_with(p, items, dry_run, progress).await,
+            Parsed::Measures(items) => self.import_measures_with(p, items, dry_run, progress).await,
             Parsed::Archive(archive) => {
                 self.import_archive_with(p, *archive, dry_run, progress)
                     .await

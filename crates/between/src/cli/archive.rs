@@ -18,8 +18,9 @@ pub enum ExportFormat {
     /// The journal to read: one document, or one file per month when
     /// --output is a folder (ending in / or existing).
     Markdown,
-    /// PHQ-9 and GAD-7 responses as a FHIR R4 Bundle of
-    /// QuestionnaireResponse resources (LOINC-coded), for a clinic.
+    /// Measure responses as a FHIR R4 Bundle: each instrument's
+    /// Questionnaire and every QuestionnaireResponse (LOINC-coded where
+    /// codes exist), for a clinic; reads back with import --from fhir.
     Fhir,
 }
 
@@ -46,6 +47,9 @@ pub enum Source {
     Daylio,
     /// Any CSV with a header; say which column is which with --map COLUMN=FIELD.
     Csv,
+    /// Measures as FHIR R4: a Bundle of QuestionnaireResponses (PHQ-9,
+    /// GAD-7, WHO-5, PCL-5), or one; Between's own FHIR export reads back.
+    Fhir,
 }
 
 #[derive(Debug, Args)]
@@ -76,7 +80,7 @@ pub async fn export(ctx: &Context, args: ExportArgs) -> CliResult {
     match args.format {
         ExportFormat::Markdown => return export_markdown(&app, &p, args.output.as_deref()).await,
         ExportFormat::Fhir => {
-            let bundle = crate::fhir::bundle(&app.measures(&p).await?, app.now());
+            let bundle = between_app::fhir::bundle(&app.measures(&p).await?, app.now());
             let text =
                 serde_json::to_string_pretty(&bundle).context("could not encode the bundle")?;
             return write_out(args.output.as_deref(), &text, "measures");
@@ -243,6 +247,7 @@ pub async fn import(ctx: &Context, args: ImportArgs) -> CliResult {
         Source::Dayone => ImportSource::DayOne,
         Source::Daylio => ImportSource::Daylio,
         Source::Csv => ImportSource::Csv,
+        Source::Fhir => ImportSource::Fhir,
     };
     let app = ctx.app().await?;
     let p = ctx.principal(&app).await?;

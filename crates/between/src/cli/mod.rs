@@ -144,7 +144,7 @@ enum Command {
     /// Goals with measurable progress.
     #[command(subcommand)]
     Goal(goal::GoalCommand),
-    /// PHQ-9 and GAD-7 questionnaires.
+    /// Questionnaires (PHQ-9, GAD-7, WHO-5, PCL-5): take them, see the history, set how often.
     #[command(subcommand)]
     Measure(measure::MeasureCommand),
     /// Homework and exercises between sessions.

@@ -69,8 +69,9 @@ pub async fn import(
             errors.add(
                 "from",
                 format!(
-                    "{} is not a source: use between, jrnl, dayone, daylio or csv.",
-                    echo::quote(value)
+                    "{} is not a source: use {}.",
+                    echo::quote(value),
+                    Source::ALL.map(Source::as_str).join(", ")
                 ),
             );
             Source::Between

@@ -59,7 +59,7 @@ pub async fn export(
             (text.into_bytes(), "text/markdown; charset=utf-8", "md")
         }
         "fhir" => {
-            let bundle = crate::fhir::bundle(&state.app.measures(p).await?, state.app.now());
+            let bundle = between_app::fhir::bundle(&state.app.measures(p).await?, state.app.now());
             let body = serde_json::to_vec_pretty(&bundle)
                 .map_err(|e| PageError::Internal(e.to_string()))?;
             (body, "application/fhir+json", "fhir.json")
