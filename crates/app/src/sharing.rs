@@ -66,7 +66,7 @@ pub type RecentScores = (between_domain::measure::Instrument, Vec<(Timestamp, u8
 pub struct ClientSummary {
     pub link: Link,
     pub next_appointment: Option<Timestamp>,
-    /// Latest PHQ-9 and GAD-7: (instrument, total, severity, change).
+    /// The latest score of each instrument: (instrument, total, severity, change).
     pub measures: Option<Vec<LatestScore>>,
     /// A PHQ-9 answered above 0 on item 9 in the latest response.
     pub safety_flag: Option<bool>,
@@ -81,7 +81,7 @@ pub struct ClientSummary {
     /// The latest PHQ-9 or GAD-7 is reliably worse (than the one before or
     /// the first).
     pub deterioration: Option<bool>,
-    /// The last few PHQ-9 and GAD-7 totals, oldest first, per instrument.
+    /// The last few totals of each instrument, oldest first, per instrument.
     pub recent_scores: Option<Vec<RecentScores>>,
     /// When the client's app made these figures (sealed to the therapist);
     /// `None` when they were just worked out from the shared records.
@@ -958,7 +958,7 @@ impl App {
         Ok(out)
     }
 
-    /// A linked client's PHQ-9 and GAD-7 (the measures scope); logged.
+    /// A linked client's measure responses (the measures scope); logged.
     pub async fn client_measures(
         &self,
         p: &Principal,

@@ -292,18 +292,14 @@ async fn on_the_web_a_client_invites_chooses_scopes_sees_who_saw_what_and_ends_i
         .unwrap();
     let view = t.get(&client_path, &dr).await;
     assert_eq!(view.status, StatusCode::OK);
-    assert!(
-        view.body.contains("PHQ-9 and GAD-7 scores"),
-        "{}",
-        view.body
-    );
+    assert!(view.body.contains("questionnaire scores"), "{}", view.body);
     assert!(view.body.contains("PHQ-9 8"), "{}", view.body);
     assert!(!view.body.contains("A private worry"));
 
     let log = t.get("/sharing/access-log", &ada).await;
     assert!(
         log.body
-            .contains("<td data-label=\"Who\">dr-rivera</td><td data-label=\"What\">an overview, PHQ-9 and GAD-7 scores"),
+            .contains("<td data-label=\"Who\">dr-rivera</td><td data-label=\"What\">an overview, appointments, questionnaire scores"),
         "{}",
         log.body
     );

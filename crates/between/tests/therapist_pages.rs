@@ -288,7 +288,7 @@ async fn the_client_page_opens_with_a_summary_and_keeps_old_appointments_behind_
     let order = [
         pos("Needs attention"),
         pos("Agenda for the next session"),
-        pos("Latest scores"),
+        pos("Scores over time"),
         pos("Goals</h2>"),
         pos("Appointments</h2>"),
         pos("Everything shared</h2>"),
@@ -312,6 +312,87 @@ async fn the_client_page_opens_with_a_summary_and_keeps_old_appointments_behind_
         !body.contains(&today.to_string()),
         "dates read as people write them, never ISO: {body}"
     );
+}
+
+#[tokio::test]
+async fn each_instrument_shows_its_course_in_its_own_direction_and_flags_not_improving() {
+    use between_app::appointments::NewAppointment;
+    use between_domain::appointment::{Details, Status};
+    let t = TestApp::new().await;
+    let (dr_jar, dr) = therapist(&t).await;
+    let ada = client(&t, "ada").await;
+    let weeks_ago = |w: i64| t.app.now() - jiff::SignedDuration::from_hours(24 * 7 * w);
+    for w in 1..=9 {
+        let a = t
+            .app
+            .add_appointment(
+                &ada.p,
+                NewAppointment {
+                    starts_at: weeks_ago(w),
+                    details: Details::default(),
+                    repeat: None,
+                    until: None,
+                },
+            )
+            .await
+            .unwrap();
+        t.app
+            .set_appointment_status(&ada.p, a.id, Status::Attended)
+            .await
+            .unwrap();
+    }
+    let take = |instrument: &'static str, answers: Vec<u8>, w: i64| {
+        let body =
+            json!({"instrument": instrument, "answers": answers, "at": weeks_ago(w).to_string()});
+        let (t, token) = (&t, ada.token.clone());
+        async move {
+            let r = t
+                .api(
+                    "POST",
+                    "/api/v1/measures",
+                    Some(&token),
+                    Some(&body.to_string()),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        }
+    };
+    // PCL-5 past week: 40 points, then within a few points, over 9 sessions.
+    for (w, extra) in [(10, 0u8), (6, 2), (2, 1)] {
+        let mut answers = vec![2u8; 20];
+        answers[0] += extra;
+        take("pcl5-weekly", answers, w).await;
+    }
+    // WHO-5: 32 % up to 60 %: higher is better.
+    take("who5", vec![2, 2, 1, 2, 1], 8).await;
+    take("who5", vec![3, 3, 3, 3, 3], 1).await;
+    let id = link(&t, &ada, &dr, &[Scope::Measures]).await;
+    let body = text(&t.get(&format!("/clients/{id}"), &dr_jar).await.body);
+    let article = |name: &str| {
+        let from = body
+            .find(&format!("<h3>{name}"))
+            .unwrap_or_else(|| panic!("{name}: {body}"));
+        let to = body[from..].find("</article>").unwrap() + from;
+        body[from..to].to_string()
+    };
+    let pcl = article("PCL-5 (past week)");
+    assert!(
+        pcl.contains("Not improving: no reliable improvement on the first score after 9 sessions"),
+        "{pcl}"
+    );
+    assert!(pcl.contains("40 → 41 since the first"), "{pcl}");
+    assert!(pcl.contains("no reliable change"), "{pcl}");
+    let who5 = article("WHO-5");
+    assert!(who5.contains("32% → 60% since the first"), "{who5}");
+    assert!(
+        who5.contains("reliable improvement"),
+        "rising is better on the WHO-5: {who5}"
+    );
+    assert!(
+        who5.contains("Started in the clinical range (below 50%); now out of it."),
+        "{who5}"
+    );
+    assert!(!who5.contains("Not improving"), "{who5}");
 }
 
 #[tokio::test]
@@ -471,13 +552,13 @@ async fn who_saw_what_shows_one_row_per_visit_with_the_kinds_seen_twenty_a_page(
     assert_eq!(visits, 1, "{}", log.body);
     assert!(
         log.body
-            .contains("an overview, PHQ-9 and GAD-7 scores, goals and check-ins, appointments"),
+            .contains("an overview, appointments, questionnaire scores, goals and check-ins"),
         "the kinds seen, in the order read: {}",
         log.body
     );
     assert!(log.body.contains("<table class=\"rows\">"));
     assert!(
-        log.body.contains("<td data-label=\"Who\">You</td><td data-label=\"What\">switched on: PHQ-9 and GAD-7 scores, goals and check-ins</td>"),
+        log.body.contains("<td data-label=\"Who\">You</td><td data-label=\"What\">switched on: questionnaire scores, goals and check-ins</td>"),
         "the client's own changes in words: {}",
         log.body
     );

@@ -213,6 +213,19 @@ fn flat_goals(f: &Facts, t: &Thresholds, out: &mut Vec<Roadblock>) {
     }
 }
 
+/// The "not improving" rule of one instrument: at least
+/// `sessions_without_change` attended sessions since its first response,
+/// at least two responses, and none reliably better than the first (in
+/// the instrument's direction).
+pub fn not_improving(
+    sessions_since_first: usize,
+    ever_improved: bool,
+    responses: usize,
+    t: &Thresholds,
+) -> bool {
+    sessions_since_first >= t.sessions_without_change && !ever_improved && responses >= 2
+}
+
 fn measures(f: &Facts, t: &Thresholds, out: &mut Vec<Roadblock>) {
     for instrument in Instrument::ALL {
         let list: Vec<&MeasureFacts> = f
@@ -244,7 +257,7 @@ fn measures(f: &Facts, t: &Thresholds, out: &mut Vec<Roadblock>) {
         let ever_improved = list
             .iter()
             .any(|m| m.change_from_baseline == Some(Change::ReliableImprovement));
-        if sessions >= t.sessions_without_change && !ever_improved && list.len() >= 2 {
+        if not_improving(sessions, ever_improved, list.len(), t) {
             out.push(Roadblock {
                 kind: Kind::NoReliableImprovement,
                 text: format!(

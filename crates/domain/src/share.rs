@@ -54,7 +54,7 @@ impl Scope {
     pub fn describe(self) -> &'static str {
         match self {
             Scope::Agenda => "your agenda for each session",
-            Scope::Measures => "PHQ-9 and GAD-7 scores",
+            Scope::Measures => "questionnaire scores",
             Scope::Goals => "goals and check-ins",
             Scope::Practice => "practice adherence and logs",
             Scope::Insights => "insights and strategies",

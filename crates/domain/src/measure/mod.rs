@@ -7,6 +7,7 @@ pub mod change;
 pub mod definition;
 pub mod instrument;
 pub mod schedule;
+pub mod trajectory;
 
 pub use change::{classify_change, Change, Thresholds};
 pub use definition::{Definition, Direction};

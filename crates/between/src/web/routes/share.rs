@@ -293,7 +293,7 @@ pub async fn end(
 /// Visits on one page of "who saw what".
 const VISITS_PER_PAGE: usize = 20;
 
-/// What a visit saw or changed, in words: "an overview, PHQ-9 and GAD-7
+/// What a visit saw or changed, in words: "an overview, questionnaire
 /// scores, appointments"; scope changes as "switched on: goals and check-ins".
 fn visit_words(what: &[String]) -> String {
     use between_domain::share::Scope;
@@ -634,7 +634,82 @@ struct ScoreView {
     /// "reliable improvement since the one before", or empty.
     change: String,
     taken: String,
+    /// "18 → 9 since the first (3 Feb 2026): reliable improvement", or
+    /// empty with one response.
+    since_first: String,
+    /// "Started in the clinical range (10 or more); now out of it.", or empty.
+    crossing: String,
+    /// "Not improving: no reliable improvement after 9 sessions.", or empty.
+    not_improving: String,
     chart: String,
+}
+
+/// The words beside one instrument's chart on the client page.
+fn score_view(
+    list: &[between_app::measures::MeasureView],
+    instrument: between_domain::measure::Instrument,
+    attended: &[jiff::Timestamp],
+    tz: &jiff::tz::TimeZone,
+) -> Option<ScoreView> {
+    use between_domain::measure::trajectory::{trajectory, Crossing};
+    let def = instrument.def();
+    let of_kind: Vec<&between_app::measures::MeasureView> = list
+        .iter()
+        .filter(|m| m.response.data.instrument == instrument)
+        .collect();
+    let m = of_kind.last()?;
+    let totals: Vec<(jiff::Timestamp, u8)> = of_kind
+        .iter()
+        .map(|m| (m.response.occurred_at, m.scored.total))
+        .collect();
+    let t = trajectory(
+        instrument,
+        &totals,
+        attended,
+        &between_domain::roadblocks::Thresholds::default(),
+    )?;
+    let day = |at: jiff::Timestamp| at.to_zoned(tz.clone()).strftime("%-d %b %Y").to_string();
+    let range = format!("the clinical range ({})", def.cutoff_words());
+    Some(ScoreView {
+        name: instrument.name(),
+        latest: format!(
+            "{}: {}",
+            def.score_words(m.scored.points),
+            m.scored.severity.label()
+        ),
+        change: t
+            .since_last
+            .map(|c| format!("{} since the one before", c.label()))
+            .unwrap_or_default(),
+        taken: day(m.response.occurred_at),
+        since_first: t
+            .since_first
+            .map(|c| {
+                format!(
+                    "{}{unit} → {}{unit} since the first ({}): {}",
+                    def.points(t.first.1),
+                    def.points(t.latest.1),
+                    day(t.first.0),
+                    c.label(),
+                    unit = def.unit
+                )
+            })
+            .unwrap_or_default(),
+        crossing: match t.crossing {
+            Some(Crossing::OutOfRange) => format!("Started in {range}; now out of it."),
+            Some(Crossing::IntoRange) => format!("Started out of {range}; now in it."),
+            None => String::new(),
+        },
+        not_improving: t
+            .not_improving
+            .map(|n| {
+                format!(
+                    "Not improving: no reliable improvement on the first score after {n} sessions."
+                )
+            })
+            .unwrap_or_default(),
+        chart: super::measures::chart(list, instrument, tz),
+    })
 }
 
 /// An active goal with its current level and chart.
@@ -832,6 +907,14 @@ async fn client_page(
     let today = now.to_zoned(tz.clone()).date();
     let summary = state.app.client_summary(p, link.clone()).await?;
     let flags = crate::client_doc::SummaryText::of(&summary, tz, now).flags;
+    let appointments = state.app.client_appointments(p, &link.client).await?;
+    let attended: Vec<jiff::Timestamp> = appointments
+        .iter()
+        .filter(|a| {
+            a.details.status == between_domain::appointment::Status::Attended && a.starts_at <= now
+        })
+        .map(|a| a.starts_at)
+        .collect();
     let (mut scores, mut goals, mut practices) = (None, None, None);
     let mut details = Vec::new();
     for scope in link.scopes.iter().copied().filter(|x| *x != Scope::Agenda) {
@@ -841,31 +924,7 @@ async fn client_page(
                 scores = Some(
                     between_domain::measure::Instrument::ALL
                         .into_iter()
-                        .filter_map(|i| {
-                            let m = list
-                                .iter()
-                                .rev()
-                                .find(|m| m.response.data.instrument == i)?;
-                            Some(ScoreView {
-                                name: i.name(),
-                                latest: format!(
-                                    "{}: {}",
-                                    i.def().score_words(m.scored.points),
-                                    m.scored.severity.label()
-                                ),
-                                change: m
-                                    .change
-                                    .map(|c| format!("{} since the one before", c.label()))
-                                    .unwrap_or_default(),
-                                taken: m
-                                    .response
-                                    .occurred_at
-                                    .to_zoned(tz.clone())
-                                    .strftime("%-d %b %Y")
-                                    .to_string(),
-                                chart: super::measures::chart(list, i, tz),
-                            })
-                        })
+                        .filter_map(|i| score_view(list, i, &attended, tz))
                         .collect(),
                 );
             }
@@ -932,7 +991,6 @@ async fn client_page(
             );
         }
     }
-    let appointments = state.app.client_appointments(p, &link.client).await?;
     let next = between_domain::appointment::next_appointment(&appointments, now)
         .map(|a| appointment_row(a, tz));
     let past_all: Vec<_> = appointments
