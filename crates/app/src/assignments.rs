@@ -38,7 +38,7 @@ impl AssignmentState {
         }
     }
 
-    fn parse(s: Option<&str>) -> AssignmentState {
+    pub(crate) fn parse(s: Option<&str>) -> AssignmentState {
         match s {
             Some("accepted") => AssignmentState::Accepted,
             Some("declined") => AssignmentState::Declined,

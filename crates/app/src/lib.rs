@@ -31,6 +31,7 @@ pub mod invites;
 pub mod journal;
 pub mod kdf;
 pub mod keyring;
+pub mod measure_requests;
 pub mod measure_schedules;
 pub mod measures;
 mod memo;

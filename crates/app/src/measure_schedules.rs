@@ -90,39 +90,48 @@ impl App {
         instrument: Instrument,
         cadence: Cadence,
     ) -> Result<ScheduleView, AppError> {
-        p.require_read()?;
-        let cadence = cadence.validated()?;
-        let data = MeasureSchedule {
-            instrument,
-            cadence,
-            requested_by: None,
-        };
-        // The old one goes and the new one comes in one write.
-        let mut batch = between_store::RecordBatch::default();
-        for old in self
-            .schedule_records(p)
-            .await?
-            .into_iter()
-            .filter(|s| s.data.instrument == instrument)
-        {
-            batch
-                .delete
-                .push((RecordKind::MeasureSchedule.as_str().to_string(), old.id));
-        }
-        batch.insert.push(self.seal(
-            p,
-            RecordKind::MeasureSchedule,
-            uuid::Uuid::now_v7(),
-            None,
-            self.now(),
-            &data,
-            None,
-        )?);
-        self.apply_records(p, &batch).await?;
-        self.measure_schedules(p)
+        self.set_measure_schedules(p, &[(instrument, cadence)], None)
             .await?
             .into_iter()
             .find(|s| s.instrument == instrument)
             .ok_or_else(|| AppError::Corrupt("the schedule vanished".into()))
+    }
+
+    /// Sets several instruments' schedules in one write (a therapist's
+    /// accepted request names them with `requested_by`); returns every
+    /// instrument's schedule.
+    pub async fn set_measure_schedules(
+        &self,
+        p: &Principal,
+        set: &[(Instrument, Cadence)],
+        requested_by: Option<&str>,
+    ) -> Result<Vec<ScheduleView>, AppError> {
+        p.require_read()?;
+        let stored = self.schedule_records(p).await?;
+        // The old ones go and the new ones come in one write.
+        let mut batch = between_store::RecordBatch::default();
+        for (instrument, cadence) in set {
+            let data = MeasureSchedule {
+                instrument: *instrument,
+                cadence: cadence.validated()?,
+                requested_by: requested_by.map(str::to_string),
+            };
+            for old in stored.iter().filter(|s| s.data.instrument == *instrument) {
+                batch
+                    .delete
+                    .push((RecordKind::MeasureSchedule.as_str().to_string(), old.id));
+            }
+            batch.insert.push(self.seal(
+                p,
+                RecordKind::MeasureSchedule,
+                uuid::Uuid::now_v7(),
+                None,
+                self.now(),
+                &data,
+                None,
+            )?);
+        }
+        self.apply_records(p, &batch).await?;
+        self.measure_schedules(p).await
     }
 }

@@ -281,6 +281,12 @@ fn table() -> Vec<Row> {
         row("POST", "/clients/{id}/agenda", "/clients/{client}/agenda", Shared(422)),
         // Assigned practice: any linked therapist assigns; only the client answers.
         row("POST", "/clients/{id}/assign", "/clients/{client}/assign", Linked(422)),
+        // Questionnaires: only a therapist the client shares scores with asks; only the client answers.
+        row("POST", "/clients/{id}/measures", "/clients/{client}/measures", Shared(422)),
+        Row {
+            body: "action=decline",
+            ..row("POST", "/measures/requests/{id}", "/measures/requests/{measure_request}", Owners(303))
+        },
         Row {
             body: "action=decline",
             ..row("POST", "/practices/assigned/{id}", "/practices/assigned/{assignment}", Owners(422))
@@ -359,6 +365,13 @@ fn table() -> Vec<Row> {
         row("GET", "/api/v1/clients/{id}/assignments", "/api/v1/clients/{client}/assignments", Linked(200)),
         row("POST", "/api/v1/clients/{id}/assignments", "/api/v1/clients/{client}/assignments", Linked(422)),
         row("GET", "/api/v1/assignments", "/api/v1/assignments", Mine(200)),
+        row("GET", "/api/v1/clients/{id}/measure-requests", "/api/v1/clients/{client}/measure-requests", Linked(200)),
+        row("POST", "/api/v1/clients/{id}/measure-requests", "/api/v1/clients/{client}/measure-requests", Shared(422)),
+        row("GET", "/api/v1/measure-requests", "/api/v1/measure-requests", Mine(200)),
+        Row {
+            body: r#"{"action": "decline"}"#,
+            ..row("POST", "/api/v1/measure-requests/{id}", "/api/v1/measure-requests/{api_measure_request}", Owners(200))
+        },
         Row {
             body: r#"{"action": "decline"}"#,
             ..row("POST", "/api/v1/assignments/{id}", "/api/v1/assignments/{assignment}", Owners(422))
@@ -674,6 +687,18 @@ async fn fixture(t: &TestApp) -> Fixture {
         .await
         .unwrap();
     ids.insert("assignment", assignment.id.to_string());
+    for key in ["measure_request", "api_measure_request"] {
+        let asked = vec![between_app::measure_requests::Asked {
+            instrument: between_domain::measure::Instrument::Pcl5Weekly,
+            cadence: between_domain::measure::Cadence::Every { weeks: 1 },
+        }];
+        let request = t
+            .app
+            .request_measures(&dr_scope, "olive", asked, "")
+            .await
+            .unwrap();
+        ids.insert(key, request.id.to_string());
+    }
     // Signed in again after the rotation that ending a link causes.
     let owner = device.clone();
     let device = device.credential_id;
@@ -1052,12 +1077,15 @@ fn changing_body(path: &str) -> Option<&'static str> {
         "/share/accept" => "code={share_code}",
         "/clients/{id}/agenda" => "text=Probe+comment&kind=point",
         "/clients/{id}/assign" => "title=Probe+practice&kind=per_week&per_week=3",
+        "/clients/{id}/measures" => "ask_who5=every%3A4w",
+        "/measures/requests/{id}" => "action=accept",
         "/agenda/link" | "/reviews/{id}/link" => "expires=7d",
         "/settings/import" => {
             "from=daylio&file=full_date%2Cdate%2Cweekday%2Ctime%2Cmood%2Cactivities%2Cnote_title%2Cnote%0A\
              2026-09-02%2CSeptember+2%2CWednesday%2C20%3A15%2Crad%2C%2C%2CProbe%0A"
         }
-        "/sharing/{id}" => "scope=agenda",
+        // Keeps the scopes later Shared routes need (agenda notes, questionnaire requests).
+        "/sharing/{id}" => "scope=agenda&scope=measures",
         _ => return None,
     })
 }

@@ -2363,3 +2363,81 @@ fn a_client_links_a_therapist_and_chooses_what_they_see() {
     let err = cli.fails(&["--user", "dr-rivera", "client", "ada"], "", 2);
     assert!(err.contains("not a linked client"), "{err}");
 }
+
+#[test]
+fn a_therapist_asks_for_questionnaires_and_the_client_accepts_them() {
+    let cli = Cli::with_account("ada");
+    cli.ok(
+        &[
+            "user",
+            "add",
+            "dr-rivera",
+            "--role",
+            "therapist",
+            "--password-stdin",
+            "--tz",
+            "Europe/Berlin",
+            "--login",
+        ],
+        "pass word 456\n",
+    );
+    let invite: serde_json::Value =
+        serde_json::from_str(&cli.ok(&["--user", "ada", "share", "invite", "--json"], "")).unwrap();
+    let code = invite["code"].as_str().unwrap();
+    cli.ok(&["--user", "dr-rivera", "share", "accept", code], "");
+    let ask = [
+        "--user",
+        "dr-rivera",
+        "measure",
+        "ask",
+        "ada",
+        "--ask",
+        "pcl5-weekly=every:1w",
+        "--ask",
+        "phq9=before",
+    ];
+    let err = cli.fails(&ask, "", 2);
+    assert!(err.contains("not shared with you"), "{err}");
+    cli.ok(
+        &[
+            "--user",
+            "ada",
+            "share",
+            "scope",
+            "dr-rivera",
+            "--on",
+            "measures",
+        ],
+        "",
+    );
+    let err = cli.fails(
+        &[
+            "--user",
+            "dr-rivera",
+            "measure",
+            "ask",
+            "ada",
+            "--ask",
+            "who5=fortnightly",
+        ],
+        "",
+        2,
+    );
+    assert!(err.contains("fortnightly"), "{err}");
+    let out = cli.ok(&ask, "");
+    assert!(
+        out.contains("Asked ada for: PCL-5 (past week) every week"),
+        "{out}"
+    );
+    let requests: serde_json::Value =
+        serde_json::from_str(&cli.ok(&["--user", "ada", "measure", "requests", "--json"], ""))
+            .unwrap();
+    assert_eq!(requests[0]["state"], "pending");
+    let id = requests[0]["id"].as_str().unwrap();
+    let out = cli.ok(&["--user", "ada", "measure", "accept", id], "");
+    assert!(out.starts_with("Accepted"), "{out}");
+    let schedule = cli.ok(&["--user", "ada", "measure", "schedule", "pcl5-weekly"], "");
+    assert!(schedule.contains("every week"), "{schedule}");
+    let err = cli.fails(&["--user", "ada", "measure", "decline", id], "", 2);
+    assert!(err.contains("already"), "{err}");
+}

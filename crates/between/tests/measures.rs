@@ -348,7 +348,7 @@ async fn the_api_lists_and_sets_how_often_each_instrument_is_asked_for() {
     assert_eq!(all["schedules"].as_array().unwrap().len(), 5);
     assert_eq!(
         all["schedules"][0],
-        serde_json::json!({"instrument": "phq9", "cadence": {"kind": "every", "weeks": 2}, "own": false, "due": true})
+        serde_json::json!({"instrument": "phq9", "cadence": {"kind": "every", "weeks": 2}, "own": false, "requested_by": null, "due": true})
     );
     let set = t
         .api(

@@ -396,6 +396,123 @@ async fn each_instrument_shows_its_course_in_its_own_direction_and_flags_not_imp
 }
 
 #[tokio::test]
+async fn a_therapist_asks_for_questionnaires_and_the_client_accepts_them_onto_their_schedule() {
+    let t = TestApp::new().await;
+    let (dr_jar, dr) = therapist(&t).await;
+    let ada = client(&t, "ada").await;
+    let id = link(&t, &ada, &dr, &[Scope::Measures]).await;
+    let csrf = t.csrf(&dr_jar).await;
+    let page = t.get(&format!("/clients/{id}"), &dr_jar).await;
+    assert!(
+        page.body.contains("Ask ada for questionnaires"),
+        "{}",
+        page.body
+    );
+    let asked = t
+        .post_form(
+            &format!("/clients/{id}/measures"),
+            &dr_jar,
+            &[
+                ("csrf", &csrf),
+                ("ask_pcl5-weekly", "every:1w"),
+                ("ask_phq9", "before"),
+                ("note", "Let's track the nightmares."),
+            ],
+        )
+        .await;
+    assert_eq!(asked.status, StatusCode::SEE_OTHER, "{}", asked.body);
+    let page = text(&t.get(&format!("/clients/{id}"), &dr_jar).await.body);
+    assert!(
+        page.contains("PHQ-9 before each appointment (from 2 days before), PCL-5 (past week) every week: <strong>pending</strong>"),
+        "{page}"
+    );
+
+    let home = text(&t.get("/", &ada.jar).await.body);
+    assert!(
+        home.contains("dr-rivera asks you to take: PHQ-9 before each appointment"),
+        "{home}"
+    );
+    let measures = text(&t.get("/measures", &ada.jar).await.body);
+    assert!(
+        measures.contains("Let's track the nightmares."),
+        "{measures}"
+    );
+    let request = measures
+        .split("action=\"/measures/requests/")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .to_string();
+    let ada_csrf = t.csrf(&ada.jar).await;
+    let accepted = t
+        .post_form(
+            &format!("/measures/requests/{request}"),
+            &ada.jar,
+            &[("csrf", &ada_csrf), ("action", "accept"), ("note", "OK")],
+        )
+        .await;
+    assert_eq!(accepted.status, StatusCode::SEE_OTHER, "{}", accepted.body);
+    let measures = text(&t.get("/measures", &ada.jar).await.body);
+    assert!(
+        measures.contains("PCL-5 (past week): every week (asked for by dr-rivera)"),
+        "{measures}"
+    );
+    assert!(
+        !measures.contains("Asked for by your therapist"),
+        "answered once"
+    );
+    let schedules = t
+        .api("GET", "/api/v1/measure-schedules", Some(&ada.token), None)
+        .await
+        .json();
+    let phq = schedules["schedules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["instrument"] == "phq9")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        phq["cadence"],
+        json!({"kind": "before_appointment", "days": 2})
+    );
+    assert_eq!(phq["requested_by"], "dr-rivera");
+    let page = text(&t.get(&format!("/clients/{id}"), &dr_jar).await.body);
+    assert!(
+        page.contains("<strong>accepted</strong>") && page.contains("ada: OK"),
+        "{page}"
+    );
+    let again = t
+        .post_form(
+            &format!("/measures/requests/{request}"),
+            &ada.jar,
+            &[("csrf", &ada_csrf), ("action", "decline")],
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::BAD_REQUEST);
+    assert!(
+        again.body.contains("You accepted this already."),
+        "answered once"
+    );
+
+    // Without the measures scope there is nothing to ask for.
+    t.app
+        .set_share_scopes(&ada.p, "dr-rivera", &[], &[Scope::Measures])
+        .await
+        .unwrap();
+    let page = t.get(&format!("/clients/{id}"), &dr_jar).await;
+    assert!(!page.body.contains("Ask ada for questionnaires"));
+    let refused = t
+        .post_form(
+            &format!("/clients/{id}/measures"),
+            &dr_jar,
+            &[("csrf", &csrf), ("ask_who5", "once")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
 async fn the_therapists_point_is_in_the_clients_agenda_pdf_as_on_the_page() {
     let t = TestApp::new().await;
     let (dr_jar, dr) = therapist(&t).await;

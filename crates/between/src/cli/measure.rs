@@ -22,6 +22,46 @@ pub enum MeasureCommand {
     /// `--before-appointment [--days 2]`, `--once`, `--off`); without
     /// options, every instrument's schedule and what is due.
     Schedule(ScheduleArgs),
+    /// As a therapist: ask a linked client for questionnaires, e.g.
+    /// `between measure ask robin --ask pcl5-weekly=every:1w --ask phq9=before`.
+    Ask(AskArgs),
+    /// What your therapists asked you for, answered or not.
+    Requests(JsonArgs),
+    /// Accept a request: its questionnaires go on your schedule.
+    Accept(AnswerArgs),
+    /// Decline a request.
+    Decline(AnswerArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AskArgs {
+    /// The client's name.
+    client: String,
+    /// INSTRUMENT=HOW-OFTEN: every:2w, before, before:3, once.
+    #[arg(long = "ask", value_name = "INSTRUMENT=HOW-OFTEN", required = true)]
+    ask: Vec<String>,
+    /// A note for the client.
+    #[arg(long, default_value = "")]
+    note: String,
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct JsonArgs {
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AnswerArgs {
+    /// The request's id (from `between measure requests`).
+    id: String,
+    /// A note for your therapist.
+    #[arg(long, default_value = "")]
+    note: String,
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -193,6 +233,31 @@ pub async fn run(ctx: &Context, cmd: MeasureCommand) -> CliResult {
             Ok(())
         }
         MeasureCommand::Schedule(args) => schedule(&app, &p, args).await,
+        MeasureCommand::Ask(args) => ask_for(&app, &p, args).await,
+        MeasureCommand::Requests(args) => {
+            let all = app.measure_requests(&p).await?;
+            if args.json {
+                return print_json(&all.iter().map(|r| request_json(r, &tz)).collect::<Vec<_>>());
+            }
+            if all.is_empty() {
+                outln!("No questionnaires asked for.");
+            }
+            for r in &all {
+                outln!(
+                    "{}  {} asks: {}  ({})",
+                    r.id,
+                    r.therapist,
+                    r.words(),
+                    r.state.as_str()
+                );
+                if !r.note.is_empty() {
+                    outln!("    {}", r.note);
+                }
+            }
+            Ok(())
+        }
+        MeasureCommand::Accept(args) => answer(&app, &p, args, true, &tz).await,
+        MeasureCommand::Decline(args) => answer(&app, &p, args, false, &tz).await,
         MeasureCommand::List(args) => {
             let all = app.measures(&p).await?;
             if args.json {
@@ -285,6 +350,7 @@ async fn schedule(
                         "instrument": s.instrument.as_str(),
                         "cadence": s.cadence,
                         "own": s.own,
+                        "requested_by": s.requested_by,
                         "due": s.due,
                     })
                 })
@@ -298,6 +364,78 @@ async fn schedule(
             s.cadence.words(),
             if s.due { "  · due now" } else { "" }
         );
+    }
+    Ok(())
+}
+
+fn request_json(
+    r: &between_app::measure_requests::MeasureRequest,
+    tz: &jiff::tz::TimeZone,
+) -> serde_json::Value {
+    serde_json::json!({
+        "id": r.id,
+        "therapist": r.therapist,
+        "client": r.client,
+        "at": crate::json::rfc3339(r.at, tz),
+        "asked": r.asked.iter().map(|a| serde_json::json!({
+            "instrument": a.instrument.as_str(),
+            "cadence": a.cadence,
+        })).collect::<Vec<_>>(),
+        "note": r.note,
+        "state": r.state.as_str(),
+        "reply": r.reply,
+    })
+}
+
+async fn ask_for(app: &between_app::App, p: &between_app::Principal, args: AskArgs) -> CliResult {
+    let mut asked = Vec::new();
+    for spec in &args.ask {
+        let (name, how) = spec.split_once('=').ok_or_else(|| {
+            CliError::input(format!(
+                "--ask {spec}: write INSTRUMENT=HOW-OFTEN, e.g. pcl5-weekly=every:1w"
+            ))
+        })?;
+        asked.push(between_app::measure_requests::Asked {
+            instrument: Instrument::parse(name)?,
+            cadence: Cadence::parse(how)?,
+        });
+    }
+    let r = app
+        .request_measures(p, &args.client, asked, &args.note)
+        .await?;
+    if args.json {
+        return print_json(&request_json(&r, &p.user.time_zone));
+    }
+    outln!(
+        "Asked {} for: {}. They accept or decline it when they next sign in.",
+        r.client,
+        r.words()
+    );
+    Ok(())
+}
+
+async fn answer(
+    app: &between_app::App,
+    p: &between_app::Principal,
+    args: AnswerArgs,
+    accept: bool,
+    tz: &jiff::tz::TimeZone,
+) -> CliResult {
+    let id = uuid::Uuid::parse_str(args.id.trim())
+        .map_err(|_| CliError::input(format!("{} is not a request id", args.id.trim())))?;
+    let r = app
+        .answer_measure_request(p, id, accept, &args.note)
+        .await?;
+    if args.json {
+        return print_json(&request_json(&r, tz));
+    }
+    if accept {
+        outln!(
+            "Accepted: {} is on your schedule (see `between measure schedule`).",
+            r.words()
+        );
+    } else {
+        outln!("Declined. {} will see your answer.", r.therapist);
     }
     Ok(())
 }

@@ -73,6 +73,35 @@ impl Cadence {
         }
     }
 
+    /// A cadence written short, as forms and the CLI's `--ask` take it:
+    /// `every:2w` (or just `2w`), `before` or `before:3` (days before each
+    /// appointment, 2 if not given), `once`, `off`.
+    pub fn parse(spec: &str) -> Result<Cadence, ValidationErrors> {
+        let t = spec.trim().to_ascii_lowercase();
+        let (head, arg) = t.split_once(':').unwrap_or((t.as_str(), ""));
+        match head {
+            "once" if arg.is_empty() => Ok(Cadence::Once),
+            "off" if arg.is_empty() => Ok(Cadence::Off),
+            "every" => Cadence::parse_every(arg),
+            "before" | "before-appointment" => {
+                let days = if arg.is_empty() {
+                    2
+                } else {
+                    arg.trim_end_matches('d').parse::<u8>().unwrap_or(u8::MAX)
+                };
+                Cadence::BeforeAppointment { days }.validated()
+            }
+            _ if t.starts_with(|c: char| c.is_ascii_digit()) => Cadence::parse_every(&t),
+            _ => Err(ValidationErrors::single(
+                "cadence",
+                format!(
+                    "\"{}\" is not a way to say how often: use every:2w, before, before:3, once or off.",
+                    crate::echo::cut(spec.trim(), crate::echo::MAX_QUOTED_CHARS)
+                ),
+            )),
+        }
+    }
+
     /// "2w", "3 weeks", "14d" (whole weeks): a number of weeks.
     pub fn parse_every(s: &str) -> Result<Cadence, ValidationErrors> {
         let t = s.trim().to_ascii_lowercase();
@@ -272,5 +301,26 @@ mod tests {
             Cadence::BeforeAppointment { days: 2 }.words(),
             "before each appointment (from 2 days before)"
         );
+    }
+
+    #[test]
+    fn short_cadences_read_as_forms_and_the_cli_write_them() {
+        assert_eq!(
+            Cadence::parse("every:2w").ok(),
+            Some(Cadence::Every { weeks: 2 })
+        );
+        assert_eq!(Cadence::parse("1w").ok(), Some(Cadence::Every { weeks: 1 }));
+        assert_eq!(
+            Cadence::parse("before").ok(),
+            Some(Cadence::BeforeAppointment { days: 2 })
+        );
+        assert_eq!(
+            Cadence::parse("before:3").ok(),
+            Some(Cadence::BeforeAppointment { days: 3 })
+        );
+        assert_eq!(Cadence::parse(" Once ").ok(), Some(Cadence::Once));
+        assert!(Cadence::parse("before:30").is_err());
+        assert!(Cadence::parse("fortnightly").is_err());
+        assert!(Cadence::parse("once:2").is_err());
     }
 }

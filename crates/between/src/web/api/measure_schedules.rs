@@ -29,7 +29,7 @@ pub struct ScheduleInput {
 }
 
 impl ScheduleInput {
-    fn cadence(&self) -> Result<Cadence, ApiError> {
+    pub(super) fn cadence(&self) -> Result<Cadence, ApiError> {
         let small = |n: Option<i64>| u8::try_from(n.unwrap_or(2)).unwrap_or(u8::MAX);
         match self.kind.as_str() {
             "every" => Ok(Cadence::Every {
@@ -55,6 +55,7 @@ fn to_json(s: &ScheduleView) -> Value {
         "instrument": s.instrument.as_str(),
         "cadence": s.cadence,
         "own": s.own,
+        "requested_by": s.requested_by,
         "due": s.due,
     })
 }

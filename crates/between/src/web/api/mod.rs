@@ -15,6 +15,7 @@ pub(crate) mod idempotency;
 mod input;
 mod insights;
 mod json_value;
+mod measure_requests;
 mod measure_schedules;
 mod measures;
 mod path;
@@ -101,6 +102,13 @@ pub fn table() -> Vec<Route> {
         post("/clients/{id}/assignments", assignments::assign),
         get("/assignments", assignments::list),
         post("/assignments/{id}", assignments::answer),
+        get(
+            "/clients/{id}/measure-requests",
+            measure_requests::for_client,
+        ),
+        post("/clients/{id}/measure-requests", measure_requests::create),
+        get("/measure-requests", measure_requests::list),
+        post("/measure-requests/{id}", measure_requests::answer),
         get("/access-log", shares::access_log),
         get("/private-links", private_links::list),
         post("/private-links", private_links::create),

@@ -49,6 +49,8 @@ struct HomePage {
     open_questions: usize,
     goals_due: Vec<(uuid::Uuid, String)>,
     measures_due: Vec<(&'static str, &'static str)>,
+    /// "dr-rivera asks you to take: PCL-5 (past week) every week", unanswered.
+    measures_asked: Vec<String>,
     new_wins: Vec<String>,
     more_wins: usize,
     latest_win: Option<String>,
@@ -206,6 +208,14 @@ pub async fn home(
             .await?
             .iter()
             .map(|i| (i.as_str(), i.name()))
+            .collect(),
+        measures_asked: state
+            .app
+            .measure_requests(p)
+            .await?
+            .iter()
+            .filter(|r| r.state == between_app::assignments::AssignmentState::Pending)
+            .map(|r| format!("{} asks you to take: {}", r.therapist, r.words()))
             .collect(),
         checked_in,
         review,

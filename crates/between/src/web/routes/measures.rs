@@ -168,6 +168,9 @@ struct ListPage {
     paging: Links,
     /// (caption with the latest score, chart) per instrument with scores.
     charts: Vec<(String, String)>,
+    /// Pending requests from a therapist: (id, therapist, what, note).
+    asked: Vec<(String, String, String, String)>,
+    error: Option<String>,
 }
 
 /// One instrument on the measures page, with its schedule's form.
@@ -194,7 +197,10 @@ impl InstrumentRow {
             slug: s.instrument.as_str(),
             name: s.instrument.name(),
             about: s.instrument.def().about,
-            how_often: s.cadence.words(),
+            how_often: match &s.requested_by {
+                Some(who) => format!("{} (asked for by {who})", s.cadence.words()),
+                None => s.cadence.words(),
+            },
             choice,
             weeks,
             days,
@@ -236,7 +242,35 @@ pub async fn schedule(
     }
 }
 
-#[derive(serde::Deserialize)]
+/// `POST /measures/requests/{id}`: the client accepts (the schedules asked
+/// for become theirs) or declines a therapist's request, with a note.
+pub async fn answer_request(
+    State(state): State<WebState>,
+    Path(id): Path<String>,
+    SignedForm { s, form }: SignedForm,
+) -> PageResult {
+    let id = super::path_id(&id)?;
+    let accept = match form.get("action") {
+        "accept" => true,
+        "decline" => false,
+        _ => return Err(PageError::BadRequest("Accept or decline it.".into())),
+    };
+    match state
+        .app
+        .answer_measure_request(&s.principal, id, accept, form.get("note"))
+        .await
+    {
+        Ok(_) if accept => Ok(Redirect::to("/measures?notice=accepted#how-often").into_response()),
+        Ok(_) => Ok(Redirect::to("/measures?notice=declined").into_response()),
+        Err(AppError::Invalid(e)) => {
+            let page = list_page(&state, &s, ListParams::default(), Some(e.to_string())).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
+#[derive(serde::Deserialize, Default)]
 pub struct ListParams {
     before: Option<Cursor>,
     notice: Option<String>,
@@ -247,6 +281,15 @@ pub async fn list(
     s: SignedIn,
     PageQuery(q): PageQuery<ListParams>,
 ) -> PageResult {
+    render(&list_page(&state, &s, q, None).await?)
+}
+
+async fn list_page(
+    state: &WebState,
+    s: &SignedIn,
+    q: ListParams,
+    error: Option<String>,
+) -> Result<ListPage, PageError> {
     let tz = &s.principal.user.time_zone;
     let all = state.app.measures(&s.principal).await?;
     let schedules = state.app.measure_schedules(&s.principal).await?;
@@ -261,10 +304,31 @@ pub async fn list(
         q.before,
         paging::SIZE,
     );
-    render(&ListPage {
-        layout: Layout::signed_in(&state, &s, "Measures", "measures").with_notice(
-            (q.notice.as_deref() == Some("scheduled")).then_some("Saved: how often is changed."),
-        ),
+    let asked = state
+        .app
+        .measure_requests(&s.principal)
+        .await?
+        .into_iter()
+        .filter(|r| r.state == between_app::assignments::AssignmentState::Pending)
+        .map(|r| {
+            (
+                r.id.to_string(),
+                r.therapist.clone(),
+                r.words(),
+                r.note.clone(),
+            )
+        })
+        .collect();
+    let notice = match q.notice.as_deref() {
+        Some("scheduled") => Some("Saved: how often is changed."),
+        Some("accepted") => Some("Accepted: the questionnaires asked for are on your schedule."),
+        Some("declined") => Some("Declined: your therapist will see your answer."),
+        _ => None,
+    };
+    Ok(ListPage {
+        layout: Layout::signed_in(state, s, "Measures", "measures").with_notice(notice),
+        asked,
+        error,
         due,
         instruments: schedules.iter().map(InstrumentRow::of).collect(),
         reliable: Instrument::ALL

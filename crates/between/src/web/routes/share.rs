@@ -774,6 +774,10 @@ struct ClientPage {
     /// Practice this therapist assigned: (title, schedule, state, reply).
     assigned: Vec<(String, String, &'static str, String)>,
     assign_form: AssignForm,
+    /// Questionnaires this therapist asked for: (what, state, note, reply).
+    requests: Vec<(String, &'static str, String, String)>,
+    /// (slug, name) of every instrument, for the request form.
+    instruments: Vec<(&'static str, &'static str)>,
 }
 
 #[derive(Deserialize, Default)]
@@ -1029,6 +1033,23 @@ async fn client_page(
             )
         })
         .collect();
+    let requests = if link.scopes.contains(&Scope::Measures) {
+        state
+            .app
+            .client_measure_requests(p, &link.client)
+            .await?
+            .into_iter()
+            .map(|r| {
+                let mut reply = r.reply.clone().unwrap_or_default();
+                if !r.verified {
+                    reply.push_str(crate::client_doc::NOT_VERIFIED);
+                }
+                (r.words(), r.state.as_str(), r.note.clone(), reply)
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let status = if error.is_some() {
         axum::http::StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -1054,6 +1075,11 @@ async fn client_page(
         error,
         assigned,
         assign_form,
+        requests,
+        instruments: between_domain::measure::Instrument::ALL
+            .iter()
+            .map(|i| (i.as_str(), i.name()))
+            .collect(),
     })?;
     Ok((status, page).into_response())
 }
@@ -1061,6 +1087,61 @@ async fn client_page(
 /// `POST /clients/{id}/assign`: a therapist assigns practice (title,
 /// instructions, and when, with the schedule picker of the client's own
 /// practice form).
+/// `POST /clients/{id}/measures`: the therapist asks the client for
+/// questionnaires (`ask_<instrument>`: every:1w, every:2w, every:4w,
+/// before, once, or empty for not asked) with a note.
+pub async fn request_measures(
+    State(state): State<WebState>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    SignedForm { s, form }: SignedForm,
+) -> PageResult {
+    use between_app::measure_requests::Asked;
+    use between_domain::measure::{Cadence, Instrument};
+    let link = client_link(&state, &s, &id).await?;
+    let mut asked = Vec::new();
+    let mut problem = None;
+    for i in Instrument::ALL {
+        let spec = form.get(&format!("ask_{}", i.as_str())).trim();
+        if spec.is_empty() {
+            continue;
+        }
+        match Cadence::parse(spec) {
+            Ok(cadence) => asked.push(Asked {
+                instrument: i,
+                cadence,
+            }),
+            Err(e) => problem = Some(e.to_string()),
+        }
+    }
+    let result = match problem {
+        Some(why) => Err(between_app::AppError::invalid("asked", why)),
+        None => {
+            state
+                .app
+                .request_measures(&s.principal, &link.client, asked, form.get("note"))
+                .await
+        }
+    };
+    match result {
+        Ok(_) => Ok(
+            axum::response::Redirect::to(&format!("/clients/{}#requests", link.client_id))
+                .into_response(),
+        ),
+        Err(between_app::AppError::Invalid(errors)) => {
+            client_page(
+                &state,
+                &s,
+                link,
+                Some(errors.to_string()),
+                AssignForm::default(),
+                false,
+            )
+            .await
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
 pub async fn assign(
     State(state): State<WebState>,
     axum::extract::Path(id): axum::extract::Path<String>,
