@@ -124,6 +124,7 @@ macro_rules! with_type {
             RecordKind::Measure => $f::<Response>($($arg),*),
             RecordKind::MeasureSchedule => $f::<crate::measure_schedules::MeasureSchedule>($($arg),*),
             RecordKind::SafetyPlan => $f::<SafetyPlan>($($arg),*),
+            RecordKind::WarningSign => $f::<between_domain::warning_sign::WarningSign>($($arg),*),
             RecordKind::WinsSeen => $f::<std::collections::BTreeSet<String>>($($arg),*),
             RecordKind::PinnedPatterns => $f::<Vec<String>>($($arg),*),
             RecordKind::Tracker => $f::<Tracker>($($arg),*),

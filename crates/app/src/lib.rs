@@ -60,6 +60,7 @@ pub mod throttle;
 pub mod trackers;
 pub mod trends;
 pub mod unlock;
+pub mod warning_signs;
 pub mod wins;
 
 use std::sync::Arc;

@@ -34,6 +34,8 @@ pub enum RecordKind {
     /// How often one instrument is asked for.
     MeasureSchedule,
     SafetyPlan,
+    /// A warning sign in the person's words with its rule.
+    WarningSign,
     WinsSeen,
     PinnedPatterns,
     Tracker,
@@ -57,7 +59,7 @@ pub enum RecordKind {
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 25] = [
+    pub const ALL: [RecordKind; 26] = [
         RecordKind::Appointment,
         RecordKind::AppointmentSeries,
         RecordKind::Question,
@@ -72,6 +74,7 @@ impl RecordKind {
         RecordKind::Measure,
         RecordKind::MeasureSchedule,
         RecordKind::SafetyPlan,
+        RecordKind::WarningSign,
         RecordKind::WinsSeen,
         RecordKind::PinnedPatterns,
         RecordKind::Tracker,
@@ -105,6 +108,7 @@ impl RecordKind {
             RecordKind::Measure => "measure",
             RecordKind::MeasureSchedule => "measure_schedule",
             RecordKind::SafetyPlan => "safety_plan",
+            RecordKind::WarningSign => "warning_sign",
             RecordKind::WinsSeen => "wins_seen",
             RecordKind::PinnedPatterns => "pinned_patterns",
             RecordKind::Tracker => "tracker",
@@ -142,7 +146,7 @@ impl RecordKind {
             RecordKind::CalendarPrefs => DataKind::Practices,
             RecordKind::CalendarFeed => DataKind::Account,
             RecordKind::Measure | RecordKind::MeasureSchedule => DataKind::Measures,
-            RecordKind::SafetyPlan => DataKind::SafetyPlan,
+            RecordKind::SafetyPlan | RecordKind::WarningSign => DataKind::SafetyPlan,
             RecordKind::WinsSeen | RecordKind::PinnedPatterns | RecordKind::ImportMap => {
                 DataKind::Journal
             }

@@ -2441,3 +2441,69 @@ fn a_therapist_asks_for_questionnaires_and_the_client_accepts_them() {
     let err = cli.fails(&["--user", "ada", "measure", "decline", id], "", 2);
     assert!(err.contains("already"), "{err}");
 }
+
+#[test]
+fn warning_signs_are_added_listed_checked_and_deleted() {
+    let cli = Cli::with_account("ada");
+    let err = cli.fails(&["warning-sign", "add", "Not sleeping"], "", 2);
+    assert!(err.contains("--tracker"), "{err}");
+    let err = cli.fails(
+        &[
+            "warning-sign",
+            "add",
+            "Low",
+            "--low-mood",
+            "3",
+            "--days",
+            "9",
+            "--within",
+            "7",
+        ],
+        "",
+        2,
+    );
+    assert!(err.contains("no more days than the window"), "{err}");
+    let out = cli.ok(
+        &[
+            "warning-sign",
+            "add",
+            "Withdrawing",
+            "--tag",
+            "withdrew",
+            "--times",
+            "2",
+            "--within",
+            "7",
+        ],
+        "",
+    );
+    assert!(
+        out.contains("Added: Withdrawing (the tag #withdrew 2 times within 7 days)"),
+        "{out}"
+    );
+    assert!(out.contains("nobody watches it in real time"), "{out}");
+    assert!(cli
+        .ok(&["warning-sign", "check"], "")
+        .contains("None of your warning signs matches now"));
+    cli.ok(&["journal", "add", "Stayed in", "--tag", "withdrew"], "");
+    cli.ok(
+        &["journal", "add", "Cancelled on Sam", "--tag", "#Withdrew"],
+        "",
+    );
+    let check = cli.ok(&["warning-sign", "check"], "");
+    assert!(
+        check.contains("Withdrawing") && check.contains("matches now: #withdrew 2 times"),
+        "{check}"
+    );
+    let list: serde_json::Value =
+        serde_json::from_str(&cli.ok(&["warning-sign", "list", "--json"], "")).unwrap();
+    assert_eq!(list[0]["rule"]["kind"], "tag");
+    let id = list[0]["id"].as_str().unwrap();
+    assert!(cli
+        .ok(&["warning-sign", "show", id], "")
+        .contains("Withdrawing"));
+    cli.ok(&["warning-sign", "delete", id], "");
+    assert!(cli
+        .ok(&["warning-sign", "list"], "")
+        .contains("No warning signs yet"));
+}

@@ -37,6 +37,7 @@ mod token;
 mod tracker;
 mod trend;
 mod user;
+mod warning_sign;
 mod wins;
 
 use std::io::Read;
@@ -182,6 +183,9 @@ enum Command {
     Tracker(tracker::TrackerCommand),
     /// Small wins: milestones reached.
     Wins(wins::WinsArgs),
+    /// Your warning signs as rules over your own data (step 1 of your safety plan): add, list, show, delete, check.
+    #[command(subcommand)]
+    WarningSign(warning_sign::WarningSignCommand),
     /// Everything of your account as one file (decrypted: keep it safe).
     Export(archive::ExportArgs),
     /// Bring an archive (or another journal's export) into your account.
@@ -257,6 +261,7 @@ pub async fn run(cli: Cli) -> CliResult {
         Command::Track(args) => tracker::track(&ctx, args).await,
         Command::Tracker(cmd) => tracker::run(&ctx, cmd).await,
         Command::Wins(args) => wins::run(&ctx, args).await,
+        Command::WarningSign(cmd) => warning_sign::run(&ctx, cmd).await,
         Command::Export(args) => archive::export(&ctx, args).await,
         Command::Import(args) => archive::import(&ctx, args).await,
         Command::Backup(args) => backup::backup(&ctx, args).await,

@@ -51,6 +51,10 @@ struct HomePage {
     measures_due: Vec<(&'static str, &'static str)>,
     /// "dr-rivera asks you to take: PCL-5 (past week) every week", unanswered.
     measures_asked: Vec<String>,
+    /// Warning signs that match now: (name, what matched).
+    warning_signs: Vec<(String, String)>,
+    /// The safety plan's next steps, when a sign matches: (heading, text).
+    plan_steps: Vec<(&'static str, String)>,
     new_wins: Vec<String>,
     more_wins: usize,
     latest_win: Option<String>,
@@ -166,6 +170,19 @@ pub async fn home(
         .collect();
     let win_line =
         |w: &between_domain::wins::Win| format!("{} ({})", w.title, w.date.strftime("%-d %B %Y"));
+    let fired = state.app.warning_signs_fired(p).await?;
+    let plan_steps = if fired.is_empty() {
+        Vec::new()
+    } else {
+        let plan = state.app.safety_plan(p).await?;
+        between_app::measures::SAFETY_PLAN_SECTIONS
+            .iter()
+            .skip(1)
+            .take(4)
+            .map(|(field, heading, _)| (*heading, plan.get(field).trim().to_string()))
+            .filter(|(_, text)| !text.is_empty())
+            .collect()
+    };
     render(&HomePage {
         calendar_changed,
         security,
@@ -209,6 +226,19 @@ pub async fn home(
             .iter()
             .map(|i| (i.as_str(), i.name()))
             .collect(),
+        warning_signs: fired
+            .iter()
+            .map(|v| {
+                (
+                    v.sign.data.name.clone(),
+                    v.fired
+                        .as_ref()
+                        .map(|f| f.evidence.clone())
+                        .unwrap_or_default(),
+                )
+            })
+            .collect(),
+        plan_steps,
         measures_asked: state
             .app
             .measure_requests(p)

@@ -1,0 +1,153 @@
+//! Warning signs: a rule over the person's own data matches in their own
+//! days, shows on Today with the next steps of their safety plan, and goes
+//! when deleted; on both backends.
+
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+use axum::http::StatusCode;
+use between_app::sessions::SignInAs;
+use between_app::Access;
+use between_domain::warning_sign::{Rule, WarningSign};
+use serde_json::json;
+use support::{TestApp, PASSWORD};
+
+#[tokio::test]
+async fn a_matching_sign_shows_on_today_with_the_persons_own_next_steps() {
+    let t = TestApp::new().await;
+    let jar = t.signed_in("ada").await;
+    let token = t.token("ada", Access::Full).await;
+    let tk = Some(token.as_str());
+    let (p, _) = t
+        .app
+        .sign_in("ada", PASSWORD, "test", SignInAs::Device, "test")
+        .await
+        .unwrap();
+    t.api(
+        "POST",
+        "/api/v1/trackers",
+        tk,
+        Some(r#"{"preset":"sleep"}"#),
+    )
+    .await;
+    let sign = t
+        .app
+        .add_warning_sign(
+            &p,
+            WarningSign {
+                name: "Not sleeping".into(),
+                rule: Rule::Tracker {
+                    tracker: "sleep".into(),
+                    below: true,
+                    value: 6.0,
+                    days: 3,
+                },
+                tell_therapist: false,
+            },
+        )
+        .await
+        .unwrap();
+    for (day, hours) in [("1d", 5.0), ("2d", 5.5), ("3d", 7.5)] {
+        let body = json!({"date": day, "values": {"sleep": hours}});
+        let r = t
+            .api("POST", "/api/v1/checkins", tk, Some(&body.to_string()))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    }
+    let home = t.get("/", &jar).await.body;
+    assert!(
+        !home.contains("One of your warning signs"),
+        "two short nights are not three"
+    );
+
+    let body = json!({"date": "3d", "values": {"sleep": 4.5}});
+    t.api("POST", "/api/v1/checkins", tk, Some(&body.to_string()))
+        .await;
+    let csrf = t.csrf(&jar).await;
+    let saved = t
+        .post_form(
+            "/safety-plan",
+            &jar,
+            &[
+                ("csrf", &csrf),
+                ("coping_strategies", "Walk round the block"),
+                ("people_to_ask", "Sam, 0170 555 0101"),
+            ],
+        )
+        .await;
+    assert!(
+        saved.status.is_redirection() || saved.status == StatusCode::OK,
+        "{}",
+        saved.status
+    );
+    let home = t.get("/", &jar).await.body;
+    assert!(home.contains("One of your warning signs"), "{home}");
+    assert!(
+        home.contains("<strong>Not sleeping</strong>: sleep under 6 on 3 days in a row"),
+        "{home}"
+    );
+    assert!(
+        home.contains("Walk round the block") && home.contains("Sam, 0170 555 0101"),
+        "{home}"
+    );
+    assert!(home.contains("nobody else watches it"));
+
+    t.app.delete_warning_sign(&p, sign.id).await.unwrap();
+    assert!(!t
+        .get("/", &jar)
+        .await
+        .body
+        .contains("One of your warning signs"));
+}
+
+#[tokio::test]
+async fn a_window_is_the_persons_own_days() {
+    let t = TestApp::new().await;
+    t.signed_in("ada").await;
+    let token = t.token("ada", Access::Full).await;
+    let (p, _) = t
+        .app
+        .sign_in("ada", PASSWORD, "test", SignInAs::Device, "test")
+        .await
+        .unwrap();
+    // Half past midnight in Berlin is still yesterday in UTC: a one-day
+    // window counts it only if days are the person's.
+    let now = t.app.now().to_zoned(p.user.time_zone.clone());
+    let just_after_midnight = now
+        .date()
+        .at(0, 30, 0, 0)
+        .to_zoned(p.user.time_zone.clone())
+        .unwrap();
+    if just_after_midnight.timestamp() > t.app.now() {
+        return; // the first half hour of a Berlin day: nothing to tell apart yet
+    }
+    let entry = json!({"text": "Low", "mood": 2, "occurred_at": just_after_midnight.strftime("%Y-%m-%d %H:%M").to_string()});
+    let r = t
+        .api(
+            "POST",
+            "/api/v1/entries",
+            Some(&token),
+            Some(&entry.to_string()),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    t.app
+        .add_warning_sign(
+            &p,
+            WarningSign {
+                name: "Low today".into(),
+                rule: Rule::LowMood {
+                    at_most: 3,
+                    days: 1,
+                    window: 1,
+                },
+                tell_therapist: false,
+            },
+        )
+        .await
+        .unwrap();
+    let fired = t.app.warning_signs_fired(&p).await.unwrap();
+    assert_eq!(fired.len(), 1, "the entry is today in Berlin");
+    assert_eq!(fired[0].fired.as_ref().unwrap().on, now.date());
+}
