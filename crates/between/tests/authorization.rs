@@ -222,6 +222,8 @@ fn table() -> Vec<Row> {
         row("POST", "/measures/schedule/{instrument}", "/measures/schedule/who5", Mine(400)),
         row("GET", "/safety-plan", "/safety-plan", Mine(200)),
         row("POST", "/safety-plan", "/safety-plan", Mine(303)),
+        row("POST", "/safety-plan/warning-signs", "/safety-plan/warning-signs", Mine(422)),
+        row("POST", "/safety-plan/warning-signs/{id}/delete", "/safety-plan/warning-signs/{warning_sign}/delete", Owners(303)),
         row("GET", "/questions", "/questions", Mine(200)),
         row("POST", "/questions", "/questions", Mine(422)),
         row("POST", "/questions/{id}/answer", "/questions/{question}/answer", Owners(422)),
@@ -701,6 +703,23 @@ async fn fixture(t: &TestApp) -> Fixture {
     }
     // Signed in again after the rotation that ending a link causes.
     let owner = device.clone();
+    let sign = t
+        .app
+        .add_warning_sign(
+            &owner,
+            between_domain::warning_sign::WarningSign {
+                name: SHARED.into(),
+                rule: between_domain::warning_sign::Rule::LowMood {
+                    at_most: 3,
+                    days: 2,
+                    window: 7,
+                },
+                tell_therapist: false,
+            },
+        )
+        .await
+        .unwrap();
+    ids.insert("warning_sign", sign.id.to_string());
     let device = device.credential_id;
     ids.insert("device", device.to_string());
     let (_, snapshot) = t
@@ -1056,6 +1075,8 @@ fn changing_body(path: &str) -> Option<&'static str> {
         "/measures/take/{instrument}" => "q1=1&q2=1&q3=1&q4=1&q5=1&q6=1&q7=1&q8=1&q9=0",
         "/measures/schedule/{instrument}" => "cadence=every&weeks=3",
         "/safety-plan" => "warning_signs=probe",
+        "/safety-plan/warning-signs" => "name=Probe+sign&look=mood&mood_at_most=3&mood_days=2&mood_within=7",
+        "/safety-plan/warning-signs/{id}/delete" => "",
         "/questions" => "text=Probe+question",
         "/questions/{id}/answer" => "answer=probe",
         "/insights" => "text=Probe+insight&kind=takeaway",

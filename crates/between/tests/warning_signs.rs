@@ -151,3 +151,87 @@ async fn a_window_is_the_persons_own_days() {
     assert_eq!(fired.len(), 1, "the entry is today in Berlin");
     assert_eq!(fired[0].fired.as_ref().unwrap().on, now.date());
 }
+
+#[tokio::test]
+async fn the_safety_plan_page_builds_a_sign_from_choices_and_deletes_it() {
+    let t = TestApp::new().await;
+    let jar = t.signed_in("ada").await;
+    let token = t.token("ada", Access::Full).await;
+    t.api(
+        "POST",
+        "/api/v1/trackers",
+        Some(&token),
+        Some(r#"{"preset":"sleep"}"#),
+    )
+    .await;
+    let page = t.get("/safety-plan", &jar).await.body;
+    assert!(
+        page.contains("Warning signs Between can notice")
+            && page.contains("Nobody watches it in real time")
+    );
+    assert!(
+        page.contains(r#"<option value="sleep">"#),
+        "the person's trackers to choose from"
+    );
+    let csrf = t.csrf(&jar).await;
+    let bad = t
+        .post_form(
+            "/safety-plan/warning-signs",
+            &jar,
+            &[
+                ("csrf", &csrf),
+                ("name", "Low"),
+                ("look", "mood"),
+                ("mood_at_most", "3"),
+                ("mood_days", "9"),
+                ("mood_within", "7"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.body.contains("no more days than the window") && bad.body.contains(r#"value="Low""#),
+        "the name stays"
+    );
+    let added = t
+        .post_form(
+            "/safety-plan/warning-signs",
+            &jar,
+            &[
+                ("csrf", &csrf),
+                ("name", "Not sleeping"),
+                ("look", "tracker"),
+                ("tracker", "sleep"),
+                ("direction", "below"),
+                ("value", "6,5"),
+                ("tracker_days", "3"),
+            ],
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+    let page = t.get("/safety-plan", &jar).await.body;
+    assert!(
+        page.contains("<strong>Not sleeping</strong>")
+            && page.contains("sleep under 6.5 on 3 days in a row"),
+        "{page}"
+    );
+    let id = page
+        .split("/safety-plan/warning-signs/")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .unwrap()
+        .to_string();
+    let deleted = t
+        .post_form(
+            &format!("/safety-plan/warning-signs/{id}/delete"),
+            &jar,
+            &[("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(deleted.status, StatusCode::SEE_OTHER);
+    assert!(!t
+        .get("/safety-plan", &jar)
+        .await
+        .body
+        .contains("<strong>Not sleeping</strong>"));
+}

@@ -540,26 +540,69 @@ pub async fn crisis(State(state): State<WebState>, MaybeSignedIn(s): MaybeSigned
 
 #[derive(Template)]
 #[template(path = "safety_plan.html")]
-struct PlanPage {
-    layout: Layout,
+pub(super) struct PlanPage {
+    pub(super) layout: Layout,
     sections: Vec<(&'static str, &'static str, &'static str, String)>,
     contacts: Vec<String>,
+    /// Warning signs: (id, name, rule in words, what matches now or "").
+    signs: Vec<(String, String, String, String)>,
+    /// (key, name) of the person's trackers, for the rule form.
+    trackers: Vec<(String, String)>,
+    /// (slug, name) of every instrument.
+    instruments: Vec<(&'static str, &'static str)>,
+    pub(super) sign_error: Option<String>,
+    pub(super) sign_name: String,
 }
 
-fn plan_page(
+pub(super) async fn plan_page(
     state: &WebState,
     s: &SignedIn,
-    plan: &SafetyPlan,
-    notice: Option<&'static str>,
-) -> PlanPage {
-    PlanPage {
-        layout: Layout::signed_in(state, s, "My safety plan", "crisis").with_notice(notice),
+    plan: Option<&SafetyPlan>,
+) -> Result<PlanPage, PageError> {
+    let p = &s.principal;
+    let stored;
+    let plan = match plan {
+        Some(plan) => plan,
+        None => {
+            stored = state.app.safety_plan(p).await?;
+            &stored
+        }
+    };
+    Ok(PlanPage {
+        layout: Layout::signed_in(state, s, "My safety plan", "crisis"),
         sections: SAFETY_PLAN_SECTIONS
             .iter()
             .map(|(f, h, hint)| (*f, *h, *hint, plan.get(f).to_string()))
             .collect(),
         contacts: state.settings.crisis_contacts.clone(),
-    }
+        signs: state
+            .app
+            .warning_signs(p)
+            .await?
+            .into_iter()
+            .map(|v| {
+                (
+                    v.sign.id.to_string(),
+                    v.sign.data.name.clone(),
+                    v.sign.data.rule.words(),
+                    v.fired.map(|f| f.evidence).unwrap_or_default(),
+                )
+            })
+            .collect(),
+        trackers: state
+            .app
+            .trackers(p)
+            .await?
+            .into_iter()
+            .map(|t| (t.data.key.clone(), t.data.name.clone()))
+            .collect(),
+        instruments: Instrument::ALL
+            .iter()
+            .map(|i| (i.as_str(), i.name()))
+            .collect(),
+        sign_error: None,
+        sign_name: String::new(),
+    })
 }
 
 pub async fn safety_plan(
@@ -567,11 +610,16 @@ pub async fn safety_plan(
     s: SignedIn,
     PageQuery(q): PageQuery<std::collections::HashMap<String, String>>,
 ) -> PageResult {
-    let plan = state.app.safety_plan(&s.principal).await?;
-    let notice = q
-        .contains_key("saved")
-        .then_some("Saved. You can print this page.");
-    render(&plan_page(&state, &s, &plan, notice))
+    let notice = match q.get("sign").map(String::as_str) {
+        Some("added") => Some("Added. Between checks it when you open Today."),
+        Some("deleted") => Some("Deleted."),
+        _ => q
+            .contains_key("saved")
+            .then_some("Saved. You can print this page."),
+    };
+    let mut page = plan_page(&state, &s, None).await?;
+    page.layout = page.layout.with_notice(notice);
+    render(&page)
 }
 
 pub async fn save_safety_plan(
@@ -584,14 +632,14 @@ pub async fn save_safety_plan(
         plan.set(field, form.get(field).trim().to_string());
     }
     if let Checked::Stale(_) = checked {
-        let mut page = plan_page(&state, &s, &plan, None);
+        let mut page = plan_page(&state, &s, Some(&plan)).await?;
         page.layout.notice = Some("This page had been open for a long time, so it was not saved. Your words are below: save again.".into());
         return Ok((StatusCode::BAD_REQUEST, render(&page)?).into_response());
     }
     match state.app.save_safety_plan(&s.principal, plan.clone()).await {
         Ok(_) => Ok(Redirect::to("/safety-plan?saved=1").into_response()),
         Err(AppError::Invalid(e)) => {
-            let mut page = plan_page(&state, &s, &plan, None);
+            let mut page = plan_page(&state, &s, Some(&plan)).await?;
             page.layout.notice = Some(e.to_string());
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
         }

@@ -27,6 +27,7 @@ mod share;
 mod statics;
 mod trackers;
 mod trend;
+mod warning_signs;
 mod wins;
 mod your_data;
 
@@ -118,6 +119,11 @@ pub fn table() -> Vec<Route> {
         get("/crisis", measures::crisis),
         get("/safety-plan", measures::safety_plan),
         post("/safety-plan", measures::save_safety_plan),
+        post("/safety-plan/warning-signs", warning_signs::add),
+        post(
+            "/safety-plan/warning-signs/{id}/delete",
+            warning_signs::delete,
+        ),
         get("/questions", questions::list),
         post("/questions", questions::create),
         post("/questions/{id}/answer", questions::answer),
