@@ -190,7 +190,7 @@ impl App {
     /// Practice the client's therapists assigned, newest first.
     pub async fn assignments(&self, p: &Principal) -> Result<Vec<Assignment>, AppError> {
         let mut out = Vec::new();
-        for (s, row) in self.assignment_rows(p).await? {
+        for (s, row) in self.client_items(p, KIND).await? {
             let therapist = self.name_of(s.therapist_id).await?;
             let sealed = row.for_client.as_deref().unwrap_or_default();
             out.extend(
@@ -199,23 +199,6 @@ impl App {
             );
         }
         out.sort_by_key(|a| std::cmp::Reverse((a.at, a.id)));
-        Ok(out)
-    }
-
-    async fn assignment_rows(
-        &self,
-        p: &Principal,
-    ) -> Result<Vec<(ShareRow, ShareItemRow)>, AppError> {
-        crate::sharing::require_full(p)?;
-        let mut out = Vec::new();
-        for s in self.store.active_shares(p.user.id).await? {
-            if s.client_id != p.user.id {
-                continue;
-            }
-            for row in self.store.share_items(s.id, KIND).await? {
-                out.push((s.clone(), row));
-            }
-        }
         Ok(out)
     }
 
@@ -228,7 +211,7 @@ impl App {
         answer: Answer,
     ) -> Result<(Assignment, Option<PracticeView>), AppError> {
         let (s, row) = self
-            .assignment_rows(p)
+            .client_items(p, KIND)
             .await?
             .into_iter()
             .find(|(_, row)| row.id == id)
@@ -321,31 +304,13 @@ impl App {
         therapist: &str,
         client: &str,
     ) -> Result<Option<Assignment>, AppError> {
-        let item = Item {
-            id: row.id,
-            kind: KIND,
-        };
-        let Some(opened) = self.open_across(p, s, item, sealed).await? else {
-            tracing::warn!(share_id = %s.id, "an assignment that does not open is left out");
+        let Some(opened) = self
+            .open_answerable::<Sealed>(p, s, row, sealed, KIND)
+            .await?
+        else {
             return Ok(None);
         };
-        let state = AssignmentState::parse(row.state.as_deref());
-        // The therapist's box holds the client's answer once there is one.
-        let writer = if p.user.id == s.therapist_id && state != AssignmentState::Pending {
-            s.client_id
-        } else {
-            s.therapist_id
-        };
-        let verified = match opened.author {
-            ItemAuthor::Verified(author) if author == writer => true,
-            ItemAuthor::Verified(_) => {
-                tracing::warn!(share_id = %s.id, "an assignment from the wrong side is left out");
-                return Ok(None);
-            }
-            ItemAuthor::Older => false,
-        };
-        let sealed: Sealed = serde_json::from_slice(&opened.bytes)
-            .map_err(|e| AppError::Corrupt(format!("assignment: {e}")))?;
+        let (sealed, state, verified) = (opened.data, opened.state, opened.verified);
         Ok(Some(Assignment {
             id: row.id,
             therapist: therapist.to_string(),
@@ -354,6 +319,77 @@ impl App {
             practice: sealed.practice,
             state,
             reply: sealed.reply,
+            verified,
+        }))
+    }
+}
+
+/// One item a therapist wrote and the client answers, opened by one side:
+/// what was sealed, its state, and whether the side expected to have
+/// written it sealed it with the link's key.
+pub(crate) struct OpenedItem<T> {
+    pub data: T,
+    pub state: AssignmentState,
+    pub verified: bool,
+}
+
+impl App {
+    /// The client's items of `kind` on every active link where they are
+    /// the client.
+    pub(crate) async fn client_items(
+        &self,
+        p: &Principal,
+        kind: &str,
+    ) -> Result<Vec<(ShareRow, ShareItemRow)>, AppError> {
+        crate::sharing::require_full(p)?;
+        let mut out = Vec::new();
+        for s in self.store.active_shares(p.user.id).await? {
+            if s.client_id != p.user.id {
+                continue;
+            }
+            for row in self.store.share_items(s.id, kind).await? {
+                out.push((s.clone(), row));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Opens an answerable item as one side reads it; `None` (and a
+    /// warning in the log) when it does not open or says the wrong side
+    /// wrote it: the therapist wrote it, and once answered the
+    /// therapist's box holds the client's answer.
+    pub(crate) async fn open_answerable<T: serde::de::DeserializeOwned>(
+        &self,
+        p: &Principal,
+        s: &ShareRow,
+        row: &ShareItemRow,
+        sealed: &[u8],
+        kind: &'static str,
+    ) -> Result<Option<OpenedItem<T>>, AppError> {
+        let item = Item { id: row.id, kind };
+        let Some(opened) = self.open_across(p, s, item, sealed).await? else {
+            tracing::warn!(share_id = %s.id, kind, "an item that does not open is left out");
+            return Ok(None);
+        };
+        let state = AssignmentState::parse(row.state.as_deref());
+        let writer = if p.user.id == s.therapist_id && state != AssignmentState::Pending {
+            s.client_id
+        } else {
+            s.therapist_id
+        };
+        let verified = match opened.author {
+            ItemAuthor::Verified(author) if author == writer => true,
+            ItemAuthor::Verified(_) => {
+                tracing::warn!(share_id = %s.id, kind, "an item from the wrong side is left out");
+                return Ok(None);
+            }
+            ItemAuthor::Older => false,
+        };
+        let data = serde_json::from_slice(&opened.bytes)
+            .map_err(|e| AppError::Corrupt(format!("{kind}: {e}")))?;
+        Ok(Some(OpenedItem {
+            data,
+            state,
             verified,
         }))
     }

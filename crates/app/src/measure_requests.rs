@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::assignments::AssignmentState as RequestState;
-use crate::consent::{Item, ItemAuthor};
+use crate::consent::Item;
 use crate::error::AppError;
 use crate::principal::{Principal, Role};
 use crate::{from_micros, micros, App};
@@ -211,7 +211,7 @@ impl App {
     /// What the client's therapists asked for, newest first.
     pub async fn measure_requests(&self, p: &Principal) -> Result<Vec<MeasureRequest>, AppError> {
         let mut out = Vec::new();
-        for (s, row) in self.request_rows(p).await? {
+        for (s, row) in self.client_items(p, KIND).await? {
             let therapist = self.name_of(s.therapist_id).await?;
             let sealed = row.for_client.as_deref().unwrap_or_default();
             out.extend(
@@ -220,20 +220,6 @@ impl App {
             );
         }
         out.sort_by_key(|r| std::cmp::Reverse((r.at, r.id)));
-        Ok(out)
-    }
-
-    async fn request_rows(&self, p: &Principal) -> Result<Vec<(ShareRow, ShareItemRow)>, AppError> {
-        crate::sharing::require_full(p)?;
-        let mut out = Vec::new();
-        for s in self.store.active_shares(p.user.id).await? {
-            if s.client_id != p.user.id {
-                continue;
-            }
-            for row in self.store.share_items(s.id, KIND).await? {
-                out.push((s.clone(), row));
-            }
-        }
         Ok(out)
     }
 
@@ -248,7 +234,7 @@ impl App {
     ) -> Result<MeasureRequest, AppError> {
         let not_found = || AppError::NotFound(format!("The request {id}"));
         let (s, row) = self
-            .request_rows(p)
+            .client_items(p, KIND)
             .await?
             .into_iter()
             .find(|(_, row)| row.id == id)
@@ -315,31 +301,13 @@ impl App {
         therapist: &str,
         client: &str,
     ) -> Result<Option<MeasureRequest>, AppError> {
-        let item = Item {
-            id: row.id,
-            kind: KIND,
-        };
-        let Some(opened) = self.open_across(p, s, item, sealed).await? else {
-            tracing::warn!(share_id = %s.id, "a measure request that does not open is left out");
+        let Some(opened) = self
+            .open_answerable::<Sealed>(p, s, row, sealed, KIND)
+            .await?
+        else {
             return Ok(None);
         };
-        let state = RequestState::parse(row.state.as_deref());
-        // The therapist's box holds the client's answer once there is one.
-        let writer = if p.user.id == s.therapist_id && state != RequestState::Pending {
-            s.client_id
-        } else {
-            s.therapist_id
-        };
-        let verified = match opened.author {
-            ItemAuthor::Verified(author) if author == writer => true,
-            ItemAuthor::Verified(_) => {
-                tracing::warn!(share_id = %s.id, "a measure request from the wrong side is left out");
-                return Ok(None);
-            }
-            ItemAuthor::Older => false,
-        };
-        let sealed: Sealed = serde_json::from_slice(&opened.bytes)
-            .map_err(|e| AppError::Corrupt(format!("measure request: {e}")))?;
+        let (sealed, state, verified) = (opened.data, opened.state, opened.verified);
         Ok(Some(MeasureRequest {
             id: row.id,
             therapist: therapist.to_string(),
