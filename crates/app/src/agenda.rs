@@ -15,6 +15,10 @@ use crate::roadblocks::roadblocks_in;
 use crate::App;
 use between_domain::roadblocks::Thresholds;
 
+/// With no session attended yet, warning signs noticed within this many
+/// days make a point.
+const NO_SESSION_LOOKBACK_DAYS: i64 = 28;
+
 /// A drafted agenda and the window it covers.
 #[derive(Debug, Clone)]
 pub struct Draft {
@@ -234,6 +238,29 @@ impl App {
                 vec![(r.feedback.id, text)]
             })
             .unwrap_or_default();
+        let since_day = since.map(|s| s.to_zoned(tz.clone()).date());
+        let warning_signs = self
+            .warning_sign_matches(p)
+            .await?
+            .into_iter()
+            .filter(|m| match since_day {
+                Some(d) => m.data.last_seen >= d,
+                None => {
+                    now.duration_since(m.occurred_at)
+                        < jiff::SignedDuration::from_hours(24 * NO_SESSION_LOOKBACK_DAYS)
+                }
+            })
+            .map(|m| {
+                let on = m.data.noticed.strftime("%-d %b");
+                (
+                    m.id,
+                    format!(
+                        "My warning sign \"{}\" matched on {on} ({}). I want to talk about it.",
+                        m.data.name, m.data.evidence
+                    ),
+                )
+            })
+            .collect();
         let inputs = Inputs {
             moments,
             mood,
@@ -243,6 +270,7 @@ impl App {
             questions,
             measures,
             safety,
+            warning_signs,
             therapy,
             roadblocks: roadblocks_in(p, g, &thresholds),
         };

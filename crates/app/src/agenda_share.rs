@@ -20,6 +20,7 @@ use crate::agenda_saved::{Agenda, Target};
 use crate::consent::{Item, ItemAuthor};
 use crate::error::AppError;
 use crate::keyring::DataKind;
+use crate::link_read::LinkRead;
 use crate::principal::Principal;
 use crate::{from_micros, micros, App};
 
@@ -223,8 +224,18 @@ impl App {
         p: &Principal,
         client: &str,
     ) -> Result<SharedAgenda, AppError> {
-        crate::sharing::require_full(p)?;
-        let s = self.agenda_link(p, client).await?;
+        let r = self.therapist_read(p, client).await?;
+        let agenda = self.agenda_through(&r).await?;
+        self.log_read(&r, "agenda", agenda.appointment.map(|(id, _)| id))
+            .await?;
+        Ok(agenda)
+    }
+
+    /// The shared agenda as a link's reader sees it, with the therapist's
+    /// notes on it; not found when the agenda is not shared (not logged).
+    pub(crate) async fn agenda_through(&self, r: &LinkRead) -> Result<SharedAgenda, AppError> {
+        r.require(Scope::Agenda)?;
+        let (p, s) = (&r.side, &r.share);
         let latest = self.store.share_items(s.id, SNAPSHOT).await?.pop();
         let mut verified = true;
         let (appointment, made_at, snapshot) = match latest {
@@ -238,7 +249,7 @@ impl App {
                     kind: SNAPSHOT,
                 };
                 let opened = self
-                    .open_across(p, &s, item, sealed)
+                    .open_across(p, s, item, sealed)
                     .await?
                     .ok_or_else(|| AppError::Corrupt("an agenda snapshot does not open".into()))?;
                 match opened.author {
@@ -271,19 +282,14 @@ impl App {
                 continue;
             }
             if let Some(sealed) = row.for_therapist.as_deref() {
-                notes.extend(self.open_note(p, &s, &row, sealed, &p.user.name).await?);
+                notes.extend(
+                    self.open_note(p, s, &row, sealed, &r.therapist.name)
+                        .await?,
+                );
             }
         }
-        self.log(
-            s.client_id,
-            Some(p.user.id),
-            &p.user.name,
-            "agenda",
-            subject,
-        )
-        .await?;
         Ok(SharedAgenda {
-            client: client.trim().to_string(),
+            client: r.link.client.clone(),
             appointment,
             made_at,
             snapshot,

@@ -170,17 +170,28 @@ impl App {
         p: &Principal,
         client: &str,
     ) -> Result<Vec<Assignment>, AppError> {
-        crate::sharing::require_full(p)?;
-        let s = self.share_with(p, client).await?;
-        if s.therapist_id != p.user.id {
-            return Err(crate::sharing::not_linked(client));
-        }
+        let r = self.therapist_read(p, client).await?;
+        self.assignments_through(&r).await
+    }
+
+    /// What a link's reader sees of these, newest first (not logged).
+    pub(crate) async fn assignments_through(
+        &self,
+        r: &crate::link_read::LinkRead,
+    ) -> Result<Vec<Assignment>, AppError> {
+        let s = &r.share;
         let mut out = Vec::new();
         for row in self.store.share_items(s.id, KIND).await? {
-            let sealed = row.for_therapist.as_deref().unwrap_or_default();
             out.extend(
-                self.open_assignment(p, &s, &row, sealed, &p.user.name, client.trim())
-                    .await?,
+                self.open_assignment(
+                    &r.side,
+                    s,
+                    &row,
+                    BoxOf::Therapist,
+                    &r.therapist.name,
+                    &r.link.client,
+                )
+                .await?,
             );
         }
         out.reverse();
@@ -192,9 +203,8 @@ impl App {
         let mut out = Vec::new();
         for (s, row) in self.client_items(p, KIND).await? {
             let therapist = self.name_of(s.therapist_id).await?;
-            let sealed = row.for_client.as_deref().unwrap_or_default();
             out.extend(
-                self.open_assignment(p, &s, &row, sealed, &therapist, &p.user.name)
+                self.open_assignment(p, &s, &row, BoxOf::Client, &therapist, &p.user.name)
                     .await?,
             );
         }
@@ -217,9 +227,8 @@ impl App {
             .find(|(_, row)| row.id == id)
             .ok_or_else(|| AppError::NotFound(format!("The assignment {id}")))?;
         let therapist = self.name_of(s.therapist_id).await?;
-        let sealed = row.for_client.as_deref().unwrap_or_default();
         let mut a = self
-            .open_assignment(p, &s, &row, sealed, &therapist, &p.user.name)
+            .open_assignment(p, &s, &row, BoxOf::Client, &therapist, &p.user.name)
             .await?
             .ok_or_else(|| AppError::NotFound(format!("The assignment {id}")))?;
         if a.state != AssignmentState::Pending {
@@ -295,17 +304,17 @@ fn seal_bytes(s: &Sealed) -> Result<Vec<u8>, AppError> {
 impl App {
     /// An assignment as one side reads it; `None` (and a warning in the
     /// log) when it does not open or says the wrong side wrote it.
-    async fn open_assignment(
+    pub(crate) async fn open_assignment(
         &self,
         p: &Principal,
         s: &ShareRow,
         row: &ShareItemRow,
-        sealed: &[u8],
+        box_of: BoxOf,
         therapist: &str,
         client: &str,
     ) -> Result<Option<Assignment>, AppError> {
         let Some(opened) = self
-            .open_answerable::<Sealed>(p, s, row, sealed, KIND)
+            .open_answerable::<Sealed>(p, s, row, box_of, KIND)
             .await?
         else {
             return Ok(None);
@@ -322,6 +331,14 @@ impl App {
             verified,
         }))
     }
+}
+
+/// Which side's copy of an answerable item is read: the therapist's (the
+/// client's answer, once answered) or the client's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum BoxOf {
+    Therapist,
+    Client,
 }
 
 /// One item a therapist wrote and the client answers, opened by one side:
@@ -363,16 +380,21 @@ impl App {
         p: &Principal,
         s: &ShareRow,
         row: &ShareItemRow,
-        sealed: &[u8],
+        box_of: BoxOf,
         kind: &'static str,
     ) -> Result<Option<OpenedItem<T>>, AppError> {
+        let sealed = match box_of {
+            BoxOf::Therapist => row.for_therapist.as_deref(),
+            BoxOf::Client => row.for_client.as_deref(),
+        }
+        .unwrap_or_default();
         let item = Item { id: row.id, kind };
         let Some(opened) = self.open_across(p, s, item, sealed).await? else {
             tracing::warn!(share_id = %s.id, kind, "an item that does not open is left out");
             return Ok(None);
         };
         let state = AssignmentState::parse(row.state.as_deref());
-        let writer = if p.user.id == s.therapist_id && state != AssignmentState::Pending {
+        let writer = if box_of == BoxOf::Therapist && state != AssignmentState::Pending {
             s.client_id
         } else {
             s.therapist_id

@@ -1,13 +1,15 @@
-//! Work a request leaves for later, in a bounded queue: publishing what a
+//! Work a request leaves for later, in a bounded queue: checking the
+//! person's warning signs (`warning_signs.rs`) and publishing what a
 //! client's linked therapists see — the agenda snapshot and the dashboard
-//! summary (`summary_share.rs`) — after the client signs in or writes what
-//! they show (drafting them decrypts every kind). At most one job per
+//! summary (`summary_share.rs`) — after the person signs in or writes what
+//! these look at (drafting them decrypts every kind). At most one job per
 //! person is queued or running; a change while it runs asks it to run once
 //! more (up to [`MAX_RUNS`] runs), so the last write is reflected. At most [`MAX_PENDING`]
 //! people wait in all (more are dropped: the snapshot is published again
-//! when the person next reads or changes their agenda, the summary at
-//! their next write or sign-in), and each job takes its turn on the
-//! unlock gate, so a storm of sign-ins cannot multiply this work in memory.
+//! when the person next reads or changes their agenda, the summary and the
+//! signs at their next write or sign-in), and each job takes its turn on
+//! the unlock gate, so a storm of sign-ins cannot multiply this work in
+//! memory.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -26,44 +28,71 @@ pub const MAX_PENDING: usize = 256;
 /// itself again for ever.
 const MAX_RUNS: usize = 4;
 
+/// What one person's job is to do (on its next run).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Work {
+    /// Check the warning signs.
+    pub signs: bool,
+    /// Publish to linked therapists.
+    pub publish: bool,
+}
+
+impl Work {
+    /// Only checking the warning signs.
+    pub const SIGNS: Work = Work {
+        signs: true,
+        publish: false,
+    };
+
+    fn any(self) -> bool {
+        self.signs || self.publish
+    }
+
+    fn and(self, other: Work) -> Work {
+        Work {
+            signs: self.signs || other.signs,
+            publish: self.publish || other.publish,
+        }
+    }
+}
+
 #[derive(Debug, Default)]
 pub(crate) struct Background {
-    /// People with a job queued or running, and whether it should run
-    /// again when it ends (something changed meanwhile).
-    pending: Mutex<HashMap<Uuid, bool>>,
+    /// People with a job queued or running, and what its next run should
+    /// do (something changed meanwhile; nothing when it need not run again).
+    pending: Mutex<HashMap<Uuid, Work>>,
     idle: Notify,
 }
 
 impl Background {
     /// Whether a new job should start for `user` (else one is queued or
-    /// running, and now runs again when it ends).
-    fn claim(&self, user: Uuid) -> bool {
+    /// running, and now runs again when it ends, doing `work` too).
+    fn claim(&self, user: Uuid, work: Work) -> bool {
         let mut pending = self.pending.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(again) = pending.get_mut(&user) {
-            *again = true;
+        if let Some(next) = pending.get_mut(&user) {
+            *next = next.and(work);
             return false;
         }
         if pending.len() >= MAX_PENDING {
             return false;
         }
-        pending.insert(user, false);
+        pending.insert(user, Work::default());
         true
     }
 
-    /// Ends a run: true when it should run once more.
-    fn finish(&self, user: Uuid) -> bool {
+    /// Ends a run: what the next should do, if anything.
+    fn finish(&self, user: Uuid) -> Option<Work> {
         let mut pending = self.pending.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(again) = pending.get_mut(&user) {
-            if *again {
-                *again = false;
-                return true;
+        if let Some(next) = pending.get_mut(&user) {
+            if next.any() {
+                return Some(std::mem::take(next));
             }
         }
         pending.remove(&user);
         if pending.is_empty() {
             self.idle.notify_waiters();
         }
-        false
+        None
     }
 
     pub(crate) fn pending(&self) -> usize {
@@ -79,30 +108,45 @@ impl Background {
 }
 
 impl App {
-    /// Publishes `p`'s next agenda and summary to their therapists in the
-    /// background. Nothing for someone with no link keys.
-    pub(crate) fn queue_publishing(&self, p: &Principal) {
-        if p.keys.identity().is_none() {
+    /// Queues `work` for `p` in the background (publishing only for
+    /// someone with link keys).
+    pub(crate) fn queue_work(&self, p: &Principal, work: Work) {
+        let work = Work {
+            publish: work.publish && p.keys.identity().is_some(),
+            signs: work.signs && p.access == crate::principal::Access::Full,
+        };
+        if !work.any() {
             return;
         }
-        if !self.background.claim(p.user.id) {
-            tracing::debug!("publishing already queued (it runs again) or the queue is full");
+        if !self.background.claim(p.user.id, work) {
+            tracing::debug!("background work already queued (it runs again) or the queue is full");
             return;
         }
         let app = self.clone();
         let p = p.forgetful();
         tokio::spawn(async move {
+            let mut work = work;
             for run in 1.. {
                 if let Ok(_permit) = app.unlock_permit().await {
-                    app.publish_next_agenda(&p).await;
-                    app.publish_summaries(&p).await;
+                    if work.signs {
+                        // A new episode is itself a write that asks to
+                        // publish (the summary may flag it).
+                        app.check_warning_signs_quietly(&p).await;
+                    }
+                    if work.publish && p.keys.identity().is_some() {
+                        app.publish_next_agenda(&p).await;
+                        app.publish_summaries(&p).await;
+                    }
                 }
-                if !app.background.finish(p.user.id) {
-                    break;
+                match app.background.finish(p.user.id) {
+                    None => break,
+                    Some(next) => work = next,
                 }
                 if run == MAX_RUNS {
-                    tracing::warn!("publishing asked for itself again {MAX_RUNS} times; stopped");
-                    app.background.finish(p.user.id);
+                    tracing::warn!(
+                        "background work asked for itself again {MAX_RUNS} times; stopped"
+                    );
+                    while app.background.finish(p.user.id).is_some() {}
                     break;
                 }
             }

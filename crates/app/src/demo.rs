@@ -2,6 +2,7 @@
 //! screenshots and benchmarks: about one entry a day, plausible feelings and
 //! triggers, and a mood that slowly improves with setbacks along the way.
 
+pub use crate::demo_care::{fill_care, CareCounts};
 use between_domain::{EntryContent, Feeling, PromptAnswer};
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Span, Timestamp, ToSpan};

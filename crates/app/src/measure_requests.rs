@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::assignments::AssignmentState as RequestState;
+use crate::assignments::BoxOf;
 use crate::consent::Item;
 use crate::error::AppError;
 use crate::principal::{Principal, Role};
@@ -191,17 +192,28 @@ impl App {
         p: &Principal,
         client: &str,
     ) -> Result<Vec<MeasureRequest>, AppError> {
-        crate::sharing::require_full(p)?;
-        let s = self.share_with(p, client).await?;
-        if s.therapist_id != p.user.id {
-            return Err(crate::sharing::not_linked(client));
-        }
+        let r = self.therapist_read(p, client).await?;
+        self.requests_through(&r).await
+    }
+
+    /// What a link's reader sees of these, newest first (not logged).
+    pub(crate) async fn requests_through(
+        &self,
+        r: &crate::link_read::LinkRead,
+    ) -> Result<Vec<MeasureRequest>, AppError> {
+        let s = &r.share;
         let mut out = Vec::new();
         for row in self.store.share_items(s.id, KIND).await? {
-            let sealed = row.for_therapist.as_deref().unwrap_or_default();
             out.extend(
-                self.open_request(p, &s, &row, sealed, &p.user.name, client.trim())
-                    .await?,
+                self.open_request(
+                    &r.side,
+                    s,
+                    &row,
+                    BoxOf::Therapist,
+                    &r.therapist.name,
+                    &r.link.client,
+                )
+                .await?,
             );
         }
         out.reverse();
@@ -213,9 +225,8 @@ impl App {
         let mut out = Vec::new();
         for (s, row) in self.client_items(p, KIND).await? {
             let therapist = self.name_of(s.therapist_id).await?;
-            let sealed = row.for_client.as_deref().unwrap_or_default();
             out.extend(
-                self.open_request(p, &s, &row, sealed, &therapist, &p.user.name)
+                self.open_request(p, &s, &row, BoxOf::Client, &therapist, &p.user.name)
                     .await?,
             );
         }
@@ -240,9 +251,8 @@ impl App {
             .find(|(_, row)| row.id == id)
             .ok_or_else(not_found)?;
         let therapist = self.name_of(s.therapist_id).await?;
-        let sealed = row.for_client.as_deref().unwrap_or_default();
         let mut r = self
-            .open_request(p, &s, &row, sealed, &therapist, &p.user.name)
+            .open_request(p, &s, &row, BoxOf::Client, &therapist, &p.user.name)
             .await?
             .ok_or_else(not_found)?;
         if r.state != RequestState::Pending {
@@ -292,17 +302,17 @@ impl App {
 
     /// A request as one side reads it; `None` (and a warning in the log)
     /// when it does not open or says the wrong side wrote it.
-    async fn open_request(
+    pub(crate) async fn open_request(
         &self,
         p: &Principal,
         s: &ShareRow,
         row: &ShareItemRow,
-        sealed: &[u8],
+        box_of: BoxOf,
         therapist: &str,
         client: &str,
     ) -> Result<Option<MeasureRequest>, AppError> {
         let Some(opened) = self
-            .open_answerable::<Sealed>(p, s, row, sealed, KIND)
+            .open_answerable::<Sealed>(p, s, row, box_of, KIND)
             .await?
         else {
             return Ok(None);

@@ -36,6 +36,8 @@ pub enum RecordKind {
     SafetyPlan,
     /// A warning sign in the person's words with its rule.
     WarningSign,
+    /// One episode of a warning sign matching.
+    WarningSignMatch,
     WinsSeen,
     PinnedPatterns,
     Tracker,
@@ -59,7 +61,7 @@ pub enum RecordKind {
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 26] = [
+    pub const ALL: [RecordKind; 27] = [
         RecordKind::Appointment,
         RecordKind::AppointmentSeries,
         RecordKind::Question,
@@ -75,6 +77,7 @@ impl RecordKind {
         RecordKind::MeasureSchedule,
         RecordKind::SafetyPlan,
         RecordKind::WarningSign,
+        RecordKind::WarningSignMatch,
         RecordKind::WinsSeen,
         RecordKind::PinnedPatterns,
         RecordKind::Tracker,
@@ -109,6 +112,7 @@ impl RecordKind {
             RecordKind::MeasureSchedule => "measure_schedule",
             RecordKind::SafetyPlan => "safety_plan",
             RecordKind::WarningSign => "warning_sign",
+            RecordKind::WarningSignMatch => "warning_sign_match",
             RecordKind::WinsSeen => "wins_seen",
             RecordKind::PinnedPatterns => "pinned_patterns",
             RecordKind::Tracker => "tracker",
@@ -146,7 +150,9 @@ impl RecordKind {
             RecordKind::CalendarPrefs => DataKind::Practices,
             RecordKind::CalendarFeed => DataKind::Account,
             RecordKind::Measure | RecordKind::MeasureSchedule => DataKind::Measures,
-            RecordKind::SafetyPlan | RecordKind::WarningSign => DataKind::SafetyPlan,
+            RecordKind::SafetyPlan | RecordKind::WarningSign | RecordKind::WarningSignMatch => {
+                DataKind::SafetyPlan
+            }
             RecordKind::WinsSeen | RecordKind::PinnedPatterns | RecordKind::ImportMap => {
                 DataKind::Journal
             }

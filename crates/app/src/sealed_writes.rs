@@ -8,6 +8,7 @@
 use between_store::{EntryRow, RecordBatch, RecordRow, StoreError};
 use uuid::Uuid;
 
+use crate::background::Work;
 use crate::crypto;
 use crate::error::AppError;
 use crate::journal::entry_aad;
@@ -46,10 +47,15 @@ impl App {
             }
             other => other?,
         }
-        // What a linked therapist's summary says may have changed.
-        if crate::summary_share::summarised(batch) {
-            self.queue_publishing(p);
-        }
+        // What a linked therapist's summary says may have changed, and
+        // what the warning signs see.
+        self.queue_work(
+            p,
+            Work {
+                signs: crate::warning_signs::watched(batch),
+                publish: crate::summary_share::summarised(batch),
+            },
+        );
         // So may what reminders are due (read afresh: the memo is stale).
         // Boxed: reading appointments may extend a series, a write of its own.
         if crate::reminders::affects_plan(batch) {
@@ -77,15 +83,17 @@ impl App {
         p: &Principal,
         rows: Vec<EntryRow>,
     ) -> Result<Vec<EntryRow>, AppError> {
-        match self.store.insert_entries(&rows).await {
+        let stored = match self.store.insert_entries(&rows).await {
             Err(StoreError::RetiredKey(_)) => {
                 let fresh = self.fresh_keys(p).await?;
                 let rows = reseal_entries(p, &fresh, rows)?;
                 self.store.insert_entries(&rows).await?;
-                Ok(rows)
+                rows
             }
-            other => other.map(|()| rows).map_err(AppError::from),
-        }
+            other => other.map(|()| rows)?,
+        };
+        self.queue_work(p, Work::SIGNS);
+        Ok(stored)
     }
 
     /// Replaces a live entry; `None` if there is no such live entry.
@@ -101,11 +109,14 @@ impl App {
                 let row = rows
                     .pop()
                     .ok_or_else(|| AppError::Corrupt("no row".into()))?;
-                return Ok(self.store.update_entry(&row).await?.then_some(row));
+                self.store.update_entry(&row).await?.then_some(row)
             }
-            other => other?,
+            other => other?.then_some(row),
         };
-        Ok(stored.then_some(row))
+        if stored.is_some() {
+            self.queue_work(p, Work::SIGNS);
+        }
+        Ok(stored)
     }
 
     /// Writes an archive's entries and records in one transaction.
@@ -120,10 +131,18 @@ impl App {
                 let fresh = self.fresh_keys(p).await?;
                 let entries = reseal_entries(p, &fresh, entries)?;
                 let batch = reseal_batch(p, &fresh, batch)?;
-                Ok(self.store.import(p.user.id, &entries, &batch).await?)
+                self.store.import(p.user.id, &entries, &batch).await?;
             }
-            other => Ok(other?),
+            other => other?,
         }
+        self.queue_work(
+            p,
+            Work {
+                signs: true,
+                publish: crate::summary_share::summarised(batch),
+            },
+        );
+        Ok(())
     }
 
     /// The account's keys as they are now: only a credential that opens the

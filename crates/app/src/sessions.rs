@@ -196,7 +196,13 @@ impl App {
         self.drain_inbox(&principal).await?;
         self.seal_keys_of_all_links(&principal).await?;
         drop(permit);
-        self.queue_publishing(&principal);
+        self.queue_work(
+            &principal,
+            crate::background::Work {
+                signs: true,
+                publish: true,
+            },
+        );
         let device = match s.as_ {
             SignInAs::WebSession => self.remember_device(user.id, s.attempt.device).await?,
             SignInAs::Device => None,

@@ -12,9 +12,10 @@ use uuid::Uuid;
 use crate::consent::{Item, ItemAuthor};
 use crate::crypto;
 use crate::error::AppError;
-use crate::keyring::{DataKind, Keyring};
+use crate::keyring::DataKind;
+use crate::link_read::LinkRead;
 use crate::measures::MeasureView;
-use crate::principal::{Access, Principal, Role, User};
+use crate::principal::{Access, Principal, Role};
 use crate::{from_micros, App};
 
 /// Clients the dashboard works on at once: each asks the database a few
@@ -83,6 +84,9 @@ pub struct ClientSummary {
     pub deterioration: Option<bool>,
     /// The last few totals of each instrument, oldest first, per instrument.
     pub recent_scores: Option<Vec<RecentScores>>,
+    /// Warning signs that matched recently, of those the client chose to
+    /// tell this therapist about (only in figures the client's app sealed).
+    pub warning_signs: Vec<crate::warning_signs::SignFlag>,
     /// When the client's app made these figures (sealed to the therapist);
     /// `None` when they were just worked out from the shared records.
     pub as_of: Option<Timestamp>,
@@ -93,12 +97,14 @@ pub const RECENT_SCORES: usize = 12;
 
 impl ClientSummary {
     /// What needs the therapist's attention first sorts first: a safety
-    /// item answered, then a reliable deterioration, then roadblocks, then
+    /// item answered, then a warning sign the client chose to tell about,
+    /// then a reliable deterioration, then roadblocks, then
     /// low or falling session feedback, then the soonest next appointment
     /// (none last), then the name.
     pub fn attention(&self) -> impl Ord + '_ {
         (
             std::cmp::Reverse(self.safety_flag == Some(true)),
+            std::cmp::Reverse(!self.warning_signs.is_empty()),
             std::cmp::Reverse(self.deterioration == Some(true)),
             std::cmp::Reverse(!self.roadblocks.is_empty()),
             std::cmp::Reverse(self.feedback_flag == Some(true)),
@@ -247,31 +253,58 @@ impl App {
             .unwrap_or_else(|| "(deleted)".into()))
     }
 
-    async fn link(&self, p: &Principal, s: &ShareRow) -> Result<Link, AppError> {
+    /// Link `s` as its therapist sees it: the scopes the server lets them
+    /// read.
+    pub(crate) async fn link_as_therapist_sees(&self, s: &ShareRow) -> Result<Link, AppError> {
         let (client, therapist) = (
             self.name_of(s.client_id).await?,
             self.name_of(s.therapist_id).await?,
         );
-        // The client sees what their own consent says; the therapist what
-        // the server lets them read.
-        let (names, confirmed, therapist_fingerprint) = if p.user.id == s.client_id {
-            match self.consent(p, s).await? {
-                Some(c) => (
-                    c.scopes.clone(),
-                    true,
-                    Some(crate::consent::fingerprint(&c.therapist_key)),
-                ),
-                None => (
-                    self.store.share_scopes(s.id).await?,
-                    false,
-                    self.store
-                        .keypair(s.therapist_id)
-                        .await?
-                        .map(|k| crate::consent::fingerprint(&k.public_key)),
-                ),
-            }
-        } else {
-            (self.store.share_scopes(s.id).await?, true, None)
+        let mut scopes: Vec<Scope> = self
+            .store
+            .share_scopes(s.id)
+            .await?
+            .iter()
+            .filter_map(|x| Scope::parse(x))
+            .collect();
+        scopes.sort();
+        Ok(Link {
+            id: s.id,
+            client_id: s.client_id,
+            therapist_id: s.therapist_id,
+            with: client.clone(),
+            client,
+            therapist,
+            since: from_micros(s.created_at)?,
+            scopes,
+            confirmed: true,
+            therapist_fingerprint: None,
+        })
+    }
+
+    async fn link(&self, p: &Principal, s: &ShareRow) -> Result<Link, AppError> {
+        if p.user.id != s.client_id {
+            return self.link_as_therapist_sees(s).await;
+        }
+        let (client, therapist) = (
+            self.name_of(s.client_id).await?,
+            self.name_of(s.therapist_id).await?,
+        );
+        // The client sees what their own consent says.
+        let (names, confirmed, therapist_fingerprint) = match self.consent(p, s).await? {
+            Some(c) => (
+                c.scopes.clone(),
+                true,
+                Some(crate::consent::fingerprint(&c.therapist_key)),
+            ),
+            None => (
+                self.store.share_scopes(s.id).await?,
+                false,
+                self.store
+                    .keypair(s.therapist_id)
+                    .await?
+                    .map(|k| crate::consent::fingerprint(&k.public_key)),
+            ),
         };
         let mut scopes: Vec<Scope> = names.iter().filter_map(|x| Scope::parse(x)).collect();
         scopes.sort();
@@ -279,11 +312,7 @@ impl App {
             id: s.id,
             client_id: s.client_id,
             therapist_id: s.therapist_id,
-            with: if p.user.id == s.client_id {
-                therapist.clone()
-            } else {
-                client.clone()
-            },
+            with: therapist.clone(),
             client,
             therapist,
             since: from_micros(s.created_at)?,
@@ -674,46 +703,6 @@ impl App {
         Ok(self.store.access_log(p.user.id).await?)
     }
 
-    /// The client's data as the therapist may read it: the client's account
-    /// with only the keys sealed to this therapist, for one scope. Anything
-    /// not shared (or not linked) is not found.
-    async fn client_view(
-        &self,
-        p: &Principal,
-        client: &str,
-        scope: Option<Scope>,
-    ) -> Result<Principal, AppError> {
-        require_full(p)?;
-        let s = self.share_with(p, client).await?;
-        if s.therapist_id != p.user.id {
-            return Err(not_linked(client));
-        }
-        let scopes = self.store.share_scopes(s.id).await?;
-        if let Some(scope) = scope {
-            if !scopes.iter().any(|x| x == scope.as_str()) {
-                return Err(AppError::NotFound(format!(
-                    "{client}'s {} (not shared with you)",
-                    scope.as_str()
-                )));
-            }
-        }
-        let keys = self.shared_keys(p, &s).await?;
-        let user = self
-            .store
-            .user_by_id(s.client_id)
-            .await?
-            .ok_or_else(|| not_linked(client))?;
-        Ok(Principal {
-            user: User::from_row(&user),
-            credential_id: p.credential_id,
-            credential_kind: p.credential_kind,
-            access: Access::Full,
-            keys: Keyring::partial(user.id, keys),
-            seal_to: None,
-            memo: None,
-        })
-    }
-
     /// The client's appointments, soonest last, as a linked therapist sees
     /// them whatever the scopes (logged for the client as "appointments").
     pub async fn client_appointments(
@@ -721,17 +710,21 @@ impl App {
         p: &Principal,
         client: &str,
     ) -> Result<Vec<between_domain::appointment::Appointment>, AppError> {
-        let view = self.client_view(p, client, None).await?;
-        let mut list = self.visible_appointments(&view, p.user.id).await?;
+        let r = self.therapist_read(p, client).await?;
+        let list = self.appointments_through(&r).await?;
+        self.log_read(&r, "appointments", None).await?;
+        Ok(list)
+    }
+
+    /// The appointments a link's reader sees, soonest last (not logged).
+    pub(crate) async fn appointments_through(
+        &self,
+        r: &LinkRead,
+    ) -> Result<Vec<between_domain::appointment::Appointment>, AppError> {
+        let mut list = self
+            .visible_appointments(&r.view, r.share.therapist_id)
+            .await?;
         list.sort_by_key(|a| a.starts_at);
-        self.log(
-            view.user.id,
-            Some(p.user.id),
-            &p.user.name,
-            "appointments",
-            None,
-        )
-        .await?;
         Ok(list)
     }
 
@@ -824,30 +817,35 @@ impl App {
         if s.therapist_id != p.user.id {
             return Err(not_linked(&link.client));
         }
-        let summary = self.summary_of_share(p, &s).await?;
-        self.log(s.client_id, Some(p.user.id), &p.user.name, "summary", None)
-            .await?;
+        let r = self.therapist_read_of(p, s).await?;
+        let summary = self.summary_through(&r).await?;
+        self.log_read(&r, "summary", None).await?;
         Ok(summary)
     }
 
-    /// The summary of the link `s`, from the scopes it shares: the figures
-    /// the client's app sealed for this link, or, until there are any,
-    /// worked out from the shared records. Not logged: the caller logs it.
+    /// The summary of the link `s`, from the scopes it shares. Not logged:
+    /// the caller logs it.
     async fn summary_of_share(
         &self,
         p: &Principal,
         s: &ShareRow,
     ) -> Result<ClientSummary, AppError> {
-        let link = self.link(p, s).await?;
+        let r = self.therapist_read_of(p, s.clone()).await?;
+        self.summary_through(&r).await
+    }
+
+    /// The summary a link's reader sees: the figures the client's app
+    /// sealed for this link, or, until there are any, worked out from the
+    /// shared records (not logged).
+    pub(crate) async fn summary_through(&self, r: &LinkRead) -> Result<ClientSummary, AppError> {
+        let link = r.link.clone();
         let now = self.now();
-        Ok(match self.sealed_figures(p, s).await? {
+        Ok(match self.sealed_figures(&r.side, &r.share).await? {
             Some((figures, made)) => figures.summary(link, now, Some(made)),
-            None => {
-                let view = self.client_view(p, &link.client, None).await?;
-                self.figures(&view, p.user.id, &link.scopes, &link.client)
-                    .await?
-                    .summary(link, now, None)
-            }
+            None => self
+                .figures(&r.view, r.share.therapist_id, &link.scopes, &link.client)
+                .await?
+                .summary(link, now, None),
         })
     }
 
@@ -943,6 +941,7 @@ impl App {
             roadblocks,
             deterioration,
             recent_scores,
+            warning_signs: Vec::new(),
         })
     }
 
@@ -978,26 +977,34 @@ impl App {
         client: &str,
         scope: Scope,
     ) -> Result<ClientData, AppError> {
-        let view = self.client_view(p, client, Some(scope)).await?;
-        let data = match scope {
-            Scope::Measures => ClientData::Measures(self.measures(&view).await?),
-            Scope::Goals => ClientData::Goals(self.goals(&view).await?),
-            Scope::Practice => ClientData::Practice(self.practices(&view).await?),
-            Scope::Insights => ClientData::Insights(self.insights(&view).await?),
-            Scope::Feedback => ClientData::Feedback(self.all_feedback(&view).await?),
-            Scope::Journal => ClientData::Journal(self.shared_entries(&view).await?),
-            // Logged by `client_agenda` itself.
-            Scope::Agenda => return Ok(ClientData::Agenda(self.client_agenda(p, client).await?)),
+        let r = self.therapist_read(p, client).await?;
+        let data = self.data_through(&r, scope).await?;
+        let item = match &data {
+            ClientData::Agenda(a) => a.appointment.map(|(id, _)| id),
+            _ => None,
         };
-        self.log(
-            view.user.id,
-            Some(p.user.id),
-            &p.user.name,
-            scope.as_str(),
-            None,
-        )
-        .await?;
+        self.log_read(&r, scope.as_str(), item).await?;
         Ok(data)
+    }
+
+    /// What a link's reader sees under `scope`; not found when that scope
+    /// is off (not logged).
+    pub(crate) async fn data_through(
+        &self,
+        r: &LinkRead,
+        scope: Scope,
+    ) -> Result<ClientData, AppError> {
+        r.require(scope)?;
+        let view = &r.view;
+        Ok(match scope {
+            Scope::Measures => ClientData::Measures(self.measures(view).await?),
+            Scope::Goals => ClientData::Goals(self.goals(view).await?),
+            Scope::Practice => ClientData::Practice(self.practices(view).await?),
+            Scope::Insights => ClientData::Insights(self.insights(view).await?),
+            Scope::Feedback => ClientData::Feedback(self.all_feedback(view).await?),
+            Scope::Journal => ClientData::Journal(self.shared_entries(view).await?),
+            Scope::Agenda => ClientData::Agenda(self.agenda_through(r).await?),
+        })
     }
 }
 
@@ -1073,7 +1080,7 @@ pub(crate) fn require_full(p: &Principal) -> Result<(), AppError> {
 }
 
 /// The item kind a shared key is sealed as.
-fn key_item_kind(kind: DataKind) -> String {
+pub(crate) fn key_item_kind(kind: DataKind) -> String {
     format!("key:{}", kind.as_str())
 }
 

@@ -43,6 +43,11 @@ pub(crate) struct Figures {
     pub roadblocks: Vec<String>,
     pub deterioration: Option<bool>,
     pub recent_scores: Option<Vec<RecentScores>>,
+    /// Recent matches of the warning signs the client chose to tell this
+    /// link about (only the client's app can see them: never worked out
+    /// live).
+    #[serde(default)]
+    pub warning_signs: Vec<crate::warning_signs::SignFlag>,
 }
 
 /// Practice done of practice due over the last four weeks; `None` when
@@ -75,6 +80,7 @@ impl Figures {
             roadblocks: self.roadblocks,
             deterioration: self.deterioration,
             recent_scores: self.recent_scores,
+            warning_signs: self.warning_signs,
             as_of,
         }
     }
@@ -82,7 +88,7 @@ impl Figures {
 
 /// Whether a write of these kinds changes what a summary says.
 pub(crate) fn summarised(batch: &RecordBatch) -> bool {
-    const KINDS: [RecordKind; 8] = [
+    const KINDS: [RecordKind; 10] = [
         RecordKind::Appointment,
         RecordKind::AppointmentSeries,
         RecordKind::Measure,
@@ -91,6 +97,8 @@ pub(crate) fn summarised(batch: &RecordBatch) -> bool {
         RecordKind::Feedback,
         RecordKind::Goal,
         RecordKind::GoalCheckIn,
+        RecordKind::WarningSign,
+        RecordKind::WarningSignMatch,
     ];
     crate::records::batch_touches(batch, &KINDS)
 }
@@ -105,10 +113,16 @@ impl App {
     }
 
     async fn try_publish_summaries(&self, p: &Principal) -> Result<(), AppError> {
-        for (s, scopes) in self.consented_links(p).await? {
-            let figures = self
+        let links = self.consented_links(p).await?;
+        if links.is_empty() {
+            return Ok(());
+        }
+        let mut flags = self.sign_flags(p).await?;
+        for (s, scopes) in links {
+            let mut figures = self
                 .figures(p, s.therapist_id, &scopes, &p.user.name)
                 .await?;
+            figures.warning_signs = flags.remove(&s.id).unwrap_or_default();
             self.seal_summary(p, &s, &figures).await?;
         }
         Ok(())

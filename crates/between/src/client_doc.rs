@@ -190,6 +190,21 @@ impl SummaryText {
                 "{name} answered the PHQ-9 safety item (thoughts of being better off dead or of self-harm) above \"not at all\"."
             ));
         }
+        for f in &c.warning_signs {
+            let seen = if f.last_seen > f.noticed {
+                format!(
+                    "{} to {}",
+                    f.noticed.strftime("%-d %b"),
+                    f.last_seen.strftime("%-d %b")
+                )
+            } else {
+                f.noticed.strftime("%-d %b").to_string()
+            };
+            flags.push(format!(
+                "{name}'s warning sign \"{}\" matched ({seen}): {}. {name} chose to let you know.",
+                f.name, f.evidence
+            ));
+        }
         // Low or falling feedback is a roadblock sentence of its own.
         if c.feedback_flag == Some(true) && !c.roadblocks.iter().any(|r| r.contains("session")) {
             flags.push(format!(
@@ -258,6 +273,12 @@ pub fn summary_json(c: &between_app::sharing::ClientSummary, tz: &TimeZone) -> V
         "adherence": c.adherence,
         "feedback_flag": c.feedback_flag,
         "roadblocks": c.roadblocks,
+        "warning_signs": c.warning_signs.iter().map(|f| json!({
+            "name": f.name,
+            "noticed": f.noticed.to_string(),
+            "last_seen": f.last_seen.to_string(),
+            "evidence": f.evidence,
+        })).collect::<Vec<_>>(),
         "as_of": c.as_of.map(|t| rfc3339(t, tz)),
     })
 }
@@ -277,4 +298,89 @@ pub fn assignment_reply(a: &between_app::assignments::Assignment) -> String {
         out.push_str(&format!(": \"{}\"", r.note));
     }
     out
+}
+
+/// A client's page (the therapist's, or the client's preview of it) as
+/// text and as JSON: who shares what, appointments, assigned practice and
+/// each shared scope — one shape for `between client`, `between share
+/// preview` and the API.
+pub fn page_text_and_json(page: between_app::client_page::ClientPage) -> (String, Value) {
+    use between_app::sharing::ClientData;
+    use between_domain::share::Scope;
+    let tz = page.therapist.time_zone.clone();
+    let link = page.link;
+    let names: Vec<&str> = link.scopes.iter().map(|s| s.as_str()).collect();
+    let mut parts = serde_json::Map::new();
+    let mut text = format!(
+        "{} shares: {}\n",
+        link.client,
+        if names.is_empty() {
+            "nothing yet".to_string()
+        } else {
+            names.join(", ")
+        }
+    );
+    text.push_str("\nappointments\n");
+    if page.appointments.is_empty() {
+        text.push_str("  (none yet)\n");
+    }
+    let mut appointments = Vec::new();
+    for a in &page.appointments {
+        text.push_str(&format!(
+            "  {} ({})\n",
+            a.starts_at
+                .to_zoned(tz.clone())
+                .strftime("%a %-d %b %Y, %H:%M"),
+            a.details.status.as_str()
+        ));
+        appointments.push(json!({
+            "id": a.id,
+            "starts_at": rfc3339(a.starts_at, &tz),
+            "status": a.details.status.as_str(),
+        }));
+    }
+    parts.insert("appointments".into(), Value::Array(appointments));
+    if !page.assignments.is_empty() {
+        text.push_str("\npractice you assigned\n");
+        for a in &page.assignments {
+            text.push_str(&format!(
+                "  {} ({}): {}{}\n",
+                a.practice.title,
+                a.practice.schedule.describe(),
+                a.state.as_str(),
+                assignment_reply(a)
+            ));
+        }
+    }
+    parts.insert(
+        "assignments".into(),
+        Value::Array(
+            page.assignments
+                .iter()
+                .map(|a| crate::json::assignment_json(a, &tz))
+                .collect(),
+        ),
+    );
+    let mut scopes: Vec<(Scope, ClientData)> = page.data;
+    if let Some(agenda) = page.agenda {
+        scopes.push((Scope::Agenda, ClientData::Agenda(agenda)));
+        scopes.sort_by_key(|(scope, _)| *scope);
+    }
+    for (scope, data) in &scopes {
+        let (lines, items) = lines_and_json(data, &tz);
+        text.push_str(&format!("\n{}\n", scope.as_str()));
+        if lines.is_empty() {
+            text.push_str("  (nothing yet)\n");
+        }
+        for l in lines {
+            text.push_str(&format!("  {l}\n"));
+        }
+        parts.insert(scope.as_str().to_string(), Value::Array(items));
+    }
+    let value = json!({
+        "name": link.client,
+        "scopes": names,
+        "shared": parts,
+    });
+    (text, value)
 }

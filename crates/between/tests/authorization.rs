@@ -273,6 +273,7 @@ fn table() -> Vec<Row> {
             ..row("POST", "/sharing/{id}", "/sharing/{share}", Owners(303))
         },
         row("POST", "/sharing/{id}/confirm", "/sharing/{legacy_share}/confirm", Owners(303)),
+        row("GET", "/sharing/{id}/preview", "/sharing/{share}/preview", Owners(200)),
         row("GET", "/sharing/{id}/end", "/sharing/{spare_share}/end", Owners(200)),
         row("POST", "/sharing/{id}/end", "/sharing/{spare_share}/end", Owners(303)),
         // The therapist's dashboard and sessions: every therapist has them
@@ -356,7 +357,9 @@ fn table() -> Vec<Row> {
         row("POST", "/api/v1/shares/accept", "/api/v1/shares/accept", Mine(400)),
         row("PATCH", "/api/v1/shares/{id}", "/api/v1/shares/{share}", Each([200, 403, 404, 404, 404, 401, 404])),
         row("DELETE", "/api/v1/shares/{id}", "/api/v1/shares/{api_spare_share}", Owners(204)),
+        row("GET", "/api/v1/shares/{id}/preview", "/api/v1/shares/{share}/preview", Owners(200)),
         row("GET", "/api/v1/clients", "/api/v1/clients", Mine(200)),
+        row("GET", "/api/v1/clients/{id}", "/api/v1/clients/{client}", Linked(200)),
         row("GET", "/api/v1/clients/{id}/{kind}", "/api/v1/clients/{client}/goals", Shared(200)),
         Row {
             body: r#"{"text": ""}"#,
@@ -714,7 +717,7 @@ async fn fixture(t: &TestApp) -> Fixture {
                     days: 2,
                     window: 7,
                 },
-                tell_therapist: false,
+                tell: Vec::new(),
             },
         )
         .await

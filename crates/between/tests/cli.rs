@@ -371,6 +371,51 @@ fn demo_fills_an_account_deterministically() {
     assert_eq!(shared["shared"]["assignments"][0]["state"], "pending");
     assert!(!shared["shared"]["measures"].as_array().unwrap().is_empty());
     assert!(shared["shared"].get("journal").is_none());
+    // Beyond the two-weekly pair: a PCL-5 series and a WHO-5 series.
+    let taken: std::collections::BTreeSet<&str> = shared["shared"]["measures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|m| m["instrument"].as_str())
+        .collect();
+    assert!(
+        ["phq9", "gad7", "who5", "pcl5-weekly"]
+            .iter()
+            .all(|i| taken.contains(i)),
+        "{taken:?}"
+    );
+    // A warning sign that matched last month, told to the therapist.
+    let signs: serde_json::Value =
+        serde_json::from_str(&cli.ok(&["--user", "demo", "warning-sign", "list", "--json"], ""))
+            .unwrap();
+    assert_eq!(signs[0]["tell"], serde_json::json!(["demo-therapist"]));
+    assert!(signs[0]["last_matched"]["noticed"].is_string(), "{signs}");
+
+    // The demo client sees exactly what their therapist sees, and looking
+    // is not a read by the therapist.
+    let log = cli.ok(&["--user", "demo", "access-log"], "");
+    let preview: serde_json::Value = serde_json::from_str(&cli.ok(
+        &[
+            "--user",
+            "demo",
+            "share",
+            "preview",
+            "demo-therapist",
+            "--json",
+        ],
+        "",
+    ))
+    .unwrap();
+    assert_eq!(preview, shared);
+    assert_eq!(cli.ok(&["--user", "demo", "access-log"], ""), log);
+    let text = cli.ok(
+        &["--user", "demo", "share", "preview", "demo-therapist"],
+        "",
+    );
+    assert!(
+        text.starts_with("What demo-therapist sees about you"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -2498,6 +2543,27 @@ fn warning_signs_are_added_listed_checked_and_deleted() {
     let list: serde_json::Value =
         serde_json::from_str(&cli.ok(&["warning-sign", "list", "--json"], "")).unwrap();
     assert_eq!(list[0]["rule"]["kind"], "tag");
+    assert!(
+        list[0]["last_matched"]["noticed"].is_string(),
+        "the match is recorded: {list}"
+    );
+    let err = cli.fails(
+        &[
+            "warning-sign",
+            "add",
+            "Low",
+            "--low-mood",
+            "3",
+            "--tell",
+            "dr-nobody",
+        ],
+        "",
+        2,
+    );
+    assert!(
+        err.contains("no link with a therapist of that name"),
+        "{err}"
+    );
     let id = list[0]["id"].as_str().unwrap();
     assert!(cli
         .ok(&["warning-sign", "show", id], "")

@@ -9,6 +9,7 @@ mod support;
 use axum::http::StatusCode;
 use between_app::sessions::SignInAs;
 use between_app::Access;
+use between_domain::share::Scope;
 use between_domain::warning_sign::{Rule, WarningSign};
 use serde_json::json;
 use support::{TestApp, PASSWORD};
@@ -43,7 +44,7 @@ async fn a_matching_sign_shows_on_today_with_the_persons_own_next_steps() {
                     value: 6.0,
                     days: 3,
                 },
-                tell_therapist: false,
+                tell: Vec::new(),
             },
         )
         .await
@@ -142,7 +143,7 @@ async fn a_window_is_the_persons_own_days() {
                     days: 1,
                     window: 1,
                 },
-                tell_therapist: false,
+                tell: Vec::new(),
             },
         )
         .await
@@ -234,4 +235,153 @@ async fn the_safety_plan_page_builds_a_sign_from_choices_and_deletes_it() {
         .await
         .body
         .contains("<strong>Not sleeping</strong>"));
+}
+
+/// Links `client` with a new therapist `name` sharing the agenda; returns
+/// the therapist's web session and the link's id.
+async fn linked_therapist(
+    t: &TestApp,
+    client: &between_app::Principal,
+    name: &str,
+) -> (support::Jar, uuid::Uuid) {
+    let jar = t.signed_in_as(name, between_app::Role::Therapist).await;
+    let (dr, _) = t
+        .app
+        .sign_in(name, PASSWORD, "test", SignInAs::Device, "test")
+        .await
+        .unwrap();
+    let invite = t.app.create_share_invite(client).await.unwrap();
+    let link = t.app.accept_share_invite(&dr, &invite.code).await.unwrap();
+    t.app
+        .set_share_scopes(client, name, &[Scope::Agenda], &[])
+        .await
+        .unwrap();
+    (jar, link.id)
+}
+
+#[tokio::test]
+async fn a_sign_matched_by_a_write_is_recorded_once_raised_on_the_agenda_and_flagged_only_where_chosen(
+) {
+    matched_by_a_write(TestApp::new().await).await;
+}
+
+#[tokio::test]
+async fn on_postgresql_a_sign_matched_by_a_write_is_recorded_once_raised_and_flagged() {
+    if let Some(db) = between_store::testing::TestDb::postgres().await {
+        matched_by_a_write(TestApp::on(db).await).await;
+    }
+}
+
+async fn matched_by_a_write(t: TestApp) {
+    t.signed_in("ada").await;
+    let token = t.token("ada", Access::Full).await;
+    let (p, _) = t
+        .app
+        .sign_in("ada", PASSWORD, "test", SignInAs::Device, "test")
+        .await
+        .unwrap();
+    let (rivera, told) = linked_therapist(&t, &p, "dr-rivera").await;
+    let (other, _) = linked_therapist(&t, &p, "dr-okafor").await;
+    t.app
+        .add_warning_sign(
+            &p,
+            WarningSign {
+                name: "Low days".into(),
+                rule: Rule::LowMood {
+                    at_most: 3,
+                    days: 1,
+                    window: 7,
+                },
+                tell: vec![told],
+            },
+        )
+        .await
+        .unwrap();
+    t.app.settle().await;
+    assert!(t.app.warning_sign_matches(&p).await.unwrap().is_empty());
+
+    // Writing is what makes Between look: no page is opened here.
+    for text in ["Heavy day", "Still heavy"] {
+        let entry = json!({"text": text, "mood": 2});
+        let r = t
+            .api(
+                "POST",
+                "/api/v1/entries",
+                Some(&token),
+                Some(&entry.to_string()),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        t.app.settle().await;
+    }
+    let matches = t.app.warning_sign_matches(&p).await.unwrap();
+    assert_eq!(matches.len(), 1, "one episode, however often it is seen");
+    assert_eq!(matches[0].data.name, "Low days");
+    assert!(matches[0].data.evidence.contains("mood 3 or lower"));
+
+    let draft = t.app.draft_agenda(&p).await.unwrap();
+    let point = draft
+        .items
+        .iter()
+        .find(|i| i.key == format!("warning_sign:{}", matches[0].id))
+        .expect("the next agenda raises it");
+    assert_eq!(point.section, between_domain::agenda::Section::Safety);
+    assert!(point.text.contains("My warning sign \"Low days\" matched"));
+
+    let seen = t.get("/clients", &rivera).await.body;
+    assert!(
+        seen.contains("warning sign &#34;Low days&#34; matched (")
+            && seen.contains("chose to let you know"),
+        "the therapist the person chose sees it: {seen}"
+    );
+    let unseen = t.get("/clients", &other).await.body;
+    assert!(
+        !unseen.contains("Low days"),
+        "another therapist does not: {unseen}"
+    );
+    let page = t
+        .get("/safety-plan", &t.sign_in_jar("ada").await)
+        .await
+        .body;
+    assert!(page.contains("Last matched") && page.contains("Shown to dr-rivera"));
+
+    // Signing in looks too: the episode is noted again once it is gone.
+    t.db.store
+        .execute_for_tests("DELETE FROM records WHERE kind = 'warning_sign_match'")
+        .await;
+    t.app
+        .sign_in("ada", PASSWORD, "test", SignInAs::Device, "test")
+        .await
+        .unwrap();
+    t.app.settle().await;
+    assert_eq!(t.app.warning_sign_matches(&p).await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn a_sign_can_be_told_only_to_the_persons_own_links() {
+    let t = TestApp::new().await;
+    t.signed_in("ada").await;
+    let (p, _) = t
+        .app
+        .sign_in("ada", PASSWORD, "test", SignInAs::Device, "test")
+        .await
+        .unwrap();
+    let err = t
+        .app
+        .add_warning_sign(
+            &p,
+            WarningSign {
+                name: "Low days".into(),
+                rule: Rule::LowMood {
+                    at_most: 3,
+                    days: 1,
+                    window: 7,
+                },
+                tell: vec![uuid::Uuid::now_v7()],
+            },
+        )
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("not one of your links"), "{err}");
+    assert!(t.app.warning_signs(&p).await.unwrap().is_empty());
 }

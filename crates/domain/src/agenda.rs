@@ -115,6 +115,8 @@ pub struct Inputs {
     pub measures: Vec<(Uuid, String)>,
     /// PHQ-9 responses since last time with item 9 above 0.
     pub safety: Vec<Uuid>,
+    /// (episode id, one line) for warning signs that matched since last time.
+    pub warning_signs: Vec<(Uuid, String)>,
     /// (feedback id, one line) for low or falling feedback and "what I would change".
     pub therapy: Vec<(Uuid, String)>,
     pub roadblocks: Vec<Roadblock>,
@@ -152,6 +154,15 @@ pub fn draft(i: &Inputs) -> Vec<Item> {
             section: Section::Safety,
             text: "I answered the question about thoughts of being better off dead or of hurting myself with more than \"not at all\". I want to talk about it first.".into(),
             evidence: i.safety.clone(),
+            minutes: 10,
+        });
+    }
+    for (id, text) in &i.warning_signs {
+        out.push(Item {
+            key: format!("warning_sign:{id}"),
+            section: Section::Safety,
+            text: text.clone(),
+            evidence: vec![*id],
             minutes: 10,
         });
     }
@@ -352,6 +363,26 @@ mod tests {
         let mut sorted = sections.clone();
         sorted.sort();
         assert_eq!(sections, sorted, "items come in section order");
+    }
+
+    #[test]
+    fn a_warning_sign_that_matched_is_a_safety_point_after_the_phq9_one() {
+        let (episode, response) = (Uuid::now_v7(), Uuid::now_v7());
+        let items = draft(&Inputs {
+            safety: vec![response],
+            warning_signs: vec![(episode, "My warning sign \"Not sleeping\" matched.".into())],
+            ..Default::default()
+        });
+        let safety: Vec<(&str, &[Uuid])> = items
+            .iter()
+            .filter(|x| x.section == Section::Safety)
+            .map(|x| (x.key.as_str(), x.evidence.as_slice()))
+            .collect();
+        let key = format!("warning_sign:{episode}");
+        assert_eq!(
+            safety,
+            vec![("safety", &[response][..]), (key.as_str(), &[episode][..])]
+        );
     }
 
     #[test]

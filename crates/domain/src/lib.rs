@@ -27,6 +27,7 @@ pub mod timespec;
 pub mod tracker;
 pub mod trend;
 pub mod validation;
+pub mod warning_match;
 pub mod warning_sign;
 pub mod wins;
 pub mod words;

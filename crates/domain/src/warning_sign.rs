@@ -349,10 +349,10 @@ pub struct WarningSign {
     /// What the person calls it ("Not sleeping").
     pub name: String,
     pub rule: Rule,
-    /// Whether a linked therapist's dashboard may show that it matched
-    /// (only links the person also opted in on; see the app).
+    /// The links (share ids) whose therapist's dashboard may show that it
+    /// matched; none by default.
     #[serde(default)]
-    pub tell_therapist: bool,
+    pub tell: Vec<uuid::Uuid>,
 }
 
 /// The longest name.
@@ -374,10 +374,13 @@ impl WarningSign {
             ));
         }
         crate::storable::check_text("name", &name)?;
+        let mut tell = self.tell;
+        tell.sort();
+        tell.dedup();
         Ok(WarningSign {
             name,
             rule: self.rule.validated()?,
-            ..self
+            tell,
         })
     }
 }

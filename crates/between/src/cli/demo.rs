@@ -95,7 +95,15 @@ pub async fn run(ctx: &Context, args: DemoArgs) -> CliResult {
     save_device_login(ctx, &app, DEMO_THERAPIST, &therapist_password).await?;
     let therapist = ctx.principal_for(&app, DEMO_THERAPIST).await?;
     let invite = app.create_share_invite(&p).await?;
-    app.accept_share_invite(&therapist, &invite.code).await?;
+    let link = app.accept_share_invite(&therapist, &invite.code).await?;
+    // Questionnaires beyond the two-weekly pair, a safety plan and a
+    // warning sign the therapist is told about, which matched last month.
+    let care = demo::fill_care(&app, &p, args.years, Some(link.id), args.seed).await?;
+    outln!(
+        "Added {} more questionnaires (PCL-5 weekly, WHO-5), a safety plan and {} warning sign that matched last month.",
+        care.measures,
+        care.warning_signs
+    );
     app.set_share_scopes(
         &p,
         DEMO_THERAPIST,

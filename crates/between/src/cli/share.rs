@@ -38,6 +38,13 @@ pub enum ShareCommand {
         #[arg(long, num_args = 1.., value_name = "KIND")]
         off: Vec<String>,
     },
+    /// What therapist NAME sees about you: their page, built the way their
+    /// app builds it from exactly the keys you shared (not logged as their view).
+    Preview {
+        name: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// End the link with NAME (either side); it takes effect at once.
     End { name: String },
     /// Confirm the link with therapist NAME after comparing their key's
@@ -219,6 +226,17 @@ pub async fn run(ctx: &Context, cmd: ShareCommand) -> CliResult {
             app.confirm_share(&p, &name).await?;
             outln!("The link with {name} is confirmed.");
             Ok(())
+        }
+        ShareCommand::Preview { name, json } => {
+            // The same gathering as the therapist's `between client`.
+            let page = app.preview_client_page(&p, name.trim()).await?;
+            if !json {
+                outln!(
+                    "What {} sees about you (in their time zone; looking is not recorded as their view):",
+                    page.link.therapist
+                );
+            }
+            print_client_page(page, json)
         }
         ShareCommand::End { name } => {
             app.end_share(&p, &name).await?;
@@ -403,7 +421,6 @@ pub async fn clients(ctx: &Context, args: JsonArgs) -> CliResult {
 pub async fn client(ctx: &Context, args: ClientArgs) -> CliResult {
     let app = ctx.app().await?;
     let p = ctx.principal(&app).await?;
-    let tz = p.user.time_zone.clone();
     let link = app
         .clients(&p)
         .await?
@@ -430,82 +447,17 @@ pub async fn client(ctx: &Context, args: ClientArgs) -> CliResult {
         );
         return Ok(());
     }
-    let mut json_parts = serde_json::Map::new();
-    let mut text = String::new();
-    let appointments = app.client_appointments(&p, &link.client).await?;
-    text.push_str("\nappointments\n");
-    if appointments.is_empty() {
-        text.push_str("  (none yet)\n");
+    let page = app.client_page(&p, &link.client).await?;
+    print_client_page(page, args.json)
+}
+
+/// A client's page as text or JSON: appointments, assigned practice and
+/// each shared scope.
+fn print_client_page(page: between_app::client_page::ClientPage, json: bool) -> CliResult {
+    let (text, value) = crate::client_doc::page_text_and_json(page);
+    if json {
+        return print_json(&value);
     }
-    let mut appointment_items = Vec::new();
-    for a in &appointments {
-        text.push_str(&format!(
-            "  {} ({})\n",
-            a.starts_at
-                .to_zoned(tz.clone())
-                .strftime("%a %-d %b %Y, %H:%M"),
-            a.details.status.as_str()
-        ));
-        appointment_items.push(json!({
-            "id": a.id,
-            "starts_at": crate::json::rfc3339(a.starts_at, &tz),
-            "status": a.details.status.as_str(),
-        }));
-    }
-    json_parts.insert(
-        "appointments".into(),
-        serde_json::Value::Array(appointment_items),
-    );
-    let assigned = app.client_assignments(&p, &link.client).await?;
-    if !assigned.is_empty() {
-        text.push_str("\npractice you assigned\n");
-        for a in &assigned {
-            let reply = crate::client_doc::assignment_reply(a);
-            text.push_str(&format!(
-                "  {} ({}): {}{reply}\n",
-                a.practice.title,
-                a.practice.schedule.describe(),
-                a.state.as_str()
-            ));
-        }
-    }
-    json_parts.insert(
-        "assignments".into(),
-        serde_json::Value::Array(
-            assigned
-                .iter()
-                .map(|a| crate::json::assignment_json(a, &tz))
-                .collect(),
-        ),
-    );
-    for scope in link.scopes.iter().copied() {
-        let data = app.client_data(&p, &link.client, scope).await?;
-        let (lines, items) = crate::client_doc::lines_and_json(&data, &tz);
-        text.push_str(&format!("\n{}\n", scope.as_str()));
-        if lines.is_empty() {
-            text.push_str("  (nothing yet)\n");
-        }
-        for l in lines {
-            text.push_str(&format!("  {l}\n"));
-        }
-        json_parts.insert(scope.as_str().to_string(), serde_json::Value::Array(items));
-    }
-    if args.json {
-        return print_json(&json!({
-            "name": link.client,
-            "scopes": scope_names(&link.scopes),
-            "shared": json_parts,
-        }));
-    }
-    outln!(
-        "{} shares: {}",
-        link.client,
-        if link.scopes.is_empty() {
-            "nothing yet".to_string()
-        } else {
-            scope_names(&link.scopes).join(", ")
-        }
-    );
     out!("{text}");
     Ok(())
 }

@@ -1,6 +1,8 @@
 //! `between warning-sign …`: the person's warning signs — step 1 of their
 //! safety plan — as rules over their own data, and which match now.
 
+use between_app::sharing::Link;
+use between_app::warning_signs::SignView;
 use between_domain::measure::Instrument;
 use between_domain::warning_sign::{Rule, WarningSign};
 use clap::{Args, Subcommand};
@@ -53,9 +55,10 @@ pub struct AddArgs {
     times: u8,
     #[arg(long, default_value_t = 7)]
     at_least: u8,
-    /// Let a linked therapist's dashboard show that it matched.
-    #[arg(long)]
-    tell_therapist: bool,
+    /// Let this linked therapist's list of clients flag it when it matches
+    /// (their name as in `between share list`; repeat for more).
+    #[arg(long, value_name = "THERAPIST")]
+    tell: Vec<String>,
     #[arg(long)]
     json: bool,
 }
@@ -122,27 +125,48 @@ fn rule_of(a: &AddArgs) -> Result<Rule, CliError> {
     ))
 }
 
-fn view_json(v: &between_app::warning_signs::SignView) -> serde_json::Value {
+/// The therapists a sign is told to, by name.
+fn told(v: &SignView, links: &[Link]) -> Vec<String> {
+    links
+        .iter()
+        .filter(|l| v.sign.data.tell.contains(&l.id))
+        .map(|l| l.with.clone())
+        .collect()
+}
+
+fn view_json(v: &SignView, links: &[Link]) -> serde_json::Value {
     serde_json::json!({
         "id": v.sign.id,
         "name": v.sign.data.name,
         "rule": v.sign.data.rule,
         "words": v.sign.data.rule.words(),
-        "tell_therapist": v.sign.data.tell_therapist,
+        "tell": told(v, links),
         "matches": v.fired.as_ref().map(|f| serde_json::json!({
             "since": f.on.to_string(),
             "evidence": f.evidence,
         })),
+        "last_matched": v.last.as_ref().map(|m| serde_json::json!({
+            "noticed": m.noticed.to_string(),
+            "last_seen": m.last_seen.to_string(),
+            "evidence": m.evidence,
+        })),
     })
 }
 
-fn line(v: &between_app::warning_signs::SignView) -> String {
-    let state = match &v.fired {
-        Some(f) => format!("matches now: {}", f.evidence),
-        None => "not now".into(),
+fn line(v: &SignView, links: &[Link]) -> String {
+    let state = match (&v.fired, &v.last) {
+        (Some(f), _) => format!("matches now: {}", f.evidence),
+        (None, Some(m)) => format!("last matched {}", m.last_seen),
+        (None, None) => "not now".into(),
+    };
+    let told = told(v, links);
+    let told = if told.is_empty() {
+        String::new()
+    } else {
+        format!(" [shown to {}]", told.join(", "))
     };
     format!(
-        "{}  {} ({}) — {state}",
+        "{}  {} ({}) — {state}{told}",
         v.sign.id,
         v.sign.data.name,
         v.sign.data.rule.words()
@@ -156,12 +180,29 @@ pub async fn run(ctx: &Context, cmd: WarningSignCommand) -> CliResult {
         uuid::Uuid::parse_str(id.trim())
             .map_err(|_| CliError::input(format!("{} is not a warning sign's id", id.trim())))
     };
+    let links = if p.user.role == between_app::Role::Client {
+        app.shares(&p).await?
+    } else {
+        Vec::new()
+    };
     match cmd {
         WarningSignCommand::Add(args) => {
+            let mut tell = Vec::new();
+            for name in &args.tell {
+                let link = links
+                    .iter()
+                    .find(|l| l.with.eq_ignore_ascii_case(name.trim()))
+                    .ok_or_else(|| {
+                        CliError::input(format!(
+                            "--tell {name}: you have no link with a therapist of that name (see `between share list`)"
+                        ))
+                    })?;
+                tell.push(link.id);
+            }
             let sign = WarningSign {
                 name: args.name.clone(),
                 rule: rule_of(&args)?,
-                tell_therapist: args.tell_therapist,
+                tell,
             };
             let stored = app.add_warning_sign(&p, sign).await?;
             if args.json {
@@ -178,13 +219,13 @@ pub async fn run(ctx: &Context, cmd: WarningSignCommand) -> CliResult {
         WarningSignCommand::List(args) => {
             let all = app.warning_signs(&p).await?;
             if args.json {
-                return print_json(&all.iter().map(view_json).collect::<Vec<_>>());
+                return print_json(&all.iter().map(|v| view_json(v, &links)).collect::<Vec<_>>());
             }
             if all.is_empty() {
                 outln!("No warning signs yet. Add one with `between warning-sign add`.");
             }
             for v in &all {
-                outln!("{}", line(v));
+                outln!("{}", line(v, &links));
             }
             Ok(())
         }
@@ -201,9 +242,9 @@ pub async fn run(ctx: &Context, cmd: WarningSignCommand) -> CliResult {
                     )))
                 })?;
             if args.json {
-                return print_json(&view_json(&v));
+                return print_json(&view_json(&v, &links));
             }
-            outln!("{}", line(&v));
+            outln!("{}", line(&v, &links));
             Ok(())
         }
         WarningSignCommand::Delete(args) => {
@@ -215,16 +256,22 @@ pub async fn run(ctx: &Context, cmd: WarningSignCommand) -> CliResult {
             Ok(())
         }
         WarningSignCommand::Check(args) => {
+            app.check_warning_signs(&p).await?;
             let fired = app.warning_signs_fired(&p).await?;
             if args.json {
-                return print_json(&fired.iter().map(view_json).collect::<Vec<_>>());
+                return print_json(
+                    &fired
+                        .iter()
+                        .map(|v| view_json(v, &links))
+                        .collect::<Vec<_>>(),
+                );
             }
             if fired.is_empty() {
                 outln!("None of your warning signs matches now.");
                 return Ok(());
             }
             for v in &fired {
-                outln!("{}", line(v));
+                outln!("{}", line(v, &links));
             }
             let plan = app.safety_plan(&p).await?;
             for (field, heading, _) in between_app::measures::SAFETY_PLAN_SECTIONS

@@ -141,6 +141,33 @@ pub async fn end(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
+/// `GET /shares/{id}/preview`: what that link's therapist sees about this
+/// client, in the shape of their `GET /clients/{id}`; not logged as a read.
+pub async fn preview(
+    State(state): State<WebState>,
+    ApiPrincipal(p): ApiPrincipal,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Response, ApiError> {
+    let link = find(&state, &p, &id).await?;
+    if link.client_id != p.user.id {
+        return Err(between_app::AppError::NotFound("The link".into()).into());
+    }
+    let page = state.app.preview_client_page(&p, &link.therapist).await?;
+    Ok(Json(crate::client_doc::page_text_and_json(page).1).into_response())
+}
+
+/// `GET /clients/{id}`: everything the client shares with this therapist
+/// (each read logged for the client).
+pub async fn client(
+    State(state): State<WebState>,
+    ApiPrincipal(p): ApiPrincipal,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Response, ApiError> {
+    let link = linked_client(&state, &p, &id).await?;
+    let page = state.app.client_page(&p, &link.client).await?;
+    Ok(Json(crate::client_doc::page_text_and_json(page).1).into_response())
+}
+
 pub async fn clients(
     State(state): State<WebState>,
     ApiPrincipal(p): ApiPrincipal,

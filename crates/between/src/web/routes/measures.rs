@@ -544,14 +544,29 @@ pub(super) struct PlanPage {
     pub(super) layout: Layout,
     sections: Vec<(&'static str, &'static str, &'static str, String)>,
     contacts: Vec<String>,
-    /// Warning signs: (id, name, rule in words, what matches now or "").
-    signs: Vec<(String, String, String, String)>,
+    signs: Vec<SignRow>,
+    /// (share id, therapist) of the person's confirmed links, to tell.
+    links: Vec<(String, String)>,
     /// (key, name) of the person's trackers, for the rule form.
     trackers: Vec<(String, String)>,
     /// (slug, name) of every instrument.
     instruments: Vec<(&'static str, &'static str)>,
     pub(super) sign_error: Option<String>,
     pub(super) sign_name: String,
+}
+
+/// A warning sign on the safety plan page.
+struct SignRow {
+    id: String,
+    name: String,
+    /// The rule in words.
+    words: String,
+    /// What matches now, or "".
+    now: String,
+    /// When it last matched, or "".
+    last: String,
+    /// Who is told on their dashboard, or "".
+    told: String,
 }
 
 pub(super) async fn plan_page(
@@ -568,6 +583,11 @@ pub(super) async fn plan_page(
             &stored
         }
     };
+    let links = if p.user.role == between_app::Role::Client {
+        state.app.shares(p).await?
+    } else {
+        Vec::new()
+    };
     Ok(PlanPage {
         layout: Layout::signed_in(state, s, "My safety plan", "crisis"),
         sections: SAFETY_PLAN_SECTIONS
@@ -580,14 +600,37 @@ pub(super) async fn plan_page(
             .warning_signs(p)
             .await?
             .into_iter()
-            .map(|v| {
-                (
-                    v.sign.id.to_string(),
-                    v.sign.data.name.clone(),
-                    v.sign.data.rule.words(),
-                    v.fired.map(|f| f.evidence).unwrap_or_default(),
-                )
+            .map(|v| SignRow {
+                id: v.sign.id.to_string(),
+                name: v.sign.data.name.clone(),
+                words: v.sign.data.rule.words(),
+                now: v.fired.map(|f| f.evidence).unwrap_or_default(),
+                last: v
+                    .last
+                    .map(|m| {
+                        if m.last_seen > m.noticed {
+                            format!(
+                                "{} to {}",
+                                m.noticed.strftime("%-d %b %Y"),
+                                m.last_seen.strftime("%-d %b %Y")
+                            )
+                        } else {
+                            m.noticed.strftime("%-d %b %Y").to_string()
+                        }
+                    })
+                    .unwrap_or_default(),
+                told: links
+                    .iter()
+                    .filter(|l| v.sign.data.tell.contains(&l.id))
+                    .map(|l| l.with.clone())
+                    .collect::<Vec<_>>()
+                    .join(", "),
             })
+            .collect(),
+        links: links
+            .iter()
+            .filter(|l| l.confirmed)
+            .map(|l| (l.id.to_string(), l.with.clone()))
             .collect(),
         trackers: state
             .app
@@ -611,7 +654,7 @@ pub async fn safety_plan(
     PageQuery(q): PageQuery<std::collections::HashMap<String, String>>,
 ) -> PageResult {
     let notice = match q.get("sign").map(String::as_str) {
-        Some("added") => Some("Added. Between checks it when you open Today."),
+        Some("added") => Some("Added. Between checks it when you write and when you sign in."),
         Some("deleted") => Some("Deleted."),
         _ => q
             .contains_key("saved")

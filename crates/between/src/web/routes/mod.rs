@@ -89,6 +89,7 @@ pub fn table() -> Vec<Route> {
         get("/sharing/access-log.csv", share::access_log_csv),
         post("/sharing/{id}", share::set_scopes),
         post("/sharing/{id}/confirm", share::confirm),
+        get("/sharing/{id}/preview", share::preview),
         get("/sharing/{id}/end", confirm::end_share),
         post("/sharing/{id}/end", share::end),
         get("/clients", share::clients),

@@ -751,6 +751,11 @@ struct ClientPage {
     /// The link itself, for ending it.
     link_id: String,
     name: String,
+    therapist: String,
+    /// The client's preview of this page: no forms, nothing logged.
+    preview: bool,
+    /// This page's address, for its own links.
+    base: String,
     /// What needs attention, in the third person.
     flags: Vec<String>,
     shares: Vec<&'static str>,
@@ -903,15 +908,61 @@ async fn client_page(
     assign_form: AssignForm,
     all_appointments: bool,
 ) -> PageResult {
+    let page = state.app.client_page(&s.principal, &link.client).await?;
+    let layout = Layout::signed_in(state, s, link.client.clone(), "clients");
+    render_client_page(state, layout, page, error, assign_form, all_appointments)
+}
+
+/// `GET /sharing/{id}/preview`: "See what my therapist sees" — the page
+/// that link's therapist sees about this client, built by the same
+/// gathering over exactly the keys the link holds, not logged as a read.
+pub async fn preview(
+    State(state): State<WebState>,
+    s: SignedIn,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    PageQuery(params): PageQuery<ClientParams>,
+) -> PageResult {
+    let id = super::path_id(&id)?;
+    let link = state
+        .app
+        .shares(&s.principal)
+        .await?
+        .into_iter()
+        .find(|l| l.id == id && l.client_id == s.principal.user.id)
+        .ok_or(PageError::NotFound)?;
+    let page = state
+        .app
+        .preview_client_page(&s.principal, &link.therapist)
+        .await?;
+    let layout = Layout::signed_in(
+        &state,
+        &s,
+        format!("What {} sees", link.therapist),
+        "sharing",
+    );
+    let all = params.appointments.as_deref() == Some("all");
+    render_client_page(&state, layout, page, None, AssignForm::default(), all)
+}
+
+/// The therapist's page about a client, or the client's preview of it:
+/// one template, the therapist's own forms left out of the preview.
+fn render_client_page(
+    state: &WebState,
+    layout: Layout,
+    page: between_app::client_page::ClientPage,
+    error: Option<String>,
+    assign_form: AssignForm,
+    all_appointments: bool,
+) -> PageResult {
     use between_app::sharing::ClientData;
     use between_domain::share::Scope;
-    let p = &s.principal;
-    let tz = &p.user.time_zone;
+    let link = page.link.clone();
+    let tz = &page.therapist.time_zone;
     let now = state.app.now();
     let today = now.to_zoned(tz.clone()).date();
-    let summary = state.app.client_summary(p, link.clone()).await?;
+    let summary = page.summary;
     let flags = crate::client_doc::SummaryText::of(&summary, tz, now).flags;
-    let appointments = state.app.client_appointments(p, &link.client).await?;
+    let appointments = page.appointments;
     let attended: Vec<jiff::Timestamp> = appointments
         .iter()
         .filter(|a| {
@@ -921,9 +972,8 @@ async fn client_page(
         .collect();
     let (mut scores, mut goals, mut practices) = (None, None, None);
     let mut details = Vec::new();
-    for scope in link.scopes.iter().copied().filter(|x| *x != Scope::Agenda) {
-        let data = state.app.client_data(p, &link.client, scope).await?;
-        match &data {
+    for (scope, data) in &page.data {
+        match data {
             ClientData::Measures(list) => {
                 scores = Some(
                     between_domain::measure::Instrument::ALL
@@ -981,13 +1031,13 @@ async fn client_page(
             }
             _ => {}
         }
-        let (lines, _) = crate::client_doc::lines_and_json(&data, tz);
+        let (lines, _) = crate::client_doc::lines_and_json(data, tz);
         details.push((scope.describe(), lines));
     }
     let shares_agenda = link.scopes.contains(&Scope::Agenda);
     let (mut agenda, mut agenda_note) = (None, String::new());
-    if shares_agenda {
-        agenda = agenda_view(state.app.client_agenda(p, &link.client).await?, tz);
+    if let Some(shared) = page.agenda {
+        agenda = agenda_view(shared, tz);
         if agenda.is_none() {
             agenda_note = format!(
                 "No agenda to show yet: it appears when {} next opens their agenda for a session with you.",
@@ -1013,10 +1063,8 @@ async fn client_page(
         .map(|a| appointment_row(a, tz))
         .collect();
     let more_past = past_all.len().saturating_sub(shown);
-    let assigned = state
-        .app
-        .client_assignments(p, &link.client)
-        .await?
+    let assigned = page
+        .assignments
         .into_iter()
         .map(|a| {
             let mut reply = crate::client_doc::assignment_reply(&a)
@@ -1033,33 +1081,35 @@ async fn client_page(
             )
         })
         .collect();
-    let requests = if link.scopes.contains(&Scope::Measures) {
-        state
-            .app
-            .client_measure_requests(p, &link.client)
-            .await?
-            .into_iter()
-            .map(|r| {
-                let mut reply = r.reply.clone().unwrap_or_default();
-                if !r.verified {
-                    reply.push_str(crate::client_doc::NOT_VERIFIED);
-                }
-                (r.words(), r.state.as_str(), r.note.clone(), reply)
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
+    let requests = page
+        .requests
+        .into_iter()
+        .map(|r| {
+            let mut reply = r.reply.clone().unwrap_or_default();
+            if !r.verified {
+                reply.push_str(crate::client_doc::NOT_VERIFIED);
+            }
+            (r.words(), r.state.as_str(), r.note.clone(), reply)
+        })
+        .collect();
     let status = if error.is_some() {
         axum::http::StatusCode::UNPROCESSABLE_ENTITY
     } else {
         axum::http::StatusCode::OK
     };
-    let page = render(&ClientPage {
-        layout: Layout::signed_in(state, s, link.client.clone(), "clients"),
+    let base = if page.preview {
+        format!("/sharing/{}/preview", link.id)
+    } else {
+        format!("/clients/{}", link.client_id)
+    };
+    let html = render(&ClientPage {
+        layout,
         id: link.client_id.to_string(),
         link_id: link.id.to_string(),
         name: link.client,
+        therapist: link.therapist,
+        preview: page.preview,
+        base,
         flags,
         shares: link.scopes.iter().map(|x| x.describe()).collect(),
         shares_agenda,
@@ -1081,7 +1131,7 @@ async fn client_page(
             .map(|i| (i.as_str(), i.name()))
             .collect(),
     })?;
-    Ok((status, page).into_response())
+    Ok((status, html).into_response())
 }
 
 /// `POST /clients/{id}/assign`: a therapist assigns practice (title,

@@ -60,7 +60,11 @@ pub async fn add(State(state): State<WebState>, SignedForm { s, form }: SignedFo
             let sign = WarningSign {
                 name: form.get("name").to_string(),
                 rule,
-                tell_therapist: form.has("tell_therapist"),
+                tell: form
+                    .all("tell")
+                    .into_iter()
+                    .filter_map(|id| uuid::Uuid::parse_str(id.trim()).ok())
+                    .collect(),
             };
             state.app.add_warning_sign(&s.principal, sign).await
         }
