@@ -9,7 +9,8 @@ Usage: scripts/shoot.py OUT_DIR PATH [PATH…] [--bin path/to/between] [--anonym
 Writes OUT_DIR/<name>-390.png and OUT_DIR/<name>-1280.png per path (full
 page height). A path may be "name=/some/path"; "{demo}" in a path stands for
 the demo client's id (e.g. /clients/{demo}), "{link}" the demo client's
-link with their therapist (e.g. /sharing/{link}/preview). With --anonymous the pages are
+link with their therapist (e.g. /sharing/{link}/preview), "{entry}" the
+newest journal entry. With --anonymous the pages are
 shot signed out. Each --prepare runs `between CLI ARGS` on the store
 before the server starts (e.g. --prepare "--user demo calendar url"); each
 --sql runs a statement on its SQLite file after those.
@@ -96,9 +97,17 @@ try:
         js = ("var a = document.querySelector('a[href$=\"/preview\"]');"
               " return a ? a.getAttribute('href').split('/')[2] : '';")
         link_id = wd("POST", f"{s}/execute/sync", {"script": js, "args": []})
+    entry_id = ""
+    if any("{entry}" in p for p in args.paths):
+        # The newest journal entry.
+        wd("POST", f"{s}/url", {"url": base + "/journal"}); time.sleep(0.3)
+        js = ("var a = Array.from(document.querySelectorAll('a[href^=\"/journal/\"]'))"
+              ".find(function (x) { return /^\\/journal\\/[0-9a-f-]{36}$/.test(x.getAttribute('href')); });"
+              " return a ? a.getAttribute('href').split('/')[2] : '';")
+        entry_id = wd("POST", f"{s}/execute/sync", {"script": js, "args": []})
     for spec in args.paths:
         name, path = spec.split("=", 1) if "=" in spec else (spec.strip("/").replace("/", "-").replace("{demo}", "demo").replace("{link}", "link") or "home", spec)
-        path = path.replace("{demo}", demo_id).replace("{link}", link_id)
+        path = path.replace("{demo}", demo_id).replace("{link}", link_id).replace("{entry}", entry_id)
         for width in (390, 1280):
             wd("POST", f"{s}/window/rect", {"width": width, "height": 900})
             wd("POST", f"{s}/url", {"url": base + path}); time.sleep(0.4)

@@ -226,7 +226,8 @@ impl App {
     ) -> Result<SharedAgenda, AppError> {
         let r = self.therapist_read(p, client).await?;
         let agenda = self.agenda_through(&r).await?;
-        self.log_read(&r, "agenda", agenda.appointment.map(|(id, _)| id))
+        let details = crate::access_details::of_agenda(&agenda, &r.view.user.time_zone);
+        self.log_read(&r, "agenda", agenda.appointment.map(|(id, _)| id), details)
             .await?;
         Ok(agenda)
     }

@@ -126,6 +126,7 @@ macro_rules! with_type {
             RecordKind::SafetyPlan => $f::<SafetyPlan>($($arg),*),
             RecordKind::WarningSign => $f::<between_domain::warning_sign::WarningSign>($($arg),*),
             RecordKind::WarningSignMatch => $f::<between_domain::warning_match::Match>($($arg),*),
+            RecordKind::Excerpt => $f::<between_domain::excerpt::Excerpt>($($arg),*),
             RecordKind::WinsSeen => $f::<std::collections::BTreeSet<String>>($($arg),*),
             RecordKind::PinnedPatterns => $f::<Vec<String>>($($arg),*),
             RecordKind::Tracker => $f::<Tracker>($($arg),*),

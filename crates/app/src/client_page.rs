@@ -8,6 +8,7 @@
 use between_domain::appointment::Appointment;
 use between_domain::share::Scope;
 
+use crate::access_details as details;
 use crate::agenda_share::SharedAgenda;
 use crate::assignments::Assignment;
 use crate::error::AppError;
@@ -60,20 +61,31 @@ impl App {
 
     async fn page_through(&self, r: &LinkRead) -> Result<ClientPage, AppError> {
         let summary = self.summary_through(r).await?;
-        self.log_read(r, "summary", None).await?;
+        self.log_read(r, "summary", None, details::of_summary(&summary))
+            .await?;
         let appointments = self.appointments_through(r).await?;
-        self.log_read(r, "appointments", None).await?;
+        self.log_read(
+            r,
+            "appointments",
+            None,
+            details::of_appointments(&appointments),
+        )
+        .await?;
+        let tz = &r.view.user.time_zone;
         let mut data = Vec::new();
         for scope in r.link.scopes.iter().copied() {
             if scope == Scope::Agenda {
                 continue;
             }
-            data.push((scope, self.data_through(r, scope).await?));
-            self.log_read(r, scope.as_str(), None).await?;
+            let read = self.data_through(r, scope).await?;
+            self.log_read(r, scope.as_str(), None, details::of_data(&read, tz))
+                .await?;
+            data.push((scope, read));
         }
         let agenda = if r.link.scopes.contains(&Scope::Agenda) {
             let agenda = self.agenda_through(r).await?;
-            self.log_read(r, "agenda", agenda.appointment.map(|(id, _)| id))
+            let item = agenda.appointment.map(|(id, _)| id);
+            self.log_read(r, "agenda", item, details::of_agenda(&agenda, tz))
                 .await?;
             Some(agenda)
         } else {

@@ -348,7 +348,11 @@ impl App {
 
     /// The therapist's pinned copy of the client's key, pinned now if the
     /// link predates pinning.
-    async fn pinned_client_key(&self, p: &Principal, s: &ShareRow) -> Result<Vec<u8>, AppError> {
+    pub(crate) async fn pinned_client_key(
+        &self,
+        p: &Principal,
+        s: &ShareRow,
+    ) -> Result<Vec<u8>, AppError> {
         if let Some(pinned) = self.own_record::<Pinned>(p, s).await? {
             if pinned.client_id == s.client_id {
                 return Ok(pinned.client_key);

@@ -2,6 +2,7 @@
 //! accounts and credentials, authorisation, encryption at rest, and the
 //! journal. Front ends stay thin; every rule lives here or in the domain.
 
+pub mod access_details;
 pub mod accounts;
 pub mod agenda;
 pub mod agenda_saved;
@@ -21,6 +22,7 @@ pub mod demo;
 pub mod demo_care;
 pub mod demo_clinic;
 pub mod error;
+pub mod excerpts;
 pub mod feedback;
 pub mod fhir;
 mod form_tokens;

@@ -147,25 +147,46 @@ impl App {
         })
     }
 
-    /// Records a therapist's read in the client's access log; a preview is
-    /// not a read by anyone else and is not recorded.
+    /// Records a therapist's read in the client's access log: `what` the
+    /// kind of data, `details` what exactly, sealed to the client. A
+    /// preview is not a read by anyone else and is not recorded.
     pub(crate) async fn log_read(
         &self,
         r: &LinkRead,
         what: &str,
         item: Option<uuid::Uuid>,
+        details: Vec<String>,
     ) -> Result<(), AppError> {
         if r.preview {
             return Ok(());
         }
+        let details = self.sealed_details(r, &details).await;
         self.log(
             r.share.client_id,
             Some(r.therapist.id),
             &r.therapist.name,
             what,
             item,
+            details,
         )
         .await
+    }
+
+    /// `lines` sealed to the client of link `r`, with their public key as
+    /// the therapist's own record pinned it; `None` when there is nothing
+    /// to say or no pinned key (then the row keeps only its plain,
+    /// generic columns).
+    pub(crate) async fn sealed_details(&self, r: &LinkRead, lines: &[String]) -> Option<Vec<u8>> {
+        if lines.is_empty() {
+            return None;
+        }
+        match self.pinned_client_key(&r.side, &r.share).await {
+            Ok(key) => crate::access_details::seal(&key, lines),
+            Err(err) => {
+                tracing::warn!(error = %err, "access-log details left out: no pinned key");
+                None
+            }
+        }
     }
 
     async fn user_of(&self, s: &ShareRow, id: uuid::Uuid) -> Result<User, AppError> {

@@ -317,12 +317,20 @@ impl App {
             .map_err(|e| AppError::Corrupt(format!("snapshot: {e}")))?;
         let kind = LinkKind::parse(&row.kind)
             .ok_or_else(|| AppError::Corrupt(format!("a private link of kind {}", row.kind)))?;
+        // Which agenda or review: sealed to the owner's public key.
+        let details = match self.store.keypair(row.owner_id).await? {
+            Some(k) => {
+                crate::access_details::seal(&k.public_key, std::slice::from_ref(&snapshot.title))
+            }
+            None => None,
+        };
         self.log(
             row.owner_id,
             None,
             "someone with a private link",
             &format!("{} (private link)", kind.as_str()),
             row.item_id,
+            details,
         )
         .await?;
         Ok(Opened {

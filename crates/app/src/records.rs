@@ -38,6 +38,8 @@ pub enum RecordKind {
     WarningSign,
     /// One episode of a warning sign matching.
     WarningSignMatch,
+    /// What is shared of one private entry (parent): part of it or a summary.
+    Excerpt,
     WinsSeen,
     PinnedPatterns,
     Tracker,
@@ -61,7 +63,7 @@ pub enum RecordKind {
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 27] = [
+    pub const ALL: [RecordKind; 28] = [
         RecordKind::Appointment,
         RecordKind::AppointmentSeries,
         RecordKind::Question,
@@ -78,6 +80,7 @@ impl RecordKind {
         RecordKind::SafetyPlan,
         RecordKind::WarningSign,
         RecordKind::WarningSignMatch,
+        RecordKind::Excerpt,
         RecordKind::WinsSeen,
         RecordKind::PinnedPatterns,
         RecordKind::Tracker,
@@ -113,6 +116,7 @@ impl RecordKind {
             RecordKind::SafetyPlan => "safety_plan",
             RecordKind::WarningSign => "warning_sign",
             RecordKind::WarningSignMatch => "warning_sign_match",
+            RecordKind::Excerpt => "excerpt",
             RecordKind::WinsSeen => "wins_seen",
             RecordKind::PinnedPatterns => "pinned_patterns",
             RecordKind::Tracker => "tracker",
@@ -142,6 +146,7 @@ impl RecordKind {
         match self {
             RecordKind::Appointment | RecordKind::AppointmentSeries => DataKind::Appointments,
             RecordKind::Question => DataKind::Questions,
+            RecordKind::Excerpt => DataKind::SharedJournal,
             RecordKind::Insight => DataKind::Insights,
             RecordKind::Feedback => DataKind::Feedback,
             RecordKind::Goal | RecordKind::GoalCheckIn => DataKind::Goals,

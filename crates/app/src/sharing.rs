@@ -9,6 +9,7 @@ use between_store::{AccessRow, ShareKeyRow, ShareRow};
 use jiff::Timestamp;
 use uuid::Uuid;
 
+use crate::access_details::LogLine;
 use crate::consent::{Item, ItemAuthor};
 use crate::crypto;
 use crate::error::AppError;
@@ -124,7 +125,11 @@ pub enum ClientData {
     Insights(Vec<crate::records::Stored<between_domain::insight::Insight>>),
     Feedback(Vec<crate::feedback::Rated>),
     /// Entries marked "share" only.
-    Journal(Vec<between_domain::Entry>),
+    /// Entries marked "share", and what was shared of private ones.
+    Journal(
+        Vec<between_domain::Entry>,
+        Vec<crate::excerpts::SharedExcerpt>,
+    ),
     Agenda(crate::agenda_share::SharedAgenda),
 }
 
@@ -634,6 +639,7 @@ impl App {
                 &p.user.name,
                 &format!("scope {} switched {state}", scope.as_str()),
                 None,
+                None,
             )
             .await?;
         }
@@ -671,10 +677,13 @@ impl App {
             &p.user.name,
             "link ended",
             None,
+            None,
         )
         .await
     }
 
+    /// Adds a line to `client_id`'s access log; `details` is what exactly
+    /// was opened, already sealed to the client (`access_details.rs`).
     pub(crate) async fn log(
         &self,
         client_id: Uuid,
@@ -682,6 +691,7 @@ impl App {
         reader_name: &str,
         what: &str,
         item_id: Option<Uuid>,
+        details: Option<Vec<u8>>,
     ) -> Result<(), AppError> {
         Ok(self
             .store
@@ -693,14 +703,25 @@ impl App {
                 what: what.to_string(),
                 item_id,
                 at: self.now_micros(),
+                details,
             })
             .await?)
     }
 
-    /// Who read what of the person's data (and scope changes), newest first.
-    pub async fn access_log(&self, p: &Principal) -> Result<Vec<AccessRow>, AppError> {
+    /// Who read what of the person's data (and scope changes), newest
+    /// first, with what exactly was opened.
+    pub async fn access_log(&self, p: &Principal) -> Result<Vec<LogLine>, AppError> {
         require_full(p)?;
-        Ok(self.store.access_log(p.user.id).await?)
+        Ok(self
+            .store
+            .access_log(p.user.id)
+            .await?
+            .into_iter()
+            .map(|row| LogLine {
+                details: crate::access_details::open(p, &row),
+                row,
+            })
+            .collect())
     }
 
     /// The client's appointments, soonest last, as a linked therapist sees
@@ -712,7 +733,13 @@ impl App {
     ) -> Result<Vec<between_domain::appointment::Appointment>, AppError> {
         let r = self.therapist_read(p, client).await?;
         let list = self.appointments_through(&r).await?;
-        self.log_read(&r, "appointments", None).await?;
+        self.log_read(
+            &r,
+            "appointments",
+            None,
+            crate::access_details::of_appointments(&list),
+        )
+        .await?;
         Ok(list)
     }
 
@@ -776,7 +803,21 @@ impl App {
             let mut tasks = tokio::task::JoinSet::new();
             for (i, s) in group.iter().cloned().enumerate() {
                 let (app, p) = (self.clone(), p.forgetful());
-                tasks.spawn(async move { (i, app.summary_of_share(&p, &s).await) });
+                tasks.spawn(async move {
+                    let r = match app.therapist_read_of(&p, s).await {
+                        Ok(r) => r,
+                        Err(err) => return (i, Err(err)),
+                    };
+                    let summary = app.summary_through(&r).await;
+                    let details = match &summary {
+                        Ok(summary) => {
+                            app.sealed_details(&r, &crate::access_details::of_summary(summary))
+                                .await
+                        }
+                        Err(_) => None,
+                    };
+                    (i, summary.map(|summary| (summary, details)))
+                });
             }
             let mut done = Vec::with_capacity(group.len());
             while let Some(joined) = tasks.join_next().await {
@@ -791,7 +832,8 @@ impl App {
         let at = self.now_micros();
         let reads: Vec<AccessRow> = shares
             .iter()
-            .map(|s| AccessRow {
+            .zip(out.iter_mut())
+            .map(|(s, (_, details))| AccessRow {
                 id: Uuid::now_v7(),
                 client_id: s.client_id,
                 reader_id: Some(p.user.id),
@@ -799,8 +841,10 @@ impl App {
                 what: "summary".into(),
                 item_id: None,
                 at,
+                details: details.take(),
             })
             .collect();
+        let mut out: Vec<ClientSummary> = out.into_iter().map(|(summary, _)| summary).collect();
         self.store.log_accesses(&reads).await?;
         out.sort_by(|a, b| a.attention().cmp(&b.attention()));
         Ok(out)
@@ -819,19 +863,9 @@ impl App {
         }
         let r = self.therapist_read_of(p, s).await?;
         let summary = self.summary_through(&r).await?;
-        self.log_read(&r, "summary", None).await?;
+        let details = crate::access_details::of_summary(&summary);
+        self.log_read(&r, "summary", None, details).await?;
         Ok(summary)
-    }
-
-    /// The summary of the link `s`, from the scopes it shares. Not logged:
-    /// the caller logs it.
-    async fn summary_of_share(
-        &self,
-        p: &Principal,
-        s: &ShareRow,
-    ) -> Result<ClientSummary, AppError> {
-        let r = self.therapist_read_of(p, s.clone()).await?;
-        self.summary_through(&r).await
     }
 
     /// The summary a link's reader sees: the figures the client's app
@@ -983,7 +1017,8 @@ impl App {
             ClientData::Agenda(a) => a.appointment.map(|(id, _)| id),
             _ => None,
         };
-        self.log_read(&r, scope.as_str(), item).await?;
+        let details = crate::access_details::of_data(&data, &r.view.user.time_zone);
+        self.log_read(&r, scope.as_str(), item, details).await?;
         Ok(data)
     }
 
@@ -1002,7 +1037,10 @@ impl App {
             Scope::Practice => ClientData::Practice(self.practices(view).await?),
             Scope::Insights => ClientData::Insights(self.insights(view).await?),
             Scope::Feedback => ClientData::Feedback(self.all_feedback(view).await?),
-            Scope::Journal => ClientData::Journal(self.shared_entries(view).await?),
+            Scope::Journal => ClientData::Journal(
+                self.shared_entries(view).await?,
+                self.shared_excerpts(view).await?,
+            ),
             Scope::Agenda => ClientData::Agenda(self.agenda_through(r).await?),
         })
     }
@@ -1023,6 +1061,9 @@ pub struct Visit {
     pub what: Vec<String>,
     /// How many entries of the log the visit groups.
     pub entries: usize,
+    /// What exactly was opened (the rows' sealed details), each once, in
+    /// the order first seen.
+    pub details: Vec<String>,
 }
 
 /// Reads by one reader closer together than this are one visit.
@@ -1030,7 +1071,7 @@ pub const VISIT_GAP: jiff::SignedDuration = jiff::SignedDuration::from_mins(30);
 
 /// The access log (newest first, as [`App::access_log`] gives it) grouped
 /// into visits, newest first: a page view that logs five kinds is one row.
-pub fn visits(log: &[AccessRow]) -> Vec<Visit> {
+pub fn visits(log: &[LogLine]) -> Vec<Visit> {
     let gap = VISIT_GAP.as_micros();
     let mut out: Vec<Visit> = Vec::new();
     // The open visit of each reader: an index into `out`.
@@ -1050,6 +1091,10 @@ pub fn visits(log: &[AccessRow]) -> Vec<Visit> {
                 // Oldest is read last: the earliest kind goes first.
                 v.what.retain(|w| *w != row.what);
                 v.what.insert(0, row.what.clone());
+                for (i, d) in row.details.iter().enumerate() {
+                    v.details.retain(|x| x != d);
+                    v.details.insert(i, d.clone());
+                }
             }
             None => {
                 open.retain(|(r, _)| *r != reader);
@@ -1062,6 +1107,7 @@ pub fn visits(log: &[AccessRow]) -> Vec<Visit> {
                     last_at: row.at,
                     what: vec![row.what.clone()],
                     entries: 1,
+                    details: row.details.clone(),
                 });
             }
         }
@@ -1088,15 +1134,19 @@ pub(crate) fn key_item_kind(kind: DataKind) -> String {
 mod tests {
     use super::*;
 
-    fn read(reader: &str, what: &str, minute: i64) -> AccessRow {
-        AccessRow {
-            id: Uuid::now_v7(),
-            client_id: Uuid::nil(),
-            reader_id: Some(Uuid::from_u128(reader.len() as u128)),
-            reader_name: reader.into(),
-            what: what.into(),
-            item_id: None,
-            at: minute * 60_000_000,
+    fn read(reader: &str, what: &str, minute: i64) -> LogLine {
+        LogLine {
+            row: AccessRow {
+                id: Uuid::now_v7(),
+                client_id: Uuid::nil(),
+                reader_id: Some(Uuid::from_u128(reader.len() as u128)),
+                reader_name: reader.into(),
+                what: what.into(),
+                item_id: None,
+                at: minute * 60_000_000,
+                details: None,
+            },
+            details: vec![format!("{what} details")],
         }
     }
 
@@ -1114,6 +1164,11 @@ mod tests {
         let v = visits(&log);
         assert_eq!(v.len(), 2, "{v:?}");
         assert_eq!(v[0].what, ["summary", "measures", "agenda"]);
+        assert_eq!(
+            v[0].details,
+            ["summary details", "measures details", "agenda details"],
+            "what exactly was opened, each once"
+        );
         assert_eq!(
             (v[0].entries, v[0].first_at, v[0].last_at),
             (3, 199 * 60_000_000, 200 * 60_000_000)

@@ -202,7 +202,7 @@ async fn an_entry_made_private_during_the_pause_never_reaches_a_therapists_key(d
         .await
         .unwrap()
         .0;
-    let between_app::sharing::ClientData::Journal(seen) = app
+    let between_app::sharing::ClientData::Journal(seen, _) = app
         .client_data(&okafor, "ada", Scope::Journal)
         .await
         .unwrap()

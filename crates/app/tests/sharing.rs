@@ -347,7 +347,8 @@ async fn the_journal_scope_opens_shared_entries_and_never_private_ones(db: &Test
     app.set_share_scopes(&ada, "dr-rivera", &[Scope::Journal], &[])
         .await
         .unwrap();
-    let ClientData::Journal(entries) = app.client_data(&dr, "ada", Scope::Journal).await.unwrap()
+    let ClientData::Journal(entries, _) =
+        app.client_data(&dr, "ada", Scope::Journal).await.unwrap()
     else {
         panic!("journal data")
     };

@@ -71,10 +71,27 @@ pub fn lines_and_json(data: &ClientData, tz: &TimeZone) -> (Vec<String>, Vec<Val
                 )
             })
             .unzip(),
-        ClientData::Journal(list) => list
-            .iter()
-            .map(|e| (format!("{}  {}", day(e.occurred_at), e.content.text.lines().next().unwrap_or("")), json!({"at": rfc3339(e.occurred_at, &tz), "text": e.content.text})))
-            .unzip(),
+        ClientData::Journal(list, excerpts) => {
+            // Newest first, entries and excerpts together.
+            let mut all: Vec<(jiff::Timestamp, String, Value)> = list
+                .iter()
+                .map(|e| (e.occurred_at, format!("{}  {}", day(e.occurred_at), e.content.text.lines().next().unwrap_or("")), json!({"at": rfc3339(e.occurred_at, &tz), "text": e.content.text})))
+                .collect();
+            all.extend(excerpts.iter().map(|x| {
+                (
+                    x.at,
+                    format!(
+                        "{}  ({} of an entry) {}",
+                        day(x.at),
+                        x.excerpt.kind.label(),
+                        x.excerpt.text.lines().next().unwrap_or("")
+                    ),
+                    json!({"at": rfc3339(x.at, &tz), "text": x.excerpt.text, "excerpt": x.excerpt.kind.as_str()}),
+                )
+            }));
+            all.sort_by_key(|(at, _, _)| std::cmp::Reverse(*at));
+            all.into_iter().map(|(_, line, v)| (line, v)).unzip()
+        }
         ClientData::Agenda(a) => agenda_lines_and_json(a, &tz),
     }
 }

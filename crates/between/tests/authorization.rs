@@ -159,6 +159,12 @@ fn table() -> Vec<Row> {
         row("GET", "/journal/{id}/delete", "/journal/{entry}/delete", Owners(200)),
         row("POST", "/journal/{id}/delete", "/journal/{spare_entry}/delete", Owners(303)),
         row("POST", "/journal/{id}/restore", "/journal/{spare_entry}/restore", Owners(303)),
+        row("GET", "/journal/{id}/share", "/journal/{entry}/share", Owners(200)),
+        Row {
+            body: "what=part&text=Probe+part&kind=part",
+            ..row("POST", "/journal/{id}/share", "/journal/{entry}/share", Owners(303))
+        },
+        row("POST", "/journal/{id}/excerpt/delete", "/journal/{excerpt_entry}/excerpt/delete", Owners(303)),
         row("GET", "/appointments", "/appointments", Mine(200)),
         row("POST", "/appointments", "/appointments", Mine(422)),
         row("GET", "/appointments/new", "/appointments/new", Mine(200)),
@@ -316,6 +322,12 @@ fn table() -> Vec<Row> {
         row("PATCH", "/api/v1/entries/{id}", "/api/v1/entries/{entry}", Owners(200)),
         row("DELETE", "/api/v1/entries/{id}", "/api/v1/entries/{spare_entry}", Owners(204)),
         row("POST", "/api/v1/entries/{id}/restore", "/api/v1/entries/{spare_entry}/restore", Owners(200)),
+        row("GET", "/api/v1/entries/{id}/excerpt", "/api/v1/entries/{api_excerpt_entry}/excerpt", Owners(200)),
+        Row {
+            body: r#"{"text": "Probe part"}"#,
+            ..row("POST", "/api/v1/entries/{id}/excerpt", "/api/v1/entries/{entry}/excerpt", Owners(201))
+        },
+        row("DELETE", "/api/v1/entries/{id}/excerpt", "/api/v1/entries/{api_excerpt_entry}/excerpt", Owners(204)),
         row("GET", "/api/v1/appointments", "/api/v1/appointments", Mine(200)),
         row("POST", "/api/v1/appointments", "/api/v1/appointments", Mine(422)),
         row("GET", "/api/v1/appointments/{id}", "/api/v1/appointments/{appointment}", Owners(200)),
@@ -366,6 +378,13 @@ fn table() -> Vec<Row> {
             ..row("POST", "/api/v1/clients/{id}/agenda/notes", "/api/v1/clients/{client}/agenda/notes", Shared(422))
         },
         row("GET", "/api/v1/access-log", "/api/v1/access-log", Mine(200)),
+        row("GET", "/api/v1/warning-signs", "/api/v1/warning-signs", Mine(200)),
+        Row {
+            body: r#"{"name": "Probe", "look": "low_mood"}"#,
+            ..row("POST", "/api/v1/warning-signs", "/api/v1/warning-signs", Mine(201))
+        },
+        row("GET", "/api/v1/warning-signs/{id}", "/api/v1/warning-signs/{api_warning_sign}", Owners(200)),
+        row("DELETE", "/api/v1/warning-signs/{id}", "/api/v1/warning-signs/{api_warning_sign}", Owners(204)),
         row("GET", "/api/v1/private-links", "/api/v1/private-links", Mine(200)),
         row("GET", "/api/v1/clients/{id}/assignments", "/api/v1/clients/{client}/assignments", Linked(200)),
         row("POST", "/api/v1/clients/{id}/assignments", "/api/v1/clients/{client}/assignments", Linked(422)),
@@ -723,6 +742,39 @@ async fn fixture(t: &TestApp) -> Fixture {
         .await
         .unwrap();
     ids.insert("warning_sign", sign.id.to_string());
+    let sign = t
+        .app
+        .add_warning_sign(
+            &owner,
+            between_domain::warning_sign::WarningSign {
+                name: SHARED.into(),
+                rule: between_domain::warning_sign::Rule::Tag {
+                    tag: "probe".into(),
+                    times: 2,
+                    window: 7,
+                },
+                tell: Vec::new(),
+            },
+        )
+        .await
+        .unwrap();
+    ids.insert("api_warning_sign", sign.id.to_string());
+    // Entries of which only a part is shared.
+    for key in ["excerpt_entry", "api_excerpt_entry"] {
+        let id = created(t, &olive, "/api/v1/entries", entry(PRIVATE, false)).await;
+        t.app
+            .share_excerpt(
+                &owner,
+                uuid::Uuid::parse_str(&id).unwrap(),
+                between_domain::excerpt::Excerpt {
+                    text: SHARED.into(),
+                    kind: between_domain::excerpt::ExcerptKind::Part,
+                },
+            )
+            .await
+            .unwrap();
+        ids.insert(key, id);
+    }
     let device = device.credential_id;
     ids.insert("device", device.to_string());
     let (_, snapshot) = t
@@ -1057,6 +1109,8 @@ fn changing_body(path: &str) -> Option<&'static str> {
         "/journal" => "text=Probe+entry&mood=5",
         "/sync" => "item={sync_item}",
         "/journal/{id}" => "text=Probe+edit&mood=6",
+        "/journal/{id}/share" => "what=part&text=Probe+part&kind=part",
+        "/journal/{id}/excerpt/delete" => "",
         "/appointments" | "/appointments/{id}" => {
             "starts_at=2026-02-01+10%3A00&duration=50&with=Dr.+Probe"
         }

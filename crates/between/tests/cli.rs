@@ -2573,3 +2573,38 @@ fn warning_signs_are_added_listed_checked_and_deleted() {
         .ok(&["warning-sign", "list"], "")
         .contains("No warning signs yet"));
 }
+
+#[test]
+fn part_of_an_entry_is_shared_and_deleting_the_entry_asks_about_it() {
+    let cli = Cli::with_account("ada");
+    let id = cli
+        .ok(
+            &["journal", "add", "Slept badly. My brother's debt again."],
+            "",
+        )
+        .trim()
+        .to_string();
+    let out = cli.ok(&["journal", "share", &id, "--excerpt", "Slept badly."], "");
+    assert!(
+        out.contains("Shared an excerpt of the entry; the rest stays private"),
+        "{out}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&cli.ok(
+        &["journal", "share", &id, "--summary", "-", "--json"],
+        "A rough week for sleep.",
+    ))
+    .unwrap();
+    assert_eq!(json["excerpt"], "summary");
+    assert_eq!(json["text"], "A rough week for sleep.");
+    let err = cli.fails(&["journal", "delete", &id], "", 2);
+    assert!(
+        err.contains("--with-excerpt") && err.contains("--keep-excerpt"),
+        "{err}"
+    );
+    cli.ok(&["journal", "delete", &id, "--with-excerpt"], "");
+    cli.ok(&["journal", "restore", &id], "");
+    let out = cli.ok(&["journal", "share", &id], "");
+    assert!(out.contains("Shared all of the entry"), "{out}");
+    let out = cli.ok(&["journal", "share", &id, "--off"], "");
+    assert!(out.contains("nothing of it is shared"), "{out}");
+}

@@ -308,8 +308,17 @@ async fn on_the_web_a_client_invites_chooses_scopes_sees_who_saw_what_and_ends_i
         csv.headers[axum::http::header::CONTENT_TYPE],
         "text/csv; charset=utf-8"
     );
-    assert!(csv.body.starts_with("when,who,what,item\n"), "{}", csv.body);
-    assert!(csv.body.contains(",dr-rivera,measures,"), "{}", csv.body);
+    assert!(
+        csv.body.starts_with("when,who,what,item,details\n"),
+        "{}",
+        csv.body
+    );
+    assert!(
+        csv.body
+            .contains(",dr-rivera,measures,,PHQ-9: 1 response\n"),
+        "{}",
+        csv.body
+    );
 
     t.post_form(&format!("/sharing/{link_id}/end"), &ada, &[("csrf", &csrf)])
         .await;

@@ -385,3 +385,74 @@ async fn a_sign_can_be_told_only_to_the_persons_own_links() {
     assert!(err.to_string().contains("not one of your links"), "{err}");
     assert!(t.app.warning_signs(&p).await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn the_api_adds_lists_shows_and_deletes_warning_signs() {
+    let t = TestApp::new().await;
+    t.signed_in("ada").await;
+    let token = t.token("ada", Access::Full).await;
+    let tk = Some(token.as_str());
+    let bad = t
+        .api(
+            "POST",
+            "/api/v1/warning-signs",
+            tk,
+            Some(r#"{"name": "Low", "look": "weather"}"#),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+    assert!(bad.body.contains("look"), "{}", bad.body);
+    let nobody = t
+        .api(
+            "POST",
+            "/api/v1/warning-signs",
+            tk,
+            Some(r#"{"name": "Low", "look": "low_mood", "tell": ["dr-nobody"]}"#),
+        )
+        .await;
+    assert_eq!(
+        nobody.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        nobody.body
+    );
+    let added = t
+        .api(
+            "POST",
+            "/api/v1/warning-signs",
+            tk,
+            Some(
+                r#"{"name": "Low days", "look": "low_mood", "at_most": 3, "days": 1, "window": 7}"#,
+            ),
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::CREATED, "{}", added.body);
+    let sign = added.json();
+    assert_eq!(sign["rule"]["kind"], "low_mood");
+    assert_eq!(sign["matches"], serde_json::Value::Null);
+    let id = sign["id"].as_str().unwrap().to_string();
+    let entry = json!({"text": "Heavy", "mood": 2});
+    t.api("POST", "/api/v1/entries", tk, Some(&entry.to_string()))
+        .await;
+    t.app.settle().await;
+    let list = t.api("GET", "/api/v1/warning-signs", tk, None).await;
+    let first = &list.json()["warning_signs"][0];
+    assert!(first["matches"]["evidence"].is_string(), "{}", list.body);
+    assert!(
+        first["last_matched"]["noticed"].is_string(),
+        "{}",
+        list.body
+    );
+    let one = t
+        .api("GET", &format!("/api/v1/warning-signs/{id}"), tk, None)
+        .await;
+    assert_eq!(one.json()["name"], "Low days");
+    let gone = t
+        .api("DELETE", &format!("/api/v1/warning-signs/{id}"), tk, None)
+        .await;
+    assert_eq!(gone.status, StatusCode::NO_CONTENT);
+    let again = t
+        .api("GET", &format!("/api/v1/warning-signs/{id}"), tk, None)
+        .await;
+    assert_eq!(again.status, StatusCode::NOT_FOUND);
+}

@@ -7,6 +7,7 @@ pub mod agenda_plan;
 pub mod appointment;
 pub mod echo;
 pub mod entry;
+pub mod excerpt;
 pub mod feedback;
 pub mod feelings;
 pub mod goal;

@@ -45,12 +45,15 @@ pub struct AccessRow {
     pub what: String,
     pub item_id: Option<Uuid>,
     pub at: i64,
+    /// What exactly was opened, sealed to the client's public key (the
+    /// plain columns stay generic).
+    pub details: Option<Vec<u8>>,
 }
 
 /// The statement that writes one line of an access log.
 fn insert_access(a: &AccessRow) -> sqlx::query::Query<'_, sqlx::Any, sqlx::any::AnyArguments<'_>> {
     sqlx::query(
-        "INSERT INTO access_log (id, client_id, reader_id, reader_name, what, item_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO access_log (id, client_id, reader_id, reader_name, what, item_id, at, details) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(a.id.to_string())
     .bind(a.client_id.to_string())
@@ -59,6 +62,7 @@ fn insert_access(a: &AccessRow) -> sqlx::query::Query<'_, sqlx::Any, sqlx::any::
     .bind(&a.what)
     .bind(a.item_id.map(|u| u.to_string()))
     .bind(a.at)
+    .bind(a.details.clone())
 }
 
 fn share_from(row: &AnyRow) -> Result<ShareRow, StoreError> {
@@ -377,7 +381,7 @@ impl Store {
     /// Who read what of the client's data, newest first.
     pub async fn access_log(&self, client_id: Uuid) -> Result<Vec<AccessRow>, StoreError> {
         let rows = sqlx::query(
-            "SELECT id, reader_id, reader_name, what, item_id, at FROM access_log WHERE client_id = $1 ORDER BY at DESC, id DESC",
+            "SELECT id, reader_id, reader_name, what, item_id, at, details FROM access_log WHERE client_id = $1 ORDER BY at DESC, id DESC",
         )
         .bind(client_id.to_string())
         .fetch_all(&self.pool)
@@ -394,6 +398,7 @@ impl Store {
                     what: r.try_get("what")?,
                     item_id: item.as_deref().map(parse_uuid).transpose()?,
                     at: r.try_get("at")?,
+                    details: r.try_get("details")?,
                 })
             })
             .collect()

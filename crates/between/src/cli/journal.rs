@@ -26,11 +26,41 @@ pub enum JournalCommand {
     /// Change an entry: given flags replace those fields, the rest stay.
     Edit(EditArgs),
     /// Move an entry to "Recently deleted" (restorable for 30 days).
-    Delete(IdArg),
+    Delete(DeleteArgs),
+    /// Share an entry with your therapist: all of it, or only --excerpt TEXT
+    /// (the entry stays private) or a --summary TEXT you write.
+    Share(ShareArgs),
     /// Bring an entry back from "Recently deleted".
     Restore(IdArg),
     /// Find entries containing every word of QUERY.
     Search(SearchArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DeleteArgs {
+    id: String,
+    /// For an entry with an excerpt shared: delete the excerpt too.
+    #[arg(long, conflicts_with = "keep_excerpt")]
+    with_excerpt: bool,
+    /// For an entry with an excerpt shared: keep sharing the excerpt.
+    #[arg(long)]
+    keep_excerpt: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ShareArgs {
+    id: String,
+    /// Share only this part of the entry ("-" reads it from standard input).
+    #[arg(long, conflicts_with_all = ["summary", "off"])]
+    excerpt: Option<String>,
+    /// Share a summary you write instead of the entry ("-": standard input).
+    #[arg(long, conflicts_with = "off")]
+    summary: Option<String>,
+    /// Stop sharing it: the entry becomes private and its excerpt goes.
+    #[arg(long)]
+    off: bool,
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -196,11 +226,25 @@ pub async fn run(ctx: &Context, cmd: JournalCommand) -> CliResult {
             }
         }
         JournalCommand::Delete(args) => {
+            use between_app::excerpts::ExcerptOnDelete;
             let id = parse_id(&args.id)?;
-            app.delete_entry(&p, id).await?;
+            let excerpt = match (args.with_excerpt, args.keep_excerpt) {
+                (true, _) => Some(ExcerptOnDelete::Delete),
+                (_, true) => Some(ExcerptOnDelete::Keep),
+                _ => None,
+            };
+            match app.delete_entry_choosing(&p, id, excerpt).await {
+                Err(between_app::AppError::Conflict(_)) => {
+                    return Err(CliError::input(
+                        "part of this entry is shared with your therapist as an excerpt: add --with-excerpt to delete it too, or --keep-excerpt to keep sharing it",
+                    ))
+                }
+                other => other?,
+            }
             outln!("Deleted {id}; `between journal restore {id}` brings it back within 30 days.");
             Ok(())
         }
+        JournalCommand::Share(args) => share(&app, &p, args).await,
         JournalCommand::Restore(args) => {
             let entry = app.restore_entry(&p, parse_id(&args.id)?).await?;
             outln!("Restored {}.", entry.id);
@@ -431,4 +475,60 @@ fn print_full(p: &Principal, e: &Entry) {
             d.to_zoned(tz.clone()).strftime("%-d %B %Y")
         );
     }
+}
+
+/// `between journal share ID [--excerpt TEXT | --summary TEXT | --off]`.
+async fn share(app: &between_app::App, p: &Principal, args: ShareArgs) -> CliResult {
+    use between_domain::excerpt::{Excerpt, ExcerptKind};
+    let id = parse_id(&args.id)?;
+    let read = |text: String| -> CliResult<String> {
+        if text != "-" {
+            return Ok(text);
+        }
+        let mut buf = String::new();
+        std::io::stdin()
+            .read_to_string(&mut buf)
+            .context("reading standard input")?;
+        Ok(buf)
+    };
+    let part = match (args.excerpt, args.summary) {
+        (Some(text), _) => Some((read(text)?, ExcerptKind::Part)),
+        (None, Some(text)) => Some((read(text)?, ExcerptKind::Summary)),
+        (None, None) => None,
+    };
+    if let Some((text, kind)) = part {
+        let stored = app.share_excerpt(p, id, Excerpt { text, kind }).await?;
+        if args.json {
+            return print_json(&crate::json::excerpt_json(
+                &between_app::excerpts::SharedExcerpt {
+                    id: stored.id,
+                    entry_id: id,
+                    at: stored.occurred_at,
+                    excerpt: stored.data,
+                },
+                &p.user.time_zone,
+            ));
+        }
+        outln!(
+            "Shared {} of the entry; the rest stays private. Editing the entry later does not change it.",
+            kind.label()
+        );
+        return Ok(());
+    }
+    let entry = app.entry(p, id).await?;
+    let mut content = entry.content.clone();
+    content.shared = !args.off;
+    let entry = app.update_entry(p, id, content, None).await?;
+    if args.off && app.excerpt_of(p, id).await?.is_some() {
+        app.delete_excerpt(p, id).await?;
+    }
+    if args.json {
+        return print_json(&EntryJson::new(&entry, &p.user.time_zone));
+    }
+    if args.off {
+        outln!("The entry is private: nothing of it is shared.");
+    } else {
+        outln!("Shared all of the entry with therapists who see your journal.");
+    }
+    Ok(())
 }

@@ -342,6 +342,7 @@ pub async fn access_log(ctx: &Context, args: JsonArgs) -> CliResult {
                     "what": a.what,
                     "item_id": a.item_id,
                     "at": jiff::Timestamp::from_microsecond(a.at).ok().map(|t| rfc3339(t, &tz)),
+                    "details": a.details,
                 })
             })
             .collect();
@@ -358,7 +359,16 @@ pub async fn access_log(ctx: &Context, args: JsonArgs) -> CliResult {
                     .to_string()
             })
             .unwrap_or_default();
-        outln!("{at}  {}  {}", a.reader_name, a.what);
+        if a.details.is_empty() {
+            outln!("{at}  {}  {}", a.reader_name, a.what);
+        } else {
+            outln!(
+                "{at}  {}  {}: {}",
+                a.reader_name,
+                a.what,
+                a.details.join("; ")
+            );
+        }
     }
     Ok(())
 }

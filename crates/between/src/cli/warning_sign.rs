@@ -125,32 +125,8 @@ fn rule_of(a: &AddArgs) -> Result<Rule, CliError> {
     ))
 }
 
-/// The therapists a sign is told to, by name.
-fn told(v: &SignView, links: &[Link]) -> Vec<String> {
-    links
-        .iter()
-        .filter(|l| v.sign.data.tell.contains(&l.id))
-        .map(|l| l.with.clone())
-        .collect()
-}
-
 fn view_json(v: &SignView, links: &[Link]) -> serde_json::Value {
-    serde_json::json!({
-        "id": v.sign.id,
-        "name": v.sign.data.name,
-        "rule": v.sign.data.rule,
-        "words": v.sign.data.rule.words(),
-        "tell": told(v, links),
-        "matches": v.fired.as_ref().map(|f| serde_json::json!({
-            "since": f.on.to_string(),
-            "evidence": f.evidence,
-        })),
-        "last_matched": v.last.as_ref().map(|m| serde_json::json!({
-            "noticed": m.noticed.to_string(),
-            "last_seen": m.last_seen.to_string(),
-            "evidence": m.evidence,
-        })),
-    })
+    crate::json::warning_sign_json(v, links)
 }
 
 fn line(v: &SignView, links: &[Link]) -> String {
@@ -159,7 +135,7 @@ fn line(v: &SignView, links: &[Link]) -> String {
         (None, Some(m)) => format!("last matched {}", m.last_seen),
         (None, None) => "not now".into(),
     };
-    let told = told(v, links);
+    let told = crate::json::told(v, links);
     let told = if told.is_empty() {
         String::new()
     } else {

@@ -5,6 +5,7 @@
 mod agenda;
 mod appointment;
 mod entry;
+mod excerpt;
 mod goal;
 mod measure;
 mod practice;
@@ -12,10 +13,12 @@ mod reminder;
 mod review;
 mod session;
 mod tracker;
+mod warning_sign;
 
 pub use agenda::{agenda_json, changes_json};
 pub use appointment::{AppointmentInput, AppointmentJson};
 pub use entry::{EntryInput, EntryJson, FeelingInput};
+pub use excerpt::{excerpt_json, ExcerptInput};
 pub use goal::{CheckInInput, CheckInJson, GoalInput, GoalJson};
 pub use measure::{small_answers, MeasureInput, MeasureJson};
 pub use practice::{assignment_json, stats_json, LogInput, LogJson, PracticeInput, PracticeJson};
@@ -25,6 +28,7 @@ pub use session::{
     FeedbackInput, FeedbackJson, InsightInput, InsightJson, QuestionInput, QuestionJson,
 };
 pub use tracker::{CheckInBody, ReadingJson, TrackerInput, TrackerJson};
+pub use warning_sign::{told, warning_sign_json, WarningSignInput};
 
 use jiff::tz::TimeZone;
 use jiff::Timestamp;

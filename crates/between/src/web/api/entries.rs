@@ -14,7 +14,7 @@ use super::input::{bad_parameter, merged, path_id, query_error, RangeQuery};
 use super::path::ApiPath;
 use super::query::ApiQuery;
 use super::{ApiError, ApiPrincipal, ApiWriter, IdempotencyKey};
-use crate::json::{EntryInput, EntryJson};
+use crate::json::{EntryInput, EntryJson, ExcerptInput};
 use crate::web::WebState;
 
 type ApiResult = Result<Response, ApiError>;
@@ -129,13 +129,90 @@ pub async fn patch(
     Ok(Json(EntryJson::new(&entry, &tz)).into_response())
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeleteParams {
+    /// For an entry with an excerpt: `delete` it too, or `keep` sharing it.
+    excerpt: Option<String>,
+}
+
 pub async fn delete(
     State(state): State<WebState>,
     ApiPrincipal(p): ApiPrincipal,
     ApiPath(id): ApiPath<String>,
+    ApiQuery(params): ApiQuery<DeleteParams>,
 ) -> ApiResult {
-    state.app.delete_entry(&p, path_id(&id, "entry")?).await?;
+    use between_app::excerpts::ExcerptOnDelete;
+    let excerpt = match params.excerpt.as_deref() {
+        None => None,
+        Some("delete") => Some(ExcerptOnDelete::Delete),
+        Some("keep") => Some(ExcerptOnDelete::Keep),
+        Some(_) => return Err(bad_parameter("excerpt", "say delete or keep")),
+    };
+    state
+        .app
+        .delete_entry_choosing(&p, path_id(&id, "entry")?, excerpt)
+        .await?;
     Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// `GET /entries/{id}/excerpt`: what is shared of this entry, if only part.
+pub async fn excerpt(
+    State(state): State<WebState>,
+    ApiPrincipal(p): ApiPrincipal,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult {
+    let id = path_id(&id, "entry")?;
+    let stored = state.app.excerpt_of(&p, id).await?.ok_or_else(|| {
+        ApiError::from(between_app::AppError::NotFound(format!(
+            "An excerpt of the entry {id}"
+        )))
+    })?;
+    Ok(Json(stored_excerpt_json(&stored, id, &p.user.time_zone)).into_response())
+}
+
+/// `POST /entries/{id}/excerpt`: share only part of the entry (or a
+/// summary), replacing what was shared of it before; the entry itself
+/// stays, or becomes, private.
+pub async fn share_excerpt(
+    State(state): State<WebState>,
+    ApiPrincipal(p): ApiPrincipal,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(input): ApiJson<ExcerptInput>,
+) -> ApiResult {
+    let id = path_id(&id, "entry")?;
+    let stored = state.app.share_excerpt(&p, id, input.excerpt()?).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(stored_excerpt_json(&stored, id, &p.user.time_zone)),
+    )
+        .into_response())
+}
+
+/// `DELETE /entries/{id}/excerpt`: stop sharing the excerpt.
+pub async fn delete_excerpt(
+    State(state): State<WebState>,
+    ApiPrincipal(p): ApiPrincipal,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult {
+    state.app.delete_excerpt(&p, path_id(&id, "entry")?).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+fn stored_excerpt_json(
+    stored: &between_app::records::Stored<between_domain::excerpt::Excerpt>,
+    entry_id: uuid::Uuid,
+    tz: &jiff::tz::TimeZone,
+) -> serde_json::Value {
+    crate::json::excerpt_json(
+        &between_app::excerpts::SharedExcerpt {
+            id: stored.id,
+            entry_id,
+            at: stored.occurred_at,
+            excerpt: stored.data.clone(),
+        },
+        tz,
+    )
 }
 
 pub async fn restore(

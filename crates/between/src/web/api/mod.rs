@@ -32,6 +32,7 @@ mod shares;
 mod strict;
 mod trackers;
 mod trend;
+mod warning_signs;
 mod wins;
 
 use axum::extract::FromRequestParts;
@@ -66,6 +67,9 @@ pub fn table() -> Vec<Route> {
         patch("/entries/{id}", entries::patch),
         delete("/entries/{id}", entries::delete),
         post("/entries/{id}/restore", entries::restore),
+        get("/entries/{id}/excerpt", entries::excerpt),
+        post("/entries/{id}/excerpt", entries::share_excerpt),
+        delete("/entries/{id}/excerpt", entries::delete_excerpt),
         get("/appointments", appointments::list),
         post("/appointments", appointments::create),
         get("/appointments/{id}/feedback", feedback::show),
@@ -110,6 +114,10 @@ pub fn table() -> Vec<Route> {
         ),
         post("/clients/{id}/measure-requests", measure_requests::create),
         get("/measure-requests", measure_requests::list),
+        get("/warning-signs", warning_signs::list),
+        post("/warning-signs", warning_signs::create),
+        get("/warning-signs/{id}", warning_signs::show),
+        delete("/warning-signs/{id}", warning_signs::delete),
         post("/measure-requests/{id}", measure_requests::answer),
         get("/access-log", shares::access_log),
         get("/private-links", private_links::list),

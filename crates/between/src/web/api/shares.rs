@@ -233,7 +233,11 @@ pub async fn client_data(
             .iter()
             .map(|r| json!(FeedbackJson::new(r, tz)))
             .collect(),
-        ClientData::Journal(list) => list.iter().map(|e| json!(EntryJson::new(e, tz))).collect(),
+        ClientData::Journal(list, excerpts) => list
+            .iter()
+            .map(|e| json!(EntryJson::new(e, tz)))
+            .chain(excerpts.iter().map(|x| crate::json::excerpt_json(x, tz)))
+            .collect(),
         ClientData::Agenda(a) => {
             let (_, items) = crate::client_doc::agenda_lines_and_json(&a, tz);
             let agenda = json!({
@@ -312,6 +316,7 @@ pub async fn access_log(
                 "what": a.what,
                 "item_id": a.item_id,
                 "at": jiff::Timestamp::from_microsecond(a.at).ok().map(|t| rfc3339(t, tz)),
+                "details": a.details,
             })
         })
         .collect();

@@ -108,6 +108,8 @@ fn notice(code: Option<&str>) -> Option<&'static str> {
         "saved" => Some("Saved."),
         "deleted" => Some("Moved to Recently deleted. You can restore it for 30 days."),
         "restored" => Some("Restored."),
+        "excerpt" => Some("Shared. The rest of the entry stays private."),
+        "unshared" => Some("No longer shared."),
         _ => None,
     }
 }
@@ -344,6 +346,8 @@ struct EntryPage {
     mood: Option<u8>,
     starred: bool,
     shared: bool,
+    /// What is shared of it when only part is: (kind in words, text).
+    excerpt: Option<(&'static str, String)>,
     deleted: Option<String>,
     feelings: Vec<FeelingChip>,
     text: String,
@@ -364,6 +368,11 @@ pub async fn show(
     PageQuery(q): PageQuery<NoticeParam>,
 ) -> PageResult {
     let e = state.app.entry(&s.principal, super::path_id(&id)?).await?;
+    let excerpt = state
+        .app
+        .excerpt_of(&s.principal, e.id)
+        .await?
+        .map(|x| (x.data.kind.label(), x.data.text));
     let tz = &s.principal.user.time_zone;
     let when = e
         .occurred_at
@@ -378,6 +387,7 @@ pub async fn show(
         mood: e.content.mood,
         starred: e.content.starred,
         shared: e.content.shared,
+        excerpt,
         deleted: e
             .deleted_at
             .map(|d| d.to_zoned(tz.clone()).strftime("%-d %B %Y").to_string()),
@@ -401,6 +411,8 @@ struct DeletePage {
     id: Uuid,
     when: String,
     excerpt: String,
+    /// Part of it is shared as an excerpt: ask what happens to that.
+    has_excerpt: bool,
 }
 
 pub async fn delete_confirm(
@@ -421,17 +433,24 @@ pub async fn delete_confirm(
             .strftime("%-d %B %Y, %H:%M")
             .to_string(),
         excerpt: e.content.excerpt(80),
+        has_excerpt: state.app.excerpt_of(&s.principal, e.id).await?.is_some(),
     })
 }
 
 pub async fn delete(
     State(state): State<WebState>,
     Path(id): Path<String>,
-    SignedForm { s, .. }: SignedForm,
+    SignedForm { s, form }: SignedForm,
 ) -> PageResult {
+    use between_app::excerpts::ExcerptOnDelete;
+    let choice = match form.get("excerpt") {
+        "keep" => Some(ExcerptOnDelete::Keep),
+        "delete" => Some(ExcerptOnDelete::Delete),
+        _ => None,
+    };
     state
         .app
-        .delete_entry(&s.principal, super::path_id(&id)?)
+        .delete_entry_choosing(&s.principal, super::path_id(&id)?, choice)
         .await?;
     Ok(Redirect::to("/journal?notice=deleted").into_response())
 }

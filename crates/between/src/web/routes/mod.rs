@@ -6,6 +6,7 @@ mod appointments;
 mod calendar;
 mod confirm;
 mod entry_form;
+mod excerpts;
 mod feedback;
 mod goals;
 mod home;
@@ -160,6 +161,9 @@ pub fn table() -> Vec<Route> {
         get("/journal/{id}/delete", journal::delete_confirm),
         post("/journal/{id}/delete", journal::delete),
         post("/journal/{id}/restore", journal::restore),
+        get("/journal/{id}/share", excerpts::form),
+        post("/journal/{id}/share", excerpts::share),
+        post("/journal/{id}/excerpt/delete", excerpts::stop),
         get("/settings", settings::settings),
         get("/settings/export", your_data::export),
         post("/settings/export", your_data::export_archive),

@@ -336,6 +336,8 @@ struct VisitRow {
     when: String,
     who: String,
     what: String,
+    /// What exactly was opened (sealed to this person, opened here).
+    details: Vec<String>,
 }
 
 #[derive(Template)]
@@ -409,6 +411,7 @@ pub async fn access_log(
                     v.reader_name.clone()
                 },
                 what: visit_words(&v.what),
+                details: v.details.clone(),
             }
         })
         .collect();
@@ -1288,17 +1291,18 @@ pub async fn add_agenda_note(
 pub async fn access_log_csv(State(state): State<WebState>, s: SignedIn) -> PageResult {
     let tz = &s.principal.user.time_zone;
     let mut out = csv::Writer::from_writer(Vec::new());
-    let write = |out: &mut csv::Writer<Vec<u8>>, row: [&str; 4]| {
+    let write = |out: &mut csv::Writer<Vec<u8>>, row: [&str; 5]| {
         out.write_record(row)
             .map_err(|e| PageError::Internal(e.to_string()))
     };
-    write(&mut out, ["when", "who", "what", "item"])?;
+    write(&mut out, ["when", "who", "what", "item", "details"])?;
     for a in state.app.access_log(&s.principal).await? {
         let at = jiff::Timestamp::from_microsecond(a.at)
             .map(|t| crate::json::rfc3339(t, tz))
             .unwrap_or_default();
         let item = a.item_id.map(|i| i.to_string()).unwrap_or_default();
-        write(&mut out, [&at, &a.reader_name, &a.what, &item])?;
+        let details = a.details.join("; ");
+        write(&mut out, [&at, &a.reader_name, &a.what, &item, &details])?;
     }
     let bytes = out
         .into_inner()
