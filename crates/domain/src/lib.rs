@@ -25,6 +25,7 @@ pub mod share;
 pub mod snapshot;
 pub mod storable;
 pub mod timespec;
+pub mod totp;
 pub mod tracker;
 pub mod trend;
 pub mod validation;
