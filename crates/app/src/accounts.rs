@@ -198,6 +198,8 @@ impl App {
             let _permit = self.unlock_permit().await?;
             self.set_password(p.user.id, new, root).await?;
         }
+        self.record_security(p, crate::security_log::PASSWORD_CHANGED, &[])
+            .await?;
         Ok(self
             .revoke_other_credentials(p, Others::SESSIONS)
             .await?
@@ -295,6 +297,8 @@ impl App {
         // Whoever knew the old password is signed out.
         self.store
             .delete_credentials_of_kind(user.id, CredentialKind::Session)
+            .await?;
+        self.record_security_plain(user.id, crate::security_log::RECOVERY_USED)
             .await?;
         Ok(next_code)
     }

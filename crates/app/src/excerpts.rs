@@ -111,8 +111,10 @@ impl App {
                 "Part of this entry is shared with your therapist as an excerpt: say whether to delete the excerpt too or keep sharing it.".into(),
             )),
             (true, Some(ExcerptOnDelete::Delete)) => {
-                self.delete_entry(p, id).await?;
-                self.delete_excerpt(p, id).await
+                // The excerpt first: should the second step fail, nothing
+                // stays shared that the person meant to take back.
+                self.delete_excerpt(p, id).await?;
+                self.delete_entry(p, id).await
             }
             _ => self.delete_entry(p, id).await,
         }

@@ -56,6 +56,7 @@ mod rotation;
 mod scan;
 mod sealed_writes;
 pub mod security_events;
+pub mod security_log;
 pub mod sessions;
 pub mod sharing;
 mod summary_share;

@@ -196,6 +196,27 @@ impl App {
             calendar = revoked.calendar,
             "other credentials revoked"
         );
+        let mut details = Vec::new();
+        for (n, one, many) in [
+            (revoked.sessions, "browser session", "browser sessions"),
+            (revoked.devices, "device login", "device logins"),
+            (revoked.tokens, "API token", "API tokens"),
+        ] {
+            if n > 0 {
+                details.push(if n == 1 {
+                    format!("1 {one}")
+                } else {
+                    format!("{n} {many}")
+                });
+            }
+        }
+        if revoked.calendar {
+            details.push("the calendar feed's address".into());
+        }
+        if !details.is_empty() {
+            self.record_security(p, crate::security_log::OTHERS_SIGNED_OUT, &details)
+                .await?;
+        }
         Ok(revoked)
     }
 }

@@ -28,7 +28,8 @@ impl SecurityEvent {
 }
 
 impl App {
-    /// The account's security events of the last two weeks, oldest first.
+    /// The repairs of the last two weeks, oldest first (home tells about
+    /// them; the rest of the security log is on its own page).
     pub async fn recent_security_events(
         &self,
         p: &Principal,
@@ -42,6 +43,7 @@ impl App {
             .security_events(p.user.id, micros(since))
             .await?
             .into_iter()
+            .filter(|(kind, _)| kind == PUBLIC_KEY_RESTORED)
             .map(|(kind, at)| {
                 Ok(SecurityEvent {
                     kind,

@@ -205,7 +205,15 @@ impl App {
         );
         let device = match s.as_ {
             SignInAs::WebSession => self.remember_device(user.id, s.attempt.device).await?,
-            SignInAs::Device => None,
+            SignInAs::Device => {
+                self.record_security(
+                    &principal,
+                    crate::security_log::DEVICE_LOGIN_CREATED,
+                    &[format!("\"{label}\"")],
+                )
+                .await?;
+                None
+            }
         };
         Ok(SignedInWith {
             principal,
@@ -440,6 +448,17 @@ impl App {
             &p.keys,
         )?;
         self.store.insert_credential(&row).await?;
+        let access_words = match access {
+            Access::Full => "read and write",
+            Access::WriteOnly => "write only",
+            Access::Calendar => "calendar",
+        };
+        self.record_security(
+            p,
+            crate::security_log::TOKEN_CREATED,
+            &[format!("\"{label}\" ({access_words})")],
+        )
+        .await?;
         Ok((CredentialInfo::from_row(&row)?, secret))
     }
 
@@ -463,15 +482,16 @@ impl App {
             .collect()
     }
 
-    /// Revokes a session, device login or token of the account.
+    /// Revokes a session, device login or token of the account (recorded
+    /// in the security log).
     pub async fn revoke_credential(&self, p: &Principal, id: Uuid) -> Result<(), AppError> {
         p.require_read()?;
-        let revocable = self
+        let row = self
             .store
             .credentials_of_user(p.user.id, None)
             .await?
             .into_iter()
-            .any(|row| {
+            .find(|row| {
                 row.id == id
                     && matches!(
                         row.kind,
@@ -480,10 +500,16 @@ impl App {
                             | CredentialKind::Token
                             | CredentialKind::Calendar
                     )
-            });
-        if !revocable || !self.store.delete_credential(p.user.id, id).await? {
+            })
+            .ok_or_else(|| AppError::NotFound(format!("The credential {id}")))?;
+        if !self.store.delete_credential(p.user.id, id).await? {
             return Err(AppError::NotFound(format!("The credential {id}")));
         }
-        Ok(())
+        self.record_security(
+            p,
+            crate::security_log::CREDENTIAL_REVOKED,
+            &[format!("{} \"{}\"", row.kind.as_str(), row.label)],
+        )
+        .await
     }
 }

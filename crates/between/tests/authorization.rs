@@ -265,6 +265,7 @@ fn table() -> Vec<Row> {
         row("GET", "/settings/devices", "/settings/devices", Mine(200)),
         row("POST", "/settings/devices/{id}/revoke", "/settings/devices/{device}/revoke", Owners(303)),
         row("POST", "/settings/tokens", "/settings/tokens", Mine(422)),
+        row("GET", "/settings/security-log", "/settings/security-log", Mine(200)),
         row("GET", "/settings/revoke-others", "/settings/revoke-others", Mine(200)),
         row("POST", "/settings/revoke-others", "/settings/revoke-others", Mine(422)),
         // Sharing: the client's side and the therapist's.
@@ -378,6 +379,7 @@ fn table() -> Vec<Row> {
             ..row("POST", "/api/v1/clients/{id}/agenda/notes", "/api/v1/clients/{client}/agenda/notes", Shared(422))
         },
         row("GET", "/api/v1/access-log", "/api/v1/access-log", Mine(200)),
+        row("GET", "/api/v1/security-log", "/api/v1/security-log", Mine(200)),
         row("GET", "/api/v1/warning-signs", "/api/v1/warning-signs", Mine(200)),
         Row {
             body: r#"{"name": "Probe", "look": "low_mood"}"#,

@@ -42,6 +42,7 @@ pub use private_links::PrivateLinkRow;
 pub use records::{RecordBatch, RecordQuery, RecordRow};
 pub use reminders::{ChannelStatusRow, ClaimRow, ReminderPlanRow};
 pub use restore::{restore_sqlite, Restored};
+pub use security_events::SecurityEventRow;
 pub use share_items::ShareItemRow;
 pub use sharing::{AccessRow, KeypairRow, ShareKeyRow, ShareRow};
 pub use throttle::ThrottleKey;

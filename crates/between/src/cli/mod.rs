@@ -30,6 +30,7 @@ mod question;
 mod reminder;
 mod review;
 mod roadblocks;
+mod security_log;
 mod serve;
 mod server_key;
 mod share;
@@ -199,6 +200,8 @@ enum Command {
     Share(share::ShareCommand),
     /// Who read what of your data.
     AccessLog(share::JsonArgs),
+    /// Every change to how you sign in: password, recovery code, tokens, device logins.
+    SecurityLog(share::JsonArgs),
     /// As a therapist: your linked clients.
     Clients(share::JsonArgs),
     /// As a therapist: what a linked client shares with you.
@@ -268,6 +271,7 @@ pub async fn run(cli: Cli) -> CliResult {
         Command::Restore(args) => backup::restore(&ctx, args).await,
         Command::Share(cmd) => share::run(&ctx, cmd).await,
         Command::AccessLog(args) => share::access_log(&ctx, args).await,
+        Command::SecurityLog(args) => security_log::run(&ctx, args).await,
         Command::Clients(args) => share::clients(&ctx, args).await,
         Command::Client(args) => share::client(&ctx, args).await,
         Command::Assign(args) => practice::assign(&ctx, args).await,

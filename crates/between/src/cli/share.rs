@@ -82,6 +82,12 @@ pub struct JsonArgs {
     json: bool,
 }
 
+impl JsonArgs {
+    pub fn json(&self) -> bool {
+        self.json
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct ClientArgs {
     /// The client's account name.

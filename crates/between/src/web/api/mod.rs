@@ -120,6 +120,7 @@ pub fn table() -> Vec<Route> {
         delete("/warning-signs/{id}", warning_signs::delete),
         post("/measure-requests/{id}", measure_requests::answer),
         get("/access-log", shares::access_log),
+        get("/security-log", shares::security_log),
         get("/private-links", private_links::list),
         post("/private-links", private_links::create),
         delete("/private-links/{id}", private_links::revoke),

@@ -322,3 +322,28 @@ pub async fn access_log(
         .collect();
     Ok(Json(json!({ "access_log": list })).into_response())
 }
+
+/// `GET /security-log`: every change to how this account signs in,
+/// newest first, with what exactly (sealed to the person, opened here).
+pub async fn security_log(
+    State(state): State<WebState>,
+    ApiPrincipal(p): ApiPrincipal,
+) -> Result<Response, ApiError> {
+    let tz = &p.user.time_zone;
+    let list: Vec<Value> = state
+        .app
+        .security_log(&p)
+        .await?
+        .iter()
+        .map(|l| {
+            json!({
+                "id": l.id,
+                "kind": l.kind,
+                "at": rfc3339(l.at, tz),
+                "sentence": l.sentence(),
+                "details": l.details,
+            })
+        })
+        .collect();
+    Ok(Json(json!({ "security_log": list })).into_response())
+}

@@ -23,6 +23,7 @@ mod reminders;
 mod review;
 mod revoke_others;
 mod roadblocks;
+mod security_log;
 mod settings;
 mod share;
 mod statics;
@@ -195,6 +196,7 @@ pub fn table() -> Vec<Route> {
         post("/settings/password", settings::change_password),
         get("/settings/devices", settings::devices),
         post("/settings/devices/{id}/revoke", settings::revoke),
+        get("/settings/security-log", security_log::show),
         get("/settings/revoke-others", revoke_others::form),
         post("/settings/revoke-others", revoke_others::revoke),
         post("/settings/tokens", settings::create_token),
