@@ -71,6 +71,7 @@ pub async fn run(ctx: &Context, args: DemoArgs) -> CliResult {
         measures,
         readings,
     } = demo::fill(&app, &p, args.years, args.seed).await?;
+    app.settle().await;
     outln!(
         "Created the account \"{DEMO_USER}\" with {count} entries, {} appointments ({} attended), {} feedback, {} insights, {} questions, {} goals and 4 practices with {practice_logs} logs, {measures} measures, 3 trackers with {readings} readings over {} year(s) in {:.1} s.",
         s.appointments,
@@ -99,6 +100,10 @@ pub async fn run(ctx: &Context, args: DemoArgs) -> CliResult {
     // Questionnaires beyond the two-weekly pair, a safety plan and a
     // warning sign the therapist is told about, which matched last month.
     let care = demo::fill_care(&app, &p, args.years, Some(link.id), args.seed).await?;
+    // What those writes queued (checking the sign, publishing to the link)
+    // finishes before the scopes change publishes the agenda itself: two
+    // drafts at once would race over the appointment series they extend.
+    app.settle().await;
     outln!(
         "Added {} more questionnaires (PCL-5 weekly, WHO-5), a safety plan and {} warning sign that matched last month.",
         care.measures,
