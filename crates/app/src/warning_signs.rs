@@ -90,6 +90,45 @@ impl App {
             .await
     }
 
+    /// The person's links as a client (none for a therapist): who a sign
+    /// may be told to.
+    pub async fn client_links(&self, p: &Principal) -> Result<Vec<crate::sharing::Link>, AppError> {
+        if p.user.role != crate::Role::Client {
+            return Ok(Vec::new());
+        }
+        let mut links = self.shares(p).await?;
+        links.retain(|l| l.client_id == p.user.id);
+        Ok(links)
+    }
+
+    /// The links with the therapists `names` (as the person typed them);
+    /// a name without a link is named in the error.
+    pub async fn links_named(
+        &self,
+        p: &Principal,
+        names: &[String],
+    ) -> Result<Vec<Uuid>, AppError> {
+        let links = self.client_links(p).await?;
+        names
+            .iter()
+            .map(|name| {
+                links
+                    .iter()
+                    .find(|l| l.with.eq_ignore_ascii_case(name.trim()))
+                    .map(|l| l.id)
+                    .ok_or_else(|| {
+                        AppError::invalid(
+                            "tell",
+                            format!(
+                                "You have no link with a therapist of that name: \"{}\" (see your Sharing page or `between share list`).",
+                                name.trim()
+                            ),
+                        )
+                    })
+            })
+            .collect()
+    }
+
     /// Every warning sign, oldest first, each with what matches now.
     pub async fn warning_signs(&self, p: &Principal) -> Result<Vec<SignView>, AppError> {
         let signs: Vec<Stored<WarningSign>> =

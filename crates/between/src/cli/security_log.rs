@@ -6,7 +6,6 @@ use serde_json::json;
 use super::output::print_json;
 use super::share::JsonArgs;
 use super::{CliResult, Context};
-use crate::json::rfc3339;
 
 pub async fn run(ctx: &Context, args: JsonArgs) -> CliResult {
     let app = ctx.app().await?;
@@ -16,15 +15,7 @@ pub async fn run(ctx: &Context, args: JsonArgs) -> CliResult {
     if args.json() {
         let list: Vec<_> = log
             .iter()
-            .map(|l| {
-                json!({
-                    "id": l.id,
-                    "kind": l.kind,
-                    "at": rfc3339(l.at, &tz),
-                    "sentence": l.sentence(),
-                    "details": l.details,
-                })
-            })
+            .map(|l| crate::json::security_log_json(l, &tz))
             .collect();
         return print_json(&json!({ "security_log": list }));
     }

@@ -156,25 +156,10 @@ pub async fn run(ctx: &Context, cmd: WarningSignCommand) -> CliResult {
         uuid::Uuid::parse_str(id.trim())
             .map_err(|_| CliError::input(format!("{} is not a warning sign's id", id.trim())))
     };
-    let links = if p.user.role == between_app::Role::Client {
-        app.shares(&p).await?
-    } else {
-        Vec::new()
-    };
+    let links = app.client_links(&p).await?;
     match cmd {
         WarningSignCommand::Add(args) => {
-            let mut tell = Vec::new();
-            for name in &args.tell {
-                let link = links
-                    .iter()
-                    .find(|l| l.with.eq_ignore_ascii_case(name.trim()))
-                    .ok_or_else(|| {
-                        CliError::input(format!(
-                            "--tell {name}: you have no link with a therapist of that name (see `between share list`)"
-                        ))
-                    })?;
-                tell.push(link.id);
-            }
+            let tell = app.links_named(&p, &args.tell).await?;
             let sign = WarningSign {
                 name: args.name.clone(),
                 rule: rule_of(&args)?,

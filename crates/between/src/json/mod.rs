@@ -11,6 +11,7 @@ mod measure;
 mod practice;
 mod reminder;
 mod review;
+mod security_log;
 mod session;
 mod tracker;
 mod warning_sign;
@@ -24,6 +25,7 @@ pub use measure::{small_answers, MeasureInput, MeasureJson};
 pub use practice::{assignment_json, stats_json, LogInput, LogJson, PracticeInput, PracticeJson};
 pub use reminder::{ChannelInput, ChannelJson, ReminderInput, ReminderJson};
 pub use review::{review_json, saved_review_json};
+pub use security_log::security_log_json;
 pub use session::{
     FeedbackInput, FeedbackJson, InsightInput, InsightJson, QuestionInput, QuestionJson,
 };

@@ -335,15 +335,7 @@ pub async fn security_log(
         .security_log(&p)
         .await?
         .iter()
-        .map(|l| {
-            json!({
-                "id": l.id,
-                "kind": l.kind,
-                "at": rfc3339(l.at, tz),
-                "sentence": l.sentence(),
-                "details": l.details,
-            })
-        })
+        .map(|l| crate::json::security_log_json(l, tz))
         .collect();
     Ok(Json(json!({ "security_log": list })).into_response())
 }

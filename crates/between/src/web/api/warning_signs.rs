@@ -6,8 +6,6 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use between_app::sharing::Link;
-use between_app::Principal;
 use between_domain::warning_sign::WarningSign;
 use serde_json::json;
 
@@ -18,20 +16,11 @@ use super::{ApiError, ApiPrincipal};
 use crate::json::{warning_sign_json, WarningSignInput};
 use crate::web::WebState;
 
-/// The client's links, to name the therapists a sign is told to.
-async fn links(state: &WebState, p: &Principal) -> Result<Vec<Link>, ApiError> {
-    Ok(if p.user.role == between_app::Role::Client {
-        state.app.shares(p).await?
-    } else {
-        Vec::new()
-    })
-}
-
 pub async fn list(
     State(state): State<WebState>,
     ApiPrincipal(p): ApiPrincipal,
 ) -> Result<Response, ApiError> {
-    let links = links(&state, &p).await?;
+    let links = state.app.client_links(&p).await?;
     let all: Vec<_> = state
         .app
         .warning_signs(&p)
@@ -48,7 +37,7 @@ pub async fn show(
     ApiPath(id): ApiPath<String>,
 ) -> Result<Response, ApiError> {
     let id = path_id(&id, "warning sign")?;
-    let links = links(&state, &p).await?;
+    let links = state.app.client_links(&p).await?;
     let v = state
         .app
         .warning_signs(&p)
@@ -68,23 +57,8 @@ pub async fn create(
     ApiPrincipal(p): ApiPrincipal,
     ApiJson(input): ApiJson<WarningSignInput>,
 ) -> Result<Response, ApiError> {
-    let links = links(&state, &p).await?;
-    let mut tell = Vec::new();
-    for name in &input.tell {
-        let link = links
-            .iter()
-            .find(|l| l.with.eq_ignore_ascii_case(name.trim()))
-            .ok_or_else(|| {
-                ApiError::from(between_app::AppError::invalid(
-                    "tell",
-                    format!(
-                        "You have no link with a therapist called \"{}\".",
-                        name.trim()
-                    ),
-                ))
-            })?;
-        tell.push(link.id);
-    }
+    let links = state.app.client_links(&p).await?;
+    let tell = state.app.links_named(&p, &input.tell).await?;
     let sign = WarningSign {
         name: input.name.clone(),
         rule: input.rule()?,

@@ -583,11 +583,7 @@ pub(super) async fn plan_page(
             &stored
         }
     };
-    let links = if p.user.role == between_app::Role::Client {
-        state.app.shares(p).await?
-    } else {
-        Vec::new()
-    };
+    let links = state.app.client_links(p).await?;
     Ok(PlanPage {
         layout: Layout::signed_in(state, s, "My safety plan", "crisis"),
         sections: SAFETY_PLAN_SECTIONS
