@@ -35,6 +35,24 @@ pub struct Registered {
     pub recovery_code: String,
 }
 
+/// What a recovery with the recovery code asks for.
+#[derive(Debug, Clone, Copy)]
+pub struct Recovery<'a> {
+    pub name: &'a str,
+    pub code: &'a str,
+    pub new_password: &'a str,
+    /// Turn the account's second factors off (the authenticator is lost).
+    pub drop_second_factors: bool,
+}
+
+/// A recovery done: the next recovery code (shown once) and the browser's
+/// new session.
+#[derive(Debug, Clone)]
+pub struct Recovered {
+    pub recovery_code: String,
+    pub signed_in: crate::sessions::SignedInWith,
+}
+
 /// Names are what people sign in with: 1–32 of a–z, 0–9, `.`, `_`, `-`,
 /// case-insensitive (stored in lower case).
 pub fn validate_name(name: &str) -> Result<String, ValidationErrors> {
@@ -198,6 +216,7 @@ impl App {
             let _permit = self.unlock_permit().await?;
             self.set_password(p.user.id, new, root).await?;
         }
+        self.end_pending_signins(p.user.id).await?;
         self.record_security(p, crate::security_log::PASSWORD_CHANGED, &[])
             .await?;
         Ok(self
@@ -255,6 +274,56 @@ impl App {
         new_password: &str,
         attempt: &Attempt<'_>,
     ) -> Result<String, AppError> {
+        let (next_code, _, _) = self
+            .recover_inner(name, code, new_password, false, attempt)
+            .await?;
+        Ok(next_code)
+    }
+
+    /// Recovers as [`App::recover_with`] does and signs the browser in
+    /// without asking for a second factor: the recovery code is the last
+    /// resort for someone who lost the password or the authenticator.
+    /// With `drop_second_factors` the account's second factors are turned
+    /// off as well (for an authenticator that is lost). The person is
+    /// then offered to end every other credential.
+    pub async fn recover_and_sign_in(
+        &self,
+        r: Recovery<'_>,
+        attempt: &Attempt<'_>,
+    ) -> Result<Recovered, AppError> {
+        let (next_code, user, root) = self
+            .recover_inner(
+                r.name,
+                r.code,
+                r.new_password,
+                r.drop_second_factors,
+                attempt,
+            )
+            .await?;
+        let _permit = self.unlock_permit().await?;
+        let signed_in = self
+            .finish_sign_in(
+                &user,
+                root,
+                crate::sessions::SignInAs::WebSession,
+                "web browser",
+                attempt,
+            )
+            .await?;
+        Ok(Recovered {
+            recovery_code: next_code,
+            signed_in,
+        })
+    }
+
+    async fn recover_inner(
+        &self,
+        name: &str,
+        code: &str,
+        new_password: &str,
+        drop_second_factors: bool,
+        attempt: &Attempt<'_>,
+    ) -> Result<(String, UserRow, Key), AppError> {
         validate_password(new_password)?;
         let name = normalised_name(name);
         let user = self.user_for_attempt(&name).await?;
@@ -294,13 +363,19 @@ impl App {
         self.store
             .replace_credentials(user.id, CredentialKind::Recovery, &recovery)
             .await?;
-        // Whoever knew the old password is signed out.
+        // Whoever knew the old password is signed out, and a code step
+        // they began is gone.
         self.store
             .delete_credentials_of_kind(user.id, CredentialKind::Session)
             .await?;
+        self.end_pending_signins(user.id).await?;
         self.record_security_plain(user.id, crate::security_log::RECOVERY_USED)
             .await?;
-        Ok(next_code)
+        if drop_second_factors && self.drop_second_factors(user.id).await? > 0 {
+            self.record_security_plain(user.id, crate::security_log::SECOND_FACTOR_OFF)
+                .await?;
+        }
+        Ok((next_code, user, root))
     }
 
     /// Deletes the signed-in account and everything it owns, for good, once

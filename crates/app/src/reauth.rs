@@ -105,11 +105,27 @@ impl App {
     /// throttled under the same keys (a wrong password here counts with
     /// wrong sign-ins, and a locked name is refused before any check), one
     /// key derivation off the request threads. A wrong password is an
-    /// input error on the field `password` and changes nothing else.
+    /// input error on the field `password` and changes nothing else. For
+    /// an account with a second factor this is [`App::confirm`] without a
+    /// code, which is refused: use that.
     pub async fn confirm_password(
         &self,
         p: &Principal,
         password: &str,
+        attempt: &Attempt<'_>,
+    ) -> Result<PasswordConfirmed, AppError> {
+        self.confirm(p, password, None, attempt).await
+    }
+
+    /// The one fresh proof of who is asking: the password, and — when the
+    /// account has a second factor — a code from it (field `code`), each
+    /// checked and throttled as at sign-in, the code only once the
+    /// password was right. Whatever is missing or wrong changes nothing.
+    pub async fn confirm(
+        &self,
+        p: &Principal,
+        password: &str,
+        code: Option<&str>,
         attempt: &Attempt<'_>,
     ) -> Result<PasswordConfirmed, AppError> {
         p.require_read()?;
@@ -117,9 +133,19 @@ impl App {
             // Nothing to check: no guess is spent and no key derived.
             return Err(AppError::invalid("password", NO_PASSWORD));
         }
+        let second = self.has_second_factor(p.user.id).await?;
+        if second {
+            crate::second_factor::well_formed(code.unwrap_or_default())?;
+        }
         let row = self.account_row(p).await?;
         if !self.password_opens(&row, password, attempt).await? {
             return Err(AppError::invalid("password", WRONG_PASSWORD));
+        }
+        if second {
+            let root = p.keys.root().ok_or_else(|| {
+                AppError::Forbidden("This sign-in cannot confirm who you are.".into())
+            })?;
+            self.second_step(&row, root, code, attempt).await?;
         }
         Ok(PasswordConfirmed {
             user_id: p.user.id,

@@ -20,6 +20,8 @@ pub const TOKEN_CREATED: &str = "token created";
 pub const DEVICE_LOGIN_CREATED: &str = "device login created";
 pub const CREDENTIAL_REVOKED: &str = "credential revoked";
 pub const OTHERS_SIGNED_OUT: &str = "others signed out";
+pub const SECOND_FACTOR_ON: &str = "second factor on";
+pub const SECOND_FACTOR_OFF: &str = "second factor off";
 
 /// One line of the security log, opened for the person.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,6 +43,8 @@ impl SecurityLogLine {
             DEVICE_LOGIN_CREATED => "A device login was made (the command line).",
             CREDENTIAL_REVOKED => "A sign-in was revoked.",
             OTHERS_SIGNED_OUT => "Other sign-ins were ended.",
+            SECOND_FACTOR_ON => "A second step at sign-in was turned on.",
+            SECOND_FACTOR_OFF => "A second step at sign-in was turned off.",
             crate::keyring::PUBLIC_KEY_RESTORED => {
                 "Your account's public key had been changed in the database; Between put the right one back."
             }

@@ -74,6 +74,16 @@ pub struct SignedInWith {
     pub device: Option<String>,
 }
 
+/// What a password sign-in led to.
+#[derive(Debug, Clone)]
+pub enum SignInStep {
+    /// Signed in.
+    Done(Box<SignedInWith>),
+    /// The password was right and the account asks for a code next; the
+    /// browser keeps this until it sends the code.
+    Code(crate::pending_signin::PendingSignIn),
+}
+
 /// Names are compared in lower case without surrounding space; a name too
 /// long to be one is cut, so throttle keys stay small.
 pub(crate) fn normalised_name(name: &str) -> String {
@@ -122,12 +132,42 @@ impl App {
         Ok((done.principal, done.secret))
     }
 
-    /// Signs in: reserves a throttle slot, then — behind the unlock gate —
-    /// checks the password by opening the root key it wraps (one key
-    /// derivation; re-made with today's parameters when they changed),
-    /// unlocks the account and creates the new credential. The agenda
-    /// snapshot for a therapist is published in the background.
+    /// Signs in with a password alone: for an account with a second
+    /// factor this is refused with [`crate::second_factor::CODE_NEEDED`]
+    /// (use [`App::sign_in_step`]).
     pub async fn sign_in_with(&self, s: SignIn<'_>) -> Result<SignedInWith, AppError> {
+        match self.sign_in_inner(s, None, false).await? {
+            SignInStep::Done(done) => Ok(*done),
+            SignInStep::Code(_) => {
+                Err(AppError::invalid("code", crate::second_factor::CODE_NEEDED))
+            }
+        }
+    }
+
+    /// Signs in with a password and, for an account with a second factor,
+    /// its code. A browser may leave the code out: then the password step
+    /// is kept for a few minutes ([`SignInStep::Code`]) and
+    /// [`App::finish_sign_in_with_code`] finishes it. A device login must
+    /// bring the code at once.
+    pub async fn sign_in_step(
+        &self,
+        s: SignIn<'_>,
+        code: Option<&str>,
+    ) -> Result<SignInStep, AppError> {
+        self.sign_in_inner(s, code, s.as_ == SignInAs::WebSession)
+            .await
+    }
+
+    /// Reserves a throttle slot, then — behind the unlock gate — checks the
+    /// password by opening the root key it wraps (one key derivation;
+    /// re-made with today's parameters when they changed), then the second
+    /// factor if the account has one, and finishes the sign-in.
+    async fn sign_in_inner(
+        &self,
+        s: SignIn<'_>,
+        code: Option<&str>,
+        may_wait: bool,
+    ) -> Result<SignInStep, AppError> {
         let name = normalised_name(s.name);
         let user = self.user_for_attempt(&name).await?;
         let reservation = self
@@ -151,11 +191,45 @@ impl App {
             self.set_password(user.id, s.password, &opened.root).await?;
             tracing::info!(user_id = %user.id, "password key derivation upgraded");
         }
-        let keys = Keyring::unlock(&self.store, user.id, opened.root, self.now_micros()).await?;
-        let (kind, label, expires_at, secret) = match s.as_ {
+        if self.has_second_factor(user.id).await? {
+            match code {
+                Some(code) => {
+                    self.second_step(&user, &opened.root, Some(code), &s.attempt)
+                        .await?
+                }
+                None if may_wait => {
+                    drop(permit);
+                    return Ok(SignInStep::Code(
+                        self.begin_pending_signin(user.id, &opened.root).await?,
+                    ));
+                }
+                None => return Err(AppError::invalid("code", crate::second_factor::CODE_NEEDED)),
+            }
+        }
+        let done = self
+            .finish_sign_in(&user, opened.root, s.as_, s.label, &s.attempt)
+            .await?;
+        drop(permit);
+        Ok(SignInStep::Done(Box::new(done)))
+    }
+
+    /// What every way of signing in ends with, once the root key is open:
+    /// unlocks the account, creates the new credential, and sets the
+    /// background to publish a therapist's agenda snapshot. The caller
+    /// holds the unlock gate.
+    pub(crate) async fn finish_sign_in(
+        &self,
+        user: &between_store::UserRow,
+        root: crate::crypto::Key,
+        as_: SignInAs,
+        label: &str,
+        attempt: &Attempt<'_>,
+    ) -> Result<SignedInWith, AppError> {
+        let keys = Keyring::unlock(&self.store, user.id, root, self.now_micros()).await?;
+        let (kind, label, expires_at, secret) = match as_ {
             SignInAs::WebSession => (
                 CredentialKind::Session,
-                clean_label(s.label, "web browser")?,
+                clean_label(label, "web browser")?,
                 Some(
                     self.idle_expiry(self.now())
                         .min(self.session_end(self.now_micros())),
@@ -164,7 +238,7 @@ impl App {
             ),
             SignInAs::Device => (
                 CredentialKind::Device,
-                clean_label(s.label, "device")?,
+                clean_label(label, "device")?,
                 None,
                 format!("{TOKEN_PREFIX}{}", crypto::new_secret()),
             ),
@@ -184,7 +258,7 @@ impl App {
         self.store.insert_credential(&row).await?;
         tracing::info!(user_id = %user.id, kind = kind.as_str(), "signed in");
         let principal = Principal {
-            user: User::from_row(&user),
+            user: User::from_row(user),
             credential_id: row.id,
             credential_kind: kind,
             access: Access::Full,
@@ -195,7 +269,6 @@ impl App {
         let principal = self.rotate_due_keys(principal).await?;
         self.drain_inbox(&principal).await?;
         self.seal_keys_of_all_links(&principal).await?;
-        drop(permit);
         self.queue_work(
             &principal,
             crate::background::Work {
@@ -203,8 +276,8 @@ impl App {
                 publish: true,
             },
         );
-        let device = match s.as_ {
-            SignInAs::WebSession => self.remember_device(user.id, s.attempt.device).await?,
+        let device = match as_ {
+            SignInAs::WebSession => self.remember_device(user.id, attempt.device).await?,
             SignInAs::Device => {
                 self.record_security(
                     &principal,

@@ -2608,3 +2608,123 @@ fn part_of_an_entry_is_shared_and_deleting_the_entry_asks_about_it() {
     let out = cli.ok(&["journal", "share", &id, "--off"], "");
     assert!(out.contains("nothing of it is shared"), "{out}");
 }
+
+/// Waits until the current 30-second step has just begun, so that codes of
+/// the step before, this one and the next are all accepted for a while.
+fn at_the_start_of_a_step() -> u64 {
+    loop {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
+        if (1..=15).contains(&(now % 30)) {
+            return now;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(500));
+    }
+}
+
+#[test]
+fn two_step_sign_in_asks_the_cli_for_a_code_for_logins_tokens_and_deletion() {
+    let cli = Cli::with_account("gia");
+    let url = format!("sqlite://{}", cli.data.path().join("between.db").display());
+    let now = at_the_start_of_a_step();
+    // Codes turned on as the settings page does (with the code of the step
+    // before, which leaves this step's and the next's for the CLI).
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let totp = rt.block_on(async {
+        let store = between_store::Store::connect(&url).await.unwrap();
+        let app = between_app::App::new(store.clone(), between_app::Config::testing());
+        let (p, _) = app
+            .sign_in(
+                "gia",
+                "pass word 123",
+                "test",
+                between_app::sessions::SignInAs::Device,
+                "test",
+            )
+            .await
+            .unwrap();
+        let enrolment = app.totp_enrolment(&p).unwrap();
+        let totp = between_domain::totp::Totp::from_base32(&enrolment.secret).unwrap();
+        let confirmed = app
+            .confirm_password(
+                &p,
+                "pass word 123",
+                &between_app::throttle::Attempt::from("t"),
+            )
+            .await
+            .unwrap();
+        app.enable_totp(&p, confirmed, &enrolment.secret, &totp.code_at(now - 30))
+            .await
+            .unwrap();
+        app.settle().await;
+        store.close().await;
+        totp
+    });
+
+    let err = cli.fails(&["login", "gia", "--password-stdin"], "pass word 123\n", 2);
+    assert!(err.contains("--totp CODE"), "{err}");
+    let err = cli.fails(
+        &["login", "gia", "--password-stdin", "--totp", "12 34"],
+        "pass word 123\n",
+        2,
+    );
+    assert!(err.contains("6 digits"), "{err}");
+    cli.ok(
+        &[
+            "login",
+            "gia",
+            "--password-stdin",
+            "--totp",
+            &totp.code_at(now),
+        ],
+        "pass word 123\n",
+    );
+    // The same code a second time is refused.
+    let err = cli.fails(
+        &[
+            "login",
+            "gia",
+            "--password-stdin",
+            "--totp",
+            &totp.code_at(now),
+        ],
+        "pass word 123\n",
+        2,
+    );
+    assert!(err.contains("used already"), "{err}");
+    let err = cli.fails(
+        &["token", "create", "--name", "script", "--password-stdin"],
+        "pass word 123\n",
+        2,
+    );
+    assert!(err.contains("--totp CODE"), "{err}");
+    let token = cli.ok(
+        &[
+            "token",
+            "create",
+            "--name",
+            "script",
+            "--password-stdin",
+            "--totp",
+            &totp.code_at(now + 30),
+        ],
+        "pass word 123\n",
+    );
+    assert!(token.trim().starts_with("btw_"), "{token}");
+    let err = cli.fails(
+        &[
+            "user",
+            "delete",
+            "gia",
+            "--confirm",
+            "gia",
+            "--password-stdin",
+        ],
+        "pass word 123\n",
+        2,
+    );
+    assert!(err.contains("--totp CODE"), "{err}");
+    assert!(cli.ok(&["security-log"], "").contains("turned on"));
+}

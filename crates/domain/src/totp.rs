@@ -53,6 +53,24 @@ impl Totp {
             .map_err(|_| TotpError::WeakSecret)
     }
 
+    /// From the secret as people type it (base32, any case, spaces and
+    /// padding ignored).
+    pub fn from_base32(text: &str) -> Result<Totp, TotpError> {
+        let cleaned: String = text
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '=' && *c != '-')
+            .map(|c| c.to_ascii_uppercase())
+            .collect();
+        let bytes = base32::decode(base32::Alphabet::Rfc4648 { padding: false }, &cleaned)
+            .ok_or(TotpError::WeakSecret)?;
+        Self::from_secret(bytes)
+    }
+
+    /// The raw secret, to be sealed for storage.
+    pub fn secret_bytes(&self) -> &[u8] {
+        &self.inner.secret
+    }
+
     /// The secret as people type it into an app (base32, no padding).
     pub fn secret_base32(&self) -> String {
         self.inner.get_secret_base32()
@@ -196,6 +214,20 @@ mod tests {
         assert_eq!(
             totp.otpauth_uri("Between", "ada lovelace"),
             "otpauth://totp/Between:ada%20lovelace?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Between&algorithm=SHA1&digits=6&period=30"
+        );
+    }
+
+    #[test]
+    fn a_typed_secret_reads_back_in_any_case_and_spacing() {
+        let totp = Totp::from_base32("gezd gnbv gy3t qojq gezd gnbv gy3t qojq").unwrap();
+        assert_eq!(totp.secret_bytes(), RFC_SECRET);
+        assert_eq!(
+            Totp::from_base32("GEZDGNBV").err(),
+            Some(TotpError::WeakSecret)
+        );
+        assert_eq!(
+            Totp::from_base32("not base32!").err(),
+            Some(TotpError::WeakSecret)
         );
     }
 

@@ -135,6 +135,8 @@ impl Store {
             ("private_links", "owner_id"),
             ("known_devices", "user_id"),
             ("security_events", "user_id"),
+            ("second_factors", "user_id"),
+            ("pending_signins", "user_id"),
             ("inbox", "user_id"),
             ("reminder_deliveries", "user_id"),
             ("reminder_channels", "user_id"),

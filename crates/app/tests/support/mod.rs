@@ -39,6 +39,7 @@ pub async fn therapist(app: &App, name: &str) -> Principal {
 }
 
 /// Registers `name` and signs in with a web session.
+#[allow(dead_code)]
 pub async fn signed_in(app: &App, name: &str) -> (Principal, String, String) {
     let registered = app
         .register(NewUser {

@@ -62,7 +62,7 @@ pub async fn run(ctx: &Context, args: DemoArgs) -> CliResult {
         time_zone: &args.tz,
     })
     .await?;
-    save_device_login(ctx, &app, DEMO_USER, &password).await?;
+    save_device_login(ctx, &app, DEMO_USER, &password, None).await?;
     let p = ctx.principal_for(&app, DEMO_USER).await?;
     let demo::Counts {
         entries: count,
@@ -93,7 +93,7 @@ pub async fn run(ctx: &Context, args: DemoArgs) -> CliResult {
         time_zone: &args.tz,
     })
     .await?;
-    save_device_login(ctx, &app, DEMO_THERAPIST, &therapist_password).await?;
+    save_device_login(ctx, &app, DEMO_THERAPIST, &therapist_password, None).await?;
     let therapist = ctx.principal_for(&app, DEMO_THERAPIST).await?;
     let invite = app.create_share_invite(&p).await?;
     let link = app.accept_share_invite(&therapist, &invite.code).await?;

@@ -1,7 +1,8 @@
 //! `between login` / `between logout`: save or remove a device login, a
 //! credential of its own that can be revoked from the web.
 
-use between_app::sessions::SignInAs;
+use between_app::sessions::{SignIn, SignInAs, SignInStep};
+use between_app::throttle::Attempt;
 use between_app::App;
 use clap::Args;
 
@@ -14,6 +15,10 @@ pub struct LoginArgs {
     /// Read the password from standard input.
     #[arg(long)]
     password_stdin: bool,
+    /// The code your authenticator app shows, for an account with
+    /// two-step sign-in.
+    #[arg(long, value_name = "CODE")]
+    totp: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -32,10 +37,43 @@ fn device_label() -> String {
     }
 }
 
-pub async fn save_device_login(ctx: &Context, app: &App, name: &str, password: &str) -> CliResult {
-    let (principal, secret) = app
-        .sign_in(name, password, "cli", SignInAs::Device, &device_label())
-        .await?;
+/// Said when an account with two-step sign-in was given no code.
+pub const TOTP_NEEDED: &str = "this account has two-step sign-in: add --totp CODE with the 6-digit code your authenticator app shows; nothing was done";
+
+/// An input error about a missing code, said the CLI's way.
+pub fn code_hint(err: between_app::AppError, code: Option<&str>) -> CliError {
+    match &err {
+        between_app::AppError::Invalid(e) if e.get("code").is_some() && code.is_none() => {
+            CliError::input(TOTP_NEEDED)
+        }
+        _ => err.into(),
+    }
+}
+
+pub async fn save_device_login(
+    ctx: &Context,
+    app: &App,
+    name: &str,
+    password: &str,
+    code: Option<&str>,
+) -> CliResult {
+    let step = app
+        .sign_in_step(
+            SignIn {
+                name,
+                password,
+                attempt: Attempt::from("cli"),
+                as_: SignInAs::Device,
+                label: &device_label(),
+            },
+            code,
+        )
+        .await
+        .map_err(|e| code_hint(e, code))?;
+    let SignInStep::Done(done) = step else {
+        return Err(CliError::input(TOTP_NEEDED));
+    };
+    let (principal, secret) = (done.principal, done.secret);
     // What a sign-in leaves for the background (a therapist's agenda
     // snapshot) finishes before the process ends.
     app.settle().await;
@@ -67,7 +105,7 @@ pub async fn login(ctx: &Context, args: LoginArgs) -> CliResult {
     }
     let password = read_password_stdin()?;
     let app = ctx.app().await?;
-    save_device_login(ctx, &app, &args.name, &password).await?;
+    save_device_login(ctx, &app, &args.name, &password, args.totp.as_deref()).await?;
     outln!(
         "Saved a device login for \"{}\".",
         args.name.trim().to_lowercase()

@@ -45,6 +45,10 @@ pub struct CreateArgs {
     /// opens the account until revoked, so making one needs the password).
     #[arg(long)]
     password_stdin: bool,
+    /// The code your authenticator app shows, for an account with
+    /// two-step sign-in.
+    #[arg(long, value_name = "CODE")]
+    totp: Option<String>,
     #[arg(long)]
     json: bool,
 }
@@ -92,12 +96,14 @@ pub async fn run(ctx: &Context, cmd: TokenCommand) -> CliResult {
                 ScopeArg::WriteOnly => Access::WriteOnly,
             };
             let confirmed = app
-                .confirm_password(
+                .confirm(
                     &p,
                     password.as_deref().unwrap_or_default(),
+                    args.totp.as_deref(),
                     &Attempt::from("cli"),
                 )
-                .await?;
+                .await
+                .map_err(|e| super::login::code_hint(e, args.totp.as_deref()))?;
             let expires_at = args
                 .expires_days
                 .map(|days| app.now() + jiff::SignedDuration::from_hours(24 * i64::from(days)));

@@ -27,6 +27,10 @@ pub struct DeleteArgs {
     /// is confirmed with the password even where a device login is saved).
     #[arg(long)]
     password_stdin: bool,
+    /// The code your authenticator app shows, for an account with
+    /// two-step sign-in.
+    #[arg(long, value_name = "CODE")]
+    totp: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -95,7 +99,7 @@ async fn add(ctx: &Context, args: AddArgs) -> CliResult {
     outln!("Recovery code (shown once; without it a forgotten password means the data is lost):");
     outln!("{}", registered.recovery_code);
     if args.login {
-        save_device_login(ctx, &app, &registered.user.name, &password).await?;
+        save_device_login(ctx, &app, &registered.user.name, &password, None).await?;
         outln!("Saved a device login for \"{}\".", registered.user.name);
     }
     Ok(())
@@ -120,20 +124,36 @@ async fn delete(ctx: &Context, args: DeleteArgs) -> CliResult {
     let p = match ctx.principal_for(&app, &args.name).await {
         Ok(p) => p,
         Err(_) => {
-            app.sign_in(
-                &args.name,
-                &password,
-                "cli",
-                between_app::sessions::SignInAs::Device,
-                "account deletion",
-            )
-            .await?
-            .0
+            let step = app
+                .sign_in_step(
+                    between_app::sessions::SignIn {
+                        name: &args.name,
+                        password: &password,
+                        attempt: between_app::throttle::Attempt::from("cli"),
+                        as_: between_app::sessions::SignInAs::Device,
+                        label: "account deletion",
+                    },
+                    args.totp.as_deref(),
+                )
+                .await
+                .map_err(|e| super::login::code_hint(e, args.totp.as_deref()))?;
+            match step {
+                between_app::sessions::SignInStep::Done(done) => done.principal,
+                between_app::sessions::SignInStep::Code(_) => {
+                    return Err(CliError::input(super::login::TOTP_NEEDED))
+                }
+            }
         }
     };
     let confirmed = app
-        .confirm_password(&p, &password, &between_app::throttle::Attempt::from("cli"))
-        .await?;
+        .confirm(
+            &p,
+            &password,
+            args.totp.as_deref(),
+            &between_app::throttle::Attempt::from("cli"),
+        )
+        .await
+        .map_err(|e| super::login::code_hint(e, args.totp.as_deref()))?;
     app.delete_account(&p, confirmed, &args.confirm).await?;
     let store_id = app
         .store()

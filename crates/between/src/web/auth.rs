@@ -18,6 +18,9 @@ pub const SESSION_COOKIE: &str = "between_session";
 /// in to (see `between_app::throttle`).
 pub const DEVICE_COOKIE: &str = "between_device";
 const DEVICE_MAX_AGE: i64 = 400 * 24 * 60 * 60;
+/// The one-time secret of a sign-in waiting for its code (see
+/// `between_app::pending_signin`); only this browser holds it.
+pub const PENDING_COOKIE: &str = "between_pending";
 
 /// The value of cookie `name`, if the request has it.
 pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
@@ -54,6 +57,14 @@ pub fn clear_session_cookie(secure: bool) -> HeaderValue {
 
 pub fn device_cookie(secret: &str, secure: bool) -> HeaderValue {
     cookie_header(DEVICE_COOKIE, secret, secure, Some(DEVICE_MAX_AGE))
+}
+
+pub fn pending_cookie(secret: &str, max_age: i64, secure: bool) -> HeaderValue {
+    cookie_header(PENDING_COOKIE, secret, secure, Some(max_age))
+}
+
+pub fn clear_pending_cookie(secure: bool) -> HeaderValue {
+    cookie_header(PENDING_COOKIE, "", secure, Some(0))
 }
 
 pub fn csrf_cookie(token: &str, secure: bool) -> HeaderValue {

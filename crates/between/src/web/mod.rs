@@ -212,7 +212,8 @@ pub async fn serve_with(
 }
 
 /// Removes expired sessions, the snapshots of closed private links, ended
-/// throttle windows and entries deleted more than 30 days ago.
+/// throttle windows, unfinished code steps of sign-ins and entries deleted
+/// more than 30 days ago.
 async fn housekeeping(app: App) {
     let mut tick = tokio::time::interval(Duration::from_secs(60 * 60));
     loop {
@@ -226,6 +227,9 @@ async fn housekeeping(app: App) {
         }
         if let Err(err) = app.purge_throttles().await {
             tracing::warn!(error = %err, "could not remove ended sign-in throttles");
+        }
+        if let Err(err) = app.purge_pending_signins().await {
+            tracing::warn!(error = %err, "could not remove unfinished code steps");
         }
         if let Err(err) = app.purge_expired_deletions().await {
             tracing::warn!(error = %err, "could not purge old deleted entries");

@@ -5,8 +5,9 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use between_app::accounts::NewUser;
-use between_app::sessions::{SignIn, SignInAs, SignedInWith};
+use between_app::accounts::{NewUser, Recovery};
+use between_app::pending_signin::PENDING_MINUTES;
+use between_app::sessions::{SignIn, SignInAs, SignInStep, SignedInWith};
 use between_app::throttle::Attempt;
 use between_app::{AppError, Role};
 use between_domain::ValidationErrors;
@@ -15,13 +16,13 @@ use serde::Deserialize;
 use super::entry_form::EntryForm;
 use super::journal::render_draft;
 use crate::web::auth::{
-    clear_session_cookie, cookie, device_cookie, session_cookie, MaybeSignedIn, SignedIn,
-    DEVICE_COOKIE,
+    clear_pending_cookie, clear_session_cookie, cookie, device_cookie, pending_cookie,
+    session_cookie, MaybeSignedIn, SignedIn, DEVICE_COOKIE, PENDING_COOKIE,
 };
 use crate::web::client_addr::ClientAddr;
 use crate::web::errors::{render, PageError, PageResult};
 use crate::web::forms::{
-    for_session, AnonCsrf, AnonForm, Checked, PageQuery, SignedForm, SignedFormOrStale,
+    for_session, AnonCsrf, AnonForm, Checked, FormData, PageQuery, SignedForm, SignedFormOrStale,
 };
 use crate::web::next_path::{safe_next, FALLBACK};
 use crate::web::{Layout, WebState};
@@ -227,11 +228,7 @@ async fn signed_in_welcome(
     attempt: Attempt<'_>,
     w: Welcome,
 ) -> PageResult {
-    let SignedInWith {
-        principal,
-        secret,
-        device,
-    } = state
+    let done = state
         .app
         .sign_in_with(SignIn {
             name,
@@ -241,6 +238,16 @@ async fn signed_in_welcome(
             label: "web browser",
         })
         .await?;
+    welcome_page(state, done, w)
+}
+
+/// The page after sign-up or recovery, with the new session's cookies.
+fn welcome_page(state: &WebState, done: SignedInWith, w: Welcome) -> PageResult {
+    let SignedInWith {
+        principal,
+        secret,
+        device,
+    } = done;
     let s = SignedIn {
         principal,
         csrf: for_session(&secret),
@@ -391,25 +398,43 @@ pub async fn signin(
             token.set_cookie,
         ));
     }
+    let attempt = Attempt {
+        client: &client,
+        device: cookie(&headers, DEVICE_COOKIE),
+    };
     let result = state
         .app
-        .sign_in_with(SignIn {
-            name: form.get("name"),
-            password: form.get("password"),
-            attempt: Attempt {
-                client: &client,
-                device: cookie(&headers, DEVICE_COOKIE),
+        .sign_in_step(
+            SignIn {
+                name: form.get("name"),
+                password: form.get("password"),
+                attempt,
+                as_: SignInAs::WebSession,
+                label: "web browser",
             },
-            as_: SignInAs::WebSession,
-            label: "web browser",
-        })
+            None,
+        )
         .await;
-    let SignedInWith {
-        principal,
-        secret,
-        device,
-    } = match result {
-        Ok(ok) => ok,
+    let done = match result {
+        Ok(SignInStep::Done(done)) => *done,
+        Ok(SignInStep::Code(pending)) => {
+            let page = CodePage {
+                layout: Layout::new(&state, "Sign in: code", "signin"),
+                csrf: token.token.clone(),
+                next: safe_next(form.get("next")),
+                draft: draft_pairs.clone(),
+                error: None,
+                minutes: PENDING_MINUTES,
+            };
+            return Ok(with_cookie(
+                render(&page)?,
+                Some(pending_cookie(
+                    &pending.secret,
+                    pending.max_age,
+                    state.settings.secure_cookies,
+                )),
+            ));
+        }
         Err(err @ (AppError::Unauthorized(_) | AppError::Throttled { .. })) => {
             let status = if matches!(err, AppError::Throttled { .. }) {
                 StatusCode::TOO_MANY_REQUESTS
@@ -420,33 +445,162 @@ pub async fn signin(
         }
         Err(err) => return Err(err.into()),
     };
+    signed_in_response(&state, done, form.get("next"), &draft, None)
+}
+
+/// Where a finished sign-in goes: the entry written before the session
+/// ended back in its form, or the page asked for; with the session cookie
+/// (and the known-device cookie for a browser that had none).
+fn signed_in_response(
+    state: &WebState,
+    done: SignedInWith,
+    next: &str,
+    draft: &FormData,
+    extra_cookie: Option<HeaderValue>,
+) -> PageResult {
+    let SignedInWith {
+        principal,
+        secret,
+        device,
+    } = done;
     let secure = state.settings.secure_cookies;
     let device = device.map(|d| device_cookie(&d, secure));
     let cookie = Some(session_cookie(&secret, secure));
-    if !draft_pairs.is_empty() {
+    let response = if !draft.pairs().is_empty() {
         let s = SignedIn {
             principal,
             csrf: for_session(&secret),
         };
-        let entry_form = EntryForm::read(&draft);
+        let entry_form = EntryForm::read(draft);
         let action = safe_next(draft.get("_action"));
         let action = if action.starts_with("/journal") {
             action
         } else {
             "/journal".into()
         };
+        render_draft(state, &s, &entry_form, &action)?
+    } else {
+        Redirect::to(&safe_next(next)).into_response()
+    };
+    Ok(with_cookie(
+        with_cookie(with_cookie(response, cookie), device),
+        extra_cookie,
+    ))
+}
+
+#[derive(Template)]
+#[template(path = "signin_code.html")]
+struct CodePage {
+    layout: Layout,
+    csrf: String,
+    next: String,
+    draft: Vec<(String, String)>,
+    error: Option<String>,
+    minutes: i64,
+}
+
+#[derive(Deserialize)]
+pub struct CodeParams {
+    next: Option<String>,
+}
+
+/// The code step again (a reload): only while this browser has one
+/// waiting, else the sign-in page.
+pub async fn signin_code_form(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    token: AnonCsrf,
+    PageQuery(q): PageQuery<CodeParams>,
+) -> PageResult {
+    if cookie(&headers, PENDING_COOKIE).is_none_or(str::is_empty) {
+        return Ok(Redirect::to("/signin").into_response());
+    }
+    let page = CodePage {
+        layout: Layout::new(&state, "Sign in: code", "signin"),
+        csrf: token.token.clone(),
+        next: safe_next(q.next.as_deref().unwrap_or(FALLBACK)),
+        draft: Vec::new(),
+        error: None,
+        minutes: PENDING_MINUTES,
+    };
+    Ok(with_cookie(render(&page)?, token.set_cookie))
+}
+
+/// Finishes a sign-in with the code of the second factor. A wrong code
+/// shows the step again; a step that is gone (used, expired, too many
+/// wrong codes) goes back to the password.
+pub async fn signin_code(
+    State(state): State<WebState>,
+    ClientAddr(client): ClientAddr,
+    headers: HeaderMap,
+    AnonForm {
+        token,
+        form: checked,
+    }: AnonForm,
+) -> PageResult {
+    let (Checked::Fresh(form) | Checked::Stale(form)) = &checked;
+    let draft = form.under(DRAFT_PREFIX);
+    let secure = state.settings.secure_cookies;
+    let code_page = |error: String| CodePage {
+        layout: Layout::new(&state, "Sign in: code", "signin"),
+        csrf: token.token.clone(),
+        next: safe_next(form.get("next")),
+        draft: draft.pairs().to_vec(),
+        error: Some(error),
+        minutes: PENDING_MINUTES,
+    };
+    if let Checked::Stale(_) = checked {
+        let p = code_page(
+            "This form had expired (or cookies are blocked). Please enter the code again.".into(),
+        );
         return Ok(with_cookie(
-            with_cookie(render_draft(&state, &s, &entry_form, &action)?, cookie),
-            device,
+            (StatusCode::BAD_REQUEST, render(&p)?).into_response(),
+            token.set_cookie,
         ));
     }
-    Ok(with_cookie(
-        with_cookie(
-            Redirect::to(&safe_next(form.get("next"))).into_response(),
-            cookie,
+    let attempt = Attempt {
+        client: &client,
+        device: cookie(&headers, DEVICE_COOKIE),
+    };
+    let secret = cookie(&headers, PENDING_COOKIE).unwrap_or_default();
+    match state
+        .app
+        .finish_sign_in_with_code(secret, form.get("code"), &attempt)
+        .await
+    {
+        Ok(done) => signed_in_response(
+            &state,
+            done,
+            form.get("next"),
+            &draft,
+            Some(clear_pending_cookie(secure)),
         ),
-        device,
-    ))
+        Err(err @ (AppError::Invalid(_) | AppError::Throttled { .. })) => {
+            let status = if matches!(err, AppError::Throttled { .. }) {
+                StatusCode::TOO_MANY_REQUESTS
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            Ok((status, render(&code_page(err.to_string()))?).into_response())
+        }
+        Err(err @ AppError::Unauthorized(_)) => {
+            let page = SigninPage {
+                layout: Layout::new(&state, "Sign in", "signin"),
+                csrf: token.token.clone(),
+                next: safe_next(form.get("next")),
+                name: String::new(),
+                error: Some(err.to_string()),
+                has_draft: !draft.pairs().is_empty(),
+                draft: draft.pairs().to_vec(),
+                registration_open: false,
+            };
+            Ok(with_cookie(
+                (StatusCode::UNAUTHORIZED, render(&page)?).into_response(),
+                Some(clear_pending_cookie(secure)),
+            ))
+        }
+        Err(err) => Err(err.into()),
+    }
 }
 
 pub async fn signout(
@@ -505,17 +659,24 @@ pub async fn recover(
             token.set_cookie,
         ));
     }
-    let name = form.get("name");
     let attempt = Attempt {
         client: &client,
         device: cookie(&headers, DEVICE_COOKIE),
     };
-    let next_code = match state
+    let recovered = match state
         .app
-        .recover_with(name, form.get("code"), form.get("password"), &attempt)
+        .recover_and_sign_in(
+            Recovery {
+                name: form.get("name"),
+                code: form.get("code"),
+                new_password: form.get("password"),
+                drop_second_factors: form.get("codes_off") == "yes",
+            },
+            &attempt,
+        )
         .await
     {
-        Ok(code) => code,
+        Ok(recovered) => recovered,
         Err(err) if err.is_input_error() => {
             return Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -528,10 +689,10 @@ pub async fn recover(
     let welcome = Welcome {
         title: "Your new recovery code",
         heading: "Your new password is set",
-        code: next_code,
+        code: recovered.recovery_code,
         // What else can open the account, to end it if the old password
         // was in someone else's hands.
         next: "/settings/revoke-others?after=recovery",
     };
-    signed_in_welcome(&state, name, form.get("password"), attempt, welcome).await
+    welcome_page(&state, recovered.signed_in, welcome)
 }

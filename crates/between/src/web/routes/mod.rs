@@ -29,6 +29,7 @@ mod share;
 mod statics;
 mod trackers;
 mod trend;
+mod two_step;
 mod warning_signs;
 mod wins;
 mod your_data;
@@ -148,6 +149,8 @@ pub fn table() -> Vec<Route> {
         post("/recovery-code.txt", account::recovery_code_file),
         get("/signin", account::signin_form),
         post("/signin", account::signin),
+        get("/signin/code", account::signin_code_form),
+        post("/signin/code", account::signin_code),
         post("/signout", account::signout),
         get("/recover", account::recover_form),
         post("/recover", account::recover),
@@ -197,6 +200,9 @@ pub fn table() -> Vec<Route> {
         get("/settings/devices", settings::devices),
         post("/settings/devices/{id}/revoke", settings::revoke),
         get("/settings/security-log", security_log::show),
+        get("/settings/two-step", two_step::show),
+        post("/settings/two-step", two_step::turn_on),
+        post("/settings/two-step/off", two_step::turn_off),
         get("/settings/revoke-others", revoke_others::form),
         post("/settings/revoke-others", revoke_others::revoke),
         post("/settings/tokens", settings::create_token),

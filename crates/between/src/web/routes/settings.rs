@@ -147,6 +147,8 @@ struct DevicesPage {
     new_token: Option<String>,
     /// The token form again after a wrong password (never the password).
     token_form: TokenForm,
+    /// Whether the account asks for a code as well (two-step sign-in).
+    second_factor: bool,
 }
 
 /// What the token form shows: the label and scope typed, and what was wrong.
@@ -214,6 +216,7 @@ async fn devices_page(
         credentials,
         new_token,
         token_form,
+        second_factor: state.app.second_factor_on(&s.principal).await?,
     })
 }
 
@@ -278,7 +281,12 @@ pub async fn create_token(
     let result = match expiry(&state, form.get("expires_days")) {
         Ok(expires_at) => match state
             .app
-            .confirm_password(&s.principal, form.get("password"), &attempt)
+            .confirm(
+                &s.principal,
+                form.get("password"),
+                Some(form.get("code")),
+                &attempt,
+            )
             .await
         {
             Ok(confirmed) => {

@@ -34,6 +34,8 @@ struct DeletePage {
     error: Option<String>,
     /// Which field the error is about: `confirm` or `password`.
     error_field: &'static str,
+    /// Whether the account asks for a code as well (two-step sign-in).
+    second_factor: bool,
 }
 
 #[derive(Deserialize)]
@@ -107,7 +109,12 @@ pub async fn export_archive(
     };
     let confirmed = state
         .app
-        .confirm_password(&s.principal, form.get("password"), &attempt)
+        .confirm(
+            &s.principal,
+            form.get("password"),
+            Some(form.get("code")),
+            &attempt,
+        )
         .await;
     let archive = match confirmed {
         Ok(confirmed) => {
@@ -117,7 +124,7 @@ pub async fn export_archive(
                 .await?
         }
         Err(err @ (AppError::Invalid(_) | AppError::Throttled { .. })) => {
-            let mut page = data_page(&state, &s);
+            let mut page = data_page(&state, &s).await?;
             page.download_error = Some(err.to_string());
             return Ok((reauth_status(&err), render(&page)?).into_response());
         }
@@ -135,6 +142,7 @@ pub async fn delete_form(State(state): State<WebState>, s: SignedIn) -> PageResu
         typed: String::new(),
         error: None,
         error_field: "",
+        second_factor: state.app.second_factor_on(&s.principal).await?,
     })
 }
 
@@ -153,7 +161,12 @@ pub async fn delete(
     };
     let result = match state
         .app
-        .confirm_password(&s.principal, form.get("password"), &attempt)
+        .confirm(
+            &s.principal,
+            form.get("password"),
+            Some(form.get("code")),
+            &attempt,
+        )
         .await
     {
         Ok(confirmed) => {
@@ -172,6 +185,7 @@ pub async fn delete(
         Err(err @ (AppError::Invalid(_) | AppError::Throttled { .. })) => {
             let error_field = match &err {
                 AppError::Invalid(e) if e.get("confirm").is_some() => "confirm",
+                AppError::Invalid(e) if e.get("code").is_some() => "code",
                 _ => "password",
             };
             let page = DeletePage {
@@ -180,6 +194,7 @@ pub async fn delete(
                 typed: form.get("confirm").to_string(),
                 error: Some(err.to_string()),
                 error_field,
+                second_factor: state.app.second_factor_on(&s.principal).await?,
             };
             Ok((reauth_status(&err), render(&page)?).into_response())
         }
@@ -202,10 +217,12 @@ struct DataPage {
     limit: String,
     /// What was wrong with the password for the archive download.
     download_error: Option<String>,
+    /// Whether the account asks for a code as well (two-step sign-in).
+    second_factor: bool,
 }
 
-fn data_page(state: &WebState, s: &SignedIn) -> DataPage {
-    DataPage {
+async fn data_page(state: &WebState, s: &SignedIn) -> PageResult<DataPage> {
+    Ok(DataPage {
         layout: Layout::signed_in(state, s, "Your data", "settings"),
         sources: Source::ALL
             .iter()
@@ -219,11 +236,12 @@ fn data_page(state: &WebState, s: &SignedIn) -> DataPage {
         added: String::new(),
         limit: between_domain::echo::size(between_app::import::MAX_FILE_BYTES),
         download_error: None,
-    }
+        second_factor: state.app.second_factor_on(&s.principal).await?,
+    })
 }
 
 pub async fn data(State(state): State<WebState>, s: SignedIn) -> PageResult {
-    render(&data_page(&state, &s))
+    render(&data_page(&state, &s).await?)
 }
 
 /// `Name=value` lines of a text box.
@@ -241,7 +259,7 @@ pub async fn import(
     SignedFormOrStale { s, form: checked }: SignedFormOrStale,
 ) -> PageResult {
     let Slot(slot) = slot?;
-    let mut page = data_page(&state, &s);
+    let mut page = data_page(&state, &s).await?;
     let (Checked::Fresh(form) | Checked::Stale(form)) = &checked;
     if form.has("from") {
         page.from = form.get("from").into();
