@@ -42,6 +42,7 @@ pub mod measures;
 mod memo;
 pub mod metrics;
 pub mod offline;
+pub mod passkeys;
 mod passwords;
 pub mod pending_signin;
 pub mod practices;
@@ -50,6 +51,7 @@ pub mod private_links;
 pub mod questions;
 pub mod reauth;
 pub mod records;
+pub mod relying_party;
 pub mod reminders;
 pub mod reviews;
 pub mod roadblocks;
@@ -107,6 +109,9 @@ pub struct Config {
     /// Let reminders go to loopback addresses, over plain http too. For
     /// tests only: nothing else ever reaches this host's own services.
     pub allow_loopback_targets: bool,
+    /// The address people open the site at (`--public-url`): passkeys are
+    /// bound to its host name (see `relying_party`).
+    pub public_url: Option<String>,
 }
 
 impl Default for Config {
@@ -120,6 +125,7 @@ impl Default for Config {
             unlock_permits: unlock::default_permits(),
             server_key: None,
             allow_loopback_targets: false,
+            public_url: None,
         }
     }
 }
@@ -149,6 +155,8 @@ pub struct App {
     pub(crate) import_slots: import::slots::Slots,
     /// The deployment's site key, read from the store once (`form_tokens`).
     pub(crate) site_key: Arc<tokio::sync::OnceCell<crypto::Key>>,
+    /// Who this server is to a passkey (from `Config::public_url`).
+    pub(crate) relying_party: Arc<relying_party::RelyingParty>,
     /// Where a test pauses the next key rotation (between listing and
     /// re-keying).
     #[cfg(any(test, feature = "testing"))]
@@ -159,6 +167,9 @@ impl App {
     pub fn new(store: Store, config: Config) -> App {
         App {
             store,
+            relying_party: Arc::new(relying_party::RelyingParty::from_public_url(
+                config.public_url.as_deref(),
+            )),
             unlock: Arc::new(unlock::semaphore(config.unlock_permits)),
             config: Arc::new(config),
             background: Arc::default(),

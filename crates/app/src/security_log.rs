@@ -22,6 +22,8 @@ pub const CREDENTIAL_REVOKED: &str = "credential revoked";
 pub const OTHERS_SIGNED_OUT: &str = "others signed out";
 pub const SECOND_FACTOR_ON: &str = "second factor on";
 pub const SECOND_FACTOR_OFF: &str = "second factor off";
+pub const PASSKEY_ADDED: &str = "passkey added";
+pub const PASSKEY_REMOVED: &str = "passkey removed";
 
 /// One line of the security log, opened for the person.
 #[derive(Debug, Clone, PartialEq)]
@@ -45,6 +47,8 @@ impl SecurityLogLine {
             OTHERS_SIGNED_OUT => "Other sign-ins were ended.",
             SECOND_FACTOR_ON => "A second step at sign-in was turned on.",
             SECOND_FACTOR_OFF => "A second step at sign-in was turned off.",
+            PASSKEY_ADDED => "A passkey was added; it signs you in and opens your data.",
+            PASSKEY_REMOVED => "A passkey was removed.",
             crate::keyring::PUBLIC_KEY_RESTORED => {
                 "Your account's public key had been changed in the database; Between put the right one back."
             }

@@ -93,7 +93,7 @@ pub(crate) fn normalised_name(name: &str) -> String {
 /// Label length limit for devices and tokens.
 const MAX_LABEL_CHARS: usize = 80;
 
-fn clean_label(label: &str, fallback: &str) -> Result<String, AppError> {
+pub(crate) fn clean_label(label: &str, fallback: &str) -> Result<String, AppError> {
     let label = label.split_whitespace().collect::<Vec<_>>().join(" ");
     if label.chars().count() > MAX_LABEL_CHARS {
         return Err(AppError::invalid(

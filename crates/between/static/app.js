@@ -1,4 +1,5 @@
-// Between's only script; every page works without it (online).
+// Between's only script; every page works without it (online), but for
+// passkeys, which need WebAuthn.
 // Quick exit: leave at once and replace this page in the history, so the
 // back button does not return here. Esc twice does the same.
 (function () {
@@ -254,5 +255,134 @@
       var detected = Intl.DateTimeFormat().resolvedOptions().timeZone;
       if (detected && zone.dataset.userTouched !== "1") { zone.value = detected; }
     } catch (e) { /* keep the server's guess */ }
+  }
+  // Passkeys (WebAuthn with the PRF extension): adding one in Settings →
+  // Passkeys and signing in with one. The server sends webauthn-rs's
+  // options; this turns their base64url fields into bytes and back, asks
+  // for PRF of one constant input, and posts the answers with the page's
+  // form token. Without WebAuthn the buttons stay hidden.
+  var PRF_INPUT = "between root key v1";
+  function b64uToBytes(s) {
+    s = s.replace(/-/g, "+").replace(/_/g, "/");
+    while (s.length % 4) { s += "="; }
+    var raw = atob(s), out = new Uint8Array(raw.length);
+    for (var i = 0; i < raw.length; i++) { out[i] = raw.charCodeAt(i); }
+    return out.buffer;
+  }
+  function bytesToB64u(buf) {
+    var bytes = new Uint8Array(buf), raw = "";
+    for (var i = 0; i < bytes.length; i++) { raw += String.fromCharCode(bytes[i]); }
+    return btoa(raw).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  }
+  function withoutNulls(value) {
+    if (Array.isArray(value)) { return value.map(withoutNulls); }
+    if (value && typeof value === "object") {
+      var out = {};
+      Object.keys(value).forEach(function (k) { if (value[k] !== null) { out[k] = withoutNulls(value[k]); } });
+      return out;
+    }
+    return value;
+  }
+  function creationOptions(options) {
+    var o = withoutNulls(options.publicKey);
+    o.challenge = b64uToBytes(o.challenge);
+    o.user.id = b64uToBytes(o.user.id);
+    (o.excludeCredentials || []).forEach(function (c) { c.id = b64uToBytes(c.id); });
+    o.extensions = Object.assign({}, o.extensions, { prf: {} });
+    return o;
+  }
+  function requestOptions(options) {
+    var o = withoutNulls(options.publicKey);
+    o.challenge = b64uToBytes(o.challenge);
+    (o.allowCredentials || []).forEach(function (c) { c.id = b64uToBytes(c.id); });
+    o.extensions = Object.assign({}, o.extensions, { prf: { eval: { first: new TextEncoder().encode(PRF_INPUT) } } });
+    return o;
+  }
+  function registration(cred) {
+    return JSON.stringify({
+      id: cred.id, rawId: bytesToB64u(cred.rawId), type: cred.type, extensions: {},
+      response: {
+        attestationObject: bytesToB64u(cred.response.attestationObject),
+        clientDataJSON: bytesToB64u(cred.response.clientDataJSON)
+      }
+    });
+  }
+  function assertion(cred) {
+    var r = cred.response;
+    return JSON.stringify({
+      id: cred.id, rawId: bytesToB64u(cred.rawId), type: cred.type, extensions: {},
+      response: {
+        authenticatorData: bytesToB64u(r.authenticatorData),
+        clientDataJSON: bytesToB64u(r.clientDataJSON),
+        signature: bytesToB64u(r.signature),
+        userHandle: r.userHandle ? bytesToB64u(r.userHandle) : null
+      }
+    });
+  }
+  function prfOf(cred) {
+    var ext = cred.getClientExtensionResults ? cred.getClientExtensionResults() : {};
+    var first = ext.prf && ext.prf.results && ext.prf.results.first;
+    return first ? bytesToB64u(first) : "";
+  }
+  function postJson(url, fields) {
+    return fetch(url, {
+      method: "POST", credentials: "same-origin",
+      headers: { "Accept": "application/json" },
+      body: new URLSearchParams(fields)
+    }).then(function (r) {
+      return r.json().catch(function () { return { error: "Something went wrong (" + r.status + "). Please try again." }; })
+        .then(function (body) { if (!r.ok) { throw new Error(body.error || "Please try again."); } return body; });
+    });
+  }
+  function failed(box, err) {
+    var text = err && err.name === "NotAllowedError"
+      ? "The passkey was not used (cancelled, or it took too long). Nothing changed."
+      : (err && err.message) || "Please try again.";
+    if (box) { box.textContent = text; box.hidden = false; box.focus && box.focus(); }
+  }
+  if (window.PublicKeyCredential && navigator.credentials) {
+    var add = document.querySelector("form[data-passkey-add]");
+    if (add) {
+      add.querySelector("[data-passkey-needs-script]").hidden = true;
+      add.querySelector("button[type=submit]").hidden = false;
+      add.addEventListener("submit", function (e) {
+        e.preventDefault();
+        var box = add.querySelector("[data-passkey-error]");
+        var csrf = add.querySelector("input[name=csrf]").value;
+        var fields = new FormData(add);
+        var plain = {};
+        fields.forEach(function (v, k) { plain[k] = v; });
+        postJson(add.action, plain)
+          .then(function (begun) {
+            return navigator.credentials.create({ publicKey: creationOptions(begun.options) })
+              .then(function (cred) { return postJson(add.action + "/finish", { csrf: csrf, ceremony: begun.ceremony, credential: registration(cred) }); });
+          })
+          .then(function (unlock) {
+            return navigator.credentials.get({ publicKey: requestOptions(unlock.options) })
+              .then(function (cred) { return postJson(add.action + "/unlock", { csrf: csrf, ceremony: unlock.ceremony, credential: assertion(cred), prf: prfOf(cred) }); });
+          })
+          .then(function (done) { window.location.assign(done.go); })
+          .catch(function (err) { failed(box, err); });
+      });
+    }
+    var signin = document.querySelector("button[data-passkey-signin]");
+    if (signin) {
+      signin.hidden = false;
+      signin.addEventListener("click", function () {
+        var form = signin.form;
+        var box = form.querySelector("[data-passkey-error]");
+        var name = form.querySelector("input[name=name]");
+        if (!name.value.trim()) { failed(box, new Error("Enter your name first, then choose the passkey.")); name.focus(); return; }
+        var csrf = form.querySelector("input[name=csrf]").value;
+        var next = form.querySelector("input[name=next]").value;
+        postJson("/signin/passkey", { csrf: csrf, name: name.value })
+          .then(function (begun) {
+            return navigator.credentials.get({ publicKey: requestOptions(begun.options) })
+              .then(function (cred) { return postJson("/signin/passkey/finish", { csrf: csrf, ceremony: begun.ceremony, credential: assertion(cred), prf: prfOf(cred), next: next }); });
+          })
+          .then(function (done) { window.location.assign(done.go); })
+          .catch(function (err) { failed(box, err); });
+      });
+    }
   }
 })();

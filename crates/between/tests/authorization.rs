@@ -129,6 +129,8 @@ fn table() -> Vec<Row> {
         row("POST", "/setup", "/setup", Public(400)),
         row("GET", "/signin/code", "/signin/code", Public(303)),
         row("POST", "/signin/code", "/signin/code", Public(400)),
+        row("POST", "/signin/passkey", "/signin/passkey", Public(400)),
+        row("POST", "/signin/passkey/finish", "/signin/passkey/finish", Public(400)),
         row("GET", "/recover", "/recover", Public(200)),
         row("POST", "/recover", "/recover", Public(400)),
         row("POST", "/recovery-code.txt", "/recovery-code.txt", Mine(400)),
@@ -268,6 +270,16 @@ fn table() -> Vec<Row> {
         row("POST", "/settings/devices/{id}/revoke", "/settings/devices/{device}/revoke", Owners(303)),
         row("POST", "/settings/tokens", "/settings/tokens", Mine(422)),
         row("GET", "/settings/security-log", "/settings/security-log", Mine(200)),
+        row("GET", "/settings/passkeys", "/settings/passkeys", Mine(200)),
+        row("POST", "/settings/passkeys", "/settings/passkeys", Mine(400)),
+        row("POST", "/settings/passkeys/finish", "/settings/passkeys/finish", Mine(400)),
+        row("POST", "/settings/passkeys/unlock", "/settings/passkeys/unlock", Mine(400)),
+        row(
+            "POST",
+            "/settings/passkeys/{id}/delete",
+            "/settings/passkeys/00000000-0000-4000-8000-000000000000/delete",
+            Mine(404),
+        ),
         row("GET", "/settings/two-step", "/settings/two-step", Mine(200)),
         row("POST", "/settings/two-step", "/settings/two-step", Mine(422)),
         row("POST", "/settings/two-step/off", "/settings/two-step/off", Mine(400)),
@@ -1184,10 +1196,11 @@ const CHANGES_NOTHING: &[(&str, &str)] = &[
     ("/settings/export", "a download of the whole account"),
 ];
 
-/// Routes whose success needs a code of the moment from an authenticator
-/// app (or a sign-in's code step begun with a password): the refusals
-/// above hold for them, and their success is checked in `two_step_web.rs`.
-const NEEDS_A_CODE: &[(&str, &str)] = &[
+/// Routes whose success needs what only the person's authenticator makes
+/// (a code of the moment, a passkey's signature) or a step begun before:
+/// the refusals above hold for them, and their success is checked in
+/// `two_step_web.rs`, `browser.rs` and the app's `passkeys.rs`.
+const NEEDS_AN_AUTHENTICATOR: &[(&str, &str)] = &[
     ("/signin/code", "finishes a sign-in begun with a password"),
     (
         "/settings/two-step",
@@ -1196,6 +1209,27 @@ const NEEDS_A_CODE: &[(&str, &str)] = &[
     (
         "/settings/two-step/off",
         "turns codes off with a current code",
+    ),
+    (
+        "/signin/passkey",
+        "answers with a passkey challenge for the page's script",
+    ),
+    (
+        "/signin/passkey/finish",
+        "a passkey's signature and PRF output",
+    ),
+    (
+        "/settings/passkeys",
+        "answers with a passkey challenge for the page's script",
+    ),
+    ("/settings/passkeys/finish", "a new passkey's attestation"),
+    (
+        "/settings/passkeys/unlock",
+        "a passkey's signature and PRF output",
+    ),
+    (
+        "/settings/passkeys/{id}/delete",
+        "removes a passkey, which only a browser can add",
     ),
 ];
 
@@ -1504,7 +1538,7 @@ async fn every_state_changing_page_refuses_untrusted_forms_changing_nothing(t: T
     for r in &pages {
         if CHANGES_NOTHING
             .iter()
-            .chain(NEEDS_A_CODE)
+            .chain(NEEDS_AN_AUTHENTICATOR)
             .any(|(path, _)| *path == r.path)
         {
             continue;

@@ -1059,3 +1059,228 @@ async fn what_is_written_offline_is_kept_sealed_and_arrives_once() {
     assert!(status_line(&c).await.is_empty(), "nothing waits any more");
     c.close().await.unwrap();
 }
+
+/// A code of the server's clock (the system clock here), for a step later
+/// than `after` (so that a code is never the one used just before).
+async fn code_after(
+    server: &Server,
+    totp: &between_domain::totp::Totp,
+    after: u64,
+) -> (String, u64) {
+    loop {
+        let now = u64::try_from(server.app.now().as_second()).unwrap();
+        if now / 30 > after / 30 && now % 30 < 25 {
+            return (totp.code_at(now), now);
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_person_turns_on_two_step_sign_in_and_a_replayed_code_is_refused() {
+    let Some((_driver, c)) = start_browser().await else {
+        return;
+    };
+    let server = start_server().await;
+    sign_up_and_in(&c, &server, "tova").await;
+
+    // Enrol: the QR code is on the page; the key beside it is what an app
+    // would read from it.
+    c.goto(&format!("{}/settings/two-step", server.base))
+        .await
+        .unwrap();
+    wait_for_text(&c, "Turn it on").await;
+    assert!(c
+        .find(Locator::Css("figure.qr svg[role=img]"))
+        .await
+        .is_ok());
+    let secret = c
+        .find(Locator::Css("input[name=secret]"))
+        .await
+        .unwrap()
+        .attr("value")
+        .await
+        .unwrap()
+        .unwrap();
+    let totp = between_domain::totp::Totp::from_base32(&secret).unwrap();
+    let (first, at) = code_after(&server, &totp, 0).await;
+    fill(
+        &c,
+        "form[action='/settings/two-step'] input[name=code]",
+        &first,
+    )
+    .await;
+    fill(
+        &c,
+        "form[action='/settings/two-step'] input[name=password]",
+        "a long enough password",
+    )
+    .await;
+    click(&c, "form[action='/settings/two-step'] button[type=submit]").await;
+    wait_for_text(&c, "Two-step sign-in is on").await;
+    sign_out(&c).await;
+    wait_for_path(&c, "/signin").await;
+
+    // Password, then the code on a page of its own.
+    let password_step = |c: Client| async move {
+        fill(&c, "input[name=name]", "tova").await;
+        fill(&c, "input[name=password]", "a long enough password").await;
+        click(&c, "form[action='/signin'] button[type=submit]").await;
+        wait_for_text(&c, "One more step").await;
+        c
+    };
+    let c = password_step(c).await;
+    let (second, at) = code_after(&server, &totp, at).await;
+    fill(&c, "input[name=code]", &second).await;
+    click(&c, "form[action='/signin/code'] button[type=submit]").await;
+    wait_for_path(&c, "/").await;
+    sign_out(&c).await;
+    wait_for_path(&c, "/signin").await;
+
+    // The same code again is refused, and the next one works.
+    let c = password_step(c).await;
+    fill(&c, "input[name=code]", &second).await;
+    click(&c, "form[action='/signin/code'] button[type=submit]").await;
+    wait_for_text(&c, "used already").await;
+    let (third, _) = code_after(&server, &totp, at).await;
+    fill(&c, "input[name=code]", &third).await;
+    click(&c, "form[action='/signin/code'] button[type=submit]").await;
+    wait_for_path(&c, "/").await;
+}
+
+/// A WebDriver command of Chromium's WebAuthn extension (a virtual
+/// authenticator), sent with the session's id.
+#[derive(Debug)]
+struct WebAuthnCommand {
+    method: axum::http::Method,
+    path: String,
+    body: Option<serde_json::Value>,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for WebAuthnCommand {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/{}",
+            session_id.unwrap_or_default(),
+            self.path
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (axum::http::Method, Option<String>) {
+        (
+            self.method.clone(),
+            self.body.as_ref().map(|b| b.to_string()),
+        )
+    }
+}
+
+/// Adds a virtual authenticator (internal, with user verification and
+/// resident keys), with the PRF extension or without; returns its id.
+async fn virtual_authenticator(c: &Client, prf: bool) -> String {
+    let extensions: Vec<&str> = if prf { vec!["prf"] } else { vec![] };
+    let added = c
+        .issue_cmd(WebAuthnCommand {
+            method: axum::http::Method::POST,
+            path: "webauthn/authenticator".into(),
+            body: Some(serde_json::json!({
+                "protocol": "ctap2", "transport": "internal", "hasResidentKey": true,
+                "hasUserVerification": true, "isUserVerified": true, "extensions": extensions
+            })),
+        })
+        .await
+        .unwrap();
+    added.as_str().unwrap().to_string()
+}
+
+async fn remove_authenticator(c: &Client, id: &str) {
+    c.issue_cmd(WebAuthnCommand {
+        method: axum::http::Method::DELETE,
+        path: format!("webauthn/authenticator/{id}"),
+        body: None,
+    })
+    .await
+    .unwrap();
+}
+
+/// A server at `http://localhost:PORT`, the address passkeys are bound to.
+async fn start_server_at_localhost() -> Server {
+    let db = TestDb::sqlite().await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://localhost:{}", listener.local_addr().unwrap().port());
+    let app = App::new(
+        db.store.clone(),
+        Config {
+            public_url: Some(base.clone()),
+            ..Config::testing()
+        },
+    );
+    let settings = WebSettings {
+        exit_url: format!("{base}/healthz"),
+        public_url: base.clone(),
+        ..WebSettings::default()
+    };
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(web::serve(listener, app.clone(), settings, async move {
+        let _ = stopped.await;
+    }));
+    Server {
+        base,
+        app,
+        _db: db,
+        stop: Some(stop),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_passkey_signs_in_and_opens_the_journal_and_one_without_prf_is_refused() {
+    let Some((_driver, c)) = start_browser().await else {
+        return;
+    };
+    let server = start_server_at_localhost().await;
+    sign_up_and_in(&c, &server, "pia").await;
+    // Something to read back after signing in with the passkey.
+    c.goto(&format!("{}/journal/new", server.base))
+        .await
+        .unwrap();
+    fill(&c, "textarea[name=text]", "Walked to the harbour at dawn").await;
+    click(&c, ".entry-form button[type=submit]").await;
+    c.wait()
+        .for_element(Locator::Css("article.entry"))
+        .await
+        .unwrap();
+
+    // An authenticator without PRF: refused, plainly, and nothing kept.
+    let plain = virtual_authenticator(&c, false).await;
+    c.goto(&format!("{}/settings/passkeys", server.base))
+        .await
+        .unwrap();
+    fill(&c, "input[name=label]", "old key").await;
+    fill(&c, "input[name=password]", "a long enough password").await;
+    click(&c, "form[data-passkey-add] button[type=submit]").await;
+    wait_for_text(&c, "cannot unlock your data").await;
+    remove_authenticator(&c, &plain).await;
+
+    // One with PRF: added, listed.
+    virtual_authenticator(&c, true).await;
+    c.goto(&format!("{}/settings/passkeys", server.base))
+        .await
+        .unwrap();
+    fill(&c, "input[name=label]", "test phone").await;
+    fill(&c, "input[name=password]", "a long enough password").await;
+    click(&c, "form[data-passkey-add] button[type=submit]").await;
+    wait_for_text(&c, "Passkey added").await;
+    assert!(text_of_page(&c).await.contains("test phone"));
+
+    // Signed out, then in with the passkey alone; the entry opens.
+    sign_out(&c).await;
+    wait_for_path(&c, "/signin").await;
+    fill(&c, "input[name=name]", "pia").await;
+    click(&c, "button[data-passkey-signin]").await;
+    wait_for_path(&c, "/").await;
+    c.goto(&format!("{}/journal", server.base)).await.unwrap();
+    wait_for_text(&c, "Walked to the harbour at dawn").await;
+}

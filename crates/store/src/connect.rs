@@ -238,6 +238,19 @@ impl Store {
         self.backend
     }
 
+    /// After deleting what must not linger (an account, a key a passkey
+    /// held): on SQLite, moves the overwritten pages into the main file
+    /// (where `secure_delete` has zeroed them) and empties the WAL, which
+    /// would otherwise still hold the old page images.
+    pub(crate) async fn forget_old_pages(&self) -> Result<(), StoreError> {
+        if self.backend == Backend::Sqlite {
+            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                .execute(&self.pool)
+                .await?;
+        }
+        Ok(())
+    }
+
     /// How the connection pool is used right now (for metrics).
     pub fn pool_use(&self) -> PoolUse {
         let open = self.pool.size();

@@ -103,13 +103,15 @@ impl Store {
         rows.iter().map(factor_from).collect()
     }
 
-    /// Removes one second factor; `false` if the account had none such.
+    /// Removes one second factor (also from SQLite's WAL); `false` if the
+    /// account had none such.
     pub async fn delete_second_factor(&self, user_id: Uuid, id: Uuid) -> Result<bool, StoreError> {
         let done = sqlx::query("DELETE FROM second_factors WHERE user_id = $1 AND id = $2")
             .bind(user_id.to_string())
             .bind(id.to_string())
             .execute(&self.pool)
             .await?;
+        self.forget_old_pages().await?;
         Ok(done.rows_affected() > 0)
     }
 

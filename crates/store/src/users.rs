@@ -137,6 +137,8 @@ impl Store {
             ("security_events", "user_id"),
             ("second_factors", "user_id"),
             ("pending_signins", "user_id"),
+            ("passkeys", "user_id"),
+            ("webauthn_ceremonies", "user_id"),
             ("inbox", "user_id"),
             ("reminder_deliveries", "user_id"),
             ("reminder_channels", "user_id"),
@@ -159,13 +161,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
-        if self.backend() == crate::Backend::Sqlite {
-            // Move the overwritten pages into the main file and empty the
-            // WAL, which would otherwise still hold the old page images.
-            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-                .execute(&self.pool)
-                .await?;
-        }
+        self.forget_old_pages().await?;
         Ok(done.rows_affected() > 0)
     }
 }

@@ -123,9 +123,13 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> CliResult {
             kdf: ctx.kdf,
             server_key,
             allow_loopback_targets: ctx.allow_loopback_targets,
+            public_url: Some(ctx.public_url.trim_end_matches('/').to_string()),
             ..Config::default()
         },
     );
+    if let Err(why) = app.passkeys_available() {
+        tracing::info!("{why}");
+    }
     let settings = WebSettings {
         title: args.app_title,
         exit_url: args.exit_url,

@@ -231,6 +231,9 @@ async fn housekeeping(app: App) {
         if let Err(err) = app.purge_pending_signins().await {
             tracing::warn!(error = %err, "could not remove unfinished code steps");
         }
+        if let Err(err) = app.purge_ceremonies().await {
+            tracing::warn!(error = %err, "could not remove unfinished passkey requests");
+        }
         if let Err(err) = app.purge_expired_deletions().await {
             tracing::warn!(error = %err, "could not purge old deleted entries");
         }

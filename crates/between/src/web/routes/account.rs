@@ -311,6 +311,8 @@ struct SigninPage {
     draft: Vec<(String, String)>,
     has_draft: bool,
     registration_open: bool,
+    /// Whether the "Sign in with a passkey" button may show.
+    passkeys: bool,
 }
 
 #[derive(Deserialize)]
@@ -343,6 +345,7 @@ pub async fn signin_form(
         draft: Vec::new(),
         has_draft: false,
         registration_open: state.app.web_registration_open().await?,
+        passkeys: state.app.passkeys_available().is_ok(),
     };
     Ok(with_cookie(render(&page)?, token.set_cookie))
 }
@@ -362,6 +365,7 @@ pub async fn signin_with_draft(state: &WebState, form: &EntryForm, action: &str)
         draft,
         has_draft: true,
         registration_open: false,
+        passkeys: state.app.passkeys_available().is_ok(),
     };
     Ok(with_cookie(
         (StatusCode::UNAUTHORIZED, render(&page)?).into_response(),
@@ -390,6 +394,7 @@ pub async fn signin(
         has_draft: !draft_pairs.is_empty(),
         draft: draft_pairs.clone(),
         registration_open: false,
+        passkeys: state.app.passkeys_available().is_ok(),
     };
     if let Checked::Stale(_) = checked {
         let p = page("This sign-in form had expired (or cookies are blocked). Please enter your password again.".into());
@@ -593,6 +598,7 @@ pub async fn signin_code(
                 has_draft: !draft.pairs().is_empty(),
                 draft: draft.pairs().to_vec(),
                 registration_open: false,
+                passkeys: state.app.passkeys_available().is_ok(),
             };
             Ok(with_cookie(
                 (StatusCode::UNAUTHORIZED, render(&page)?).into_response(),

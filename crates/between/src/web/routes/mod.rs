@@ -14,6 +14,7 @@ mod insights;
 mod journal;
 mod measures;
 mod offline;
+mod passkeys;
 mod patterns;
 mod practices;
 mod private_links;
@@ -150,6 +151,8 @@ pub fn table() -> Vec<Route> {
         get("/signin", account::signin_form),
         post("/signin", account::signin),
         get("/signin/code", account::signin_code_form),
+        post("/signin/passkey", passkeys::begin_sign_in),
+        post("/signin/passkey/finish", passkeys::finish_sign_in),
         post("/signin/code", account::signin_code),
         post("/signout", account::signout),
         get("/recover", account::recover_form),
@@ -200,6 +203,11 @@ pub fn table() -> Vec<Route> {
         get("/settings/devices", settings::devices),
         post("/settings/devices/{id}/revoke", settings::revoke),
         get("/settings/security-log", security_log::show),
+        get("/settings/passkeys", passkeys::show),
+        post("/settings/passkeys", passkeys::begin),
+        post("/settings/passkeys/finish", passkeys::finish),
+        post("/settings/passkeys/unlock", passkeys::unlock),
+        post("/settings/passkeys/{id}/delete", passkeys::remove),
         get("/settings/two-step", two_step::show),
         post("/settings/two-step", two_step::turn_on),
         post("/settings/two-step/off", two_step::turn_off),
