@@ -10,7 +10,9 @@
 //! the same request, since it is lasting access. It takes two ceremonies:
 //! registration, then at once an authentication with PRF that gives the
 //! output to wrap the root key under. An authenticator without PRF cannot
-//! hold a key, so such a passkey is not kept and the person is told why.
+//! hold a key, so such a passkey is kept as a second step for password
+//! sign-in instead, and the person is told so. Any passkey of the account
+//! can stand in for a code ([`App::begin_passkey_check`]).
 //! Ceremony state lives in the database between the two requests of each
 //! ceremony, used once and for a few minutes, so any instance finishes
 //! what another began. User verification is required (webauthn-rs's
@@ -45,12 +47,11 @@ const CEREMONY_MINUTES: i64 = 5;
 const REGISTER: &str = "register";
 const UNLOCK: &str = "unlock";
 const SIGN_IN: &str = "sign-in";
+const CHECK: &str = "check";
 
 /// Said when a ceremony is gone: finished, expired or never begun.
 pub const CEREMONY_GONE: &str =
     "That passkey request is over (it lasts 5 minutes and works once): please try again.";
-
-const NO_PRF: &str = "This passkey cannot unlock your data: its authenticator does not offer the PRF extension, which Between needs to keep your journal encrypted under a key only your credentials open. It was not added. Many recent phones, password managers and security keys offer it.";
 
 /// A ceremony's first half: its id and what the browser passes to
 /// `navigator.credentials.create` or `.get` (webauthn-rs's JSON).
@@ -67,6 +68,9 @@ pub struct PasskeyInfo {
     pub label: String,
     /// Whether it opens the data (it holds the root key, through PRF).
     pub unlocks: bool,
+    /// Kept as a second step for password sign-in (its authenticator
+    /// offers no PRF, so it cannot hold the key).
+    pub second_step: bool,
     /// Whether its authenticator may back it up (a synced passkey), and
     /// whether it was backed up at its last use.
     pub backup_eligible: bool,
@@ -201,6 +205,7 @@ impl App {
                     id: row.id,
                     label: row.label.clone(),
                     unlocks: row.wrapped.is_some(),
+                    second_step: row.second_step,
                     backup_eligible: row.backup_eligible,
                     backed_up: row.backed_up,
                     created_at: from_micros(row.created_at)?,
@@ -282,6 +287,7 @@ impl App {
                     .map_err(|e| AppError::Corrupt(e.to_string()))?,
                 prf_salt: None,
                 wrapped: None,
+                second_step: false,
                 backup_eligible: false,
                 backed_up: false,
                 counter: 0,
@@ -327,10 +333,6 @@ impl App {
         let result = webauthn
             .finish_passkey_authentication(&answer, &state)
             .map_err(refused)?;
-        let Some(prf) = prf_bytes(prf) else {
-            self.store.delete_passkey(p.user.id, id).await?;
-            return Err(AppError::invalid("passkey", NO_PRF));
-        };
         let row = self
             .store
             .passkeys(p.user.id)
@@ -338,6 +340,32 @@ impl App {
             .into_iter()
             .find(|row| row.id == id)
             .ok_or_else(|| AppError::Unauthorized(CEREMONY_GONE.into()))?;
+        let Some(prf) = prf_bytes(prf) else {
+            // No PRF: it cannot hold the key, so it is a second step for
+            // password sign-in instead (and says so).
+            if !self.store.set_passkey_second_step(p.user.id, id).await? {
+                return Err(AppError::Conflict(
+                    "This passkey opens your account already.".into(),
+                ));
+            }
+            self.record_passkey_use(&row, &result).await?;
+            tracing::info!(user_id = %p.user.id, "passkey added as a second step");
+            self.record_security(
+                p,
+                crate::security_log::PASSKEY_ADDED,
+                &[
+                    format!("\"{}\"", row.label),
+                    "a second step only: its authenticator cannot unlock your data".into(),
+                ],
+            )
+            .await?;
+            return self
+                .passkeys(p)
+                .await?
+                .into_iter()
+                .find(|k| k.id == id)
+                .ok_or_else(|| AppError::NotFound("The passkey".into()));
+        };
         let salt = crypto::random_bytes::<32>();
         let wrapped = crypto::seal(&prf_key(&prf, &salt), &aad(p.user.id, id), root.as_bytes());
         if !self
@@ -472,9 +500,77 @@ impl App {
             .await
     }
 
-    /// Removes a passkey, and with it the root key it wrapped.
-    pub async fn remove_passkey(&self, p: &Principal, id: Uuid) -> Result<(), AppError> {
+    /// Begins a passkey check standing in for a code: the fresh proof
+    /// before a token, an archive or a deletion ([`App::confirm_with`]).
+    pub async fn begin_passkey_check(&self, p: &Principal) -> Result<Ceremony, AppError> {
         p.require_read()?;
+        self.begin_passkey_check_for(p.user.id).await
+    }
+
+    /// A check over every passkey of the account.
+    pub(crate) async fn begin_passkey_check_for(
+        &self,
+        user_id: Uuid,
+    ) -> Result<Ceremony, AppError> {
+        let webauthn = self.webauthn()?;
+        let passkeys: Vec<Passkey> = self
+            .store
+            .passkeys(user_id)
+            .await?
+            .iter()
+            .filter(|row| row.wrapped.is_some() || row.second_step)
+            .filter_map(|row| Self::stored_passkey(row).ok())
+            .collect();
+        if passkeys.is_empty() {
+            return Err(AppError::invalid(
+                "code",
+                "This account has no passkey to use.",
+            ));
+        }
+        let (options, state) = webauthn
+            .start_passkey_authentication(&passkeys)
+            .map_err(|e| AppError::Corrupt(e.to_string()))?;
+        let options =
+            serde_json::to_value(&options).map_err(|e| AppError::Corrupt(e.to_string()))?;
+        self.begin_ceremony(user_id, CHECK, &SignInState { state }, options)
+            .await
+    }
+
+    /// Checks a passkey's assertion as a second step (a wrong or replayed
+    /// one is `Unauthorized`); records its use.
+    pub(crate) async fn check_passkey_step(
+        &self,
+        user_id: Uuid,
+        ceremony: Uuid,
+        assertion: &str,
+    ) -> Result<(), AppError> {
+        let webauthn = self.webauthn()?;
+        let (_, SignInState { state }) = self.take_ceremony(ceremony, CHECK, Some(user_id)).await?;
+        let answer: PublicKeyCredential =
+            serde_json::from_str(assertion).map_err(|e| bad_credential(&e.to_string()))?;
+        let result = webauthn
+            .finish_passkey_authentication(&answer, &state)
+            .map_err(refused)?;
+        let row = self
+            .store
+            .passkeys(user_id)
+            .await?
+            .into_iter()
+            .find(|row| row.credential_id == result.cred_id().as_ref())
+            .ok_or_else(|| refused("no such passkey"))?;
+        self.record_passkey_use(&row, &result).await
+    }
+
+    /// Removes a passkey, and with it the root key it wrapped, with a
+    /// fresh proof ([`App::confirm_with`]: the password and, with two-step
+    /// sign-in, a code or a passkey — when it is the one removed, with it).
+    pub async fn remove_passkey(
+        &self,
+        p: &Principal,
+        confirmed: PasswordConfirmed,
+        id: Uuid,
+    ) -> Result<(), AppError> {
+        confirmed.check(p)?;
         let row = self
             .store
             .passkeys(p.user.id)

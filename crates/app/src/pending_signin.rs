@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use crate::crypto::{self, Key};
 use crate::error::AppError;
+use crate::second_factor::SecondProof;
 use crate::sessions::{SignInAs, SignedInWith};
 use crate::throttle::Attempt;
 use crate::App;
@@ -26,6 +27,8 @@ pub struct PendingSignIn {
     pub secret: String,
     /// Seconds until it ends.
     pub max_age: i64,
+    /// What the step offers: a code field, a passkey, or both.
+    pub steps: crate::second_factor::SecondSteps,
 }
 
 /// Said when the step is gone: finished, expired or given up.
@@ -72,21 +75,18 @@ impl App {
                 expires_at: now + max_age * 1_000_000,
             })
             .await?;
-        Ok(PendingSignIn { secret, max_age })
+        Ok(PendingSignIn {
+            secret,
+            max_age,
+            steps: self.second_steps(user_id).await?,
+        })
     }
 
-    /// Finishes a browser's sign-in with the code of its second factor:
-    /// the pending step is found by the browser's secret, the code checked
-    /// (throttled), and a web session made as after a password alone. A
-    /// wrong code is an input error on `code`; the step is gone (an
-    /// `Unauthorized` error) once used, expired, or after
-    /// [`MAX_WRONG_CODES`] wrong codes.
-    pub async fn finish_sign_in_with_code(
+    /// The waiting step a browser's secret names, with its account.
+    async fn pending_of(
         &self,
         secret: &str,
-        code: &str,
-        attempt: &Attempt<'_>,
-    ) -> Result<SignedInWith, AppError> {
+    ) -> Result<(PendingSignInRow, between_store::UserRow), AppError> {
         let gone = || AppError::Unauthorized(STEP_GONE.into());
         if secret.is_empty() || secret.len() > 200 {
             return Err(gone());
@@ -98,7 +98,57 @@ impl App {
             .filter(|row| row.expires_at > self.now_micros())
             .ok_or_else(gone)?;
         let user = self.store.user_by_id(row.user_id).await?.ok_or_else(gone)?;
-        crate::second_factor::well_formed(code)?;
+        Ok((row, user))
+    }
+
+    /// What the code step of a browser offers (for its page).
+    pub async fn pending_steps(
+        &self,
+        secret: &str,
+    ) -> Result<crate::second_factor::SecondSteps, AppError> {
+        let (_, user) = self.pending_of(secret).await?;
+        self.second_steps(user.id).await
+    }
+
+    /// Begins a passkey check for a browser's code step.
+    pub async fn begin_pending_passkey_check(
+        &self,
+        secret: &str,
+    ) -> Result<crate::passkeys::Ceremony, AppError> {
+        let (_, user) = self.pending_of(secret).await?;
+        self.begin_passkey_check_for(user.id).await
+    }
+
+    /// Finishes a browser's sign-in with the code of its second factor
+    /// ([`App::finish_pending_sign_in`] with a code).
+    pub async fn finish_sign_in_with_code(
+        &self,
+        secret: &str,
+        code: &str,
+        attempt: &Attempt<'_>,
+    ) -> Result<SignedInWith, AppError> {
+        self.finish_pending_sign_in(secret, SecondProof::code(Some(code)), attempt)
+            .await
+    }
+
+    /// Finishes a browser's sign-in with its second step (a code or a
+    /// passkey's assertion): the pending step is found by the browser's
+    /// secret, the proof checked (throttled), and a web session made as
+    /// after a password alone. A wrong proof is an input error on `code`;
+    /// the step is gone (an `Unauthorized` error) once used, expired, or
+    /// after [`MAX_WRONG_CODES`] wrong proofs.
+    pub async fn finish_pending_sign_in(
+        &self,
+        secret: &str,
+        proof: SecondProof<'_>,
+        attempt: &Attempt<'_>,
+    ) -> Result<SignedInWith, AppError> {
+        let gone = || AppError::Unauthorized(STEP_GONE.into());
+        let (row, user) = self.pending_of(secret).await?;
+        let steps = self.second_steps(user.id).await?;
+        if steps.required() {
+            steps.check_present(&proof)?;
+        }
         let root = crypto::open(
             &wrap_key_of(secret),
             &aad(row.user_id, row.id),
@@ -107,23 +157,22 @@ impl App {
         .ok()
         .and_then(|bytes| Key::from_slice(&bytes).ok())
         .ok_or_else(gone)?;
-        let reservation = self
-            .reserve_attempt(&user.name, Some(&user), attempt)
-            .await?;
-        if let Err(err) = self.check_totp(user.id, &root, code).await {
-            if !err.is_input_error() {
+        if let Err(err) = self.second_step(&user, &root, &proof, attempt).await {
+            if !err.is_input_error() && !matches!(err, AppError::Unauthorized(_)) {
                 return Err(err);
             }
             if self.store.fail_pending_signin(row.id).await? >= MAX_WRONG_CODES {
                 self.store.take_pending_signin(row.id).await?;
                 return Err(AppError::Unauthorized(TOO_MANY.into()));
             }
-            return Err(err);
+            return Err(match err {
+                AppError::Unauthorized(message) => AppError::invalid("code", message),
+                other => other,
+            });
         }
         if !self.store.take_pending_signin(row.id).await? {
             return Err(gone());
         }
-        self.refund_attempt(reservation).await?;
         let _permit = self.unlock_permit().await?;
         self.finish_sign_in(&user, root, SignInAs::WebSession, "web browser", attempt)
             .await

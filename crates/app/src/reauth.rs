@@ -15,6 +15,7 @@ use uuid::Uuid;
 
 use crate::error::AppError;
 use crate::principal::Principal;
+use crate::second_factor::SecondProof;
 use crate::throttle::Attempt;
 use crate::App;
 
@@ -117,10 +118,7 @@ impl App {
         self.confirm(p, password, None, attempt).await
     }
 
-    /// The one fresh proof of who is asking: the password, and — when the
-    /// account has a second factor — a code from it (field `code`), each
-    /// checked and throttled as at sign-in, the code only once the
-    /// password was right. Whatever is missing or wrong changes nothing.
+    /// [`App::confirm_with`] with a code (or none).
     pub async fn confirm(
         &self,
         p: &Principal,
@@ -128,24 +126,40 @@ impl App {
         code: Option<&str>,
         attempt: &Attempt<'_>,
     ) -> Result<PasswordConfirmed, AppError> {
+        self.confirm_with(p, password, SecondProof::code(code), attempt)
+            .await
+    }
+
+    /// The one fresh proof of who is asking: the password, and — when the
+    /// account has a second step — a code or a passkey's assertion (field
+    /// `code`), each checked and throttled as at sign-in, the second only
+    /// once the password was right. Whatever is missing or wrong changes
+    /// nothing.
+    pub async fn confirm_with(
+        &self,
+        p: &Principal,
+        password: &str,
+        proof: SecondProof<'_>,
+        attempt: &Attempt<'_>,
+    ) -> Result<PasswordConfirmed, AppError> {
         p.require_read()?;
         if password.is_empty() {
             // Nothing to check: no guess is spent and no key derived.
             return Err(AppError::invalid("password", NO_PASSWORD));
         }
-        let second = self.has_second_factor(p.user.id).await?;
-        if second {
-            crate::second_factor::well_formed(code.unwrap_or_default())?;
+        let steps = self.second_steps(p.user.id).await?;
+        if steps.required() {
+            steps.check_present(&proof)?;
         }
         let row = self.account_row(p).await?;
         if !self.password_opens(&row, password, attempt).await? {
             return Err(AppError::invalid("password", WRONG_PASSWORD));
         }
-        if second {
+        if steps.required() {
             let root = p.keys.root().ok_or_else(|| {
                 AppError::Forbidden("This sign-in cannot confirm who you are.".into())
             })?;
-            self.second_step(&row, root, code, attempt).await?;
+            self.second_step(&row, root, &proof, attempt).await?;
         }
         Ok(PasswordConfirmed {
             user_id: p.user.id,

@@ -87,6 +87,66 @@ pub(crate) fn well_formed(code: &str) -> Result<(), AppError> {
 pub const CODE_NEEDED: &str =
     "This account also asks for the 6-digit code from your authenticator app; nothing was done.";
 
+/// What is said when the only second step is a passkey and none was used.
+pub const PASSKEY_NEEDED: &str = "This account's second step is a passkey: use it in the browser (the command line cannot), or add codes from an authenticator app in Settings → Two-step sign-in; nothing was done.";
+
+/// What proves the second step in a request.
+#[derive(Debug, Clone, Copy)]
+pub enum SecondProof<'a> {
+    None,
+    /// A code from the authenticator app.
+    Code(&'a str),
+    /// A passkey's assertion for a ceremony begun with
+    /// [`App::begin_passkey_check`] or [`App::begin_pending_passkey_check`].
+    Passkey {
+        ceremony: Uuid,
+        assertion: &'a str,
+    },
+}
+
+impl<'a> SecondProof<'a> {
+    /// A code as a form or flag gives it (empty: none).
+    pub fn code(code: Option<&'a str>) -> SecondProof<'a> {
+        match code.map(str::trim) {
+            Some(c) if !c.is_empty() => SecondProof::Code(c),
+            _ => SecondProof::None,
+        }
+    }
+}
+
+/// The second steps an account has.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SecondSteps {
+    /// Codes from an authenticator app are on.
+    pub codes: bool,
+    /// A passkey without PRF is kept as a second step.
+    pub passkey_step: bool,
+    /// The account has a passkey (any can stand in for a code).
+    pub passkeys: bool,
+}
+
+impl SecondSteps {
+    /// Whether a password alone is not enough.
+    pub fn required(&self) -> bool {
+        self.codes || self.passkey_step
+    }
+
+    /// Whether a passkey may prove the second step.
+    pub fn passkey_usable(&self) -> bool {
+        self.required() && self.passkeys
+    }
+
+    /// Refuses a missing or unusable proof before anything is checked.
+    pub(crate) fn check_present(&self, proof: &SecondProof<'_>) -> Result<(), AppError> {
+        match proof {
+            SecondProof::Code(code) if self.codes => well_formed(code),
+            SecondProof::Passkey { .. } if self.passkeys => Ok(()),
+            _ if self.codes => Err(AppError::invalid("code", CODE_NEEDED)),
+            _ => Err(AppError::invalid("code", PASSKEY_NEEDED)),
+        }
+    }
+}
+
 impl App {
     /// The second factors of the account behind `user_id`.
     pub(crate) async fn second_factor_rows(
@@ -238,46 +298,88 @@ impl App {
         Ok(true)
     }
 
-    /// The one check of a code after a password step: well-formed first
-    /// (no slot spent on a typo), then a throttle slot under the same keys
-    /// as passwords, given back when the code is right.
+    /// The one check of a second step after a password step: a code
+    /// (well-formed first, so no slot is spent on a typo) or a passkey's
+    /// assertion, each with a throttle slot under the same keys as
+    /// passwords, given back when it is right. Nothing to check when the
+    /// account has no second step.
     pub(crate) async fn second_step(
         &self,
         user: &between_store::UserRow,
         root: &Key,
-        code: Option<&str>,
+        proof: &SecondProof<'_>,
         attempt: &Attempt<'_>,
     ) -> Result<(), AppError> {
-        if !self.has_second_factor(user.id).await? {
+        let on = self.second_steps(user.id).await?;
+        if !on.required() {
             return Ok(());
         }
-        let code = code.unwrap_or_default();
-        well_formed(code)?;
+        on.check_present(proof)?;
         let reservation = self
             .reserve_attempt(&user.name, Some(user), attempt)
             .await?;
-        self.check_totp(user.id, root, code).await?;
+        match proof {
+            SecondProof::Code(code) => {
+                self.check_totp(user.id, root, code).await?;
+            }
+            SecondProof::Passkey {
+                ceremony,
+                assertion,
+            } => {
+                self.check_passkey_step(user.id, *ceremony, assertion)
+                    .await?;
+            }
+            SecondProof::None => return Err(AppError::invalid("code", CODE_NEEDED)),
+        }
         self.refund_attempt(reservation).await?;
         Ok(())
     }
 
-    /// Whether password sign-in to this account needs a second step.
-    pub(crate) async fn has_second_factor(&self, user_id: Uuid) -> Result<bool, AppError> {
-        Ok(!self.second_factor_rows(user_id).await?.is_empty())
+    /// Which second steps the account has.
+    pub(crate) async fn second_steps(&self, user_id: Uuid) -> Result<SecondSteps, AppError> {
+        let codes = self
+            .second_factor_rows(user_id)
+            .await?
+            .iter()
+            .any(|row| row.kind == TOTP);
+        let passkeys = self.store.passkeys(user_id).await?;
+        Ok(SecondSteps {
+            codes,
+            passkey_step: passkeys.iter().any(|k| k.second_step),
+            passkeys: !passkeys.is_empty(),
+        })
     }
 
-    /// Whether the signed-in person's account has a second factor (pages
+    /// Whether password sign-in to this account needs a second step.
+    pub(crate) async fn has_second_factor(&self, user_id: Uuid) -> Result<bool, AppError> {
+        Ok(self.second_steps(user_id).await?.required())
+    }
+
+    /// Whether the signed-in person's account has a second step (pages
     /// show the code field when it does).
     pub async fn second_factor_on(&self, p: &Principal) -> Result<bool, AppError> {
         self.has_second_factor(p.user.id).await
     }
 
-    /// Removes every second factor (after the recovery code was used by
+    /// What a page asking for a fresh proof shows: the code field, the
+    /// passkey button, both or neither.
+    pub async fn second_step_of(&self, p: &Principal) -> Result<SecondSteps, AppError> {
+        self.second_steps(p.user.id).await
+    }
+
+    /// Removes every second step (after the recovery code was used by
     /// someone who lost their authenticator).
     pub(crate) async fn drop_second_factors(&self, user_id: Uuid) -> Result<u64, AppError> {
         let mut n = 0;
         for row in self.second_factor_rows(user_id).await? {
             if self.store.delete_second_factor(user_id, row.id).await? {
+                n += 1;
+            }
+        }
+        // A passkey kept only as a second step goes too (it may be what
+        // was lost); passkeys that open the account stay.
+        for row in self.store.passkeys(user_id).await? {
+            if row.second_step && self.store.delete_passkey(user_id, row.id).await? {
                 n += 1;
             }
         }

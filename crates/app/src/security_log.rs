@@ -47,7 +47,7 @@ impl SecurityLogLine {
             OTHERS_SIGNED_OUT => "Other sign-ins were ended.",
             SECOND_FACTOR_ON => "A second step at sign-in was turned on.",
             SECOND_FACTOR_OFF => "A second step at sign-in was turned off.",
-            PASSKEY_ADDED => "A passkey was added; it signs you in and opens your data.",
+            PASSKEY_ADDED => "A passkey was added.",
             PASSKEY_REMOVED => "A passkey was removed.",
             crate::keyring::PUBLIC_KEY_RESTORED => {
                 "Your account's public key had been changed in the database; Between put the right one back."

@@ -192,18 +192,18 @@ impl App {
             tracing::info!(user_id = %user.id, "password key derivation upgraded");
         }
         if self.has_second_factor(user.id).await? {
-            match code {
-                Some(code) => {
-                    self.second_step(&user, &opened.root, Some(code), &s.attempt)
-                        .await?
-                }
-                None if may_wait => {
+            let proof = crate::second_factor::SecondProof::code(code);
+            match proof {
+                crate::second_factor::SecondProof::None if may_wait => {
                     drop(permit);
                     return Ok(SignInStep::Code(
                         self.begin_pending_signin(user.id, &opened.root).await?,
                     ));
                 }
-                None => return Err(AppError::invalid("code", crate::second_factor::CODE_NEEDED)),
+                proof => {
+                    self.second_step(&user, &opened.root, &proof, &s.attempt)
+                        .await?
+                }
             }
         }
         let done = self

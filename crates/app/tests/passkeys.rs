@@ -4,7 +4,9 @@
 //! beside them: adding one needs the password; a passkey with its PRF
 //! output signs in and opens the journal, a wrong output opens nothing; a
 //! ceremony works once, in time, and finishes on another instance; without
-//! PRF a passkey is not kept; removing one removes the key it held; with an
+//! PRF a passkey becomes the second step of password sign-in (at a
+//! browser's code step and before lasting access; not for the CLI);
+//! removing one (with a fresh proof) removes the key it held; with an
 //! IP address as the public address passkeys are unavailable.
 
 #![allow(clippy::unwrap_used)]
@@ -15,7 +17,8 @@ use std::time::Duration;
 
 use base64::Engine;
 use between_app::passkeys::Ceremony;
-use between_app::sessions::SignInAs;
+use between_app::second_factor::SecondProof;
+use between_app::sessions::{SignInAs, SignInStep};
 use between_app::throttle::Attempt;
 use between_app::{App, AppError, Clock, Config, Principal};
 use between_domain::EntryContent;
@@ -29,7 +32,7 @@ on_both_backends!(
     a_passkey_with_its_prf_output_signs_in_and_opens_the_journal,
     a_wrong_prf_output_opens_nothing,
     a_ceremony_works_once_in_time_and_on_any_instance,
-    a_passkey_without_prf_is_not_kept,
+    a_passkey_without_prf_becomes_the_second_step_of_password_sign_in,
     removing_a_passkey_removes_the_key_it_held,
 );
 
@@ -198,19 +201,120 @@ async fn a_ceremony_works_once_in_time_and_on_any_instance(db: &TestDb) {
     assert_eq!(one.purge_ceremonies().await.unwrap(), 1);
 }
 
-async fn a_passkey_without_prf_is_not_kept(db: &TestDb) {
+async fn a_passkey_without_prf_becomes_the_second_step_of_password_sign_in(db: &TestDb) {
     let clock = Clock::manual("2026-06-01T08:00:00Z".parse().unwrap());
     let app = app_with(db, &clock);
     let (ada, _, _) = signed_in(&app, "ada").await;
     let mut auth = WebauthnAuthenticator::new(SoftPasskey::new(true));
-    let refused = add(&app, &ada, &mut auth, b"").await;
+    add(&app, &ada, &mut auth, b"").await.unwrap();
+    let listed = app.passkeys(&ada).await.unwrap();
+    assert!(listed[0].second_step && !listed[0].unlocks, "{listed:?}");
+    // It opens nothing by itself.
+    assert!(matches!(
+        app.begin_passkey_sign_in("ada").await,
+        Err(AppError::Invalid(_))
+    ));
+    let log = app.security_log(&ada).await.unwrap();
+    assert!(log[0]
+        .details
+        .iter()
+        .any(|d| d.contains("second step only")));
+
+    // A password alone no longer signs in; a device login cannot use it.
+    let step = |as_| between_app::sessions::SignIn {
+        name: "ada",
+        password: PASSWORD,
+        attempt: Attempt::from("198.51.100.9"),
+        as_,
+        label: "t",
+    };
+    let device = app.sign_in_step(step(SignInAs::Device), None).await;
     assert!(
-        matches!(&refused, Err(AppError::Invalid(e)) if e.to_string().contains("PRF")),
-        "{refused:?}"
+        matches!(&device, Err(AppError::Invalid(e)) if e.to_string().contains("passkey")),
+        "{device:?}"
     );
-    assert!(app.passkeys(&ada).await.unwrap().is_empty());
-    let none = app.begin_passkey_sign_in("ada").await;
-    assert!(matches!(none, Err(AppError::Invalid(_))));
+    let waiting = match app
+        .sign_in_step(step(SignInAs::WebSession), None)
+        .await
+        .unwrap()
+    {
+        SignInStep::Code(w) => w,
+        SignInStep::Done(_) => panic!("signed in with a password alone"),
+    };
+    assert!(waiting.steps.passkey_step && !waiting.steps.codes);
+    // A code does not stand in for it.
+    assert!(app
+        .finish_sign_in_with_code(&waiting.secret, "123456", &Attempt::from("x"))
+        .await
+        .is_err());
+    let check = app
+        .begin_pending_passkey_check(&waiting.secret)
+        .await
+        .unwrap();
+    let answer = assert_with(&mut auth, &check);
+    let done = app
+        .finish_pending_sign_in(
+            &waiting.secret,
+            SecondProof::Passkey {
+                ceremony: check.id,
+                assertion: &answer,
+            },
+            &Attempt::from("x"),
+        )
+        .await
+        .unwrap();
+    // The same assertion is not taken twice.
+    let waiting = match app
+        .sign_in_step(step(SignInAs::WebSession), None)
+        .await
+        .unwrap()
+    {
+        SignInStep::Code(w) => w,
+        SignInStep::Done(_) => panic!("signed in with a password alone"),
+    };
+    let replayed = app
+        .finish_pending_sign_in(
+            &waiting.secret,
+            SecondProof::Passkey {
+                ceremony: check.id,
+                assertion: &answer,
+            },
+            &Attempt::from("x"),
+        )
+        .await;
+    assert!(replayed.is_err());
+
+    // The fresh proof before lasting access asks for it too.
+    let p = done.principal;
+    let alone = app
+        .confirm_password(&p, PASSWORD, &Attempt::from("test"))
+        .await;
+    assert!(
+        matches!(&alone, Err(AppError::Invalid(e)) if e.to_string().contains("passkey")),
+        "{alone:?}"
+    );
+    let check = app.begin_passkey_check(&p).await.unwrap();
+    let confirmed = app
+        .confirm_with(
+            &p,
+            PASSWORD,
+            SecondProof::Passkey {
+                ceremony: check.id,
+                assertion: &assert_with(&mut auth, &check),
+            },
+            &Attempt::from("test"),
+        )
+        .await
+        .unwrap();
+    // Removing it (with it) makes the password enough again.
+    let id = app.passkeys(&p).await.unwrap()[0].id;
+    app.remove_passkey(&p, confirmed, id).await.unwrap();
+    assert!(matches!(
+        app.sign_in_step(step(SignInAs::WebSession), None)
+            .await
+            .unwrap(),
+        SignInStep::Done(_)
+    ));
 }
 
 async fn removing_a_passkey_removes_the_key_it_held(db: &TestDb) {
@@ -224,7 +328,11 @@ async fn removing_a_passkey_removes_the_key_it_held(db: &TestDb) {
         .wrapped
         .clone()
         .unwrap();
-    app.remove_passkey(&ada, id).await.unwrap();
+    let confirmed = app
+        .confirm_password(&ada, PASSWORD, &Attempt::from("test"))
+        .await
+        .unwrap();
+    app.remove_passkey(&ada, confirmed, id).await.unwrap();
     assert!(db.store.passkeys(ada.user.id).await.unwrap().is_empty());
     let bytes = stored_bytes(db).await;
     assert!(!bytes

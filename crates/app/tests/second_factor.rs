@@ -281,7 +281,7 @@ async fn a_browsers_code_step_finishes_on_any_instance_once_and_in_time(db: &Tes
     // A secret nobody was given finds nothing.
     let made_up = PendingSignIn {
         secret: "x".repeat(43),
-        max_age: 300,
+        ..waiting.clone()
     };
     let nothing = finish(&one, &made_up, &code_now(&totp, &one)).await;
     assert!(matches!(nothing, Err(AppError::Unauthorized(_))));

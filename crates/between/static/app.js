@@ -341,9 +341,29 @@
     if (box) { box.textContent = text; box.hidden = false; box.focus && box.focus(); }
   }
   if (window.PublicKeyCredential && navigator.credentials) {
+    document.querySelectorAll("[data-passkey-needs-script]").forEach(function (p) { p.hidden = true; });
+    // A passkey standing in for a code: its assertion goes into the form's
+    // hidden fields, then the form is sent as typed.
+    document.querySelectorAll("button[data-passkey-confirm]").forEach(function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        var form = button.form;
+        var box = form.querySelector("[data-passkey-error]");
+        var csrf = form.querySelector("input[name=csrf]").value;
+        postJson(button.getAttribute("data-passkey-confirm"), { csrf: csrf })
+          .then(function (begun) {
+            return navigator.credentials.get({ publicKey: requestOptions(begun.options) })
+              .then(function (cred) {
+                form.querySelector("input[name=passkey_ceremony]").value = begun.ceremony;
+                form.querySelector("input[name=passkey_assertion]").value = assertion(cred);
+                if (form.requestSubmit) { form.requestSubmit(); } else { form.submit(); }
+              });
+          })
+          .catch(function (err) { failed(box, err); });
+      });
+    });
     var add = document.querySelector("form[data-passkey-add]");
     if (add) {
-      add.querySelector("[data-passkey-needs-script]").hidden = true;
       add.querySelector("button[type=submit]").hidden = false;
       add.addEventListener("submit", function (e) {
         e.preventDefault();

@@ -130,6 +130,7 @@ fn table() -> Vec<Row> {
         row("GET", "/signin/code", "/signin/code", Public(303)),
         row("POST", "/signin/code", "/signin/code", Public(400)),
         row("POST", "/signin/passkey", "/signin/passkey", Public(400)),
+        row("POST", "/signin/code/passkey", "/signin/code/passkey", Public(400)),
         row("POST", "/signin/passkey/finish", "/signin/passkey/finish", Public(400)),
         row("GET", "/recover", "/recover", Public(200)),
         row("POST", "/recover", "/recover", Public(400)),
@@ -274,12 +275,8 @@ fn table() -> Vec<Row> {
         row("POST", "/settings/passkeys", "/settings/passkeys", Mine(400)),
         row("POST", "/settings/passkeys/finish", "/settings/passkeys/finish", Mine(400)),
         row("POST", "/settings/passkeys/unlock", "/settings/passkeys/unlock", Mine(400)),
-        row(
-            "POST",
-            "/settings/passkeys/{id}/delete",
-            "/settings/passkeys/00000000-0000-4000-8000-000000000000/delete",
-            Mine(404),
-        ),
+        row("POST", "/settings/passkeys/remove", "/settings/passkeys/remove", Mine(404)),
+        row("POST", "/settings/passkeys/check", "/settings/passkeys/check", Mine(400)),
         row("GET", "/settings/two-step", "/settings/two-step", Mine(200)),
         row("POST", "/settings/two-step", "/settings/two-step", Mine(422)),
         row("POST", "/settings/two-step/off", "/settings/two-step/off", Mine(400)),
@@ -1228,8 +1225,16 @@ const NEEDS_AN_AUTHENTICATOR: &[(&str, &str)] = &[
         "a passkey's signature and PRF output",
     ),
     (
-        "/settings/passkeys/{id}/delete",
+        "/settings/passkeys/remove",
         "removes a passkey, which only a browser can add",
+    ),
+    (
+        "/settings/passkeys/check",
+        "answers with a passkey challenge for the page's script",
+    ),
+    (
+        "/signin/code/passkey",
+        "answers with a passkey challenge for a code step begun with a password",
     ),
 ];
 

@@ -1196,16 +1196,6 @@ async fn virtual_authenticator(c: &Client, prf: bool) -> String {
     added.as_str().unwrap().to_string()
 }
 
-async fn remove_authenticator(c: &Client, id: &str) {
-    c.issue_cmd(WebAuthnCommand {
-        method: axum::http::Method::DELETE,
-        path: format!("webauthn/authenticator/{id}"),
-        body: None,
-    })
-    .await
-    .unwrap();
-}
-
 /// A server at `http://localhost:PORT`, the address passkeys are bound to.
 async fn start_server_at_localhost() -> Server {
     let db = TestDb::sqlite().await;
@@ -1236,7 +1226,7 @@ async fn start_server_at_localhost() -> Server {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_passkey_signs_in_and_opens_the_journal_and_one_without_prf_is_refused() {
+async fn a_passkey_signs_in_and_opens_the_journal() {
     let Some((_driver, c)) = start_browser().await else {
         return;
     };
@@ -1253,26 +1243,19 @@ async fn a_passkey_signs_in_and_opens_the_journal_and_one_without_prf_is_refused
         .await
         .unwrap();
 
-    // An authenticator without PRF: refused, plainly, and nothing kept.
-    let plain = virtual_authenticator(&c, false).await;
-    c.goto(&format!("{}/settings/passkeys", server.base))
-        .await
-        .unwrap();
-    fill(&c, "input[name=label]", "old key").await;
-    fill(&c, "input[name=password]", "a long enough password").await;
-    click(&c, "form[data-passkey-add] button[type=submit]").await;
-    wait_for_text(&c, "cannot unlock your data").await;
-    remove_authenticator(&c, &plain).await;
-
-    // One with PRF: added, listed.
     virtual_authenticator(&c, true).await;
     c.goto(&format!("{}/settings/passkeys", server.base))
         .await
         .unwrap();
     fill(&c, "input[name=label]", "test phone").await;
-    fill(&c, "input[name=password]", "a long enough password").await;
+    fill(
+        &c,
+        "form[data-passkey-add] input[name=password]",
+        "a long enough password",
+    )
+    .await;
     click(&c, "form[data-passkey-add] button[type=submit]").await;
-    wait_for_text(&c, "Passkey added").await;
+    wait_for_text(&c, "Passkey added: it signs you in").await;
     assert!(text_of_page(&c).await.contains("test phone"));
 
     // Signed out, then in with the passkey alone; the entry opens.
@@ -1283,4 +1266,55 @@ async fn a_passkey_signs_in_and_opens_the_journal_and_one_without_prf_is_refused
     wait_for_path(&c, "/").await;
     c.goto(&format!("{}/journal", server.base)).await.unwrap();
     wait_for_text(&c, "Walked to the harbour at dawn").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_passkey_without_prf_becomes_the_second_step_of_password_sign_in() {
+    let Some((_driver, c)) = start_browser().await else {
+        return;
+    };
+    let server = start_server_at_localhost().await;
+    sign_up_and_in(&c, &server, "quin").await;
+    virtual_authenticator(&c, false).await;
+    c.goto(&format!("{}/settings/passkeys", server.base))
+        .await
+        .unwrap();
+    fill(&c, "input[name=label]", "old key").await;
+    fill(
+        &c,
+        "form[data-passkey-add] input[name=password]",
+        "a long enough password",
+    )
+    .await;
+    click(&c, "form[data-passkey-add] button[type=submit]").await;
+    wait_for_text(&c, "Passkey added as a second step").await;
+    assert!(text_of_page(&c).await.contains("A second step only"));
+
+    // The password is not enough any more: the passkey is the next step.
+    sign_out(&c).await;
+    wait_for_path(&c, "/signin").await;
+    fill(&c, "input[name=name]", "quin").await;
+    fill(&c, "input[name=password]", "a long enough password").await;
+    click(&c, "form[action='/signin'] button[type=submit]").await;
+    wait_for_text(&c, "Now use your passkey").await;
+    click(&c, "button[data-passkey-confirm]").await;
+    wait_for_path(&c, "/").await;
+
+    // Lasting access asks for it too: a token with the password and it.
+    c.goto(&format!("{}/settings/devices", server.base))
+        .await
+        .unwrap();
+    fill(&c, "input[name=name]", "script").await;
+    fill(
+        &c,
+        "form[action^='/settings/tokens'] input[name=password]",
+        "a long enough password",
+    )
+    .await;
+    click(
+        &c,
+        "form[action^='/settings/tokens'] button[data-passkey-confirm]",
+    )
+    .await;
+    wait_for_text(&c, "btw_").await;
 }

@@ -23,6 +23,8 @@ pub struct PasskeyRow {
     pub prf_salt: Option<Vec<u8>>,
     /// The root key sealed under the key from the PRF output.
     pub wrapped: Option<Vec<u8>>,
+    /// Kept as a second step for password sign-in (no PRF: no key).
+    pub second_step: bool,
     pub backup_eligible: bool,
     pub backed_up: bool,
     pub counter: i64,
@@ -44,7 +46,7 @@ pub struct CeremonyRow {
 }
 
 const PASSKEY_COLUMNS: &str = "id, user_id, credential_id, label, credential, prf_salt, wrapped, \
-     backup_eligible, backed_up, counter, created_at, last_used_at";
+     backup_eligible, backed_up, counter, created_at, last_used_at, second_step";
 
 fn passkey_from(row: &AnyRow) -> Result<PasskeyRow, StoreError> {
     Ok(PasskeyRow {
@@ -60,6 +62,7 @@ fn passkey_from(row: &AnyRow) -> Result<PasskeyRow, StoreError> {
         counter: row.try_get("counter")?,
         created_at: row.try_get("created_at")?,
         last_used_at: row.try_get("last_used_at")?,
+        second_step: row.try_get::<i64, _>("second_step")? != 0,
     })
 }
 
@@ -67,7 +70,7 @@ impl Store {
     pub async fn insert_passkey(&self, p: &PasskeyRow) -> Result<(), StoreError> {
         sqlx::query(&format!(
             "INSERT INTO passkeys ({PASSKEY_COLUMNS}) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
         ))
         .bind(p.id.to_string())
         .bind(p.user_id.to_string())
@@ -81,6 +84,7 @@ impl Store {
         .bind(p.counter)
         .bind(p.created_at)
         .bind(p.last_used_at)
+        .bind(i64::from(p.second_step))
         .execute(&self.pool)
         .await
         .map_err(|e| StoreError::conflict_or(e, "This passkey is added already."))?;
@@ -120,6 +124,22 @@ impl Store {
         Ok(done.rows_affected() > 0)
     }
 
+    /// Keeps a passkey without a key as a second step, once.
+    pub async fn set_passkey_second_step(
+        &self,
+        user_id: Uuid,
+        id: Uuid,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE passkeys SET second_step = 1 WHERE user_id = $1 AND id = $2 AND wrapped IS NULL",
+        )
+        .bind(user_id.to_string())
+        .bind(id.to_string())
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
     /// Records a use: the credential as the library updated it (counter,
     /// backup state) and when.
     pub async fn touch_passkey(
@@ -149,10 +169,12 @@ impl Store {
     /// Removes passkeys whose adding was never finished (registered, but
     /// no key sealed with their PRF output).
     pub async fn delete_unfinished_passkeys(&self, user_id: Uuid) -> Result<u64, StoreError> {
-        let done = sqlx::query("DELETE FROM passkeys WHERE user_id = $1 AND wrapped IS NULL")
-            .bind(user_id.to_string())
-            .execute(&self.pool)
-            .await?;
+        let done = sqlx::query(
+            "DELETE FROM passkeys WHERE user_id = $1 AND wrapped IS NULL AND second_step = 0",
+        )
+        .bind(user_id.to_string())
+        .execute(&self.pool)
+        .await?;
         Ok(done.rows_affected())
     }
 

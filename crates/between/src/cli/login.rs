@@ -43,7 +43,9 @@ pub const TOTP_NEEDED: &str = "this account has two-step sign-in: add --totp COD
 /// An input error about a missing code, said the CLI's way.
 pub fn code_hint(err: between_app::AppError, code: Option<&str>) -> CliError {
     match &err {
-        between_app::AppError::Invalid(e) if e.get("code").is_some() && code.is_none() => {
+        between_app::AppError::Invalid(e)
+            if code.is_none() && e.get("code") == Some(between_app::second_factor::CODE_NEEDED) =>
+        {
             CliError::input(TOTP_NEEDED)
         }
         _ => err.into(),

@@ -7,6 +7,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use between_app::accounts::{NewUser, Recovery};
 use between_app::pending_signin::PENDING_MINUTES;
+use between_app::second_factor::SecondSteps;
 use between_app::sessions::{SignIn, SignInAs, SignInStep, SignedInWith};
 use between_app::throttle::Attempt;
 use between_app::{AppError, Role};
@@ -423,6 +424,7 @@ pub async fn signin(
     let done = match result {
         Ok(SignInStep::Done(done)) => *done,
         Ok(SignInStep::Code(pending)) => {
+            let (codes, passkeys) = offers(&state, Some(pending.steps));
             let page = CodePage {
                 layout: Layout::new(&state, "Sign in: code", "signin"),
                 csrf: token.token.clone(),
@@ -430,6 +432,8 @@ pub async fn signin(
                 draft: draft_pairs.clone(),
                 error: None,
                 minutes: PENDING_MINUTES,
+                codes,
+                passkeys,
             };
             return Ok(with_cookie(
                 render(&page)?,
@@ -502,6 +506,22 @@ struct CodePage {
     draft: Vec<(String, String)>,
     error: Option<String>,
     minutes: i64,
+    /// The code field shows.
+    codes: bool,
+    /// The passkey button shows.
+    passkeys: bool,
+}
+
+/// What the code step offers, from the account's second steps (a code
+/// field when nothing is known).
+fn offers(state: &WebState, steps: Option<SecondSteps>) -> (bool, bool) {
+    match steps {
+        Some(steps) => (
+            steps.codes,
+            steps.passkey_usable() && state.app.passkeys_available().is_ok(),
+        ),
+        None => (true, false),
+    }
 }
 
 #[derive(Deserialize)]
@@ -517,9 +537,11 @@ pub async fn signin_code_form(
     token: AnonCsrf,
     PageQuery(q): PageQuery<CodeParams>,
 ) -> PageResult {
-    if cookie(&headers, PENDING_COOKIE).is_none_or(str::is_empty) {
+    let secret = cookie(&headers, PENDING_COOKIE).unwrap_or_default();
+    let Ok(steps) = state.app.pending_steps(secret).await else {
         return Ok(Redirect::to("/signin").into_response());
-    }
+    };
+    let (codes, passkeys) = offers(&state, Some(steps));
     let page = CodePage {
         layout: Layout::new(&state, "Sign in: code", "signin"),
         csrf: token.token.clone(),
@@ -527,6 +549,8 @@ pub async fn signin_code_form(
         draft: Vec::new(),
         error: None,
         minutes: PENDING_MINUTES,
+        codes,
+        passkeys,
     };
     Ok(with_cookie(render(&page)?, token.set_cookie))
 }
@@ -546,6 +570,8 @@ pub async fn signin_code(
     let (Checked::Fresh(form) | Checked::Stale(form)) = &checked;
     let draft = form.under(DRAFT_PREFIX);
     let secure = state.settings.secure_cookies;
+    let secret = cookie(&headers, PENDING_COOKIE).unwrap_or_default();
+    let (codes, passkeys) = offers(&state, state.app.pending_steps(secret).await.ok());
     let code_page = |error: String| CodePage {
         layout: Layout::new(&state, "Sign in: code", "signin"),
         csrf: token.token.clone(),
@@ -553,6 +579,8 @@ pub async fn signin_code(
         draft: draft.pairs().to_vec(),
         error: Some(error),
         minutes: PENDING_MINUTES,
+        codes,
+        passkeys,
     };
     if let Checked::Stale(_) = checked {
         let p = code_page(
@@ -567,10 +595,9 @@ pub async fn signin_code(
         client: &client,
         device: cookie(&headers, DEVICE_COOKIE),
     };
-    let secret = cookie(&headers, PENDING_COOKIE).unwrap_or_default();
     match state
         .app
-        .finish_sign_in_with_code(secret, form.get("code"), &attempt)
+        .finish_pending_sign_in(secret, super::passkeys::second_proof(form), &attempt)
         .await
     {
         Ok(done) => signed_in_response(

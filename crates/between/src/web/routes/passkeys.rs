@@ -5,11 +5,12 @@
 //! form tokens, the cookies and the answers as JSON.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Json;
 use between_app::passkeys::PasskeyInfo;
+use between_app::second_factor::SecondProof;
 use between_app::throttle::Attempt;
 use between_app::AppError;
 use serde_json::json;
@@ -28,6 +29,7 @@ struct PasskeyView {
     created: String,
     last_used: String,
     synced: bool,
+    second_step: bool,
 }
 
 #[derive(Template)]
@@ -37,7 +39,9 @@ struct PasskeysPage {
     passkeys: Vec<PasskeyView>,
     /// Why passkeys cannot be used here, if they cannot.
     unavailable: Option<String>,
-    second_factor: bool,
+    second_factor: between_app::second_factor::SecondSteps,
+    /// What was wrong with the removal form.
+    remove_error: Option<String>,
 }
 
 #[derive(serde::Deserialize)]
@@ -45,16 +49,7 @@ pub struct Params {
     notice: Option<String>,
 }
 
-pub async fn show(
-    State(state): State<WebState>,
-    s: SignedIn,
-    PageQuery(q): PageQuery<Params>,
-) -> PageResult {
-    let notice = match q.notice.as_deref() {
-        Some("added") => Some("Passkey added: it signs you in and opens your journal."),
-        Some("removed") => Some("Passkey removed: it no longer opens your account."),
-        _ => None,
-    };
+async fn page(state: &WebState, s: &SignedIn, notice: Option<&str>) -> PageResult<PasskeysPage> {
     let tz = &s.principal.user.time_zone;
     let fmt = |t: jiff::Timestamp| {
         t.to_zoned(tz.clone())
@@ -66,21 +61,37 @@ pub async fn show(
         .passkeys(&s.principal)
         .await?
         .into_iter()
-        .filter(|k: &PasskeyInfo| k.unlocks)
+        .filter(|k: &PasskeyInfo| k.unlocks || k.second_step)
         .map(|k| PasskeyView {
             id: k.id.to_string(),
             label: k.label,
             created: fmt(k.created_at),
             last_used: k.last_used_at.map(fmt).unwrap_or_else(|| "never".into()),
             synced: k.backed_up,
+            second_step: k.second_step,
         })
         .collect();
-    render(&PasskeysPage {
-        layout: Layout::signed_in(&state, &s, "Passkeys", "settings").with_notice(notice),
+    Ok(PasskeysPage {
+        layout: Layout::signed_in(state, s, "Passkeys", "settings").with_notice(notice),
         passkeys,
         unavailable: state.app.passkeys_available().err(),
-        second_factor: state.app.second_factor_on(&s.principal).await?,
+        second_factor: state.app.second_step_of(&s.principal).await?,
+        remove_error: None,
     })
+}
+
+pub async fn show(
+    State(state): State<WebState>,
+    s: SignedIn,
+    PageQuery(q): PageQuery<Params>,
+) -> PageResult {
+    let notice = match q.notice.as_deref() {
+        Some("added") => Some("Passkey added: it signs you in and opens your journal."),
+        Some("second-step") => Some("Passkey added as a second step: its device cannot hold the key to your journal (it lacks the PRF feature), so it cannot sign you in by itself. From now on, signing in with your password also asks for this passkey (or a code, if codes are on)."),
+        Some("removed") => Some("Passkey removed: it no longer opens your account."),
+        _ => None,
+    };
+    render(&page(&state, &s, notice).await?)
 }
 
 /// An app error as the script reads it: `{"error": "…"}` with its status.
@@ -127,6 +138,18 @@ fn from_script(headers: &HeaderMap) -> Result<(), PageError> {
     }
 }
 
+/// The second step a form brings: a passkey's assertion (filled in by the
+/// page's script) or else the code typed.
+pub(crate) fn second_proof(form: &FormData) -> SecondProof<'_> {
+    match uuid::Uuid::parse_str(form.get("passkey_ceremony")) {
+        Ok(ceremony) if !form.get("passkey_assertion").is_empty() => SecondProof::Passkey {
+            ceremony,
+            assertion: form.get("passkey_assertion"),
+        },
+        _ => SecondProof::code(Some(form.get("code"))),
+    }
+}
+
 fn ceremony_id(form: &FormData) -> Result<uuid::Uuid, AppError> {
     uuid::Uuid::parse_str(form.get("ceremony"))
         .map_err(|_| AppError::Unauthorized(between_app::passkeys::CEREMONY_GONE.into()))
@@ -147,10 +170,10 @@ pub async fn begin(
     let result = async {
         let confirmed = state
             .app
-            .confirm(
+            .confirm_with(
                 &s.principal,
                 form.get("password"),
-                Some(form.get("code")),
+                super::passkeys::second_proof(&form),
                 &attempt,
             )
             .await?;
@@ -190,7 +213,7 @@ pub async fn unlock(
 ) -> PageResult {
     from_script(&headers)?;
     let result = async {
-        state
+        let added = state
             .app
             .finish_passkey_unlock(
                 &s.principal,
@@ -199,20 +222,91 @@ pub async fn unlock(
                 form.get("prf"),
             )
             .await?;
-        Ok(json!({"go": "/settings/passkeys?notice=added"}))
+        let notice = if added.unlocks {
+            "added"
+        } else {
+            "second-step"
+        };
+        Ok(json!({"go": format!("/settings/passkeys?notice={notice}")}))
     }
     .await;
     Ok(json_reply(result))
 }
 
+/// Removes the chosen passkey, with a fresh proof (the password and the
+/// second step, if any); a mistake shows the page again.
 pub async fn remove(
     State(state): State<WebState>,
-    Path(id): Path<String>,
+    ClientAddr(client): ClientAddr,
+    headers: HeaderMap,
+    SignedForm { s, form }: SignedForm,
+) -> PageResult {
+    let attempt = Attempt {
+        client: &client,
+        device: cookie(&headers, DEVICE_COOKIE),
+    };
+    let id = super::path_id(form.get("passkey"))?;
+    let result = match state
+        .app
+        .confirm_with(
+            &s.principal,
+            form.get("password"),
+            second_proof(&form),
+            &attempt,
+        )
+        .await
+    {
+        Ok(confirmed) => state.app.remove_passkey(&s.principal, confirmed, id).await,
+        Err(err) => Err(err),
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to("/settings/passkeys?notice=removed").into_response()),
+        Err(
+            err @ (AppError::Invalid(_) | AppError::Throttled { .. } | AppError::Unauthorized(_)),
+        ) => {
+            let mut page = page(&state, &s, None).await?;
+            page.remove_error = Some(err.to_string());
+            Ok((super::settings::reauth_status(&err), render(&page)?).into_response())
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
+/// A passkey check standing in for a code on a form that asks for a
+/// fresh proof (the script fills the form's hidden fields with it).
+pub async fn check(
+    State(state): State<WebState>,
+    headers: HeaderMap,
     SignedForm { s, .. }: SignedForm,
 ) -> PageResult {
-    let id = super::path_id(&id)?;
-    state.app.remove_passkey(&s.principal, id).await?;
-    Ok(Redirect::to("/settings/passkeys?notice=removed").into_response())
+    from_script(&headers)?;
+    let result = async {
+        let ceremony = state.app.begin_passkey_check(&s.principal).await?;
+        Ok(json!({"ceremony": ceremony.id, "options": ceremony.options}))
+    }
+    .await;
+    Ok(json_reply(result))
+}
+
+/// The same for a browser's code step at sign-in (found by its cookie).
+pub async fn check_pending(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    AnonForm { form, .. }: AnonForm,
+) -> PageResult {
+    from_script(&headers)?;
+    if let Checked::Stale(_) = form {
+        return Ok(json_error(AppError::Unauthorized(
+            "This page had expired: reload it and try again.".into(),
+        )));
+    }
+    let secret = cookie(&headers, crate::web::auth::PENDING_COOKIE).unwrap_or_default();
+    let result = async {
+        let ceremony = state.app.begin_pending_passkey_check(secret).await?;
+        Ok(json!({"ceremony": ceremony.id, "options": ceremony.options}))
+    }
+    .await;
+    Ok(json_reply(result))
 }
 
 /// Begins a passkey sign-in for the name typed.

@@ -148,7 +148,7 @@ struct DevicesPage {
     /// The token form again after a wrong password (never the password).
     token_form: TokenForm,
     /// Whether the account asks for a code as well (two-step sign-in).
-    second_factor: bool,
+    second_factor: between_app::second_factor::SecondSteps,
 }
 
 /// What the token form shows: the label and scope typed, and what was wrong.
@@ -216,7 +216,7 @@ async fn devices_page(
         credentials,
         new_token,
         token_form,
-        second_factor: state.app.second_factor_on(&s.principal).await?,
+        second_factor: state.app.second_step_of(&s.principal).await?,
     })
 }
 
@@ -281,10 +281,10 @@ pub async fn create_token(
     let result = match expiry(&state, form.get("expires_days")) {
         Ok(expires_at) => match state
             .app
-            .confirm(
+            .confirm_with(
                 &s.principal,
                 form.get("password"),
-                Some(form.get("code")),
+                super::passkeys::second_proof(&form),
                 &attempt,
             )
             .await

@@ -133,7 +133,7 @@ pub async fn turn_on(
     headers: HeaderMap,
     SignedForm { s, form }: SignedForm,
 ) -> PageResult {
-    if state.app.second_factor_on(&s.principal).await? {
+    if state.app.second_step_of(&s.principal).await?.codes {
         return Err(PageError::BadRequest(
             "Two-step sign-in is on already; to use another app, turn it off first.".into(),
         ));
@@ -196,10 +196,10 @@ pub async fn turn_off(
         .ok_or_else(|| PageError::BadRequest("Two-step sign-in is off already.".into()))?;
     let result = match state
         .app
-        .confirm(
+        .confirm_with(
             &s.principal,
             form.get("password"),
-            Some(form.get("code")),
+            super::passkeys::second_proof(&form),
             &attempt,
         )
         .await

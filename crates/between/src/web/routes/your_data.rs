@@ -35,7 +35,7 @@ struct DeletePage {
     /// Which field the error is about: `confirm` or `password`.
     error_field: &'static str,
     /// Whether the account asks for a code as well (two-step sign-in).
-    second_factor: bool,
+    second_factor: between_app::second_factor::SecondSteps,
 }
 
 #[derive(Deserialize)]
@@ -109,10 +109,10 @@ pub async fn export_archive(
     };
     let confirmed = state
         .app
-        .confirm(
+        .confirm_with(
             &s.principal,
             form.get("password"),
-            Some(form.get("code")),
+            super::passkeys::second_proof(&form),
             &attempt,
         )
         .await;
@@ -142,7 +142,7 @@ pub async fn delete_form(State(state): State<WebState>, s: SignedIn) -> PageResu
         typed: String::new(),
         error: None,
         error_field: "",
-        second_factor: state.app.second_factor_on(&s.principal).await?,
+        second_factor: state.app.second_step_of(&s.principal).await?,
     })
 }
 
@@ -161,10 +161,10 @@ pub async fn delete(
     };
     let result = match state
         .app
-        .confirm(
+        .confirm_with(
             &s.principal,
             form.get("password"),
-            Some(form.get("code")),
+            super::passkeys::second_proof(&form),
             &attempt,
         )
         .await
@@ -194,7 +194,7 @@ pub async fn delete(
                 typed: form.get("confirm").to_string(),
                 error: Some(err.to_string()),
                 error_field,
-                second_factor: state.app.second_factor_on(&s.principal).await?,
+                second_factor: state.app.second_step_of(&s.principal).await?,
             };
             Ok((reauth_status(&err), render(&page)?).into_response())
         }
@@ -218,7 +218,7 @@ struct DataPage {
     /// What was wrong with the password for the archive download.
     download_error: Option<String>,
     /// Whether the account asks for a code as well (two-step sign-in).
-    second_factor: bool,
+    second_factor: between_app::second_factor::SecondSteps,
 }
 
 async fn data_page(state: &WebState, s: &SignedIn) -> PageResult<DataPage> {
@@ -236,7 +236,7 @@ async fn data_page(state: &WebState, s: &SignedIn) -> PageResult<DataPage> {
         added: String::new(),
         limit: between_domain::echo::size(between_app::import::MAX_FILE_BYTES),
         download_error: None,
-        second_factor: state.app.second_factor_on(&s.principal).await?,
+        second_factor: state.app.second_step_of(&s.principal).await?,
     })
 }
 
