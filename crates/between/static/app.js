@@ -343,24 +343,38 @@
   if (window.PublicKeyCredential && navigator.credentials) {
     document.querySelectorAll("[data-passkey-needs-script]").forEach(function (p) { p.hidden = true; });
     // A passkey standing in for a code: its assertion goes into the form's
-    // hidden fields, then the form is sent as typed.
+    // hidden fields, then the form is sent as typed. With a code field it
+    // is a button of its own; without one, the form's own button asks for
+    // the passkey first.
     document.querySelectorAll("button[data-passkey-confirm]").forEach(function (button) {
-      button.hidden = false;
-      button.addEventListener("click", function () {
-        var form = button.form;
-        var box = form.querySelector("[data-passkey-error]");
+      var form = button.form;
+      var box = form.querySelector("[data-passkey-error]");
+      var filled = form.querySelector("input[name=passkey_assertion]");
+      function confirmThenSend() {
         var csrf = form.querySelector("input[name=csrf]").value;
-        postJson(button.getAttribute("data-passkey-confirm"), { csrf: csrf })
+        return postJson(button.getAttribute("data-passkey-confirm"), { csrf: csrf })
           .then(function (begun) {
             return navigator.credentials.get({ publicKey: requestOptions(begun.options) })
               .then(function (cred) {
                 form.querySelector("input[name=passkey_ceremony]").value = begun.ceremony;
-                form.querySelector("input[name=passkey_assertion]").value = assertion(cred);
+                filled.value = assertion(cred);
                 if (form.requestSubmit) { form.requestSubmit(); } else { form.submit(); }
               });
           })
           .catch(function (err) { failed(box, err); });
-      });
+      }
+      var ownButton = form.querySelector("button[type=submit]");
+      if (form.querySelector("input[name=code]") || !ownButton) {
+        button.hidden = false;
+        button.addEventListener("click", confirmThenSend);
+      } else {
+        form.addEventListener("submit", function (e) {
+          if (filled.value || !form.reportValidity()) { return; }
+          e.preventDefault();
+          e.stopImmediatePropagation();
+          confirmThenSend();
+        }, true);
+      }
     });
     var add = document.querySelector("form[data-passkey-add]");
     if (add) {

@@ -87,7 +87,6 @@ pub async fn show(
 ) -> PageResult {
     let notice = match q.notice.as_deref() {
         Some("added") => Some("Passkey added: it signs you in and opens your journal."),
-        Some("second-step") => Some("Passkey added as a second step: its device cannot hold the key to your journal (it lacks the PRF feature), so it cannot sign you in by itself. From now on, signing in with your password also asks for this passkey (or a code, if codes are on)."),
         Some("removed") => Some("Passkey removed: it no longer opens your account."),
         _ => None,
     };
@@ -222,12 +221,13 @@ pub async fn unlock(
                 form.get("prf"),
             )
             .await?;
-        let notice = if added.unlocks {
-            "added"
+        // A new second step offers to end what was signed in before.
+        let go = if added.unlocks {
+            "/settings/passkeys?notice=added"
         } else {
-            "second-step"
+            "/settings/revoke-others?after=two-step"
         };
-        Ok(json!({"go": format!("/settings/passkeys?notice={notice}")}))
+        Ok(json!({"go": go}))
     }
     .await;
     Ok(json_reply(result))

@@ -66,7 +66,7 @@ pub async fn form(
         Some("password") => Some("Your password is changed, and every other browser is signed out. If your old password may be known to someone else, end what is left below too."),
         Some("recovery") => Some("Your new password is set, and every other browser is signed out. If someone else may have had your password, end what is left below too."),
         Some("done") => Some("Done: what you chose no longer opens your account."),
-        Some("two-step") => Some("Two-step sign-in is on: from now on, signing in with your password also asks for a code from your app. Device logins and tokens made before still work without one; if your password may have been known to someone else, end them below."),
+        Some("two-step") => Some("Two-step sign-in is on: from now on, signing in with your password also asks for a code from your app or your passkey. Device logins and tokens made before still work without it; if your password may have been known to someone else, end them below."),
         _ => None,
     };
     render(&page(&state, &s, notice).await?)
