@@ -46,6 +46,8 @@ struct TwoStepPage {
     on: Option<Factor>,
     setup: Option<Setup>,
     error: Option<String>,
+    /// A passkey is a second step already (Settings → Passkeys).
+    passkey_step: bool,
 }
 
 /// The `otpauth://` address as an inline SVG QR code (no image service,
@@ -105,6 +107,7 @@ async fn page(state: &WebState, s: &SignedIn, notice: Option<&str>) -> PageResul
         on,
         setup,
         error: None,
+        passkey_step: state.app.second_step_of(&s.principal).await?.passkey_step,
     })
 }
 
