@@ -193,6 +193,53 @@ impl App {
         serde_json::from_str(&row.credential).map_err(|e| AppError::Corrupt(e.to_string()))
     }
 
+    /// An authentication over `passkeys`, kept as a ceremony of `purpose`
+    /// with the library's state wrapped by `keep`.
+    async fn begin_authentication<S: Serialize>(
+        &self,
+        user_id: Uuid,
+        purpose: &str,
+        passkeys: &[Passkey],
+        keep: impl FnOnce(PasskeyAuthentication) -> S,
+    ) -> Result<Ceremony, AppError> {
+        let (options, state) = self
+            .webauthn()?
+            .start_passkey_authentication(passkeys)
+            .map_err(|e| AppError::Corrupt(e.to_string()))?;
+        let options =
+            serde_json::to_value(&options).map_err(|e| AppError::Corrupt(e.to_string()))?;
+        self.begin_ceremony(user_id, purpose, &keep(state), options)
+            .await
+    }
+
+    /// Checks an assertion (the browser's JSON) against a ceremony's
+    /// state; a wrong or replayed one is `Unauthorized`.
+    fn verify_assertion(
+        &self,
+        state: &PasskeyAuthentication,
+        assertion: &str,
+    ) -> Result<webauthn_rs::prelude::AuthenticationResult, AppError> {
+        let answer: PublicKeyCredential =
+            serde_json::from_str(assertion).map_err(|e| bad_credential(&e.to_string()))?;
+        self.webauthn()?
+            .finish_passkey_authentication(&answer, state)
+            .map_err(refused)
+    }
+
+    /// The account's passkey an assertion came from.
+    async fn passkey_of(
+        &self,
+        user_id: Uuid,
+        result: &webauthn_rs::prelude::AuthenticationResult,
+    ) -> Result<PasskeyRow, AppError> {
+        self.store
+            .passkeys(user_id)
+            .await?
+            .into_iter()
+            .find(|row| row.credential_id == result.cred_id().as_ref())
+            .ok_or_else(|| refused("no such passkey"))
+    }
+
     /// The account's passkeys.
     pub async fn passkeys(&self, p: &Principal) -> Result<Vec<PasskeyInfo>, AppError> {
         p.require_read()?;
@@ -295,17 +342,10 @@ impl App {
                 last_used_at: None,
             })
             .await?;
-        let (options, state) = webauthn
-            .start_passkey_authentication(&[passkey])
-            .map_err(|e| AppError::Corrupt(e.to_string()))?;
-        let options =
-            serde_json::to_value(&options).map_err(|e| AppError::Corrupt(e.to_string()))?;
-        self.begin_ceremony(
-            p.user.id,
-            UNLOCK,
-            &UnlockState { passkey: id, state },
-            options,
-        )
+        self.begin_authentication(p.user.id, UNLOCK, &[passkey], |state| UnlockState {
+            passkey: id,
+            state,
+        })
         .await
     }
 
@@ -324,15 +364,11 @@ impl App {
             .keys
             .root()
             .ok_or_else(|| AppError::Forbidden("This sign-in cannot add a passkey.".into()))?;
-        let webauthn = self.webauthn()?;
+        self.webauthn()?;
         let (_, UnlockState { passkey: id, state }) = self
             .take_ceremony(ceremony, UNLOCK, Some(p.user.id))
             .await?;
-        let answer: PublicKeyCredential =
-            serde_json::from_str(assertion).map_err(|e| bad_credential(&e.to_string()))?;
-        let result = webauthn
-            .finish_passkey_authentication(&answer, &state)
-            .map_err(refused)?;
+        let result = self.verify_assertion(&state, assertion)?;
         let row = self
             .store
             .passkeys(p.user.id)
@@ -417,7 +453,7 @@ impl App {
     /// Begins signing in to `name` with one of its passkeys that open the
     /// account.
     pub async fn begin_passkey_sign_in(&self, name: &str) -> Result<Ceremony, AppError> {
-        let webauthn = self.webauthn()?;
+        self.webauthn()?;
         let none = || {
             AppError::invalid(
                 "name",
@@ -439,12 +475,7 @@ impl App {
         if passkeys.is_empty() {
             return Err(none());
         }
-        let (options, state) = webauthn
-            .start_passkey_authentication(&passkeys)
-            .map_err(|e| AppError::Corrupt(e.to_string()))?;
-        let options =
-            serde_json::to_value(&options).map_err(|e| AppError::Corrupt(e.to_string()))?;
-        self.begin_ceremony(user.id, SIGN_IN, &SignInState { state }, options)
+        self.begin_authentication(user.id, SIGN_IN, &passkeys, |state| SignInState { state })
             .await
     }
 
@@ -458,7 +489,7 @@ impl App {
         prf: &str,
         attempt: &Attempt<'_>,
     ) -> Result<SignedInWith, AppError> {
-        let webauthn = self.webauthn()?;
+        self.webauthn()?;
         let (user_id, SignInState { state }) = self.take_ceremony(ceremony, SIGN_IN, None).await?;
         let user = self
             .store
@@ -468,18 +499,8 @@ impl App {
         let reservation = self
             .reserve_attempt(&user.name, Some(&user), attempt)
             .await?;
-        let answer: PublicKeyCredential =
-            serde_json::from_str(assertion).map_err(|e| bad_credential(&e.to_string()))?;
-        let result = webauthn
-            .finish_passkey_authentication(&answer, &state)
-            .map_err(refused)?;
-        let row = self
-            .store
-            .passkeys(user.id)
-            .await?
-            .into_iter()
-            .find(|row| row.credential_id == result.cred_id().as_ref())
-            .ok_or_else(|| refused("no such passkey"))?;
+        let result = self.verify_assertion(&state, assertion)?;
+        let row = self.passkey_of(user.id, &result).await?;
         let opened = match (prf_bytes(prf), &row.prf_salt, &row.wrapped) {
             (Some(prf), Some(salt), Some(wrapped)) => {
                 crypto::open(&prf_key(&prf, salt), &aad(user.id, row.id), wrapped)
@@ -512,7 +533,7 @@ impl App {
         &self,
         user_id: Uuid,
     ) -> Result<Ceremony, AppError> {
-        let webauthn = self.webauthn()?;
+        self.webauthn()?;
         let passkeys: Vec<Passkey> = self
             .store
             .passkeys(user_id)
@@ -527,12 +548,7 @@ impl App {
                 "This account has no passkey to use.",
             ));
         }
-        let (options, state) = webauthn
-            .start_passkey_authentication(&passkeys)
-            .map_err(|e| AppError::Corrupt(e.to_string()))?;
-        let options =
-            serde_json::to_value(&options).map_err(|e| AppError::Corrupt(e.to_string()))?;
-        self.begin_ceremony(user_id, CHECK, &SignInState { state }, options)
+        self.begin_authentication(user_id, CHECK, &passkeys, |state| SignInState { state })
             .await
     }
 
@@ -544,20 +560,10 @@ impl App {
         ceremony: Uuid,
         assertion: &str,
     ) -> Result<(), AppError> {
-        let webauthn = self.webauthn()?;
+        self.webauthn()?;
         let (_, SignInState { state }) = self.take_ceremony(ceremony, CHECK, Some(user_id)).await?;
-        let answer: PublicKeyCredential =
-            serde_json::from_str(assertion).map_err(|e| bad_credential(&e.to_string()))?;
-        let result = webauthn
-            .finish_passkey_authentication(&answer, &state)
-            .map_err(refused)?;
-        let row = self
-            .store
-            .passkeys(user_id)
-            .await?
-            .into_iter()
-            .find(|row| row.credential_id == result.cred_id().as_ref())
-            .ok_or_else(|| refused("no such passkey"))?;
+        let result = self.verify_assertion(&state, assertion)?;
+        let row = self.passkey_of(user_id, &result).await?;
         self.record_passkey_use(&row, &result).await
     }
 
