@@ -22,6 +22,15 @@ const DEVICE_MAX_AGE: i64 = 400 * 24 * 60 * 60;
 /// `between_app::pending_signin`); only this browser holds it.
 pub const PENDING_COOKIE: &str = "between_pending";
 
+/// Who is making a sign-in attempt (or a fresh proof): the client's
+/// throttle key and this browser's known-device cookie.
+pub fn attempt<'a>(client: &'a str, headers: &'a HeaderMap) -> between_app::throttle::Attempt<'a> {
+    between_app::throttle::Attempt {
+        client,
+        device: cookie(headers, DEVICE_COOKIE),
+    }
+}
+
 /// The value of cookie `name`, if the request has it.
 pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers

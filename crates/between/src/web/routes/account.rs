@@ -18,7 +18,7 @@ use super::entry_form::EntryForm;
 use super::journal::render_draft;
 use crate::web::auth::{
     clear_pending_cookie, clear_session_cookie, cookie, device_cookie, pending_cookie,
-    session_cookie, MaybeSignedIn, SignedIn, DEVICE_COOKIE, PENDING_COOKIE,
+    session_cookie, MaybeSignedIn, SignedIn, PENDING_COOKIE,
 };
 use crate::web::client_addr::ClientAddr;
 use crate::web::errors::{render, PageError, PageResult};
@@ -199,10 +199,7 @@ pub async fn setup(
         code: registered.recovery_code,
         next: "/journal/new",
     };
-    let attempt = Attempt {
-        client: &client,
-        device: cookie(&headers, DEVICE_COOKIE),
-    };
+    let attempt = crate::web::auth::attempt(&client, &headers);
     signed_in_welcome(
         &state,
         &registered.user.name,
@@ -404,10 +401,7 @@ pub async fn signin(
             token.set_cookie,
         ));
     }
-    let attempt = Attempt {
-        client: &client,
-        device: cookie(&headers, DEVICE_COOKIE),
-    };
+    let attempt = crate::web::auth::attempt(&client, &headers);
     let result = state
         .app
         .sign_in_step(
@@ -591,10 +585,7 @@ pub async fn signin_code(
             token.set_cookie,
         ));
     }
-    let attempt = Attempt {
-        client: &client,
-        device: cookie(&headers, DEVICE_COOKIE),
-    };
+    let attempt = crate::web::auth::attempt(&client, &headers);
     match state
         .app
         .finish_pending_sign_in(secret, super::passkeys::second_proof(form), &attempt)
@@ -692,10 +683,7 @@ pub async fn recover(
             token.set_cookie,
         ));
     }
-    let attempt = Attempt {
-        client: &client,
-        device: cookie(&headers, DEVICE_COOKIE),
-    };
+    let attempt = crate::web::auth::attempt(&client, &headers);
     let recovered = match state
         .app
         .recover_and_sign_in(

@@ -11,12 +11,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Json;
 use between_app::passkeys::PasskeyInfo;
 use between_app::second_factor::SecondProof;
-use between_app::throttle::Attempt;
 use between_app::AppError;
 use serde_json::json;
 
 use super::account::with_cookie;
-use crate::web::auth::{cookie, device_cookie, session_cookie, SignedIn, DEVICE_COOKIE};
+use crate::web::auth::{cookie, device_cookie, session_cookie, SignedIn};
 use crate::web::client_addr::ClientAddr;
 use crate::web::errors::{render, PageError, PageResult};
 use crate::web::forms::{AnonForm, Checked, FormData, PageQuery, SignedForm};
@@ -162,10 +161,7 @@ pub async fn begin(
     SignedForm { s, form }: SignedForm,
 ) -> PageResult {
     from_script(&headers)?;
-    let attempt = Attempt {
-        client: &client,
-        device: cookie(&headers, DEVICE_COOKIE),
-    };
+    let attempt = crate::web::auth::attempt(&client, &headers);
     let result = async {
         let confirmed = state
             .app
@@ -241,10 +237,7 @@ pub async fn remove(
     headers: HeaderMap,
     SignedForm { s, form }: SignedForm,
 ) -> PageResult {
-    let attempt = Attempt {
-        client: &client,
-        device: cookie(&headers, DEVICE_COOKIE),
-    };
+    let attempt = crate::web::auth::attempt(&client, &headers);
     let id = super::path_id(form.get("passkey"))?;
     let result = match state
         .app
@@ -342,10 +335,7 @@ pub async fn finish_sign_in(
             "This page had expired: reload it and try again.".into(),
         )));
     };
-    let attempt = Attempt {
-        client: &client,
-        device: cookie(&headers, DEVICE_COOKIE),
-    };
+    let attempt = crate::web::auth::attempt(&client, &headers);
     let ceremony = match ceremony_id(&form) {
         Ok(id) => id,
         Err(err) => return Ok(json_error(err)),

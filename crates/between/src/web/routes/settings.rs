@@ -274,10 +274,7 @@ pub async fn create_token(
             ))
         })?,
     };
-    let attempt = Attempt {
-        client: &client,
-        device: cookie(&headers, DEVICE_COOKIE),
-    };
+    let attempt = crate::web::auth::attempt(&client, &headers);
     let result = match expiry(&state, form.get("expires_days")) {
         Ok(expires_at) => match state
             .app

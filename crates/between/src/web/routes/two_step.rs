@@ -9,14 +9,13 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect};
 use between_app::second_factor::{Enrolment, SecondFactorInfo, TOTP};
-use between_app::throttle::Attempt;
 use between_app::AppError;
 use qrcode::render::svg;
 use qrcode::QrCode;
 use serde::Deserialize;
 
 use super::settings::reauth_status;
-use crate::web::auth::{cookie, SignedIn, DEVICE_COOKIE};
+use crate::web::auth::SignedIn;
 use crate::web::client_addr::ClientAddr;
 use crate::web::errors::{render, PageError, PageResult};
 use crate::web::forms::{PageQuery, SignedForm};
@@ -141,10 +140,7 @@ pub async fn turn_on(
             "Two-step sign-in is on already; to use another app, turn it off first.".into(),
         ));
     }
-    let attempt = Attempt {
-        client: &client,
-        device: cookie(&headers, DEVICE_COOKIE),
-    };
+    let attempt = crate::web::auth::attempt(&client, &headers);
     let secret = form.get("secret");
     let result = match state
         .app
@@ -186,10 +182,7 @@ pub async fn turn_off(
     headers: HeaderMap,
     SignedForm { s, form }: SignedForm,
 ) -> PageResult {
-    let attempt = Attempt {
-        client: &client,
-        device: cookie(&headers, DEVICE_COOKIE),
-    };
+    let attempt = crate::web::auth::attempt(&client, &headers);
     let factor = state
         .app
         .second_factors(&s.principal)

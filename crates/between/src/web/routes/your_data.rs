@@ -11,13 +11,12 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect};
 use between_app::archive::ImportReport;
 use between_app::import::{FileImport, Input, Options, Source};
-use between_app::throttle::Attempt;
 use between_app::AppError;
 use serde::Deserialize;
 
 use super::account::with_cookie;
 use super::settings::reauth_status;
-use crate::web::auth::{clear_session_cookie, cookie, SignedIn, DEVICE_COOKIE};
+use crate::web::auth::{clear_session_cookie, SignedIn};
 use crate::web::client_addr::ClientAddr;
 use crate::web::errors::{render, PageError, PageResult};
 use crate::web::forms::{Checked, PageQuery, SignedForm, SignedFormOrStale};
@@ -103,10 +102,7 @@ pub async fn export_archive(
     headers: HeaderMap,
     SignedForm { s, form }: SignedForm,
 ) -> PageResult {
-    let attempt = Attempt {
-        client: &client,
-        device: cookie(&headers, DEVICE_COOKIE),
-    };
+    let attempt = crate::web::auth::attempt(&client, &headers);
     let confirmed = state
         .app
         .confirm_with(
@@ -155,10 +151,7 @@ pub async fn delete(
     headers: HeaderMap,
     SignedForm { s, form }: SignedForm,
 ) -> PageResult {
-    let attempt = Attempt {
-        client: &client,
-        device: cookie(&headers, DEVICE_COOKIE),
-    };
+    let attempt = crate::web::auth::attempt(&client, &headers);
     let result = match state
         .app
         .confirm_with(
